@@ -1,0 +1,232 @@
+#pragma once
+
+#include "enums.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+#include <QVariantMap>
+
+namespace fd {
+
+/// A part of a run: a GitHub job, a Jenkins stage, a GitLab stage (or job).
+struct Stage
+{
+    QString name;
+    RunStatus status = RunStatus::Unknown;
+    QDateTime started;
+    QDateTime finished;
+    qint64 durationMs = -1;
+    QList<Stage> steps; // GitHub steps, GitLab jobs of a stage; empty elsewhere
+    QString id;         // backend id of the job/stage when it has one (log tail, retry)
+
+    bool operator==(const Stage &) const = default;
+};
+
+/// One execution of a pipeline.
+struct Run
+{
+    QString connectionId;
+    QString id;       // backend id, stable (GitHub run id, Jenkins "job/path#42", GitLab pipeline id)
+    QString service;  // mapped by the workspace; empty when unmapped
+    QString environment; // set when the run is a deploy to one environment
+    QString pipeline; // workflow name, Jenkins job full name, GitLab project path
+    QString number;   // human number (run_number, build number, pipeline iid)
+    int attempt = 1;
+    QString branch;
+    QString commit;
+    QString actor;
+    QString event;    // push, workflow_dispatch, timer, ...
+    RunStatus status = RunStatus::Unknown;
+    QDateTime created;
+    QDateTime started;
+    QDateTime finished;
+    QList<Stage> stages;
+    QUrl url;
+
+    QString key() const { return connectionId + QLatin1Char('/') + id; }
+    bool operator==(const Run &) const = default;
+};
+
+/// A version placed in an environment at a time, by someone.
+struct Deployment
+{
+    QString connectionId;
+    QString id;       // backend id (GitHub deployment id, GitLab deployment id, Argo CD history id)
+    QString service;
+    QString environment;
+    QString version;  // tag, image tag or ref
+    QString commit;   // full sha when known
+    QString ref;
+    DeployStatus status = DeployStatus::Unknown;
+    QDateTime created;
+    QDateTime finished;
+    QString actor;
+    QUrl url;
+    QString runId;    // the run or job that performed it, when known (retry/rollback target)
+
+    QString key() const { return connectionId + QLatin1Char('/') + id; }
+    bool operator==(const Deployment &) const = default;
+};
+
+/// What one service runs in one environment, as one backend sees it.
+struct EnvironmentState
+{
+    QString connectionId;
+    QString service;
+    QString environment;
+    QString object;   // backend object: repo, job, project, app
+    QString version;
+    QString commit;
+    QDateTime deployedAt;
+    QString deployedBy;
+    Health health = Health::Unknown;
+    QString healthMessage;
+    SyncState sync = SyncState::Unknown;
+    bool autoSync = false;
+    bool operationRunning = false;
+    int driftCount = 0;   // resources out of sync
+    int canaryWeight = -1; // -1 when no rollout is in flight
+    QUrl url;
+    QString deploymentId; // the current deployment's id (precondition for rollback)
+
+    QString key() const
+    {
+        return connectionId + QLatin1Char('/') + service + QLatin1Char('/') + environment;
+    }
+    bool operator==(const EnvironmentState &) const = default;
+};
+
+/// One step of a progressive delivery strategy.
+struct RolloutStep
+{
+    enum class Kind { SetWeight, Pause, Analysis, Experiment, Other };
+    Kind kind = Kind::Other;
+    int weight = -1;           // SetWeight
+    int pauseSeconds = -1;     // Pause: -1 waits for a manual resume
+    QString text;              // readable summary ("setWeight 20", "pause", "analysis: success-rate")
+
+    bool operator==(const RolloutStep &) const = default;
+};
+
+/// An action the backend says may (or may not) run on a rollout now.
+struct RolloutAction
+{
+    QString name;   // resume, promote-full, pause, abort, retry, restart, skip-current-step
+    bool disabled = false;
+
+    bool operator==(const RolloutAction &) const = default;
+};
+
+/// A progressive delivery in flight (Argo Rollout canary or blue-green).
+struct Rollout
+{
+    QString connectionId;
+    QString service;
+    QString environment;
+    QString application; // Argo CD application
+    QString name;        // Rollout name
+    QString nameSpace;
+    QString strategy;    // canary | blueGreen
+    QList<RolloutStep> steps;
+    int currentStepIndex = -1;
+    int canaryWeight = 0;
+    int stableWeight = 100;
+    RolloutPhase phase = RolloutPhase::Unknown;
+    QString message;
+    QStringList pauseReasons;
+    bool paused = false;
+    bool aborted = false;
+    bool fullyPromoted = false;
+    QString analysisStatus;
+    QString stableVersion;
+    QString canaryVersion;
+    QList<RolloutAction> actions;
+    QDateTime updated;
+
+    QString key() const { return connectionId + QLatin1Char('/') + application + QLatin1Char('/') + name; }
+    bool actionEnabled(const QString &action) const
+    {
+        for (const auto &a : actions)
+            if (a.name == action)
+                return !a.disabled;
+        return false;
+    }
+    bool operator==(const Rollout &) const = default;
+};
+
+/// Anything waiting for a human.
+struct Gate
+{
+    QString connectionId;
+    QString id;          // stable within the connection
+    GateKind kind = GateKind::Unknown;
+    QString service;
+    QString environment;
+    QString title;       // "Deploy checkout to prod", input message, ...
+    QString runId;       // the run / build / deployment it holds
+    QDateTime since;
+    QStringList approvers;
+    bool currentUserCanApprove = true;
+    int waitTimerMinutes = 0;
+    QUrl url;
+    QVariantMap details; // backend specifics needed to act (environment ids, input id, ...)
+
+    QString key() const { return connectionId + QLatin1Char('/') + id; }
+    bool operator==(const Gate &) const = default;
+};
+
+/// Something that happened, for the timeline.
+struct TimelineEvent
+{
+    enum class Kind {
+        Note, RunStarted, RunSucceeded, RunFailed, RunCancelled,
+        DeployStarted, DeploySucceeded, DeployFailed, DeployBlocked,
+        ApprovalRequested, ApprovalGranted, ApprovalRejected,
+        SyncStarted, SyncSucceeded, SyncFailed, HealthChanged,
+        CanaryStep, CanaryWeight, CanaryPaused, CanaryResumed, CanaryPromoted, CanaryAborted, CanaryRetried,
+        Rollback, AlertFiring, AlertResolved, OperatorAction
+    };
+    QString sourceId;    // de-duplication key, unique per source
+    QString source;      // connection id, "operator", "alertmanager"
+    Kind kind = Kind::Note;
+    QDateTime time;
+    QString service;
+    QString environment;
+    QString actor;
+    QString version;
+    QString title;
+    QString detail;
+    QUrl link;
+
+    bool operator==(const TimelineEvent &) const = default;
+};
+
+QString toString(TimelineEvent::Kind k);
+TimelineEvent::Kind timelineKindFromString(const QString &s);
+
+/// A batch of normalized records from one connection.
+struct RecordSet
+{
+    QList<Run> runs;
+    QList<Deployment> deployments;
+    QList<EnvironmentState> environments;
+    QList<Gate> gates;
+    QList<Rollout> rollouts;
+    QList<TimelineEvent> events;
+
+    bool isEmpty() const
+    {
+        return runs.isEmpty() && deployments.isEmpty() && environments.isEmpty() && gates.isEmpty()
+               && rollouts.isEmpty() && events.isEmpty();
+    }
+};
+
+/// Which kinds of record a publish replaces wholesale for its connection (records of
+/// that kind not in the set are removed); kinds not listed are upserted.
+enum class RecordKind { Runs = 1, Deployments = 2, Environments = 4, Gates = 8, Rollouts = 16 };
+using RecordKinds = int;
+
+} // namespace fd
