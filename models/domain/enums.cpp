@@ -150,6 +150,12 @@ bool verbFromString(const QString &s, ReleaseAction::Verb *out)
     return false;
 }
 
+bool Stage::operator==(const Stage &o) const
+{
+    return name == o.name && status == o.status && started == o.started && finished == o.finished
+           && durationMs == o.durationMs && id == o.id && steps == o.steps;
+}
+
 bool isMutating(ReleaseAction::Verb) { return true; }
 
 bool isFinished(RunStatus s)

@@ -22,7 +22,7 @@ struct Stage
     QList<Stage> steps; // GitHub steps, GitLab jobs of a stage; empty elsewhere
     QString id;         // backend id of the job/stage when it has one (log tail, retry)
 
-    bool operator==(const Stage &) const = default;
+    bool operator==(const Stage &other) const; // not defaulted: Stage is recursive
 };
 
 /// One execution of a pipeline.

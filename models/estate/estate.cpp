@@ -1,0 +1,165 @@
+#include "estate.h"
+
+#include <QSet>
+
+namespace fd {
+
+Estate::Estate(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<fd::RecordKind>("fd::RecordKind");
+    qRegisterMetaType<fd::ConnectionHealth>("fd::ConnectionHealth");
+    qRegisterMetaType<fd::ActionResult>("fd::ActionResult");
+}
+
+template<typename T>
+void Estate::merge(RecordKind kind, QHash<QString, T> &table, const QString &connectionId,
+                   const QList<T> &incoming, bool replace)
+{
+    QStringList inserted, updated, removed;
+    QSet<QString> seen;
+    for (const T &rec : incoming) {
+        const QString key = rec.key();
+        seen.insert(key);
+        auto it = table.find(key);
+        if (it == table.end()) {
+            table.insert(key, rec);
+            inserted << key;
+        } else if (!(*it == rec)) {
+            *it = rec;
+            updated << key;
+        }
+    }
+    if (replace) {
+        for (auto it = table.begin(); it != table.end();) {
+            if (it->connectionId == connectionId && !seen.contains(it.key())) {
+                removed << it.key();
+                it = table.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    if (!inserted.isEmpty() || !updated.isEmpty() || !removed.isEmpty())
+        Q_EMIT changed(kind, inserted, updated, removed);
+}
+
+void Estate::publish(const QString &connectionId, const RecordSet &records, RecordKinds replace)
+{
+    if (!m_health.contains(connectionId))
+        m_health.insert(connectionId, ConnectionHealth{});
+    // Live data replaces whatever came from the cache.
+    if (m_restored.remove(connectionId))
+        replace |= int(RecordKind::Runs) | int(RecordKind::Deployments) | int(RecordKind::Environments)
+                   | int(RecordKind::Gates) | int(RecordKind::Rollouts);
+    auto has = [replace](RecordKind k) { return (replace & int(k)) != 0; };
+    merge(RecordKind::Runs, m_runs, connectionId, records.runs, has(RecordKind::Runs));
+    merge(RecordKind::Deployments, m_deployments, connectionId, records.deployments,
+          has(RecordKind::Deployments));
+    merge(RecordKind::Environments, m_environments, connectionId, records.environments,
+          has(RecordKind::Environments));
+    merge(RecordKind::Gates, m_gates, connectionId, records.gates, has(RecordKind::Gates));
+    merge(RecordKind::Rollouts, m_rollouts, connectionId, records.rollouts, has(RecordKind::Rollouts));
+    m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
+    if (!records.events.isEmpty())
+        Q_EMIT eventsArrived(records.events);
+}
+
+void Estate::restore(const QString &connectionId, const RecordSet &records, const QDateTime &takenAt)
+{
+    m_restored.insert(connectionId);
+    if (!m_health.contains(connectionId))
+        m_health.insert(connectionId, ConnectionHealth{});
+    const int all = int(RecordKind::Runs) | int(RecordKind::Deployments)
+                    | int(RecordKind::Environments) | int(RecordKind::Gates) | int(RecordKind::Rollouts);
+    merge(RecordKind::Runs, m_runs, connectionId, records.runs, all);
+    merge(RecordKind::Deployments, m_deployments, connectionId, records.deployments, all);
+    merge(RecordKind::Environments, m_environments, connectionId, records.environments, all);
+    merge(RecordKind::Gates, m_gates, connectionId, records.gates, all);
+    merge(RecordKind::Rollouts, m_rollouts, connectionId, records.rollouts, all);
+    m_dataTime.insert(connectionId, takenAt);
+}
+
+RecordSet Estate::snapshot(const QString &connectionId) const
+{
+    RecordSet s;
+    auto collect = [&connectionId](const auto &table, auto &out) {
+        for (const auto &r : table)
+            if (r.connectionId == connectionId)
+                out << r;
+    };
+    collect(m_runs, s.runs);
+    collect(m_deployments, s.deployments);
+    collect(m_environments, s.environments);
+    collect(m_gates, s.gates);
+    collect(m_rollouts, s.rollouts);
+    return s;
+}
+
+void Estate::healthChanged(const QString &connectionId, const ConnectionHealth &health)
+{
+    auto it = m_health.find(connectionId);
+    if (it != m_health.end() && *it == health)
+        return;
+    m_health.insert(connectionId, health);
+    Q_EMIT connectionHealthChanged(connectionId, health);
+}
+
+void Estate::problem(const QString &connectionId, const QString &where, const QString &message)
+{
+    // The same problem reported on every poll is kept once.
+    for (const auto &p : std::as_const(m_problems))
+        if (p.connectionId == connectionId && p.where == where && p.message == message)
+            return;
+    EstateProblem p{connectionId, where, message, QDateTime::currentDateTimeUtc()};
+    m_problems << p;
+    if (m_problems.size() > 500)
+        m_problems.removeFirst();
+    Q_EMIT problemReported(p);
+}
+
+void Estate::initialSyncDone(const QString &connectionId)
+{
+    if (m_synced.contains(connectionId))
+        return;
+    m_synced.insert(connectionId);
+    Q_EMIT connectionSynced(connectionId);
+}
+
+void Estate::actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result)
+{
+    Q_EMIT actionCompleted(connectionId, ticket, result);
+}
+
+bool Estate::isStale(const QString &connectionId) const
+{
+    if (m_restored.contains(connectionId))
+        return true;
+    const auto s = m_health.value(connectionId).state;
+    return s == ConnectionHealth::State::Unreachable || s == ConnectionHealth::State::AuthFailed;
+}
+
+QList<EnvironmentState> Estate::environmentStates(const QString &service, const QString &environment) const
+{
+    QList<EnvironmentState> out;
+    for (const auto &e : m_environments)
+        if (e.service == service && e.environment == environment)
+            out << e;
+    return out;
+}
+
+QStringList Estate::services() const
+{
+    QSet<QString> s;
+    for (const auto &e : m_environments)
+        if (!e.service.isEmpty())
+            s.insert(e.service);
+    for (const auto &r : m_runs)
+        if (!r.service.isEmpty())
+            s.insert(r.service);
+    QStringList list(s.begin(), s.end());
+    list.sort();
+    return list;
+}
+
+} // namespace fd
