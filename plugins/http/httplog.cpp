@@ -1,0 +1,5 @@
+#include "httplog.h"
+
+namespace fd::http {
+Q_LOGGING_CATEGORY(lcNet, "fd.net", QtInfoMsg)
+} // namespace fd::http
