@@ -70,6 +70,8 @@ struct SimDeploy
     QString by;
     bool succeeded = true;
     int historyId = 0; // Argo CD history id; a running counter per target
+    QString gitopsRevision; // sha of the gitops commit that set this version (synthetic without git)
+    int number = 0;    // run/build/pipeline number of the deploy on its backend, rising per target
 };
 
 /// One environment of one service: where it is deployed and what it ran, oldest first.
@@ -82,7 +84,15 @@ struct SimTarget
     bool canary = false;     // an Argo Rollout canary stands behind the app
     bool autoSync = false;   // Argo CD automated sync policy
     bool pendingApproval = false; // the scenario leaves a gate waiting here
-    QList<SimDeploy> history; // last = current
+    /// The version waiting at the gate when pendingApproval. For a canary target the canary
+    /// version is already synced: it is history.last(), and history[size-2] is the stable one.
+    /// For every other gated target history.last() runs and pendingVersion waits to go out.
+    QString pendingVersion;
+    QString pendingSha;
+    QString rollout;         // Argo Rollout name when canary ("" otherwise)
+    QList<SimDeploy> history; // oldest first; a failed deploy does not change what runs
+    /// What runs now: the newest succeeded deploy (nullptr when none).
+    const SimDeploy *current() const;
 };
 
 struct SimService
@@ -96,6 +106,10 @@ struct SimService
     QList<SimRelease> releases; // oldest first
     QList<SimTarget> targets; // one per environment, in promotion order
     QStringList dependsOn;
+    QString releaseBranch;   // e.g. release/1.4 ("" when none)
+
+    const SimRelease *release(const QString &version) const;
+    const SimTarget *target(const QString &environment) const;
 };
 
 struct World
@@ -107,6 +121,7 @@ struct World
     QList<SimService> services;
     QString gitRoot;         // directory holding one repository per service + "gitops"
     QString gitopsPath;      // the GitOps repository (kustomize overlays, values-<env>.yaml)
+    QString org = QStringLiteral("acme"); // GitHub owner / GitLab group of every repository
 
     const SimService *service(const QString &name) const;
     /// Targets served by one backend, as (service, target) pairs.
@@ -116,6 +131,8 @@ struct World
 /// Builds the world of a scenario: services, histories and (when gitDir is set) real git
 /// repositories whose commit SHAs are the ones the APIs report. Deterministic in (scenario, seed, epoch).
 World buildWorld(const Options &options, QString *error);
+/// The world as JSON (services, targets, histories, current versions): GET /_sandbox/world.
+QJsonObject worldToJson(const World &world);
 
 // ---- time, faults and the request log ----
 
@@ -129,6 +146,8 @@ public:
     void setSpeed(double speed);
     double speed() const;
     qint64 epochMs() const { return m_epochMs; }
+    /// Back to the epoch (reset): drops advances and the real time elapsed so far.
+    void restart();
 
 private:
     mutable std::mutex m_mutex;
@@ -182,6 +201,10 @@ public:
     virtual void writeError(httplib::Response &res, int status, const QString &message) = 0;
     /// Credentials this backend accepts, for the ready line: e.g. {"token": "..."}.
     virtual QJsonObject credentials() const = 0;
+    /// The rate-limit fault's answer. Default: 429 with Retry-After: 30 and writeError().
+    virtual void writeRateLimited(httplib::Response &res);
+    /// The expired-token fault's answer. Default: writeError(401, "token expired").
+    virtual void writeExpiredToken(httplib::Response &res);
 
 protected:
     Sandbox &sandbox() const { return m_sandbox; }
@@ -237,6 +260,10 @@ public:
 
 private:
     void runTicker();
+    bool serve(const QString &name, std::unique_ptr<httplib::Server> server, int port,
+               QString *error);
+    void installControlRoutes(httplib::Server &server);
+    bool rollFault(double probability); // under m_metaMutex
 
     Options m_options;
     World m_world;
@@ -252,6 +279,7 @@ private:
     QHash<QString, int> m_ports;
     std::atomic<bool> m_running{false};
     std::thread m_ticker;
+    std::mt19937_64 m_faultRng; // under m_metaMutex; separate so faults never shift the world
 };
 
 // ---- small helpers every backend uses ----
@@ -261,5 +289,9 @@ void sendJson(httplib::Response &res, int status, const QJsonDocument &doc);
 QString isoTime(qint64 ms); // 2026-11-26T06:31:00Z
 /// Deterministic hex id from parts (for synthetic shas, node ids, etags).
 QString stableHex(const QString &seed, int length = 40);
+/// Deterministic 64-bit number from a string (FNV-1a), for ids and per-object seeds.
+quint64 stableHash(const QString &seed);
+QString fromStd(const std::string &s);
+std::string toStd(const QString &s);
 
 } // namespace fd::sandbox
