@@ -195,7 +195,7 @@ private:
         reply->deleteLater();
         readStatus();
         m_response.headers = lowercasedHeaders(reply);
-        const QByteArray rest = reply->readAll();
+        const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
         m_client->m_counters.bytesReceived += rest.size();
         if (m_response.status >= 200 && m_response.status < 300) {
             if (!rest.isEmpty() && contextAlive() && m_onChunk)
@@ -222,7 +222,7 @@ private:
         } else if (error != Response::Error::None) {
             if (error != Response::Error::Cancelled)
                 ++m_client->m_counters.failures;
-            m_response.errorText = what + QStringLiteral(": ") + toString(error) + QStringLiteral(" (")
+            m_response.errorText = what + QStringLiteral(": ") + errorName(error) + QStringLiteral(" (")
                                    + reply->errorString() + QLatin1Char(')');
         } else if (m_response.status == 0) {
             m_response.error = Response::Error::Connection;
@@ -545,7 +545,7 @@ void Client::onFinished(quint64 id)
     const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     response.status = statusAttr.isValid() ? statusAttr.toInt() : 0;
     response.headers = lowercasedHeaders(reply);
-    response.body = reply->readAll();
+    response.body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed once aborted
     response.error = classify(reply->error(), op->timedOut, response.status > 0);
     const QString what = describe(op->method, op->url);
 
@@ -563,7 +563,7 @@ void Client::onFinished(quint64 id)
                && response.error != Response::Error::Cancelled) {
         ++m_counters.failures;
     }
-    qCDebug(lcNet).noquote() << what << "->" << response.status << toString(response.error)
+    qCDebug(lcNet).noquote() << what << "->" << response.status << errorName(response.error)
                              << op->clock.elapsed() << "ms";
 
     if (op->silent || op->cancelled) {
@@ -648,7 +648,7 @@ void Client::onFinished(quint64 id)
         if (delay <= m_options.retry.maxWaitMs) {
             ++m_counters.retries;
             qCInfo(lcNet).noquote() << what << "->" << (status ? QString::number(status)
-                                                               : toString(response.error))
+                                                               : errorName(response.error))
                                     << "; retry" << op->attempts + 1 << "in" << delay << "ms";
             Q_EMIT retryScheduled(what, op->attempts + 1, delay);
             if (!op->retryWait) {
@@ -672,7 +672,7 @@ void Client::onFinished(quint64 id)
         response.errorText =
             what + QStringLiteral(": timed out after %1 ms").arg(op->request.timeoutMs);
     } else if (response.error != Response::Error::None) {
-        response.errorText = what + QStringLiteral(": ") + toString(response.error)
+        response.errorText = what + QStringLiteral(": ") + errorName(response.error)
                              + QStringLiteral(" error (") + reply->errorString()
                              + QLatin1Char(')');
     }
@@ -730,8 +730,16 @@ void Client::abortOperation(quint64 id, bool silent)
 
 void Client::cancelAll()
 {
+    // Waiting ones first, so finishing a running one cannot start a queued one on the way.
+    QList<quint64> running;
     const auto ids = m_operations.keys();
-    for (const quint64 id : ids)
+    for (const quint64 id : ids) {
+        if (m_operations.value(id)->reply)
+            running.append(id);
+        else
+            abortOperation(id, false);
+    }
+    for (const quint64 id : std::as_const(running))
         abortOperation(id, false);
     const auto streams = m_streams;
     for (const QPointer<QObject> &stream : streams) {
@@ -860,9 +868,13 @@ void Client::updateRateLimit(const QHash<QByteArray, QByteArray> &headers, int s
 
     const auto wait = serverRequestedWaitMs(headers, now);
     const bool throttled = status == 429 || (status == 403 && wait) || (status == 503 && wait);
+    // Only this response's own headers may say the quota is gone; a stale remaining==0 from an
+    // earlier reply must not keep the connection marked as limited.
+    const bool exhaustedHere = headers.value("x-ratelimit-remaining").trimmed() == "0"
+                               || headers.value("ratelimit-remaining").trimmed() == "0";
     if (throttled && wait)
         next.limitedUntil = now.addMSecs(*wait);
-    else if (next.remaining == 0 && next.reset.isValid() && next.reset > now)
+    else if (exhaustedHere && next.reset.isValid() && next.reset > now)
         next.limitedUntil = next.reset;
     else if (status >= 200 && status < 400)
         next.limitedUntil = QDateTime();

@@ -10,6 +10,12 @@ bool Request::isIdempotent() const
     return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
 }
 
+void Request::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.removeIf([&](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    headers.append({name, value});
+}
+
 QByteArray Response::header(const QByteArray &name) const
 {
     return headers.value(name.toLower());
@@ -20,7 +26,7 @@ bool Response::ok() const
     return error == Error::None && ((status >= 200 && status < 300) || notModified);
 }
 
-QString toString(Response::Error error)
+QString errorName(Response::Error error)
 {
     switch (error) {
     case Response::Error::None: return QStringLiteral("none");

@@ -35,6 +35,8 @@ struct Request
     bool retryWhenThrottled = false;
 
     bool isIdempotent() const;
+    /// Adds a header, replacing one of the same name (case-insensitive).
+    void setHeader(const QByteArray &name, const QByteArray &value);
 };
 
 /// The outcome of a request after retries, redirects and the conditional cache.
@@ -56,7 +58,8 @@ struct Response
     bool ok() const;
 };
 
-QString toString(Response::Error error);
+/// "timeout", "connection", ... (not toString: that name is QTest's ADL hook).
+QString errorName(Response::Error error);
 
 /// Joins a request path onto the base URL, keeping the base's path prefix and merging queries.
 QUrl joinUrl(const QUrl &base, const QString &path, const QUrlQuery &query = {});
