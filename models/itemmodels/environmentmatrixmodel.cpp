@@ -1,0 +1,402 @@
+#include "environmentmatrixmodel.h"
+
+#include "estate/estate.h"
+#include "itemroles.h"
+
+#include <QRegularExpression>
+
+namespace fd {
+
+namespace {
+
+// Worst first: the cell shows the most alarming thing any backend says.
+int healthSeverity(Health h)
+{
+    switch (h) {
+    case Health::Degraded: return 5;
+    case Health::Missing: return 4;
+    case Health::Progressing: return 3;
+    case Health::Suspended: return 2;
+    case Health::Healthy: return 1;
+    case Health::Unknown: break;
+    }
+    return 0;
+}
+
+} // namespace
+
+EnvironmentMatrixModel::EnvironmentMatrixModel(Estate *estate, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_estate(estate)
+{
+    connect(estate, &Estate::changed, this, &EnvironmentMatrixModel::onChanged);
+    connect(estate, &Estate::connectionHealthChanged, this,
+            [this](const QString &id) { onConnectionChanged(id); });
+    connect(estate, &Estate::connectionSynced, this, &EnvironmentMatrixModel::onConnectionChanged);
+
+    // Whatever the estate already holds (a restored snapshot) is merged like any change.
+    const auto all = [](const auto &table) { return QStringList(table.keyBegin(), table.keyEnd()); };
+    onChanged(RecordKind::Environments, all(estate->environments()), {}, {});
+    onChanged(RecordKind::Gates, all(estate->gates()), {}, {});
+    onChanged(RecordKind::Rollouts, all(estate->rollouts()), {}, {});
+}
+
+EnvironmentMatrixModel::CellId EnvironmentMatrixModel::cellId(const QString &service,
+                                                              const QString &environment)
+{
+    return service + QChar(0x1f) + environment;
+}
+
+void EnvironmentMatrixModel::setEnvironments(const QStringList &promotionOrder)
+{
+    QStringList order = promotionOrder;
+    for (const auto &e : std::as_const(m_envs))
+        if (!order.contains(e))
+            order << e;
+    if (order == m_envs)
+        return;
+    // A different promotion order is a new workspace, not a refresh: the columns move.
+    beginResetModel();
+    m_envs = order;
+    endResetModel();
+}
+
+void EnvironmentMatrixModel::setServices(const QStringList &services)
+{
+    for (const auto &s : services) {
+        m_declared.insert(s);
+        ensureRow(s);
+    }
+}
+
+void EnvironmentMatrixModel::setFreezeCheck(FreezeCheck check)
+{
+    m_freezeCheck = std::move(check);
+    if (rowCount() > 0 && columnCount() > 1)
+        Q_EMIT dataChanged(index(0, 1), index(rowCount() - 1, columnCount() - 1),
+                           {Roles::FrozenRole, Roles::FreezeReasonRole});
+}
+
+QModelIndex EnvironmentMatrixModel::indexOf(const QString &service, const QString &environment) const
+{
+    const int row = m_serviceRow.value(service, -1);
+    const int col = m_envs.indexOf(environment);
+    if (row < 0 || col < 0)
+        return {};
+    return index(row, col + 1);
+}
+
+EnvironmentMatrixModel::Cell EnvironmentMatrixModel::cell(const QString &service,
+                                                          const QString &environment) const
+{
+    return m_cells.value(cellId(service, environment));
+}
+
+QString EnvironmentMatrixModel::nextEnvironment(const QString &environment) const
+{
+    const int i = m_envs.indexOf(environment);
+    return i >= 0 ? m_envs.value(i + 1) : QString();
+}
+
+QString EnvironmentMatrixModel::shortVersion(const QString &version)
+{
+    static const QRegularExpression sha(QStringLiteral("^[0-9a-f]{12,64}$"));
+    if (sha.match(version).hasMatch())
+        return version.left(7);
+    return version;
+}
+
+template<typename T>
+void EnvironmentMatrixModel::reindex(const QHash<QString, T> &table, QHash<QString, CellId> &keyCell,
+                                     QHash<CellId, QSet<QString>> &cellKeys,
+                                     const QStringList &changedKeys, const QStringList &removed,
+                                     QSet<CellId> &touched)
+{
+    auto drop = [&](const QString &key) {
+        const auto it = keyCell.constFind(key);
+        if (it == keyCell.cend())
+            return;
+        touched.insert(*it);
+        auto ck = cellKeys.find(*it);
+        if (ck != cellKeys.end()) {
+            ck->remove(key);
+            if (ck->isEmpty())
+                cellKeys.erase(ck);
+        }
+        keyCell.erase(it);
+    };
+    for (const auto &key : changedKeys) {
+        const auto rec = table.constFind(key);
+        if (rec == table.cend())
+            continue;
+        drop(key); // the record may have moved to another service or environment
+        if (rec->service.isEmpty() || rec->environment.isEmpty())
+            continue;
+        const CellId id = cellId(rec->service, rec->environment);
+        keyCell.insert(key, id);
+        cellKeys[id].insert(key);
+        touched.insert(id);
+    }
+    for (const auto &key : removed)
+        drop(key);
+}
+
+void EnvironmentMatrixModel::onChanged(RecordKind kind, const QStringList &inserted,
+                                       const QStringList &updated, const QStringList &removed)
+{
+    QSet<CellId> touched;
+    const QStringList changedKeys = inserted + updated;
+    switch (kind) {
+    case RecordKind::Environments:
+        reindex(m_estate->environments(), m_stateCell, m_cellStates, changedKeys, removed, touched);
+        break;
+    case RecordKind::Gates:
+        reindex(m_estate->gates(), m_gateCell, m_cellGates, changedKeys, removed, touched);
+        break;
+    case RecordKind::Rollouts:
+        reindex(m_estate->rollouts(), m_rolloutCell, m_cellRollouts, changedKeys, removed, touched);
+        break;
+    case RecordKind::Runs:
+    case RecordKind::Deployments:
+        return;
+    }
+    refreshCells(touched);
+}
+
+EnvironmentMatrixModel::Cell EnvironmentMatrixModel::compute(const CellId &id) const
+{
+    Cell c;
+    const EnvironmentState *primary = nullptr;
+    for (const auto &key : m_cellStates.value(id)) {
+        const auto it = m_estate->environments().constFind(key);
+        if (it == m_estate->environments().cend())
+            continue;
+        const EnvironmentState &s = *it;
+        c.present = true;
+        if (!c.connections.contains(s.connectionId))
+            c.connections << s.connectionId;
+        if (healthSeverity(s.health) > healthSeverity(c.health)) {
+            c.health = s.health;
+            c.healthMessage = s.healthMessage;
+        }
+        if (s.sync == SyncState::OutOfSync)
+            c.sync = SyncState::OutOfSync;
+        else if (c.sync == SyncState::Unknown)
+            c.sync = s.sync;
+        c.drift += s.driftCount;
+        c.canaryWeight = std::max(c.canaryWeight, s.canaryWeight);
+        const bool better = !primary
+                            || (primary->version.isEmpty() && !s.version.isEmpty())
+                            || (!s.version.isEmpty() && s.deployedAt > primary->deployedAt)
+                            || (s.deployedAt == primary->deployedAt && s.key() < primary->key());
+        if (better)
+            primary = &s;
+    }
+    if (primary) {
+        c.version = shortVersion(primary->version.isEmpty() ? primary->commit : primary->version);
+        c.commit = primary->commit;
+        c.deployedAt = primary->deployedAt;
+        c.deployedBy = primary->deployedBy;
+        c.url = primary->url;
+    }
+    for (const auto &key : m_cellRollouts.value(id)) {
+        const auto it = m_estate->rollouts().constFind(key);
+        if (it == m_estate->rollouts().cend())
+            continue;
+        if (!it->fullyPromoted && !it->aborted && it->phase != RolloutPhase::Healthy)
+            c.canaryWeight = std::max(c.canaryWeight, it->canaryWeight);
+        if (!c.connections.contains(it->connectionId))
+            c.connections << it->connectionId;
+    }
+    c.gates = int(m_cellGates.value(id).size());
+    c.connections.sort();
+    return c;
+}
+
+void EnvironmentMatrixModel::ensureRow(const QString &service)
+{
+    if (m_serviceRow.contains(service))
+        return;
+    const int row = int(m_services.size());
+    beginInsertRows({}, row, row);
+    m_services << service;
+    m_serviceRow.insert(service, row);
+    endInsertRows();
+}
+
+void EnvironmentMatrixModel::ensureColumn(const QString &environment)
+{
+    if (m_envs.contains(environment))
+        return;
+    const int col = int(m_envs.size()) + 1;
+    beginInsertColumns({}, col, col);
+    m_envs << environment;
+    endInsertColumns();
+}
+
+void EnvironmentMatrixModel::refreshCells(const QSet<CellId> &touched)
+{
+    // Sorted so that rows and columns appear in a stable order within one batch.
+    QStringList ids(touched.begin(), touched.end());
+    ids.sort();
+    QSet<QString> maybeGone;
+    for (const auto &id : std::as_const(ids)) {
+        const QString service = id.section(QChar(0x1f), 0, 0);
+        const QString env = id.section(QChar(0x1f), 1);
+        const Cell next = compute(id);
+        const bool referenced = m_cellStates.contains(id) || m_cellGates.contains(id)
+                                || m_cellRollouts.contains(id);
+        if (referenced) {
+            ensureRow(service);
+            ensureColumn(env);
+        }
+        const auto old = m_cells.constFind(id);
+        const bool had = old != m_cells.cend();
+        if (!referenced) {
+            if (!had)
+                continue;
+            m_cells.remove(id);
+            maybeGone.insert(service);
+        } else {
+            if (had && *old == next)
+                continue;
+            m_cells.insert(id, next);
+        }
+        const QModelIndex idx = indexOf(service, env);
+        if (idx.isValid())
+            Q_EMIT dataChanged(idx, idx);
+    }
+    // A service nobody reports any more (and the workspace does not declare) leaves the grid.
+    for (const auto &service : std::as_const(maybeGone)) {
+        if (m_declared.contains(service))
+            continue;
+        bool any = false;
+        for (const auto &env : std::as_const(m_envs))
+            any = any || m_cells.contains(cellId(service, env));
+        if (any)
+            continue;
+        const int row = m_serviceRow.value(service, -1);
+        if (row < 0)
+            continue;
+        beginRemoveRows({}, row, row);
+        m_services.removeAt(row);
+        m_serviceRow.remove(service);
+        for (int r = row; r < m_services.size(); ++r)
+            m_serviceRow.insert(m_services.at(r), r);
+        endRemoveRows();
+    }
+}
+
+void EnvironmentMatrixModel::onConnectionChanged(const QString &connectionId)
+{
+    // Staleness and age are read live in data(); tell the view which cells to repaint.
+    for (auto it = m_cells.cbegin(); it != m_cells.cend(); ++it) {
+        if (!it->connections.contains(connectionId))
+            continue;
+        const QModelIndex idx = indexOf(it.key().section(QChar(0x1f), 0, 0),
+                                        it.key().section(QChar(0x1f), 1));
+        if (idx.isValid())
+            Q_EMIT dataChanged(idx, idx, {Roles::StaleRole, Roles::AgeSecondsRole});
+    }
+}
+
+bool EnvironmentMatrixModel::stale(const Cell &cell) const
+{
+    for (const auto &c : cell.connections)
+        if (m_estate->isStale(c))
+            return true;
+    return false;
+}
+
+qint64 EnvironmentMatrixModel::ageSeconds(const Cell &cell) const
+{
+    QDateTime oldest;
+    for (const auto &c : cell.connections) {
+        const QDateTime t = m_estate->dataTime(c);
+        if (t.isValid() && (!oldest.isValid() || t < oldest))
+            oldest = t;
+    }
+    return oldest.isValid() ? oldest.secsTo(QDateTime::currentDateTimeUtc()) : -1;
+}
+
+int EnvironmentMatrixModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_services.size());
+}
+
+int EnvironmentMatrixModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_envs.size()) + 1;
+}
+
+QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const QString service = m_services.at(index.row());
+    if (index.column() == 0) {
+        switch (role) {
+        case Qt::DisplayRole:
+        case Roles::SortRole:
+        case Roles::ServiceRole:
+        case Roles::FilterTextRole:
+            return service;
+        default:
+            return {};
+        }
+    }
+    const QString env = m_envs.at(index.column() - 1);
+    const Cell c = m_cells.value(cellId(service, env));
+    switch (role) {
+    case Qt::DisplayRole:
+    case Roles::VersionRole:
+        return c.version;
+    case Roles::SortRole:
+        return c.deployedAt;
+    case Roles::ServiceRole:
+        return service;
+    case Roles::EnvironmentRole:
+        return env;
+    case Roles::FilterTextRole:
+        return QStringList{service, env, c.version, c.commit, c.deployedBy}.join(QLatin1Char(' '));
+    case Roles::HealthRole:
+        return int(c.health);
+    case Roles::SyncRole:
+        return int(c.sync);
+    case Roles::DriftRole:
+        return c.drift;
+    case Roles::GateCountRole:
+        return c.gates;
+    case Roles::CanaryWeightRole:
+        return c.canaryWeight;
+    case Roles::StaleRole:
+        return stale(c);
+    case Roles::AgeSecondsRole:
+        return ageSeconds(c);
+    case Roles::HasStateRole:
+        return c.present;
+    case Roles::ConnectionRole:
+        return c.connections.value(0);
+    case Roles::UrlRole:
+        return c.url;
+    case Roles::FrozenRole:
+    case Roles::FreezeReasonRole: {
+        QString reason;
+        const bool frozen = m_freezeCheck && m_freezeCheck(env, &reason);
+        return role == Roles::FrozenRole ? QVariant(frozen) : QVariant(reason);
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant EnvironmentMatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == 0)
+        return tr("Service");
+    return m_envs.value(section - 1);
+}
+
+} // namespace fd

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "domain/connection.h"
+#include "domain/records.h"
+
+#include <QString>
+
+namespace fd {
+
+/// Words for values, translated, shared by models and views so a status reads the same
+/// everywhere (the context for translators is "fd::Wording").
+namespace Wording {
+QString runStatus(RunStatus s);
+QString deployStatus(DeployStatus s);
+QString health(Health h);
+QString sync(SyncState s);
+QString gateKind(GateKind k);
+QString rolloutPhase(RolloutPhase p);
+QString connectionState(ConnectionHealth::State s);
+/// "42 s", "3 min 5 s", "2 h 10 min"; empty for a negative duration.
+QString duration(qint64 ms);
+/// "just now", "5 min ago", "3 h ago", "2 d ago".
+QString age(qint64 seconds);
+/// Local date and time, short form, for tables.
+QString dateTime(const QDateTime &t);
+QString shortCommit(const QString &sha);
+} // namespace Wording
+
+} // namespace fd

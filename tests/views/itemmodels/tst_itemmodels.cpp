@@ -1,0 +1,438 @@
+// The item models and proxies under QAbstractItemModelTester, attached before any data
+// arrives, driven through Estate::publish — the same path the backends use.
+#include "estate/estate.h"
+#include "itemmodels/deploymenthistorymodel.h"
+#include "itemmodels/environmentmatrixmodel.h"
+#include "itemmodels/gatesmodel.h"
+#include "itemmodels/itemroles.h"
+#include "itemmodels/recordfilterproxymodel.h"
+#include "itemmodels/rolloutsmodel.h"
+#include "itemmodels/runsmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace fd;
+
+namespace {
+
+const QDateTime t0 = QDateTime(QDate(2024, 5, 2), QTime(9, 0), Qt::UTC);
+
+EnvironmentState state(const QString &conn, const QString &service, const QString &env,
+                       const QString &version, Health health = Health::Healthy)
+{
+    EnvironmentState s;
+    s.connectionId = conn;
+    s.service = service;
+    s.environment = env;
+    s.object = service + QLatin1Char('-') + env;
+    s.version = version;
+    s.health = health;
+    s.sync = SyncState::Synced;
+    s.deployedAt = t0;
+    return s;
+}
+
+Run run(const QString &conn, const QString &id, const QString &service, RunStatus status,
+        const QString &branch = QStringLiteral("main"))
+{
+    Run r;
+    r.connectionId = conn;
+    r.id = id;
+    r.service = service;
+    r.pipeline = QStringLiteral("ci");
+    r.number = id;
+    r.branch = branch;
+    r.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+    r.actor = QStringLiteral("mina");
+    r.status = status;
+    r.created = t0;
+    r.started = t0;
+    if (isFinished(status))
+        r.finished = t0.addSecs(95);
+    r.stages = {Stage{QStringLiteral("build"), RunStatus::Succeeded, t0, t0.addSecs(30), 30000, {}, {}},
+                Stage{QStringLiteral("test"), status, t0.addSecs(30), {}, -1, {}, {}}};
+    return r;
+}
+
+Gate gate(const QString &conn, const QString &id, const QString &service, const QString &env)
+{
+    Gate g;
+    g.connectionId = conn;
+    g.id = id;
+    g.kind = GateKind::GitHubPendingDeployment;
+    g.service = service;
+    g.environment = env;
+    g.title = QStringLiteral("Deploy %1 to %2").arg(service, env);
+    g.since = t0;
+    g.approvers = {QStringLiteral("release-managers")};
+    return g;
+}
+
+Rollout rollout(int step, int weight, bool paused)
+{
+    Rollout r;
+    r.connectionId = QStringLiteral("argocd");
+    r.service = QStringLiteral("checkout");
+    r.environment = QStringLiteral("prod");
+    r.application = QStringLiteral("checkout-prod");
+    r.name = QStringLiteral("checkout");
+    r.strategy = QStringLiteral("canary");
+    r.steps = {RolloutStep{RolloutStep::Kind::SetWeight, 20, -1, QStringLiteral("setWeight 20")},
+               RolloutStep{RolloutStep::Kind::Pause, -1, -1, QStringLiteral("pause")},
+               RolloutStep{RolloutStep::Kind::SetWeight, 50, -1, QStringLiteral("setWeight 50")},
+               RolloutStep{RolloutStep::Kind::Pause, -1, 60, QStringLiteral("pause 60s")}};
+    r.currentStepIndex = step;
+    r.canaryWeight = weight;
+    r.stableWeight = 100 - weight;
+    r.phase = paused ? RolloutPhase::Paused : RolloutPhase::Progressing;
+    r.paused = paused;
+    r.canaryVersion = QStringLiteral("v1.5.0");
+    r.stableVersion = QStringLiteral("v1.4.2");
+    r.actions = {RolloutAction{QStringLiteral("resume"), !paused},
+                 RolloutAction{QStringLiteral("abort"), false}};
+    return r;
+}
+
+// Every structural or data signal a model can send; a refresh with no news must send none.
+struct SignalCounter
+{
+    explicit SignalCounter(QAbstractItemModel *m)
+        : dataChanged(m, &QAbstractItemModel::dataChanged)
+        , rowsInserted(m, &QAbstractItemModel::rowsInserted)
+        , rowsRemoved(m, &QAbstractItemModel::rowsRemoved)
+        , columnsInserted(m, &QAbstractItemModel::columnsInserted)
+        , reset(m, &QAbstractItemModel::modelReset)
+        , layout(m, &QAbstractItemModel::layoutChanged)
+    {
+    }
+    qsizetype total() const
+    {
+        return dataChanged.size() + rowsInserted.size() + rowsRemoved.size()
+               + columnsInserted.size() + reset.size() + layout.size();
+    }
+    void clear()
+    {
+        dataChanged.clear(); rowsInserted.clear(); rowsRemoved.clear();
+        columnsInserted.clear(); reset.clear(); layout.clear();
+    }
+    QSignalSpy dataChanged, rowsInserted, rowsRemoved, columnsInserted, reset, layout;
+};
+
+constexpr int AllKinds = int(RecordKind::Runs) | int(RecordKind::Deployments)
+                         | int(RecordKind::Environments) | int(RecordKind::Gates)
+                         | int(RecordKind::Rollouts);
+
+} // namespace
+
+class TestItemModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral(".*"))); }
+
+    void matrixMergesCellByCell()
+    {
+        Estate estate;
+        EnvironmentMatrixModel model(&estate);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setEnvironments({QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")});
+        QCOMPARE(model.columnCount(), 4);
+        QCOMPARE(model.headerData(3, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("prod"));
+
+        RecordSet argo;
+        argo.environments = {state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("dev"),
+                                   QStringLiteral("v1.5.0")),
+                             state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
+                                   QStringLiteral("v1.4.2")),
+                             state(QStringLiteral("argocd"), QStringLiteral("payments"), QStringLiteral("prod"),
+                                   QStringLiteral("0123456789abcdef0123456789abcdef01234567"),
+                                   Health::Degraded)};
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        QCOMPARE(model.rowCount(), 2);
+        const QModelIndex checkoutProd = model.indexOf(QStringLiteral("checkout"), QStringLiteral("prod"));
+        QCOMPARE(checkoutProd.data().toString(), QStringLiteral("v1.4.2"));
+        QCOMPARE(checkoutProd.data(Roles::HealthRole).toInt(), int(Health::Healthy));
+        const QModelIndex paymentsProd = model.indexOf(QStringLiteral("payments"), QStringLiteral("prod"));
+        QCOMPARE(paymentsProd.data(Roles::VersionRole).toString(), QStringLiteral("0123456"));
+        QCOMPARE(paymentsProd.data(Roles::HealthRole).toInt(), int(Health::Degraded));
+        QVERIFY(!model.indexOf(QStringLiteral("payments"), QStringLiteral("dev")).data(Roles::HasStateRole).toBool());
+        QCOMPARE(model.nextEnvironment(QStringLiteral("staging")), QStringLiteral("prod"));
+
+        SignalCounter signals_(&model);
+        // The same data again: nothing at all.
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        QCOMPARE(signals_.total(), 0);
+
+        // One version changes: exactly that cell.
+        argo.environments[1].version = QStringLiteral("v1.5.0");
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        QCOMPARE(signals_.total(), 1);
+        QCOMPARE(signals_.dataChanged.size(), 1);
+        QCOMPARE(signals_.dataChanged.at(0).at(0).toModelIndex(), checkoutProd);
+        QCOMPARE(signals_.dataChanged.at(0).at(1).toModelIndex(), checkoutProd);
+        signals_.clear();
+
+        // A gate on checkout x prod: badge count on that cell only.
+        RecordSet gh;
+        gh.gates = {gate(QStringLiteral("github"), QStringLiteral("g1"), QStringLiteral("checkout"),
+                         QStringLiteral("prod"))};
+        estate.publish(QStringLiteral("github"), gh, AllKinds);
+        QCOMPARE(signals_.dataChanged.size(), 1);
+        QCOMPARE(checkoutProd.data(Roles::GateCountRole).toInt(), 1);
+        signals_.clear();
+
+        // A new service and a new environment arrive as inserted row and column.
+        RecordSet more = argo;
+        more.environments << state(QStringLiteral("argocd"), QStringLiteral("search"), QStringLiteral("qa"),
+                                   QStringLiteral("v2.0.0"));
+        estate.publish(QStringLiteral("argocd"), more, AllKinds);
+        QCOMPARE(signals_.rowsInserted.size(), 1);
+        QCOMPARE(signals_.columnsInserted.size(), 1);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.environments().last(), QStringLiteral("qa"));
+        signals_.clear();
+
+        // The backend becomes unreachable: its cells keep their values, marked stale.
+        QVERIFY(!checkoutProd.data(Roles::StaleRole).toBool());
+        ConnectionHealth down;
+        down.state = ConnectionHealth::State::Unreachable;
+        estate.healthChanged(QStringLiteral("argocd"), down);
+        QVERIFY(checkoutProd.data(Roles::StaleRole).toBool());
+        QCOMPARE(checkoutProd.data().toString(), QStringLiteral("v1.5.0"));
+        QVERIFY(checkoutProd.data(Roles::AgeSecondsRole).toLongLong() >= 0);
+        QVERIFY(!signals_.dataChanged.isEmpty());
+        signals_.clear();
+
+        // search disappears from the backend: its row leaves.
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        QCOMPARE(signals_.rowsRemoved.size(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(signals_.reset.size(), 0);
+
+        // A freeze check is asked per environment.
+        model.setFreezeCheck([](const QString &env, QString *why) {
+            *why = QStringLiteral("release freeze");
+            return env == QLatin1String("prod");
+        });
+        QVERIFY(checkoutProd.data(Roles::FrozenRole).toBool());
+        QVERIFY(!model.indexOf(QStringLiteral("checkout"), QStringLiteral("dev")).data(Roles::FrozenRole).toBool());
+    }
+
+    void matrixFoldsSeveralBackends()
+    {
+        Estate estate;
+        EnvironmentMatrixModel model(&estate);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordSet gh;
+        auto older = state(QStringLiteral("github"), QStringLiteral("checkout"), QStringLiteral("prod"),
+                           QStringLiteral("v1.4.0"));
+        older.deployedAt = t0.addSecs(-3600);
+        gh.environments = {older};
+        RecordSet argo;
+        auto newer = state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
+                           QStringLiteral("v1.4.2"), Health::Progressing);
+        newer.sync = SyncState::OutOfSync;
+        newer.driftCount = 3;
+        newer.canaryWeight = 20;
+        argo.environments = {newer};
+        estate.publish(QStringLiteral("github"), gh, AllKinds);
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        const auto c = model.cell(QStringLiteral("checkout"), QStringLiteral("prod"));
+        QCOMPARE(c.version, QStringLiteral("v1.4.2"));
+        QCOMPARE(int(c.health), int(Health::Progressing));
+        QCOMPARE(int(c.sync), int(SyncState::OutOfSync));
+        QCOMPARE(c.drift, 3);
+        QCOMPARE(c.canaryWeight, 20);
+        QCOMPARE(c.connections, (QStringList{QStringLiteral("argocd"), QStringLiteral("github")}));
+    }
+
+    void runsMergeRowByRow()
+    {
+        Estate estate;
+        RunsModel model(&estate);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordFilterProxyModel proxy;
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        proxy.sort(RunsModel::Started, Qt::DescendingOrder);
+
+        RecordSet rs;
+        rs.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"), RunStatus::Succeeded),
+                   run(QStringLiteral("github"), QStringLiteral("2"), QStringLiteral("checkout"), RunStatus::Running),
+                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"), RunStatus::Failed,
+                       QStringLiteral("fix/timeout"))};
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Runs));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(proxy.rowCount(), 3);
+
+        SignalCounter sourceSignals(&model);
+        SignalCounter proxySignals(&proxy);
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Runs));
+        QCOMPARE(sourceSignals.total(), 0);
+        QCOMPARE(proxySignals.total(), 0);
+
+        const int row = model.rowOf(QStringLiteral("github/2"));
+        QVERIFY(row >= 0);
+        rs.runs[1].status = RunStatus::Succeeded;
+        rs.runs[1].finished = t0.addSecs(120);
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Runs));
+        QCOMPARE(sourceSignals.total(), 1);
+        QCOMPARE(sourceSignals.dataChanged.size(), 1);
+        const auto args = sourceSignals.dataChanged.at(0);
+        QCOMPARE(args.at(0).toModelIndex().row(), row);
+        QCOMPARE(args.at(1).toModelIndex().row(), row);
+        QCOMPARE(args.at(0).toModelIndex().column(), 0);
+        QCOMPARE(args.at(1).toModelIndex().column(), RunsModel::ColumnCount - 1);
+        QCOMPARE(model.index(row, RunsModel::Status).data().toString(), QStringLiteral("succeeded"));
+        QCOMPARE(model.index(row, RunsModel::Duration).data(Roles::SortRole).toLongLong(), 120000);
+        QCOMPARE(model.index(row, RunsModel::Commit).data().toString(), QStringLiteral("0123456"));
+        QCOMPARE(model.index(row, 0).data(Roles::StagesRole).toList().size(), 2);
+        QCOMPARE(proxySignals.reset.size(), 0);
+        QCOMPARE(proxySignals.layout.size(), 0);
+
+        // A run leaves the backend's list: its row is removed, others keep their keys.
+        rs.runs.removeAt(0);
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Runs));
+        QCOMPARE(sourceSignals.rowsRemoved.size(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.keyAt(model.rowOf(QStringLiteral("github/3"))), QStringLiteral("github/3"));
+        QCOMPARE(sourceSignals.reset.size(), 0);
+    }
+
+    void filterProxy_data()
+    {
+        QTest::addColumn<int>("role");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("rows");
+        QTest::newRow("none") << 0 << QString() << QString() << 4;
+        QTest::newRow("backend") << int(Roles::ConnectionRole) << QStringLiteral("jenkins") << QString() << 1;
+        QTest::newRow("service") << int(Roles::ServiceRole) << QStringLiteral("checkout") << QString() << 2;
+        QTest::newRow("status") << int(Roles::StatusRole) << QString::number(int(RunStatus::Failed))
+                                << QString() << 2;
+        QTest::newRow("branch") << int(Roles::BranchRole) << QStringLiteral("fix/timeout") << QString() << 1;
+        QTest::newRow("text") << 0 << QString() << QStringLiteral("payments FAILED") << 2;
+        QTest::newRow("text+role") << int(Roles::ConnectionRole) << QStringLiteral("github")
+                                   << QStringLiteral("payments") << 1;
+    }
+
+    void filterProxy()
+    {
+        QFETCH(int, role);
+        QFETCH(QString, value);
+        QFETCH(QString, text);
+        QFETCH(int, rows);
+        Estate estate;
+        RunsModel model(&estate);
+        RecordFilterProxyModel proxy;
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        if (role)
+            proxy.setRoleFilter(role, value);
+        proxy.setFilterText(text);
+        RecordSet gh;
+        gh.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"), RunStatus::Succeeded),
+                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"), RunStatus::Failed,
+                       QStringLiteral("fix/timeout"))};
+        RecordSet jk;
+        jk.runs = {run(QStringLiteral("jenkins"), QStringLiteral("checkout#7"), QStringLiteral("checkout"),
+                       RunStatus::Running),
+                   run(QStringLiteral("gitlab"), QStringLiteral("9"), QStringLiteral("payments"), RunStatus::Failed)};
+        estate.publish(QStringLiteral("github"), gh, int(RecordKind::Runs));
+        estate.publish(QStringLiteral("jenkins"), jk, 0);
+        QCOMPARE(proxy.rowCount(), rows);
+        // Clearing every filter brings all rows back.
+        proxy.setRoleFilter(role, QString());
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 4);
+    }
+
+    void gatesInbox()
+    {
+        Estate estate;
+        GatesModel model(&estate);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordSet rs;
+        rs.gates = {gate(QStringLiteral("github"), QStringLiteral("7"), QStringLiteral("checkout"), QStringLiteral("prod")),
+                    gate(QStringLiteral("github"), QStringLiteral("8"), QStringLiteral("payments"), QStringLiteral("prod"))};
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Gates));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, GatesModel::Kind).data().toString(), QStringLiteral("GitHub pending deployment"));
+        QCOMPARE(model.index(0, GatesModel::Approvers).data().toString(), QStringLiteral("release-managers"));
+        SignalCounter s(&model);
+        rs.gates.removeFirst();
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Gates));
+        QCOMPARE(s.rowsRemoved.size(), 1);
+        QCOMPARE(s.total(), 1);
+        QCOMPARE(model.gate(0).service, QStringLiteral("payments"));
+    }
+
+    void rolloutAndSteps()
+    {
+        Estate estate;
+        RolloutsModel model(&estate);
+        RolloutStepsModel steps(&estate);
+        QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&steps, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordSet rs;
+        rs.rollouts = {rollout(1, 20, true)};
+        estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, RolloutsModel::Step).data().toString(), QStringLiteral("2 of 4"));
+        QCOMPARE(model.index(0, RolloutsModel::CanaryWeight).data().toString(), QStringLiteral("20%"));
+        steps.setRolloutKey(rs.rollouts.first().key());
+        QCOMPARE(steps.rowCount(), 4);
+        QVERIFY(steps.index(1).data(Roles::CurrentStepRole).toBool());
+        QVERIFY(steps.index(0).data(Roles::StepDoneRole).toBool());
+        QCOMPARE(steps.index(0).data().toString(), QStringLiteral("Set canary weight to 20%"));
+        QCOMPARE(steps.index(1).data().toString(), QStringLiteral("Pause until promoted"));
+
+        SignalCounter s(&steps);
+        estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
+        QCOMPARE(s.total(), 0);
+        rs.rollouts = {rollout(2, 50, false)};
+        estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
+        QCOMPARE(s.dataChanged.size(), 1);
+        QCOMPARE(s.reset.size(), 0);
+        QVERIFY(steps.index(2).data(Roles::CurrentStepRole).toBool());
+        QVERIFY(!steps.index(1).data(Roles::CurrentStepRole).toBool());
+    }
+
+    void deploymentHistory()
+    {
+        Estate estate;
+        DeploymentHistoryModel model(&estate);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTarget(QStringLiteral("checkout"), QStringLiteral("prod"));
+        RecordSet rs;
+        for (int i = 0; i < 3; ++i) {
+            Deployment d;
+            d.connectionId = QStringLiteral("github");
+            d.id = QString::number(100 + i);
+            d.service = QStringLiteral("checkout");
+            d.environment = i == 2 ? QStringLiteral("staging") : QStringLiteral("prod");
+            d.version = QStringLiteral("v1.4.%1").arg(i);
+            d.status = DeployStatus::Succeeded;
+            d.created = t0.addSecs(i * 60);
+            d.url = QUrl(QStringLiteral("http://127.0.0.1:1/deployments/%1").arg(i));
+            rs.deployments << d;
+        }
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Deployments));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, DeploymentHistoryModel::Link).data(Roles::UrlRole).toUrl().path(),
+                 QStringLiteral("/deployments/0"));
+        // A deployment that moves to another environment leaves this history.
+        SignalCounter s(&model);
+        rs.deployments[1].environment = QStringLiteral("staging");
+        estate.publish(QStringLiteral("github"), rs, int(RecordKind::Deployments));
+        QCOMPARE(s.rowsRemoved.size(), 1);
+        QCOMPARE(model.rowCount(), 1);
+        model.setTarget(QStringLiteral("checkout"), QStringLiteral("staging"));
+        QCOMPARE(model.rowCount(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestItemModels)
+#include "tst_itemmodels.moc"
