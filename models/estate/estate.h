@@ -37,6 +37,8 @@ public:
     void initialSyncDone(const QString &connectionId) override;
     void actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result) override;
 
+    /// Events that come from no backend (operator actions, notes): onto the timeline only.
+    void recordEvents(const QList<TimelineEvent> &events) { Q_EMIT eventsArrived(events); }
     /// Show a cached snapshot before any network reply; marks the connection's data with its age.
     void restore(const QString &connectionId, const RecordSet &records, const QDateTime &takenAt);
     /// Everything this connection currently contributes, for the snapshot cache.

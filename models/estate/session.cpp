@@ -1,0 +1,188 @@
+#include "session.h"
+
+#include "estate.h"
+#include "ops/actionrunner.h"
+#include "store/store.h"
+#include "workspace/credentialresolver.h"
+#include "workspace/workspaceloader.h"
+
+#include <QEventLoop>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSession, "fd.session")
+
+namespace fd {
+
+Session::Session(QObject *parent)
+    : QObject(parent)
+    , m_estate(new Estate(this))
+    , m_plugins(std::make_unique<PluginHost>())
+{
+    // The cached estate is written a while after changes settle, not on every change.
+    m_snapshotTimer.setSingleShot(true);
+    m_snapshotTimer.setInterval(5000);
+    connect(&m_snapshotTimer, &QTimer::timeout, this, &Session::saveSnapshots);
+    connect(m_estate, &Estate::changed, this, [this] { m_snapshotTimer.start(); });
+    connect(m_estate, &Estate::eventsArrived, this, [this](const QList<TimelineEvent> &events) {
+        if (m_store)
+            m_store->appendEvents(events);
+    });
+    connect(m_estate, &Estate::connectionSynced, this, [this] {
+        if (allSynced())
+            Q_EMIT syncedAll();
+    });
+}
+
+Session::~Session()
+{
+    stop();
+    if (m_store && m_ready)
+        saveSnapshots();
+    // Backends hold sinks into the estate: they go first.
+    m_backends.clear();
+}
+
+bool Session::open(const QString &workspaceFile, const OpenOptions &options)
+{
+    LoadOptions lo;
+    lo.overridesFile = options.overridesFile;
+    LoadResult loaded = WorkspaceLoader::load(workspaceFile, lo);
+    m_issues = loaded.issues;
+    if (!loaded.ok())
+        return false;
+    m_workspace = loaded.workspace;
+
+    if (options.storePath != QLatin1String(":none")) {
+        QString err;
+        m_store = Store::open(options.storePath.isEmpty() ? Store::defaultPath() : options.storePath, &err);
+        if (!m_store)
+            m_issues << WorkspaceIssue{WorkspaceIssue::Severity::Warning, options.storePath, 0, 0,
+                                       QString(), QStringLiteral("store not opened: %1").arg(err)};
+    }
+    if (m_store && options.restoreSnapshot) {
+        if (auto snaps = m_store->loadSnapshots()) {
+            for (auto it = snaps->cbegin(); it != snaps->cend(); ++it)
+                if (m_workspace.connection(it.key()))
+                    m_estate->restore(it.key(), it->first, it->second);
+        }
+    }
+
+    m_plugins->scan(options.pluginDirs);
+    m_actions = new ActionRunner(&m_workspace, m_estate, m_store.get(),
+                                 [this](const QString &id) { return backend(id); }, this);
+
+    auto *resolver = new CredentialResolver();
+    resolver->resolveAll(m_workspace, this, [this, resolver](ResolvedConnections resolved) {
+        delete resolver;
+        m_issues += resolved.issues;
+        createBackends(resolved.connections);
+    });
+    return true;
+}
+
+void Session::createBackends(const QList<ConnectionConfig> &configs)
+{
+    for (const ConnectionConfig &cfg : configs) {
+        m_kinds.insert(cfg.id, cfg.kind);
+        BackendFactory *factory = m_plugins->factory(cfg.kind);
+        if (!factory) {
+            ConnectionHealth h;
+            h.state = ConnectionHealth::State::Unreachable;
+            h.reason = QStringLiteral("no plugin serves connections of kind \"%1\"").arg(cfg.kind);
+            m_estate->healthChanged(cfg.id, h);
+            continue;
+        }
+        std::unique_ptr<Backend> b = factory->create(cfg, m_estate);
+        if (b)
+            m_backends.insert(cfg.id, std::shared_ptr<Backend>(std::move(b)));
+    }
+    m_ready = true;
+    Q_EMIT ready();
+    if (m_startRequested)
+        start();
+}
+
+void Session::start()
+{
+    m_startRequested = true;
+    if (!m_ready || m_started)
+        return;
+    m_started = true;
+    for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it) {
+        qCInfo(lcSession, "starting connection %s (%s)", qPrintable(it.key()),
+               qPrintable(m_kinds.value(it.key())));
+        it.value()->start();
+    }
+    if (allSynced())
+        Q_EMIT syncedAll();
+}
+
+void Session::stop()
+{
+    if (!m_started)
+        return;
+    m_started = false;
+    for (const auto &b : std::as_const(m_backends))
+        b->stop();
+}
+
+Backend *Session::backend(const QString &connectionId) const
+{
+    return m_backends.value(connectionId).get();
+}
+
+QStringList Session::connectionIds() const
+{
+    QStringList ids;
+    for (const auto &c : m_workspace.connections)
+        ids << c.id;
+    return ids;
+}
+
+QString Session::connectionKind(const QString &connectionId) const
+{
+    const ConnectionDef *c = m_workspace.connection(connectionId);
+    return c ? c->kind : QString();
+}
+
+bool Session::allSynced() const
+{
+    if (!m_ready)
+        return false;
+    for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
+        if (!m_estate->isSynced(it.key()))
+            return false;
+    return true;
+}
+
+bool Session::waitForSync(int timeoutMs)
+{
+    if (!m_started)
+        start();
+    if (allSynced())
+        return true;
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(this, &Session::syncedAll, &loop, &QEventLoop::quit);
+    connect(this, &Session::ready, &loop, [this, &loop] {
+        if (allSynced())
+            loop.quit();
+    });
+    timer.start(timeoutMs);
+    loop.exec();
+    return allSynced();
+}
+
+void Session::saveSnapshots()
+{
+    if (!m_store)
+        return;
+    for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
+        if (m_estate->isSynced(it.key()))
+            m_store->saveSnapshot(it.key(), m_estate->snapshot(it.key()),
+                                  m_estate->dataTime(it.key()));
+}
+
+} // namespace fd

@@ -1,0 +1,255 @@
+#include "actionrunner.h"
+
+#include "estate/estate.h"
+#include "store/store.h"
+#include "workspace/workspace.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcOps, "fd.ops")
+
+namespace fd {
+
+bool PreparedAction::blocked() const
+{
+    for (const auto &g : guards)
+        if (g.outcome == GuardResult::Outcome::Block)
+            return true;
+    return false;
+}
+
+ActionRunner::ActionRunner(const Workspace *workspace, Estate *estate, Store *store,
+                           BackendLookup backends, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_estate(estate)
+    , m_store(store)
+    , m_backends(std::move(backends))
+{
+    if (m_estate)
+        connect(m_estate, &Estate::actionCompleted, this, &ActionRunner::onBackendFinished);
+}
+
+QString ActionRunner::connectionFor(const ReleaseAction &action) const
+{
+    if (!action.connectionId.isEmpty())
+        return action.connectionId;
+    // Gate and run keys are "<connection>/<backend id>".
+    if (!action.target.isEmpty() && m_estate) {
+        if (m_estate->gates().contains(action.target))
+            return m_estate->gates().value(action.target).connectionId;
+        if (m_estate->runs().contains(action.target))
+            return m_estate->runs().value(action.target).connectionId;
+    }
+    if (m_workspace && !action.service.isEmpty() && !action.environment.isEmpty()) {
+        if (const ServiceDef *svc = m_workspace->service(action.service))
+            if (const ServiceBinding *b = svc->binding(action.environment))
+                return ServiceDef::connectionOf(*b);
+    }
+    // A service × environment the estate knows from one connection only.
+    if (m_estate) {
+        const auto states = m_estate->environmentStates(action.service, action.environment);
+        if (states.size() == 1)
+            return states.first().connectionId;
+    }
+    return QString();
+}
+
+QString ActionRunner::targetKey(const ReleaseAction &action)
+{
+    // Actions on one service × environment (or one gate/run) exclude each other.
+    return action.connectionId + QLatin1Char('|') + action.service + QLatin1Char('|')
+           + action.environment + QLatin1Char('|') + action.target;
+}
+
+PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
+{
+    PreparedAction p;
+    p.action = requested;
+    p.action.connectionId = connectionFor(requested);
+    // Approvals and runs may name only the target: fill service/env from the record.
+    if (m_estate && !p.action.target.isEmpty()) {
+        if (m_estate->gates().contains(p.action.target)) {
+            const Gate g = m_estate->gates().value(p.action.target);
+            if (p.action.service.isEmpty())
+                p.action.service = g.service;
+            if (p.action.environment.isEmpty())
+                p.action.environment = g.environment;
+        } else if (m_estate->runs().contains(p.action.target)) {
+            const Run r = m_estate->runs().value(p.action.target);
+            if (p.action.service.isEmpty())
+                p.action.service = r.service;
+            if (p.action.environment.isEmpty())
+                p.action.environment = r.environment;
+        }
+    }
+
+    Backend *backend = p.action.connectionId.isEmpty() ? nullptr : m_backends(p.action.connectionId);
+    if (!backend) {
+        p.plan.action = p.action;
+        p.plan.feasible = false;
+        p.plan.blockedReason = p.action.connectionId.isEmpty()
+            ? QStringLiteral("no connection serves %1 in %2").arg(p.action.service, p.action.environment)
+            : QStringLiteral("connection %1 has no backend loaded").arg(p.action.connectionId);
+    } else {
+        p.plan = backend->plan(p.action);
+    }
+
+    using O = GuardResult::Outcome;
+    p.readOnly = m_workspace && m_workspace->readOnly;
+    p.guards << GuardResult{QStringLiteral("read-only"), p.readOnly ? O::Block : O::Pass,
+                            p.readOnly ? QStringLiteral("the workspace is read-only: nothing mutates")
+                                       : QString()};
+    p.guards << GuardResult{QStringLiteral("feasible"), p.plan.feasible ? O::Pass : O::Block,
+                            p.plan.feasible ? QString() : p.plan.blockedReason};
+
+    const QString env = p.action.environment;
+    const bool typedNamePolicy = !m_workspace
+                                 || m_workspace->policies.value(QStringLiteral("requireTypedNameForProtected"), true).toBool();
+    p.protectedEnvironment = m_workspace && !env.isEmpty() && m_workspace->isProtected(env);
+    p.guards << GuardResult{QStringLiteral("protected-environment"),
+                            p.protectedEnvironment && typedNamePolicy ? O::NeedsTypedName : O::Pass,
+                            p.protectedEnvironment
+                                ? QStringLiteral("%1 is protected: type its name to confirm").arg(env)
+                                : QString()};
+
+    QString freezeReason;
+    p.frozen = m_workspace && !env.isEmpty()
+               && m_workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), &freezeReason);
+    p.freezeReason = freezeReason;
+    p.guards << GuardResult{QStringLiteral("freeze-window"), p.frozen ? O::NeedsReason : O::Pass,
+                            p.frozen ? QStringLiteral("%1 is frozen (%2): give a reason to override")
+                                           .arg(env, freezeReason)
+                                     : QString()};
+
+    const bool busy = m_inFlight.contains(targetKey(p.action));
+    p.guards << GuardResult{QStringLiteral("in-flight"), busy ? O::Block : O::Pass,
+                            busy ? QStringLiteral("an action on this target is already running")
+                                 : QString()};
+    return p;
+}
+
+QStringList ActionRunner::refusals(const PreparedAction &p, const Confirmation &c)
+{
+    QStringList why;
+    for (const auto &g : p.guards) {
+        switch (g.outcome) {
+        case GuardResult::Outcome::Pass:
+            break;
+        case GuardResult::Outcome::Block:
+            why << g.message;
+            break;
+        case GuardResult::Outcome::NeedsTypedName:
+            if (c.typedEnvironment != p.action.environment)
+                why << QStringLiteral("type the environment name \"%1\" to confirm")
+                           .arg(p.action.environment);
+            break;
+        case GuardResult::Outcome::NeedsReason:
+            if (c.overrideReason.trimmed().isEmpty())
+                why << g.message;
+            break;
+        }
+    }
+    return why;
+}
+
+bool ActionRunner::isInFlight(const ReleaseAction &action) const
+{
+    ReleaseAction a = action;
+    a.connectionId = connectionFor(action);
+    return m_inFlight.contains(targetKey(a));
+}
+
+quint64 ActionRunner::run(const PreparedAction &prepared, const Confirmation &confirmation, QString *why)
+{
+    // Guards are evaluated again now: state may have moved since the dialog opened.
+    PreparedAction p = prepared;
+    const QString key = targetKey(p.action);
+    if (m_inFlight.contains(key)) {
+        for (auto &g : p.guards)
+            if (g.guard == QLatin1String("in-flight")) {
+                g.outcome = GuardResult::Outcome::Block;
+                g.message = QStringLiteral("an action on this target is already running");
+            }
+    }
+    const QStringList refused = refusals(p, confirmation);
+    const QString reason = confirmation.overrideReason.isEmpty() ? p.action.comment
+                                                                  : confirmation.overrideReason;
+    if (!refused.isEmpty()) {
+        const QString text = refused.join(QStringLiteral("; "));
+        if (why)
+            *why = text;
+        if (m_store)
+            m_store->auditRefused(p.plan, reason, text);
+        qCInfo(lcOps, "refused %s on %s/%s: %s", qPrintable(toString(p.action.verb)),
+               qPrintable(p.action.service), qPrintable(p.action.environment), qPrintable(text));
+        return 0;
+    }
+    Backend *backend = m_backends(p.action.connectionId);
+    if (!backend) {
+        if (why)
+            *why = QStringLiteral("connection %1 has no backend loaded").arg(p.action.connectionId);
+        return 0;
+    }
+
+    Pending pending;
+    pending.id = m_nextId++;
+    pending.prepared = p;
+    pending.targetKey = key;
+    if (m_store) {
+        QString err;
+        ActionPlan audited = p.plan;
+        audited.action.actor = p.action.actor;
+        const auto auditId = m_store->auditIntent(audited, reason, &err);
+        if (!auditId) {
+            // Without a durable record of intent nothing is sent.
+            if (why)
+                *why = QStringLiteral("the audit log could not record the intent: %1").arg(err);
+            return 0;
+        }
+        pending.auditId = *auditId;
+    }
+    m_inFlight.insert(key);
+    const quint64 ticket = backend->execute(p.plan);
+    m_pending.insert(p.action.connectionId + QLatin1Char('#') + QString::number(ticket), pending);
+    qCInfo(lcOps, "started %s on %s/%s (audit %lld)", qPrintable(toString(p.action.verb)),
+           qPrintable(p.action.service), qPrintable(p.action.environment), pending.auditId);
+    Q_EMIT started(pending.id);
+    return pending.id;
+}
+
+void ActionRunner::onBackendFinished(const QString &connectionId, quint64 ticket, const ActionResult &result)
+{
+    const QString k = connectionId + QLatin1Char('#') + QString::number(ticket);
+    auto it = m_pending.find(k);
+    if (it == m_pending.end())
+        return;
+    const Pending pending = *it;
+    m_pending.erase(it);
+    m_inFlight.remove(pending.targetKey);
+    if (m_store && pending.auditId)
+        m_store->auditResult(pending.auditId, result);
+
+    const ReleaseAction &a = pending.prepared.action;
+    TimelineEvent ev;
+    ev.kind = a.verb == ReleaseAction::Verb::Rollback ? TimelineEvent::Kind::Rollback
+                                                      : TimelineEvent::Kind::OperatorAction;
+    ev.source = QStringLiteral("operator");
+    ev.sourceId = QStringLiteral("audit-%1-%2").arg(pending.auditId).arg(pending.id);
+    ev.time = result.finished.isValid() ? result.finished : QDateTime::currentDateTimeUtc();
+    ev.service = a.service;
+    ev.environment = a.environment;
+    ev.actor = a.actor;
+    ev.version = a.version;
+    ev.title = QStringLiteral("%1 %2 in %3: %4")
+                   .arg(toString(a.verb), a.service, a.environment,
+                        result.ok ? QStringLiteral("done") : QStringLiteral("failed"));
+    ev.detail = result.message;
+    if (m_store)
+        m_store->appendEvents({ev});
+    if (m_estate)
+        m_estate->recordEvents({ev});
+    Q_EMIT finished(pending.id, result);
+}
+
+} // namespace fd
