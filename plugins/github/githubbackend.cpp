@@ -1,0 +1,913 @@
+#include "githubbackend.h"
+
+#include "http/httplog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+namespace fd::github {
+
+namespace {
+
+constexpr int kMaxInFlight = 6;        // GitHub's guidance; fdhttp caps per host as well
+constexpr int kMutationSpacingMs = 1000; // GitHub: mutations at least a second apart
+
+/// When the last mutation went to each host, across every GitHub connection of the process.
+QHash<QString, qint64> &lastMutationAt()
+{
+    static QHash<QString, qint64> times;
+    return times;
+}
+
+QString hostKey(const QUrl &url)
+{
+    return url.host() + QLatin1Char(':') + QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+}
+
+QString runsKey(const QString &repo)
+{
+    return repo.toLower();
+}
+
+bool isTransportOrServerError(const http::Response &r)
+{
+    return r.error == http::Response::Error::Timeout || r.error == http::Response::Error::Connection
+           || r.error == http::Response::Error::Tls || r.status >= 500 || r.status == 408;
+}
+
+bool isRateLimited(const http::Response &r)
+{
+    if (r.status == 429)
+        return true;
+    if (r.status == 403) {
+        if (r.header("x-ratelimit-remaining") == "0" || !r.header("retry-after").isEmpty())
+            return true;
+        return errorMessage(r.body).contains(QLatin1String("rate limit"), Qt::CaseInsensitive);
+    }
+    return false;
+}
+
+template<typename T>
+QList<T> mergeKeepingRejected(QList<T> fresh, const QList<T> &old, const QList<qint64> &rejected)
+{
+    for (const qint64 id : rejected)
+        for (const T &o : old)
+            if (o.id == id)
+                fresh.append(o);
+    return fresh;
+}
+
+QString shortError(const http::Response &r)
+{
+    QString text = r.errorText.isEmpty() ? QStringLiteral("HTTP %1").arg(r.status) : r.errorText;
+    const QString message = errorMessage(r.body);
+    if (!message.isEmpty())
+        text += QStringLiteral(" (%1)").arg(message.left(200));
+    return text;
+}
+
+} // namespace
+
+PollSettings PollSettings::fromOptions(const QVariantMap &o)
+{
+    PollSettings s;
+    for (const char *key : {"pollInterval", "pollIntervalSeconds"}) {
+        bool ok = false;
+        const double seconds = o.value(QLatin1String(key)).toDouble(&ok);
+        if (ok && seconds > 0)
+            s.intervalMs = std::max(50, int(seconds * 1000));
+    }
+    const auto number = [&](const char *key, int &out, int min, int max) {
+        bool ok = false;
+        const int v = o.value(QLatin1String(key)).toInt(&ok);
+        if (ok)
+            out = std::clamp(v, min, max);
+    };
+    number("runDepth", s.runDepth, 1, 100);
+    number("jobsDepth", s.jobsDepth, 0, 100);
+    number("deploymentDepth", s.deploymentDepth, 1, 100);
+    number("requestTimeoutMs", s.requestTimeoutMs, 100, 300000);
+    number("maxAttempts", s.maxAttempts, 1, 10);
+    number("maxBackoffMs", s.maxBackoffMs, 100, 3600000);
+    return s;
+}
+
+struct GitHubBackend::Execution
+{
+    quint64 ticket = 0;
+    ActionPlan plan;
+    int request = 0;
+    bool retried = false;
+    QStringList steps;
+};
+
+GitHubBackend::GitHubBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_sink(sink)
+    , m_mapping(config)
+    , m_settings(PollSettings::fromOptions(config.options))
+{
+    m_pollTimer.setSingleShot(true);
+    connect(&m_pollTimer, &QTimer::timeout, this, &GitHubBackend::beginCycle);
+    for (const QString &repo : m_mapping.repos()) {
+        RepoSync sync;
+        sync.snap.repo = repo;
+        m_repos.insert(runsKey(repo), sync);
+    }
+}
+
+GitHubBackend::~GitHubBackend()
+{
+    m_running = false;
+    m_queue.clear();
+    delete m_client; // aborts its requests without calling back
+}
+
+Capabilities GitHubBackend::capabilities() const
+{
+    return int(Capability::Pipelines) | int(Capability::Environments) | int(Capability::Deployments)
+           | int(Capability::Approvals) | int(Capability::Rollback);
+}
+
+void GitHubBackend::start()
+{
+    if (!m_client) {
+        http::ClientOptions options = http::ClientOptions::fromConnection(m_config);
+        options.maxPerHost = kMaxInFlight;
+        // A server asking for a long wait is not retried inside the client: we pause polling
+        // and show "rate limited until" instead.
+        options.retry.maxWaitMs = 5000;
+        m_client = new http::Client(m_config.baseUrl, options, this);
+        const QString token = m_config.secret(QStringLiteral("token"));
+        if (!token.isEmpty())
+            m_client->setAuthorization("Authorization", "Bearer " + token.toUtf8());
+        m_client->setDefaultHeaders({{"Accept", "application/vnd.github+json"},
+                                     {"X-GitHub-Api-Version", "2022-11-28"}});
+    }
+    if (m_config.scope.contains(QStringLiteral("owners")))
+        reportProblem(QStringLiteral("scope.owners"),
+                      QStringLiteral("listing every repository of an owner is not supported yet; "
+                                     "name the repositories under scope.repos"));
+    if (m_repos.isEmpty())
+        reportProblem(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos and "
+                                                              "no service binding names one"));
+    m_running = true;
+    m_authFailed = false;
+    ++m_generation;
+    m_cycleActive = false;
+    beginCycle();
+}
+
+void GitHubBackend::stop()
+{
+    m_running = false;
+    m_pollTimer.stop();
+    m_queue.clear();
+    ++m_generation;
+    m_cycleActive = false;
+    if (m_client)
+        m_client->cancelAll();
+}
+
+void GitHubBackend::beginCycle()
+{
+    if (!m_running || m_authFailed || m_cycleActive)
+        return;
+    const http::RateLimitState limit = m_client->rateLimit();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (limit.isLimited(now)) {
+        scheduleNext(int(std::clamp<qint64>(now.msecsTo(limit.limitedUntil) + 50, 50, INT_MAX)));
+        return;
+    }
+    m_cycleActive = true;
+    m_cycleFailures = 0;
+    m_cycleLimited = false;
+    m_cycleLastError.clear();
+    ++m_cycles;
+    for (auto it = m_repos.begin(); it != m_repos.end(); ++it) {
+        const QString repo = it->snap.repo;
+        const QString base = QStringLiteral("/repos/") + repo;
+        QUrlQuery runsQuery;
+        runsQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.runDepth));
+        get(repo, base + QStringLiteral("/actions/runs"), runsQuery,
+            [this](RepoSync &sync, const http::Response &r) {
+                if (!readOk(sync, QStringLiteral("workflow runs"), r))
+                    return;
+                const Parsed<WireRun> parsed = parseRuns(r.body);
+                const QString where = QStringLiteral("repo %1: workflow runs").arg(sync.snap.repo);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                if (!parsed.errors.isEmpty())
+                    reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                else
+                    clearProblem(where);
+                QList<WireRun> runs = mergeKeepingRejected(parsed.items, sync.snap.runs,
+                                                           parsed.rejectedIds);
+                std::sort(runs.begin(), runs.end(), [](const WireRun &a, const WireRun &b) {
+                    return a.created != b.created ? a.created > b.created : a.id > b.id;
+                });
+                sync.snap.runs = runs;
+                afterRuns(sync);
+            });
+        QUrlQuery envQuery;
+        envQuery.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+        get(repo, base + QStringLiteral("/environments"), envQuery,
+            [this](RepoSync &sync, const http::Response &r) {
+                if (!readOk(sync, QStringLiteral("environments"), r))
+                    return;
+                const auto parsed = parseEnvironments(r.body);
+                const QString where = QStringLiteral("repo %1: environments").arg(sync.snap.repo);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                sync.snap.environments = parsed.items;
+            });
+        QUrlQuery depQuery;
+        depQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
+        get(repo, base + QStringLiteral("/deployments"), depQuery,
+            [this](RepoSync &sync, const http::Response &r) {
+                if (!readOk(sync, QStringLiteral("deployments"), r))
+                    return;
+                const auto parsed = parseDeployments(r.body);
+                const QString where = QStringLiteral("repo %1: deployments").arg(sync.snap.repo);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                sync.snap.deployments = parsed.items;
+                afterDeployments(sync);
+            });
+    }
+    if (m_repos.isEmpty())
+        finishCycle();
+}
+
+void GitHubBackend::afterRuns(RepoSync &sync)
+{
+    const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/actions/runs/");
+    QSet<qint64> inWindow;
+    for (qsizetype i = 0; i < sync.snap.runs.size(); ++i) {
+        const WireRun &run = sync.snap.runs.at(i);
+        inWindow.insert(run.id);
+        const QString marker = run.updated.toString(Qt::ISODate) + QLatin1Char('#')
+                               + QString::number(run.attempt) + run.status + run.conclusion;
+        // Finished runs never change again: their jobs are read once; unfinished runs are
+        // re-read every poll (a 304 costs nothing).
+        const bool unfinished = !isFinished(run.mapped);
+        const bool known = sync.jobsMarker.contains(run.id);
+        const bool needJobs = unfinished
+                              || (sync.jobsMarker.value(run.id) != marker
+                                  && (i < m_settings.jobsDepth || known));
+        if (needJobs) {
+            const qint64 id = run.id;
+            QUrlQuery q;
+            q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+            get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/jobs"), q,
+                [this, id, marker](RepoSync &s, const http::Response &r) {
+                    if (!readOk(s, QStringLiteral("jobs of run %1").arg(id), r))
+                        return;
+                    const auto parsed = parseJobs(r.body);
+                    const QString where = QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
+                    if (!parsed.bodyOk) {
+                        m_freshPaths.insert(r.url.toString());
+                        reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
+                                                            "good state: %1")
+                                                 .arg(parsed.errors.join(QStringLiteral("; "))));
+                        return;
+                    }
+                    m_freshPaths.remove(r.url.toString());
+                    parsed.errors.isEmpty() ? clearProblem(where)
+                                            : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                    s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
+                                                                parsed.rejectedIds));
+                    s.jobsMarker.insert(id, marker);
+                },
+                true);
+        }
+        if (run.mapped == RunStatus::Waiting) {
+            const qint64 id = run.id;
+            get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/pending_deployments"), {},
+                [this, id](RepoSync &s, const http::Response &r) {
+                    if (!readOk(s, QStringLiteral("pending deployments of run %1").arg(id), r))
+                        return;
+                    const auto parsed = parsePendingDeployments(r.body);
+                    const QString where =
+                        QStringLiteral("repo %1: pending deployments of run %2").arg(s.snap.repo).arg(id);
+                    if (!parsed.bodyOk) {
+                        m_freshPaths.insert(r.url.toString());
+                        reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
+                                                            "good state: %1")
+                                                 .arg(parsed.errors.join(QStringLiteral("; "))));
+                        return;
+                    }
+                    m_freshPaths.remove(r.url.toString());
+                    clearProblem(where);
+                    if (parsed.items.isEmpty()) {
+                        s.snap.pending.remove(id);
+                    } else {
+                        s.snap.pending.insert(id, parsed.items);
+                        s.gatedRuns.insert(id);
+                    }
+                });
+        }
+    }
+    // Gates that went away: read the run's review history once to tell granted from rejected.
+    const QList<qint64> gated(sync.gatedRuns.cbegin(), sync.gatedRuns.cend());
+    for (const qint64 id : gated) {
+        const WireRun *run = sync.snap.run(id);
+        if (run && run->mapped == RunStatus::Waiting)
+            continue;
+        sync.gatedRuns.remove(id);
+        sync.snap.pending.remove(id);
+        if (!run)
+            continue;
+        get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/approvals"), {},
+            [this, id](RepoSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("approvals of run %1").arg(id), r))
+                    return;
+                const auto parsed = parseApprovals(r.body);
+                if (!parsed.bodyOk)
+                    return;
+                s.snap.approvals.insert(id, parsed.items);
+                s.snap.approvalsSeen.insert(id, QDateTime::currentDateTimeUtc());
+            });
+    }
+    // Forget what fell out of the window.
+    for (auto it = sync.snap.jobs.begin(); it != sync.snap.jobs.end();)
+        it = inWindow.contains(it.key()) ? std::next(it) : sync.snap.jobs.erase(it);
+    for (auto it = sync.jobsMarker.begin(); it != sync.jobsMarker.end();)
+        it = inWindow.contains(it.key()) ? std::next(it) : sync.jobsMarker.erase(it);
+    for (auto it = sync.snap.pending.begin(); it != sync.snap.pending.end();) {
+        const WireRun *run = sync.snap.run(it.key());
+        it = run && run->mapped == RunStatus::Waiting ? std::next(it) : sync.snap.pending.erase(it);
+    }
+    for (auto it = sync.snap.approvals.begin(); it != sync.snap.approvals.end();)
+        it = inWindow.contains(it.key()) ? std::next(it) : sync.snap.approvals.erase(it);
+}
+
+void GitHubBackend::afterDeployments(RepoSync &sync)
+{
+    const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/deployments/");
+    QSet<qint64> known;
+    for (const WireDeployment &d : std::as_const(sync.snap.deployments)) {
+        known.insert(d.id);
+        const auto statuses = sync.snap.statuses.constFind(d.id);
+        const WireDeploymentStatus *newest =
+            statuses == sync.snap.statuses.constEnd() ? nullptr : newestStatus(*statuses);
+        const bool settled = newest && isTerminalDeploymentState(newest->state)
+                             && sync.statusesMarker.value(d.id) == d.updated;
+        if (settled)
+            continue;
+        const qint64 id = d.id;
+        const QDateTime updated = d.updated;
+        QUrlQuery q;
+        q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+        get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/statuses"), q,
+            [this, id, updated](RepoSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("statuses of deployment %1").arg(id), r))
+                    return;
+                const auto parsed = parseDeploymentStatuses(r.body);
+                const QString where =
+                    QStringLiteral("repo %1: statuses of deployment %2").arg(s.snap.repo).arg(id);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                s.snap.statuses.insert(id, mergeKeepingRejected(parsed.items, s.snap.statuses.value(id),
+                                                                parsed.rejectedIds));
+                s.statusesMarker.insert(id, updated);
+            });
+    }
+    for (auto it = sync.snap.statuses.begin(); it != sync.snap.statuses.end();)
+        it = known.contains(it.key()) ? std::next(it) : sync.snap.statuses.erase(it);
+    for (auto it = sync.statusesMarker.begin(); it != sync.statusesMarker.end();)
+        it = known.contains(it.key()) ? std::next(it) : sync.statusesMarker.erase(it);
+}
+
+void GitHubBackend::get(const QString &repo, const QString &path, const QUrlQuery &query,
+                        Handler handler, bool allPages)
+{
+    const QString key = runsKey(repo);
+    auto it = m_repos.find(key);
+    if (it == m_repos.end())
+        return;
+    ++it->pending;
+    const int generation = m_generation;
+    m_queue.enqueue([this, key, repo, path, query, handler, allPages, generation] {
+        if (generation != m_generation)
+            return;
+        // Once the server said "wait" or "who are you", nothing more goes out this cycle.
+        if (m_authFailed || m_cycleLimited || m_client->rateLimit().isLimited()) {
+            m_cycleLimited = m_cycleLimited || !m_authFailed;
+            requestDone(repo);
+            return;
+        }
+        http::Request req;
+        req.path = path;
+        req.query = query;
+        req.timeoutMs = m_settings.requestTimeoutMs;
+        req.maxAttempts = m_settings.maxAttempts;
+        const QString url = http::joinUrl(m_client->baseUrl(), path, query).toString();
+        req.conditional = !m_freshPaths.contains(url);
+        ++m_active;
+        const auto onResponse = [this, key, repo, handler, generation](const http::Response &r) {
+            --m_active;
+            if (generation != m_generation || r.error == http::Response::Error::Cancelled) {
+                pumpQueue();
+                return;
+            }
+            if (const QByteArray interval = r.header("x-poll-interval"); !interval.isEmpty())
+                m_serverPollIntervalMs = std::max(0, interval.toInt() * 1000);
+            if (r.status == 401) {
+                authFailed(r);
+                return;
+            }
+            auto repoIt = m_repos.find(key);
+            if (repoIt != m_repos.end()) {
+                if (isRateLimited(r)) {
+                    m_cycleLimited = true;
+                    m_cycleLastError = shortError(r);
+                } else if (isTransportOrServerError(r)) {
+                    ++m_cycleFailures;
+                    m_cycleLastError = shortError(r);
+                } else {
+                    handler(*repoIt, r);
+                }
+            }
+            requestDone(repo);
+            pumpQueue();
+        };
+        if (allPages) {
+            m_client->fetchAllPages(req, this,
+                                    [onResponse](const QList<http::Response> &pages,
+                                                 const http::Response &last) {
+                                        if (!last.ok() || pages.size() <= 1) {
+                                            onResponse(last);
+                                            return;
+                                        }
+                                        // Join the pages' jobs into one body for the parser.
+                                        QJsonArray jobs;
+                                        for (const http::Response &p : pages)
+                                            for (const QJsonValue &j : QJsonDocument::fromJson(p.body)
+                                                                           .object()
+                                                                           .value(QLatin1String("jobs"))
+                                                                           .toArray())
+                                                jobs.append(j);
+                                        http::Response joined = last;
+                                        joined.body = QJsonDocument(QJsonObject{
+                                                                        {QStringLiteral("total_count"), jobs.size()},
+                                                                        {QStringLiteral("jobs"), jobs}})
+                                                          .toJson(QJsonDocument::Compact);
+                                        onResponse(joined);
+                                    });
+        } else {
+            m_client->send(req, this, onResponse);
+        }
+    });
+    pumpQueue();
+}
+
+void GitHubBackend::pumpQueue()
+{
+    while (m_active < kMaxInFlight && !m_queue.isEmpty()) {
+        const auto next = m_queue.dequeue();
+        next();
+    }
+}
+
+void GitHubBackend::requestDone(const QString &repo)
+{
+    auto it = m_repos.find(runsKey(repo));
+    if (it == m_repos.end())
+        return;
+    if (--it->pending > 0)
+        return;
+    for (const RepoSync &sync : std::as_const(m_repos))
+        if (sync.pending > 0)
+            return;
+    if (m_cycleActive)
+        finishCycle();
+}
+
+bool GitHubBackend::readOk(RepoSync &sync, const QString &what, const http::Response &r)
+{
+    const QString where = QStringLiteral("repo %1").arg(sync.snap.repo);
+    if (r.ok()) {
+        clearProblem(where);
+        return true;
+    }
+    if (r.status == 404) {
+        reportProblem(where, QStringLiteral("GitHub answers 404 for %1: the repository does not "
+                                            "exist or this token cannot see it")
+                                 .arg(what));
+        return false;
+    }
+    reportProblem(where + QStringLiteral(": ") + what, shortError(r));
+    return false;
+}
+
+void GitHubBackend::finishCycle()
+{
+    m_cycleActive = false;
+    if (m_authFailed || !m_running)
+        return;
+    publishRecords();
+
+    ConnectionHealth h = m_health;
+    const http::RateLimitState limit = m_client->rateLimit();
+    h.rateLimitLimit = limit.limit;
+    h.rateLimitRemaining = limit.remaining;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    int delay = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
+    if (limit.isLimited(now) || m_cycleLimited) {
+        h.state = ConnectionHealth::State::RateLimited;
+        h.rateLimitedUntil = limit.limitedUntil.isValid() ? limit.limitedUntil : now.addMSecs(delay);
+        h.reason = QStringLiteral("connection %1: GitHub rate limit reached; polling paused until %2")
+                       .arg(m_config.id, h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        delay = int(std::clamp<qint64>(now.msecsTo(h.rateLimitedUntil) + 50, 50, INT_MAX));
+    } else if (m_cycleFailures > 0) {
+        ++m_failStreak;
+        delay = backoffMs();
+        h.state = ConnectionHealth::State::Degraded;
+        h.rateLimitedUntil = QDateTime();
+        h.reason = QStringLiteral("connection %1: %2 request(s) failed (last: %3); next try in %4 s")
+                       .arg(m_config.id)
+                       .arg(m_cycleFailures)
+                       .arg(m_cycleLastError)
+                       .arg(delay / 1000.0, 0, 'f', 1);
+    } else {
+        m_failStreak = 0;
+        h.state = ConnectionHealth::State::Ok;
+        h.reason.clear();
+        h.rateLimitedUntil = QDateTime();
+        h.lastSuccess = now;
+    }
+    setHealth(h);
+    if (!m_initialDone) {
+        m_initialDone = true;
+        m_sink->initialSyncDone(m_config.id);
+    }
+    scheduleNext(delay);
+}
+
+int GitHubBackend::backoffMs() const
+{
+    // Exponential in the number of failed polls in a row, with jitter so many clients
+    // (and many connections) do not come back in step.
+    const double base = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
+    const double cap = std::max<double>(m_settings.maxBackoffMs, base);
+    const double full = std::min(cap, base * std::pow(2.0, std::min(m_failStreak, 16)));
+    return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
+}
+
+void GitHubBackend::scheduleNext(int delayMs)
+{
+    if (!m_running || m_authFailed)
+        return;
+    m_pollTimer.start(std::max(1, delayMs));
+}
+
+void GitHubBackend::authFailed(const http::Response &r)
+{
+    if (m_authFailed)
+        return;
+    m_authFailed = true;
+    m_pollTimer.stop();
+    m_queue.clear();
+    ++m_generation; // drop every answer still on its way
+    m_cycleActive = false;
+    for (RepoSync &sync : m_repos)
+        sync.pending = 0;
+    ConnectionHealth h = m_health;
+    h.state = ConnectionHealth::State::AuthFailed;
+    const QString message = errorMessage(r.body);
+    h.reason = QStringLiteral("connection %1: GitHub rejected the token (401%2); polling is paused "
+                              "until the credential changes")
+                   .arg(m_config.id,
+                        message.isEmpty() ? QString() : QStringLiteral(" ") + message.left(120));
+    setHealth(h);
+    reportProblem(QStringLiteral("connection %1").arg(m_config.id), h.reason);
+    if (!m_initialDone) {
+        m_initialDone = true;
+        m_sink->initialSyncDone(m_config.id);
+    }
+}
+
+void GitHubBackend::reportProblem(const QString &where, const QString &message)
+{
+    const QString key = where + QLatin1Char('\n') + message;
+    if (m_reported.contains(key))
+        return;
+    // One open problem per place: a new message for the same place replaces the old one.
+    for (auto it = m_reported.begin(); it != m_reported.end();)
+        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
+    m_reported.insert(key);
+    qCWarning(http::lcNet).noquote() << "github" << m_config.id << where << ":" << message;
+    m_sink->problem(m_config.id, where, message);
+}
+
+void GitHubBackend::clearProblem(const QString &where)
+{
+    for (auto it = m_reported.begin(); it != m_reported.end();)
+        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
+}
+
+void GitHubBackend::setHealth(const ConnectionHealth &health)
+{
+    if (health == m_health)
+        return;
+    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason
+                              || health.rateLimitedUntil != m_health.rateLimitedUntil;
+    m_health = health;
+    // lastSuccess and quota figures move every poll; only a change a user sees is signalled.
+    if (stateChanged)
+        m_sink->healthChanged(m_config.id, m_health);
+}
+
+void GitHubBackend::publishRecords()
+{
+    RecordSet all;
+    for (const RepoSync &sync : std::as_const(m_repos)) {
+        const RecordSet part = buildRecords(m_mapping, sync.snap);
+        all.runs += part.runs;
+        all.deployments += part.deployments;
+        all.environments += part.environments;
+        all.gates += part.gates;
+        all.events += part.events;
+    }
+    QList<TimelineEvent> fresh;
+    for (const TimelineEvent &e : std::as_const(all.events)) {
+        if (m_emittedEvents.contains(e.sourceId))
+            continue;
+        m_emittedEvents.insert(e.sourceId);
+        fresh.append(e);
+    }
+    const bool changed = !m_initialDone || all.runs != m_published.runs
+                         || all.deployments != m_published.deployments
+                         || all.environments != m_published.environments
+                         || all.gates != m_published.gates;
+    if (!changed && fresh.isEmpty())
+        return;
+    RecordSet out;
+    RecordKinds replace = 0;
+    if (changed) {
+        out.runs = all.runs;
+        out.deployments = all.deployments;
+        out.environments = all.environments;
+        out.gates = all.gates;
+        replace = int(RecordKind::Runs) | int(RecordKind::Deployments)
+                  | int(RecordKind::Environments) | int(RecordKind::Gates);
+        m_published = all;
+        m_published.events.clear();
+    }
+    out.events = fresh;
+    m_sink->publish(m_config.id, out, replace);
+}
+
+PlanningState GitHubBackend::planningState() const
+{
+    PlanningState st;
+    st.mapping = &m_mapping;
+    for (auto it = m_repos.cbegin(); it != m_repos.cend(); ++it)
+        st.repos.insert(it.key(), it->snap);
+    return st;
+}
+
+ActionPlan GitHubBackend::plan(const ReleaseAction &action) const
+{
+    ActionPlan p = planAction(action, planningState());
+    p.action.connectionId = m_config.id;
+    return p;
+}
+
+quint64 GitHubBackend::execute(const ActionPlan &plan)
+{
+    auto exec = std::make_shared<Execution>();
+    exec->ticket = m_nextTicket++;
+    exec->plan = plan;
+    // Report asynchronously even when the plan fails at once, so callers see one path.
+    QTimer::singleShot(0, this, [this, exec] { runExecution(exec); });
+    return exec->ticket;
+}
+
+void GitHubBackend::runExecution(const std::shared_ptr<Execution> &exec)
+{
+    if (!m_client)
+        start();
+    if (!exec->plan.feasible) {
+        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason, 0);
+        return;
+    }
+    if (m_config.readOnly) {
+        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id), 0);
+        return;
+    }
+    if (exec->plan.requests.isEmpty()) {
+        finishExecution(exec, false, QStringLiteral("the plan has no request"), 0);
+        return;
+    }
+    checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
+}
+
+void GitHubBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+                                       std::function<void()> onHold)
+{
+    if (index >= exec->plan.preconditions.size()) {
+        onHold();
+        return;
+    }
+    const Precondition pc = exec->plan.preconditions.at(index);
+    http::Request req;
+    req.path = pc.path;
+    req.conditional = false; // a fresh read, not what we saw before
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    m_client->send(req, this, [this, exec, index, pc, onHold](const http::Response &r) {
+        if (!r.ok()) {
+            exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path).arg(r.status));
+            finishExecution(exec, false,
+                            QStringLiteral("could not re-read the precondition '%1': %2")
+                                .arg(pc.description, shortError(r)),
+                            r.status);
+            return;
+        }
+        QString found;
+        const bool holds = preconditionHolds(pc, r.body, &found);
+        exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
+                               .arg(pc.path)
+                               .arg(r.status)
+                               .arg(pc.description, holds ? QStringLiteral("holds")
+                                                          : QStringLiteral("does not hold")));
+        if (!holds) {
+            finishExecution(exec, false,
+                            QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)")
+                                .arg(pc.description, pc.expected, found),
+                            r.status);
+            return;
+        }
+        checkPreconditions(exec, index + 1, onHold);
+    });
+}
+
+void GitHubBackend::sendMutation(const std::shared_ptr<Execution> &exec)
+{
+    const QString host = hostKey(m_config.baseUrl);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 last = lastMutationAt().value(host, 0);
+    if (now - last < kMutationSpacingMs) {
+        QTimer::singleShot(int(kMutationSpacingMs - (now - last)), this,
+                           [this, exec] { sendMutation(exec); });
+        return;
+    }
+    lastMutationAt().insert(host, now);
+    const PlannedRequest planned = exec->plan.requests.at(exec->request);
+    http::Request req;
+    req.method = planned.method;
+    req.path = planned.path;
+    req.body = planned.body;
+    req.contentType = planned.contentType;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    req.idempotent = false; // never retried by the client: we decide after a fresh read
+    req.maxAttempts = 1;
+    req.followRedirects = false;
+    m_client->send(req, this, [this, exec, planned](const http::Response &r) {
+        exec->steps.append(QStringLiteral("%1 %2 -> %3")
+                               .arg(QString::fromLatin1(planned.method), planned.path)
+                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        const QString path = planned.path;
+        if (r.ok()) {
+            if (++exec->request < exec->plan.requests.size()) {
+                sendMutation(exec);
+                return;
+            }
+            QString message = exec->plan.summary.isEmpty() ? QStringLiteral("done")
+                                                           : exec->plan.summary + QStringLiteral(": done");
+            const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+            if (answer.contains(QLatin1String("workflow_run_id")))
+                message += QStringLiteral(" (run %1)")
+                               .arg(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble()));
+            finishExecution(exec, true, message, r.status);
+            return;
+        }
+        if (r.status == 409 && path.endsWith(QLatin1String("/cancel"))) {
+            finishExecution(exec, false,
+                            QStringLiteral("GitHub answers 409: the run can no longer be cancelled "
+                                           "(it has finished or is finishing)"),
+                            r.status);
+            return;
+        }
+        if (r.status == 401) {
+            authFailed(r);
+            finishExecution(exec, false, shortError(r), r.status);
+            return;
+        }
+        const bool unknownOutcome = isTransportOrServerError(r) || isRateLimited(r);
+        if (unknownOutcome && !exec->retried) {
+            // The request may or may not have acted. Only a fresh read of the precondition
+            // says whether sending it again is safe.
+            exec->retried = true;
+            exec->steps.append(QStringLiteral("outcome unknown; re-reading the precondition"));
+            checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
+            return;
+        }
+        finishExecution(exec, false, shortError(r), r.status);
+    });
+}
+
+void GitHubBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool ok,
+                                    const QString &message, int status)
+{
+    ActionResult result;
+    result.ok = ok;
+    result.message = message;
+    result.httpStatus = status;
+    result.finished = QDateTime::currentDateTimeUtc();
+    result.steps = exec->steps;
+    m_sink->actionFinished(m_config.id, exec->ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (ok && m_running && !m_authFailed && !m_cycleActive)
+        scheduleNext(std::min(m_settings.intervalMs, 500));
+}
+
+void GitHubBackend::fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+                                 std::function<void(const QString &, const QString &)> done)
+{
+    bool ok = false;
+    const qint64 run = runId.toLongLong(&ok);
+    const RepoSync *owner = nullptr;
+    for (const RepoSync &sync : std::as_const(m_repos))
+        if (ok && sync.snap.run(run))
+            owner = &sync;
+    if (!owner || !m_client) {
+        done(QString(), QStringLiteral("run %1 is not known on connection %2").arg(runId, m_config.id));
+        return;
+    }
+    QString job = stageId.section(QLatin1Char('/'), 0, 0);
+    if (job.isEmpty()) {
+        const QList<WireJob> jobs = owner->snap.jobs.value(run);
+        for (const WireJob &j : jobs)
+            if (j.mapped == RunStatus::Failed)
+                job = QString::number(j.id);
+        if (job.isEmpty() && !jobs.isEmpty())
+            job = QString::number(jobs.last().id);
+    }
+    if (job.isEmpty()) {
+        done(QString(), QStringLiteral("run %1 has no job whose log could be read").arg(runId));
+        return;
+    }
+    http::Request req;
+    req.path = QStringLiteral("/repos/%1/actions/jobs/%2/logs").arg(owner->snap.repo, job);
+    req.conditional = false;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    // GitHub answers 302 to a short-lived storage URL; the client follows it and sends the
+    // token only to GitHub's own origin.
+    m_client->send(req, this, [done, maxBytes](const http::Response &r) {
+        if (!r.ok()) {
+            done(QString(), shortError(r));
+            return;
+        }
+        const QByteArray tail = maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
+        done(QString::fromUtf8(tail), QString());
+    });
+}
+
+QVariantMap GitHubBackend::statistics() const
+{
+    QVariantMap stats = m_client ? m_client->statistics() : QVariantMap();
+    stats.insert(QStringLiteral("polls"), m_cycles);
+    stats.insert(QStringLiteral("repositories"), qint64(m_repos.size()));
+    return stats;
+}
+
+} // namespace fd::github

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "githubplanner.h"
+
+#include "backend/backend.h"
+#include "http/client.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QQueue>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace fd::github {
+
+/// Polling settings read from ConnectionConfig::options.
+struct PollSettings
+{
+    int intervalMs = 60000;  // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
+    int runDepth = 20;       // runs per repository per poll (per_page)
+    int jobsDepth = 3;       // finished runs, newest first, whose jobs are read (unfinished: all)
+    int deploymentDepth = 30;
+    int requestTimeoutMs = 15000;
+    int maxAttempts = 4;     // per GET, including the first
+    int maxBackoffMs = 15 * 60 * 1000;
+
+    static PollSettings fromOptions(const QVariantMap &options);
+};
+
+/**
+ * One GitHub connection: polls every repository in scope with conditional GETs, keeps the
+ * last good state of each, publishes normalized records, reports health, plans and executes
+ * release actions. Lives on the thread that created it; all I/O is asynchronous.
+ */
+class GitHubBackend : public QObject, public Backend
+{
+    Q_OBJECT
+
+public:
+    GitHubBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent = nullptr);
+    ~GitHubBackend() override;
+
+    Capabilities capabilities() const override;
+    void start() override;
+    void stop() override;
+    ConnectionHealth health() const override { return m_health; }
+    ActionPlan plan(const ReleaseAction &action) const override;
+    quint64 execute(const ActionPlan &plan) override;
+    void fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+                      std::function<void(const QString &text, const QString &error)> done) override;
+    QVariantMap statistics() const override;
+
+private:
+    struct RepoSync
+    {
+        RepoSnapshot snap;
+        int pending = 0;
+        QHash<qint64, QString> jobsMarker;     // run id → updated_at + attempt the jobs match
+        QHash<qint64, QDateTime> statusesMarker; // deployment id → updated_at statuses match
+        QSet<qint64> gatedRuns;                // runs that had a pending deployment last read
+    };
+    struct Execution;
+
+    using Handler = std::function<void(RepoSync &, const http::Response &)>;
+
+    void beginCycle();
+    void finishCycle();
+    void scheduleNext(int delayMs);
+    void get(const QString &repo, const QString &path, const QUrlQuery &query, Handler handler,
+             bool allPages = false);
+    void pumpQueue();
+    void requestDone(const QString &repo);
+    bool readOk(RepoSync &repo, const QString &what, const http::Response &response);
+    void afterRuns(RepoSync &repo);
+    void afterDeployments(RepoSync &repo);
+    void authFailed(const http::Response &response);
+    void reportProblem(const QString &where, const QString &message);
+    void clearProblem(const QString &where);
+    void setHealth(const ConnectionHealth &health);
+    void publishRecords();
+    PlanningState planningState() const;
+    int backoffMs() const;
+
+    void runExecution(const std::shared_ptr<Execution> &exec);
+    void checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+                            std::function<void()> onHold);
+    void sendMutation(const std::shared_ptr<Execution> &exec);
+    void finishExecution(const std::shared_ptr<Execution> &exec, bool ok, const QString &message,
+                         int status);
+
+    ConnectionConfig m_config;
+    BackendSink *m_sink;
+    GitHubMapping m_mapping;
+    PollSettings m_settings;
+    http::Client *m_client = nullptr;
+    QTimer m_pollTimer;
+    QHash<QString, RepoSync> m_repos; // by lowercased owner/name
+    QQueue<std::function<void()>> m_queue;
+    int m_active = 0;
+    bool m_running = false;
+    bool m_cycleActive = false;
+    bool m_authFailed = false;
+    bool m_initialDone = false;
+    int m_generation = 0;
+    int m_cycleFailures = 0;
+    bool m_cycleLimited = false;
+    QString m_cycleLastError;
+    int m_failStreak = 0;
+    int m_serverPollIntervalMs = 0;
+    qint64 m_cycles = 0;
+    ConnectionHealth m_health;
+    QSet<QString> m_reported;      // problem keys already shown
+    QSet<QString> m_freshPaths;    // unreadable bodies: read unconditionally next time
+    QSet<QString> m_emittedEvents; // timeline source ids already published
+    RecordSet m_published;
+    quint64 m_nextTicket = 1;
+};
+
+} // namespace fd::github
