@@ -22,14 +22,16 @@ QDateTime RetryTiming::currentTime() const
 int fullJitterDelayMs(const RetryTiming &timing, int retry)
 {
     const int exponent = std::clamp(retry - 1, 0, 30);
-    const double ceiling = std::min<double>(timing.capMs, double(timing.baseMs) * std::pow(2.0, exponent));
+    const double ceiling =
+        std::min<double>(timing.capMs, double(timing.baseMs) * std::pow(2.0, exponent));
     return int(std::floor(timing.nextRandom() * ceiling));
 }
 
 std::optional<QDateTime> parseHttpDate(const QByteArray &value)
 {
     const QString text = QString::fromLatin1(value.trimmed());
-    QDateTime parsed = QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime parsed =
+        QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!parsed.isValid())
         return std::nullopt;
     parsed.setTimeSpec(Qt::UTC);

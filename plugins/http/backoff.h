@@ -17,8 +17,8 @@ struct RetryTiming
     /// A server asking for a longer wait than this is not retried; the caller sees the 429/503
     /// and the rate-limit state says until when.
     int maxWaitMs = 60000;
-    std::function<double()> random;   // uniform in [0, 1); default QRandomGenerator
-    std::function<QDateTime()> now;   // default QDateTime::currentDateTimeUtc
+    std::function<double()> random; // uniform in [0, 1); default QRandomGenerator
+    std::function<QDateTime()> now; // default QDateTime::currentDateTimeUtc
 
     double nextRandom() const;
     QDateTime currentTime() const;

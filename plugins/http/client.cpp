@@ -58,8 +58,8 @@ bool isRedirect(int status)
 
 QString hostKeyOf(const QUrl &url)
 {
-    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':')
-           + QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':') +
+           QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
 }
 
 QString describe(const QByteArray &method, const QUrl &url)
@@ -105,7 +105,9 @@ struct Client::Operation
 class StreamState : public QObject
 {
 public:
-    StreamState(Client *client, QObject *context, Client::ChunkCallback onChunk,
+    StreamState(Client *client,
+                QObject *context,
+                Client::ChunkCallback onChunk,
                 Client::Callback onEnd)
         : QObject(client)
         , m_client(client)
@@ -213,17 +215,20 @@ private:
         const QString what = describe(m_method, m_response.url);
         if (error == Response::Error::None && m_response.status >= 300) {
             m_response.error = Response::Error::Http;
-            m_response.errorText = what + QStringLiteral(": ") + reasonText(reply, m_response.status);
+            m_response.errorText =
+                what + QStringLiteral(": ") + reasonText(reply, m_response.status);
         } else if (error == Response::Error::Timeout) {
             ++m_client->m_counters.timeouts;
-            m_response.errorText = what + QStringLiteral(": stream idle for %1 ms").arg(m_idle->interval());
+            m_response.errorText =
+                what + QStringLiteral(": stream idle for %1 ms").arg(m_idle->interval());
         } else if (error == Response::Error::Http) {
-            m_response.errorText = what + QStringLiteral(": ") + reasonText(reply, m_response.status);
+            m_response.errorText =
+                what + QStringLiteral(": ") + reasonText(reply, m_response.status);
         } else if (error != Response::Error::None) {
             if (error != Response::Error::Cancelled)
                 ++m_client->m_counters.failures;
-            m_response.errorText = what + QStringLiteral(": ") + errorName(error) + QStringLiteral(" (")
-                                   + reply->errorString() + QLatin1Char(')');
+            m_response.errorText = what + QStringLiteral(": ") + errorName(error) +
+                                   QStringLiteral(" (") + reply->errorString() + QLatin1Char(')');
         } else if (m_response.status == 0) {
             m_response.error = Response::Error::Connection;
             m_response.errorText = what + QStringLiteral(": no HTTP response");
@@ -301,8 +306,8 @@ Client::Client(const QUrl &baseUrl, const ClientOptions &options, QObject *paren
     }
     if (m_options.insecure) {
         m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-        qCWarning(lcNet).noquote() << "TLS verification is off for" << redactedUrl(m_baseUrl)
-                                   << "(insecure connection)";
+        qCWarning(lcNet).noquote()
+            << "TLS verification is off for" << redactedUrl(m_baseUrl) << "(insecure connection)";
     } else {
         m_ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
     }
@@ -333,10 +338,10 @@ void Client::setAuthorization(const QByteArray &headerName, const QByteArray &va
     m_authName = headerName;
     m_authValue = value;
     // The cache key needs to tell identities apart without holding the secret itself.
-    m_authIdentity = QCryptographicHash::hash(headerName.toLower() + '\n' + value,
-                                              QCryptographicHash::Sha256)
-                         .toHex()
-                         .left(16);
+    m_authIdentity =
+        QCryptographicHash::hash(headerName.toLower() + '\n' + value, QCryptographicHash::Sha256)
+            .toHex()
+            .left(16);
 }
 
 void Client::clearAuthorization()
@@ -397,8 +402,8 @@ bool Client::sameOrigin(const QUrl &url) const
 
 QByteArray Client::cacheKey(const QByteArray &method, const QUrl &url) const
 {
-    const QByteArray identity = sameOrigin(url) && !m_authIdentity.isEmpty() ? m_authIdentity
-                                                                             : QByteArray("anon");
+    const QByteArray identity =
+        sameOrigin(url) && !m_authIdentity.isEmpty() ? m_authIdentity : QByteArray("anon");
     return method + ' ' + url.toEncoded() + ' ' + identity;
 }
 
@@ -437,8 +442,8 @@ void Client::send(Request request, QObject *context, Callback callback)
     op->request.maxAttempts = std::max(1, op->request.maxAttempts);
     if (context) {
         const quint64 id = op->id;
-        op->contextWatch = connect(context, &QObject::destroyed, this,
-                                   [this, id] { abortOperation(id, true); });
+        op->contextWatch =
+            connect(context, &QObject::destroyed, this, [this, id] { abortOperation(id, true); });
     }
     m_operations.insert(op->id, op);
     enqueue(op->id);
@@ -494,8 +499,8 @@ void Client::start(Operation &op)
 
     QNetworkRequest req = buildRequest(op.url, op.request, sameOrigin(op.url));
     op.cacheKey.clear();
-    if (op.method == "GET" && op.request.conditional && !req.hasRawHeader("If-None-Match")
-        && !req.hasRawHeader("If-Modified-Since")) {
+    if (op.method == "GET" && op.request.conditional && !req.hasRawHeader("If-None-Match") &&
+        !req.hasRawHeader("If-Modified-Since")) {
         op.cacheKey = cacheKey(op.method, op.url);
         if (const auto cached = m_cache.find(op.cacheKey)) {
             if (!cached->etag.isEmpty())
@@ -507,10 +512,10 @@ void Client::start(Operation &op)
 
     qCDebug(lcNet).noquote() << describe(op.method, op.url) << "attempt" << op.attempts;
     op.clock.start();
-    QNetworkReply *reply = op.body.isEmpty() && (op.method == "GET" || op.method == "HEAD"
-                                                 || op.method == "DELETE")
-                               ? m_nam->sendCustomRequest(req, op.method)
-                               : m_nam->sendCustomRequest(req, op.method, op.body);
+    QNetworkReply *reply =
+        op.body.isEmpty() && (op.method == "GET" || op.method == "HEAD" || op.method == "DELETE")
+            ? m_nam->sendCustomRequest(req, op.method)
+            : m_nam->sendCustomRequest(req, op.method, op.body);
     op.reply = reply;
     const quint64 id = op.id;
     if (!op.timeout) {
@@ -559,8 +564,8 @@ void Client::onFinished(quint64 id)
         else
             ++m_counters.counted;
         updateRateLimit(response.headers, response.status);
-    } else if (response.error != Response::Error::None
-               && response.error != Response::Error::Cancelled) {
+    } else if (response.error != Response::Error::None &&
+               response.error != Response::Error::Cancelled) {
         ++m_counters.failures;
     }
     qCDebug(lcNet).noquote() << what << "->" << response.status << errorName(response.error)
@@ -599,12 +604,12 @@ void Client::onFinished(quint64 id)
     }
 
     // Redirects (GitHub log downloads answer 302 to a storage URL).
-    if (op->request.followRedirects && isRedirect(response.status)
-        && !response.header("location").isEmpty()) {
+    if (op->request.followRedirects && isRedirect(response.status) &&
+        !response.header("location").isEmpty()) {
         if (op->redirects >= m_options.maxRedirects) {
             response.error = Response::Error::Http;
-            response.errorText = what + QStringLiteral(": more than %1 redirects")
-                                            .arg(m_options.maxRedirects);
+            response.errorText =
+                what + QStringLiteral(": more than %1 redirects").arg(m_options.maxRedirects);
             finish(id, std::move(response));
             return;
         }
@@ -612,8 +617,8 @@ void Client::onFinished(quint64 id)
             op->url.resolved(QUrl::fromEncoded(response.header("location"), QUrl::TolerantMode));
         ++op->redirects;
         ++m_counters.redirects;
-        if (response.status == 303
-            || ((response.status == 301 || response.status == 302) && op->method == "POST")) {
+        if (response.status == 303 ||
+            ((response.status == 301 || response.status == 302) && op->method == "POST")) {
             op->method = "GET";
             op->body.clear();
             op->request.contentType.clear();
@@ -631,8 +636,8 @@ void Client::onFinished(quint64 id)
     const bool idempotent = op->request.isIdempotent();
     const auto now = m_options.retry.currentTime();
     const auto serverWait = serverRequestedWaitMs(response.headers, now);
-    const bool throttled = status == 429 || status == 503
-                           || (status == 403 && serverWait.has_value());
+    const bool throttled =
+        status == 429 || status == 503 || (status == 403 && serverWait.has_value());
     bool retryable = false;
     if (response.error == Response::Error::Timeout || response.error == Response::Error::Connection)
         retryable = idempotent;
@@ -647,9 +652,9 @@ void Client::onFinished(quint64 id)
                               : fullJitterDelayMs(m_options.retry, op->attempts);
         if (delay <= m_options.retry.maxWaitMs) {
             ++m_counters.retries;
-            qCInfo(lcNet).noquote() << what << "->" << (status ? QString::number(status)
-                                                               : errorName(response.error))
-                                    << "; retry" << op->attempts + 1 << "in" << delay << "ms";
+            qCInfo(lcNet).noquote()
+                << what << "->" << (status ? QString::number(status) : errorName(response.error))
+                << "; retry" << op->attempts + 1 << "in" << delay << "ms";
             Q_EMIT retryScheduled(what, op->attempts + 1, delay);
             if (!op->retryWait) {
                 op->retryWait = new QTimer(this);
@@ -662,8 +667,8 @@ void Client::onFinished(quint64 id)
         qCInfo(lcNet).noquote() << what << "server asks to wait" << delay << "ms; not retrying";
     }
 
-    if (response.error == Response::Error::None && !response.notModified
-        && (status < 200 || status >= 300)) {
+    if (response.error == Response::Error::None && !response.notModified &&
+        (status < 200 || status >= 300)) {
         response.error = Response::Error::Http;
     }
     if (response.error == Response::Error::Http) {
@@ -672,9 +677,8 @@ void Client::onFinished(quint64 id)
         response.errorText =
             what + QStringLiteral(": timed out after %1 ms").arg(op->request.timeoutMs);
     } else if (response.error != Response::Error::None) {
-        response.errorText = what + QStringLiteral(": ") + errorName(response.error)
-                             + QStringLiteral(" error (") + reply->errorString()
-                             + QLatin1Char(')');
+        response.errorText = what + QStringLiteral(": ") + errorName(response.error) +
+                             QStringLiteral(" error (") + reply->errorString() + QLatin1Char(')');
     }
     if (op->attempts > 1 && !response.errorText.isEmpty())
         response.errorText += QStringLiteral(" after %1 attempts").arg(op->attempts);
@@ -748,8 +752,7 @@ void Client::cancelAll()
     }
 }
 
-void Client::fetchAllPages(Request request, QObject *context, PagesCallback callback,
-                           int maxPages)
+void Client::fetchAllPages(Request request, QObject *context, PagesCallback callback, int maxPages)
 {
     struct Paging
     {
@@ -791,11 +794,10 @@ void Client::fetchAllPages(Request request, QObject *context, PagesCallback call
         nextRequest.query.clear();
         if (hasContext && !guard)
             return;
-        send(nextRequest, hasContext ? guard.data() : nullptr,
-             [state](const Response &r) {
-                 if (state->onPage)
-                     state->onPage(r);
-             });
+        send(nextRequest, hasContext ? guard.data() : nullptr, [state](const Response &r) {
+            if (state->onPage)
+                state->onPage(r);
+        });
     };
     send(std::move(request), context, [paging](const Response &r) {
         if (paging->onPage)
@@ -803,8 +805,8 @@ void Client::fetchAllPages(Request request, QObject *context, PagesCallback call
     });
 }
 
-StreamHandle Client::openStream(Request request, QObject *context, ChunkCallback onChunk,
-                                Callback onEnd)
+StreamHandle
+Client::openStream(Request request, QObject *context, ChunkCallback onChunk, Callback onEnd)
 {
     const QUrl url = joinUrl(m_baseUrl, request.path, request.query);
     const QByteArray method = request.method.toUpper();
@@ -870,8 +872,8 @@ void Client::updateRateLimit(const QHash<QByteArray, QByteArray> &headers, int s
     const bool throttled = status == 429 || (status == 403 && wait) || (status == 503 && wait);
     // Only this response's own headers may say the quota is gone; a stale remaining==0 from an
     // earlier reply must not keep the connection marked as limited.
-    const bool exhaustedHere = headers.value("x-ratelimit-remaining").trimmed() == "0"
-                               || headers.value("ratelimit-remaining").trimmed() == "0";
+    const bool exhaustedHere = headers.value("x-ratelimit-remaining").trimmed() == "0" ||
+                               headers.value("ratelimit-remaining").trimmed() == "0";
     if (throttled && wait)
         next.limitedUntil = now.addMSecs(*wait);
     else if (exhaustedHere && next.reset.isValid() && next.reset > now)

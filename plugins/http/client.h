@@ -28,13 +28,13 @@ namespace fd::http {
 /// Per-connection settings of a Client.
 struct ClientOptions
 {
-    int maxPerHost = 6;              // concurrent requests per scheme://host:port; more wait
-    int maxPages = 100;              // fetchAllPages stops here unless told otherwise
+    int maxPerHost = 6; // concurrent requests per scheme://host:port; more wait
+    int maxPages = 100; // fetchAllPages stops here unless told otherwise
     int maxRedirects = 5;
     int streamIdleTimeoutMs = 45000; // Argo CD sends a keep-alive every 15 s
     qint64 cacheBytes = 16 * 1024 * 1024;
-    QString caFile;                  // PEM bundle added to the system CAs
-    bool insecure = false;           // disables peer verification; only when the connection says so
+    QString caFile;        // PEM bundle added to the system CAs
+    bool insecure = false; // disables peer verification; only when the connection says so
     RetryTiming retry;
 
     /// TLS settings taken from a workspace connection.
@@ -88,7 +88,8 @@ public:
     using PagesCallback = std::function<void(const QList<Response> &pages, const Response &last)>;
     using ChunkCallback = std::function<void(const QByteArray &chunk)>;
 
-    explicit Client(const QUrl &baseUrl, const ClientOptions &options = {},
+    explicit Client(const QUrl &baseUrl,
+                    const ClientOptions &options = {},
                     QObject *parent = nullptr);
     ~Client() override;
 
@@ -117,13 +118,12 @@ public:
     /// Follows Link rel="next" / x-next-page until there is none, a page fails, or the page cap
     /// (maxPages > 0, else options().maxPages) is reached. `last` is the final response: the
     /// failed one on error; when the cap stopped paging, nextPageUrl(last) is still set.
-    void fetchAllPages(Request request, QObject *context, PagesCallback callback,
-                       int maxPages = 0);
+    void fetchAllPages(Request request, QObject *context, PagesCallback callback, int maxPages = 0);
     /// A long-lived response (SSE, NDJSON): no total timeout, but aborted with Error::Timeout
     /// when no byte arrives for the idle timeout. 2xx bytes go to onChunk as they arrive; onEnd
     /// gets the final Response (with the body of a non-2xx reply). Not retried, not capped.
-    StreamHandle openStream(Request request, QObject *context, ChunkCallback onChunk,
-                            Callback onEnd);
+    StreamHandle
+    openStream(Request request, QObject *context, ChunkCallback onChunk, Callback onEnd);
     /// Aborts every queued, waiting and running request and stream (callbacks get Cancelled).
     void cancelAll();
 

@@ -12,7 +12,8 @@ bool Request::isIdempotent() const
 
 void Request::setHeader(const QByteArray &name, const QByteArray &value)
 {
-    headers.removeIf([&](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    headers.removeIf(
+        [&](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
     headers.append({name, value});
 }
 
@@ -29,12 +30,18 @@ bool Response::ok() const
 QString errorName(Response::Error error)
 {
     switch (error) {
-    case Response::Error::None: return QStringLiteral("none");
-    case Response::Error::Timeout: return QStringLiteral("timeout");
-    case Response::Error::Connection: return QStringLiteral("connection");
-    case Response::Error::Tls: return QStringLiteral("tls");
-    case Response::Error::Http: return QStringLiteral("http");
-    case Response::Error::Cancelled: return QStringLiteral("cancelled");
+    case Response::Error::None:
+        return QStringLiteral("none");
+    case Response::Error::Timeout:
+        return QStringLiteral("timeout");
+    case Response::Error::Connection:
+        return QStringLiteral("connection");
+    case Response::Error::Tls:
+        return QStringLiteral("tls");
+    case Response::Error::Http:
+        return QStringLiteral("http");
+    case Response::Error::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return QStringLiteral("unknown");
 }
@@ -85,9 +92,9 @@ namespace {
 bool looksSecret(const QString &key)
 {
     static const QStringList markers = {
-        QStringLiteral("token"),  QStringLiteral("secret"), QStringLiteral("password"),
-        QStringLiteral("passwd"), QStringLiteral("key"),    QStringLiteral("sig"),
-        QStringLiteral("auth"),   QStringLiteral("credential"), QStringLiteral("jwt"),
+        QStringLiteral("token"),   QStringLiteral("secret"),     QStringLiteral("password"),
+        QStringLiteral("passwd"),  QStringLiteral("key"),        QStringLiteral("sig"),
+        QStringLiteral("auth"),    QStringLiteral("credential"), QStringLiteral("jwt"),
         QStringLiteral("session"), QStringLiteral("code"),
     };
     const QString lower = key.toLower();

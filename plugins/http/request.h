@@ -44,14 +44,14 @@ struct Response
 {
     enum class Error { None, Timeout, Connection, Tls, Http, Cancelled };
 
-    int status = 0;            // 0 when no HTTP response arrived
+    int status = 0; // 0 when no HTTP response arrived
     QByteArray body;
     QHash<QByteArray, QByteArray> headers; // names lowercased
-    bool notModified = false;  // status 304 answered from the cache: body is the cached one
+    bool notModified = false; // status 304 answered from the cache: body is the cached one
     Error error = Error::None;
-    QString errorText;         // names method and path, never a credential
+    QString errorText; // names method and path, never a credential
     int attempts = 0;
-    QUrl url;                  // final URL, after redirects
+    QUrl url; // final URL, after redirects
 
     QByteArray header(const QByteArray &name) const;
     /// 2xx, or a 304 answered from the cache.

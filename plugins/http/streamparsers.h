@@ -13,11 +13,11 @@ struct SseEvent
 {
     enum class Kind { Message, KeepAlive };
     Kind kind = Kind::Message;
-    QByteArray event;      // the "event:" field; empty means "message"
-    QByteArray data;       // "data:" lines joined by '\n'; trailing spaces kept (Argo CD sends one)
+    QByteArray event; // the "event:" field; empty means "message"
+    QByteArray data;  // "data:" lines joined by '\n'; trailing spaces kept (Argo CD sends one)
     QByteArray id;
     std::optional<int> retryMs;
-    QByteArray comment;    // for KeepAlive: the text after ':'
+    QByteArray comment; // for KeepAlive: the text after ':'
 
     bool operator==(const SseEvent &) const = default;
 };

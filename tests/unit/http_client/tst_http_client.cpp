@@ -9,8 +9,8 @@
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -120,7 +120,8 @@ private:
     Response run(Client &client, Request request)
     {
         auto outcome = std::make_shared<Outcome>();
-        client.send(std::move(request), this, [outcome](const Response &r) { outcome->response = r; });
+        client.send(std::move(request), this,
+                    [outcome](const Response &r) { outcome->response = r; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(outcome->done(), 20000); }();
         return outcome->response.value_or(Response{});
     }
@@ -260,24 +261,23 @@ void TestHttpClient::setUpRoutes()
         res.set_content(std::string("\x00\xff{{not json", 12), "application/json");
     });
     // GitHub style: Link rel="next" with absolute URLs that switch path form on page 2.
-    s.Get(R"(/api/v3/(items|repositories/7/items))",
-          [this](const httplib::Request &req, httplib::Response &res) {
-              hit(req);
-              const int page = req.has_param("page") ? std::stoi(req.get_param_value("page")) : 1;
-              if (page == 2 && header(req, "X-Fail-Page") == "2") {
-                  res.status = 500;
-                  return;
-              }
-              const std::string base = "http://127.0.0.1:" + std::to_string(m_server.port);
-              if (page < 3) {
-                  res.set_header("Link", "<" + base + "/api/v3/repositories/7/items?per_page=1&page="
-                                             + std::to_string(page + 1)
-                                             + ">; rel=\"next\", <" + base
-                                             + "/api/v3/repositories/7/items?per_page=1&page=3>; "
-                                               "rel=\"last\"");
-              }
-              res.set_content("[" + std::to_string(page) + "]", "application/json");
-          });
+    s.Get(R"(/api/v3/(items|repositories/7/items))", [this](const httplib::Request &req,
+                                                            httplib::Response &res) {
+        hit(req);
+        const int page = req.has_param("page") ? std::stoi(req.get_param_value("page")) : 1;
+        if (page == 2 && header(req, "X-Fail-Page") == "2") {
+            res.status = 500;
+            return;
+        }
+        const std::string base = "http://127.0.0.1:" + std::to_string(m_server.port);
+        if (page < 3) {
+            res.set_header("Link", "<" + base + "/api/v3/repositories/7/items?per_page=1&page=" +
+                                       std::to_string(page + 1) + ">; rel=\"next\", <" + base +
+                                       "/api/v3/repositories/7/items?per_page=1&page=3>; "
+                                       "rel=\"last\"");
+        }
+        res.set_content("[" + std::to_string(page) + "]", "application/json");
+    });
     // GitLab style: x-next-page, no totals.
     s.Get("/api/v3/pipelines", [this](const httplib::Request &req, httplib::Response &res) {
         hit(req);
@@ -289,14 +289,15 @@ void TestHttpClient::setUpRoutes()
     s.Get("/api/v3/logs", [this](const httplib::Request &req, httplib::Response &res) {
         hit(req);
         res.status = 302;
-        res.set_header("Location", m_logServer.url(QStringLiteral("/blob/log.txt?sig=abc"))
-                                       .toString()
-                                       .toStdString());
+        res.set_header(
+            "Location",
+            m_logServer.url(QStringLiteral("/blob/log.txt?sig=abc")).toString().toStdString());
     });
-    m_logServer.server.Get("/blob/log.txt", [this](const httplib::Request &req, httplib::Response &res) {
-        hit(req);
-        res.set_content("2024-01-01 step 1\n", "text/plain");
-    });
+    m_logServer.server.Get("/blob/log.txt",
+                           [this](const httplib::Request &req, httplib::Response &res) {
+                               hit(req);
+                               res.set_content("2024-01-01 step 1\n", "text/plain");
+                           });
     s.Get("/api/v3/slow", [this](const httplib::Request &req, httplib::Response &res) {
         hit(req);
         const int now = ++m_active;
@@ -322,7 +323,8 @@ void TestHttpClient::initTestCase()
 void TestHttpClient::init()
 {
     // Qt's own complaints (reading a closed reply, timers, sockets) are bugs here.
-    QTest::failOnWarning(QRegularExpression(QStringLiteral("QIODevice|QObject::|QTimer|QSocket|QNetwork")));
+    QTest::failOnWarning(
+        QRegularExpression(QStringLiteral("QIODevice|QObject::|QTimer|QSocket|QNetwork")));
     std::lock_guard lock(m_mutex);
     m_hits.clear();
     m_lastAuth.clear();
@@ -345,21 +347,34 @@ void TestHttpClient::joinUrl_data()
     QTest::addColumn<QString>("query");
     QTest::addColumn<QString>("expected");
 
-    QTest::newRow("github.com") << "https://api.github.com" << "/repos/o/r/actions/runs" << ""
+    QTest::newRow("github.com") << "https://api.github.com"
+                                << "/repos/o/r/actions/runs"
+                                << ""
                                 << "https://api.github.com/repos/o/r/actions/runs";
-    QTest::newRow("ghes prefix") << "https://ghe.example/api/v3" << "/repos/o/r" << "per_page=100"
+    QTest::newRow("ghes prefix") << "https://ghe.example/api/v3"
+                                 << "/repos/o/r"
+                                 << "per_page=100"
                                  << "https://ghe.example/api/v3/repos/o/r?per_page=100";
-    QTest::newRow("prefix trailing slash") << "https://gl.example/api/v4/" << "projects/5/jobs" << ""
+    QTest::newRow("prefix trailing slash") << "https://gl.example/api/v4/"
+                                           << "projects/5/jobs"
+                                           << ""
                                            << "https://gl.example/api/v4/projects/5/jobs";
-    QTest::newRow("encoded segment kept") << "https://ci.example/jenkins" << "/job/a%2Fb/api/json"
-                                          << "tree=jobs%5Bname%5D"
-                                          << "https://ci.example/jenkins/job/a%2Fb/api/json?tree=jobs%5Bname%5D";
-    QTest::newRow("query in path merged") << "https://h/api/v4" << "/projects?page=2" << "per_page=20"
+    QTest::newRow("encoded segment kept")
+        << "https://ci.example/jenkins"
+        << "/job/a%2Fb/api/json"
+        << "tree=jobs%5Bname%5D"
+        << "https://ci.example/jenkins/job/a%2Fb/api/json?tree=jobs%5Bname%5D";
+    QTest::newRow("query in path merged") << "https://h/api/v4"
+                                          << "/projects?page=2"
+                                          << "per_page=20"
                                           << "https://h/api/v4/projects?page=2&per_page=20";
     QTest::newRow("absolute next link") << "https://ghe.example/api/v3"
                                         << "https://ghe.example/api/v3/repositories/7/items?page=2"
-                                        << "" << "https://ghe.example/api/v3/repositories/7/items?page=2";
-    QTest::newRow("port kept") << "http://127.0.0.1:8080/api/v1" << "/applications" << ""
+                                        << ""
+                                        << "https://ghe.example/api/v3/repositories/7/items?page=2";
+    QTest::newRow("port kept") << "http://127.0.0.1:8080/api/v1"
+                               << "/applications"
+                               << ""
                                << "http://127.0.0.1:8080/api/v1/applications";
 }
 
@@ -375,7 +390,8 @@ void TestHttpClient::joinUrl()
 
 void TestHttpClient::redactedUrlHidesQuerySecrets()
 {
-    const QUrl url(QStringLiteral("https://user:pw@gl.example/api/v4/x?private_token=glpat-abc&page=2&sig=zz"));
+    const QUrl url(QStringLiteral(
+        "https://user:pw@gl.example/api/v4/x?private_token=glpat-abc&page=2&sig=zz"));
     const QString shown = redactedUrl(url);
     QVERIFY2(!shown.contains(QLatin1String("glpat-abc")), qPrintable(shown));
     QVERIFY2(!shown.contains(QLatin1String("pw")), qPrintable(shown));
@@ -400,7 +416,8 @@ void TestHttpClient::authHeaderSentAndNeverInErrorTextOrLogs()
     QCOMPARE(failed.error, Response::Error::Http);
     QCOMPARE(failed.attempts, 2);
     QVERIFY2(failed.errorText.contains(QLatin1String("GET")), qPrintable(failed.errorText));
-    QVERIFY2(failed.errorText.contains(QLatin1String("/api/v3/fail")), qPrintable(failed.errorText));
+    QVERIFY2(failed.errorText.contains(QLatin1String("/api/v3/fail")),
+             qPrintable(failed.errorText));
     QVERIFY2(!failed.errorText.contains(QString::fromLatin1(kToken)), qPrintable(failed.errorText));
 
     const QString stats = QString::fromUtf8(
@@ -475,7 +492,11 @@ void TestHttpClient::cacheEvictsLeastRecentlyUsedByBytes()
     QVERIFY(cache.find("c"));
     QVERIFY(cache.find("d"));
     QVERIFY(cache.totalBytes() <= cache.maxBytes());
-    cache.insert("huge", [] { CachedResponse r; r.body = QByteArray(10000, 'h'); return r; }());
+    cache.insert("huge", [] {
+        CachedResponse r;
+        r.body = QByteArray(10000, 'h');
+        return r;
+    }());
     QVERIFY(!cache.find("huge"));
     QCOMPARE(cache.size(), 3);
 }
@@ -505,8 +526,10 @@ void TestHttpClient::postNotRetriedOn503()
 {
     auto client = makeClient();
     QSignalSpy retries(client.get(), &Client::retryScheduled);
-    const Response r = run(*client, Request{.method = "POST", .path = QStringLiteral("/always503"),
-                                            .body = "{}", .contentType = "application/json"});
+    const Response r = run(*client, Request{.method = "POST",
+                                            .path = QStringLiteral("/always503"),
+                                            .body = "{}",
+                                            .contentType = "application/json"});
     QCOMPARE(r.status, 503);
     QCOMPARE(r.error, Response::Error::Http);
     QCOMPARE(r.attempts, 1);
@@ -594,15 +617,16 @@ void TestHttpClient::stalledRequestTimesOut()
     auto client = makeClient();
     QElapsedTimer clock;
     clock.start();
-    const Response once = run(*client, Request{.path = QStringLiteral("/stall"), .timeoutMs = 200,
-                                               .maxAttempts = 1});
+    const Response once =
+        run(*client, Request{.path = QStringLiteral("/stall"), .timeoutMs = 200, .maxAttempts = 1});
     QCOMPARE(once.error, Response::Error::Timeout);
     QCOMPARE(once.status, 0);
-    QVERIFY2(once.errorText.contains(QLatin1String("timed out after 200 ms")), qPrintable(once.errorText));
+    QVERIFY2(once.errorText.contains(QLatin1String("timed out after 200 ms")),
+             qPrintable(once.errorText));
     QVERIFY(clock.elapsed() < 1500);
 
-    const Response twice = run(*client, Request{.path = QStringLiteral("/stall"), .timeoutMs = 150,
-                                                .maxAttempts = 2});
+    const Response twice =
+        run(*client, Request{.path = QStringLiteral("/stall"), .timeoutMs = 150, .maxAttempts = 2});
     QCOMPARE(twice.error, Response::Error::Timeout);
     QCOMPARE(twice.attempts, 2);
     QCOMPARE(client->statistics().value(QStringLiteral("timeouts")).toInt(), 3);
@@ -611,7 +635,8 @@ void TestHttpClient::stalledRequestTimesOut()
 void TestHttpClient::truncatedAndGarbageBodies()
 {
     auto client = makeClient();
-    const Response truncated = run(*client, Request{.path = QStringLiteral("/truncated"), .maxAttempts = 2});
+    const Response truncated =
+        run(*client, Request{.path = QStringLiteral("/truncated"), .maxAttempts = 2});
     QVERIFY(!truncated.ok());
     QCOMPARE(truncated.attempts, 2);
     QVERIFY2(truncated.error == Response::Error::Connection, qPrintable(truncated.errorText));
@@ -647,7 +672,8 @@ void TestHttpClient::pagingFollowsNextLinks()
     QCOMPARE(pages.at(2).body, QByteArray("[3]"));
     QVERIFY(last->ok());
     QVERIFY(!nextPageUrl(*last));
-    QCOMPARE(QUrlQuery(pages.at(1).url).queryItemValue(QStringLiteral("page")), QStringLiteral("2"));
+    QCOMPARE(QUrlQuery(pages.at(1).url).queryItemValue(QStringLiteral("page")),
+             QStringLiteral("2"));
     for (const Response &page : std::as_const(pages))
         QCOMPARE(page.url.port(), m_server.port);
 }
@@ -657,9 +683,13 @@ void TestHttpClient::pagingStopsAtCapAndOnError()
     auto client = makeClient();
     QList<Response> pages;
     std::optional<Response> last;
-    client->fetchAllPages(Request{.path = QStringLiteral("/items")}, this,
-                          [&](const QList<Response> &p, const Response &l) { pages = p; last = l; },
-                          2);
+    client->fetchAllPages(
+        Request{.path = QStringLiteral("/items")}, this,
+        [&](const QList<Response> &p, const Response &l) {
+            pages = p;
+            last = l;
+        },
+        2);
     QTRY_VERIFY(last.has_value());
     QCOMPARE(pages.size(), 2);
     QVERIFY(nextPageUrl(*last).has_value()); // the cap stopped it, not the end
@@ -667,8 +697,10 @@ void TestHttpClient::pagingStopsAtCapAndOnError()
     last.reset();
     Request failing{.path = QStringLiteral("/items"), .maxAttempts = 1};
     failing.setHeader("X-Fail-Page", "2");
-    client->fetchAllPages(failing, this,
-                          [&](const QList<Response> &p, const Response &l) { pages = p; last = l; });
+    client->fetchAllPages(failing, this, [&](const QList<Response> &p, const Response &l) {
+        pages = p;
+        last = l;
+    });
     QTRY_VERIFY(last.has_value());
     QCOMPARE(pages.size(), 1);
     QCOMPARE(last->status, 500);
@@ -764,11 +796,11 @@ void TestHttpClient::cancelAllReportsCancelled()
 void TestHttpClient::statisticsAreExact()
 {
     auto client = makeClient();
-    run(*client, Request{.path = QStringLiteral("/etag")});               // 200, 16 bytes
-    run(*client, Request{.path = QStringLiteral("/etag")});               // 304
-    run(*client, Request{.path = QStringLiteral("/etag")});               // 304
-    run(*client, Request{.path = QStringLiteral("/flaky")});              // 503, 503, 200
-    run(*client, Request{.path = QStringLiteral("/echo")});               // 200, 4 bytes
+    run(*client, Request{.path = QStringLiteral("/etag")});  // 200, 16 bytes
+    run(*client, Request{.path = QStringLiteral("/etag")});  // 304
+    run(*client, Request{.path = QStringLiteral("/etag")});  // 304
+    run(*client, Request{.path = QStringLiteral("/flaky")}); // 503, 503, 200
+    run(*client, Request{.path = QStringLiteral("/echo")});  // 200, 4 bytes
     const QVariantMap s = client->statistics();
     QCOMPARE(s.value(QStringLiteral("requestsSent")).toInt(), 7);
     QCOMPARE(s.value(QStringLiteral("notModified")).toInt(), 2);
@@ -818,21 +850,28 @@ void TestHttpClient::retryAfterParsing_data()
     QTest::addColumn<QByteArray>("remainingName");
     QTest::addColumn<qint64>("expectedMs"); // -1: none
 
-    QTest::newRow("seconds") << QByteArray("retry-after") << QByteArray("120") << QByteArray() << qint64(120000);
-    QTest::newRow("date") << QByteArray("retry-after") << QByteArray("Wed, 21 Oct 2015 07:28:30 GMT")
-                          << QByteArray() << qint64(30000);
-    QTest::newRow("date in the past") << QByteArray("retry-after") << QByteArray("Wed, 21 Oct 2015 07:00:00 GMT")
-                                      << QByteArray() << qint64(0);
-    QTest::newRow("garbage") << QByteArray("retry-after") << QByteArray("soon") << QByteArray() << qint64(-1);
-    QTest::newRow("github reset, remaining 0") << QByteArray("x-ratelimit-reset") << QByteArray("1445412540")
-                                               << QByteArray("x-ratelimit-remaining") << qint64(60000);
-    QTest::newRow("github reset, quota left") << QByteArray("x-ratelimit-reset") << QByteArray("1445412540")
-                                              << QByteArray() << qint64(-1);
-    QTest::newRow("gitlab reset unix time") << QByteArray("ratelimit-reset") << QByteArray("1445412490")
-                                            << QByteArray("ratelimit-remaining") << qint64(10000);
-    QTest::newRow("gitlab resettime date") << QByteArray("ratelimit-resettime")
-                                           << QByteArray("Wed, 21 Oct 2015 07:28:05 GMT")
-                                           << QByteArray("ratelimit-remaining") << qint64(5000);
+    QTest::newRow("seconds") << QByteArray("retry-after") << QByteArray("120") << QByteArray()
+                             << qint64(120000);
+    QTest::newRow("date") << QByteArray("retry-after")
+                          << QByteArray("Wed, 21 Oct 2015 07:28:30 GMT") << QByteArray()
+                          << qint64(30000);
+    QTest::newRow("date in the past")
+        << QByteArray("retry-after") << QByteArray("Wed, 21 Oct 2015 07:00:00 GMT") << QByteArray()
+        << qint64(0);
+    QTest::newRow("garbage") << QByteArray("retry-after") << QByteArray("soon") << QByteArray()
+                             << qint64(-1);
+    QTest::newRow("github reset, remaining 0")
+        << QByteArray("x-ratelimit-reset") << QByteArray("1445412540")
+        << QByteArray("x-ratelimit-remaining") << qint64(60000);
+    QTest::newRow("github reset, quota left")
+        << QByteArray("x-ratelimit-reset") << QByteArray("1445412540") << QByteArray()
+        << qint64(-1);
+    QTest::newRow("gitlab reset unix time")
+        << QByteArray("ratelimit-reset") << QByteArray("1445412490")
+        << QByteArray("ratelimit-remaining") << qint64(10000);
+    QTest::newRow("gitlab resettime date")
+        << QByteArray("ratelimit-resettime") << QByteArray("Wed, 21 Oct 2015 07:28:05 GMT")
+        << QByteArray("ratelimit-remaining") << qint64(5000);
 }
 
 void TestHttpClient::retryAfterParsing()
@@ -868,7 +907,8 @@ void TestHttpClient::tlsOptions()
     QCOMPARE(custom.sslConfiguration().peerVerifyMode(), QSslSocket::VerifyPeer);
     const auto cas = custom.sslConfiguration().caCertificates();
     QVERIFY(std::any_of(cas.cbegin(), cas.cend(), [](const QSslCertificate &c) {
-        return c.subjectInfo(QSslCertificate::CommonName).contains(QStringLiteral("Flightdeck test CA"));
+        return c.subjectInfo(QSslCertificate::CommonName)
+            .contains(QStringLiteral("Flightdeck test CA"));
     }));
 
     ClientOptions missing;

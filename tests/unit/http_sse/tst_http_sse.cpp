@@ -96,58 +96,72 @@ void TestHttpSse::initTestCase()
 {
     m_server.new_task_queue = [] { return new httplib::ThreadPool(16); };
     m_server.set_keep_alive_timeout(1);
-    m_server.Get("/argocd/api/v1/stream/applications",
-                 [this](const httplib::Request &req, httplib::Response &res) {
-                     ++m_streamsServed;
-                     const bool sse = req.get_header_value("Accept") == "text/event-stream";
-                     auto step = std::make_shared<int>(0);
+    m_server.Get("/argocd/api/v1/stream/applications", [this](const httplib::Request &req,
+                                                              httplib::Response &res) {
+        ++m_streamsServed;
+        const bool sse = req.get_header_value("Accept") == "text/event-stream";
+        auto step = std::make_shared<int>(0);
+        res.set_chunked_content_provider(
+            sse ? "text/event-stream" : "application/json",
+            [this, sse, step](size_t, httplib::DataSink &sink) {
+                const std::string added =
+                    sse ? kAdded : std::string(R"({"result":{"type":"ADDED"}})") + "\n";
+                const std::string modified =
+                    sse ? kModified : std::string(R"({"result":{"type":"MODIFIED"}})") + "\n";
+                // Frames cut at awkward places, with pauses, as a proxy would.
+                switch ((*step)++) {
+                case 0:
+                    sink.write(added.data(), 7);
+                    break;
+                case 1:
+                    sink.write(added.data() + 7, 20);
+                    break;
+                case 2:
+                    sink.write(added.data() + 27, added.size() - 27);
+                    break;
+                case 3:
+                    if (sse)
+                        sink.write(":\n", 2);
+                    break;
+                case 4:
+                    sink.write(modified.data(), modified.size());
+                    break;
+                default:
+                    sink.done();
+                    return true;
+                }
+                sleepUnlessReleased(30);
+                return true;
+            });
+    });
+    m_server.Get("/argocd/api/v1/stream/quiet",
+                 [this](const httplib::Request &, httplib::Response &res) {
+                     auto sent = std::make_shared<bool>(false);
                      res.set_chunked_content_provider(
-                         sse ? "text/event-stream" : "application/json",
-                         [this, sse, step](size_t, httplib::DataSink &sink) {
-                             const std::string added =
-                                 sse ? kAdded
-                                     : std::string(R"({"result":{"type":"ADDED"}})") + "\n";
-                             const std::string modified =
-                                 sse ? kModified
-                                     : std::string(R"({"result":{"type":"MODIFIED"}})") + "\n";
-                             // Frames cut at awkward places, with pauses, as a proxy would.
-                             switch ((*step)++) {
-                             case 0: sink.write(added.data(), 7); break;
-                             case 1: sink.write(added.data() + 7, 20); break;
-                             case 2: sink.write(added.data() + 27, added.size() - 27); break;
-                             case 3: if (sse) sink.write(":\n", 2); break;
-                             case 4: sink.write(modified.data(), modified.size()); break;
-                             default: sink.done(); return true;
+                         "text/event-stream", [this, sent](size_t, httplib::DataSink &sink) {
+                             if (!*sent) {
+                                 *sent = true;
+                                 return sink.write(kAdded.data(), kAdded.size());
                              }
-                             sleepUnlessReleased(30);
+                             sleepUnlessReleased(3000); // says nothing
+                             sink.done();
                              return true;
                          });
                  });
-    m_server.Get("/argocd/api/v1/stream/quiet", [this](const httplib::Request &, httplib::Response &res) {
-        auto sent = std::make_shared<bool>(false);
-        res.set_chunked_content_provider("text/event-stream",
-                                         [this, sent](size_t, httplib::DataSink &sink) {
-                                             if (!*sent) {
-                                                 *sent = true;
-                                                 return sink.write(kAdded.data(), kAdded.size());
-                                             }
-                                             sleepUnlessReleased(3000); // says nothing
-                                             sink.done();
-                                             return true;
-                                         });
-    });
-    m_server.Get("/argocd/api/v1/stream/chatty", [this](const httplib::Request &, httplib::Response &res) {
-        res.set_chunked_content_provider("text/event-stream",
-                                         [this](size_t, httplib::DataSink &sink) {
-                                             if (m_release) {
-                                                 sink.done();
-                                                 return true;
-                                             }
-                                             sleepUnlessReleased(80);
-                                             return sink.write(":\n", 2); // false once the client left
-                                         });
-    });
-    m_server.Get("/argocd/api/v1/stream/denied", [](const httplib::Request &, httplib::Response &res) {
+    m_server.Get("/argocd/api/v1/stream/chatty",
+                 [this](const httplib::Request &, httplib::Response &res) {
+                     res.set_chunked_content_provider(
+                         "text/event-stream", [this](size_t, httplib::DataSink &sink) {
+                             if (m_release) {
+                                 sink.done();
+                                 return true;
+                             }
+                             sleepUnlessReleased(80);
+                             return sink.write(":\n", 2); // false once the client left
+                         });
+                 });
+    m_server.Get("/argocd/api/v1/stream/denied", [](const httplib::Request &,
+                                                    httplib::Response &res) {
         res.status = 403;
         res.set_content(R"({"error":"permission denied","code":7,"message":"permission denied"})",
                         "application/json");
@@ -168,8 +182,8 @@ void TestHttpSse::cleanupTestCase()
 
 void TestHttpSse::sseWholeAndByteByByteAgree()
 {
-    const QByteArray stream = QByteArray::fromStdString(kAdded) + ":\n"
-                              + QByteArray::fromStdString(kModified) + "event: ping\ndata: 1\n\n";
+    const QByteArray stream = QByteArray::fromStdString(kAdded) + ":\n" +
+                              QByteArray::fromStdString(kModified) + "event: ping\ndata: 1\n\n";
     SseParser whole;
     const QList<SseEvent> expected = whole.feed(stream);
     QCOMPARE(messagesOnly(expected).size(), 3);
@@ -194,7 +208,11 @@ void TestHttpSse::sseTrailingSpaceIsKeptAndStillJson()
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(events.at(0).data, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
-    QCOMPARE(doc.object().value(QStringLiteral("result")).toObject().value(QStringLiteral("type")).toString(),
+    QCOMPARE(doc.object()
+                 .value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("type"))
+                 .toString(),
              QStringLiteral("ADDED"));
 }
 
@@ -231,7 +249,8 @@ void TestHttpSse::sseLineEndings_data()
     QTest::newRow("CRLF") << QByteArray("data: a\r\n\r\ndata: b\r\n\r\n") << -1;
     QTest::newRow("CR") << QByteArray("data: a\r\rdata: b\r\r") << -1;
     QTest::newRow("CRLF split between chunks") << QByteArray("data: a\r\n\r\ndata: b\r\n\r\n") << 8;
-    QTest::newRow("CR then LF of blank line split") << QByteArray("data: a\r\n\r\ndata: b\r\n\r\n") << 10;
+    QTest::newRow("CR then LF of blank line split")
+        << QByteArray("data: a\r\n\r\ndata: b\r\n\r\n") << 10;
 }
 
 void TestHttpSse::sseLineEndings()
@@ -337,14 +356,19 @@ void TestHttpSse::streamDeliversNdjsonWithoutAccept()
     NdjsonParser parser;
     QList<QByteArray> lines;
     std::optional<Response> end;
-    client.openStream(Request{.path = QStringLiteral("/api/v1/stream/applications")}, this,
-                      [&](const QByteArray &chunk) { lines += parser.feed(chunk); },
-                      [&](const Response &r) { end = r; });
+    client.openStream(
+        Request{.path = QStringLiteral("/api/v1/stream/applications")}, this,
+        [&](const QByteArray &chunk) { lines += parser.feed(chunk); },
+        [&](const Response &r) { end = r; });
     QTRY_VERIFY_WITH_TIMEOUT(end.has_value(), 10000);
     QVERIFY(end->ok());
     QCOMPARE(lines.size(), 2);
-    QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("result")).toObject()
-                 .value(QStringLiteral("type")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(lines.at(1))
+                 .object()
+                 .value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("type"))
+                 .toString(),
              QStringLiteral("MODIFIED"));
 }
 
@@ -359,9 +383,10 @@ void TestHttpSse::streamIdleTimeoutFires()
     std::optional<Response> end;
     QElapsedTimer clock;
     clock.start();
-    client.openStream(Request{.path = QStringLiteral("/api/v1/stream/quiet")}, this,
-                      [&](const QByteArray &chunk) { events += parser.feed(chunk); },
-                      [&](const Response &r) { end = r; });
+    client.openStream(
+        Request{.path = QStringLiteral("/api/v1/stream/quiet")}, this,
+        [&](const QByteArray &chunk) { events += parser.feed(chunk); },
+        [&](const Response &r) { end = r; });
     QTRY_VERIFY_WITH_TIMEOUT(end.has_value(), 5000);
     QCOMPARE(end->error, Response::Error::Timeout);
     QVERIFY2(end->errorText.contains(QLatin1String("idle")), qPrintable(end->errorText));
@@ -380,8 +405,7 @@ void TestHttpSse::keepAlivesHoldStreamOpenUntilCancelled()
     SseParser parser;
     std::optional<Response> end;
     StreamHandle handle = client.openStream(
-        Request{.path = QStringLiteral("/api/v1/stream/chatty"), .timeoutMs = 100},
-        this,
+        Request{.path = QStringLiteral("/api/v1/stream/chatty"), .timeoutMs = 100}, this,
         [&](const QByteArray &chunk) {
             for (const SseEvent &e : parser.feed(chunk))
                 keepAlives += e.kind == SseEvent::Kind::KeepAlive ? 1 : 0;
@@ -404,8 +428,9 @@ void TestHttpSse::streamErrorStatusGoesToOnEnd()
     Client client(base());
     int chunks = 0;
     std::optional<Response> end;
-    client.openStream(Request{.path = QStringLiteral("/api/v1/stream/denied")}, this,
-                      [&](const QByteArray &) { ++chunks; }, [&](const Response &r) { end = r; });
+    client.openStream(
+        Request{.path = QStringLiteral("/api/v1/stream/denied")}, this,
+        [&](const QByteArray &) { ++chunks; }, [&](const Response &r) { end = r; });
     QTRY_VERIFY(end.has_value());
     QCOMPARE(end->status, 403);
     QCOMPARE(end->error, Response::Error::Http);
