@@ -1,0 +1,1109 @@
+#include "argocdbackend.h"
+
+#include "argocdparsers.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+namespace fd::argocd {
+
+namespace {
+
+int option(const ConnectionConfig &c, const char *name, int fallback)
+{
+    bool ok = false;
+    const int v = c.options.value(QLatin1String(name)).toInt(&ok);
+    return ok && v > 0 ? v : fallback;
+}
+
+ReconnectPolicy::Settings policySettings(const ConnectionConfig &c)
+{
+    ReconnectPolicy::Settings s;
+    s.baseMs = option(c, "reconnectBaseMs", s.baseMs);
+    s.capMs = option(c, "reconnectCapMs", s.capMs);
+    s.maxReconnects = option(c, "maxReconnects", s.maxReconnects);
+    s.windowMs = option(c, "reconnectWindowMs", int(s.windowMs));
+    s.healthyAfterMs = option(c, "reconnectHealthyAfterMs", int(s.healthyAfterMs));
+    return s;
+}
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+QString describe(const http::Response &r)
+{
+    if (r.status > 0)
+        return QStringLiteral("HTTP %1: %2").arg(r.status).arg(errorMessage(r.body));
+    return r.errorText.isEmpty() ? http::errorName(r.error) : r.errorText;
+}
+
+bool isRollout(const ResourceRef &r)
+{
+    return r.kind == QLatin1String("Rollout") && r.group == QLatin1String("argoproj.io");
+}
+
+} // namespace
+
+struct ArgoCdBackend::ListResult
+{
+    AppList list;
+    QHash<QString, AppMapping> mappings;
+    RecordSet records;
+    qint64 parseMs = 0;
+};
+
+ArgoCdBackend::ArgoCdBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_sink(sink)
+    , m_client(new http::Client(config.baseUrl, http::ClientOptions::fromConnection(config), this))
+    , m_mapper(config)
+    , m_policy(policySettings(config))
+    , m_retryTimer(new QTimer(this))
+{
+    m_client->setStreamIdleTimeout(option(config, "streamIdleTimeoutMs", 45000));
+    m_client->setDefaultHeaders({{"Accept", "application/json"}});
+    m_token = config.secret(QStringLiteral("token"));
+    if (!m_token.isEmpty())
+        m_client->setAuthorization("Authorization", "Bearer " + m_token.toUtf8());
+    m_retryTimer->setSingleShot(true);
+}
+
+ArgoCdBackend::~ArgoCdBackend()
+{
+    ++m_generation;
+    m_stream.cancel();
+}
+
+Capabilities ArgoCdBackend::capabilities() const
+{
+    return int(Capability::Environments) | int(Capability::Deployments) | int(Capability::Canary)
+           | int(Capability::Approvals) | int(Capability::Rollback) | int(Capability::Streaming);
+}
+
+bool ArgoCdBackend::sessionMode() const
+{
+    return m_config.secret(QStringLiteral("token")).isEmpty()
+           && !m_config.secret(QStringLiteral("password")).isEmpty();
+}
+
+http::Request ArgoCdBackend::request(const QString &path, int timeoutMs) const
+{
+    http::Request r;
+    r.path = path;
+    r.timeoutMs = timeoutMs > 0 ? timeoutMs : option(m_config, "requestTimeoutMs", 15000);
+    r.conditional = false; // Argo CD sends no ETags; the cache would only cost memory
+    return r;
+}
+
+void ArgoCdBackend::addScope(QUrlQuery &q) const
+{
+    for (const auto &p : m_config.scope.value(QStringLiteral("projects")).toStringList())
+        q.addQueryItem(QStringLiteral("projects"), p);
+    const QString selector = m_config.scope.value(QStringLiteral("selector")).toString();
+    if (!selector.isEmpty())
+        q.addQueryItem(QStringLiteral("selector"), selector);
+}
+
+// ---- transport ----
+
+void ArgoCdBackend::send(http::Request req, ResponseFn done, bool mayRelogin)
+{
+    const quint64 gen = m_generation;
+    m_client->send(req, this, [this, req, done, mayRelogin, gen](const http::Response &r) {
+        if (gen != m_generation)
+            return;
+        if (r.status == 401 && mayRelogin && sessionMode()) {
+            // The session token expired: log in once more and replay (a 401 was not acted on).
+            login([this, req, done](const http::Response &lr) {
+                if (!lr.ok()) {
+                    done(lr);
+                    return;
+                }
+                send(req, done, false);
+            });
+            return;
+        }
+        done(r);
+    });
+}
+
+void ArgoCdBackend::login(std::function<void(const http::Response &)> done)
+{
+    http::Request r = request(QStringLiteral("/api/v1/session"));
+    r.method = "POST";
+    r.contentType = "application/json";
+    QString user = m_config.secret(QStringLiteral("username"));
+    if (user.isEmpty())
+        user = m_config.secret(QStringLiteral("user"));
+    r.body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
+                                       {QStringLiteral("password"), m_config.secret(QStringLiteral("password"))}})
+                 .toJson(QJsonDocument::Compact);
+    m_client->clearAuthorization();
+    const quint64 gen = m_generation;
+    m_client->send(r, this, [this, done, gen](const http::Response &resp) {
+        if (gen != m_generation)
+            return;
+        if (resp.ok()) {
+            m_token = QJsonDocument::fromJson(resp.body).object().value(QLatin1String("token")).toString();
+            if (m_token.isEmpty()) {
+                http::Response bad = resp;
+                bad.status = 401;
+                bad.errorText = QStringLiteral("POST /api/v1/session answered without a token");
+                done(bad);
+                return;
+            }
+            m_client->setAuthorization("Authorization", "Bearer " + m_token.toUtf8());
+        }
+        done(resp);
+    });
+}
+
+// ---- start, version, list ----
+
+void ArgoCdBackend::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_authFailed = false;
+    ++m_generation;
+    begin();
+}
+
+void ArgoCdBackend::stop()
+{
+    m_running = false;
+    ++m_generation;
+    m_retryTimer->stop();
+    m_stream.cancel();
+    m_client->cancelAll();
+}
+
+void ArgoCdBackend::begin()
+{
+    if (sessionMode() && m_token.isEmpty()) {
+        login([this](const http::Response &r) {
+            if (r.status == 401 || r.status == 403)
+                authFailed(QStringLiteral("Argo CD refused the username and password (%1)").arg(describe(r)));
+            else if (!r.ok())
+                retryStartLater(QStringLiteral("could not log in"), r);
+            else
+                fetchVersion();
+        });
+        return;
+    }
+    if (m_config.secret(QStringLiteral("token")).isEmpty() && !sessionMode()) {
+        authFailed(QStringLiteral("no credentials: set `token`, or `username` and `password`"));
+        return;
+    }
+    fetchVersion();
+}
+
+void ArgoCdBackend::retryStartLater(const QString &reason, const http::Response &r)
+{
+    ++m_startFailures;
+    setHealth(r.status == 0 ? ConnectionHealth::State::Unreachable : ConnectionHealth::State::Degraded,
+              QStringLiteral("%1: %2").arg(reason, describe(r)));
+    const int delay = m_policy.nextDelayMs(0);
+    m_retryTimer->disconnect();
+    const quint64 gen = m_generation;
+    connect(m_retryTimer, &QTimer::timeout, this, [this, gen] {
+        if (gen == m_generation && m_running)
+            begin();
+    });
+    m_retryTimer->start(delay);
+}
+
+void ArgoCdBackend::fetchVersion()
+{
+    send(request(QStringLiteral("/api/version")), [this](const http::Response &r) {
+        if (r.status == 401 || r.status == 403) {
+            authFailed(QStringLiteral("Argo CD refused the credentials (%1)").arg(describe(r)));
+            return;
+        }
+        if (!r.ok()) {
+            retryStartLater(QStringLiteral("GET /api/version failed"), r);
+            return;
+        }
+        ServerInfo info;
+        info.known = parseServerVersion(r.body, &info.major, &info.minor, &info.version);
+        if (!info.known)
+            m_sink->problem(m_config.id, QStringLiteral("GET /api/version"),
+                            QStringLiteral("the server version could not be read; using the v1 action API"));
+        m_server = info;
+        fetchList();
+    });
+}
+
+void ArgoCdBackend::fetchList()
+{
+    http::Request req = request(QStringLiteral("/api/v1/applications"));
+    req.query.addQueryItem(QStringLiteral("fields"), listFieldsProjection());
+    addScope(req.query);
+    // The list goes through openStream so the first byte is seen: the parse budget is
+    // measured from the response start, and a long body is never cut by a total timeout.
+    auto body = std::make_shared<QByteArray>();
+    m_listResponseStartMs = 0;
+    const quint64 gen = m_generation;
+    m_client->openStream(
+        req, this,
+        [this, body, gen](const QByteArray &chunk) {
+            if (gen != m_generation)
+                return;
+            if (body->isEmpty())
+                m_listResponseStartMs = nowMs();
+            body->append(chunk);
+        },
+        [this, body, gen](const http::Response &r) {
+            if (gen != m_generation || r.error == http::Response::Error::Cancelled)
+                return;
+            if (r.status == 401 && sessionMode() && !m_reloggedIn) {
+                m_reloggedIn = true;
+                m_token.clear();
+                begin();
+                return;
+            }
+            if (r.status == 401 || r.status == 403) {
+                authFailed(QStringLiteral("Argo CD refused the credentials listing applications (%1)")
+                               .arg(describe(r)));
+                return;
+            }
+            if (r.status < 200 || r.status >= 300 || r.error != http::Response::Error::None) {
+                retryStartLater(QStringLiteral("GET /api/v1/applications failed"), r);
+                return;
+            }
+            m_listBytes = body->size();
+            const QString connectionId = m_config.id;
+            const QUrl baseUrl = m_config.baseUrl;
+            const AppMapper mapper = m_mapper;
+            const QHash<QString, AppState> previous = m_apps;
+            const QHash<QString, QList<RolloutState>> rollouts = m_rollouts;
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            QFuture<ListResult> future = QtConcurrent::run([=]() {
+                QElapsedTimer t;
+                t.start();
+                ListResult out;
+                out.list = parseApplicationList(*body);
+                out.records.environments.reserve(out.list.apps.size());
+                for (const auto &app : std::as_const(out.list.apps)) {
+                    const AppMapping m = mapper.map(app.name);
+                    out.mappings.insert(app.name, m);
+                    const auto rs = rollouts.constFind(app.name);
+                    const Rollout *r = rs != rollouts.constEnd() && !rs->isEmpty()
+                                           ? &rs->first().details.rollout
+                                           : nullptr;
+                    out.records.environments << environmentState(connectionId, baseUrl, app, m, r);
+                    out.records.deployments << deployments(connectionId, baseUrl, app, m);
+                    const auto before = previous.constFind(app.name);
+                    out.records.events << applicationEvents(connectionId,
+                                                            before == previous.constEnd() ? nullptr : &*before,
+                                                            app, m, now);
+                }
+                out.parseMs = t.elapsed();
+                return out;
+            });
+            future.then(this, [this, gen](ListResult result) {
+                if (gen != m_generation)
+                    return;
+                applyList(std::move(result));
+            });
+        });
+}
+
+void ArgoCdBackend::applyList(ListResult result)
+{
+    if (!result.list.error.isEmpty()) {
+        m_sink->problem(m_config.id, QStringLiteral("GET /api/v1/applications"), result.list.error);
+        http::Response r;
+        r.status = 200;
+        r.errorText = result.list.error;
+        retryStartLater(QStringLiteral("the application list could not be read"), r);
+        return;
+    }
+    m_listParseMs = result.parseMs;
+    QElapsedTimer t;
+    t.start();
+    QSet<QString> gone;
+    for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it)
+        gone.insert(it.key());
+    m_apps.reserve(result.list.apps.size());
+    for (auto &app : result.list.apps) {
+        gone.remove(app.name);
+        m_apps.insert(app.name, std::move(app));
+    }
+    for (const auto &name : std::as_const(gone)) {
+        m_apps.remove(name);
+        m_rollouts.remove(name);
+    }
+    m_sink->publish(m_config.id, result.records,
+                    int(RecordKind::Environments) | int(RecordKind::Deployments));
+    if (!gone.isEmpty())
+        publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
+    m_listPublishMs = t.elapsed();
+    m_listPublishedMs = nowMs();
+    QHash<QString, QList<ParseProblem>> byPlace;
+    for (const auto &p : std::as_const(result.list.problems))
+        byPlace[p.where] << p;
+    for (auto it = byPlace.cbegin(); it != byPlace.cend(); ++it)
+        reportProblems(it.key(), it.value());
+    noteResourceVersion(result.list.resourceVersion);
+    m_resourceVersion = result.list.resourceVersion;
+    m_startFailures = 0;
+    m_reloggedIn = false;
+    m_listDone = true;
+    setHealth(ConnectionHealth::State::Ok);
+    openStream();
+
+    // Every app with a Rollout is read once before the first sync counts as done, so the CLI
+    // sees canaries when it waits for initialSyncDone.
+    for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it) {
+        if (mayHaveRollout(it.value())) {
+            if (!m_initialDone)
+                m_initialRefresh.insert(it.key());
+            refreshRollouts(it.key());
+        }
+    }
+    initialRefreshDone();
+}
+
+void ArgoCdBackend::initialRefreshDone()
+{
+    if (!m_initialDone && m_listDone && m_initialRefresh.isEmpty()) {
+        m_initialDone = true;
+        m_sink->initialSyncDone(m_config.id);
+    }
+}
+
+// ---- the watch stream ----
+
+void ArgoCdBackend::openStream()
+{
+    if (!m_running || m_authFailed)
+        return;
+    http::Request req = request(QStringLiteral("/api/v1/stream/applications"));
+    req.headers << qMakePair(QByteArray("Accept"), QByteArray("text/event-stream"));
+    addScope(req.query);
+    req.query.addQueryItem(QStringLiteral("fields"), streamFieldsProjection());
+    if (!m_resourceVersion.isEmpty())
+        req.query.addQueryItem(QStringLiteral("resourceVersion"), m_resourceVersion);
+    m_sse.reset();
+    m_streamHealthy = false;
+    m_streamOpenedAt = nowMs();
+    const quint64 gen = m_generation;
+    m_stream = m_client->openStream(
+        req, this, [this, gen](const QByteArray &chunk) { onStreamChunk(gen, chunk); },
+        [this, gen](const http::Response &r) { onStreamEnd(gen, r); });
+}
+
+void ArgoCdBackend::onStreamChunk(quint64 generation, const QByteArray &chunk)
+{
+    if (generation != m_generation)
+        return;
+    if (!m_streamHealthy) {
+        m_streamHealthy = true;
+        m_reloggedIn = false;
+        if (m_health.state != ConnectionHealth::State::Ok)
+            setHealth(ConnectionHealth::State::Ok);
+    }
+    const QList<http::SseEvent> events = m_sse.feed(chunk);
+    for (const auto &e : events) {
+        if (e.kind == http::SseEvent::Kind::KeepAlive)
+            continue;
+        handleStreamData(e.data);
+        if (generation != m_generation || m_authFailed)
+            return;
+    }
+    if (m_sse.overflowed()) {
+        m_sink->problem(m_config.id, QStringLiteral("application stream"),
+                        QStringLiteral("an event larger than the buffer limit was dropped"));
+        m_sse.reset();
+    }
+}
+
+void ArgoCdBackend::handleStreamData(const QByteArray &data)
+{
+    ++m_streamEvents;
+    const StreamEvent ev = parseStreamEvent(data.trimmed());
+    switch (ev.type) {
+    case StreamEvent::Type::Malformed:
+        ++m_malformedEvents;
+        m_sink->problem(m_config.id, QStringLiteral("application stream"),
+                        QStringLiteral("%1; event skipped, the stream continues").arg(ev.error));
+        return;
+    case StreamEvent::Type::Error:
+        if (ev.httpCode == 401) {
+            m_stream.cancel();
+            authFailed(QStringLiteral("the application stream says: %1").arg(ev.error));
+            return;
+        }
+        if (ev.httpCode == 410 || ev.error.contains(QLatin1String("too old"))) {
+            // The resume point is gone: read the list again, then stream from its version.
+            m_resourceVersion.clear();
+            m_stream.cancel();
+            fetchList();
+            return;
+        }
+        m_sink->problem(m_config.id, QStringLiteral("application stream"),
+                        QStringLiteral("server error on the stream: %1").arg(ev.error));
+        return;
+    case StreamEvent::Type::Deleted:
+        noteResourceVersion(ev.app.resourceVersion);
+        removeApp(ev.app.name);
+        return;
+    case StreamEvent::Type::Added:
+    case StreamEvent::Type::Modified:
+        noteResourceVersion(ev.app.resourceVersion);
+        reportProblems(QStringLiteral("application %1").arg(ev.app.name), ev.problems);
+        upsertApp(ev.app);
+        return;
+    }
+}
+
+void ArgoCdBackend::onStreamEnd(quint64 generation, const http::Response &r)
+{
+    if (generation != m_generation || !m_running)
+        return;
+    if (r.error == http::Response::Error::Cancelled && !m_stream.isActive() && m_authFailed)
+        return;
+    if (r.status == 401) {
+        if (sessionMode() && !m_reloggedIn) {
+            m_reloggedIn = true;
+            login([this](const http::Response &lr) {
+                if (lr.ok())
+                    openStream();
+                else
+                    authFailed(QStringLiteral("the session expired and logging in again failed (%1)")
+                                   .arg(describe(lr)));
+            });
+            return;
+        }
+        authFailed(QStringLiteral("Argo CD refused the token on the application stream (401); "
+                                  "not reconnecting until the credentials are fixed"));
+        return;
+    }
+    if (r.status == 403) {
+        authFailed(QStringLiteral("Argo CD denied the application stream (403): %1").arg(describe(r)));
+        return;
+    }
+    QString reason;
+    if (r.error == http::Response::Error::Timeout)
+        reason = QStringLiteral("no keep-alive for %1 s").arg(m_client->options().streamIdleTimeoutMs / 1000.0);
+    else if (r.error == http::Response::Error::Cancelled)
+        reason = QStringLiteral("stream cancelled");
+    else if (r.status >= 300)
+        reason = describe(r);
+    else if (r.error != http::Response::Error::None)
+        reason = describe(r);
+    else
+        reason = QStringLiteral("the server closed the stream");
+    scheduleReconnect(reason);
+}
+
+void ArgoCdBackend::scheduleReconnect(const QString &reason)
+{
+    const int delay = m_policy.nextDelayMs(m_streamHealthy ? m_streamOpenedAt : 0);
+    ++m_streamReconnects;
+    setHealth(ConnectionHealth::State::Degraded,
+              QStringLiteral("live updates interrupted (%1); reconnecting in %2 s (%3 reconnects in the "
+                             "last %4 min)")
+                  .arg(reason)
+                  .arg(delay / 1000.0, 0, 'f', 1)
+                  .arg(m_policy.recentReconnects())
+                  .arg(m_policy.settings().windowMs / 60000));
+    m_retryTimer->disconnect();
+    const quint64 gen = m_generation;
+    connect(m_retryTimer, &QTimer::timeout, this, [this, gen] {
+        if (gen == m_generation && m_running)
+            openStream();
+    });
+    m_retryTimer->start(delay);
+}
+
+void ArgoCdBackend::authFailed(const QString &reason)
+{
+    m_authFailed = true;
+    m_retryTimer->stop();
+    m_stream.cancel();
+    setHealth(ConnectionHealth::State::AuthFailed, reason);
+}
+
+void ArgoCdBackend::setHealth(ConnectionHealth::State state, const QString &reason)
+{
+    ConnectionHealth h = m_health;
+    h.state = state;
+    h.reason = reason;
+    if (state == ConnectionHealth::State::Ok)
+        h.lastSuccess = QDateTime::currentDateTimeUtc();
+    if (h == m_health)
+        return;
+    m_health = h;
+    m_sink->healthChanged(m_config.id, h);
+}
+
+void ArgoCdBackend::noteResourceVersion(const QString &rv)
+{
+    if (rv.isEmpty())
+        return;
+    bool a = false, b = false;
+    const qint64 next = rv.toLongLong(&a);
+    const qint64 cur = m_resourceVersion.toLongLong(&b);
+    if (!a || !b || next > cur)
+        m_resourceVersion = rv;
+}
+
+// ---- records ----
+
+bool ArgoCdBackend::mayHaveRollout(const AppState &app) const
+{
+    if (!app.rollouts.isEmpty())
+        return true;
+    return !m_mapper.map(app.name).rollout.isEmpty();
+}
+
+const Rollout *ArgoCdBackend::primaryRollout(const QString &app) const
+{
+    const auto it = m_rollouts.constFind(app);
+    if (it == m_rollouts.constEnd() || it->isEmpty())
+        return nullptr;
+    const QString bound = m_mapper.map(app).rollout;
+    for (const auto &r : *it)
+        if (r.details.rollout.name == bound)
+            return &r.details.rollout;
+    return &it->first().details.rollout;
+}
+
+void ArgoCdBackend::upsertApp(const AppState &app)
+{
+    const auto it = m_apps.constFind(app.name);
+    const bool known = it != m_apps.constEnd();
+    QList<TimelineEvent> events;
+    bool historyChanged = true;
+    if (known) {
+        const AppMapping m = m_mapper.map(app.name);
+        events = applicationEvents(m_config.id, &*it, app, m, QDateTime::currentDateTimeUtc());
+        historyChanged = it->history != app.history;
+    } else {
+        events = applicationEvents(m_config.id, nullptr, app, m_mapper.map(app.name),
+                                   QDateTime::currentDateTimeUtc());
+    }
+    m_apps.insert(app.name, app);
+    publishApp(app, historyChanged, events);
+    if (mayHaveRollout(app))
+        refreshRollouts(app.name);
+    else if (m_rollouts.remove(app.name) > 0)
+        publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
+}
+
+void ArgoCdBackend::removeApp(const QString &name)
+{
+    if (!m_apps.remove(name))
+        return;
+    m_rollouts.remove(name);
+    m_refreshAgain.remove(name);
+    // Replace is per connection: a snapshot without the app removes its rows.
+    publishEverything(int(RecordKind::Environments) | int(RecordKind::Deployments)
+                      | int(RecordKind::Rollouts) | int(RecordKind::Gates));
+}
+
+void ArgoCdBackend::publishApp(const AppState &app, bool withHistory, QList<TimelineEvent> events)
+{
+    const AppMapping m = m_mapper.map(app.name);
+    RecordSet set;
+    set.environments << environmentState(m_config.id, m_config.baseUrl, app, m, primaryRollout(app.name));
+    if (withHistory)
+        set.deployments = deployments(m_config.id, m_config.baseUrl, app, m);
+    set.events = std::move(events);
+    m_sink->publish(m_config.id, set);
+}
+
+void ArgoCdBackend::publishGates(bool force)
+{
+    QHash<QString, Gate> next;
+    for (auto it = m_rollouts.cbegin(); it != m_rollouts.cend(); ++it) {
+        const auto app = m_apps.constFind(it.key());
+        if (app == m_apps.constEnd())
+            continue;
+        for (const auto &r : it.value())
+            if (auto g = rolloutGate(m_config.id, m_config.baseUrl, *app, r.details))
+                next.insert(g->id, *g);
+    }
+    if (next == m_gates && !force)
+        return;
+    m_gates = next;
+    RecordSet set;
+    set.gates = next.values();
+    m_sink->publish(m_config.id, set, int(RecordKind::Gates));
+}
+
+void ArgoCdBackend::publishEverything(RecordKinds replace)
+{
+    RecordSet set;
+    if (replace & int(RecordKind::Environments) || replace & int(RecordKind::Deployments)) {
+        for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it) {
+            const AppMapping m = m_mapper.map(it.key());
+            if (replace & int(RecordKind::Environments))
+                set.environments << environmentState(m_config.id, m_config.baseUrl, *it, m,
+                                                     primaryRollout(it.key()));
+            if (replace & int(RecordKind::Deployments))
+                set.deployments << deployments(m_config.id, m_config.baseUrl, *it, m);
+        }
+    }
+    if (replace & int(RecordKind::Rollouts)) {
+        for (const auto &list : std::as_const(m_rollouts))
+            for (const auto &r : list)
+                set.rollouts << r.details.rollout;
+    }
+    const RecordKinds withoutGates = replace & ~int(RecordKind::Gates);
+    if (withoutGates)
+        m_sink->publish(m_config.id, set, withoutGates);
+    if (replace & int(RecordKind::Gates))
+        publishGates(true);
+}
+
+void ArgoCdBackend::reportProblems(const QString &where, const QList<ParseProblem> &problems)
+{
+    QStringList messages;
+    for (const auto &p : problems)
+        messages << p.message;
+    QStringList &last = m_reportedProblems[where];
+    if (messages == last)
+        return;
+    last = messages;
+    for (const auto &p : problems)
+        m_sink->problem(m_config.id, p.where, p.message);
+}
+
+// ---- Rollouts ----
+
+void ArgoCdBackend::refreshRollouts(const QString &appName)
+{
+    if (m_refreshing.contains(appName)) {
+        m_refreshAgain.insert(appName);
+        return;
+    }
+    const auto appIt = m_apps.constFind(appName);
+    if (appIt == m_apps.constEnd())
+        return;
+    m_refreshing.insert(appName);
+    ++m_rolloutRefreshes;
+    const AppState app = *appIt;
+    const quint64 gen = m_generation;
+    http::Request treeReq = request(QStringLiteral("/api/v1/applications/%1/resource-tree").arg(appName));
+    if (!app.appNamespace.isEmpty())
+        treeReq.query.addQueryItem(QStringLiteral("appNamespace"), app.appNamespace);
+    send(treeReq, [this, app, gen](const http::Response &tr) {
+        if (gen != m_generation)
+            return;
+        ResourceTree tree;
+        if (tr.ok()) {
+            QString error;
+            tree = parseResourceTree(tr.body, &error);
+            if (!error.isEmpty())
+                reportProblems(QStringLiteral("application %1 resource tree").arg(app.name),
+                               {{QStringLiteral("application %1").arg(app.name), error}});
+        }
+        QList<ResourceRef> refs = tree.rollouts;
+        if (refs.isEmpty())
+            refs = app.rollouts;
+        const AppMapping m = m_mapper.map(app.name);
+        if (refs.isEmpty() && !m.rollout.isEmpty())
+            refs << ResourceRef{QStringLiteral("argoproj.io"), QStringLiteral("v1alpha1"),
+                                QStringLiteral("Rollout"),
+                                m.rolloutNamespace.isEmpty() ? app.destNamespace : m.rolloutNamespace,
+                                m.rollout};
+        refs.erase(std::remove_if(refs.begin(), refs.end(), [](const ResourceRef &r) { return !isRollout(r); }),
+                   refs.end());
+        if (refs.isEmpty()) {
+            finishRefresh(app.name, {}, gen);
+            return;
+        }
+        struct Pending
+        {
+            QList<RolloutState> states;
+            int outstanding = 0;
+        };
+        auto pending = std::make_shared<Pending>();
+        pending->states.resize(refs.size());
+        pending->outstanding = int(refs.size()) * 2;
+        const auto images = tree.imageByPodHash;
+        for (int i = 0; i < refs.size(); ++i) {
+            Rollout probe;
+            probe.name = refs.at(i).name;
+            probe.nameSpace = refs.at(i).nameSpace;
+            const auto doneOne = [this, pending, app, gen] {
+                if (--pending->outstanding == 0)
+                    finishRefresh(app.name, pending->states, gen);
+            };
+            send(request(resourcePath(app, probe)),
+                 [this, pending, i, images, app, probe, doneOne](const http::Response &r) {
+                     RolloutState &s = pending->states[i];
+                     QList<RolloutAction> actions = s.details.rollout.actions;
+                     if (r.ok()) {
+                         s.details = parseRolloutResource(r.body, images);
+                     } else {
+                         s.details.rollout.name = probe.name;
+                         s.details.rollout.nameSpace = probe.nameSpace;
+                         s.details.problems << ParseProblem{
+                             QStringLiteral("rollout %1").arg(probe.name),
+                             QStringLiteral("its live manifest could not be read: %1").arg(describe(r))};
+                     }
+                     s.details.rollout.actions = actions;
+                     doneOne();
+                 });
+            send(request(actionsPath(app, probe)),
+                 [pending, i, probe, doneOne](const http::Response &r) {
+                     RolloutState &s = pending->states[i];
+                     if (r.ok()) {
+                         QString error;
+                         s.details.rollout.actions = parseResourceActions(r.body, &error);
+                         s.actionsKnown = error.isEmpty();
+                         if (!error.isEmpty())
+                             s.details.problems << ParseProblem{QStringLiteral("rollout %1").arg(probe.name), error};
+                     } else {
+                         s.details.problems << ParseProblem{
+                             QStringLiteral("rollout %1").arg(probe.name),
+                             QStringLiteral("its actions could not be read: %1").arg(describe(r))};
+                     }
+                     doneOne();
+                 });
+        }
+    });
+}
+
+void ArgoCdBackend::finishRefresh(const QString &appName, const QList<RolloutState> &fresh,
+                                  quint64 generation)
+{
+    if (generation != m_generation)
+        return;
+    m_refreshing.remove(appName);
+    const auto appIt = m_apps.constFind(appName);
+    if (appIt != m_apps.constEnd()) {
+        const AppMapping m = m_mapper.map(appName);
+        const QList<RolloutState> before = m_rollouts.value(appName);
+        QList<RolloutState> states;
+        RecordSet set;
+        QList<ParseProblem> problems;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (RolloutState s : fresh) {
+            problems << s.details.problems;
+            if (s.details.rollout.name.isEmpty())
+                continue;
+            Rollout &r = s.details.rollout;
+            r.connectionId = m_config.id;
+            r.service = m.service;
+            r.environment = m.environment;
+            r.application = appName;
+            const RolloutState *old = nullptr;
+            for (const auto &b : before)
+                if (b.details.rollout.name == r.name)
+                    old = &b;
+            if (old) {
+                if (!s.actionsKnown) { // keep the last known list rather than an empty one
+                    r.actions = old->details.rollout.actions;
+                    s.actionsKnown = old->actionsKnown;
+                }
+                r.updated = old->details.rollout.updated;
+                Rollout cmpOld = old->details.rollout;
+                Rollout cmpNew = r;
+                cmpOld.updated = cmpNew.updated = {};
+                if (!(cmpOld == cmpNew))
+                    r.updated = now;
+                set.events << rolloutEvents(m_config.id, &old->details.rollout, r, now);
+            } else {
+                r.updated = now;
+            }
+            set.rollouts << r;
+            states << s;
+        }
+        bool removedSome = false;
+        for (const auto &b : before) {
+            bool still = false;
+            for (const auto &s : std::as_const(states))
+                still = still || s.details.rollout.name == b.details.rollout.name;
+            removedSome = removedSome || !still;
+        }
+        reportProblems(QStringLiteral("rollouts of %1").arg(appName), problems);
+        if (states.isEmpty())
+            m_rollouts.remove(appName);
+        else
+            m_rollouts.insert(appName, states);
+        set.environments << environmentState(m_config.id, m_config.baseUrl, *appIt, m,
+                                             primaryRollout(appName));
+        if (removedSome) {
+            publishEverything(int(RecordKind::Rollouts));
+            set.rollouts.clear();
+        }
+        m_sink->publish(m_config.id, set);
+        publishGates();
+    }
+    if (m_initialRefresh.remove(appName))
+        initialRefreshDone();
+    if (m_refreshAgain.remove(appName))
+        refreshRollouts(appName);
+}
+
+// ---- plans ----
+
+QString ArgoCdBackend::resolveApplication(const ReleaseAction &action, QString *rolloutName) const
+{
+    QString target = action.target;
+    if (target.startsWith(m_config.id + QLatin1Char('/')))
+        target = target.mid(m_config.id.size() + 1);
+    if (target.startsWith(QLatin1String("rollout:")))
+        target = target.mid(8);
+    if (!target.isEmpty()) {
+        const QString first = target.section(QLatin1Char('/'), 0, 0);
+        if (m_apps.contains(first)) {
+            const QString rest = target.section(QLatin1Char('/'), 1);
+            bool numeric = false;
+            rest.toLongLong(&numeric);
+            if (!rest.isEmpty() && !numeric)
+                *rolloutName = rest;
+            return first;
+        }
+    }
+    return m_mapper.applicationFor(action.service, action.environment);
+}
+
+ActionPlan ArgoCdBackend::plan(const ReleaseAction &action) const
+{
+    QString rolloutName;
+    PlanInput in;
+    in.connectionId = m_config.id;
+    in.applicationName = resolveApplication(action, &rolloutName);
+    const auto it = m_apps.constFind(in.applicationName);
+    in.app = it == m_apps.constEnd() ? nullptr : &*it;
+    in.mapping = m_mapper.map(in.applicationName);
+    in.server = m_server;
+    if (rolloutName.isEmpty())
+        rolloutName = in.mapping.rollout;
+    const auto rs = m_rollouts.constFind(in.applicationName);
+    if (rs != m_rollouts.constEnd() && !rs->isEmpty()) {
+        in.rollout = &rs->first();
+        for (const auto &r : *rs)
+            if (r.details.rollout.name == rolloutName)
+                in.rollout = &r;
+    }
+    ActionPlan p = planAction(action, in);
+    if (m_config.readOnly && p.feasible && !p.requests.isEmpty())
+        p.warnings << QStringLiteral("connection %1 is read-only").arg(m_config.id);
+    return p;
+}
+
+// ---- execute ----
+
+quint64 ArgoCdBackend::execute(const ActionPlan &plan)
+{
+    const quint64 ticket = ++m_nextTicket;
+    Job job;
+    job.ticket = ticket;
+    job.plan = plan;
+    QString refusal;
+    if (!plan.feasible)
+        refusal = QStringLiteral("not executed: %1").arg(plan.blockedReason);
+    else if (m_config.readOnly)
+        refusal = QStringLiteral("not executed: connection %1 is read-only").arg(m_config.id);
+    else if (plan.requests.isEmpty())
+        refusal = QStringLiteral("not executed: the plan has no request");
+    else if (m_authFailed)
+        refusal = QStringLiteral("not executed: %1").arg(m_health.reason);
+    if (!refusal.isEmpty()) {
+        // Always asynchronous, so the caller holds the ticket before the result arrives.
+        QTimer::singleShot(0, this, [this, ticket, refusal] {
+            ActionResult r;
+            r.ok = false;
+            r.message = refusal;
+            r.finished = QDateTime::currentDateTimeUtc();
+            m_sink->actionFinished(m_config.id, ticket, r);
+        });
+        return ticket;
+    }
+    // One action per target at a time: a second click waits, then re-reads the preconditions.
+    const QString key = plan.context.value(QStringLiteral("targetKey"),
+                                           plan.context.value(QStringLiteral("application"))).toString();
+    QQueue<Job> &queue = m_jobs[key];
+    queue.enqueue(job);
+    if (queue.size() == 1) {
+        const quint64 gen = m_generation;
+        QTimer::singleShot(0, this, [this, key, gen] {
+            if (gen == m_generation)
+                runNext(key);
+        });
+    }
+    return ticket;
+}
+
+void ArgoCdBackend::runNext(const QString &key)
+{
+    if (m_jobs.value(key).isEmpty())
+        return;
+    checkPreconditions(key, [this, key](bool ok, const QString &why) {
+        if (!ok) {
+            finishJob(key, false, QStringLiteral("precondition failed, nothing was sent: %1").arg(why));
+            return;
+        }
+        sendMutation(key);
+    });
+}
+
+void ArgoCdBackend::checkPreconditions(const QString &key, std::function<void(bool, QString)> then)
+{
+    Job &job = m_jobs[key].head();
+    const QList<Precondition> pre = job.plan.preconditions;
+    if (pre.isEmpty()) {
+        then(true, {});
+        return;
+    }
+    QStringList paths;
+    for (const auto &p : pre)
+        if (!paths.contains(p.path))
+            paths << p.path;
+    struct State
+    {
+        QHash<QString, http::Response> replies;
+        int outstanding = 0;
+    };
+    auto state = std::make_shared<State>();
+    state->outstanding = int(paths.size());
+    for (const auto &path : std::as_const(paths)) {
+        send(request(path), [this, key, state, path, pre, then](const http::Response &r) {
+            state->replies.insert(path, r);
+            if (--state->outstanding > 0)
+                return;
+            if (m_jobs.value(key).isEmpty())
+                return;
+            Job &job = m_jobs[key].head();
+            for (const auto &p : pre) {
+                const http::Response &reply = state->replies.value(p.path);
+                if (!reply.ok()) {
+                    job.result.steps << QStringLiteral("GET %1 → %2").arg(p.path, describe(reply));
+                    then(false, QStringLiteral("could not re-read %1 (%2)").arg(p.description, describe(reply)));
+                    return;
+                }
+                QString error;
+                const QString value = readPreconditionField(p.field, reply.body, &error);
+                if (!error.isEmpty()) {
+                    then(false, QStringLiteral("%1: %2").arg(p.description, error));
+                    return;
+                }
+                if (value != p.expected) {
+                    job.result.steps << QStringLiteral("precondition %1: expected %2, found %3")
+                                            .arg(p.field, p.expected, value);
+                    then(false, QStringLiteral("expected %1 (%2 = %3), found %4")
+                                    .arg(p.description, p.field, p.expected, value));
+                    return;
+                }
+            }
+            job.result.steps << QStringLiteral("preconditions hold (%1 checked)").arg(pre.size());
+            then(true, {});
+        });
+    }
+}
+
+void ArgoCdBackend::sendMutation(const QString &key)
+{
+    Job &job = m_jobs[key].head();
+    const PlannedRequest &planned = job.plan.requests.first();
+    http::Request req = request(planned.path);
+    // The path carries its query already; split it so the client keeps it encoded.
+    const qsizetype q = planned.path.indexOf(QLatin1Char('?'));
+    if (q >= 0) {
+        req.path = planned.path.left(q);
+        req.query = QUrlQuery(planned.path.mid(q + 1));
+    }
+    req.method = planned.method;
+    req.body = planned.body;
+    req.contentType = planned.contentType;
+    req.idempotent = false;
+    req.maxAttempts = 1; // retries happen here, each behind a fresh precondition read
+    ++job.attempt;
+    send(req, [this, key, planned](const http::Response &r) {
+        if (m_jobs.value(key).isEmpty())
+            return;
+        Job &job = m_jobs[key].head();
+        job.result.steps << QStringLiteral("%1 %2 → %3").arg(QString::fromLatin1(planned.method),
+                                                             planned.path, describe(r));
+        if (r.ok()) {
+            finishJob(key, true, QStringLiteral("%1: done").arg(job.plan.summary), r.status);
+            return;
+        }
+        const bool lost = r.status == 0 || r.status >= 500;
+        if (!lost || job.attempt >= 3) {
+            finishJob(key, false, QStringLiteral("Argo CD refused: %1").arg(describe(r)), r.status);
+            return;
+        }
+        // The reply is lost or the server failed: re-read the state before trying again, so a
+        // request that did take effect is not sent twice.
+        const int delay = 500 * job.attempt;
+        const quint64 gen = m_generation;
+        QTimer::singleShot(delay, this, [this, key, gen, r] {
+            if (gen != m_generation || m_jobs.value(key).isEmpty())
+                return;
+            checkPreconditions(key, [this, key, r](bool ok, const QString &why) {
+                if (ok) {
+                    sendMutation(key);
+                    return;
+                }
+                finishJob(key, true,
+                          QStringLiteral("the reply was lost (%1), but a re-read shows the change "
+                                         "took effect (%2); not sent again")
+                              .arg(describe(r), why),
+                          r.status);
+            });
+        });
+    });
+}
+
+void ArgoCdBackend::finishJob(const QString &key, bool ok, const QString &message, int httpStatus)
+{
+    if (m_jobs.value(key).isEmpty())
+        return;
+    Job job = m_jobs[key].dequeue();
+    job.result.ok = ok;
+    job.result.message = message;
+    job.result.httpStatus = httpStatus;
+    job.result.finished = QDateTime::currentDateTimeUtc();
+    const QString app = job.plan.context.value(QStringLiteral("application")).toString();
+    m_sink->actionFinished(m_config.id, job.ticket, job.result);
+    // Read the Rollout now rather than wait for the app's next stream event.
+    if (ok && m_apps.contains(app) && mayHaveRollout(m_apps.value(app)))
+        refreshRollouts(app);
+    if (m_jobs.value(key).isEmpty())
+        m_jobs.remove(key);
+    else
+        runNext(key);
+}
+
+QVariantMap ArgoCdBackend::statistics() const
+{
+    QVariantMap s = m_client->statistics();
+    s.insert(QStringLiteral("apps"), m_apps.size());
+    s.insert(QStringLiteral("rollouts"), [&] {
+        int n = 0;
+        for (const auto &l : m_rollouts)
+            n += int(l.size());
+        return n;
+    }());
+    s.insert(QStringLiteral("listResponseStartMs"), m_listResponseStartMs);
+    s.insert(QStringLiteral("listBytes"), m_listBytes);
+    s.insert(QStringLiteral("listParseMs"), m_listParseMs);
+    s.insert(QStringLiteral("listPublishMs"), m_listPublishMs);
+    s.insert(QStringLiteral("listPublishedMs"), m_listPublishedMs);
+    s.insert(QStringLiteral("streamEvents"), m_streamEvents);
+    s.insert(QStringLiteral("malformedEvents"), m_malformedEvents);
+    s.insert(QStringLiteral("streamReconnects"), m_streamReconnects);
+    s.insert(QStringLiteral("rolloutRefreshes"), m_rolloutRefreshes);
+    s.insert(QStringLiteral("resourceVersion"), m_resourceVersion);
+    s.insert(QStringLiteral("serverVersion"), m_server.version);
+    return s;
+}
+
+} // namespace fd::argocd
