@@ -40,6 +40,7 @@ struct Options
     QStringList faults;             // "github:rate-limit", "argocd:5xx:20%", "jenkins:latency:2s", ...
     QString workspaceFile;          // --write-workspace
     QString gitDir;                 // where the scenario's git repositories are made; "" = beside the workspace, or none
+    int githubRateLimit = 5000;     // GitHub primary limit per hour (tests lower it to reach 0)
 };
 
 // ---- the world: what the scenario says exists, shared read-only by every backend ----
