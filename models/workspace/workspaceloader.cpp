@@ -984,7 +984,8 @@ void Reader::applyConventions(ServiceDef &s, const QString &path, const Node &se
             if (b.object.isEmpty()) {
                 if (!warned) {
                     const Node *d = serviceNode.get(QStringLiteral("deploy"));
-                    m_issues.error(d ? d->loc : serviceNode.loc, path,
+                    m_issues.error(d ? d->loc : serviceNode.loc,
+                                   join(path, QStringLiteral("deploy")),
                                    QStringLiteral("cannot name the %1 %2 of `%3` by convention: "
                                                   "add a pipeline on `%4` or map the environment")
                                        .arg(kind,
