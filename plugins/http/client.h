@@ -76,8 +76,9 @@ private:
  * requests run per host, the rest wait in order. Credentials go only to the base URL's origin
  * and never into error texts, logs or statistics.
  *
- * Callbacks run on the client's thread, only while `context` is alive; a destroyed context
- * aborts its requests. Destroying the client drops pending callbacks.
+ * Callbacks run on the client's thread, only while `context` is alive (a null context means
+ * always); a destroyed context aborts its requests. Destroying the client drops pending
+ * callbacks. Not thread-safe: use a client from the thread that created it.
  */
 class Client : public QObject
 {
