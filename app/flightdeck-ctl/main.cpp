@@ -1,0 +1,143 @@
+#include "ctlcommands.h"
+
+#include "estate/session.h"
+#include "logging/logging.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace fd;
+
+namespace {
+
+const char *const usageText = R"(Usage: flightdeck-ctl [--workspace FILE] [--json] COMMAND [ARGS] [OPTIONS]
+
+Reading:
+  validate                      check the workspace; list every problem
+  plugins                       backend plugins found, versions, capabilities, load errors
+  status                        health and rate-limit state of every connection
+  runs                          runs of every backend   [--service S --env E --backend B --status S --branch B --limit N]
+  envs                          what runs where         [--service S --env E --backend B]
+  approvals                     gates waiting for a human  [--service S --env E --backend B]
+  canary [SERVICE ENV]          rollout state, steps and weights
+
+Acting (each prints its plan first; --dry-run stops there):
+  promote SERVICE ENV [--version V] [--full]
+  pause | resume | abort | retry | restart SERVICE ENV
+  rollback SERVICE ENV [--to HISTORY_ID] [--version V]
+  sync SERVICE ENV [--revision R]
+  approve | reject GATE_ID | SERVICE ENV --comment TEXT
+  cancel | rerun RUN_ID
+  Protected environments need --yes --confirm ENVNAME (or the name typed at the prompt);
+  freeze windows need --reason TEXT.
+
+Exit codes: 0 ok, 2 usage, 3 workspace error, 4 backend error or refused.
+)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("flightdeck"));
+    QCoreApplication::setOrganizationName(QStringLiteral("flightdeck"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FD_VERSION));
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Flightdeck release control from the terminal"));
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    const auto valueOpt = [](const char *name, const char *help, const char *value) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value));
+    };
+    const auto flag = [](const char *name, const char *help) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
+    };
+    parser.addOptions({
+        valueOpt("workspace", "Workspace file.", "FILE"),
+        flag("json", "Machine-readable output (stable, documented in README)."),
+        valueOpt("log-level", "trace|debug|info|warn|error|off (default warn).", "LEVEL"),
+        valueOpt("store", "Store path or postgresql:// URL (default: the data directory).", "PATH"),
+        valueOpt("timeout", "Seconds to wait for the first read of every connection (default 30).", "S"),
+        valueOpt("service", "Only this service.", "S"),
+        valueOpt("env", "Only this environment.", "E"),
+        valueOpt("backend", "Only this connection id or kind.", "B"),
+        valueOpt("status", "Only runs with this status.", "S"),
+        valueOpt("branch", "Only runs on this branch.", "B"),
+        valueOpt("limit", "At most N rows.", "N"),
+        valueOpt("version", "Version to promote or roll back to.", "V"),
+        valueOpt("to", "Rollback target (history id).", "ID"),
+        valueOpt("revision", "Revision to sync to.", "R"),
+        valueOpt("comment", "Comment for approve/reject.", "TEXT"),
+        valueOpt("reason", "Reason (required to override a freeze window).", "TEXT"),
+        valueOpt("confirm", "The protected environment's name, typed.", "ENV"),
+        valueOpt("as", "Who acts (default $USER).", "NAME"),
+        flag("full", "promote: all the way (skip remaining steps)."),
+        flag("dry-run", "Print the plan and stop."),
+        flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
+        flag("help", "Show this help."),
+        flag("version", "Show the version."),
+    });
+    // --version clashes with the action option of the same name: only bare `--version` prints it.
+    if (!parser.parse(QCoreApplication::arguments())) {
+        err << "flightdeck-ctl: " << parser.errorText() << "\n" << usageText;
+        return ExitUsage;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << usageText;
+        return ExitOk;
+    }
+    if (positional.isEmpty()) {
+        if (parser.isSet(QStringLiteral("version"))) {
+            out << "flightdeck-ctl " << FD_VERSION << '\n';
+            return ExitOk;
+        }
+        err << usageText;
+        return ExitUsage;
+    }
+
+    LogOptions lo;
+    lo.level = parser.value(QStringLiteral("log-level"));
+    if (lo.level.isEmpty() && qEnvironmentVariableIsEmpty("FLIGHTDECK_LOG_LEVEL"))
+        lo.level = QStringLiteral("warn");
+    installLogging(lo);
+
+    Session session;
+    CtlContext ctx;
+    ctx.parser = &parser;
+    ctx.args = positional.mid(1);
+    ctx.json = parser.isSet(QStringLiteral("json"));
+    ctx.out = &out;
+    ctx.err = &err;
+    ctx.session = &session;
+
+    const QString cmd = positional.first();
+    int rc = ExitUsage;
+    if (cmd == QLatin1String("validate"))
+        rc = runValidate(ctx);
+    else if (cmd == QLatin1String("plugins"))
+        rc = runPlugins(ctx);
+    else if (cmd == QLatin1String("status"))
+        rc = runStatus(ctx);
+    else if (cmd == QLatin1String("runs"))
+        rc = runRuns(ctx);
+    else if (cmd == QLatin1String("envs"))
+        rc = runEnvs(ctx);
+    else if (cmd == QLatin1String("approvals"))
+        rc = runApprovals(ctx);
+    else if (cmd == QLatin1String("canary"))
+        rc = runCanary(ctx);
+    else if (actionCommands().contains(cmd))
+        rc = runAction(ctx, cmd);
+    else
+        err << "flightdeck-ctl: unknown command \"" << cmd << "\"\n" << usageText;
+    out.flush();
+    err.flush();
+    session.stop();
+    flushLogs();
+    return rc;
+}
