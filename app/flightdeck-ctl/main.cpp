@@ -79,9 +79,13 @@ int main(int argc, char *argv[])
         flag("dry-run", "Print the plan and stop."),
         flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
         flag("help", "Show this help."),
-        flag("version", "Show the version."),
     });
-    // --version clashes with the action option of the same name: only bare `--version` prints it.
+    // `--version` alone prints the version; with a command it is the action's version value.
+    if (QCoreApplication::arguments().size() == 2
+        && QCoreApplication::arguments().at(1) == QLatin1String("--version")) {
+        out << "flightdeck-ctl " << FD_VERSION << '\n';
+        return ExitOk;
+    }
     if (!parser.parse(QCoreApplication::arguments())) {
         err << "flightdeck-ctl: " << parser.errorText() << "\n" << usageText;
         return ExitUsage;
@@ -92,10 +96,6 @@ int main(int argc, char *argv[])
         return ExitOk;
     }
     if (positional.isEmpty()) {
-        if (parser.isSet(QStringLiteral("version"))) {
-            out << "flightdeck-ctl " << FD_VERSION << '\n';
-            return ExitOk;
-        }
         err << usageText;
         return ExitUsage;
     }

@@ -222,26 +222,6 @@ void GitHubBackend::beginCycle()
                 sync.snap.runs = runs;
                 afterRuns(sync);
             });
-        QUrlQuery envQuery;
-        envQuery.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-        get(repo, base + QStringLiteral("/environments"), envQuery,
-            [this](RepoSync &sync, const http::Response &r) {
-                if (!readOk(sync, QStringLiteral("environments"), r))
-                    return;
-                const auto parsed = parseEnvironments(r.body);
-                const QString where = QStringLiteral("repo %1: environments").arg(sync.snap.repo);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
-                    return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-                sync.snap.environments = parsed.items;
-            });
         QUrlQuery depQuery;
         depQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
         get(repo, base + QStringLiteral("/deployments"), depQuery,
@@ -272,18 +252,20 @@ void GitHubBackend::afterRuns(RepoSync &sync)
 {
     const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/actions/runs/");
     QSet<qint64> inWindow;
+    QHash<QString, int> finishedSeen; // per workflow file, newest first
     for (qsizetype i = 0; i < sync.snap.runs.size(); ++i) {
         const WireRun &run = sync.snap.runs.at(i);
         inWindow.insert(run.id);
+        const int finishedRank = isFinished(run.mapped) ? finishedSeen[run.workflowFile]++ : -1;
         const QString marker = run.updated.toString(Qt::ISODate) + QLatin1Char('#')
                                + QString::number(run.attempt) + run.status + run.conclusion;
-        // Finished runs never change again: their jobs are read once; unfinished runs are
-        // re-read every poll (a 304 costs nothing).
+        // Finished runs never change again: the jobs of the newest jobsDepth finished runs of
+        // each workflow are read once; unfinished runs are re-read every poll (304s are free).
         const bool unfinished = !isFinished(run.mapped);
         const bool known = sync.jobsMarker.contains(run.id);
         const bool needJobs = unfinished
                               || (sync.jobsMarker.value(run.id) != marker
-                                  && (i < m_settings.jobsDepth || known));
+                                  && (finishedRank < m_settings.jobsDepth || known));
         if (needJobs) {
             const qint64 id = run.id;
             QUrlQuery q;
@@ -373,6 +355,35 @@ void GitHubBackend::afterRuns(RepoSync &sync)
 
 void GitHubBackend::afterDeployments(RepoSync &sync)
 {
+    // Environments only matter for a repository that deploys (or is bound to environments):
+    // a CI-only repository costs one request less per poll.
+    bool boundToEnvironment = false;
+    for (const ServiceBinding &b : m_config.bindings)
+        boundToEnvironment = boundToEnvironment
+                             || (!b.environment.isEmpty()
+                                 && b.object.compare(sync.snap.repo, Qt::CaseInsensitive) == 0);
+    if (boundToEnvironment || !sync.snap.deployments.isEmpty()) {
+        QUrlQuery envQuery;
+        envQuery.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+        get(sync.snap.repo, QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/environments"),
+            envQuery, [this](RepoSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("environments"), r))
+                    return;
+                const auto parsed = parseEnvironments(r.body);
+                const QString where = QStringLiteral("repo %1: environments").arg(s.snap.repo);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                s.snap.environments = parsed.items;
+            });
+    }
     const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/deployments/");
     QSet<qint64> known;
     for (const WireDeployment &d : std::as_const(sync.snap.deployments)) {

@@ -21,7 +21,7 @@ struct PollSettings
 {
     int intervalMs = 60000;  // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
     int runDepth = 20;       // runs per repository per poll (per_page)
-    int jobsDepth = 3;       // finished runs, newest first, whose jobs are read (unfinished: all)
+    int jobsDepth = 1;       // newest finished runs per workflow whose jobs are read (unfinished: all)
     int deploymentDepth = 30;
     int requestTimeoutMs = 15000;
     int maxAttempts = 4;     // per GET, including the first

@@ -167,7 +167,7 @@ ActionPlan planReview(ActionPlan plan, const PlanningState &st, bool approve)
 
 /// A workflow_dispatch of the environment's deploy workflow with a version.
 ActionPlan planDispatch(ActionPlan plan, const PlanningState &st, const QString &version,
-                        const QString &sha, const QString &why)
+                        const QString &why)
 {
     const ReleaseAction &a = plan.action;
     const ServiceBinding *b = st.mapping->binding(a.service, a.environment);
@@ -182,8 +182,6 @@ ActionPlan planDispatch(ActionPlan plan, const PlanningState &st, const QString 
         ref = a.options.value(QStringLiteral("ref"), QStringLiteral("main")).toString();
     QJsonObject inputs{{QStringLiteral("version"), version},
                        {QStringLiteral("environment"), githubEnv}};
-    if (!sha.isEmpty())
-        inputs.insert(QStringLiteral("sha"), sha);
     PlannedRequest r;
     r.method = "POST";
     r.path = repoPath(repo) + QStringLiteral("/actions/workflows/%1/dispatches").arg(workflow);
@@ -245,7 +243,7 @@ ActionPlan planPromote(ActionPlan plan, const PlanningState &st)
                                                "version was given to deploy")
                                     .arg(a.service, a.environment),
                           {QStringLiteral("promote with an explicit version")});
-    return planDispatch(plan, st, version, QString(),
+    return planDispatch(plan, st, version,
                         QStringLiteral("Deploy %1 %2 to %3").arg(a.service, version, a.environment));
 }
 
@@ -277,7 +275,9 @@ ActionPlan planRollback(ActionPlan plan, const PlanningState &st)
                                                "different version to roll back to")
                                     .arg(a.service, a.environment),
                           {QStringLiteral("promote a known good version explicitly")});
-    ActionPlan p = planDispatch(plan, st, previous->version(), previous->wire.sha,
+    // workflow_dispatch takes a branch or tag as ref, never a bare sha: the version input
+    // names the release, whose commit is the previous deployment's sha (shown in the plan).
+    ActionPlan p = planDispatch(plan, st, previous->version(),
                                 QStringLiteral("Roll %1 in %2 back from %3 to %4 (%5, deployment %6)")
                                     .arg(a.service, a.environment, current->version(),
                                          previous->version(), previous->wire.sha.left(12))

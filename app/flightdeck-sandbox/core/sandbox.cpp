@@ -473,8 +473,11 @@ void Sandbox::applyPostFaults(const QString &backend, httplib::Response &res)
     }
     if (mangle && !res.body.empty()) {
         // Cut the body mid-token and leave a stray byte: no JSON parser accepts it.
-        res.body = res.body.substr(0, res.body.size() / 2) + "\x01{";
-        res.set_header("Content-Length", std::to_string(res.body.size()));
+        const std::string type = res.get_header_value("Content-Type");
+        const std::string cut = res.body.substr(0, res.body.size() / 2) + "\x01{";
+        res.headers.erase("Content-Length");
+        res.headers.erase("Content-Type");
+        res.set_content(cut, type.c_str());
     }
 }
 
@@ -688,8 +691,10 @@ void Sandbox::installControlRoutes(httplib::Server &server)
 {
     server.set_error_handler([](const httplib::Request &req, httplib::Response &res) {
         if (res.body.empty())
-            controlError(res, res.status, u"no control route %1 %2"_s.arg(fromStd(req.method),
-                                                                          fromStd(req.path)));
+            controlError(res, res.status,
+                         res.status == 404 ? u"no control route %1 %2"_s.arg(fromStd(req.method),
+                                                                            fromStd(req.path))
+                                           : u"bad request (POST needs Content-Length)"_s);
     });
     const auto clockJson = [this] {
         const qint64 now = m_clock.nowMs();

@@ -290,8 +290,8 @@ void JenkinsServer::addHistoryBuild(Job &job, const SimDeploy &d, qint64 duratio
     for (qint64 ms : job.stageDurations)
         total += ms * durationScale;
     QList<QPair<QString, QString>> params;
-    if (!job.paramDefs.isEmpty())
-        params.append({QStringLiteral("VERSION"), d.version});
+    for (const auto &[name, def] : job.paramDefs)
+        params.append({name, name == QLatin1String("VERSION") ? d.version : def});
     Build b = makeBuild(job, d.atMs - total, params, d.by);
     for (Stage &st : b.stages)
         st.durationMs *= durationScale;
@@ -356,7 +356,8 @@ void JenkinsServer::build()
             job.kindHint = QStringLiteral("deploy");
             job.description = QStringLiteral("Deploys %1 to %2").arg(svc.name, t.environment);
             job.paramDefs = {{QStringLiteral("VERSION"),
-                              t.history.isEmpty() ? QString() : t.history.last().version}};
+                              t.history.isEmpty() ? QString() : t.history.last().version},
+                             {QStringLiteral("DRY_RUN"), QStringLiteral("false")}};
             job.stagePlan = deployStages;
             job.stageDurations = deployDurations;
             job.inputStage = (t.protectedEnv || t.environment == QLatin1String("prod")) ? 1 : -1;
@@ -376,7 +377,9 @@ void JenkinsServer::build()
                     version = svc.releases.last().version;
                     sha = svc.releases.last().sha;
                 }
-                Build b = makeBuild(job, epoch - 4 * 60000, {{QStringLiteral("VERSION"), version}},
+                Build b = makeBuild(job, epoch - 4 * 60000,
+                                    {{QStringLiteral("VERSION"), version},
+                                     {QStringLiteral("DRY_RUN"), QStringLiteral("false")}},
                                     QStringLiteral("release-bot"));
                 b.sha = sha;
                 b.input = InputState::Pending;
@@ -483,6 +486,18 @@ void JenkinsServer::build()
                 fillCommit(svc, bj.builds.last());
             }
         }
+    }
+
+    // The Job DSL seed job most Jenkins controllers keep at the root.
+    if (!world.services.isEmpty()) {
+        Job &seed = addJob(QString(), QStringLiteral("seed-jobs"), JobKind::Freestyle);
+        seed.kindHint = QStringLiteral("seed");
+        seed.description = QStringLiteral("Generates the job tree from jobs/*.groovy");
+        seed.stagePlan = {QStringLiteral("Build")};
+        seed.stageDurations = {15000};
+        for (int i = 0; i < 2; ++i)
+            addHistoryBuild(seed, deployOf(QString(), stableHex(QStringLiteral("seed%1").arg(i)),
+                                           epoch - (2 - i) * 86400000LL, QStringLiteral("flightdeck"), true), 1);
     }
 
     // scale:N: a fleet of deploy jobs so the per-poll payload can be measured at 1,000 jobs.
@@ -716,6 +731,12 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
             params.append(p);
         }
         action(QStringLiteral("hudson.model.ParametersAction"), {{"parameters", params}});
+        // The badge plugin's summary: what this build was asked to do.
+        QString summary;
+        for (const auto &[name, value] : b.params)
+            summary += QStringLiteral("<b>%1</b>=%2 ").arg(name.toHtmlEscaped(), value.toHtmlEscaped());
+        action(QStringLiteral("com.jenkinsci.plugins.badge.action.BadgeSummaryAction"),
+               {{"text", summary.trimmed()}, {"iconPath", QStringLiteral("symbol-parameters")}});
     }
     {
         const JenkinsSelection cs = sel.data(QStringLiteral("causes"));
@@ -1082,9 +1103,13 @@ QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &it
         QJsonArray a;
         if (!item.params.isEmpty()) {
             QJsonArray ps;
-            for (const auto &[n, v] : item.params)
-                ps.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.StringParameterValue")},
-                                      {QLatin1String("name"), n}, {QLatin1String("value"), v}});
+            for (const auto &[n, v] : item.params) {
+                const bool boolean = v == QLatin1String("true") || v == QLatin1String("false");
+                ps.append(QJsonObject{{QLatin1String("_class"), boolean ? QStringLiteral("hudson.model.BooleanParameterValue")
+                                                                        : QStringLiteral("hudson.model.StringParameterValue")},
+                                      {QLatin1String("name"), n},
+                                      {QLatin1String("value"), boolean ? QJsonValue(v == QLatin1String("true")) : QJsonValue(v)}});
+            }
             a.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.ParametersAction")},
                                  {QLatin1String("parameters"), ps}});
         }
