@@ -1,0 +1,333 @@
+#include "canarypage.h"
+
+#include "estate/estate.h"
+#include "itemmodels/formatting.h"
+#include "itemmodels/itemroles.h"
+#include "itemmodels/rolloutsmodel.h"
+#include "shared/statusproxy.h"
+#include "shared/theme.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListView>
+#include <QPainter>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace fd {
+
+namespace {
+
+/// Marks the current step with an arrow, passed ones with a tick, pauses in the warning colour.
+class StepDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const bool current = index.data(Roles::CurrentStepRole).toBool();
+        const bool done = index.data(Roles::StepDoneRole).toBool();
+        const StatusColors colors = StatusColors::of(option->palette);
+        const QString mark = current ? QStringLiteral("▶  ") : done ? QStringLiteral("✓  ") : QStringLiteral("    ");
+        option->text = mark + option->text;
+        if (current) {
+            option->font.setBold(true);
+            option->palette.setColor(QPalette::Text, colors.progress);
+        } else if (done) {
+            option->palette.setColor(QPalette::Text, colors.neutral);
+        } else if (RolloutStep::Kind(index.data(Roles::StepKindRole).toInt()) == RolloutStep::Kind::Pause) {
+            option->palette.setColor(QPalette::Text, colors.warn);
+        }
+    }
+};
+
+} // namespace
+
+CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
+    : ConsolePage(estate, parent)
+    , m_model(new RolloutsModel(estate, this))
+    , m_colours(new StatusProxy(StatusProxy::Kind::Rollout, RolloutsModel::Phase, this))
+    , m_steps(new RolloutStepsModel(estate, this))
+{
+    setObjectName(QStringLiteral("canaryPage"));
+    m_colours->setSourceModel(m_model);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    auto *split = new QSplitter(Qt::Vertical, this);
+
+    m_view = new QTableView(split);
+    m_view->setObjectName(QStringLiteral("rolloutsView"));
+    m_view->setModel(m_colours);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->setAlternatingRowColors(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setDefaultSectionSize(110);
+    m_view->setMaximumHeight(180);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        m_key = cur.data(Roles::KeyRole).toString();
+        m_steps->setRolloutKey(m_key);
+        showRollout();
+    });
+
+    auto *cockpit = new QWidget(split);
+    auto *grid = new QGridLayout(cockpit);
+    grid->setContentsMargins(0, 6, 0, 0);
+    m_title = new QLabel(tr("No rollout in flight."), cockpit);
+    m_title->setObjectName(QStringLiteral("rolloutTitle"));
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    m_title->setFont(bold);
+    m_detail = new QLabel(cockpit);
+    m_detail->setObjectName(QStringLiteral("rolloutDetail"));
+    m_detail->setWordWrap(true);
+    m_analysis = new QLabel(cockpit);
+    m_analysis->setObjectName(QStringLiteral("rolloutAnalysis"));
+    m_analysis->setWordWrap(true);
+    grid->addWidget(m_title, 0, 0, 1, 2);
+    grid->addWidget(m_detail, 1, 0, 1, 2);
+    grid->addWidget(m_analysis, 2, 0, 1, 2);
+
+    m_chart = new QChart;
+    m_chart->setObjectName(QStringLiteral("trafficChart"));
+    m_canarySeries = new QLineSeries(m_chart);
+    m_canarySeries->setName(tr("Canary"));
+    m_stableSeries = new QLineSeries(m_chart);
+    m_stableSeries->setName(tr("Stable"));
+    m_chart->addSeries(m_stableSeries);
+    m_chart->addSeries(m_canarySeries);
+    m_timeAxis = new QDateTimeAxis(m_chart);
+    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setTickCount(5);
+    m_weightAxis = new QValueAxis(m_chart);
+    m_weightAxis->setRange(0, 100);
+    m_weightAxis->setLabelFormat(QStringLiteral("%d%%"));
+    m_weightAxis->setTickCount(6);
+    m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_weightAxis, Qt::AlignLeft);
+    for (QLineSeries *s : {m_canarySeries, m_stableSeries}) {
+        s->attachAxis(m_timeAxis);
+        s->attachAxis(m_weightAxis);
+    }
+    m_chart->setTitle(tr("Traffic split"));
+    m_chart->legend()->setAlignment(Qt::AlignTop);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chartView = new QChartView(m_chart, cockpit);
+    m_chartView->setObjectName(QStringLiteral("trafficChartView"));
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(220);
+    grid->addWidget(m_chartView, 3, 0);
+
+    auto *stepsBox = new QWidget(cockpit);
+    auto *sl = new QVBoxLayout(stepsBox);
+    sl->setContentsMargins(0, 0, 0, 0);
+    sl->addWidget(new QLabel(tr("Steps"), stepsBox));
+    m_stepList = new QListView(stepsBox);
+    m_stepList->setObjectName(QStringLiteral("stepList"));
+    m_stepList->setModel(m_steps);
+    m_stepList->setItemDelegate(new StepDelegate(m_stepList));
+    m_stepList->setSelectionMode(QAbstractItemView::NoSelection);
+    sl->addWidget(m_stepList);
+    stepsBox->setMinimumWidth(240);
+    grid->addWidget(stepsBox, 3, 1);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 1);
+    grid->setRowStretch(3, 1);
+
+    auto *buttons = new QHBoxLayout;
+    const QList<QPair<QString, QPair<QString, ReleaseAction::Verb>>> defs{
+        {QStringLiteral("resume"), {tr("Promote step"), ReleaseAction::Verb::Promote}},
+        {QStringLiteral("promote-full"), {tr("Promote full"), ReleaseAction::Verb::PromoteFull}},
+        {QStringLiteral("pause"), {tr("Pause"), ReleaseAction::Verb::Pause}},
+        {QStringLiteral("abort"), {tr("Abort"), ReleaseAction::Verb::Abort}},
+        {QStringLiteral("retry"), {tr("Retry"), ReleaseAction::Verb::Retry}},
+    };
+    for (const auto &[name, def] : defs) {
+        auto *b = new QPushButton(def.first, cockpit);
+        b->setObjectName(name + QStringLiteral("Button"));
+        m_buttons.insert(name, b);
+        buttons->addWidget(b);
+        const ReleaseAction::Verb verb = def.second;
+        const QString actionName = name;
+        connect(b, &QPushButton::clicked, this, [this, verb, actionName] {
+            const auto it = this->estate()->rollouts().constFind(m_key);
+            if (it == this->estate()->rollouts().cend() || !it->actionEnabled(actionName))
+                return;
+            ReleaseAction a;
+            a.verb = verb;
+            a.connectionId = it->connectionId;
+            a.service = it->service;
+            a.environment = it->environment;
+            a.target = it->key();
+            a.options.insert(QStringLiteral("rolloutAction"), actionName);
+            a.options.insert(QStringLiteral("step"), it->currentStepIndex);
+            Q_EMIT actionRequested(a);
+        });
+    }
+    buttons->addStretch(1);
+    grid->addLayout(buttons, 4, 0, 1, 2);
+
+    split->addWidget(m_view);
+    split->addWidget(cockpit);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split);
+
+    connect(estate, &Estate::changed, this,
+            [this](RecordKind kind, const QStringList &ins, const QStringList &upd, const QStringList &) {
+                if (kind != RecordKind::Rollouts)
+                    return;
+                record(ins + upd);
+                if (m_key.isEmpty() && m_model->rowCount() > 0)
+                    m_view->selectRow(0);
+                else if ((ins + upd).contains(m_key))
+                    showRollout();
+            });
+    record(QStringList(estate->rollouts().keyBegin(), estate->rollouts().keyEnd()));
+    applyChartTheme();
+    if (m_model->rowCount() > 0)
+        m_view->selectRow(0);
+    showRollout();
+}
+
+void CanaryPage::selectRollout(const QString &key)
+{
+    const int row = m_model->rowOf(key);
+    if (row >= 0)
+        m_view->selectRow(row);
+}
+
+void CanaryPage::record(const QStringList &keys)
+{
+    for (const auto &key : keys) {
+        const auto it = estate()->rollouts().constFind(key);
+        if (it == estate()->rollouts().cend())
+            continue;
+        QList<QPointF> &points = m_history[key];
+        const qreal now = qreal(QDateTime::currentMSecsSinceEpoch());
+        qreal t = it->updated.isValid() ? qreal(it->updated.toMSecsSinceEpoch()) : now;
+        if (!points.isEmpty() && t <= points.last().x())
+            t = std::max(now, points.last().x());
+        if (!points.isEmpty() && points.last().y() == it->canaryWeight)
+            continue;
+        points << QPointF(t, it->canaryWeight);
+        // A long-running rollout keeps its last few hundred changes, enough for the chart.
+        if (points.size() > 500)
+            points.removeFirst();
+    }
+}
+
+void CanaryPage::showRollout()
+{
+    const auto it = estate()->rollouts().constFind(m_key);
+    if (it == estate()->rollouts().cend()) {
+        m_title->setText(tr("No rollout in flight."));
+        m_detail->clear();
+        m_analysis->clear();
+        redrawChart();
+        updateActions();
+        return;
+    }
+    const Rollout &r = *it;
+    m_title->setText(tr("%1 in %2 — %3").arg(r.service.isEmpty() ? r.name : r.service, r.environment,
+                                              Wording::rolloutPhase(r.phase)));
+    QStringList lines;
+    lines << tr("Canary %1 at %2% · stable %3 at %4%")
+                 .arg(r.canaryVersion, QString::number(r.canaryWeight), r.stableVersion,
+                      QString::number(r.stableWeight));
+    if (!r.steps.isEmpty())
+        lines << tr("Step %1 of %2").arg(std::min<qsizetype>(r.currentStepIndex + 1, r.steps.size())).arg(r.steps.size());
+    if (r.paused)
+        lines << tr("Paused: %1").arg(r.pauseReasons.isEmpty() ? tr("waiting for promotion")
+                                                               : r.pauseReasons.join(QStringLiteral(", ")));
+    if (!r.message.isEmpty())
+        lines << r.message;
+    m_detail->setText(lines.join(QStringLiteral("  ·  ")));
+    const StatusColors colors = StatusColors::of(palette());
+    const QString analysis = r.analysisStatus.isEmpty() ? tr("no analysis running") : r.analysisStatus;
+    const bool bad = analysis.contains(QLatin1String("fail"), Qt::CaseInsensitive)
+                     || analysis.contains(QLatin1String("error"), Qt::CaseInsensitive);
+    const bool good = analysis.contains(QLatin1String("success"), Qt::CaseInsensitive);
+    m_analysis->setText(tr("Analysis: <span style='color:%1'><b>%2</b></span>")
+                            .arg((bad ? colors.bad : good ? colors.ok : colors.neutral).name(),
+                                 analysis.toHtmlEscaped()));
+    redrawChart();
+    updateActions();
+}
+
+void CanaryPage::redrawChart()
+{
+    const QList<QPointF> points = m_history.value(m_key);
+    QList<QPointF> canary, stable;
+    for (int i = 0; i < points.size(); ++i) {
+        // Weight changes are steps, not slopes.
+        if (i > 0) {
+            canary << QPointF(points.at(i).x(), points.at(i - 1).y());
+            stable << QPointF(points.at(i).x(), 100 - points.at(i - 1).y());
+        }
+        canary << points.at(i);
+        stable << QPointF(points.at(i).x(), 100 - points.at(i).y());
+    }
+    m_canarySeries->replace(canary);
+    m_stableSeries->replace(stable);
+    if (points.isEmpty()) {
+        const QDateTime now = QDateTime::currentDateTime();
+        m_timeAxis->setRange(now.addSecs(-600), now);
+        return;
+    }
+    const qint64 first = qint64(points.first().x());
+    const qint64 last = std::max<qint64>(qint64(points.last().x()), first + 60000);
+    const qint64 pad = (last - first) / 20;
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(first - pad), QDateTime::fromMSecsSinceEpoch(last + pad));
+}
+
+void CanaryPage::updateActions()
+{
+    const auto it = estate()->rollouts().constFind(m_key);
+    for (auto b = m_buttons.cbegin(); b != m_buttons.cend(); ++b) {
+        const bool available = it != estate()->rollouts().cend() && it->actionEnabled(b.key());
+        (*b)->setEnabled(mutationsEnabled() && available);
+    }
+}
+
+void CanaryPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyChartTheme();
+    ConsolePage::changeEvent(event);
+}
+
+void CanaryPage::applyChartTheme()
+{
+    const QPalette pal = palette();
+    const StatusColors colors = StatusColors::of(pal);
+    m_chart->setBackgroundBrush(pal.color(QPalette::Base));
+    m_chart->setBackgroundPen(QPen(pal.color(QPalette::Mid)));
+    m_chart->setTitleBrush(pal.color(QPalette::Text));
+    m_chart->legend()->setLabelColor(pal.color(QPalette::Text));
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_weightAxis)}) {
+        axis->setLabelsColor(pal.color(QPalette::Text));
+        axis->setGridLineColor(pal.color(QPalette::Mid));
+        axis->setLinePenColor(pal.color(QPalette::Mid));
+    }
+    QPen canaryPen(colors.accent, 2.5);
+    QPen stablePen(colors.ok, 2.0);
+    m_canarySeries->setPen(canaryPen);
+    m_stableSeries->setPen(stablePen);
+    m_chartView->setBackgroundBrush(pal.color(QPalette::Window));
+}
+
+} // namespace fd

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "domain/connection.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QHBoxLayout;
+class QLabel;
+
+namespace fd {
+
+class Estate;
+
+/// One chip per connection (ok / degraded / auth failed / unreachable / rate limited until
+/// HH:MM) and the age of the oldest data shown.
+class ConnectionStatusBar : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ConnectionStatusBar(Estate *estate, QWidget *parent = nullptr);
+    /// Text of the chip for one connection (for tests and tool tips).
+    QString chipText(const QString &connectionId) const;
+    QString ageText() const;
+    static QString describe(const QString &connectionId, const ConnectionHealth &health);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void refresh();
+    QLabel *chip(const QString &connectionId);
+
+    Estate *m_estate;
+    QHBoxLayout *m_layout;
+    QHash<QString, QLabel *> m_chips;
+    QLabel *m_age;
+};
+
+} // namespace fd

@@ -1,0 +1,298 @@
+#include "mainwindow.h"
+
+#include "aboutpluginsdialog.h"
+#include "canary/canarypage.h"
+#include "connectionstatusbar.h"
+#include "estate/estate.h"
+#include "inbox/inboxpage.h"
+#include "matrix/matrixpage.h"
+#include "ops/actionrunner.h"
+#include "pipelines/pipelinespage.h"
+#include "shared/confirmactiondialog.h"
+#include "shared/theme.h"
+#include "workspace/workspace.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace fd {
+
+MainWindow::MainWindow(Estate *estate, QWidget *parent)
+    : QMainWindow(parent)
+    , m_estate(estate)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Flightdeck"));
+    auto *central = new QWidget(this);
+    auto *outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+
+    m_banner = new QFrame(central);
+    m_banner->setObjectName(QStringLiteral("demoBanner"));
+    m_banner->setAutoFillBackground(true);
+    auto *bl = new QHBoxLayout(m_banner);
+    bl->setContentsMargins(12, 6, 12, 6);
+    m_bannerText = new QLabel(tr("<b>Demo estate</b> — a simulated GitHub, Jenkins, GitLab and Argo CD "
+                                 "running on this machine. Nothing here touches a real system."),
+                              m_banner);
+    m_bannerText->setWordWrap(true);
+    auto *open = new QPushButton(tr("Open workspace…"), m_banner);
+    open->setObjectName(QStringLiteral("bannerOpenWorkspace"));
+    connect(open, &QPushButton::clicked, this, &MainWindow::chooseWorkspace);
+    bl->addWidget(m_bannerText, 1);
+    bl->addWidget(open);
+    m_banner->hide();
+    outer->addWidget(m_banner);
+
+    auto *body = new QWidget(central);
+    auto *hl = new QHBoxLayout(body);
+    hl->setContentsMargins(0, 0, 0, 0);
+    hl->setSpacing(0);
+    m_nav = new QListWidget(body);
+    m_nav->setObjectName(QStringLiteral("navigation"));
+    m_nav->setIconSize(QSize(22, 22));
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setSpacing(2);
+    m_stack = new QStackedWidget(body);
+    hl->addWidget(m_nav);
+    hl->addWidget(m_stack, 1);
+    outer->addWidget(body, 1);
+    setCentralWidget(central);
+
+    m_matrix = new MatrixPage(estate, m_stack);
+    m_pipelines = new PipelinesPage(estate, m_stack);
+    m_canary = new CanaryPage(estate, m_stack);
+    m_inbox = new InboxPage(estate, m_stack);
+    addPage(m_matrix, QStringLiteral("matrix"), tr("Environments"), QStringLiteral("Ctrl+1"));
+    addPage(m_pipelines, QStringLiteral("pipelines"), tr("Pipelines"), QStringLiteral("Ctrl+2"));
+    addPage(m_canary, QStringLiteral("canary"), tr("Canary"), QStringLiteral("Ctrl+3"));
+    addPage(m_inbox, QStringLiteral("inbox"), tr("Approvals"), QStringLiteral("Ctrl+4"));
+    connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    connect(m_inbox, &InboxPage::pendingCountChanged, this, &MainWindow::updateInboxCount);
+    updateInboxCount(m_estate->gates().size());
+    // Width follows the longest translated label, so Korean and English both fit.
+    int navWidth = 0;
+    for (int i = 0; i < m_nav->count(); ++i)
+        navWidth = std::max(navWidth, m_nav->fontMetrics().horizontalAdvance(m_nav->item(i)->text()));
+    m_nav->setFixedWidth(navWidth + 64);
+    m_nav->setCurrentRow(0);
+
+    m_status = new ConnectionStatusBar(estate, this);
+    statusBar()->addPermanentWidget(m_status);
+    buildMenus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut)
+{
+    m_stack->addWidget(page);
+    auto *item = new QListWidgetItem(pageIcon(icon, palette().color(QPalette::Text)), title, m_nav);
+    item->setSizeHint(QSize(0, 40));
+    item->setToolTip(QStringLiteral("%1 (%2)").arg(title, shortcut));
+    connect(page, &ConsolePage::actionRequested, this, &MainWindow::requestAction);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open workspace…"), this, &MainWindow::chooseWorkspace);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Recent workspaces"));
+    m_recentMenu->setEnabled(false);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QList<QPair<QString, Page>> pages{{tr("Environments"), Page::Matrix},
+                                            {tr("Pipelines"), Page::Pipelines},
+                                            {tr("Canary"), Page::Canary},
+                                            {tr("Approvals"), Page::Inbox}};
+    int n = 1;
+    for (const auto &[title, page] : pages) {
+        QAction *a = view->addAction(title);
+        a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(n++)));
+        const Page p = page;
+        connect(a, &QAction::triggered, this, [this, p] { showPage(p); });
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("About &plugins…"), this, &MainWindow::showAboutPlugins);
+    help->addAction(tr("&About Flightdeck"), this, [this] {
+        QMessageBox::about(this, tr("About Flightdeck"),
+                           tr("Flightdeck %1 — one release console for GitHub Actions, Jenkins, "
+                              "GitLab and Argo CD.").arg(QStringLiteral(FD_VERSION)));
+    });
+}
+
+void MainWindow::setWorkspace(const Workspace *workspace)
+{
+    m_workspace = workspace;
+    if (!workspace)
+        return;
+    m_matrix->model()->setEnvironments(workspace->environmentNames());
+    QStringList services;
+    for (const auto &s : workspace->services)
+        services << s.name;
+    m_matrix->model()->setServices(services);
+    m_matrix->model()->setFreezeCheck([workspace](const QString &env, QString *reason) {
+        return workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), reason);
+    });
+    setReadOnly(workspace->readOnly);
+    const QString name = workspace->name.isEmpty() ? QFileInfo(workspace->file).fileName() : workspace->name;
+    setWindowTitle(tr("%1 — Flightdeck").arg(name));
+}
+
+void MainWindow::setActionRunner(ActionRunner *runner)
+{
+    m_runner = runner;
+    if (!runner)
+        return;
+    connect(runner, &ActionRunner::finished, this, [this](quint64, const ActionResult &r) {
+        statusBar()->showMessage(r.ok ? tr("Done: %1").arg(r.message) : tr("Failed: %1").arg(r.message), 15000);
+    });
+}
+
+void MainWindow::setBackendLookup(std::function<Backend *(const QString &)> lookup)
+{
+    m_pipelines->setBackendLookup(std::move(lookup));
+}
+
+void MainWindow::setPluginRecords(const QList<PluginRecord> &records)
+{
+    m_plugins = records;
+}
+
+void MainWindow::setDemo(bool demo)
+{
+    m_banner->setVisible(demo);
+    if (demo) {
+        QPalette p = m_banner->palette();
+        const QColor accent = StatusColors::of(palette()).accent;
+        QColor bg = accent;
+        bg.setAlpha(isDark(palette()) ? 90 : 45);
+        p.setColor(QPalette::Window, bg);
+        m_banner->setPalette(p);
+    }
+}
+
+void MainWindow::setRecentWorkspaces(const QStringList &files)
+{
+    m_recent = files;
+    m_recentMenu->clear();
+    for (const auto &f : files) {
+        QAction *a = m_recentMenu->addAction(f);
+        connect(a, &QAction::triggered, this, [this, f] { Q_EMIT openWorkspaceRequested(f); });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    for (ConsolePage *p : std::initializer_list<ConsolePage *>{m_matrix, m_pipelines, m_canary, m_inbox})
+        p->setMutationsEnabled(!readOnly);
+    if (readOnly)
+        statusBar()->showMessage(tr("Read-only workspace: actions are disabled."));
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_nav->setCurrentRow(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return Page(m_stack->currentIndex());
+}
+
+void MainWindow::updateInboxCount(int count)
+{
+    QListWidgetItem *item = m_nav->item(int(Page::Inbox));
+    if (!item)
+        return;
+    item->setText(count > 0 ? tr("Approvals (%1)").arg(count) : tr("Approvals"));
+}
+
+void MainWindow::requestAction(const ReleaseAction &requested)
+{
+    if (m_readOnly) {
+        statusBar()->showMessage(tr("Read-only workspace: actions are disabled."), 8000);
+        return;
+    }
+    if (!m_runner) {
+        statusBar()->showMessage(tr("No workspace is open: nothing can act."), 8000);
+        return;
+    }
+    ReleaseAction action = requested;
+    if (action.actor.isEmpty())
+        action.actor = qEnvironmentVariable("USER", QStringLiteral("operator"));
+    const PreparedAction prepared = m_runner->prepare(action);
+    auto *dialog = new ConfirmActionDialog(prepared, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, prepared] {
+        QString why;
+        const quint64 id = m_runner->run(prepared, dialog->confirmation(), &why);
+        statusBar()->showMessage(id ? tr("Sent: %1").arg(prepared.plan.summary) : tr("Refused: %1").arg(why), 15000);
+    });
+    dialog->open();
+}
+
+void MainWindow::showAboutPlugins()
+{
+    auto *dialog = new AboutPluginsDialog(m_plugins, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::chooseWorkspace()
+{
+    auto *dialog = new QFileDialog(this, tr("Open workspace"), QString(),
+                                   tr("Flightdeck workspace (*.yaml *.yml)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openWorkspaceRequested);
+    dialog->open();
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 860);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const int page = settings.value(QStringLiteral("window/page"), 0).toInt();
+    if (page >= 0 && page < m_stack->count())
+        m_nav->setCurrentRow(page);
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), m_stack->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace fd

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "backend/pluginhost.h"
+#include "domain/action.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QFrame;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+
+namespace fd {
+
+class ActionRunner;
+class Backend;
+class CanaryPage;
+class ConnectionStatusBar;
+class ConsolePage;
+class Estate;
+class InboxPage;
+class MatrixPage;
+class PipelinesPage;
+struct Workspace;
+
+/**
+ * The console window: navigation on the left, one page per screen, the connection status
+ * bar, the demo banner. Operator intents from the pages are planned and confirmed here and
+ * handed to the ActionRunner; nothing else in the views mutates anything.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum class Page { Matrix, Pipelines, Canary, Inbox };
+
+    explicit MainWindow(Estate *estate, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Promotion order, declared services, freeze windows, read-only and the title.
+    void setWorkspace(const Workspace *workspace);
+    void setActionRunner(ActionRunner *runner);
+    void setBackendLookup(std::function<Backend *(const QString &)> lookup);
+    void setPluginRecords(const QList<PluginRecord> &records);
+    void setDemo(bool demo);
+    void setRecentWorkspaces(const QStringList &files);
+    void setReadOnly(bool readOnly);
+
+    void showPage(Page page);
+    Page currentPage() const;
+    MatrixPage *matrixPage() const { return m_matrix; }
+    PipelinesPage *pipelinesPage() const { return m_pipelines; }
+    CanaryPage *canaryPage() const { return m_canary; }
+    InboxPage *inboxPage() const { return m_inbox; }
+    ConnectionStatusBar *connectionStatus() const { return m_status; }
+    QFrame *demoBanner() const { return m_banner; }
+
+    /// Plan an action, show the confirmation, run it when confirmed.
+    void requestAction(const ReleaseAction &action);
+    void showAboutPlugins();
+
+    /// Window geometry and state from/to QSettings ("window/geometry", "window/state").
+    void restoreWindowState();
+    void saveWindowState() const;
+
+Q_SIGNALS:
+    void openWorkspaceRequested(const QString &file);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut);
+    void chooseWorkspace();
+    void updateInboxCount(int count);
+
+    Estate *m_estate;
+    ActionRunner *m_runner = nullptr;
+    const Workspace *m_workspace = nullptr;
+    QList<PluginRecord> m_plugins;
+    QListWidget *m_nav;
+    QStackedWidget *m_stack;
+    QFrame *m_banner;
+    QLabel *m_bannerText;
+    ConnectionStatusBar *m_status;
+    MatrixPage *m_matrix;
+    PipelinesPage *m_pipelines;
+    CanaryPage *m_canary;
+    InboxPage *m_inbox;
+    QMenu *m_recentMenu = nullptr;
+    QStringList m_recent;
+    bool m_readOnly = false;
+};
+
+} // namespace fd

@@ -1,0 +1,144 @@
+#include "matrixcelldelegate.h"
+
+#include "itemmodels/formatting.h"
+#include "itemmodels/itemroles.h"
+#include "shared/theme.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QToolTip>
+
+namespace fd {
+
+namespace {
+
+// Draws a rounded badge at x and returns where the next one starts.
+qreal badge(QPainter *p, qreal x, qreal centerY, const QString &text, const QColor &fill,
+            const QColor &textColor, const QFont &font)
+{
+    const QFontMetricsF fm(font);
+    const qreal w = fm.horizontalAdvance(text) + 10;
+    const qreal h = fm.height() + 2;
+    const QRectF r(x, centerY - h / 2, w, h);
+    p->setPen(Qt::NoPen);
+    p->setBrush(fill);
+    p->drawRoundedRect(r, h / 2, h / 2);
+    p->setPen(textColor);
+    p->setFont(font);
+    p->drawText(r, Qt::AlignCenter, text);
+    return x + w + 4;
+}
+
+} // namespace
+
+void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                               const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    const QWidget *w = option.widget;
+    QStyle *style = w ? w->style() : QApplication::style();
+    if (index.column() == 0) {
+        opt.font.setBold(true);
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, w);
+        return;
+    }
+    opt.text.clear();
+    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, w);
+    if (!index.data(Roles::HasStateRole).toBool() && index.data(Roles::GateCountRole).toInt() == 0) {
+        painter->save();
+        painter->setPen(option.palette.color(QPalette::Disabled, QPalette::Text));
+        painter->drawText(option.rect, Qt::AlignCenter, QStringLiteral("—"));
+        painter->restore();
+        return;
+    }
+
+    const StatusColors colors = StatusColors::of(option.palette);
+    const bool stale = index.data(Roles::StaleRole).toBool();
+    const bool selected = option.state & QStyle::State_Selected;
+    QColor text = selected ? option.palette.color(QPalette::HighlightedText)
+                           : option.palette.color(QPalette::Text);
+    if (stale)
+        text = colors.stale;
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRectF r = QRectF(option.rect).adjusted(8, 5, -6, -5);
+    const Health health = Health(index.data(Roles::HealthRole).toInt());
+
+    // Line 1: health dot + version.
+    QFont versionFont = option.font;
+    versionFont.setBold(true);
+    const QFontMetricsF vfm(versionFont);
+    const qreal line1 = r.top() + vfm.height() / 2 + 1;
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(stale ? colors.stale : colorFor(health, colors));
+    painter->drawEllipse(QPointF(r.left() + 5, line1), 5, 5);
+    painter->setPen(text);
+    painter->setFont(versionFont);
+    const QString version = index.data(Roles::VersionRole).toString();
+    painter->drawText(QRectF(r.left() + 16, r.top(), r.width() - 16, vfm.height() + 2),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      vfm.elidedText(version, Qt::ElideMiddle, r.width() - 16));
+
+    // Line 2: badges.
+    QFont small = option.font;
+    small.setPointSizeF(std::max(7.0, option.font.pointSizeF() * 0.85));
+    const qreal line2 = r.top() + vfm.height() + 4 + QFontMetricsF(small).height() / 2 + 1;
+    qreal x = r.left();
+    const QColor onBadge = Qt::white;
+    if (stale) {
+        const qint64 age = index.data(Roles::AgeSecondsRole).toLongLong();
+        x = badge(painter, x, line2, tr("stale %1").arg(Wording::age(age)), colors.stale, onBadge, small);
+    } else {
+        const SyncState sync = SyncState(index.data(Roles::SyncRole).toInt());
+        if (sync == SyncState::OutOfSync) {
+            const int drift = index.data(Roles::DriftRole).toInt();
+            x = badge(painter, x, line2,
+                      drift > 0 ? tr("out of sync %1").arg(drift) : tr("out of sync"), colors.warn,
+                      onBadge, small);
+        }
+    }
+    const int gates = index.data(Roles::GateCountRole).toInt();
+    if (gates > 0)
+        x = badge(painter, x, line2, tr("%n waiting", nullptr, gates), colors.accent, onBadge, small);
+    const int weight = index.data(Roles::CanaryWeightRole).toInt();
+    if (weight >= 0)
+        x = badge(painter, x, line2, tr("canary %1%").arg(weight), colors.progress, onBadge, small);
+    if (index.data(Roles::FrozenRole).toBool())
+        x = badge(painter, x, line2, tr("frozen"), colors.bad, onBadge, small);
+    Q_UNUSED(x)
+    painter->restore();
+}
+
+QSize MatrixCellDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QSize s = QStyledItemDelegate::sizeHint(option, index);
+    const QFontMetrics fm(option.font);
+    s.setHeight(std::max(s.height(), fm.height() * 2 + 16));
+    s.setWidth(std::max(s.width(), index.column() == 0 ? 140 : 200));
+    return s;
+}
+
+bool MatrixCellDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
+                                   const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    if (event->type() != QEvent::ToolTip || index.column() == 0)
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    QStringList lines;
+    lines << tr("%1 in %2").arg(index.data(Roles::ServiceRole).toString(),
+                                 index.data(Roles::EnvironmentRole).toString());
+    lines << tr("Version: %1").arg(index.data(Roles::VersionRole).toString());
+    lines << tr("Health: %1").arg(Wording::health(Health(index.data(Roles::HealthRole).toInt())));
+    lines << tr("Sync: %1").arg(Wording::sync(SyncState(index.data(Roles::SyncRole).toInt())));
+    if (index.data(Roles::StaleRole).toBool())
+        lines << tr("Last known value, %1").arg(Wording::age(index.data(Roles::AgeSecondsRole).toLongLong()));
+    if (index.data(Roles::FrozenRole).toBool())
+        lines << tr("Frozen: %1").arg(index.data(Roles::FreezeReasonRole).toString());
+    QToolTip::showText(event->globalPos(), lines.join(QLatin1Char('\n')), view);
+    return true;
+}
+
+} // namespace fd

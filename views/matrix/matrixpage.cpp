@@ -1,0 +1,191 @@
+#include "matrixpage.h"
+
+#include "matrixcelldelegate.h"
+#include "estate/estate.h"
+#include "itemmodels/deploymenthistorymodel.h"
+#include "itemmodels/itemroles.h"
+#include "itemmodels/recordfilterproxymodel.h"
+#include "shared/confirmactiondialog.h"
+#include "shared/statusproxy.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace fd {
+
+MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
+    : ConsolePage(estate, parent)
+    , m_model(new EnvironmentMatrixModel(estate, this))
+    , m_proxy(new RecordFilterProxyModel(this))
+    , m_historyModel(new DeploymentHistoryModel(estate, this))
+    , m_historyProxy(new RecordFilterProxyModel(this))
+    , m_historyStatus(new StatusProxy(StatusProxy::Kind::Deploy, DeploymentHistoryModel::Status, this))
+{
+    setObjectName(QStringLiteral("matrixPage"));
+    m_proxy->setSourceModel(m_model);
+    m_historyProxy->setSourceModel(m_historyModel);
+    m_historyProxy->sort(DeploymentHistoryModel::Deployed, Qt::DescendingOrder);
+    m_historyStatus->setSourceModel(m_historyProxy);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("matrixSearch"));
+    m_search->setPlaceholderText(tr("Filter services, versions, people…"));
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &RecordFilterProxyModel::setFilterText);
+    layout->addWidget(m_search);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    m_view = new QTableView(split);
+    m_view->setObjectName(QStringLiteral("matrixView"));
+    m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new MatrixCellDelegate(m_view));
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_view->setSortingEnabled(false);
+    m_view->setShowGrid(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(font()).height() * 2 + 18);
+    m_view->horizontalHeader()->setDefaultSectionSize(220);
+    m_view->horizontalHeader()->setMinimumSectionSize(120);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &MatrixPage::showContextMenu);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { showHistory(current); });
+
+    auto *bottom = new QWidget(split);
+    auto *bl = new QVBoxLayout(bottom);
+    bl->setContentsMargins(0, 6, 0, 0);
+    m_historyTitle = new QLabel(tr("Select a cell to see its deployment history."), bottom);
+    m_historyTitle->setObjectName(QStringLiteral("historyTitle"));
+    QFont bold = m_historyTitle->font();
+    bold.setBold(true);
+    m_historyTitle->setFont(bold);
+    bl->addWidget(m_historyTitle);
+    m_history = new QTableView(bottom);
+    m_history->setObjectName(QStringLiteral("historyView"));
+    m_history->setModel(m_historyStatus);
+    m_history->verticalHeader()->hide();
+    m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_history->setAlternatingRowColors(true);
+    m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->horizontalHeader()->setDefaultSectionSize(130);
+    bl->addWidget(m_history);
+    m_link = new QLabel(bottom);
+    m_link->setObjectName(QStringLiteral("historyLink"));
+    m_link->setOpenExternalLinks(true);
+    m_link->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    bl->addWidget(m_link);
+    connect(m_history->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                const QUrl url = current.data(Roles::UrlRole).toUrl();
+                m_link->setText(url.isEmpty() ? QString()
+                                              : QStringLiteral("<a href=\"%1\">%2</a>")
+                                                    .arg(url.toString(QUrl::FullyEncoded),
+                                                         tr("Open in %1").arg(current.data(Roles::ConnectionRole).toString())));
+            });
+    split->addWidget(m_view);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+
+    // Ages in stale cells move even when no data does.
+    auto *ageTimer = new QTimer(this);
+    ageTimer->setInterval(30000);
+    connect(ageTimer, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    ageTimer->start();
+}
+
+void MatrixPage::selectCell(const QString &service, const QString &environment)
+{
+    const QModelIndex idx = m_proxy->mapFromSource(m_model->indexOf(service, environment));
+    if (!idx.isValid())
+        return;
+    m_view->setCurrentIndex(idx);
+}
+
+void MatrixPage::showHistory(const QModelIndex &proxyIndex)
+{
+    const QString service = proxyIndex.data(Roles::ServiceRole).toString();
+    const QString env = proxyIndex.data(Roles::EnvironmentRole).toString();
+    if (service.isEmpty() || env.isEmpty())
+        return;
+    m_historyModel->setTarget(service, env);
+    const auto cell = m_model->cell(service, env);
+    m_historyTitle->setText(tr("Deployment history of %1 in %2 — now %3")
+                                .arg(service, env, cell.version.isEmpty() ? QStringLiteral("—") : cell.version));
+    m_link->setText(cell.url.isEmpty() ? QString()
+                                       : QStringLiteral("<a href=\"%1\">%2</a>")
+                                             .arg(cell.url.toString(QUrl::FullyEncoded),
+                                                  tr("Open in %1").arg(cell.connections.value(0))));
+}
+
+QList<ReleaseAction> MatrixPage::cellActions(const QString &service, const QString &environment) const
+{
+    QList<ReleaseAction> out;
+    const auto cell = m_model->cell(service, environment);
+    const QString next = m_model->nextEnvironment(environment);
+    if (!next.isEmpty() && !cell.version.isEmpty()) {
+        ReleaseAction promote;
+        promote.verb = ReleaseAction::Verb::Promote;
+        promote.service = service;
+        promote.environment = next;
+        // The cell shows a short sha; the action needs the full one.
+        promote.version = !cell.commit.isEmpty() && cell.commit.startsWith(cell.version) ? cell.commit
+                                                                                          : cell.version;
+        promote.options.insert(QStringLiteral("from"), environment);
+        out << promote;
+    }
+    ReleaseAction rollback;
+    rollback.verb = ReleaseAction::Verb::Rollback;
+    rollback.service = service;
+    rollback.environment = environment;
+    out << rollback;
+    ReleaseAction pause;
+    pause.verb = ReleaseAction::Verb::Pause;
+    pause.service = service;
+    pause.environment = environment;
+    out << pause;
+    return out;
+}
+
+void MatrixPage::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex idx = m_view->indexAt(pos);
+    const QString service = idx.data(Roles::ServiceRole).toString();
+    const QString env = idx.data(Roles::EnvironmentRole).toString();
+    if (service.isEmpty() || env.isEmpty())
+        return;
+    QMenu menu(this);
+    for (const auto &a : cellActions(service, env)) {
+        QString text;
+        switch (a.verb) {
+        case ReleaseAction::Verb::Promote:
+            text = tr("Promote %1 to %2").arg(a.version, a.environment);
+            break;
+        case ReleaseAction::Verb::Rollback: text = tr("Roll back %1 in %2").arg(service, env); break;
+        case ReleaseAction::Verb::Pause: text = tr("Pause %1 in %2").arg(service, env); break;
+        default: text = ConfirmActionDialog::verbText(a.verb); break;
+        }
+        QAction *act = menu.addAction(text);
+        act->setEnabled(mutationsEnabled());
+        connect(act, &QAction::triggered, this, [this, a] { Q_EMIT actionRequested(a); });
+    }
+    menu.addSeparator();
+    QAction *history = menu.addAction(tr("Show deployment history"));
+    connect(history, &QAction::triggered, this, [this, idx] { m_view->setCurrentIndex(idx); });
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace fd

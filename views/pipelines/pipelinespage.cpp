@@ -1,0 +1,319 @@
+#include "pipelinespage.h"
+
+#include "backend/backend.h"
+#include "estate/estate.h"
+#include "itemmodels/formatting.h"
+#include "itemmodels/itemroles.h"
+#include "itemmodels/recordfilterproxymodel.h"
+#include "itemmodels/runsmodel.h"
+#include "shared/stagebardelegate.h"
+#include "shared/statusproxy.h"
+#include "shared/theme.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace fd {
+
+namespace {
+
+QComboBox *filterCombo(const QString &name, const QString &all, QWidget *parent)
+{
+    auto *c = new QComboBox(parent);
+    c->setObjectName(name);
+    c->addItem(all, QString());
+    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    c->setMinimumWidth(120);
+    return c;
+}
+
+// Keeps the choices in step with the data without disturbing the current choice.
+void mergeChoices(QComboBox *combo, const QStringList &values)
+{
+    for (const auto &v : values)
+        if (!v.isEmpty() && combo->findData(v) < 0)
+            combo->addItem(v, v);
+}
+
+} // namespace
+
+PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
+    : ConsolePage(estate, parent)
+    , m_model(new RunsModel(estate, this))
+    , m_filter(new RecordFilterProxyModel(this))
+    , m_colours(new StatusProxy(StatusProxy::Kind::Run, RunsModel::Status, this))
+{
+    setObjectName(QStringLiteral("pipelinesPage"));
+    m_filter->setSourceModel(m_model);
+    m_filter->sort(RunsModel::Started, Qt::DescendingOrder);
+    m_colours->setSourceModel(m_filter);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    auto *bar = new QHBoxLayout;
+    m_backend = filterCombo(QStringLiteral("backendFilter"), tr("All backends"), this);
+    m_service = filterCombo(QStringLiteral("serviceFilter"), tr("All services"), this);
+    m_status = filterCombo(QStringLiteral("statusFilter"), tr("Any status"), this);
+    m_branch = filterCombo(QStringLiteral("branchFilter"), tr("All branches"), this);
+    for (RunStatus s : {RunStatus::Running, RunStatus::Queued, RunStatus::Waiting, RunStatus::Succeeded,
+                        RunStatus::Failed, RunStatus::Cancelled})
+        m_status->addItem(Wording::runStatus(s), QString::number(int(s)));
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("runSearch"));
+    m_search->setPlaceholderText(tr("Search runs…"));
+    m_search->setClearButtonEnabled(true);
+    for (QComboBox *c : {m_backend, m_service, m_status, m_branch})
+        bar->addWidget(c);
+    bar->addWidget(m_search, 1);
+    layout->addLayout(bar);
+
+    const QList<QPair<QComboBox *, int>> filters{{m_backend, Roles::ConnectionRole},
+                                                 {m_service, Roles::ServiceRole},
+                                                 {m_status, Roles::StatusRole},
+                                                 {m_branch, Roles::BranchRole}};
+    for (const auto &[combo, role] : filters) {
+        connect(combo, &QComboBox::currentIndexChanged, this, [this, combo = combo, role = role] {
+            m_filter->setRoleFilter(role, combo->currentData().toString());
+        });
+    }
+    connect(m_search, &QLineEdit::textChanged, m_filter, &RecordFilterProxyModel::setFilterText);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    m_view = new QTableView(split);
+    m_view->setObjectName(QStringLiteral("runsView"));
+    m_view->setModel(m_colours);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(RunsModel::Started, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(font()).height() + 10);
+    m_view->setItemDelegateForColumn(RunsModel::Stages, new StageBarDelegate(m_view));
+    auto *header = m_view->horizontalHeader();
+    header->setDefaultSectionSize(100);
+    header->resizeSection(RunsModel::Backend, 90);
+    header->resizeSection(RunsModel::Pipeline, 150);
+    header->resizeSection(RunsModel::Number, 70);
+    header->resizeSection(RunsModel::Branch, 120);
+    header->resizeSection(RunsModel::Commit, 75);
+    header->resizeSection(RunsModel::Stages, 110);
+    header->resizeSection(RunsModel::Started, 130);
+    header->setStretchLastSection(true);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showRun(); });
+    // The detail pane follows live changes of the selected run.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &tl) {
+                if (m_model->keyAt(tl.row()) == m_shownKey)
+                    showRun();
+            });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &PipelinesPage::refreshFilterChoices);
+
+    auto *detail = new QWidget(split);
+    auto *dl = new QVBoxLayout(detail);
+    dl->setContentsMargins(6, 0, 0, 0);
+    m_title = new QLabel(tr("Select a run."), detail);
+    m_title->setObjectName(QStringLiteral("runTitle"));
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.15);
+    m_title->setFont(bold);
+    m_title->setWordWrap(true);
+    m_meta = new QLabel(detail);
+    m_meta->setObjectName(QStringLiteral("runMeta"));
+    m_meta->setWordWrap(true);
+    m_meta->setOpenExternalLinks(true);
+    m_meta->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    dl->addWidget(m_title);
+    dl->addWidget(m_meta);
+    auto *buttons = new QHBoxLayout;
+    m_rerun = new QPushButton(tr("Re-run"), detail);
+    m_rerun->setObjectName(QStringLiteral("rerunButton"));
+    m_cancel = new QPushButton(tr("Cancel run"), detail);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    buttons->addWidget(m_rerun);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch(1);
+    dl->addLayout(buttons);
+    auto request = [this](ReleaseAction::Verb verb) {
+        const Run r = this->estate()->runs().value(m_shownKey);
+        if (r.id.isEmpty())
+            return;
+        ReleaseAction a;
+        a.verb = verb;
+        a.connectionId = r.connectionId;
+        a.service = r.service;
+        a.environment = r.environment;
+        a.target = r.key();
+        Q_EMIT actionRequested(a);
+    };
+    connect(m_rerun, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Rerun); });
+    connect(m_cancel, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Cancel); });
+
+    m_stages = new QTreeWidget(detail);
+    m_stages->setObjectName(QStringLiteral("stageTree"));
+    m_stages->setHeaderLabels({tr("Stage"), tr("Status"), tr("Duration")});
+    m_stages->setRootIsDecorated(true);
+    m_stages->header()->setStretchLastSection(false);
+    m_stages->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    dl->addWidget(m_stages, 2);
+    auto *logBar = new QHBoxLayout;
+    logBar->addWidget(new QLabel(tr("Log tail"), detail));
+    logBar->addStretch(1);
+    m_more = new QPushButton(tr("Load earlier lines"), detail);
+    m_more->setObjectName(QStringLiteral("moreLogButton"));
+    logBar->addWidget(m_more);
+    dl->addLayout(logBar);
+    m_log = new QPlainTextEdit(detail);
+    m_log->setObjectName(QStringLiteral("logTail"));
+    m_log->setReadOnly(true);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // A capped block count keeps a huge log from being laid out whole.
+    m_log->setMaximumBlockCount(5000);
+    dl->addWidget(m_log, 3);
+    connect(m_more, &QPushButton::clicked, this,
+            [this] { fetchLog(std::min(LogCapBytes, std::max(m_logBytes, LogChunkBytes) * 2)); });
+
+    split->addWidget(m_view);
+    split->addWidget(detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    refreshFilterChoices();
+    updateActions();
+}
+
+QString PipelinesPage::selectedRunKey() const
+{
+    return m_shownKey;
+}
+
+void PipelinesPage::selectRun(const QString &key)
+{
+    const int row = m_model->rowOf(key);
+    if (row < 0)
+        return;
+    const QModelIndex idx = m_colours->mapFromSource(m_filter->mapFromSource(m_model->index(row, 0)));
+    m_view->setCurrentIndex(idx);
+    m_view->scrollTo(idx);
+}
+
+void PipelinesPage::refreshFilterChoices()
+{
+    QStringList backends, services, branches;
+    for (const auto &r : estate()->runs()) {
+        backends << r.connectionId;
+        services << r.service;
+        branches << r.branch;
+    }
+    for (auto *list : {&backends, &services, &branches}) {
+        list->removeDuplicates();
+        list->sort();
+    }
+    mergeChoices(m_backend, backends);
+    mergeChoices(m_service, services);
+    mergeChoices(m_branch, branches);
+}
+
+void PipelinesPage::showRun()
+{
+    const QModelIndex current = m_view->currentIndex();
+    const QString key = current.isValid() ? current.data(Roles::KeyRole).toString() : QString();
+    const bool newRun = key != m_shownKey;
+    m_shownKey = key;
+    const auto it = estate()->runs().constFind(key);
+    m_stages->clear();
+    if (it == estate()->runs().cend()) {
+        m_title->setText(tr("Select a run."));
+        m_meta->clear();
+        m_log->clear();
+        updateActions();
+        return;
+    }
+    const Run &r = *it;
+    m_title->setText(tr("%1 #%2 — %3").arg(r.pipeline, r.number, Wording::runStatus(r.status)));
+    QStringList meta;
+    meta << tr("%1 on %2").arg(r.service.isEmpty() ? r.connectionId : r.service, r.connectionId);
+    if (!r.branch.isEmpty())
+        meta << tr("branch %1 at %2").arg(r.branch, Wording::shortCommit(r.commit));
+    if (!r.actor.isEmpty())
+        meta << tr("by %1").arg(r.actor);
+    meta << Wording::duration(RunsModel::durationMs(r));
+    QString html = meta.join(QStringLiteral(" · ")).toHtmlEscaped();
+    if (r.url.isValid())
+        html += QStringLiteral("<br><a href=\"%1\">%2</a>").arg(r.url.toString(QUrl::FullyEncoded),
+                                                                tr("Open in %1").arg(r.connectionId));
+    m_meta->setText(html);
+    const StatusColors colors = StatusColors::of(palette());
+    std::function<void(QTreeWidgetItem *, const Stage &)> fill = [&](QTreeWidgetItem *item, const Stage &s) {
+        item->setText(0, s.name);
+        item->setText(1, Wording::runStatus(s.status));
+        item->setForeground(1, colorFor(s.status, colors));
+        qint64 ms = s.durationMs;
+        if (ms < 0 && s.started.isValid())
+            ms = s.started.msecsTo(s.finished.isValid() ? s.finished : QDateTime::currentDateTimeUtc());
+        item->setText(2, Wording::duration(ms));
+        item->setData(0, Qt::UserRole, s.id);
+        for (const auto &step : s.steps)
+            fill(new QTreeWidgetItem(item), step);
+    };
+    for (const auto &s : r.stages)
+        fill(new QTreeWidgetItem(m_stages), s);
+    m_stages->expandToDepth(0);
+    updateActions();
+    if (newRun)
+        fetchLog(LogChunkBytes);
+}
+
+void PipelinesPage::fetchLog(qint64 bytes)
+{
+    const auto it = estate()->runs().constFind(m_shownKey);
+    if (it == estate()->runs().cend())
+        return;
+    Backend *backend = m_backends ? m_backends(it->connectionId) : nullptr;
+    if (!backend) {
+        m_log->setPlainText(tr("No log: the backend for %1 is not connected.").arg(it->connectionId));
+        m_more->setEnabled(false);
+        return;
+    }
+    const quint64 request = ++m_logRequest;
+    m_logBytes = bytes;
+    m_log->setPlainText(tr("Loading the last %1 KiB…").arg(bytes / 1024));
+    QPointer<PipelinesPage> self(this);
+    backend->fetchLogTail(it->id, QString(), bytes, [self, request, bytes](const QString &text, const QString &error) {
+        // The page may be gone, or the user may have moved on to another run.
+        if (!self || request != self->m_logRequest)
+            return;
+        if (!error.isEmpty()) {
+            self->m_log->setPlainText(tr("Could not load the log: %1").arg(error));
+            return;
+        }
+        self->m_log->setPlainText(text.right(int(LogCapBytes)));
+        self->m_log->moveCursor(QTextCursor::End);
+        self->m_more->setEnabled(bytes < LogCapBytes && text.size() >= bytes / 2);
+    });
+}
+
+void PipelinesPage::updateActions()
+{
+    const auto it = estate()->runs().constFind(m_shownKey);
+    const bool have = it != estate()->runs().cend();
+    m_rerun->setEnabled(mutationsEnabled() && have && isFinished(it->status));
+    m_cancel->setEnabled(mutationsEnabled() && have && !isFinished(it->status));
+    m_more->setEnabled(have && m_logBytes < LogCapBytes);
+}
+
+} // namespace fd

@@ -1,0 +1,181 @@
+#include "confirmactiondialog.h"
+
+#include "theme.h"
+
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace fd {
+
+QString ConfirmActionDialog::verbText(ReleaseAction::Verb verb)
+{
+    using V = ReleaseAction::Verb;
+    switch (verb) {
+    case V::Promote: return tr("Promote");
+    case V::PromoteFull: return tr("Promote fully");
+    case V::Pause: return tr("Pause");
+    case V::Resume: return tr("Resume");
+    case V::Abort: return tr("Abort");
+    case V::Retry: return tr("Retry");
+    case V::Rollback: return tr("Roll back");
+    case V::Approve: return tr("Approve");
+    case V::Reject: return tr("Reject");
+    case V::Rerun: return tr("Re-run");
+    case V::RerunFailed: return tr("Re-run failed jobs");
+    case V::Cancel: return tr("Cancel");
+    case V::Sync: return tr("Sync");
+    case V::Restart: return tr("Restart");
+    }
+    return {};
+}
+
+ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent)
+    : QDialog(parent)
+    , m_prepared(prepared)
+{
+    const ReleaseAction &a = prepared.action;
+    setWindowTitle(tr("Confirm: %1").arg(verbText(a.verb)));
+    setObjectName(QStringLiteral("confirmActionDialog"));
+    auto *layout = new QVBoxLayout(this);
+
+    auto *title = new QLabel(prepared.plan.summary.isEmpty()
+                                 ? tr("%1 %2 in %3").arg(verbText(a.verb), a.service, a.environment)
+                                 : prepared.plan.summary,
+                             this);
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    big.setBold(true);
+    title->setFont(big);
+    title->setWordWrap(true);
+    layout->addWidget(title);
+    auto *where = new QLabel(tr("Connection %1 · service %2 · environment %3")
+                                 .arg(a.connectionId, a.service.isEmpty() ? QStringLiteral("—") : a.service,
+                                      a.environment.isEmpty() ? QStringLiteral("—") : a.environment),
+                             this);
+    layout->addWidget(where);
+
+    // The exact requests: what the operator approves is what is sent.
+    auto *plan = new QPlainTextEdit(this);
+    plan->setObjectName(QStringLiteral("planText"));
+    plan->setReadOnly(true);
+    plan->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    QStringList lines;
+    for (const auto &r : prepared.plan.requests) {
+        lines << QStringLiteral("%1 %2").arg(QString::fromLatin1(r.method), r.path);
+        if (!r.purpose.isEmpty())
+            lines << QStringLiteral("    # %1").arg(r.purpose);
+        if (!r.body.isEmpty())
+            lines << QStringLiteral("    %1").arg(QString::fromUtf8(r.body));
+    }
+    if (prepared.plan.requests.isEmpty())
+        lines << tr("(no requests)");
+    for (const auto &p : prepared.plan.preconditions)
+        lines << tr("precondition: %1 (%2 = %3 at %4)").arg(p.description, p.field, p.expected, p.path);
+    for (const auto &w : prepared.plan.warnings)
+        lines << tr("warning: %1").arg(w);
+    if (!prepared.plan.feasible) {
+        lines << tr("not possible: %1").arg(prepared.plan.blockedReason);
+        for (const auto &alt : prepared.plan.alternatives)
+            lines << tr("instead: %1").arg(alt);
+    }
+    plan->setPlainText(lines.join(QLatin1Char('\n')));
+    plan->setMinimumHeight(120);
+    layout->addWidget(new QLabel(tr("Requests this action will send:"), this));
+    layout->addWidget(plan, 1);
+
+    auto *guards = new QLabel(this);
+    guards->setObjectName(QStringLiteral("guardList"));
+    guards->setTextFormat(Qt::RichText);
+    guards->setWordWrap(true);
+    const StatusColors colors = StatusColors::of(palette());
+    QStringList rows;
+    for (const auto &g : prepared.guards) {
+        QString mark;
+        QColor color;
+        switch (g.outcome) {
+        case GuardResult::Outcome::Pass: mark = QStringLiteral("✓"); color = colors.ok; break;
+        case GuardResult::Outcome::Block: mark = QStringLiteral("✗"); color = colors.bad; break;
+        case GuardResult::Outcome::NeedsTypedName:
+        case GuardResult::Outcome::NeedsReason: mark = QStringLiteral("!"); color = colors.warn; break;
+        }
+        rows << QStringLiteral("<span style='color:%1'><b>%2</b></span> %3%4")
+                    .arg(color.name(), mark, g.guard.toHtmlEscaped(),
+                         g.message.isEmpty() ? QString() : QStringLiteral(" — ") + g.message.toHtmlEscaped());
+    }
+    guards->setText(rows.join(QStringLiteral("<br>")));
+    layout->addWidget(new QLabel(tr("Guards:"), this));
+    layout->addWidget(guards);
+
+    auto *form = new QFormLayout;
+    if (prepared.protectedEnvironment) {
+        m_typedName = new QLineEdit(this);
+        m_typedName->setObjectName(QStringLiteral("typedEnvironment"));
+        m_typedName->setPlaceholderText(a.environment);
+        form->addRow(tr("Type \"%1\" to confirm:").arg(a.environment), m_typedName);
+        connect(m_typedName, &QLineEdit::textChanged, this, &ConfirmActionDialog::updateState);
+    }
+    if (prepared.frozen) {
+        m_reason = new QPlainTextEdit(this);
+        m_reason->setObjectName(QStringLiteral("overrideReason"));
+        m_reason->setPlaceholderText(tr("Why this cannot wait for the freeze to end"));
+        m_reason->setMaximumHeight(70);
+        form->addRow(tr("Freeze (%1) — reason:").arg(prepared.freezeReason), m_reason);
+        connect(m_reason, &QPlainTextEdit::textChanged, this, &ConfirmActionDialog::updateState);
+    }
+    layout->addLayout(form);
+
+    m_refusal = new QLabel(this);
+    m_refusal->setObjectName(QStringLiteral("refusal"));
+    m_refusal->setWordWrap(true);
+    QPalette rp = m_refusal->palette();
+    rp.setColor(QPalette::WindowText, colors.bad);
+    m_refusal->setPalette(rp);
+    layout->addWidget(m_refusal);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(verbText(a.verb));
+    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (canConfirm())
+            accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(m_buttons);
+    resize(640, 480);
+    updateState();
+}
+
+QPushButton *ConfirmActionDialog::confirmButton() const
+{
+    return m_buttons->button(QDialogButtonBox::Ok);
+}
+
+Confirmation ConfirmActionDialog::confirmation() const
+{
+    Confirmation c;
+    if (m_typedName)
+        c.typedEnvironment = m_typedName->text().trimmed();
+    if (m_reason)
+        c.overrideReason = m_reason->toPlainText().trimmed();
+    return c;
+}
+
+QStringList ConfirmActionDialog::refusals() const
+{
+    return ActionRunner::refusals(m_prepared, confirmation());
+}
+
+void ConfirmActionDialog::updateState()
+{
+    const QStringList why = refusals();
+    confirmButton()->setEnabled(why.isEmpty());
+    m_refusal->setText(why.join(QLatin1Char('\n')));
+}
+
+} // namespace fd

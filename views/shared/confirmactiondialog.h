@@ -1,0 +1,48 @@
+#pragma once
+
+#include "ops/actionrunner.h"
+
+#include <QDialog>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace fd {
+
+/**
+ * Shows what an action would do before it is done: the plan's exact requests (method, path,
+ * body), its preconditions and warnings, and every guard's result. The confirm button stays
+ * disabled until no guard refuses: a protected environment needs its name typed, a freeze
+ * window needs a written reason, read-only and blocking guards never let it through.
+ */
+class ConfirmActionDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent = nullptr);
+
+    Confirmation confirmation() const;
+    /// The guards that still refuse with what has been typed so far (empty: may confirm).
+    QStringList refusals() const;
+    bool canConfirm() const { return refusals().isEmpty(); }
+
+    QLineEdit *typedNameEdit() const { return m_typedName; }
+    QPlainTextEdit *reasonEdit() const { return m_reason; }
+    QPushButton *confirmButton() const;
+
+    /// Words for a verb as a button says it ("Promote", "Roll back", ...).
+    static QString verbText(ReleaseAction::Verb verb);
+
+private:
+    void updateState();
+
+    PreparedAction m_prepared;
+    QLineEdit *m_typedName = nullptr;
+    QPlainTextEdit *m_reason = nullptr;
+    QLabel *m_refusal = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace fd
