@@ -126,14 +126,15 @@ QString login(const QString &by) { return QString(by).replace(u'.', u'-'); }
 QJsonObject user(const QString &loginName, const QString &api)
 {
     const qint64 id = qint64(stableHash(loginName) % 90'000'000) + 1000;
-    const QString u = api + u"/users/"_s + loginName;
+    const QString u = api + u"/users/"_s + QString::fromLatin1(QUrl::toPercentEncoding(loginName));
     return {{u"login"_s, loginName},
             {u"id"_s, id},
             {u"node_id"_s, QString::fromLatin1(("U_" + QByteArray::number(id)).toBase64())},
             {u"avatar_url"_s, u"https://avatars.githubusercontent.com/u/%1?v=4"_s.arg(id)},
             {u"gravatar_id"_s, u""_s},
             {u"url"_s, u},
-            {u"html_url"_s, api.section(u"/api/v3"_s, 0, 0) + u'/' + loginName},
+            {u"html_url"_s, api.section(u"/api/v3"_s, 0, 0) + u'/'
+                                + QString::fromLatin1(QUrl::toPercentEncoding(loginName))},
             {u"followers_url"_s, u + u"/followers"_s},
             {u"following_url"_s, u + u"/following{/other_user}"_s},
             {u"gists_url"_s, u + u"/gists{/gist_id}"_s},
@@ -143,7 +144,8 @@ QJsonObject user(const QString &loginName, const QString &api)
             {u"repos_url"_s, u + u"/repos"_s},
             {u"events_url"_s, u + u"/events{/privacy}"_s},
             {u"received_events_url"_s, u + u"/received_events"_s},
-            {u"type"_s, loginName == u"acme"_s ? u"Organization"_s : u"User"_s},
+            {u"type"_s, loginName == u"acme"_s ? u"Organization"_s
+                        : loginName.endsWith(u"[bot]"_s) ? u"Bot"_s : u"User"_s},
             {u"site_admin"_s, false}};
 }
 
@@ -730,9 +732,9 @@ private:
                 {u"creator"_s, user(s.creator, api)},
                 {u"description"_s, s.description},
                 {u"environment"_s, s.environment},
-                {u"target_url"_s, u""_s},
-                {u"log_url"_s, u""_s},
-                {u"environment_url"_s, u""_s},
+                {u"target_url"_s, htmlBase(api) + u"/%1/deployments/%2"_s.arg(d.repo).arg(d.id)},
+                {u"log_url"_s, htmlBase(api) + u"/%1/deployments/%2"_s.arg(d.repo).arg(d.id)},
+                {u"environment_url"_s, u"https://%1.%2.acme.test"_s.arg(d.repo.section(u'/', 1), s.environment)},
                 {u"created_at"_s, isoTime(s.atMs)},
                 {u"updated_at"_s, isoTime(s.atMs)},
                 {u"deployment_url"_s, du},
