@@ -57,7 +57,13 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
     layout->addWidget(m_view, 1);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &cur) {
-                m_key = cur.data(Roles::KeyRole).toString();
+                if (!m_key.isEmpty() && !this->estate()->gates().contains(m_key)) {
+                    // The view is moving off a removed gate; cleared below once removal ends.
+                    m_selectedGoing = true;
+                    m_key.clear();
+                } else {
+                    m_key = cur.data(Roles::KeyRole).toString();
+                }
                 showGate();
             });
     auto counts = [this] { Q_EMIT pendingCountChanged(m_model->rowCount()); };
@@ -67,11 +73,16 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
         if (m_model->keyAt(tl.row()) == m_key)
             showGate();
     });
+    // When the selected gate goes away (approved elsewhere, timed out), nothing else becomes
+    // selected: moving to a neighbour would put a different gate under the operator's click.
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
-        if (m_model->rowOf(m_key) < 0) {
-            m_key.clear();
-            showGate();
-        }
+        if (!m_selectedGoing)
+            return;
+        m_selectedGoing = false;
+        m_view->selectionModel()->clearSelection();
+        m_view->selectionModel()->clearCurrentIndex();
+        m_key.clear();
+        showGate();
     });
 
     m_detail = new QLabel(tr("Select an approval."), this);

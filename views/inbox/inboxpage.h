@@ -48,6 +48,7 @@ private:
     QPushButton *m_approve;
     QPushButton *m_reject;
     QString m_key;
+    bool m_selectedGoing = false;
 };
 
 } // namespace fd
