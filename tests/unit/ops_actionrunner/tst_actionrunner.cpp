@@ -1,0 +1,254 @@
+// The guarded action path: guards, confirmation, audit before and after, in-flight refusal,
+// timeline event. The backend here is a recording implementation of the SDK interface so the
+// test can see exactly what was executed and finish it when it wants.
+#include "estate/estate.h"
+#include "ops/actionrunner.h"
+#include "store/store.h"
+#include "workspace/workspaceloader.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fd;
+
+namespace {
+
+class RecordingBackend : public Backend
+{
+public:
+    explicit RecordingBackend(BackendSink *sink) : m_sink(sink) {}
+    Capabilities capabilities() const override { return int(Capability::Rollback); }
+    void start() override {}
+    void stop() override {}
+    ConnectionHealth health() const override { return {}; }
+    ActionPlan plan(const ReleaseAction &action) const override
+    {
+        ActionPlan p;
+        p.action = action;
+        p.summary = QStringLiteral("roll back %1 in %2").arg(action.service, action.environment);
+        p.requests << PlannedRequest{"POST", QStringLiteral("/deploy"), "{}", "application/json",
+                                     QStringLiteral("deploy the previous version")};
+        p.feasible = !action.service.startsWith(QLatin1String("nohistory"));
+        if (!p.feasible)
+            p.blockedReason = QStringLiteral("no earlier successful deployment");
+        return p;
+    }
+    quint64 execute(const ActionPlan &plan) override
+    {
+        executed << plan;
+        return ++m_ticket;
+    }
+    void finish(quint64 ticket, bool ok)
+    {
+        ActionResult r;
+        r.ok = ok;
+        r.message = ok ? QStringLiteral("deployed") : QStringLiteral("server said no");
+        r.finished = QDateTime::currentDateTimeUtc();
+        m_sink->actionFinished(QStringLiteral("ci"), ticket, r);
+    }
+    QList<ActionPlan> executed;
+
+private:
+    BackendSink *m_sink;
+    quint64 m_ticket = 0;
+};
+
+const char *workspaceYaml(bool readOnly, bool frozen)
+{
+    static QByteArray text;
+    text = QByteArray("version: 1\n") + (readOnly ? "readOnly: true\n" : "")
+           + "connections:\n"
+             "  ci: {kind: jenkins, url: \"http://127.0.0.1:1\"}\n"
+             "environments:\n"
+             "  - {name: staging}\n"
+             "  - name: prod\n"
+             "    protected: true\n"
+           + (frozen ? "    freeze: [{start: \"2000-01-01T00:00:00Z\", end: \"2999-01-01T00:00:00Z\", "
+                       "reason: \"Holiday freeze\"}]\n"
+                     : "")
+           + "services:\n"
+             "  checkout:\n"
+             "    environments:\n"
+             "      staging: {connection: ci, job: checkout/deploy-staging}\n"
+             "      prod: {connection: ci, job: checkout/deploy-prod}\n";
+    return text.constData();
+}
+
+} // namespace
+
+class TestActionRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void unprotectedActionRunsAndIsAudited();
+    void protectedEnvironmentNeedsTypedName();
+    void freezeWindowNeedsReason();
+    void readOnlyBlocksEverything();
+    void infeasiblePlanIsRefusedWithReason();
+    void doubleClickSendsOnce();
+
+private:
+    void load(bool readOnly = false, bool frozen = false);
+    QTemporaryDir m_dir;
+    Workspace m_ws;
+    std::unique_ptr<Estate> m_estate;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<RecordingBackend> m_backend;
+    std::unique_ptr<ActionRunner> m_runner;
+};
+
+void TestActionRunner::init()
+{
+    QVERIFY(m_dir.isValid());
+    load();
+}
+
+void TestActionRunner::cleanup()
+{
+    m_runner.reset();
+    m_backend.reset();
+    m_store.reset();
+    m_estate.reset();
+}
+
+void TestActionRunner::load(bool readOnly, bool frozen)
+{
+    cleanup();
+    LoadOptions lo;
+    lo.overridesFile = QString();
+    const LoadResult r = WorkspaceLoader::loadFromString(workspaceYaml(readOnly, frozen),
+                                                         QStringLiteral("flightdeck.yaml"), lo);
+    QVERIFY2(r.ok(), qPrintable(r.issues.isEmpty() ? QString() : r.issues.first().toString()));
+    m_ws = r.workspace;
+    m_estate = std::make_unique<Estate>();
+    QString err;
+    m_store = Store::open(m_dir.filePath(QStringLiteral("fd-%1.db").arg(QDateTime::currentMSecsSinceEpoch())), &err);
+    QVERIFY2(m_store, qPrintable(err));
+    m_backend = std::make_unique<RecordingBackend>(m_estate.get());
+    m_runner = std::make_unique<ActionRunner>(&m_ws, m_estate.get(), m_store.get(),
+                                              [this](const QString &id) -> Backend * {
+                                                  return id == QLatin1String("ci") ? m_backend.get() : nullptr;
+                                              });
+}
+
+static ReleaseAction rollback(const char *service, const char *env)
+{
+    ReleaseAction a;
+    a.verb = ReleaseAction::Verb::Rollback;
+    a.service = QLatin1String(service);
+    a.environment = QLatin1String(env);
+    a.actor = QStringLiteral("alice");
+    a.comment = QStringLiteral("error rate up");
+    return a;
+}
+
+void TestActionRunner::unprotectedActionRunsAndIsAudited()
+{
+    QSignalSpy finished(m_runner.get(), &ActionRunner::finished);
+    QSignalSpy events(m_estate.get(), &Estate::eventsArrived);
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "staging"));
+    QCOMPARE(p.action.connectionId, QStringLiteral("ci"));
+    QVERIFY(!p.protectedEnvironment);
+    QString why;
+    const quint64 id = m_runner->run(p, {}, &why);
+    QVERIFY2(id, qPrintable(why));
+    QCOMPARE(m_backend->executed.size(), 1);
+
+    // Intent is on record before the backend answers.
+    auto entries = m_store->auditEntries(10);
+    QVERIFY(entries);
+    QCOMPARE(entries->size(), 1);
+    QVERIFY(entries->first().state == AuditEntry::State::Intent);
+    QCOMPARE(entries->first().actor, QStringLiteral("alice"));
+
+    m_backend->finish(1, true);
+    QCOMPARE(finished.size(), 1);
+    entries = m_store->auditEntries(10);
+    QVERIFY(entries->first().state == AuditEntry::State::Succeeded);
+    QCOMPARE(events.size(), 1);
+    const auto ev = events.first().first().value<QList<TimelineEvent>>();
+    QVERIFY(ev.first().kind == TimelineEvent::Kind::Rollback);
+    QCOMPARE(ev.first().service, QStringLiteral("checkout"));
+    QVERIFY(!m_runner->isInFlight(rollback("checkout", "staging")));
+}
+
+void TestActionRunner::protectedEnvironmentNeedsTypedName()
+{
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "prod"));
+    QVERIFY(p.protectedEnvironment);
+    QString why;
+    QCOMPARE(m_runner->run(p, Confirmation{QStringLiteral("production"), {}}, &why), quint64(0));
+    QCOMPARE(why, QStringLiteral("type the environment name \"prod\" to confirm"));
+    QCOMPARE(m_backend->executed.size(), 0);
+    const auto entries = m_store->auditEntries(10);
+    QVERIFY(entries->first().state == AuditEntry::State::Refused);
+    QVERIFY(m_runner->run(p, Confirmation{QStringLiteral("prod"), {}}, &why));
+    QCOMPARE(m_backend->executed.size(), 1);
+}
+
+void TestActionRunner::freezeWindowNeedsReason()
+{
+    load(false, true);
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "prod"));
+    QVERIFY(p.frozen);
+    QCOMPARE(p.freezeReason, QStringLiteral("Holiday freeze"));
+    QString why;
+    QCOMPARE(m_runner->run(p, Confirmation{QStringLiteral("prod"), QString()}, &why), quint64(0));
+    QVERIFY2(why.contains(QStringLiteral("frozen (Holiday freeze)")), qPrintable(why));
+    QVERIFY(m_runner->run(p, Confirmation{QStringLiteral("prod"), QStringLiteral("hotfix for outage")}, &why));
+    QCOMPARE(m_backend->executed.size(), 1);
+    QCOMPARE(m_store->auditEntries(1)->first().reason, QStringLiteral("hotfix for outage"));
+}
+
+void TestActionRunner::readOnlyBlocksEverything()
+{
+    load(true, false);
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "staging"));
+    QVERIFY(p.readOnly);
+    QVERIFY(p.blocked());
+    QString why;
+    QCOMPARE(m_runner->run(p, {}, &why), quint64(0));
+    QCOMPARE(why, QStringLiteral("the workspace is read-only: nothing mutates"));
+    QCOMPARE(m_backend->executed.size(), 0);
+}
+
+void TestActionRunner::infeasiblePlanIsRefusedWithReason()
+{
+    ReleaseAction a = rollback("nohistory", "staging");
+    a.connectionId = QStringLiteral("ci");
+    const PreparedAction p = m_runner->prepare(a);
+    QVERIFY(p.blocked());
+    QString why;
+    QCOMPARE(m_runner->run(p, {}, &why), quint64(0));
+    QCOMPARE(why, QStringLiteral("no earlier successful deployment"));
+}
+
+void TestActionRunner::doubleClickSendsOnce()
+{
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "staging"));
+    QString why;
+    QVERIFY(m_runner->run(p, {}, &why));
+    // The second click comes from the same dialog, prepared before the first was sent.
+    QCOMPARE(m_runner->run(p, {}, &why), quint64(0));
+    QCOMPARE(why, QStringLiteral("an action on this target is already running"));
+    QCOMPARE(m_backend->executed.size(), 1);
+    QVERIFY(m_runner->prepare(rollback("checkout", "staging")).blocked());
+    m_backend->finish(1, false);
+    // One refused click on record, and the one sent, failed.
+    const auto entries = *m_store->auditEntries(10);
+    QCOMPARE(entries.size(), 2);
+    int failed = 0, refused = 0;
+    for (const auto &e : entries) {
+        failed += e.state == AuditEntry::State::Failed;
+        refused += e.state == AuditEntry::State::Refused;
+    }
+    QCOMPARE(failed, 1);
+    QCOMPARE(refused, 1);
+    QVERIFY(!m_runner->prepare(rollback("checkout", "staging")).blocked());
+}
+
+QTEST_GUILESS_MAIN(TestActionRunner)
+#include "tst_actionrunner.moc"
