@@ -198,6 +198,7 @@ void GitLabServer::build()
         for (const SimCommit &c : svc.commits) {
             p.commits.append(c.sha);
             m_commitSubjects.insert(c.sha, c.subject);
+            m_commitParents.insert(c.sha, c.parents);
         }
         for (const SimTarget *t : targets) {
             Environment e;
@@ -557,7 +558,7 @@ QJsonObject GitLabServer::commitJson(const Project &p, const QString &sha) const
                        {k("committer_email"), QStringLiteral("release-bot@example.com")},
                        {k("committed_date"), iso(sandbox().clock().epochMs() - 86400000)},
                        {k("created_at"), iso(sandbox().clock().epochMs() - 86400000)},
-                       {k("parent_ids"), QJsonArray{}}};
+                       {k("parent_ids"), QJsonArray::fromStringList(m_commitParents.value(sha))}};
 }
 
 QJsonObject GitLabServer::pipelineJson(const Pipeline &pl, bool detail) const
@@ -819,6 +820,8 @@ void GitLabServer::sendWithEtag(Request &r, httplib::Response &res, const QJsonD
     const QString inm = q(r.http.get_header_value("If-None-Match"));
     if (!inm.isEmpty() && (inm == etag || inm == etag.mid(2))) {
         res.status = 304;
+        res.body.clear();
+        res.set_header("Content-Length", "0");
         return;
     }
     res.status = 200;
@@ -1141,7 +1144,9 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
                             query.addQueryItem(q(name), q(value));
                     }
                     query.addQueryItem(QStringLiteral("id_after"), QString::number(lastId));
-                    res.set_header("Link", s(QStringLiteral("<%1%2?%3>; rel=\"next\"").arg(m_root.chopped(1), r.path, query.toString(QUrl::FullyEncoded))));
+                    res.set_header("Link", s(QLatin1Char('<') + m_root.chopped(1) + r.path + QLatin1Char('?')
+                                             + query.toString(QUrl::FullyEncoded)
+                                             + QStringLiteral(">; rel=\"next\"")));
                 }
                 sendJson(res, 200, QJsonDocument(out));
                 return;

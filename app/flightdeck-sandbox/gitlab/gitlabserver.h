@@ -133,6 +133,7 @@ private:
     QMap<int, Deployment> m_deployments;
     QMap<int, Environment> m_environments;
     QHash<QString, QString> m_commitSubjects;
+    QHash<QString, QStringList> m_commitParents;
     QHash<QString, QPair<qint64, int>> m_requestWindow; // token -> (minute, count)
     QHash<QString, QList<qint64>> m_pipelineCreates; // user -> sim times
     int m_nextPipeline = 1, m_nextJob = 1, m_nextDeployment = 1, m_nextEnvironment = 1;

@@ -555,6 +555,8 @@ private Q_SLOTS:
         errors.clear();
         fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonValue()}}, QJsonObject{{u"a"_qs, 3}}, u"$"_qs, &errors);
         QVERIFY(errors.isEmpty());
+        fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonObject{}}}, QJsonObject{{u"a"_qs, QJsonValue()}}, u"$"_qs, &errors);
+        QCOMPARE(errors.size(), 1);
     }
 
     void scaleThousandJobsPollSize()
