@@ -127,7 +127,14 @@ QString dateTime(const QDateTime &t)
 {
     if (!t.isValid())
         return {};
-    return t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    // Compact for tables: the year only when it is not this one.
+    const QDateTime local = t.toLocalTime();
+    const QDate today = QDate::currentDate();
+    if (local.date() == today)
+        return local.toString(QStringLiteral("HH:mm"));
+    if (local.date().year() == today.year())
+        return local.toString(QStringLiteral("MM-dd HH:mm"));
+    return local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 QString shortCommit(const QString &sha)

@@ -21,7 +21,7 @@ QString connectionState(ConnectionHealth::State s);
 QString duration(qint64 ms);
 /// "just now", "5 min ago", "3 h ago", "2 d ago".
 QString age(qint64 seconds);
-/// Local date and time, short form, for tables.
+/// Local time for tables: "HH:mm" today, "MM-dd HH:mm" this year, else with the year.
 QString dateTime(const QDateTime &t);
 QString shortCommit(const QString &sha);
 } // namespace Wording

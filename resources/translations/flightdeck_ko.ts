@@ -1,4 +1,945 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ko_KR">
+<context>
+    <name>fd::AboutPluginsDialog</name>
+    <message>
+        <source>About plugins</source>
+        <translation>플러그인 정보</translation>
+    </message>
+    <message>
+        <source>Backend plugins found by Flightdeck %1</source>
+        <translation>Flightdeck %1이(가) 찾은 백엔드 플러그인</translation>
+    </message>
+    <message>
+        <source>Plugin</source>
+        <translation>플러그인</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <source>Capabilities</source>
+        <translation>기능</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>loaded</source>
+        <translation>로드됨</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>거부됨: %1</translation>
+    </message>
+</context>
+<context>
+    <name>fd::CanaryPage</name>
+    <message>
+        <source>No rollout in flight.</source>
+        <translation>진행 중인 롤아웃이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Stable</source>
+        <translation>안정</translation>
+    </message>
+    <message>
+        <source>Traffic split</source>
+        <translation>트래픽 분할</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <source>Promote step</source>
+        <translation>단계 승격</translation>
+    </message>
+    <message>
+        <source>Promote full</source>
+        <translation>전체 승격</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <source>Abort</source>
+        <translation>중단</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>재시도</translation>
+    </message>
+    <message>
+        <source>%1 in %2 — %3</source>
+        <translation>%2의 %1 — %3</translation>
+    </message>
+    <message>
+        <source>Canary %1 at %2% · stable %3 at %4%</source>
+        <translation>카나리 %1 %2% · 안정 %3 %4%</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>%2단계 중 %1단계</translation>
+    </message>
+    <message>
+        <source>Paused: %1</source>
+        <translation>일시 중지됨: %1</translation>
+    </message>
+    <message>
+        <source>waiting for promotion</source>
+        <translation>승격 대기 중</translation>
+    </message>
+    <message>
+        <source>no analysis running</source>
+        <translation>실행 중인 분석 없음</translation>
+    </message>
+    <message>
+        <source>Analysis: &lt;span style='color:%1'&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</source>
+        <translation>분석: &lt;span style='color:%1'&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>fd::ConfirmActionDialog</name>
+    <message>
+        <source>Promote</source>
+        <translation>승격</translation>
+    </message>
+    <message>
+        <source>Promote fully</source>
+        <translation>전체 승격</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>재개</translation>
+    </message>
+    <message>
+        <source>Abort</source>
+        <translation>중단</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>재시도</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>거절</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>Re-run failed jobs</source>
+        <translation>실패한 작업 다시 실행</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>동기화</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>재시작</translation>
+    </message>
+    <message>
+        <source>Confirm: %1</source>
+        <translation>확인: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2 in %3</source>
+        <translation>%3의 %2 %1</translation>
+    </message>
+    <message>
+        <source>Connection %1 · service %2 · environment %3</source>
+        <translation>연결 %1 · 서비스 %2 · 환경 %3</translation>
+    </message>
+    <message>
+        <source>(no requests)</source>
+        <translation>(요청 없음)</translation>
+    </message>
+    <message>
+        <source>precondition: %1 (%2 = %3 at %4)</source>
+        <translation>사전 조건: %1 (%4에서 %2 = %3)</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>경고: %1</translation>
+    </message>
+    <message>
+        <source>not possible: %1</source>
+        <translation>불가능: %1</translation>
+    </message>
+    <message>
+        <source>instead: %1</source>
+        <translation>대안: %1</translation>
+    </message>
+    <message>
+        <source>Requests this action will send:</source>
+        <translation>이 작업이 보낼 요청:</translation>
+    </message>
+    <message>
+        <source>Guards:</source>
+        <translation>검사:</translation>
+    </message>
+    <message>
+        <source>Type "%1" to confirm:</source>
+        <translation>확인하려면 "%1"을(를) 입력하세요:</translation>
+    </message>
+    <message>
+        <source>Why this cannot wait for the freeze to end</source>
+        <translation>동결 기간이 끝날 때까지 기다릴 수 없는 이유</translation>
+    </message>
+    <message>
+        <source>Freeze (%1) — reason:</source>
+        <translation>동결 (%1) — 사유:</translation>
+    </message>
+</context>
+<context>
+    <name>fd::ConnectionStatusBar</name>
+    <message>
+        <source>rate limited until %1</source>
+        <translation>%1까지 요청 제한</translation>
+    </message>
+    <message>
+        <source>%1 of %2 requests left</source>
+        <translation>요청 %2회 중 %1회 남음</translation>
+    </message>
+    <message>
+        <source>data %1</source>
+        <translation>데이터 %1</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>아직 데이터 없음</translation>
+    </message>
+</context>
+<context>
+    <name>fd::Console</name>
+    <message>
+        <source>The workspace cannot be opened</source>
+        <translation>워크스페이스를 열 수 없습니다</translation>
+    </message>
+    <message>
+        <source>%1
+
+%2</source>
+        <translation>%1
+
+%2</translation>
+    </message>
+    <message>
+        <source>No demo available</source>
+        <translation>데모를 사용할 수 없음</translation>
+    </message>
+    <message>
+        <source>flightdeck-sandbox was not found next to this program. Open a workspace with File › Open workspace.</source>
+        <translation>이 프로그램 옆에서 flightdeck-sandbox를 찾지 못했습니다. 파일 › 워크스페이스 열기로 워크스페이스를 여세요.</translation>
+    </message>
+    <message>
+        <source>Starting the demo estate…</source>
+        <translation>데모 환경을 시작하는 중…</translation>
+    </message>
+    <message>
+        <source>The demo estate did not start</source>
+        <translation>데모 환경이 시작되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>The demo workspace cannot be opened</source>
+        <translation>데모 워크스페이스를 열 수 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>fd::DeploymentHistoryModel</name>
+    <message>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>실행자</translation>
+    </message>
+    <message>
+        <source>Deployed</source>
+        <translation>배포 시각</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>커밋</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>백엔드</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>링크</translation>
+    </message>
+</context>
+<context>
+    <name>fd::EnvironmentMatrixModel</name>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+</context>
+<context>
+    <name>fd::GatesModel</name>
+    <message>
+        <source>anyone with access</source>
+        <translation>접근 권한이 있는 누구나</translation>
+    </message>
+    <message>
+        <source>Waiting for</source>
+        <translation>대기 항목</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>백엔드</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>대기 시작</translation>
+    </message>
+    <message>
+        <source>Who may approve</source>
+        <translation>승인 가능자</translation>
+    </message>
+</context>
+<context>
+    <name>fd::InboxPage</name>
+    <message>
+        <source>Filter approvals…</source>
+        <translation>승인 필터…</translation>
+    </message>
+    <message>
+        <source>Select an approval.</source>
+        <translation>승인 항목을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Comment (kept with the decision)</source>
+        <translation>코멘트 (결정과 함께 기록됨)</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>거절</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 · %3 in %4 · waiting %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 · %4의 %3 · 대기 %5</translation>
+    </message>
+    <message>
+        <source>May approve: %1</source>
+        <translation>승인 가능: %1</translation>
+    </message>
+    <message>
+        <source>You are not among the approvers of this gate.</source>
+        <translation>이 게이트의 승인자가 아닙니다.</translation>
+    </message>
+    <message>
+        <source>Open in %1</source>
+        <translation>%1에서 열기</translation>
+    </message>
+</context>
+<context>
+    <name>fd::MainWindow</name>
+    <message>
+        <source>Flightdeck</source>
+        <translation>Flightdeck</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Demo estate&lt;/b&gt; — a simulated GitHub, Jenkins, GitLab and Argo CD running on this machine. Nothing here touches a real system.</source>
+        <translation>&lt;b&gt;데모 환경&lt;/b&gt; — 이 컴퓨터에서 실행되는 모의 GitHub, Jenkins, GitLab, Argo CD입니다. 실제 시스템에는 아무 영향도 주지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Open workspace…</source>
+        <translation>워크스페이스 열기…</translation>
+    </message>
+    <message>
+        <source>Environments</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Pipelines</source>
+        <translation>파이프라인</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open workspace…</source>
+        <translation>워크스페이스 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Recent workspaces</source>
+        <translation>최근 워크스페이스</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About &amp;plugins…</source>
+        <translation>플러그인 정보(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;About Flightdeck</source>
+        <translation>Flightdeck 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About Flightdeck</source>
+        <translation>Flightdeck 정보</translation>
+    </message>
+    <message>
+        <source>Flightdeck %1 — one release console for GitHub Actions, Jenkins, GitLab and Argo CD.</source>
+        <translation>Flightdeck %1 — GitHub Actions, Jenkins, GitLab, Argo CD를 위한 하나의 릴리스 콘솔.</translation>
+    </message>
+    <message>
+        <source>%1 — Flightdeck</source>
+        <translation>%1 — Flightdeck</translation>
+    </message>
+    <message>
+        <source>Done: %1</source>
+        <translation>완료: %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>실패: %1</translation>
+    </message>
+    <message>
+        <source>Read-only workspace: actions are disabled.</source>
+        <translation>읽기 전용 워크스페이스: 작업이 비활성화되었습니다.</translation>
+    </message>
+    <message>
+        <source>Approvals (%1)</source>
+        <translation>승인 (%1)</translation>
+    </message>
+    <message>
+        <source>No workspace is open: nothing can act.</source>
+        <translation>열린 워크스페이스가 없어 작업을 실행할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Sent: %1</source>
+        <translation>전송됨: %1</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>거부됨: %1</translation>
+    </message>
+    <message>
+        <source>Open workspace</source>
+        <translation>워크스페이스 열기</translation>
+    </message>
+    <message>
+        <source>Flightdeck workspace (*.yaml *.yml)</source>
+        <translation>Flightdeck 워크스페이스 (*.yaml *.yml)</translation>
+    </message>
+</context>
+<context>
+    <name>fd::MatrixCellDelegate</name>
+    <message>
+        <source>stale %1</source>
+        <translation>오래됨 %1</translation>
+    </message>
+    <message>
+        <source>out of sync %1</source>
+        <translation>동기화 안 됨 %1</translation>
+    </message>
+    <message>
+        <source>out of sync</source>
+        <translation>동기화 안 됨</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation><numerusform>%n건 대기</numerusform></translation>
+    </message>
+    <message>
+        <source>canary %1%</source>
+        <translation>카나리 %1%</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>동결</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>버전: %1</translation>
+    </message>
+    <message>
+        <source>Health: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation>동기화: %1</translation>
+    </message>
+    <message>
+        <source>Last known value, %1</source>
+        <translation>마지막으로 알려진 값, %1</translation>
+    </message>
+    <message>
+        <source>Frozen: %1</source>
+        <translation>동결: %1</translation>
+    </message>
+</context>
+<context>
+    <name>fd::MatrixPage</name>
+    <message>
+        <source>Filter services, versions, people…</source>
+        <translation>서비스, 버전, 사람 필터…</translation>
+    </message>
+    <message>
+        <source>Select a cell to see its deployment history.</source>
+        <translation>셀을 선택하면 배포 이력이 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Open in %1</source>
+        <translation>%1에서 열기</translation>
+    </message>
+    <message>
+        <source>Deployment history of %1 in %2 — now %3</source>
+        <translation>%2의 %1 배포 이력 — 현재 %3</translation>
+    </message>
+    <message>
+        <source>Promote %1 to %2</source>
+        <translation>%1을(를) %2(으)로 승격</translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2</source>
+        <translation>%2의 %1 롤백</translation>
+    </message>
+    <message>
+        <source>Pause %1 in %2</source>
+        <translation>%2의 %1 일시 중지</translation>
+    </message>
+    <message>
+        <source>Show deployment history</source>
+        <translation>배포 이력 보기</translation>
+    </message>
+</context>
+<context>
+    <name>fd::PipelinesPage</name>
+    <message>
+        <source>All backends</source>
+        <translation>모든 백엔드</translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation>모든 서비스</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>All branches</source>
+        <translation>모든 브랜치</translation>
+    </message>
+    <message>
+        <source>Search runs…</source>
+        <translation>실행 검색…</translation>
+    </message>
+    <message>
+        <source>Select a run.</source>
+        <translation>실행을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>Cancel run</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>소요 시간</translation>
+    </message>
+    <message>
+        <source>Log tail</source>
+        <translation>로그 끝부분</translation>
+    </message>
+    <message>
+        <source>Load earlier lines</source>
+        <translation>이전 줄 불러오기</translation>
+    </message>
+    <message>
+        <source>%1 #%2 — %3</source>
+        <translation>%1 #%2 — %3</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>branch %1 at %2</source>
+        <translation>브랜치 %1 (%2)</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>실행자 %1</translation>
+    </message>
+    <message>
+        <source>Open in %1</source>
+        <translation>%1에서 열기</translation>
+    </message>
+    <message>
+        <source>No log: the backend for %1 is not connected.</source>
+        <translation>로그 없음: %1 백엔드가 연결되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Loading the last %1 KiB…</source>
+        <translation>마지막 %1 KiB를 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Could not load the log: %1</source>
+        <translation>로그를 불러오지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>fd::RolloutStepsModel</name>
+    <message>
+        <source>Set canary weight to %1%</source>
+        <translation>카나리 비중을 %1%로 설정</translation>
+    </message>
+    <message>
+        <source>Pause until promoted</source>
+        <translation>승격될 때까지 일시 중지</translation>
+    </message>
+    <message>
+        <source>Pause %1</source>
+        <translation>%1 동안 일시 중지</translation>
+    </message>
+    <message>
+        <source>Analysis: %1</source>
+        <translation>분석: %1</translation>
+    </message>
+    <message>
+        <source>Experiment: %1</source>
+        <translation>실험: %1</translation>
+    </message>
+</context>
+<context>
+    <name>fd::RolloutsModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%2 중 %1</translation>
+    </message>
+    <message>
+        <source>Rollout</source>
+        <translation>롤아웃</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>단계 상태</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>분석</translation>
+    </message>
+    <message>
+        <source>Canary version</source>
+        <translation>카나리 버전</translation>
+    </message>
+    <message>
+        <source>Stable version</source>
+        <translation>안정 버전</translation>
+    </message>
+</context>
+<context>
+    <name>fd::RunsModel</name>
+    <message>
+        <source>Backend</source>
+        <translation>백엔드</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>파이프라인</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>브랜치</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>커밋</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>실행자</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>단계들</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>소요 시간</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>시작 시각</translation>
+    </message>
+</context>
+<context>
+    <name>fd::SandboxProcess</name>
+    <message>
+        <source>the demo sandbox did not report ready in time</source>
+        <translation>데모 샌드박스가 제시간에 준비되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>could not start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>the demo sandbox exited (code %1): %2</source>
+        <translation>데모 샌드박스가 종료되었습니다 (코드 %1): %2</translation>
+    </message>
+</context>
+<context>
+    <name>fd::Wording</name>
+    <message>
+        <source>queued</source>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>생성됨</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>차단됨</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>progressing</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>degraded</source>
+        <translation>저하됨</translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation>일시 정지됨</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>synced</source>
+        <translation>동기화됨</translation>
+    </message>
+    <message>
+        <source>out of sync</source>
+        <translation>동기화 안 됨</translation>
+    </message>
+    <message>
+        <source>GitHub pending deployment</source>
+        <translation>GitHub 대기 중인 배포</translation>
+    </message>
+    <message>
+        <source>GitLab blocked deployment</source>
+        <translation>GitLab 차단된 배포</translation>
+    </message>
+    <message>
+        <source>Jenkins input step</source>
+        <translation>Jenkins 입력 단계</translation>
+    </message>
+    <message>
+        <source>paused rollout</source>
+        <translation>일시 중지된 롤아웃</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>일시 중지됨</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>auth failed</source>
+        <translation>인증 실패</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>rate limited</source>
+        <translation>요청 제한</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1분 %2초</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>방금</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1분 전</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1시간 전</translation>
+    </message>
+    <message>
+        <source>%1 d ago</source>
+        <translation>%1일 전</translation>
+    </message>
+</context>
 </TS>

@@ -74,6 +74,7 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setDefaultSectionSize(110);
     m_view->setMaximumHeight(180);
@@ -288,8 +289,14 @@ void CanaryPage::redrawChart()
         m_timeAxis->setRange(now.addSecs(-600), now);
         return;
     }
+    // A live rollout holds its last weight until now.
+    const qreal now = qreal(QDateTime::currentMSecsSinceEpoch());
+    if (now > points.last().x() && now - points.last().x() < 24 * 3600 * 1000.0) {
+        canary << QPointF(now, points.last().y());
+        stable << QPointF(now, 100 - points.last().y());
+    }
     const qint64 first = qint64(points.first().x());
-    const qint64 last = std::max<qint64>(qint64(points.last().x()), first + 60000);
+    const qint64 last = std::max<qint64>(qint64(canary.last().x()), first + 60000);
     const qint64 pad = (last - first) / 20;
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(first - pad), QDateTime::fromMSecsSinceEpoch(last + pad));
 }

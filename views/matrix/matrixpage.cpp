@@ -78,6 +78,8 @@ MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
     m_history->verticalHeader()->hide();
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setAlternatingRowColors(true);
+    m_history->setWordWrap(false);
+    m_history->setTextElideMode(Qt::ElideMiddle);
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->horizontalHeader()->setDefaultSectionSize(130);
     bl->addWidget(m_history);

@@ -103,14 +103,15 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(font()).height() + 10);
     m_view->setItemDelegateForColumn(RunsModel::Stages, new StageBarDelegate(m_view));
     auto *header = m_view->horizontalHeader();
-    header->setDefaultSectionSize(100);
-    header->resizeSection(RunsModel::Backend, 90);
+    header->setDefaultSectionSize(90);
+    header->resizeSection(RunsModel::Backend, 75);
+    header->resizeSection(RunsModel::Service, 85);
     header->resizeSection(RunsModel::Pipeline, 150);
-    header->resizeSection(RunsModel::Number, 70);
+    header->resizeSection(RunsModel::Number, 60);
     header->resizeSection(RunsModel::Branch, 120);
-    header->resizeSection(RunsModel::Commit, 75);
-    header->resizeSection(RunsModel::Stages, 110);
-    header->resizeSection(RunsModel::Started, 130);
+    header->resizeSection(RunsModel::Commit, 70);
+    header->resizeSection(RunsModel::Actor, 80);
+    header->resizeSection(RunsModel::Stages, 90);
     header->setStretchLastSection(true);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showRun(); });
     // The detail pane follows live changes of the selected run.
@@ -190,7 +191,8 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     split->addWidget(m_view);
     split->addWidget(detail);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 1);
+    split->setSizes({1000, 420});
     layout->addWidget(split, 1);
     refreshFilterChoices();
     updateActions();

@@ -16,9 +16,11 @@
 #include "matrix/matrixpage.h"
 #include "pipelines/pipelinespage.h"
 #include "shared/confirmactiondialog.h"
+#include "translations.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QFile>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -336,6 +338,21 @@ private Q_SLOTS:
                  QStringLiteral("jenkins: rate limited until %1")
                      .arg(now.addSecs(900).toLocalTime().toString(QStringLiteral("HH:mm"))));
         QVERIFY(bar.ageText().contains(QLatin1String("2 h ago")));
+    }
+
+    void koreanTranslationIsComplete()
+    {
+        QFile ts(QStringLiteral(FD_SOURCE_DIR "/resources/translations/flightdeck_ko.ts"));
+        QVERIFY(ts.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(ts.readAll());
+        QVERIFY(text.count(QLatin1String("<source>")) > 150);
+        QVERIFY2(!text.contains(QLatin1String("type=\"unfinished\"")), "untranslated strings in flightdeck_ko.ts");
+        QVERIFY(!text.contains(QLatin1String("<translation></translation>")));
+        QCOMPARE(installTranslations(QStringLiteral("ko")), QStringLiteral("ko"));
+        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"), QStringLiteral("파이프라인"));
+        QCOMPARE(QCoreApplication::translate("fd::Wording", "%1 min ago").arg(5), QStringLiteral("5분 전"));
+        QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
+        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"), QStringLiteral("Pipelines"));
     }
 
     void windowShellAndReadOnly()

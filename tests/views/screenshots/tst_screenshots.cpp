@@ -1,0 +1,170 @@
+// Renders every page at two window sizes, light and dark, English and Korean, into
+// <build>/screenshots/, and checks that each image shows something (many colours, no
+// single colour covering nearly everything). People look at these; the test keeps them honest.
+#include "../console/demoestate.h"
+
+#include "canary/canarypage.h"
+#include "inbox/inboxpage.h"
+#include "mainwindow/mainwindow.h"
+#include "matrix/matrixpage.h"
+#include "pipelines/pipelinespage.h"
+#include "shared/confirmactiondialog.h"
+#include "shared/theme.h"
+#include "translations.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QHash>
+#include <QImage>
+#include <QTest>
+
+using namespace fd;
+
+namespace {
+
+struct ImageStats
+{
+    int distinctColours = 0;
+    double dominantShare = 0;
+};
+
+ImageStats stats(const QImage &image)
+{
+    QHash<QRgb, int> counts;
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < img.height(); y += 2) {
+        const auto *line = reinterpret_cast<const QRgb *>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); x += 2)
+            ++counts[line[x]];
+    }
+    int total = 0;
+    int top = 0;
+    for (int c : std::as_const(counts)) {
+        total += c;
+        top = std::max(top, c);
+    }
+    return {int(counts.size()), total ? double(top) / total : 1.0};
+}
+
+PreparedAction sampleAction()
+{
+    PreparedAction p;
+    p.action.verb = ReleaseAction::Verb::Promote;
+    p.action.connectionId = QStringLiteral("argocd");
+    p.action.service = QStringLiteral("checkout");
+    p.action.environment = QStringLiteral("prod");
+    p.plan.summary = QStringLiteral("Resume rollout checkout in prod (step 4 of 7, canary 25% → 50%)");
+    p.plan.requests = {PlannedRequest{"POST",
+                                      QStringLiteral("/api/v1/applications/checkout-prod/resource/actions?"
+                                                     "namespace=checkout&resourceName=checkout&kind=Rollout"),
+                                      R"("resume")", "application/json", QStringLiteral("resume the rollout")}};
+    p.plan.preconditions = {Precondition{QStringLiteral("rollout at step 3"),
+                                         QStringLiteral("/api/v1/applications/checkout-prod"),
+                                         QStringLiteral("currentStepIndex"), QStringLiteral("3")}};
+    p.protectedEnvironment = true;
+    p.frozen = true;
+    p.freezeReason = QStringLiteral("quarter-end freeze");
+    using O = GuardResult::Outcome;
+    p.guards = {GuardResult{QStringLiteral("read-only"), O::Pass, {}},
+                GuardResult{QStringLiteral("feasible"), O::Pass, {}},
+                GuardResult{QStringLiteral("protected-environment"), O::NeedsTypedName,
+                            QStringLiteral("prod is protected: type its name to confirm")},
+                GuardResult{QStringLiteral("freeze-window"), O::NeedsReason,
+                            QStringLiteral("prod is frozen (quarter-end freeze): give a reason to override")},
+                GuardResult{QStringLiteral("in-flight"), O::Pass, {}}};
+    return p;
+}
+
+} // namespace
+
+class TestScreenshots : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_dir = QStringLiteral(FD_BINARY_DIR "/screenshots");
+        QVERIFY(QDir().mkpath(m_dir));
+    }
+
+    void render_data()
+    {
+        QTest::addColumn<QString>("lang");
+        QTest::addColumn<QString>("theme");
+        QTest::addColumn<QSize>("size");
+        for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ko")})
+            for (const QString &theme : {QStringLiteral("light"), QStringLiteral("dark")})
+                for (const QSize &size : {QSize(1280, 800), QSize(1920, 1080)})
+                    QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(), size.height())
+                        << lang << theme << size;
+    }
+
+    void render()
+    {
+        QFETCH(QString, lang);
+        QFETCH(QString, theme);
+        QFETCH(QSize, size);
+        QCOMPARE(installTranslations(lang), lang);
+        applyTheme(theme == QLatin1String("dark") ? ThemeMode::Dark : ThemeMode::Light);
+
+        Estate estate;
+        MainWindow window(&estate);
+        window.matrixPage()->model()->setEnvironments(test::DemoEstate::environments());
+        window.matrixPage()->model()->setFreezeCheck([](const QString &env, QString *why) {
+            *why = QStringLiteral("quarter-end freeze");
+            return env == QLatin1String("prod");
+        });
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        // The canary moved through three weights before the full estate arrived.
+        const QList<RolloutAction> acts{RolloutAction{QStringLiteral("resume"), true}};
+        for (const auto &[step, weight, ago] : {std::tuple{0, 10, 1500}, std::tuple{2, 25, 900}}) {
+            RecordSet rs;
+            rs.rollouts = {test::DemoEstate::canary(now.addSecs(-ago), step, weight, step == 0, acts)};
+            estate.publish(QStringLiteral("argocd"), rs, 0);
+        }
+        test::DemoEstate::publish(estate, now);
+        window.setDemo(true);
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.matrixPage()->selectCell(QStringLiteral("checkout"), QStringLiteral("prod"));
+        window.pipelinesPage()->selectRun(QStringLiteral("github/8990"));
+        window.inboxPage()->selectGate(QStringLiteral("jenkins/payments/deploy-prod#88/input"));
+
+        const QList<QPair<QString, MainWindow::Page>> pages{{QStringLiteral("matrix"), MainWindow::Page::Matrix},
+                                                            {QStringLiteral("pipelines"), MainWindow::Page::Pipelines},
+                                                            {QStringLiteral("canary"), MainWindow::Page::Canary},
+                                                            {QStringLiteral("inbox"), MainWindow::Page::Inbox}};
+        for (const auto &[name, page] : pages) {
+            window.showPage(page);
+            QCoreApplication::processEvents();
+            const QImage image = window.grab().toImage();
+            QCOMPARE(image.size(), size);
+            const QString file = QStringLiteral("%1/%2-%3-%4-%5x%6.png")
+                                     .arg(m_dir, name, lang, theme)
+                                     .arg(size.width())
+                                     .arg(size.height());
+            QVERIFY2(image.save(file), qPrintable(file));
+            const ImageStats s = stats(image);
+            QVERIFY2(s.distinctColours > 200, qPrintable(QStringLiteral("%1: %2 colours").arg(file).arg(s.distinctColours)));
+            QVERIFY2(s.dominantShare < 0.9, qPrintable(QStringLiteral("%1: one colour covers %2").arg(file).arg(s.dominantShare)));
+        }
+
+        if (size == QSize(1280, 800)) {
+            ConfirmActionDialog dialog(sampleAction(), &window);
+            dialog.resize(760, 560);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            const QImage image = dialog.grab().toImage();
+            const QString file = QStringLiteral("%1/confirm-%2-%3.png").arg(m_dir, lang, theme);
+            QVERIFY(image.save(file));
+            QVERIFY(stats(image).distinctColours > 50);
+        }
+    }
+
+private:
+    QString m_dir;
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"
