@@ -1,0 +1,1048 @@
+#include "gitlabbackend.h"
+
+#include "http/httplog.h"
+#include "http/pagination.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+namespace fd::gitlab {
+
+namespace {
+
+constexpr int kMaxInFlight = 6;
+
+QString keyOf(const QString &project)
+{
+    return project.toLower();
+}
+
+bool isTransportOrServerError(const http::Response &r)
+{
+    return r.error == http::Response::Error::Timeout || r.error == http::Response::Error::Connection
+           || r.error == http::Response::Error::Tls || r.status >= 500 || r.status == 408;
+}
+
+QString shortError(const http::Response &r)
+{
+    QString text = r.errorText.isEmpty() ? QStringLiteral("HTTP %1").arg(r.status) : r.errorText;
+    const QString message = errorMessage(r.body);
+    if (!message.isEmpty() && !text.contains(message))
+        text += QStringLiteral(" (%1)").arg(message.left(200));
+    return text;
+}
+
+template<typename T>
+QList<T> mergeKeepingRejected(QList<T> fresh, const QList<T> &old, const QList<qint64> &rejected)
+{
+    for (const qint64 id : rejected)
+        for (const T &o : old)
+            if (o.id == id)
+                fresh.append(o);
+    return fresh;
+}
+
+/// Joins the JSON arrays of several pages into one body for the parsers.
+QByteArray joinPages(const QList<http::Response> &pages)
+{
+    if (pages.size() == 1)
+        return pages.first().body;
+    QJsonArray all;
+    for (const http::Response &p : pages) {
+        const QJsonDocument doc = QJsonDocument::fromJson(p.body);
+        if (!doc.isArray())
+            return p.body; // let the parser name the unreadable page
+        for (const QJsonValue &v : doc.array())
+            all.append(v);
+    }
+    return QJsonDocument(all).toJson(QJsonDocument::Compact);
+}
+
+bool isKeysetRefusal(const http::Response &r)
+{
+    return r.status == 405 && errorMessage(r.body).contains(QLatin1String("eyset"));
+}
+
+} // namespace
+
+PollSettings PollSettings::fromOptions(const QVariantMap &o)
+{
+    PollSettings s;
+    for (const char *key : {"pollInterval", "pollIntervalSeconds"}) {
+        bool ok = false;
+        const double seconds = o.value(QLatin1String(key)).toDouble(&ok);
+        if (ok && seconds > 0)
+            s.intervalMs = std::max(50, int(seconds * 1000));
+    }
+    if (o.contains(QStringLiteral("honourPollInterval")))
+        s.honourPollInterval = o.value(QStringLiteral("honourPollInterval")).toBool();
+    const auto number = [&](const char *key, int &out, int min, int max) {
+        bool ok = false;
+        const int v = o.value(QLatin1String(key)).toInt(&ok);
+        if (ok)
+            out = std::clamp(v, min, max);
+    };
+    number("runDepth", s.runDepth, 1, 1000);
+    number("jobsDepth", s.jobsDepth, 0, 100);
+    number("deploymentDepth", s.deploymentDepth, 1, 100);
+    number("protectedEvery", s.protectedEvery, 1, 1000);
+    number("requestTimeoutMs", s.requestTimeoutMs, 100, 300000);
+    number("maxAttempts", s.maxAttempts, 1, 10);
+    number("maxBackoffMs", s.maxBackoffMs, 100, 3600000);
+    return s;
+}
+
+QString apiPrefixFor(const QUrl &baseUrl)
+{
+    QString path = baseUrl.path();
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    return path.endsWith(QLatin1String("/api/v4")) ? QString() : QStringLiteral("/api/v4");
+}
+
+struct GitLabBackend::Execution
+{
+    quint64 ticket = 0;
+    ActionPlan plan;
+    int request = 0;
+    bool resent = false;
+    QStringList steps;
+};
+
+GitLabBackend::GitLabBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_sink(sink)
+    , m_mapping(config)
+    , m_settings(PollSettings::fromOptions(config.options))
+    , m_apiPrefix(apiPrefixFor(config.baseUrl))
+{
+    m_pollTimer.setSingleShot(true);
+    connect(&m_pollTimer, &QTimer::timeout, this, &GitLabBackend::beginCycle);
+    for (const QString &project : m_mapping.projects()) {
+        ProjectSync sync;
+        sync.snap.ref = project;
+        bool numeric = false;
+        project.toLongLong(&numeric);
+        if (!numeric)
+            sync.snap.path = project;
+        m_projects.insert(keyOf(project), sync);
+    }
+}
+
+GitLabBackend::~GitLabBackend()
+{
+    m_running = false;
+    m_queue.clear();
+    delete m_client; // aborts its requests without calling back
+}
+
+Capabilities GitLabBackend::capabilities() const
+{
+    return int(Capability::Pipelines) | int(Capability::Environments) | int(Capability::Deployments)
+           | int(Capability::Approvals) | int(Capability::Rollback);
+}
+
+QString GitLabBackend::projectPath(const ProjectSync &sync) const
+{
+    return m_apiPrefix + QStringLiteral("/projects/") + encodeProject(sync.snap.ref);
+}
+
+void GitLabBackend::start()
+{
+    if (m_running && !m_authFailed) {
+        // Already polling: look now (or right after the poll in flight).
+        if (m_cycleActive)
+            m_refreshWanted = true;
+        else
+            beginCycle();
+        return;
+    }
+    if (!m_client) {
+        http::ClientOptions options = http::ClientOptions::fromConnection(m_config);
+        options.maxPerHost = kMaxInFlight;
+        // A server asking for a long wait is not retried inside the client: polling pauses and
+        // the health says "rate limited until" instead.
+        options.retry.maxWaitMs = 5000;
+        m_client = new http::Client(m_config.baseUrl, options, this);
+        const QString token = m_config.secret(QStringLiteral("token"));
+        const QString scheme = m_config.options.value(QStringLiteral("authScheme")).toString();
+        if (!token.isEmpty()) {
+            // OAuth tokens only work as Bearer; personal, project and group tokens either way.
+            if (scheme.compare(QLatin1String("bearer"), Qt::CaseInsensitive) == 0)
+                m_client->setAuthorization("Authorization", "Bearer " + token.toUtf8());
+            else
+                m_client->setAuthorization("PRIVATE-TOKEN", token.toUtf8());
+        }
+        m_client->setDefaultHeaders({{"Accept", "application/json"}});
+    }
+    if (m_config.scope.contains(QStringLiteral("groups")))
+        reportProblem(QStringLiteral("scope.groups"),
+                      QStringLiteral("listing every project of a group is not supported yet; "
+                                     "name the projects under scope.projects"));
+    if (m_projects.isEmpty())
+        reportProblem(QStringLiteral("scope"), QStringLiteral("no project in scope.projects and no "
+                                                              "service binding names one"));
+    m_running = true;
+    m_authFailed = false;
+    ++m_generation;
+    m_cycleActive = false;
+    beginCycle();
+}
+
+void GitLabBackend::stop()
+{
+    m_running = false;
+    m_pollTimer.stop();
+    m_queue.clear();
+    ++m_generation;
+    m_cycleActive = false;
+    m_active = 0;
+    for (ProjectSync &sync : m_projects)
+        sync.pending = 0;
+    if (m_client)
+        m_client->cancelAll();
+}
+
+void GitLabBackend::beginCycle()
+{
+    if (!m_running || m_authFailed || m_cycleActive)
+        return;
+    m_pollTimer.stop();
+    const http::RateLimitState limit = m_client->rateLimit();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (limit.isLimited(now)) {
+        scheduleNext(int(std::clamp<qint64>(now.msecsTo(limit.limitedUntil) + 50, 50, INT_MAX)));
+        return;
+    }
+    m_cycleActive = true;
+    m_refreshWanted = false;
+    m_cycleFailures = 0;
+    m_cycleLimited = false;
+    m_cycleLastError.clear();
+    ++m_cycles;
+    const QVariantMap stats = m_client->statistics();
+    m_cycleStartRequests = stats.value(QStringLiteral("requestsSent")).toLongLong();
+    m_cycleStartNotModified = stats.value(QStringLiteral("notModified")).toLongLong();
+
+    if (!m_userId && !m_projects.isEmpty()) {
+        // Who the token is: approval rules naming one user are checked against it. Counted
+        // against the first project so the poll waits for it.
+        const QString first = m_projects.cbegin()->snap.ref;
+        get(first, m_apiPrefix + QStringLiteral("/user"), {},
+            [this](ProjectSync &, const http::Response &r) {
+                if (r.ok())
+                    m_userId = parseUserId(r.body);
+            });
+    }
+    for (auto it = m_projects.begin(); it != m_projects.end(); ++it) {
+        ProjectSync &sync = *it;
+        const QString ref = sync.snap.ref;
+        const QString base = projectPath(sync);
+        if (sync.snap.path.isEmpty()) {
+            get(ref, base, {}, [this](ProjectSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("project"), r))
+                    return;
+                const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+                s.snap.path = o.value(QLatin1String("path_with_namespace")).toString();
+            });
+        }
+        readPipelines(sync);
+        QUrlQuery depQuery;
+        depQuery.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
+        depQuery.addQueryItem(QStringLiteral("sort"), QStringLiteral("desc"));
+        depQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
+        get(ref, base + QStringLiteral("/deployments"), depQuery,
+            [this](ProjectSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("deployments"), r))
+                    return;
+                const auto parsed = parseDeployments(r.body);
+                const QString where = QStringLiteral("project %1: deployments").arg(s.snap.ref);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                QList<WireDeployment> list = mergeKeepingRejected(parsed.items, s.snap.deployments,
+                                                                  parsed.rejectedIds);
+                std::sort(list.begin(), list.end(),
+                          [](const WireDeployment &a, const WireDeployment &b) { return a.id > b.id; });
+                s.snap.deployments = list;
+                afterDeployments(s);
+            });
+        if (!sync.protectedRead || (m_cycles % m_settings.protectedEvery) == 0) {
+            QUrlQuery q;
+            q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+            get(ref, base + QStringLiteral("/protected_environments"), q,
+                [this](ProjectSync &s, const http::Response &r) {
+                    // Protected environments are a Premium feature: a 403/404 here only means
+                    // there are no approval rules to show.
+                    if (r.status == 403 || r.status == 404) {
+                        s.protectedRead = true;
+                        return;
+                    }
+                    if (!r.ok())
+                        return;
+                    const auto parsed = parseProtectedEnvironments(r.body);
+                    if (!parsed.bodyOk) {
+                        m_freshPaths.insert(r.url.toString());
+                        return;
+                    }
+                    m_freshPaths.remove(r.url.toString());
+                    s.snap.protectedEnvironments = parsed.items;
+                    s.protectedRead = true;
+                },
+                10);
+        }
+    }
+    if (m_projects.isEmpty())
+        finishCycle();
+}
+
+void GitLabBackend::readPipelines(ProjectSync &sync)
+{
+    const int depth = m_settings.runDepth;
+    const int perPage = std::min(depth, 100);
+    const int pages = (depth + perPage - 1) / perPage;
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
+    q.addQueryItem(QStringLiteral("sort"), QStringLiteral("desc"));
+    q.addQueryItem(QStringLiteral("per_page"), QString::number(perPage));
+    // Deep offset pages get slow on big tables; keyset is cheaper where GitLab offers it and
+    // answers 405 where it does not, after which this connection pages by offset.
+    const bool keyset = pages > 1 && !m_keysetUnsupported;
+    if (keyset)
+        q.addQueryItem(QStringLiteral("pagination"), QStringLiteral("keyset"));
+    get(sync.snap.ref, projectPath(sync) + QStringLiteral("/pipelines"), q,
+        [this, depth, keyset](ProjectSync &s, const http::Response &r) {
+            if (keyset && isKeysetRefusal(r)) {
+                m_keysetUnsupported = true;
+                qCInfo(http::lcNet).noquote()
+                    << "gitlab" << m_config.id << "keyset pagination refused (405); paging by offset";
+                readPipelines(s);
+                return;
+            }
+            if (!readOk(s, QStringLiteral("pipelines"), r))
+                return;
+            const auto parsed = parsePipelines(r.body);
+            const QString where = QStringLiteral("project %1: pipelines").arg(s.snap.ref);
+            if (!parsed.bodyOk) {
+                m_freshPaths.insert(r.url.toString());
+                reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                         .arg(parsed.errors.join(QStringLiteral("; "))));
+                return;
+            }
+            m_freshPaths.remove(r.url.toString());
+            parsed.errors.isEmpty() ? clearProblem(where)
+                                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+            QList<WirePipeline> list = mergeKeepingRejected(parsed.items, s.snap.pipelines,
+                                                            parsed.rejectedIds);
+            std::sort(list.begin(), list.end(),
+                      [](const WirePipeline &a, const WirePipeline &b) { return a.id > b.id; });
+            if (list.size() > depth)
+                list = list.mid(0, depth);
+            // The list omits the user; keep what a detail read or the jobs said before.
+            for (WirePipeline &p : list)
+                if (p.user.isEmpty())
+                    if (const WirePipeline *old = s.snap.pipeline(p.id))
+                        p.user = old->user;
+            s.snap.pipelines = list;
+            afterPipelines(s);
+        },
+        pages);
+}
+
+void GitLabBackend::afterPipelines(ProjectSync &sync)
+{
+    const QString base = projectPath(sync) + QStringLiteral("/pipelines/");
+    QSet<qint64> inWindow;
+    int finishedRank = 0;
+    for (const WirePipeline &p : std::as_const(sync.snap.pipelines)) {
+        inWindow.insert(p.id);
+        const bool finished = isFinished(p.mapped);
+        const QString marker = p.updated.toString(Qt::ISODateWithMs) + QLatin1Char('#') + p.status;
+        const bool known = sync.jobsMarker.contains(p.id);
+        // Unfinished pipelines are re-read every poll; finished ones once, and only the newest
+        // jobsDepth of them (older ones keep their stages from earlier reads, if any).
+        const bool need = !finished
+                          || (sync.jobsMarker.value(p.id) != marker
+                              && (finishedRank < m_settings.jobsDepth || known));
+        if (finished)
+            ++finishedRank;
+        if (!need)
+            continue;
+        const qint64 id = p.id;
+        QUrlQuery q;
+        q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+        get(sync.snap.ref, base + QString::number(id) + QStringLiteral("/jobs"), q,
+            [this, id, marker](ProjectSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("jobs of pipeline %1").arg(id), r))
+                    return;
+                const auto parsed = parseJobs(r.body);
+                const QString where = QStringLiteral("project %1: jobs of pipeline %2").arg(s.snap.ref).arg(id);
+                if (!parsed.bodyOk) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
+                                                        "state: %1")
+                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                parsed.errors.isEmpty() ? clearProblem(where)
+                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
+                                                            parsed.rejectedIds));
+                if (parsed.errors.isEmpty())
+                    s.jobsMarker.insert(id, marker);
+            },
+            10);
+    }
+    for (auto it = sync.snap.jobs.begin(); it != sync.snap.jobs.end();)
+        it = inWindow.contains(it.key()) ? std::next(it) : sync.snap.jobs.erase(it);
+    for (auto it = sync.jobsMarker.begin(); it != sync.jobsMarker.end();)
+        it = inWindow.contains(it.key()) ? std::next(it) : sync.jobsMarker.erase(it);
+}
+
+void GitLabBackend::afterDeployments(ProjectSync &sync)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+    get(sync.snap.ref, projectPath(sync) + QStringLiteral("/environments"), q,
+        [this](ProjectSync &s, const http::Response &r) {
+            if (!readOk(s, QStringLiteral("environments"), r))
+                return;
+            const auto parsed = parseEnvironments(r.body);
+            const QString where = QStringLiteral("project %1: environments").arg(s.snap.ref);
+            if (!parsed.bodyOk) {
+                m_freshPaths.insert(r.url.toString());
+                reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                         .arg(parsed.errors.join(QStringLiteral("; "))));
+                return;
+            }
+            m_freshPaths.remove(r.url.toString());
+            parsed.errors.isEmpty() ? clearProblem(where)
+                                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+            QList<WireEnvironment> list;
+            for (WireEnvironment e : parsed.items) {
+                // The list carries no last_deployment: keep the detail read before.
+                for (const WireEnvironment &old : std::as_const(s.snap.environments))
+                    if (old.id == e.id && old.detailed) {
+                        e.detailed = true;
+                        e.lastDeployment = old.lastDeployment;
+                    }
+                list.append(e);
+            }
+            for (const qint64 id : parsed.rejectedIds)
+                for (const WireEnvironment &old : std::as_const(s.snap.environments))
+                    if (old.id == id)
+                        list.append(old);
+            s.snap.environments = list;
+            afterEnvironments(s);
+        },
+        10);
+}
+
+void GitLabBackend::afterEnvironments(ProjectSync &sync)
+{
+    // The single-environment GET is the one that says what runs there. Read it again only
+    // when the environment or its deployments moved since the last read.
+    for (const WireEnvironment &e : std::as_const(sync.snap.environments)) {
+        if (m_mapping.environmentFor(sync.snap.ref, e.name).isEmpty()
+            && (sync.snap.path.isEmpty() || m_mapping.environmentFor(sync.snap.path, e.name).isEmpty()))
+            continue; // review apps and other environments no service maps
+        QString marker = e.updated.toString(Qt::ISODateWithMs) + QLatin1Char('|') + e.state;
+        for (const WireDeployment &d : std::as_const(sync.snap.deployments))
+            if (d.environment == e.name) {
+                marker += QStringLiteral("|%1:%2").arg(d.id).arg(d.status);
+                break;
+            }
+        if (e.detailed && sync.envMarker.value(e.id) == marker)
+            continue;
+        const qint64 id = e.id;
+        get(sync.snap.ref, projectPath(sync) + QStringLiteral("/environments/%1").arg(id), {},
+            [this, id, marker](ProjectSync &s, const http::Response &r) {
+                if (!readOk(s, QStringLiteral("environment %1").arg(id), r))
+                    return;
+                QString error;
+                const auto env = parseEnvironment(r.body, &error);
+                const QString where = QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
+                if (!env) {
+                    m_freshPaths.insert(r.url.toString());
+                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                             .arg(error));
+                    return;
+                }
+                m_freshPaths.remove(r.url.toString());
+                clearProblem(where);
+                for (WireEnvironment &old : s.snap.environments)
+                    if (old.id == id)
+                        old = *env;
+                s.envMarker.insert(id, marker);
+            });
+    }
+}
+
+void GitLabBackend::get(const QString &project, const QString &path, const QUrlQuery &query,
+                        Handler handler, int maxPages)
+{
+    const QString key = keyOf(project);
+    auto it = m_projects.find(key);
+    if (it == m_projects.end())
+        return;
+    ++it->pending;
+    const int generation = m_generation;
+    m_queue.enqueue([this, key, path, query, handler, maxPages, generation] {
+        if (generation != m_generation)
+            return;
+        // Once the server said "wait" or "who are you", nothing more goes out this poll.
+        if (m_authFailed || m_cycleLimited || m_client->rateLimit().isLimited()) {
+            m_cycleLimited = m_cycleLimited || !m_authFailed;
+            requestDone(key);
+            return;
+        }
+        http::Request req;
+        req.path = path;
+        req.query = query;
+        req.timeoutMs = m_settings.requestTimeoutMs;
+        req.maxAttempts = m_settings.maxAttempts;
+        const QString url = http::joinUrl(m_client->baseUrl(), path, query).toString();
+        req.conditional = !m_freshPaths.contains(url);
+        ++m_active;
+        const auto onResponse = [this, key, handler, generation](const http::Response &r) {
+            --m_active;
+            if (generation != m_generation || r.error == http::Response::Error::Cancelled) {
+                pumpQueue();
+                return;
+            }
+            if (const QByteArray interval = r.header("poll-interval"); !interval.isEmpty()) {
+                // GitLab sends milliseconds; -1 asks clients not to poll, which a release
+                // console cannot honour fully: it slows to a five-minute beat instead.
+                const int ms = interval.trimmed().toInt();
+                m_serverPollIntervalMs = ms < 0 ? 300000 : ms;
+            }
+            if (r.status == 401) {
+                authFailed(r);
+                return;
+            }
+            auto projectIt = m_projects.find(key);
+            if (projectIt != m_projects.end()) {
+                if (r.status == 429) {
+                    m_cycleLimited = true;
+                    m_cycleLastError = shortError(r);
+                } else if (isTransportOrServerError(r)) {
+                    ++m_cycleFailures;
+                    m_cycleLastError = shortError(r);
+                } else {
+                    handler(*projectIt, r);
+                }
+            }
+            requestDone(key);
+            pumpQueue();
+        };
+        if (maxPages > 1) {
+            m_client->fetchAllPages(req, this,
+                                    [onResponse](const QList<http::Response> &pages,
+                                                 const http::Response &last) {
+                                        if (!last.ok() || pages.size() <= 1) {
+                                            onResponse(last);
+                                            return;
+                                        }
+                                        http::Response joined = last;
+                                        joined.body = joinPages(pages);
+                                        onResponse(joined);
+                                    },
+                                    maxPages);
+        } else {
+            m_client->send(req, this, onResponse);
+        }
+    });
+    pumpQueue();
+}
+
+void GitLabBackend::pumpQueue()
+{
+    while (m_active < kMaxInFlight && !m_queue.isEmpty()) {
+        const auto next = m_queue.dequeue();
+        next();
+    }
+}
+
+void GitLabBackend::requestDone(const QString &key)
+{
+    auto it = m_projects.find(key);
+    if (it == m_projects.end())
+        return;
+    if (--it->pending > 0)
+        return;
+    for (const ProjectSync &sync : std::as_const(m_projects))
+        if (sync.pending > 0)
+            return;
+    if (m_cycleActive)
+        finishCycle();
+}
+
+bool GitLabBackend::readOk(ProjectSync &sync, const QString &what, const http::Response &r)
+{
+    const QString where = QStringLiteral("project %1").arg(sync.snap.ref);
+    if (r.ok()) {
+        clearProblem(where);
+        return true;
+    }
+    if (r.status == 404) {
+        const QString message = errorMessage(r.body);
+        reportProblem(where, QStringLiteral("GitLab answers 404%1 for %2: the project does not exist "
+                                            "or this token cannot see it")
+                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message),
+                                      what));
+        return false;
+    }
+    reportProblem(where + QStringLiteral(": ") + what, shortError(r));
+    return false;
+}
+
+void GitLabBackend::finishCycle()
+{
+    m_cycleActive = false;
+    if (m_authFailed || !m_running)
+        return;
+    const QVariantMap stats = m_client->statistics();
+    m_cycleRequests.append(stats.value(QStringLiteral("requestsSent")).toLongLong() - m_cycleStartRequests);
+    m_cycleNotModified.append(stats.value(QStringLiteral("notModified")).toLongLong()
+                              - m_cycleStartNotModified);
+    while (m_cycleRequests.size() > 50) {
+        m_cycleRequests.removeFirst();
+        m_cycleNotModified.removeFirst();
+    }
+    publishRecords();
+
+    ConnectionHealth h = m_health;
+    const http::RateLimitState limit = m_client->rateLimit();
+    h.rateLimitLimit = limit.limit;
+    h.rateLimitRemaining = limit.remaining;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const int interval = m_settings.honourPollInterval
+                             ? std::max(m_settings.intervalMs, m_serverPollIntervalMs)
+                             : m_settings.intervalMs;
+    int delay = interval;
+    if (limit.isLimited(now) || m_cycleLimited) {
+        // With Retry-After (or RateLimit-Reset at quota 0) the server says until when; without,
+        // back off exponentially (self-managed limiters often send neither).
+        ++m_limitStreak;
+        h.state = ConnectionHealth::State::RateLimited;
+        if (limit.isLimited(now)) {
+            h.rateLimitedUntil = limit.limitedUntil;
+        } else {
+            const double base = std::max(1000, interval);
+            const double full = std::min<double>(m_settings.maxBackoffMs,
+                                                 base * std::pow(2.0, std::min(m_limitStreak, 16)));
+            h.rateLimitedUntil = now.addMSecs(qint64(full / 2 + QRandomGenerator::global()->bounded(full / 2)));
+        }
+        h.reason = QStringLiteral("connection %1: GitLab rate limit reached (%2); polling paused until %3")
+                       .arg(m_config.id, m_cycleLastError.isEmpty() ? QStringLiteral("429") : m_cycleLastError,
+                            h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        delay = int(std::clamp<qint64>(now.msecsTo(h.rateLimitedUntil) + 50, 50, INT_MAX));
+    } else if (m_cycleFailures > 0) {
+        m_limitStreak = 0;
+        ++m_failStreak;
+        delay = backoffMs();
+        h.state = ConnectionHealth::State::Degraded;
+        h.rateLimitedUntil = QDateTime();
+        h.reason = QStringLiteral("connection %1: %2 request(s) failed (last: %3); showing the last "
+                                  "good state; next try in %4 s")
+                       .arg(m_config.id)
+                       .arg(m_cycleFailures)
+                       .arg(m_cycleLastError)
+                       .arg(delay / 1000.0, 0, 'f', 1);
+    } else {
+        m_failStreak = 0;
+        m_limitStreak = 0;
+        h.state = ConnectionHealth::State::Ok;
+        h.reason.clear();
+        h.rateLimitedUntil = QDateTime();
+        h.lastSuccess = now;
+    }
+    setHealth(h);
+    if (!m_initialDone) {
+        m_initialDone = true;
+        m_sink->initialSyncDone(m_config.id);
+    }
+    if (m_refreshWanted && h.state == ConnectionHealth::State::Ok)
+        delay = 1;
+    scheduleNext(delay);
+}
+
+int GitLabBackend::backoffMs() const
+{
+    // Exponential in the failed polls in a row, with jitter so many connections do not come
+    // back in step.
+    const double base = m_settings.intervalMs;
+    const double cap = std::max<double>(m_settings.maxBackoffMs, base);
+    const double full = std::min(cap, base * std::pow(2.0, std::min(m_failStreak, 16)));
+    return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
+}
+
+void GitLabBackend::scheduleNext(int delayMs)
+{
+    if (!m_running || m_authFailed)
+        return;
+    m_pollTimer.start(std::max(1, delayMs));
+}
+
+void GitLabBackend::authFailed(const http::Response &r)
+{
+    if (m_authFailed)
+        return;
+    m_authFailed = true;
+    m_pollTimer.stop();
+    m_queue.clear();
+    ++m_generation; // drop every answer still on its way
+    m_cycleActive = false;
+    m_active = 0;
+    for (ProjectSync &sync : m_projects)
+        sync.pending = 0;
+    ConnectionHealth h = m_health;
+    h.state = ConnectionHealth::State::AuthFailed;
+    const QString message = errorMessage(r.body);
+    h.reason = QStringLiteral("connection %1: auth failed: GitLab rejected the token (401%2); "
+                              "polling is paused until the credential changes")
+                   .arg(m_config.id,
+                        message.isEmpty() ? QString() : QStringLiteral(" ") + message.left(120));
+    setHealth(h);
+    reportProblem(QStringLiteral("connection %1").arg(m_config.id), h.reason);
+    if (!m_initialDone) {
+        m_initialDone = true;
+        m_sink->initialSyncDone(m_config.id);
+    }
+}
+
+void GitLabBackend::reportProblem(const QString &where, const QString &message)
+{
+    const QString key = where + QLatin1Char('\n') + message;
+    if (m_reported.contains(key))
+        return;
+    for (auto it = m_reported.begin(); it != m_reported.end();)
+        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
+    m_reported.insert(key);
+    qCWarning(http::lcNet).noquote() << "gitlab" << m_config.id << where << ":" << message;
+    m_sink->problem(m_config.id, where, message);
+}
+
+void GitLabBackend::clearProblem(const QString &where)
+{
+    for (auto it = m_reported.begin(); it != m_reported.end();)
+        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
+}
+
+void GitLabBackend::setHealth(const ConnectionHealth &health)
+{
+    if (health == m_health)
+        return;
+    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason
+                              || health.rateLimitedUntil != m_health.rateLimitedUntil;
+    m_health = health;
+    if (stateChanged)
+        m_sink->healthChanged(m_config.id, m_health);
+}
+
+void GitLabBackend::publishRecords()
+{
+    RecordSet all;
+    for (const ProjectSync &sync : std::as_const(m_projects)) {
+        const RecordSet part = buildRecords(m_mapping, sync.snap, m_userId);
+        all.runs += part.runs;
+        all.deployments += part.deployments;
+        all.environments += part.environments;
+        all.gates += part.gates;
+        all.events += part.events;
+    }
+    QList<TimelineEvent> fresh;
+    for (const TimelineEvent &e : std::as_const(all.events)) {
+        if (m_emittedEvents.contains(e.sourceId))
+            continue;
+        m_emittedEvents.insert(e.sourceId);
+        fresh.append(e);
+    }
+    const bool changed = !m_initialDone || all.runs != m_published.runs
+                         || all.deployments != m_published.deployments
+                         || all.environments != m_published.environments
+                         || all.gates != m_published.gates;
+    if (!changed && fresh.isEmpty())
+        return;
+    RecordSet out;
+    RecordKinds replace = 0;
+    if (changed) {
+        out.runs = all.runs;
+        out.deployments = all.deployments;
+        out.environments = all.environments;
+        out.gates = all.gates;
+        replace = int(RecordKind::Runs) | int(RecordKind::Deployments)
+                  | int(RecordKind::Environments) | int(RecordKind::Gates);
+        m_published = all;
+        m_published.events.clear();
+    }
+    out.events = fresh;
+    m_sink->publish(m_config.id, out, replace);
+}
+
+PlanningState GitLabBackend::planningState() const
+{
+    PlanningState st;
+    st.mapping = &m_mapping;
+    st.apiPrefix = m_apiPrefix;
+    st.userId = m_userId;
+    for (auto it = m_projects.cbegin(); it != m_projects.cend(); ++it)
+        st.projects.insert(it.key(), it->snap);
+    return st;
+}
+
+ActionPlan GitLabBackend::plan(const ReleaseAction &action) const
+{
+    ActionPlan p = planAction(action, planningState());
+    p.action.connectionId = m_config.id;
+    return p;
+}
+
+quint64 GitLabBackend::execute(const ActionPlan &plan)
+{
+    auto exec = std::make_shared<Execution>();
+    exec->ticket = m_nextTicket++;
+    exec->plan = plan;
+    // Report asynchronously even when the plan fails at once, so callers see one path.
+    QTimer::singleShot(0, this, [this, exec] { runExecution(exec); });
+    return exec->ticket;
+}
+
+void GitLabBackend::runExecution(const std::shared_ptr<Execution> &exec)
+{
+    if (!m_client)
+        start();
+    if (!exec->plan.feasible) {
+        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason, 0);
+        return;
+    }
+    if (m_config.readOnly) {
+        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id), 0);
+        return;
+    }
+    if (exec->plan.requests.isEmpty()) {
+        finishExecution(exec, false, QStringLiteral("the plan has no request"), 0);
+        return;
+    }
+    checkPreconditions(exec, checksBefore(exec->plan, 0), [this, exec] { sendRequest(exec); });
+}
+
+void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, QList<int> indices,
+                                       std::function<void()> onHold)
+{
+    if (indices.isEmpty()) {
+        onHold();
+        return;
+    }
+    const Precondition pc = exec->plan.preconditions.at(indices.takeFirst());
+    http::Request req;
+    req.path = pc.path.section(QLatin1Char('?'), 0, 0);
+    req.query = QUrlQuery(pc.path.section(QLatin1Char('?'), 1));
+    req.conditional = false; // a fresh read, not what we saw before
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    m_client->send(req, this, [this, exec, indices, pc, onHold](const http::Response &r) {
+        if (!r.ok()) {
+            exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path).arg(r.status));
+            if (r.status == 401)
+                authFailed(r);
+            finishExecution(exec, false,
+                            QStringLiteral("could not re-read the precondition '%1', nothing sent: %2")
+                                .arg(pc.description, shortError(r)),
+                            r.status);
+            return;
+        }
+        QString found;
+        const bool holds = preconditionHolds(pc, r.body, &found);
+        exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
+                               .arg(pc.path)
+                               .arg(r.status)
+                               .arg(pc.description,
+                                    holds ? QStringLiteral("holds") : QStringLiteral("does not hold")));
+        if (!holds) {
+            finishExecution(exec, false,
+                            QStringLiteral("precondition failed, nothing %1sent: %2 (expected %3, found %4)")
+                                .arg(exec->request > 0 ? QStringLiteral("more ") : QString(),
+                                     pc.description, pc.expected, found),
+                            r.status);
+            return;
+        }
+        checkPreconditions(exec, indices, onHold);
+    });
+}
+
+void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
+{
+    const PlannedRequest planned = exec->plan.requests.at(exec->request);
+    http::Request req;
+    req.method = planned.method;
+    req.path = planned.path.section(QLatin1Char('?'), 0, 0);
+    req.query = QUrlQuery(planned.path.section(QLatin1Char('?'), 1));
+    req.body = planned.body;
+    req.contentType = planned.contentType;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    req.idempotent = false; // never re-sent by the client: we decide after a fresh read
+    req.maxAttempts = 1;
+    req.followRedirects = false;
+    m_client->send(req, this, [this, exec, planned](const http::Response &r) {
+        exec->steps.append(QStringLiteral("%1 %2 -> %3")
+                               .arg(QString::fromLatin1(planned.method), planned.path)
+                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        const bool approval = planned.path.endsWith(QLatin1String("/approval"));
+        if (r.ok()) {
+            exec->resent = false;
+            if (++exec->request < exec->plan.requests.size()) {
+                checkPreconditions(exec, checksBefore(exec->plan, exec->request),
+                                   [this, exec] { sendRequest(exec); });
+                return;
+            }
+            QString message = exec->plan.summary.isEmpty() ? QStringLiteral("done")
+                                                           : exec->plan.summary + QStringLiteral(": done");
+            const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+            if (planned.path.endsWith(QLatin1String("/retry")) && answer.contains(QLatin1String("id")))
+                message += QStringLiteral(" (new job %1)")
+                               .arg(qint64(answer.value(QLatin1String("id")).toDouble()));
+            finishExecution(exec, true, message, r.status);
+            return;
+        }
+        if (r.status == 401) {
+            authFailed(r);
+            finishExecution(exec, false, QStringLiteral("auth failed: ") + shortError(r), r.status);
+            return;
+        }
+        if (approval && r.status == 403) {
+            const QString env = exec->plan.action.environment;
+            finishExecution(exec, false,
+                            QStringLiteral("GitLab refused the approval (403: %1): the token's user is "
+                                           "not allowed to approve deployments to %2. Nothing was "
+                                           "retried%3; ask an approver named by the environment's "
+                                           "approval rules")
+                                .arg(errorMessage(r.body).left(200),
+                                     env.isEmpty() ? QStringLiteral("this environment") : env,
+                                     exec->plan.requests.size() > 1 ? QStringLiteral(" and the job "
+                                                                                     "was not played")
+                                                                    : QString()),
+                            r.status);
+            return;
+        }
+        const bool unknownOutcome = isTransportOrServerError(r) || r.status == 429;
+        if (unknownOutcome && !exec->resent) {
+            // The request may or may not have acted. Only a fresh read of the precondition
+            // says whether sending it again is safe.
+            exec->resent = true;
+            exec->steps.append(QStringLiteral("outcome unknown; re-reading the precondition"));
+            const int delay = r.status == 429 ? 1000 : 200;
+            QTimer::singleShot(delay, this, [this, exec] {
+                checkPreconditions(exec, checksBefore(exec->plan, exec->request),
+                                   [this, exec] { sendRequest(exec); });
+            });
+            return;
+        }
+        QString message = shortError(r);
+        if (exec->request > 0)
+            message = QStringLiteral("step %1 of %2 failed after the earlier step(s) went through: %3")
+                          .arg(exec->request + 1)
+                          .arg(exec->plan.requests.size())
+                          .arg(message);
+        finishExecution(exec, false, message, r.status);
+    });
+}
+
+void GitLabBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool ok,
+                                    const QString &message, int status)
+{
+    ActionResult result;
+    result.ok = ok;
+    result.message = message;
+    result.httpStatus = status;
+    result.finished = QDateTime::currentDateTimeUtc();
+    result.steps = exec->steps;
+    m_sink->actionFinished(m_config.id, exec->ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (ok && m_running && !m_authFailed) {
+        if (m_cycleActive)
+            m_refreshWanted = true;
+        else
+            scheduleNext(std::min(m_settings.intervalMs, 500));
+    }
+}
+
+void GitLabBackend::fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+                                 std::function<void(const QString &, const QString &)> done)
+{
+    bool ok = false;
+    const qint64 pipeline = runId.section(QLatin1Char('/'), -1).toLongLong(&ok);
+    const ProjectSync *owner = nullptr;
+    for (const ProjectSync &sync : std::as_const(m_projects))
+        if (ok && sync.snap.pipeline(pipeline))
+            owner = &sync;
+    if (!owner || !m_client) {
+        done(QString(), QStringLiteral("pipeline %1 is not known on connection %2").arg(runId, m_config.id));
+        return;
+    }
+    // A step's id is the job id; a stage's is "<pipeline>/<stage>"; none: the failed (else last) job.
+    QString job;
+    bool numeric = false;
+    stageId.section(QLatin1Char('/'), -1).toLongLong(&numeric);
+    if (numeric)
+        job = stageId.section(QLatin1Char('/'), -1);
+    const QList<WireJob> jobs = owner->snap.jobs.value(pipeline);
+    const QString stage = numeric ? QString() : stageId.section(QLatin1Char('/'), -1);
+    if (job.isEmpty()) {
+        const WireJob *pick = nullptr;
+        for (const WireJob &j : jobs) {
+            if (!stage.isEmpty() && j.stage != stage)
+                continue;
+            if (!pick || (j.mapped == RunStatus::Failed && pick->mapped != RunStatus::Failed)
+                || (j.mapped == pick->mapped && j.id > pick->id))
+                pick = &j;
+        }
+        if (pick)
+            job = QString::number(pick->id);
+    }
+    if (job.isEmpty()) {
+        done(QString(), QStringLiteral("pipeline %1 has no job whose log could be read").arg(runId));
+        return;
+    }
+    http::Request req;
+    req.path = projectPath(*owner) + QStringLiteral("/jobs/%1/trace").arg(job);
+    req.conditional = false;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    // The trace has no offset protocol: the whole text comes and the tail is cut here.
+    m_client->send(req, this, [done, maxBytes](const http::Response &r) {
+        if (!r.ok()) {
+            done(QString(), shortError(r));
+            return;
+        }
+        const QByteArray tail = maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
+        done(QString::fromUtf8(tail), QString());
+    });
+}
+
+QVariantMap GitLabBackend::statistics() const
+{
+    QVariantMap stats = m_client ? m_client->statistics() : QVariantMap();
+    stats.insert(QStringLiteral("polls"), m_cycles);
+    stats.insert(QStringLiteral("projects"), qint64(m_projects.size()));
+    stats.insert(QStringLiteral("requestsPerPoll"), m_cycleRequests);
+    stats.insert(QStringLiteral("notModifiedPerPoll"), m_cycleNotModified);
+    stats.insert(QStringLiteral("keysetFallback"), m_keysetUnsupported);
+    stats.insert(QStringLiteral("serverPollIntervalMs"), m_serverPollIntervalMs);
+    return stats;
+}
+
+} // namespace fd::gitlab
