@@ -6,6 +6,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace fd {
 
 SandboxProcess::SandboxProcess(QObject *parent)
@@ -32,6 +35,8 @@ SandboxProcess::SandboxProcess(QObject *parent)
     });
     // Its diagnostics are not ours to show, but must not fill a pipe and stall it.
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // If this program dies without running its destructors, the kernel stops the sandbox too.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
 }
 
 SandboxProcess::~SandboxProcess()

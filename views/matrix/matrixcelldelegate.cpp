@@ -88,7 +88,8 @@ void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     small.setPointSizeF(std::max(7.0, option.font.pointSizeF() * 0.85));
     const qreal line2 = r.top() + vfm.height() + 4 + QFontMetricsF(small).height() / 2 + 1;
     qreal x = r.left();
-    const QColor onBadge = Qt::white;
+    // Badge fills are light in dark mode (and dark in light mode): text takes the opposite.
+    const QColor onBadge = isDark(option.palette) ? QColor(0x12, 0x14, 0x17) : QColor(Qt::white);
     if (stale) {
         const qint64 age = index.data(Roles::AgeSecondsRole).toLongLong();
         x = badge(painter, x, line2, tr("stale %1").arg(Wording::age(age)), colors.stale, onBadge, small);
