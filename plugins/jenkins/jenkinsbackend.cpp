@@ -451,6 +451,20 @@ void JenkinsBackend::finishCycle()
         m_firstPollBytes = m_lastPollBytes;
         m_firstPollRequests = m_lastPollRequests;
     }
+    if (!m_authFailed && m_cycleFull && m_cycleFailures == 0) {
+        // A mapped job no listing showed: the workspace points at something Jenkins lacks.
+        for (const ServiceBinding &b : m_config.bindings) {
+            if (b.object.isEmpty() || m_listedThisCycle.contains(b.object))
+                continue;
+            const QString where = QStringLiteral("job %1").arg(b.object);
+            if (!m_snapshot.contains(b.object))
+                reportProblem(where, QStringLiteral("not found: the workspace maps %1%2 to it, but "
+                                                    "Jenkins lists no such job")
+                                         .arg(b.service, b.environment.isEmpty()
+                                                             ? QString()
+                                                             : QLatin1Char(' ') + b.environment));
+        }
+    }
     if (!m_authFailed) {
         ConnectionHealth h = m_health;
         if (m_cycleFailures > 0) {

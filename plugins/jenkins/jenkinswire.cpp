@@ -115,6 +115,18 @@ WireBuild readBuild(const QJsonObject &o)
                 b.branch = QString(branch).remove(remote);
         }
     }
+    if (b.sha.isEmpty()) {
+        // Without git's BuildData the newest change set item is the best guess at the revision
+        // (freestyle builds say `changeSet`, Pipeline runs `changeSets`).
+        QJsonArray sets = o.value(QLatin1String("changeSets")).toArray();
+        if (o.value(QLatin1String("changeSet")).isObject())
+            sets.append(o.value(QLatin1String("changeSet")));
+        for (const QJsonValue &sv : std::as_const(sets)) {
+            const QJsonArray items = sv.toObject().value(QLatin1String("items")).toArray();
+            if (!items.isEmpty())
+                b.sha = items.last().toObject().value(QLatin1String("commitId")).toString();
+        }
+    }
     return b;
 }
 
