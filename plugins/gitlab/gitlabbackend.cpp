@@ -601,10 +601,11 @@ bool GitLabBackend::readOk(ProjectSync &sync, const QString &what, const http::R
     }
     if (r.status == 404) {
         const QString message = errorMessage(r.body);
-        reportProblem(where, QStringLiteral("GitLab answers 404%1 for %2: the project does not exist "
-                                            "or this token cannot see it")
-                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message),
-                                      what));
+        // One wording for every request of the project, so the problem is shown once.
+        Q_UNUSED(what)
+        reportProblem(where, QStringLiteral("GitLab answers 404%1: the project does not exist or this "
+                                            "token cannot see it; the other projects are still read")
+                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message)));
         return false;
     }
     reportProblem(where + QStringLiteral(": ") + what, shortError(r));
