@@ -540,9 +540,9 @@ bool GitHubBackend::readOk(RepoSync &sync, const QString &what, const http::Resp
         return true;
     }
     if (r.status == 404) {
-        reportProblem(where, QStringLiteral("GitHub answers 404 for %1: the repository does not "
-                                            "exist or this token cannot see it")
-                                 .arg(what));
+        // One message per repository, whichever of its reads met the 404 first.
+        reportProblem(where, QStringLiteral("GitHub answers 404: the repository does not exist or "
+                                            "this token cannot see it"));
         return false;
     }
     reportProblem(where + QStringLiteral(": ") + what, shortError(r));

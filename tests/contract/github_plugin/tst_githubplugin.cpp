@@ -32,7 +32,9 @@ void captureMessages(QtMsgType type, const QMessageLogContext &context, const QS
         QMutexLocker lock(&g_logMutex);
         g_log.append(message);
     }
-    if (g_previousHandler)
+    // Request lines are captured for the token check but not echoed: they would bury the
+    // test's own output.
+    if (g_previousHandler && type != QtDebugMsg && type != QtInfoMsg)
         g_previousHandler(type, context, message);
 }
 
@@ -407,13 +409,21 @@ private Q_SLOTS:
         QCOMPARE(body.value(QLatin1String("inputs")).toObject().value(QLatin1String("environment")).toString(),
                  QStringLiteral("prod"));
         QVERIFY(!plan.preconditions.isEmpty());
-        const int runsBefore = int(f.sink.runs.size());
+        const QList<QString> idsBefore = f.sink.runs.keys();
         const quint64 ticket = f.run(plan);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
         QVERIFY(f.sink.results.value(ticket).httpStatus == 204 || f.sink.results.value(ticket).httpStatus == 200);
         // The dispatched run appears and, prod being protected, waits at a new gate.
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.runs.size() > runsBefore, 10000);
+        const auto dispatched = [&] {
+            for (const Run &r : std::as_const(f.sink.runs))
+                if (!idsBefore.contains(r.id) && r.event == QLatin1String("workflow_dispatch")
+                    && r.pipeline == QLatin1String("Deploy"))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(dispatched(), 10000);
+        f.sb->advance(60 * 1000); // past the plan job, to the gated deploy job
         QTRY_VERIFY_WITH_TIMEOUT(f.paymentsGate() != nullptr, 10000);
     }
 
@@ -478,8 +488,12 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const Run *run = findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"), RunStatus::Succeeded);
-        QVERIFY(run && !run->stages.isEmpty());
+        const Run *run = nullptr;
+        for (const Run &r : std::as_const(f.sink.runs))
+            if (r.service == QLatin1String("checkout") && r.status == RunStatus::Succeeded
+                && !r.stages.isEmpty())
+                run = &r;
+        QVERIFY(run);
         QString text, error;
         bool done = false;
         f.backend->fetchLogTail(run->id, run->stages.first().id, 4096,
@@ -558,26 +572,27 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const Run *running = findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"),
+                                     RunStatus::Running);
+        QVERIFY(running);
+        const QString runId = running->id;
         const auto runsBefore = f.sink.runs;
-        const auto gatesBefore = f.sink.gates;
-        const QString gateRun = f.paymentsGate()->runId;
         f.sb->setFaults({fault(QStringLiteral("github:malformed"))});
-        f.sb->clearRequests();
-        // A change happens while every answer is broken: the plugin must not invent it.
-        const quint64 t = f.run(f.plan(ReleaseAction::Verb::Approve, f.paymentsGate()->id));
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.problemsAt(QStringLiteral("workflow runs")) >= 1, 10000);
+        // The run finishes while every answer is broken: the plugin must not guess.
+        f.sb->advance(10 * 60 * 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.problemsAt(QStringLiteral("repo acme/checkout: workflow runs")) == 1,
+                                 10000);
         QTest::qWait(800);
-        QCOMPARE(f.sink.problemsAt(QStringLiteral("repo acme/payments: workflow runs")), 1);
-        QCOMPARE(f.sink.runs, runsBefore);
-        QCOMPARE(f.sink.gates, gatesBefore);
-        QVERIFY(f.sink.problems.last().message.contains(QStringLiteral("keeping the last good state")));
+        QCOMPARE(f.sink.problemsAt(QStringLiteral("repo acme/checkout: workflow runs")), 1); // once
+        QCOMPARE(f.sink.runs.value(runId), runsBefore.value(runId));
+        for (const auto &p : f.sink.problems)
+            if (p.where.contains(QStringLiteral("workflow runs")))
+                QVERIFY2(p.message.contains(QStringLiteral("keeping the last good state")), qPrintable(p.message));
 
         // The answers heal: the change comes through (nothing stuck in the conditional cache).
         f.sb->setFaults({});
-        f.sb->advance(10 * 60 * 1000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gateRun).status), fd::toString(RunStatus::Succeeded), 10000);
-        QVERIFY(f.sink.gates.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status),
+                                  fd::toString(RunStatus::Succeeded), 10000);
     }
 
     void serverErrorsDegradeAndBackOff()
