@@ -25,7 +25,7 @@ bool unknownOutcome(const http::Response &r)
 /// Words for a failed read: status (or transport error) and, for an HTML page, its title.
 QString shortError(const http::Response &r)
 {
-    if (r.status == 0)
+    if (r.status == 0 || (r.error != http::Response::Error::None && r.error != http::Response::Error::Http))
         return r.errorText.isEmpty() ? http::errorName(r.error) : r.errorText;
     QString text = QStringLiteral("HTTP %1").arg(r.status);
     const QString title = htmlErrorTitle(r.body);
