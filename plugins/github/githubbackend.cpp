@@ -172,6 +172,8 @@ void GitHubBackend::stop()
     m_queue.clear();
     ++m_generation;
     m_cycleActive = false;
+    for (RepoSync &sync : m_repos)
+        sync.pending = 0; // answers of this generation are dropped, so nobody counts them down
     if (m_client)
         m_client->cancelAll();
 }
@@ -200,6 +202,11 @@ void GitHubBackend::beginCycle()
             [this](RepoSync &sync, const http::Response &r) {
                 if (!readOk(sync, QStringLiteral("workflow runs"), r))
                     return;
+                // A 304 means the last good parse still stands; only the follow-ups run.
+                if (r.notModified) {
+                    afterRuns(sync);
+                    return;
+                }
                 const Parsed<WireRun> parsed = parseRuns(r.body);
                 const QString where = QStringLiteral("repo %1: workflow runs").arg(sync.snap.repo);
                 if (!parsed.bodyOk) {
@@ -228,6 +235,10 @@ void GitHubBackend::beginCycle()
             [this](RepoSync &sync, const http::Response &r) {
                 if (!readOk(sync, QStringLiteral("deployments"), r))
                     return;
+                if (r.notModified) {
+                    afterDeployments(sync);
+                    return;
+                }
                 const auto parsed = parseDeployments(r.body);
                 const QString where = QStringLiteral("repo %1: deployments").arg(sync.snap.repo);
                 if (!parsed.bodyOk) {
@@ -274,6 +285,10 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                 [this, id, marker](RepoSync &s, const http::Response &r) {
                     if (!readOk(s, QStringLiteral("jobs of run %1").arg(id), r))
                         return;
+                    if (r.notModified) {
+                        s.jobsMarker.insert(id, marker);
+                        return;
+                    }
                     const auto parsed = parseJobs(r.body);
                     const QString where = QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
                     if (!parsed.bodyOk) {
@@ -297,6 +312,8 @@ void GitHubBackend::afterRuns(RepoSync &sync)
             get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/pending_deployments"), {},
                 [this, id](RepoSync &s, const http::Response &r) {
                     if (!readOk(s, QStringLiteral("pending deployments of run %1").arg(id), r))
+                        return;
+                    if (r.notModified)
                         return;
                     const auto parsed = parsePendingDeployments(r.body);
                     const QString where =
@@ -369,6 +386,8 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
             envQuery, [this](RepoSync &s, const http::Response &r) {
                 if (!readOk(s, QStringLiteral("environments"), r))
                     return;
+                if (r.notModified)
+                    return;
                 const auto parsed = parseEnvironments(r.body);
                 const QString where = QStringLiteral("repo %1: environments").arg(s.snap.repo);
                 if (!parsed.bodyOk) {
@@ -403,6 +422,10 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
             [this, id, updated](RepoSync &s, const http::Response &r) {
                 if (!readOk(s, QStringLiteral("statuses of deployment %1").arg(id), r))
                     return;
+                if (r.notModified) {
+                    s.statusesMarker.insert(id, updated);
+                    return;
+                }
                 const auto parsed = parseDeploymentStatuses(r.body);
                 const QString where =
                     QStringLiteral("repo %1: statuses of deployment %2").arg(s.snap.repo).arg(id);

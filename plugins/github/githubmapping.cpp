@@ -279,7 +279,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
         started.title = QStringLiteral("%1 #%2 started").arg(r.pipeline, r.number);
         started.detail = repo;
         started.link = r.url;
-        out.events.append(started);
+        if (wr.mapped != RunStatus::Queued)
+            out.events.append(started);
         if (isFinished(wr.mapped)) {
             TimelineEvent done = started;
             done.sourceId = base + QStringLiteral("/finished");

@@ -70,7 +70,7 @@ private Q_SLOTS:
         }
         QCOMPARE(repos.size(), kRepositories);
         config.scope.insert(QStringLiteral("repos"), repos);
-        config.options.insert(QStringLiteral("pollInterval"), 0.1);
+        config.options.insert(QStringLiteral("pollInterval"), 0.01);
 
         test::GitHubTestSink sink;
         std::unique_ptr<Backend> backend = host.factory(QStringLiteral("github"))->create(config, &sink);
@@ -81,7 +81,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(sink.initialSyncs, 1, 30000);
         const qint64 initialMs = wall.elapsed();
         const QVariantMap initial = backend->statistics();
-        QCOMPARE(sink.health.state, ConnectionHealth::State::Ok);
+        QCOMPARE(fd::toString(sink.health.state), fd::toString(ConnectionHealth::State::Ok));
         QCOMPARE(sink.runs.size(), kRepositories * 4); // three releases and the head commit each
 
         const auto polls = [&] { return backend->statistics().value(QStringLiteral("polls")).toLongLong(); };

@@ -656,8 +656,6 @@ private Q_SLOTS:
                               QStringList{QStringLiteral("acme/payments"), QStringLiteral("acme/nope")});
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        f.sb->setFaults({fault(QStringLiteral("github:malformed"))});
-        QTest::qWait(500);
         f.sb->setFaults({fault(QStringLiteral("github:expired-token"))});
         QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed), 10000);
         QVERIFY(!f.token.isEmpty());
