@@ -55,15 +55,7 @@ QString laneWord(TimelineLane lane)
 
 QString kindWord(TimelineEvent::Kind k)
 {
-    // "DeploySucceeded" → "deploy succeeded"
-    QString s = toString(k);
-    QString out;
-    for (QChar c : s) {
-        if (c.isUpper() && !out.isEmpty())
-            out += QLatin1Char(' ');
-        out += c.toLower();
-    }
-    return out;
+    return toString(k).replace(QLatin1Char('-'), QLatin1Char(' ')); // "deploy-succeeded"
 }
 
 } // namespace

@@ -163,13 +163,13 @@ QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent>
         s.relationWeight = std::pow(0.5, s.dependencyDepth);
         QString relation = QStringLiteral("direct");
         if (s.dependencyDepth > 0) {
-            // Name the affected service whose dependency this is (the first one found).
-            for (const QString &svc : incident.services) {
-                const ServiceDef *def = workspace.service(svc);
-                if (def && def->dependsOn.contains(e.service)) {
-                    s.dependencyOf = svc;
-                    break;
-                }
+            // Name the service one step closer to the incident that depends on this one.
+            // (The first by name when several do, so the text is stable.)
+            for (auto it = depth.cbegin(); it != depth.cend(); ++it) {
+                const ServiceDef *def = workspace.service(it.key());
+                if (it.value() == s.dependencyDepth - 1 && def && def->dependsOn.contains(e.service)
+                    && (s.dependencyOf.isEmpty() || it.key() < s.dependencyOf))
+                    s.dependencyOf = it.key();
             }
             relation = s.dependencyOf.isEmpty()
                            ? QStringLiteral("dependency (depth %1)").arg(s.dependencyDepth)
