@@ -1,4 +1,5 @@
 #include "ctlcommands.h"
+#include "ctlincident.h"
 
 #include "estate/session.h"
 #include "logging/logging.h"
@@ -21,6 +22,9 @@ Reading:
   envs                          what runs where         [--service S --env E --backend B]
   approvals                     gates waiting for a human  [--service S --env E --backend B]
   canary [SERVICE ENV]          rollout state, steps and weights
+  incident list | show ID       incidents; one with its phases, suspects and notes
+  incident export ID [--out FILE]   the postmortem as Markdown (stdout without --out)
+  dora                          DORA metrics and weekly trends  [--service S --env E --weeks N]
 
 Acting (each prints its plan first; --dry-run stops there):
   promote SERVICE ENV [--version V] [--full]
@@ -29,6 +33,9 @@ Acting (each prints its plan first; --dry-run stops there):
   sync SERVICE ENV [--revision R]
   approve | reject GATE_ID | SERVICE ENV --comment TEXT
   cancel | rerun RUN_ID
+  incident declare --title T --severity sev1..sev4 --service S [--service S2] [--env E]
+  incident phase ID reported|mitigated|recovered|postmortem
+  incident note ID TEXT
   Protected environments need --yes --confirm ENVNAME (or the name typed at the prompt);
   freeze windows need --reason TEXT.
 
@@ -75,6 +82,10 @@ int main(int argc, char *argv[])
         valueOpt("reason", "Reason (required to override a freeze window).", "TEXT"),
         valueOpt("confirm", "The protected environment's name, typed.", "ENV"),
         valueOpt("as", "Who acts (default $USER).", "NAME"),
+        valueOpt("title", "incident declare: the incident's title.", "TEXT"),
+        valueOpt("severity", "incident declare: sev1, sev2, sev3 or sev4.", "SEV"),
+        valueOpt("out", "incident export: write the postmortem to this file.", "FILE"),
+        valueOpt("weeks", "dora: length of the period in weeks (default 12).", "N"),
         flag("full", "promote: all the way (skip remaining steps)."),
         flag("dry-run", "Print the plan and stop."),
         flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
@@ -131,6 +142,10 @@ int main(int argc, char *argv[])
         rc = runApprovals(ctx);
     else if (cmd == QLatin1String("canary"))
         rc = runCanary(ctx);
+    else if (cmd == QLatin1String("incident"))
+        rc = runIncident(ctx);
+    else if (cmd == QLatin1String("dora"))
+        rc = runDora(ctx);
     else if (actionCommands().contains(cmd))
         rc = runAction(ctx, cmd);
     else
