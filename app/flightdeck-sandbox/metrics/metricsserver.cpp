@@ -23,7 +23,7 @@ namespace fd::sandbox {
 namespace {
 
 constexpr int kMaxPoints = 11'000; // Prometheus's limit per series of a range query
-constexpr qint64 kLookbackMs = 6 * 3600 * 1000; // how far back a first rule evaluation starts
+constexpr qint64 kLookbackMs = 2 * 3600 * 1000; // how far back a first rule evaluation starts
 
 QString param(const httplib::Request &req, const char *name)
 {

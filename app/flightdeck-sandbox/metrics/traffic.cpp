@@ -158,9 +158,16 @@ TrafficModel::Counters TrafficModel::countersAt(const Segment &s, qint64 atMs) c
 void TrafficModel::seriesOf(const Segment &s, qint64 atMs, const promql::Selector &selector,
                             const std::function<void(const promql::Labels &, double)> &emit) const
 {
+    // Most selectors name their metric: skip the other families before building labels.
+    QString wanted;
+    for (const promql::Matcher &m : selector.matchers)
+        if (m.name == u"__name__" && m.op == promql::Matcher::Op::Equal)
+            wanted = m.value;
     promql::Labels base{{u"service"_s, s.service}, {u"env"_s, s.env}, {u"version"_s, s.version}};
     const Counters c = countersAt(s, atMs);
     const auto offer = [&](const QString &name, const promql::Labels &extra, double v) {
+        if (!wanted.isEmpty() && wanted != name)
+            return;
         promql::Labels l = base;
         l.insert(u"__name__"_s, name);
         for (auto it = extra.cbegin(); it != extra.cend(); ++it)
