@@ -26,6 +26,8 @@ public:
     bool openWorkspace(const QString &file);
     /// Start flightdeck-sandbox and open the workspace it writes; shows the window at once.
     void startDemo();
+    /// The window shown now (nullptr before the first one).
+    MainWindow *window() const { return m_window.get(); }
 
 private:
     void openSession(std::unique_ptr<Session> session, bool demo);

@@ -1,6 +1,7 @@
 // flightdeck: the release console. Composition only.
 #include "console.h"
 #include "logging/logging.h"
+#include "mainwindow/mainwindow.h"
 #include "shared/theme.h"
 #include "translations.h"
 
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace {
 
@@ -55,7 +57,13 @@ int main(int argc, char **argv)
     const QCommandLineOption logLevel(QStringLiteral("log-level"),
                                       QStringLiteral("trace, debug, info, warn, error, critical or off."),
                                       QStringLiteral("level"));
-    parser.addOptions({workspace, demo, lang, theme, logLevel});
+    const QCommandLineOption screenshot(QStringLiteral("screenshot-to"),
+                                        QStringLiteral("Save a PNG of the window to this file, then quit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
+                                             QStringLiteral("Seconds to wait before --screenshot-to (default 8)."),
+                                             QStringLiteral("seconds"), QStringLiteral("8"));
+    parser.addOptions({workspace, demo, lang, theme, logLevel, screenshot, screenshotAfter});
     parser.process(app);
 
     fd::LogOptions logOptions;
@@ -78,6 +86,20 @@ int main(int argc, char **argv)
         console.startDemo();
     else
         console.openWorkspace(file);
+    if (parser.isSet(screenshot)) {
+        // For the README and for checking a release by eye: the live window after it settled.
+        const QString target = parser.value(screenshot);
+        QTimer::singleShot(int(parser.value(screenshotAfter).toDouble() * 1000), &app, [&console, target] {
+            int rc = 1;
+            if (QWidget *w = console.window()) {
+                if (w->grab().save(target))
+                    rc = 0;
+                else
+                    qCritical("cannot write %s", qPrintable(target));
+            }
+            QCoreApplication::exit(rc);
+        });
+    }
     const int rc = QApplication::exec();
     fd::shutdownLogging();
     return rc;

@@ -150,33 +150,17 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     grid->setRowStretch(3, 1);
 
     auto *buttons = new QHBoxLayout;
-    const QList<QPair<QString, QPair<QString, ReleaseAction::Verb>>> defs{
-        {QStringLiteral("resume"), {tr("Promote step"), ReleaseAction::Verb::Promote}},
-        {QStringLiteral("promote-full"), {tr("Promote full"), ReleaseAction::Verb::PromoteFull}},
-        {QStringLiteral("pause"), {tr("Pause"), ReleaseAction::Verb::Pause}},
-        {QStringLiteral("abort"), {tr("Abort"), ReleaseAction::Verb::Abort}},
-        {QStringLiteral("retry"), {tr("Retry"), ReleaseAction::Verb::Retry}},
-    };
-    for (const auto &[name, def] : defs) {
-        auto *b = new QPushButton(def.first, cockpit);
-        b->setObjectName(name + QStringLiteral("Button"));
-        m_buttons.insert(name, b);
+    for (const auto &def : rolloutActions()) {
+        auto *b = new QPushButton(def.label, cockpit);
+        b->setObjectName(def.name + QStringLiteral("Button"));
+        m_buttons.insert(def.name, b);
         buttons->addWidget(b);
-        const ReleaseAction::Verb verb = def.second;
-        const QString actionName = name;
-        connect(b, &QPushButton::clicked, this, [this, verb, actionName] {
+        const QString actionName = def.name;
+        connect(b, &QPushButton::clicked, this, [this, actionName] {
             const auto it = this->estate()->rollouts().constFind(m_key);
             if (it == this->estate()->rollouts().cend() || !it->actionEnabled(actionName))
                 return;
-            ReleaseAction a;
-            a.verb = verb;
-            a.connectionId = it->connectionId;
-            a.service = it->service;
-            a.environment = it->environment;
-            a.target = it->key();
-            a.options.insert(QStringLiteral("rolloutAction"), actionName);
-            a.options.insert(QStringLiteral("step"), it->currentStepIndex);
-            Q_EMIT actionRequested(a);
+            Q_EMIT actionRequested(actionFor(*it, actionName));
         });
     }
     buttons->addStretch(1);
@@ -202,6 +186,31 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     if (m_model->rowCount() > 0)
         m_view->selectRow(0);
     showRollout();
+}
+
+QList<CanaryPage::RolloutActionDef> CanaryPage::rolloutActions()
+{
+    return {{QStringLiteral("resume"), tr("Promote step"), ReleaseAction::Verb::Promote},
+            {QStringLiteral("promote-full"), tr("Promote full"), ReleaseAction::Verb::PromoteFull},
+            {QStringLiteral("pause"), tr("Pause"), ReleaseAction::Verb::Pause},
+            {QStringLiteral("abort"), tr("Abort"), ReleaseAction::Verb::Abort},
+            {QStringLiteral("retry"), tr("Retry"), ReleaseAction::Verb::Retry}};
+}
+
+ReleaseAction CanaryPage::actionFor(const Rollout &rollout, const QString &actionName)
+{
+    ReleaseAction a;
+    for (const auto &def : rolloutActions())
+        if (def.name == actionName)
+            a.verb = def.verb;
+    a.connectionId = rollout.connectionId;
+    a.service = rollout.service;
+    a.environment = rollout.environment;
+    a.target = rollout.key();
+    a.options.insert(QStringLiteral("rolloutAction"), actionName);
+    // The step it was asked at: the precondition that keeps a double click from promoting twice.
+    a.options.insert(QStringLiteral("step"), rollout.currentStepIndex);
+    return a;
 }
 
 void CanaryPage::selectRollout(const QString &key)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/records.h"
 #include "shared/consolepage.h"
 
 #include <QDateTime>
@@ -33,6 +34,17 @@ class CanaryPage : public ConsolePage
     Q_OBJECT
 public:
     explicit CanaryPage(Estate *estate, QWidget *parent = nullptr);
+
+    /// The rollout actions the cockpit offers, by the backend's action name, in button order.
+    struct RolloutActionDef
+    {
+        QString name; // resume, promote-full, pause, abort, retry
+        QString label;
+        ReleaseAction::Verb verb;
+    };
+    static QList<RolloutActionDef> rolloutActions();
+    /// The action a cockpit button (or the command palette) asks for on @p rollout.
+    static ReleaseAction actionFor(const Rollout &rollout, const QString &actionName);
 
     RolloutsModel *model() const { return m_model; }
     RolloutStepsModel *stepsModel() const { return m_steps; }

@@ -145,14 +145,19 @@ void InboxPage::request(ReleaseAction::Verb verb)
     const auto it = estate()->gates().constFind(m_key);
     if (it == estate()->gates().cend())
         return;
+    Q_EMIT actionRequested(actionFor(*it, verb, m_comment->text().trimmed()));
+}
+
+ReleaseAction InboxPage::actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment)
+{
     ReleaseAction a;
     a.verb = verb;
-    a.connectionId = it->connectionId;
-    a.service = it->service;
-    a.environment = it->environment;
-    a.target = it->key();
-    a.comment = m_comment->text().trimmed();
-    Q_EMIT actionRequested(a);
+    a.connectionId = gate.connectionId;
+    a.service = gate.service;
+    a.environment = gate.environment;
+    a.target = gate.key();
+    a.comment = comment;
+    return a;
 }
 
 void InboxPage::updateActions()

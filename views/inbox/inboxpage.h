@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/records.h"
 #include "shared/consolepage.h"
 
 class QLabel;
@@ -27,6 +28,8 @@ public:
     QPushButton *rejectButton() const { return m_reject; }
     QString selectedKey() const { return m_key; }
     void selectGate(const QString &key);
+    /// The action Approve / Reject (or the command palette) asks for on @p gate.
+    static ReleaseAction actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment);
 
 Q_SIGNALS:
     void pendingCountChanged(int count);

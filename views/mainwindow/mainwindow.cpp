@@ -5,7 +5,12 @@
 #include "connectionstatusbar.h"
 #include "estate/estate.h"
 #include "inbox/inboxpage.h"
+#include "itemmodels/environmentmatrixmodel.h"
+#include "itemmodels/formatting.h"
+#include "itemmodels/notificationfeed.h"
 #include "matrix/matrixpage.h"
+#include "notificationtray.h"
+#include "palette/commandpalette.h"
 #include "ops/actionrunner.h"
 #include "pipelines/pipelinespage.h"
 #include "shared/confirmactiondialog.h"
@@ -93,6 +98,22 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
 
     m_status = new ConnectionStatusBar(estate, this);
     statusBar()->addPermanentWidget(m_status);
+    m_palette = new CommandPalette(this);
+    connect(m_palette, &CommandPalette::entryActivated, this, &MainWindow::runPaletteEntry);
+    m_feed = new NotificationFeed(estate, this);
+    m_tray = new NotificationTray(m_feed, this);
+    connect(m_tray, &NotificationTray::noticeClicked, this, [this](const Notice &n) {
+        showNormal();
+        raise();
+        activateWindow();
+        switch (n.category) {
+        case Notice::Category::Approval: showPage(Page::Inbox); break;
+        case Notice::Category::FailedDeploy: showPage(Page::Pipelines); break;
+        case Notice::Category::CanaryPaused:
+        case Notice::Category::CanaryAborted: showPage(Page::Canary); break;
+        case Notice::Category::Rollback: showPage(Page::Matrix); break;
+        }
+    });
     buildMenus();
 }
 
@@ -130,6 +151,16 @@ void MainWindow::buildMenus()
         const Page p = page;
         connect(a, &QAction::triggered, this, [this, p] { showPage(p); });
     }
+
+    view->addSeparator();
+    QAction *palette = view->addAction(tr("Command palette…"), this, &MainWindow::openCommandPalette);
+    palette->setObjectName(QStringLiteral("commandPaletteAction"));
+    palette->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
+    palette->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    settings->setObjectName(QStringLiteral("settingsMenu"));
+    m_tray->fillMenu(settings);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("About &plugins…"), this, &MainWindow::showAboutPlugins);
@@ -293,6 +324,165 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveWindowState();
     QMainWindow::closeEvent(event);
+}
+
+QList<PaletteEntry> MainWindow::paletteEntries() const
+{
+    using K = PaletteEntry::Kind;
+    using V = ReleaseAction::Verb;
+    QList<PaletteEntry> out;
+    const QList<QPair<QString, Page>> pages{{tr("Environments"), Page::Matrix},
+                                            {tr("Pipelines"), Page::Pipelines},
+                                            {tr("Canary"), Page::Canary},
+                                            {tr("Approvals"), Page::Inbox}};
+    for (const auto &[title, page] : pages) {
+        PaletteEntry e;
+        e.kind = K::Page;
+        e.text = tr("Go to %1").arg(title);
+        e.detail = QStringLiteral("Ctrl+%1").arg(int(page) + 1);
+        e.page = int(page);
+        out << e;
+    }
+    const EnvironmentMatrixModel *matrix = m_matrix->model();
+    QStringList services;
+    for (int row = 0; row < matrix->rowCount(); ++row)
+        services << matrix->serviceAt(row);
+    const QStringList envs = matrix->environments();
+    for (const QString &service : services)
+        out << PaletteEntry{K::Service, service, tr("service"), service, {}, {}, -1, std::nullopt};
+    for (const QString &env : envs)
+        out << PaletteEntry{K::Environment, env, tr("environment"), {}, env, {}, -1, std::nullopt};
+    QList<PaletteEntry> actions;
+    for (const QString &service : services) {
+        for (const QString &env : envs) {
+            const auto cell = matrix->cell(service, env);
+            if (cell.version.isEmpty())
+                continue;
+            out << PaletteEntry{K::Cell, tr("%1 in %2").arg(service, env), cell.version, service, env, {}, -1,
+                                std::nullopt};
+            if (m_readOnly)
+                continue;
+            for (const ReleaseAction &a : m_matrix->cellActions(service, env)) {
+                QString text;
+                switch (a.verb) {
+                case V::Promote: text = tr("Promote %1 to %2").arg(service, a.environment); break;
+                case V::Rollback: text = tr("Roll back %1 in %2").arg(service, env); break;
+                case V::Pause: text = tr("Pause %1 in %2").arg(service, env); break;
+                default: text = tr("%1 %2 in %3").arg(ConfirmActionDialog::verbText(a.verb), service, env); break;
+                }
+                const QString detail = a.verb == V::Promote ? tr("%1 from %2").arg(cell.version, env) : cell.version;
+                actions << PaletteEntry{K::Action, text, detail, service, env, {}, -1, a};
+            }
+        }
+    }
+    for (const Rollout &r : m_estate->rollouts()) {
+        const QString where = tr("%1 in %2").arg(r.service, r.environment);
+        out << PaletteEntry{K::Rollout, tr("Canary %1").arg(where),
+                            tr("%1% canary · %2").arg(r.canaryWeight).arg(Wording::rolloutPhase(r.phase)), r.service,
+                            r.environment, r.key(), -1, std::nullopt};
+        if (m_readOnly)
+            continue;
+        // Only what the backend itself says may run now, as the cockpit's buttons.
+        for (const auto &def : CanaryPage::rolloutActions())
+            if (r.actionEnabled(def.name))
+                actions << PaletteEntry{K::Action, tr("%1: canary %2").arg(def.label, where),
+                                        tr("%1% canary").arg(r.canaryWeight), r.service, r.environment, r.key(), -1,
+                                        CanaryPage::actionFor(r, def.name)};
+    }
+    for (const Gate &g : m_estate->gates()) {
+        const QString where = tr("%1 in %2").arg(g.service, g.environment);
+        out << PaletteEntry{K::Gate, g.title.isEmpty() ? where : g.title,
+                            tr("%1 · %2").arg(Wording::gateKind(g.kind), g.connectionId), g.service, g.environment,
+                            g.key(), -1, std::nullopt};
+        if (m_readOnly || !g.currentUserCanApprove)
+            continue;
+        actions << PaletteEntry{K::Action, tr("Approve %1").arg(where), g.title, g.service, g.environment, g.key(),
+                                -1, InboxPage::actionFor(g, V::Approve, QString())};
+        actions << PaletteEntry{K::Action, tr("Reject %1").arg(where), g.title, g.service, g.environment, g.key(),
+                                -1, InboxPage::actionFor(g, V::Reject, QString())};
+    }
+    // Newest runs first, so a bare "checkout" finds the run that just started.
+    QList<const Run *> runs;
+    runs.reserve(m_estate->runs().size());
+    for (const Run &r : m_estate->runs())
+        runs << &r;
+    std::sort(runs.begin(), runs.end(), [](const Run *a, const Run *b) { return a->started > b->started; });
+    for (const Run *r : runs) {
+        const QString name = tr("%1 #%2").arg(r->pipeline, r->number);
+        const QString detail = QStringLiteral("%1 · %2 · %3")
+                                   .arg(r->service.isEmpty() ? r->connectionId : r->service, r->branch,
+                                        Wording::runStatus(r->status));
+        out << PaletteEntry{K::Run, name, detail, r->service, r->environment, r->key(), -1, std::nullopt};
+        if (m_readOnly)
+            continue;
+        if (isFinished(r->status))
+            actions << PaletteEntry{K::Action, tr("Re-run %1").arg(name), detail, r->service, r->environment,
+                                    r->key(), -1, PipelinesPage::actionFor(*r, V::Rerun)};
+        else
+            actions << PaletteEntry{K::Action, tr("Cancel %1").arg(name), detail, r->service, r->environment,
+                                    r->key(), -1, PipelinesPage::actionFor(*r, V::Cancel)};
+    }
+    // Things to look at come before things to do when the scores tie.
+    return out + actions;
+}
+
+void MainWindow::openCommandPalette()
+{
+    m_palette->popup(paletteEntries());
+}
+
+void MainWindow::runPaletteEntry(const PaletteEntry &entry)
+{
+    using K = PaletteEntry::Kind;
+    auto firstCellOf = [this](const QString &service, const QString &env) {
+        const EnvironmentMatrixModel *m = m_matrix->model();
+        for (const QString &e : m->environments())
+            if ((env.isEmpty() || e == env) && !m->cell(service, e).version.isEmpty())
+                return e;
+        return env.isEmpty() ? m->environments().value(0) : env;
+    };
+    switch (entry.kind) {
+    case K::Page: showPage(Page(entry.page)); return;
+    case K::Service:
+        showPage(Page::Matrix);
+        m_matrix->selectCell(entry.service, firstCellOf(entry.service, {}));
+        return;
+    case K::Environment: {
+        showPage(Page::Matrix);
+        const EnvironmentMatrixModel *m = m_matrix->model();
+        for (int row = 0; row < m->rowCount(); ++row)
+            if (!m->cell(m->serviceAt(row), entry.environment).version.isEmpty()) {
+                m_matrix->selectCell(m->serviceAt(row), entry.environment);
+                break;
+            }
+        return;
+    }
+    case K::Cell:
+        showPage(Page::Matrix);
+        m_matrix->selectCell(entry.service, entry.environment);
+        return;
+    case K::Run: showPage(Page::Pipelines); m_pipelines->selectRun(entry.key); return;
+    case K::Gate: showPage(Page::Inbox); m_inbox->selectGate(entry.key); return;
+    case K::Rollout: showPage(Page::Canary); m_canary->selectRollout(entry.key); return;
+    case K::Action: break;
+    }
+    if (!entry.action)
+        return;
+    // Show what is acted on behind the confirmation, then take the one path every action takes.
+    if (m_estate->rollouts().contains(entry.key)) {
+        showPage(Page::Canary);
+        m_canary->selectRollout(entry.key);
+    } else if (m_estate->gates().contains(entry.key)) {
+        showPage(Page::Inbox);
+        m_inbox->selectGate(entry.key);
+    } else if (m_estate->runs().contains(entry.key)) {
+        showPage(Page::Pipelines);
+        m_pipelines->selectRun(entry.key);
+    } else if (!entry.service.isEmpty()) {
+        showPage(Page::Matrix);
+        m_matrix->selectCell(entry.service, entry.environment);
+    }
+    requestAction(*entry.action);
 }
 
 } // namespace fd

@@ -2,6 +2,7 @@
 
 #include "backend/pluginhost.h"
 #include "domain/action.h"
+#include "itemmodels/palettemodel.h"
 
 #include <QMainWindow>
 
@@ -18,6 +19,9 @@ namespace fd {
 class ActionRunner;
 class Backend;
 class CanaryPage;
+class CommandPalette;
+class NotificationFeed;
+class NotificationTray;
 class ConnectionStatusBar;
 class ConsolePage;
 class Estate;
@@ -60,6 +64,15 @@ public:
 
     /// Plan an action, show the confirmation, run it when confirmed.
     void requestAction(const ReleaseAction &action);
+
+    /// Ctrl+K: everything one can jump to or do, as the palette lists it (a snapshot).
+    QList<PaletteEntry> paletteEntries() const;
+    void openCommandPalette();
+    /// Jump to what @p entry names; for an action, jump to its target and request it.
+    void runPaletteEntry(const PaletteEntry &entry);
+    CommandPalette *commandPalette() const { return m_palette; }
+    NotificationFeed *notifications() const { return m_feed; }
+    NotificationTray *notificationTray() const { return m_tray; }
     void showAboutPlugins();
 
     /// Window geometry and state from/to QSettings ("window/geometry", "window/state").
@@ -92,6 +105,9 @@ private:
     CanaryPage *m_canary;
     InboxPage *m_inbox;
     QMenu *m_recentMenu = nullptr;
+    CommandPalette *m_palette = nullptr;
+    NotificationFeed *m_feed = nullptr;
+    NotificationTray *m_tray = nullptr;
     QStringList m_recent;
     bool m_readOnly = false;
 };

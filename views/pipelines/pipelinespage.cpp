@@ -11,6 +11,7 @@
 #include "shared/theme.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,7 +20,9 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -103,16 +106,16 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(font()).height() + 10);
     m_view->setItemDelegateForColumn(RunsModel::Stages, new StageBarDelegate(m_view));
     auto *header = m_view->horizontalHeader();
-    header->setDefaultSectionSize(90);
-    header->resizeSection(RunsModel::Backend, 75);
-    header->resizeSection(RunsModel::Service, 85);
-    header->resizeSection(RunsModel::Pipeline, 150);
-    header->resizeSection(RunsModel::Number, 60);
-    header->resizeSection(RunsModel::Branch, 120);
-    header->resizeSection(RunsModel::Commit, 70);
-    header->resizeSection(RunsModel::Actor, 80);
-    header->resizeSection(RunsModel::Stages, 90);
-    header->setStretchLastSection(true);
+    header->setTextElideMode(Qt::ElideRight);
+    header->setMinimumSectionSize(36);
+    // Pipeline takes what is left; the others get what their content needs, and the least
+    // important ones go when the table is narrow (fitColumns), so nothing scrolls sideways.
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(RunsModel::Pipeline, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_view->installEventFilter(this);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showRun(); });
     // The detail pane follows live changes of the selected run.
     connect(m_model, &QAbstractItemModel::dataChanged, this,
@@ -152,13 +155,7 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
         const Run r = this->estate()->runs().value(m_shownKey);
         if (r.id.isEmpty())
             return;
-        ReleaseAction a;
-        a.verb = verb;
-        a.connectionId = r.connectionId;
-        a.service = r.service;
-        a.environment = r.environment;
-        a.target = r.key();
-        Q_EMIT actionRequested(a);
+        Q_EMIT actionRequested(actionFor(r, verb));
     };
     connect(m_rerun, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Rerun); });
     connect(m_cancel, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Cancel); });
@@ -196,6 +193,102 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     layout->addWidget(split, 1);
     refreshFilterChoices();
     updateActions();
+}
+
+ReleaseAction PipelinesPage::actionFor(const Run &run, ReleaseAction::Verb verb)
+{
+    ReleaseAction a;
+    a.verb = verb;
+    a.connectionId = run.connectionId;
+    a.service = run.service;
+    a.environment = run.environment;
+    a.target = run.key();
+    return a;
+}
+
+int PipelinesPage::columnWidthFor(int column) const
+{
+    const QFontMetrics fm(m_view->font());
+    const QFontMetrics hfm(m_view->horizontalHeader()->font());
+    const int pad = 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 14;
+    const int header = hfm.horizontalAdvance(m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString())
+                       + 22; // room for the sort arrow
+    auto widest = [&fm](const QStringList &samples) {
+        int w = 0;
+        for (const QString &t : samples)
+            w = std::max(w, fm.horizontalAdvance(t));
+        return w;
+    };
+    int content = 0;
+    switch (RunsModel::Column(column)) {
+    case RunsModel::Backend: content = widest({QStringLiteral("jenkins"), QStringLiteral("argocd"), QStringLiteral("gitlab")}); break;
+    case RunsModel::Service: content = fm.horizontalAdvance(QLatin1Char('m')) * 8; break;
+    case RunsModel::Pipeline: content = fm.horizontalAdvance(QLatin1Char('m')) * 8; break;
+    case RunsModel::Number: content = fm.horizontalAdvance(QStringLiteral("99999")); break;
+    case RunsModel::Branch: content = fm.horizontalAdvance(QLatin1Char('m')) * 7; break;
+    case RunsModel::Commit: content = fm.horizontalAdvance(QStringLiteral("0a1b2c3")); break;
+    case RunsModel::Actor: content = fm.horizontalAdvance(QLatin1Char('m')) * 6; break;
+    case RunsModel::Status: {
+        QStringList words;
+        for (RunStatus st : {RunStatus::Queued, RunStatus::Running, RunStatus::Waiting, RunStatus::Succeeded,
+                             RunStatus::Failed, RunStatus::Cancelled})
+            words << Wording::runStatus(st);
+        content = widest(words);
+        break;
+    }
+    case RunsModel::Stages: content = 72; break;
+    case RunsModel::Duration: content = widest({Wording::duration(59 * 60000 + 59000), Wording::duration(23 * 3600000 + 59 * 60000)}); break;
+    case RunsModel::Started: content = fm.horizontalAdvance(QStringLiteral("12-31 23:59")); break;
+    case RunsModel::ColumnCount: break;
+    }
+    return std::max(header, content + pad);
+}
+
+void PipelinesPage::fitColumns()
+{
+    QHeaderView *header = m_view->horizontalHeader();
+    const int available = m_view->viewport()->width();
+    if (available <= 0)
+        return;
+    // Least important first: these go, in this order, when the table is too narrow.
+    static const QList<int> dropOrder{RunsModel::Commit, RunsModel::Actor, RunsModel::Backend, RunsModel::Branch,
+                                      RunsModel::Number, RunsModel::Stages};
+    QHash<int, int> widths;
+    for (int c = 0; c < RunsModel::ColumnCount; ++c)
+        widths.insert(c, columnWidthFor(c));
+    QSet<int> hidden;
+    auto total = [&] {
+        int sum = 0;
+        for (int c = 0; c < RunsModel::ColumnCount; ++c)
+            if (!hidden.contains(c))
+                sum += widths.value(c);
+        return sum;
+    };
+    for (int c : dropOrder) {
+        if (total() <= available)
+            break;
+        hidden.insert(c);
+    }
+    for (int c = 0; c < RunsModel::ColumnCount; ++c) {
+        m_view->setColumnHidden(c, hidden.contains(c));
+        if (c != RunsModel::Pipeline && !hidden.contains(c))
+            header->resizeSection(c, widths.value(c));
+    }
+}
+
+bool PipelinesPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show
+                              || event->type() == QEvent::FontChange))
+        fitColumns();
+    return ConsolePage::eventFilter(watched, event);
+}
+
+void PipelinesPage::changeEvent(QEvent *event)
+{
+    ConsolePage::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::FontChange)
+        fitColumns();
 }
 
 QString PipelinesPage::selectedRunKey() const
@@ -286,6 +379,8 @@ void PipelinesPage::fetchLog(qint64 bytes)
     if (it == estate()->runs().cend())
         return;
     Backend *backend = m_backends ? m_backends(it->connectionId) : nullptr;
+    // Our own messages wrap to the pane; a log keeps its lines as they are.
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     if (!backend) {
         m_log->setPlainText(tr("No log: the backend for %1 is not connected.").arg(it->connectionId));
         m_more->setEnabled(false);
@@ -303,6 +398,7 @@ void PipelinesPage::fetchLog(qint64 bytes)
             self->m_log->setPlainText(tr("Could not load the log: %1").arg(error));
             return;
         }
+        self->m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
         self->m_log->setPlainText(text.right(int(LogCapBytes)));
         self->m_log->moveCursor(QTextCursor::End);
         self->m_more->setEnabled(bytes < LogCapBytes && text.size() >= bytes / 2);

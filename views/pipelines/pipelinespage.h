@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/records.h"
 #include "shared/consolepage.h"
 
 #include <functional>
@@ -45,11 +46,20 @@ public:
     /// The key of the selected run (empty: none).
     QString selectedRunKey() const;
     void selectRun(const QString &key);
+    /// The action Re-run / Cancel (or the command palette) asks for on @p run.
+    static ReleaseAction actionFor(const Run &run, ReleaseAction::Verb verb);
+
+    /// Sizes the columns to the table's width: hides the least important ones rather than
+    /// scrolling sideways. Runs on every resize.
+    void fitColumns();
 
 protected:
     void updateActions() override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    int columnWidthFor(int column) const;
     void refreshFilterChoices();
     void showRun();
     void fetchLog(qint64 bytes);

@@ -35,6 +35,60 @@ QString ConfirmActionDialog::verbText(ReleaseAction::Verb verb)
     return {};
 }
 
+QString ConfirmActionDialog::guardName(const QString &guard)
+{
+    if (guard == QLatin1String("read-only"))
+        return tr("read-only");
+    if (guard == QLatin1String("feasible"))
+        return tr("feasible");
+    if (guard == QLatin1String("protected-environment"))
+        return tr("protected environment");
+    if (guard == QLatin1String("freeze-window"))
+        return tr("freeze window");
+    if (guard == QLatin1String("in-flight"))
+        return tr("in flight");
+    return guard;
+}
+
+QString ConfirmActionDialog::guardMessage(const GuardResult &g) const
+{
+    // The runner's own words are English; the ones we know are said in the user's language.
+    // A backend's reason (an infeasible plan) is shown as the backend gave it.
+    const QString env = m_prepared.action.environment;
+    if (g.outcome == GuardResult::Outcome::Pass)
+        return {};
+    if (g.guard == QLatin1String("read-only"))
+        return tr("the workspace is read-only: nothing mutates");
+    if (g.guard == QLatin1String("protected-environment"))
+        return tr("%1 is protected: type its name to confirm").arg(env);
+    if (g.guard == QLatin1String("freeze-window"))
+        return tr("%1 is frozen (%2): give a reason to override").arg(env, m_prepared.freezeReason);
+    if (g.guard == QLatin1String("in-flight"))
+        return tr("an action on this target is already running");
+    return g.message;
+}
+
+QStringList ConfirmActionDialog::refusalTexts() const
+{
+    const Confirmation c = confirmation();
+    QStringList out;
+    for (const auto &g : m_prepared.guards) {
+        switch (g.outcome) {
+        case GuardResult::Outcome::Pass: break;
+        case GuardResult::Outcome::Block: out << guardMessage(g); break;
+        case GuardResult::Outcome::NeedsTypedName:
+            if (c.typedEnvironment != m_prepared.action.environment)
+                out << tr("type the environment name \"%1\" to confirm").arg(m_prepared.action.environment);
+            break;
+        case GuardResult::Outcome::NeedsReason:
+            if (c.overrideReason.trimmed().isEmpty())
+                out << guardMessage(g);
+            break;
+        }
+    }
+    return out;
+}
+
 ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent)
     : QDialog(parent)
     , m_prepared(prepared)
@@ -104,9 +158,10 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
         case GuardResult::Outcome::NeedsTypedName:
         case GuardResult::Outcome::NeedsReason: mark = QStringLiteral("!"); color = colors.warn; break;
         }
+        const QString message = guardMessage(g);
         rows << QStringLiteral("<span style='color:%1'><b>%2</b></span> %3%4")
-                    .arg(color.name(), mark, g.guard.toHtmlEscaped(),
-                         g.message.isEmpty() ? QString() : QStringLiteral(" — ") + g.message.toHtmlEscaped());
+                    .arg(color.name(), mark, guardName(g.guard).toHtmlEscaped(),
+                         message.isEmpty() ? QString() : QStringLiteral(" — ") + message.toHtmlEscaped());
     }
     guards->setText(rows.join(QStringLiteral("<br>")));
     layout->addWidget(new QLabel(tr("Guards:"), this));
@@ -173,9 +228,9 @@ QStringList ConfirmActionDialog::refusals() const
 
 void ConfirmActionDialog::updateState()
 {
-    const QStringList why = refusals();
-    confirmButton()->setEnabled(why.isEmpty());
-    m_refusal->setText(why.join(QLatin1Char('\n')));
+    // Whether it may go is the runner's decision; the words are ours.
+    confirmButton()->setEnabled(refusals().isEmpty());
+    m_refusal->setText(refusalTexts().join(QLatin1Char('\n')));
 }
 
 } // namespace fd

@@ -24,6 +24,8 @@ public:
     explicit ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent = nullptr);
 
     Confirmation confirmation() const;
+    /// The action, plan and guards shown.
+    const PreparedAction &prepared() const { return m_prepared; }
     /// The guards that still refuse with what has been typed so far (empty: may confirm).
     QStringList refusals() const;
     bool canConfirm() const { return refusals().isEmpty(); }
@@ -32,10 +34,16 @@ public:
     QPlainTextEdit *reasonEdit() const { return m_reason; }
     QPushButton *confirmButton() const;
 
+    /// The refusals in the user's language, as the dialog shows them.
+    QStringList refusalTexts() const;
+
     /// Words for a verb as a button says it ("Promote", "Roll back", ...).
     static QString verbText(ReleaseAction::Verb verb);
+    /// A guard's name in the user's language ("protected-environment" → "protected environment").
+    static QString guardName(const QString &guard);
 
 private:
+    QString guardMessage(const GuardResult &guard) const;
     void updateState();
 
     PreparedAction m_prepared;

@@ -14,6 +14,9 @@
 #include "mainwindow/connectionstatusbar.h"
 #include "mainwindow/mainwindow.h"
 #include "matrix/matrixpage.h"
+#include "mainwindow/notificationtray.h"
+#include "ops/actionrunner.h"
+#include "palette/commandpalette.h"
 #include "pipelines/pipelinespage.h"
 #include "shared/confirmactiondialog.h"
 #include "translations.h"
@@ -21,10 +24,14 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
+#include <QListView>
+#include <QMenuBar>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -380,6 +387,171 @@ private Q_SLOTS:
         AboutPluginsDialog about({good, bad});
         QCOMPARE(about.table()->rowCount(), 2);
         QVERIFY(about.table()->item(1, 5)->text().contains(QLatin1String("unknown apiVersion 0")));
+    }
+    void commandPaletteJumpsAndActs()
+    {
+        Estate estate;
+        DemoEstate::publish(estate, QDateTime::currentDateTimeUtc());
+        MainWindow window(&estate);
+        window.matrixPage()->model()->setEnvironments(DemoEstate::environments());
+        // A runner without backends: every plan is "not possible", but the path is the real one.
+        ActionRunner runner(nullptr, &estate, nullptr, [](const QString &) { return nullptr; });
+        window.setActionRunner(&runner);
+        window.resize(1280, 800);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+
+        // Ctrl+K opens it with everything listed.
+        QTest::keyClick(&window, Qt::Key_K, Qt::ControlModifier);
+        CommandPalette *palette = window.commandPalette();
+        QTRY_VERIFY(palette->isVisible());
+        QVERIFY(palette->model()->rowCount() > 20);
+        QCOMPARE(palette->queryEdit()->text(), QString());
+
+        // Jump to a run by typing a little of it.
+        QTest::keyClicks(palette->queryEdit(), QStringLiteral("new-cart"));
+        QVERIFY(palette->model()->rowCount() >= 1);
+        QCOMPARE(palette->model()->entryAt(0)->kind, PaletteEntry::Kind::Run);
+        QTest::keyClick(palette->queryEdit(), Qt::Key_Return);
+        QVERIFY(!palette->isVisible());
+        QCOMPARE(window.currentPage(), MainWindow::Page::Pipelines);
+        QCOMPARE(window.pipelinesPage()->selectedRunKey(), QStringLiteral("github/8990"));
+
+        // A service × environment cell.
+        window.openCommandPalette();
+        QTest::keyClicks(palette->queryEdit(), QStringLiteral("payments in staging"));
+        QCOMPARE(palette->model()->entryAt(0)->kind, PaletteEntry::Kind::Cell);
+        QTest::keyClick(palette->queryEdit(), Qt::Key_Return);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Matrix);
+        QCOMPARE(window.matrixPage()->historyModel()->service(), QStringLiteral("payments"));
+
+        // An action goes through requestAction to the confirmation dialog, never straight out.
+        window.openCommandPalette();
+        QTest::keyClicks(palette->queryEdit(), QStringLiteral("approve payments prod"));
+        QVERIFY(palette->model()->rowCount() >= 1);
+        const PaletteEntry *first = palette->model()->entryAt(0);
+        QCOMPARE(first->kind, PaletteEntry::Kind::Action);
+        QCOMPARE(int(first->action->verb), int(ReleaseAction::Verb::Approve));
+        QTest::keyClick(palette->queryEdit(), Qt::Key_Return);
+        ConfirmActionDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<ConfirmActionDialog *>()));
+        QCOMPARE(int(dialog->prepared().action.verb), int(ReleaseAction::Verb::Approve));
+        QCOMPARE(dialog->prepared().action.service, QStringLiteral("payments"));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Inbox);
+        QVERIFY(!dialog->confirmButton()->isEnabled()); // no backend: the plan is not possible
+        dialog->reject();
+
+        // Down moves the choice; Escape closes without doing anything.
+        window.openCommandPalette();
+        QTest::keyClicks(palette->queryEdit(), QStringLiteral("checkout"));
+        QTest::keyClick(palette->queryEdit(), Qt::Key_Down);
+        QCOMPARE(palette->listView()->currentIndex().row(), 1);
+        QTest::keyClick(palette->queryEdit(), Qt::Key_Escape);
+        QVERIFY(!palette->isVisible());
+
+        // Read-only: nothing to do is offered, only places to go.
+        window.setReadOnly(true);
+        for (const auto &e : window.paletteEntries())
+            QVERIFY(e.kind != PaletteEntry::Kind::Action);
+        // Canary actions follow the backend's own flags: the demo canary may only be resumed
+        // when its resume action is enabled.
+        window.setReadOnly(false);
+        int canaryActions = 0;
+        for (const auto &e : window.paletteEntries())
+            if (e.kind == PaletteEntry::Kind::Action && e.action->options.contains(QStringLiteral("rolloutAction"))) {
+                ++canaryActions;
+                const Rollout r = estate.rollouts().value(e.key);
+                QVERIFY(r.actionEnabled(e.action->options.value(QStringLiteral("rolloutAction")).toString()));
+            }
+        QVERIFY(canaryActions > 0);
+    }
+
+    void notificationsSwitchableFromSettings()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("flightdeck-tests"));
+        QSettings().remove(QStringLiteral("notifications"));
+        Estate estate;
+        MainWindow window(&estate);
+        NotificationTray *tray = window.notificationTray();
+        tray->feed()->setDebounceMs(10);
+        estate.publish(QStringLiteral("github"), {}, 0);
+        estate.initialSyncDone(QStringLiteral("github"));
+        auto newGate = [&](const QString &id) {
+            Gate g;
+            g.connectionId = QStringLiteral("github");
+            g.id = id;
+            g.kind = GateKind::GitHubPendingDeployment;
+            g.service = QStringLiteral("payments");
+            g.environment = QStringLiteral("prod");
+            g.title = QStringLiteral("Deploy payments to prod");
+            RecordSet rs;
+            rs.gates << g;
+            estate.publish(QStringLiteral("github"), rs, 0);
+        };
+        newGate(QStringLiteral("g1"));
+        QTRY_COMPARE(tray->shown().size(), 1);
+        QCOMPARE(tray->shown().last().category, Notice::Category::Approval);
+
+        // Settings › Notify about › New approval waiting, switched off, sticks in QSettings.
+        QAction *approvals = window.menuBar()->findChild<QAction *>(NotificationTray::settingsKey(Notice::Category::Approval));
+        QVERIFY(approvals);
+        QVERIFY(approvals->isChecked());
+        approvals->setChecked(false);
+        QCOMPARE(QSettings().value(NotificationTray::settingsKey(Notice::Category::Approval)).toBool(), false);
+        newGate(QStringLiteral("g2"));
+        QTest::qWait(50);
+        QCOMPARE(tray->shown().size(), 1);
+        approvals->setChecked(true);
+        QAction *all = window.menuBar()->findChild<QAction *>(QStringLiteral("notificationsEnabled"));
+        QVERIFY(all);
+        all->setChecked(false);
+        newGate(QStringLiteral("g3"));
+        QTest::qWait(50);
+        QCOMPARE(tray->shown().size(), 1);
+        // A new window reads the switches back.
+        MainWindow again(&estate);
+        QVERIFY(!again.notifications()->isEnabled());
+        QSettings().remove(QStringLiteral("notifications"));
+    }
+
+    void pipelinesFitWithoutSidewaysScroll_data()
+    {
+        QTest::addColumn<QString>("lang");
+        QTest::addColumn<int>("width");
+        for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ko")})
+            for (int w : {1280, 1920})
+                QTest::addRow("%s-%d", qPrintable(lang), w) << lang << w;
+    }
+    void pipelinesFitWithoutSidewaysScroll()
+    {
+        QFETCH(QString, lang);
+        QFETCH(int, width);
+        QCOMPARE(installTranslations(lang), lang);
+        Estate estate;
+        DemoEstate::publish(estate, QDateTime::currentDateTimeUtc());
+        MainWindow window(&estate);
+        window.resize(width, width == 1280 ? 800 : 1080);
+        window.show();
+        window.showPage(MainWindow::Page::Pipelines);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCoreApplication::processEvents();
+        QTableView *view = window.pipelinesPage()->runsView();
+        QHeaderView *header = view->horizontalHeader();
+        const int viewport = view->viewport()->width();
+        QVERIFY2(header->length() <= viewport + 1,
+                 qPrintable(QStringLiteral("header %1 px in a %2 px table").arg(header->length()).arg(viewport)));
+        // Duration and Started are what a release manager scans for: always on screen.
+        for (int c : {int(RunsModel::Status), int(RunsModel::Duration), int(RunsModel::Started), int(RunsModel::Service)}) {
+            QVERIFY2(!view->isColumnHidden(c), qPrintable(QString::number(c)));
+            QVERIFY(header->sectionViewportPosition(c) + header->sectionSize(c) <= viewport + 1);
+            QVERIFY(header->sectionSize(c) >= header->fontMetrics().horizontalAdvance(
+                                                   view->model()->headerData(c, Qt::Horizontal).toString()));
+        }
+        if (width == 1920) // wide enough for everything
+            for (int c = 0; c < RunsModel::ColumnCount; ++c)
+                QVERIFY2(!view->isColumnHidden(c), qPrintable(QString::number(c)));
+        installTranslations(QStringLiteral("en"));
     }
 };
 

@@ -5,6 +5,8 @@
 #include "itemmodels/environmentmatrixmodel.h"
 #include "itemmodels/gatesmodel.h"
 #include "itemmodels/itemroles.h"
+#include "itemmodels/notificationfeed.h"
+#include "itemmodels/palettemodel.h"
 #include "itemmodels/recordfilterproxymodel.h"
 #include "itemmodels/rolloutsmodel.h"
 #include "itemmodels/runsmodel.h"
@@ -431,6 +433,197 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         model.setTarget(QStringLiteral("checkout"), QStringLiteral("staging"));
         QCOMPARE(model.rowCount(), 2);
+    }
+    void fuzzyScore_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("matches");
+        QTest::newRow("prefix") << "chk" << "checkout" << true;
+        QTest::newRow("case folded") << "CHECK" << "checkout" << true;
+        QTest::newRow("word starts") << "pcp" << "Promote checkout to prod" << true;
+        QTest::newRow("out of order") << "kc" << "check" << false;
+        QTest::newRow("missing letter") << "checkoutz" << "checkout" << false;
+        QTest::newRow("korean") << QStringLiteral("승인") << QStringLiteral("승인 대기") << true;
+        QTest::newRow("empty query") << "" << "anything" << true;
+    }
+    void fuzzyScore()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, text);
+        QFETCH(bool, matches);
+        QCOMPARE(fd::fuzzyScore(query, text) >= 0, matches);
+    }
+
+    void fuzzyRanksWordStartsAndPrefixes()
+    {
+        // A prefix beats the same letters scattered; word starts beat mid-word letters.
+        QVERIFY(fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("payments"))
+                > fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("gateway-proxy")));
+        QVERIFY(fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("checkout prod"))
+                > fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("scope")));
+    }
+
+    void paletteModelFiltersAndRanks()
+    {
+        PaletteModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        using K = PaletteEntry::Kind;
+        ReleaseAction promote;
+        promote.verb = ReleaseAction::Verb::Promote;
+        promote.service = QStringLiteral("checkout");
+        promote.environment = QStringLiteral("prod");
+        model.setEntries({PaletteEntry{K::Page, QStringLiteral("Go to Pipelines"), {}, {}, {}, {}, 1, std::nullopt},
+                          PaletteEntry{K::Service, QStringLiteral("checkout"), {}, QStringLiteral("checkout"), {}, {}, -1, std::nullopt},
+                          PaletteEntry{K::Service, QStringLiteral("payments"), {}, QStringLiteral("payments"), {}, {}, -1, std::nullopt},
+                          PaletteEntry{K::Action, QStringLiteral("Promote checkout to prod"), QStringLiteral("v2.4.0 from staging"),
+                                       QStringLiteral("checkout"), QStringLiteral("prod"), {}, -1, promote}});
+        QCOMPARE(model.rowCount(), 4); // nothing typed: everything, in the given order
+        QCOMPARE(model.entryAt(0)->text, QStringLiteral("Go to Pipelines"));
+        model.setQuery(QStringLiteral("checkout"));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.entryAt(0)->kind, K::Service); // the exact name first
+        model.setQuery(QStringLiteral("prod promote"));  // token order does not matter
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY(model.entryAt(0)->action.has_value());
+        QCOMPARE(model.entryAt(0)->action->environment, QStringLiteral("prod"));
+        model.setQuery(QStringLiteral("v2.4")); // the detail matches too
+        QCOMPARE(model.rowCount(), 1);
+        model.setQuery(QStringLiteral("zzz"));
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.entryAt(0), nullptr);
+    }
+
+    void notificationsOnlyForNewsAfterFirstSync()
+    {
+        Estate estate;
+        NotificationFeed feed(&estate);
+        feed.setDebounceMs(20);
+        QSignalSpy spy(&feed, &NotificationFeed::notify);
+        const QString gh = QStringLiteral("github");
+        // The first read brings a gate and a failed deploy run: loading, not news.
+        RecordSet first;
+        first.gates << gate(gh, QStringLiteral("g1"), QStringLiteral("checkout"), QStringLiteral("prod"));
+        Run deploy = run(gh, QStringLiteral("7"), QStringLiteral("checkout"), RunStatus::Failed);
+        deploy.environment = QStringLiteral("staging");
+        first.runs << deploy;
+        estate.publish(gh, first, AllKinds);
+        estate.initialSyncDone(gh);
+        QTest::qWait(60);
+        QCOMPARE(spy.size(), 0);
+        QVERIFY(feed.pending().isEmpty());
+
+        // A second gate after the sync is news.
+        RecordSet second = first;
+        second.gates << gate(gh, QStringLiteral("g2"), QStringLiteral("payments"), QStringLiteral("prod"));
+        estate.publish(gh, second, AllKinds);
+        QCOMPARE(feed.pending().size(), 1);
+        QTRY_COMPARE(spy.size(), 1);
+        const Notice n = spy.at(0).at(0).value<Notice>();
+        QCOMPARE(n.category, Notice::Category::Approval);
+        QVERIFY(n.title.contains(QLatin1String("payments")));
+        QCOMPARE(n.keys, QStringList{QStringLiteral("github/g2")});
+        // The same publish again says nothing.
+        estate.publish(gh, second, AllKinds);
+        QTest::qWait(60);
+        QCOMPARE(spy.size(), 1);
+    }
+
+    void notificationTransitions_data()
+    {
+        QTest::addColumn<int>("category");
+        QTest::newRow("failed deploy run") << int(Notice::Category::FailedDeploy);
+        QTest::newRow("canary paused") << int(Notice::Category::CanaryPaused);
+        QTest::newRow("canary aborted") << int(Notice::Category::CanaryAborted);
+        QTest::newRow("rollback event") << int(Notice::Category::Rollback);
+    }
+    void notificationTransitions()
+    {
+        QFETCH(int, category);
+        const auto c = Notice::Category(category);
+        Estate estate;
+        NotificationFeed feed(&estate);
+        feed.setDebounceMs(10);
+        QSignalSpy spy(&feed, &NotificationFeed::notify);
+        const QString argo = QStringLiteral("argocd");
+        RecordSet rs;
+        Run deploy = run(argo, QStringLiteral("9"), QStringLiteral("checkout"), RunStatus::Running);
+        deploy.environment = QStringLiteral("prod");
+        rs.runs << deploy;
+        rs.rollouts << rollout(0, 20, false);
+        estate.publish(argo, rs, AllKinds);
+        estate.initialSyncDone(argo);
+        switch (c) {
+        case Notice::Category::FailedDeploy: rs.runs[0].status = RunStatus::Failed; break;
+        case Notice::Category::CanaryPaused: rs.rollouts[0] = rollout(1, 20, true); break;
+        case Notice::Category::CanaryAborted: rs.rollouts[0].aborted = true; rs.rollouts[0].phase = RolloutPhase::Degraded; break;
+        case Notice::Category::Rollback: {
+            TimelineEvent e;
+            e.source = QStringLiteral("operator");
+            e.sourceId = QStringLiteral("a1");
+            e.kind = TimelineEvent::Kind::Rollback;
+            e.service = QStringLiteral("checkout");
+            e.environment = QStringLiteral("prod");
+            e.title = QStringLiteral("rolled back to v1.4.2");
+            rs.events << e;
+            break;
+        }
+        default: QFAIL("unexpected row");
+        }
+        estate.publish(argo, rs, AllKinds);
+        QTRY_COMPARE(spy.size(), 1);
+        QCOMPARE(spy.at(0).at(0).value<Notice>().category, c);
+
+        // Switched off: the same kind of change says nothing.
+        feed.setCategoryEnabled(c, false);
+        feed.setCooldownMs(0);
+        RecordSet again;
+        Run other = deploy;
+        other.id = QStringLiteral("10");
+        other.status = RunStatus::Failed;
+        again.runs << other;
+        Rollout r2 = rollout(0, 20, false);
+        r2.name = QStringLiteral("checkout-b");
+        again.rollouts << r2;
+        estate.publish(argo, again, 0);
+        r2 = rollout(1, 20, true);
+        r2.name = QStringLiteral("checkout-b");
+        r2.aborted = c == Notice::Category::CanaryAborted;
+        again.rollouts = {r2};
+        again.events = rs.events;
+        if (!again.events.isEmpty())
+            again.events[0].sourceId = QStringLiteral("a2");
+        estate.publish(argo, again, 0);
+        QTest::qWait(40);
+        for (const auto &args : spy.mid(1))
+            QVERIFY(args.at(0).value<Notice>().category != c);
+    }
+
+    void notificationsDebounceIntoOneSummary()
+    {
+        Estate estate;
+        NotificationFeed feed(&estate);
+        feed.setDebounceMs(50);
+        QSignalSpy spy(&feed, &NotificationFeed::notify);
+        const QString gh = QStringLiteral("github");
+        estate.publish(gh, {}, 0);
+        estate.initialSyncDone(gh);
+        for (int i = 0; i < 5; ++i) {
+            RecordSet rs;
+            rs.gates << gate(gh, QStringLiteral("g%1").arg(i), QStringLiteral("svc%1").arg(i), QStringLiteral("prod"));
+            estate.publish(gh, rs, 0);
+        }
+        QCOMPARE(spy.size(), 0); // still collecting
+        QTRY_COMPARE(spy.size(), 1);
+        const Notice n = spy.at(0).at(0).value<Notice>();
+        QCOMPARE(n.keys.size(), 5);
+        QVERIFY2(n.body.contains(QLatin1String("5")), qPrintable(n.body));
+        // Switched off entirely: nothing is collected.
+        feed.setEnabled(false);
+        RecordSet rs;
+        rs.gates << gate(gh, QStringLiteral("g9"), QStringLiteral("svc9"), QStringLiteral("prod"));
+        estate.publish(gh, rs, 0);
+        QVERIFY(feed.pending().isEmpty());
     }
 };
 

@@ -7,6 +7,7 @@
 #include "inbox/inboxpage.h"
 #include "mainwindow/mainwindow.h"
 #include "matrix/matrixpage.h"
+#include "palette/commandpalette.h"
 #include "pipelines/pipelinespage.h"
 #include "shared/confirmactiondialog.h"
 #include "shared/theme.h"
@@ -16,6 +17,7 @@
 #include <QDir>
 #include <QHash>
 #include <QImage>
+#include <QLineEdit>
 #include <QTest>
 
 using namespace fd;
@@ -151,6 +153,18 @@ private Q_SLOTS:
         }
 
         if (size == QSize(1280, 800)) {
+            // The command palette over the matrix, with a query typed.
+            window.showPage(MainWindow::Page::Matrix);
+            window.openCommandPalette();
+            QTest::keyClicks(window.commandPalette()->queryEdit(), QStringLiteral("checkout"));
+            QVERIFY(window.commandPalette()->model()->rowCount() > 3);
+            QCoreApplication::processEvents();
+            const QImage palette = window.commandPalette()->grab().toImage();
+            const QString paletteFile = QStringLiteral("%1/palette-%2-%3.png").arg(m_dir, lang, theme);
+            QVERIFY(palette.save(paletteFile));
+            QVERIFY2(stats(palette).distinctColours > 50, qPrintable(paletteFile));
+            window.commandPalette()->hide();
+
             ConfirmActionDialog dialog(sampleAction(), &window);
             dialog.resize(760, 560);
             dialog.show();
