@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
     <name>fd::AboutPluginsDialog</name>
@@ -110,8 +111,170 @@
         <translation>실행 중인 분석 없음</translation>
     </message>
     <message>
-        <source>Analysis: &lt;span style='color:%1'&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</source>
-        <translation>분석: &lt;span style='color:%1'&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</translation>
+        <source>Analysis: &lt;span style=&apos;color:%1&apos;&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</source>
+        <translation>분석: &lt;span style=&apos;color:%1&apos;&gt;&lt;b&gt;%2&lt;/b&gt;&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>fd::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>명령 팔레트</translation>
+    </message>
+    <message>
+        <source>Jump to a service, environment, run or approval, or type an action…</source>
+        <translation>서비스, 환경, 실행, 승인으로 이동하거나 작업을 입력하세요…</translation>
+    </message>
+</context>
+<context>
+    <name>fd::ComparePage</name>
+    <message>
+        <source>Comparing %1 with %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>that is not in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Swap the environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show expected per-environment differences (namespace, environment name, marked keys)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation type="unfinished">모든 서비스</translation>
+    </message>
+    <message>
+        <source>Pick two environments to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 vs %2: %n service(s) compared</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n differ</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with problems</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a service to see its commits and config differences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 vs %3 — %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not deployed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>deployed %1 ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s) out of sync</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>out of sync</source>
+        <translation type="unfinished">동기화 안 됨</translation>
+    </message>
+    <message>
+        <source>merge base %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commits (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown report copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -213,8 +376,8 @@
         <translation>검사:</translation>
     </message>
     <message>
-        <source>Type "%1" to confirm:</source>
-        <translation>확인하려면 "%1"을(를) 입력하세요:</translation>
+        <source>Type &quot;%1&quot; to confirm:</source>
+        <translation>확인하려면 &quot;%1&quot;을(를) 입력하세요:</translation>
     </message>
     <message>
         <source>Why this cannot wait for the freeze to end</source>
@@ -223,6 +386,46 @@
     <message>
         <source>Freeze (%1) — reason:</source>
         <translation>동결 (%1) — 사유:</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>읽기 전용</translation>
+    </message>
+    <message>
+        <source>feasible</source>
+        <translation>실행 가능</translation>
+    </message>
+    <message>
+        <source>protected environment</source>
+        <translation>보호된 환경</translation>
+    </message>
+    <message>
+        <source>freeze window</source>
+        <translation>동결 기간</translation>
+    </message>
+    <message>
+        <source>in flight</source>
+        <translation>동시 작업</translation>
+    </message>
+    <message>
+        <source>the workspace is read-only: nothing mutates</source>
+        <translation>워크스페이스가 읽기 전용입니다: 아무것도 변경되지 않습니다</translation>
+    </message>
+    <message>
+        <source>%1 is protected: type its name to confirm</source>
+        <translation>%1은(는) 보호된 환경입니다: 확인하려면 이름을 입력하세요</translation>
+    </message>
+    <message>
+        <source>%1 is frozen (%2): give a reason to override</source>
+        <translation>%1은(는) 동결 중입니다(%2): 무시하려면 사유를 적으세요</translation>
+    </message>
+    <message>
+        <source>an action on this target is already running</source>
+        <translation>이 대상에 대한 작업이 이미 진행 중입니다</translation>
+    </message>
+    <message>
+        <source>type the environment name &quot;%1&quot; to confirm</source>
+        <translation>확인하려면 환경 이름 "%1"을(를) 입력하세요</translation>
     </message>
 </context>
 <context>
@@ -280,6 +483,49 @@
     </message>
 </context>
 <context>
+    <name>fd::DeclareIncidentDialog</name>
+    <message>
+        <source>Declare an incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is broken, in a few words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Declare</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>fd::DeploymentHistoryModel</name>
     <message>
         <source>Version</source>
@@ -308,6 +554,131 @@
     <message>
         <source>Link</source>
         <translation>링크</translation>
+    </message>
+</context>
+<context>
+    <name>fd::DoraPage</name>
+    <message>
+        <source>elite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) to %1 in %2 days</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>median of %n change(s), commit → deploy</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 deploys failed or were followed by a rollback or an incident within %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>median of %n incident(s), detected → recovered</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>deploys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deploys per week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead time, median (hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change failure rate (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to restore, median (hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bands: DORA 2023 thresholds (see DORA.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation type="unfinished">모든 서비스</translation>
+    </message>
+    <message>
+        <source>4 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>12 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>26 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment frequency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead time for changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change failure rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead time</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -389,6 +760,151 @@
     <message>
         <source>Open in %1</source>
         <translation>%1에서 열기</translation>
+    </message>
+</context>
+<context>
+    <name>fd::IncidentsPage</name>
+    <message>
+        <source>detected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mitigated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>postmortem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No incident selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declare one when something is broken: its timeline and suspects appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no service named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to mitigate %1 · time to restore %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Suspects: %n change(s) in the %1 before detection</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No incident selected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot create the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot write the chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the postmortem to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postmortem written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declare an incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export postmortem…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roll back from here…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan a rollback of the selected suspect&apos;s service in its environment; you confirm it before anything is sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a note (start with &quot;Follow-up:&quot; to list it in the postmortem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation type="unfinished">단계 상태</translation>
+    </message>
+    <message>
+        <source>Detected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspects</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -501,6 +1017,90 @@
         <source>Flightdeck workspace (*.yaml *.yml)</source>
         <translation>Flightdeck 워크스페이스 (*.yaml *.yml)</translation>
     </message>
+    <message>
+        <source>Command palette…</source>
+        <translation>명령 팔레트…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>설정(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Go to %1</source>
+        <translation>%1(으)로 이동</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>Promote %1 to %2</source>
+        <translation>%1을(를) %2(으)로 승격</translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2</source>
+        <translation>%2의 %1 롤백</translation>
+    </message>
+    <message>
+        <source>Pause %1 in %2</source>
+        <translation>%2의 %1 일시 중지</translation>
+    </message>
+    <message>
+        <source>%1 %2 in %3</source>
+        <translation>%3의 %2 %1</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>Canary %1</source>
+        <translation>카나리 %1</translation>
+    </message>
+    <message>
+        <source>%1% canary · %2</source>
+        <translation>카나리 %1% · %2</translation>
+    </message>
+    <message>
+        <source>%1: canary %2</source>
+        <translation>%1: 카나리 %2</translation>
+    </message>
+    <message>
+        <source>%1% canary</source>
+        <translation>카나리 %1%</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Approve %1</source>
+        <translation>%1 승인</translation>
+    </message>
+    <message>
+        <source>Reject %1</source>
+        <translation>%1 거부</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation>%1 #%2</translation>
+    </message>
+    <message>
+        <source>Re-run %1</source>
+        <translation>%1 다시 실행</translation>
+    </message>
+    <message>
+        <source>Cancel %1</source>
+        <translation>%1 취소</translation>
+    </message>
 </context>
 <context>
     <name>fd::MatrixCellDelegate</name>
@@ -518,7 +1118,9 @@
     </message>
     <message numerus="yes">
         <source>%n waiting</source>
-        <translation><numerusform>%n건 대기</numerusform></translation>
+        <translation>
+            <numerusform>%n건 대기</numerusform>
+        </translation>
     </message>
     <message>
         <source>canary %1%</source>
@@ -586,6 +1188,131 @@
     <message>
         <source>Show deployment history</source>
         <translation>배포 이력 보기</translation>
+    </message>
+</context>
+<context>
+    <name>fd::NotificationFeed</name>
+    <message>
+        <source>New approval waiting</source>
+        <translation>새 승인 대기</translation>
+    </message>
+    <message>
+        <source>Failed deploy</source>
+        <translation>배포 실패</translation>
+    </message>
+    <message>
+        <source>Canary paused</source>
+        <translation>카나리 일시 중지</translation>
+    </message>
+    <message>
+        <source>Canary aborted</source>
+        <translation>카나리 중단</translation>
+    </message>
+    <message>
+        <source>Rollback</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <source>Approval waiting: %1</source>
+        <translation>승인 대기: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Deploy failed: %1</source>
+        <translation>배포 실패: %1</translation>
+    </message>
+    <message>
+        <source>%1 #%2 on %3</source>
+        <translation>%3의 %1 #%2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>Canary aborted: %1</source>
+        <translation>카나리 중단: %1</translation>
+    </message>
+    <message>
+        <source>Canary paused: %1</source>
+        <translation>카나리 일시 중지: %1</translation>
+    </message>
+    <message>
+        <source>%1 at %2% canary</source>
+        <translation>%1 (카나리 %2%)</translation>
+    </message>
+    <message>
+        <source>Rolled back: %1</source>
+        <translation>롤백됨: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n release update(s)</source>
+        <translation>
+            <numerusform>릴리스 업데이트 %n건</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more</source>
+        <translation>
+            <numerusform>…외 %n건</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>fd::NotificationTray</name>
+    <message>
+        <source>Flightdeck</source>
+        <translation>Flightdeck</translation>
+    </message>
+    <message>
+        <source>Desktop notifications</source>
+        <translation>데스크톱 알림</translation>
+    </message>
+    <message>
+        <source>Notify about</source>
+        <translation>알림 받을 항목</translation>
+    </message>
+</context>
+<context>
+    <name>fd::PaletteModel</name>
+    <message>
+        <source>Page</source>
+        <translation>페이지</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>배포</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>작업</translation>
     </message>
 </context>
 <context>
@@ -801,6 +1528,79 @@
     <message>
         <source>the demo sandbox exited (code %1): %2</source>
         <translation>데모 샌드박스가 종료되었습니다 (코드 %1): %2</translation>
+    </message>
+</context>
+<context>
+    <name>fd::TimelinePage</name>
+    <message numerus="yes">
+        <source>%n event(s) · wheel zooms, drag pans</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished">버전</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in the backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick an event in the chart or the table to see its details.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
