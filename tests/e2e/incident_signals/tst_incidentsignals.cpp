@@ -121,12 +121,13 @@ private Q_SLOTS:
 
         // The bad release's error rate climbs past 5% in prod: the rule fires, Alertmanager
         // has the alert, the plugin puts it on the timeline.
-        QTRY_VERIFY_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
-                                            QStringLiteral("prod"), kErrorRate), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
+                                             QStringLiteral("prod"), kErrorRate),
+                                  qPrintable(sink.problems.join(u'\n')), 30000);
         const TimelineEvent fired = *sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
                                                 QStringLiteral("prod"), kErrorRate);
         const QJsonArray inAm = catalogProdAlerts(am);
-        QCOMPARE(inAm.size(), 1);
+        QVERIFY2(inAm.size() == 1, QJsonDocument(inAm).toJson().constData());
         QCOMPARE(fired.sourceId.section(u'@', 0, 0), inAm.first().toObject().value(QLatin1String("fingerprint")).toString());
         QVERIFY2(fired.time >= started.addSecs(-1), qPrintable(fired.time.toString(Qt::ISODateWithMs)));
         QVERIFY(fired.time.toMSecsSinceEpoch() > badDeploy.atMs); // after the deploy
@@ -138,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(signals);
         QTRY_VERIFY_WITH_TIMEOUT(signals->latest(QStringLiteral("catalog"), QStringLiteral("prod"),
                                                  badDeploy.version, QStringLiteral("errorRatio")).value_or(0) > 0.05,
-                                 5000);
+                                 15000);
 
         // Roll catalog back in prod. The sandbox's Jenkins deploy job does not move the
         // simulated traffic yet, so the rollback goes through the metrics port's control route.
