@@ -177,8 +177,9 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
             continue;
         }
         for (const DoraDeployment &o : std::as_const(in.deployments))
+            // Another environment only: a redeploy of the same version is not where it began.
             if (o.service == d.service && !d.version.isEmpty() && o.version == d.version
-                && o.time < d.time && (!first.isValid() || o.time < first))
+                && o.environment != d.environment && o.time < d.time && (!first.isValid() || o.time < first))
                 first = o.time;
         if (first.isValid()) {
             d.changeTimes = {first};

@@ -28,7 +28,7 @@ struct DoraSources
  * when the service's repository is known (the commits between the previous deployment to the
  * same environment and this one, each with its commit time); otherwise from backend
  * timestamps: the first CI run of the deployed commit, else the first deployment of the same
- * version to any environment. @p git may be null (no git at all). Uses libgit2 when @p git is
+ * version to another environment. @p git may be null (no git at all). Uses libgit2 when @p git is
  * set: call it on a worker thread. @p notes receives what fell back and why.
  */
 DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, RepositoryCache *git,

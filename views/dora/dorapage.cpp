@@ -235,7 +235,7 @@ void DoraPage::show(const DoraReport &r, const QStringList &notes)
     // Weekly trends.
     QStringList categories;
     for (const DoraWeek &w : r.weeks)
-        categories << w.monday.toString(QStringLiteral("MM-dd"));
+        categories << tr("W%1").arg(w.monday.weekNumber()); // ISO week: short enough to never be cut
     for (int m = 0; m < MetricCount; ++m) {
         QChart *chart = m_charts[m]->chart();
         chart->removeAllSeries();
@@ -292,6 +292,9 @@ void DoraPage::show(const DoraReport &r, const QStringList &notes)
         }
         y->setRange(0, maxY * 1.15);
         y->applyNiceNumbers();
+        // Small ranges need a decimal, or the ticks read "0 1 1 2".
+        y->setLabelFormat(y->max() < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+
         applyChartTheme(chart);
     }
     m_charts[Frequency]->chart()->setTitle(tr("Deploys per week"));
@@ -337,11 +340,12 @@ void DoraPage::retranslate()
     m_serviceLabel->setText(tr("Service"));
     m_environmentLabel->setText(tr("Environment"));
     m_periodLabel->setText(tr("Period"));
-    if (m_service->count() == 0 || !m_service->itemData(0).toString().isEmpty())
+    if (m_service->count() == 0 || !m_service->itemData(0).toString().isEmpty()) {
+        // First time: "all services" goes on top and is the starting choice.
         m_service->insertItem(0, QString(), QString());
-    m_service->setItemText(0, tr("All services"));
-    if (m_service->currentIndex() < 0)
         m_service->setCurrentIndex(0);
+    }
+    m_service->setItemText(0, tr("All services"));
     const int p = m_period->currentIndex();
     QSignalBlocker block(m_period);
     m_period->clear();

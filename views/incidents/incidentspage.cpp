@@ -4,6 +4,7 @@
 #include "incidents/incidentlog.h"
 #include "incidents/postmortem.h"
 #include "itemmodels/formatting.h"
+#include "logging/redactor.h"
 #include "timeline/timeline.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinechart.h"
@@ -231,6 +232,7 @@ IncidentsPage::IncidentsPage(Session *session, QWidget *parent)
     outer->addWidget(right);
     outer->setStretchFactor(0, 1);
     outer->setStretchFactor(1, 3);
+    outer->setSizes({340, 1000});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(outer);
 
@@ -397,7 +399,7 @@ void IncidentsPage::showIncident()
 
     if (auto notes = store->incidentNotes(i.id))
         for (const IncidentNote &n : *notes)
-            m_notes->addItem(QStringLiteral("%1  %2: %3").arg(timeText(n.time), n.author, n.text));
+            m_notes->addItem(Redactor::instance().redact(QStringLiteral("%1  %2: %3").arg(timeText(n.time), n.author, n.text)));
 }
 
 void IncidentsPage::advancePhase()

@@ -63,6 +63,8 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(TimelineModel::TitleColumn, QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    m_table->setColumnWidth(TimelineModel::KindColumn, 150);
+    m_table->setColumnWidth(TimelineModel::EnvironmentColumn, 110);
     m_details->setOpenExternalLinks(true);
 
     auto *lower = new QSplitter(Qt::Horizontal, this);
