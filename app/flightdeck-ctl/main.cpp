@@ -1,4 +1,5 @@
 #include "ctlcommands.h"
+#include "ctlcompare.h"
 #include "ctlincident.h"
 
 #include "estate/session.h"
@@ -25,6 +26,7 @@ Reading:
   incident list | show ID       incidents; one with its phases, suspects and notes
   incident export ID [--out FILE]   the postmortem as Markdown (stdout without --out)
   dora                          DORA metrics and weekly trends  [--service S --env E --weeks N]
+  compare [A B]                 what is in A that is not in B: versions, commits, config, drift  [--service S] [--json | --markdown]
 
 Acting (each prints its plan first; --dry-run stops there):
   promote SERVICE ENV [--version V] [--full]
@@ -89,6 +91,7 @@ int main(int argc, char *argv[])
         flag("full", "promote: all the way (skip remaining steps)."),
         flag("dry-run", "Print the plan and stop."),
         flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
+        flag("markdown", "compare: the report as Markdown."),
         flag("help", "Show this help."),
     });
     // `--version` alone prints the version; with a command it is the action's version value.
@@ -146,6 +149,8 @@ int main(int argc, char *argv[])
         rc = runIncident(ctx);
     else if (cmd == QLatin1String("dora"))
         rc = runDora(ctx);
+    else if (cmd == QLatin1String("compare"))
+        rc = runCompare(ctx);
     else if (actionCommands().contains(cmd))
         rc = runAction(ctx, cmd);
     else

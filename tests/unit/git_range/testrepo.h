@@ -108,6 +108,28 @@ public:
     }
     QString gitDir() const { return QString::fromUtf8(git_repository_path(m_repo)); }
 
+    /// Packs everything reachable from @p tip and drops the loose objects, as `git gc` leaves
+    /// a clone (and as a fetch delivers a mirror).
+    bool pack(const QString &tip)
+    {
+        git_packbuilder *pb = nullptr;
+        git_revwalk *walk = nullptr;
+        git_oid oid;
+        git_oid_fromstr(&oid, tip.toLatin1().constData());
+        bool ok = git_packbuilder_new(&pb, m_repo) == 0 && git_revwalk_new(&walk, m_repo) == 0
+                  && git_revwalk_push(walk, &oid) == 0 && git_packbuilder_insert_walk(pb, walk) == 0
+                  && git_packbuilder_write(pb, nullptr, 0, nullptr, nullptr) == 0;
+        git_revwalk_free(walk);
+        git_packbuilder_free(pb);
+        if (!ok)
+            return false;
+        QDir objects(gitDir() + QStringLiteral("objects"));
+        for (const QString &d : objects.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (d.size() == 2)
+                QDir(objects.filePath(d)).removeRecursively();
+        return true;
+    }
+
 private:
     git_repository *m_repo = nullptr;
     QString m_path;
