@@ -371,13 +371,16 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
     for (const WirePipeline &p : std::as_const(sync.snap.pipelines)) {
         inWindow.insert(p.id);
         const bool finished = isFinished(p.mapped);
+        // A pipeline held at a manual job changes only when someone acts, and then its
+        // updated_at moves: like a finished one, it is read again only when that happens.
+        const bool waiting = p.mapped == RunStatus::Waiting;
         const QString marker = p.updated.toString(Qt::ISODateWithMs) + QLatin1Char('#') + p.status;
         const bool known = sync.jobsMarker.contains(p.id);
-        // Unfinished pipelines are re-read every poll; finished ones once, and only the newest
+        // Running pipelines are re-read every poll; finished ones once, and only the newest
         // jobsDepth of them (older ones keep their stages from earlier reads, if any).
-        const bool need = !finished
+        const bool need = (!finished && !waiting)
                           || (sync.jobsMarker.value(p.id) != marker
-                              && (finishedRank < m_settings.jobsDepth || known));
+                              && (waiting || finishedRank < m_settings.jobsDepth || known));
         if (finished)
             ++finishedRank;
         if (!need)

@@ -1,0 +1,788 @@
+// Contract test of the GitLab plugin: the built plugin, loaded through the plugin host, against
+// the in-process sandbox on loopback (demo scenario: acme/auth and acme/notifications, each
+// deploying to dev, staging and prod; auth's prod deployment waits for an approval only the
+// sandbox's "release approver" may give).
+
+#include "gitlabtestsink.h"
+
+#include "backend/pluginhost.h"
+#include "core/sandbox.h"
+
+#include <QLoggingCategory>
+#include <QMutex>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <memory>
+
+using namespace fd;
+
+namespace {
+
+const qint64 kEpoch = QDateTime(QDate(2026, 3, 2), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch();
+
+QMutex g_logMutex;
+QStringList g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void captureMessages(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    {
+        QMutexLocker lock(&g_logMutex);
+        g_log.append(message);
+    }
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+sandbox::Fault fault(const QString &spec)
+{
+    sandbox::Fault f;
+    QString error;
+    if (!sandbox::parseFault(spec, &f, &error))
+        qFatal("bad fault spec %s: %s", qPrintable(spec), qPrintable(error));
+    return f;
+}
+
+ServiceBinding binding(const QString &service, const QString &env, const QString &project)
+{
+    ServiceBinding b;
+    b.service = service;
+    b.environment = env;
+    b.object = project;
+    b.options.insert(QStringLiteral("connection"), QStringLiteral("gl-test"));
+    if (!env.isEmpty())
+        b.options.insert(QStringLiteral("environment"), env);
+    return b;
+}
+
+struct Fixture
+{
+    std::unique_ptr<sandbox::Sandbox> sb;
+    test::GitLabTestSink sink;
+    std::unique_ptr<Backend> backend;
+    ConnectionConfig config;
+    QString token;
+    QString approverToken;
+
+    bool startSandbox(const QString &scenario = QStringLiteral("demo"))
+    {
+        sandbox::Options o;
+        o.scenario = scenario;
+        o.epochMs = kEpoch;
+        sb = std::make_unique<sandbox::Sandbox>(o);
+        QString error;
+        if (!sb->start(&error)) {
+            qWarning() << "sandbox:" << error;
+            return false;
+        }
+        const QJsonObject cred = sb->backend(QStringLiteral("gitlab"))->credentials();
+        token = cred.value(QLatin1String("token")).toString();
+        approverToken = cred.value(QLatin1String("approverToken")).toString();
+        config.id = QStringLiteral("gl-test");
+        config.kind = QStringLiteral("gitlab");
+        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("gitlab"))));
+        config.secrets.insert(QStringLiteral("token"), token);
+        config.scope.insert(QStringLiteral("projects"),
+                            QStringList{QStringLiteral("acme/auth"), QStringLiteral("acme/notifications")});
+        config.options.insert(QStringLiteral("pollInterval"), 0.2);
+        config.options.insert(QStringLiteral("honourPollInterval"), false);
+        config.options.insert(QStringLiteral("maxBackoffMs"), 1000);
+        config.options.insert(QStringLiteral("requestTimeoutMs"), 3000);
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+        config.bindings.clear();
+        for (const QString &svc : {QStringLiteral("auth"), QStringLiteral("notifications")}) {
+            config.bindings.append(binding(svc, {}, QStringLiteral("acme/") + svc));
+            for (const QString &env : config.environments)
+                config.bindings.append(binding(svc, env, QStringLiteral("acme/") + svc));
+        }
+        return true;
+    }
+
+    bool startBackend(BackendFactory *factory)
+    {
+        backend = factory->create(config, &sink);
+        if (!backend)
+            return false;
+        backend->start();
+        return true;
+    }
+
+    ActionPlan plan(ReleaseAction::Verb verb, const QString &service, const QString &env,
+                    const QString &target = {})
+    {
+        ReleaseAction a;
+        a.verb = verb;
+        a.connectionId = config.id;
+        a.service = service;
+        a.environment = env;
+        a.target = target;
+        a.comment = QStringLiteral("from the contract test");
+        a.actor = QStringLiteral("tester");
+        return backend->plan(a);
+    }
+
+    QList<sandbox::LoggedRequest> mutations() const { return sb->requests(QStringLiteral("gitlab"), true); }
+    int count(const QString &fragment) const
+    {
+        int n = 0;
+        for (const auto &r : sb->requests(QStringLiteral("gitlab")))
+            n += r.path.contains(fragment);
+        return n;
+    }
+    qint64 polls() const { return backend->statistics().value(QStringLiteral("polls")).toLongLong(); }
+};
+
+} // namespace
+
+class TestGitLabPlugin : public QObject
+{
+    Q_OBJECT
+
+private:
+    PluginHost m_host;
+    BackendFactory *m_factory = nullptr;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        g_previousHandler = qInstallMessageHandler(captureMessages);
+        QLoggingCategory::setFilterRules(QStringLiteral("fd.*=true"));
+        const PluginRecord record = m_host.loadFile(QStringLiteral(FD_PLUGIN_DIR "/fdgitlab.so"));
+        QVERIFY2(record.loaded, qPrintable(record.error));
+        QCOMPARE(record.kind, QStringLiteral("gitlab"));
+        QCOMPARE(record.apiVersion, FD_BACKEND_API_VERSION);
+        QVERIFY(record.capabilities.contains(QStringLiteral("approvals")));
+        QVERIFY(record.capabilities.contains(QStringLiteral("rollback")));
+        m_factory = m_host.factory(QStringLiteral("gitlab"));
+        QVERIFY(m_factory);
+    }
+
+    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
+
+    void initialSyncDeliversRunsEnvironmentsDeploymentsGatesAndEvents()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        QVERIFY(f.sink.health.rateLimitLimit > 0); // RateLimit-* read
+
+        // Pipelines as runs, jobs grouped by stage with durations.
+        const Run *withStages = nullptr;
+        for (const Run &r : std::as_const(f.sink.runs))
+            if (r.service == QLatin1String("auth") && r.stages.size() >= 2
+                && r.status == RunStatus::Succeeded && (!withStages || r.id.toLongLong() > withStages->id.toLongLong()))
+                withStages = &r;
+        QVERIFY(withStages);
+        QCOMPARE(withStages->pipeline, QStringLiteral("acme/auth"));
+        QCOMPARE(withStages->commit.size(), 40);
+        QCOMPARE(withStages->stages.first().name, QStringLiteral("build"));
+        QVERIFY(withStages->stages.first().durationMs > 0);
+        QVERIFY(!withStages->stages.first().steps.isEmpty());
+        QVERIFY(withStages->stages.first().steps.first().durationMs > 0);
+        QVERIFY(!withStages->actor.isEmpty());
+
+        // A manual deploy job waiting shows as a waiting step.
+        bool manualWaiting = false;
+        for (const Run &r : std::as_const(f.sink.runs))
+            for (const Stage &s : r.stages)
+                for (const Stage &step : s.steps)
+                    manualWaiting = manualWaiting || (step.status == RunStatus::Waiting
+                                                      && step.name == QLatin1String("deploy-prod"));
+        QVERIFY(manualWaiting);
+
+        // What runs where, since when, by whom.
+        for (const QString &key : {QStringLiteral("auth/dev"), QStringLiteral("auth/staging"),
+                                   QStringLiteral("auth/prod"), QStringLiteral("notifications/prod")}) {
+            QVERIFY2(f.sink.environments.contains(key), qPrintable(key));
+            const EnvironmentState st = f.sink.environments.value(key);
+            QCOMPARE(st.commit.size(), 40);
+            QVERIFY(!st.version.isEmpty());
+            QVERIFY(st.deployedAt.isValid());
+            QVERIFY(!st.deployedBy.isEmpty());
+            QVERIFY(!st.deploymentId.isEmpty());
+            QCOMPARE(st.object, key.startsWith(QLatin1String("auth")) ? QStringLiteral("acme/auth")
+                                                                       : QStringLiteral("acme/notifications"));
+        }
+
+        // Deployment history per environment.
+        QVERIFY(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size() >= 2);
+
+        // The blocked prod deployment is a gate with what acting on it needs.
+        QCOMPARE(f.sink.gates.size(), 1);
+        const Gate g = f.sink.gates.cbegin().value();
+        QCOMPARE(fd::toString(g.kind), fd::toString(GateKind::GitLabBlockedDeployment));
+        QCOMPARE(g.service, QStringLiteral("auth"));
+        QCOMPARE(g.environment, QStringLiteral("prod"));
+        QVERIFY(g.details.value(QStringLiteral("deploymentId")).toLongLong() > 0);
+        QVERIFY(g.details.value(QStringLiteral("jobId")).toLongLong() > 0);
+        QCOMPARE(g.details.value(QStringLiteral("requiredApprovals")).toInt(), 1);
+        QCOMPARE(g.approvers, QStringList{QStringLiteral("Release Approver")});
+        QVERIFY(!g.currentUserCanApprove); // the rule names another user than the token's
+        QCOMPARE(fd::toString(f.sink.deployments.value(g.id.section(QLatin1Char('/'), 1)).status), fd::toString(DeployStatus::Blocked));
+
+        // Timeline.
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::RunSucceeded) > 0);
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::DeploySucceeded) > 0);
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::DeployBlocked) == 1);
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::ApprovalGranted) > 0);
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::OperatorAction) > 0); // manual jobs played
+        QVERIFY(f.sink.eventCount(TimelineEvent::Kind::RunStarted) > 0);
+
+        // Auth: PRIVATE-TOKEN; the token reaches neither texts nor logs.
+        const QStringList texts = f.sink.allTexts();
+        for (const QString &t : texts)
+            QVERIFY(!t.contains(f.token));
+        QMutexLocker lock(&g_logMutex);
+        for (const QString &line : std::as_const(g_log))
+            QVERIFY(!line.contains(f.token));
+    }
+
+    void steadyStateUsesConditionalRequestsAndPublishesNothingNew()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= 4, 15000);
+        const QVariantMap stats = f.backend->statistics();
+        const QVariantList perPoll = stats.value(QStringLiteral("requestsPerPoll")).toList();
+        const QVariantList notModified = stats.value(QStringLiteral("notModifiedPerPoll")).toList();
+        QVERIFY(perPoll.size() >= 3);
+        // Later polls cost far less than the first (finished pipelines' jobs and unchanged
+        // environments are not read again), and the pipelines lists come back 304.
+        QVERIFY2(perPoll.last().toInt() * 2 < perPoll.first().toInt(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(perPoll.first().toInt()).arg(perPoll.last().toInt())));
+        QVERIFY(notModified.last().toInt() >= 2);
+        bool sentIfNoneMatch = stats.value(QStringLiteral("notModified")).toLongLong() > 0;
+        QVERIFY(sentIfNoneMatch);
+    }
+
+    void pollIntervalHeaderIsObeyed()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.options.remove(QStringLiteral("honourPollInterval")); // default: obey
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        // The sandbox answers Poll-Interval: 10000 (ms); our own interval is 0.2 s.
+        QTest::qWait(1500);
+        QCOMPARE(f.polls(), 1);
+        QCOMPARE(f.backend->statistics().value(QStringLiteral("serverPollIntervalMs")).toInt(), 10000);
+    }
+
+    void promoteByWrongUserIsRefusedClearlyAndNothingRetried()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        QCOMPARE(plan.requests.size(), 2);
+        QVERIFY(!plan.warnings.isEmpty()); // the rule names someone else: the plan says so
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
+        const ActionResult r = f.sink.results.value(ticket);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.httpStatus, 403);
+        QVERIFY2(r.message.contains(QLatin1String("not allowed to approve")), qPrintable(r.message));
+        QVERIFY(r.message.contains(QLatin1String("Nothing was retried")));
+        const auto sent = f.mutations();
+        QCOMPARE(sent.size(), 1); // the approval only: no retry, no play
+        QVERIFY(sent.first().path.endsWith(QLatin1String("/approval")));
+    }
+
+    void promoteApprovesThenPlaysAndTheDeploymentSucceeds()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.secrets.insert(QStringLiteral("token"), f.approverToken);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(f.sink.gates.size(), 1);
+        QVERIFY(f.sink.gates.cbegin()->currentUserCanApprove);
+        const qint64 deploymentId = f.sink.gates.cbegin()->details.value(QStringLiteral("deploymentId")).toLongLong();
+        const QString before = f.sink.environments.value(QStringLiteral("auth/prod")).commit;
+
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        QCOMPARE(plan.requests.size(), 2);
+        QCOMPARE(plan.requests.at(0).method, QByteArray("POST"));
+        QCOMPARE(plan.requests.at(0).path,
+                 QStringLiteral("/api/v4/projects/acme%2Fauth/deployments/%1/approval").arg(deploymentId));
+        QVERIFY(plan.requests.at(0).body.contains("\"status\":\"approved\""));
+        QVERIFY(plan.requests.at(1).path.endsWith(QLatin1String("/play")));
+        QCOMPARE(plan.preconditions.size(), 2);
+        QVERIFY(plan.warnings.isEmpty());
+
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
+        QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
+        const auto sent = f.mutations();
+        QCOMPARE(sent.size(), 2);
+        QVERIFY(sent.at(0).path.endsWith(QLatin1String("/approval")));
+        QCOMPARE(sent.at(0).status, 201);
+        QVERIFY(sent.at(1).path.endsWith(QLatin1String("/play")));
+        QCOMPARE(sent.at(1).status, 200);
+
+        // The same plan again (a double click): the deployment is no longer blocked, nothing sent.
+        const quint64 again = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(again), 10000);
+        QVERIFY(!f.sink.results.value(again).ok);
+        QVERIFY(f.sink.results.value(again).message.contains(QLatin1String("precondition failed")));
+        QCOMPARE(f.mutations().size(), 2);
+
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.gates.isEmpty(), 10000);
+        f.sb->advance(5 * 60 * 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deployments.value(QString::number(deploymentId)).status),
+                                  fd::toString(DeployStatus::Succeeded), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("auth/prod")).commit != before, 10000);
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).deploymentId, QString::number(deploymentId));
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::DeploySucceeded) > 0, 5000);
+    }
+
+    void rejectCancelsTheBlockedDeployment()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.secrets.insert(QStringLiteral("token"), f.approverToken);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const Gate gate = f.sink.gates.cbegin().value();
+        // The CLI names a gate by its key: "<connection>/<gate id>".
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Reject, {}, {}, gate.key());
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        QCOMPARE(plan.requests.size(), 1);
+        QVERIFY(plan.requests.first().body.contains("\"status\":\"rejected\""));
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
+        QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.gates.isEmpty(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deployments.value(gate.id.section(QLatin1Char('/'), 1)).status),
+                                  fd::toString(DeployStatus::Cancelled), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalRejected) == 1, 5000);
+        // Promote now has nothing to approve.
+        QVERIFY(!f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"), gate.key()).feasible);
+    }
+
+    void rollbackRetriesThePreviousDeploymentsJob()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const EnvironmentState before = f.sink.environments.value(QStringLiteral("auth/staging"));
+        // The previous successful deployment of another version is the target.
+        Deployment previous;
+        for (const Deployment &d : f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")))
+            if (d.status == DeployStatus::Succeeded && d.commit != before.commit
+                && d.id.toLongLong() < before.deploymentId.toLongLong()) {
+                previous = d;
+                break;
+            }
+        QVERIFY(!previous.id.isEmpty());
+
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        QCOMPARE(plan.requests.size(), 1);
+        QCOMPARE(plan.requests.first().method, QByteArray("POST"));
+        QVERIFY(plan.requests.first().path.startsWith(QLatin1String("/api/v4/projects/acme%2Fauth/jobs/")));
+        QVERIFY(plan.requests.first().path.endsWith(QLatin1String("/retry")));
+        QVERIFY2(plan.summary.contains(QLatin1String("retry job")), qPrintable(plan.summary));
+        QVERIFY(plan.summary.contains(previous.version));
+        QVERIFY(plan.requests.first().purpose.contains(previous.commit));
+        QCOMPARE(plan.context.value(QStringLiteral("rollbackSha")).toString(), previous.commit);
+        QCOMPARE(plan.preconditions.size(), 2);
+
+        const int deploymentsBefore = int(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size());
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
+        QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
+        QVERIFY(f.sink.results.value(ticket).message.contains(QLatin1String("new job")));
+        QCOMPARE(f.mutations().size(), 1);
+
+        // A second execute finds a newer deployment than the plan saw: nothing sent.
+        const quint64 again = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(again), 10000);
+        QVERIFY(!f.sink.results.value(again).ok);
+        QCOMPARE(f.mutations().size(), 1);
+
+        // GitLab made a new deployment at the old sha; once it finishes, staging runs it.
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size()
+                                     > deploymentsBefore, 10000);
+        const Deployment fresh = f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first();
+        QCOMPARE(fresh.commit, previous.commit);
+        QVERIFY(fresh.id.toLongLong() > before.deploymentId.toLongLong());
+        f.sb->advance(5 * 60 * 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("auth/staging")).commit,
+                                  previous.commit, 10000);
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/staging")).deploymentId, fresh.id);
+    }
+
+    void rollbackToANamedVersionAndInfeasibleRollback()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        ReleaseAction a;
+        a.verb = ReleaseAction::Verb::Rollback;
+        a.connectionId = f.config.id;
+        a.service = QStringLiteral("auth");
+        a.environment = QStringLiteral("dev");
+        a.version = QStringLiteral("deadbeef");
+        const ActionPlan none = f.backend->plan(a);
+        QVERIFY(!none.feasible);
+        QVERIFY(none.blockedReason.contains(QLatin1String("deadbeef")));
+        a.service = QStringLiteral("unknown-service");
+        QVERIFY(!f.backend->plan(a).feasible);
+    }
+
+    void cancelAndRetryAPipeline()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        // A rollback retries an old deploy job: its pipeline runs again.
+        const ActionPlan rollback = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
+        QVERIFY2(rollback.feasible, qPrintable(rollback.blockedReason));
+        const quint64 t0 = f.backend->execute(rollback);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.value(t0).ok, 10000);
+        f.sb->clearRequests();
+        const QString sha = rollback.context.value(QStringLiteral("rollbackSha")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().commit == sha
+                                     && f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().status
+                                            == DeployStatus::Running, 10000);
+        const QString running = f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().runId;
+        QVERIFY(f.sink.runs.contains(running));
+        QTRY_VERIFY_WITH_TIMEOUT(!isFinished(f.sink.runs.value(running).status), 10000);
+        const ActionPlan cancel = f.plan(ReleaseAction::Verb::Cancel, {}, {}, f.config.id + QLatin1Char('/') + running);
+        QVERIFY2(cancel.feasible, qPrintable(cancel.blockedReason));
+        QVERIFY(cancel.requests.first().path.endsWith(QStringLiteral("/pipelines/%1/cancel").arg(running)));
+        const quint64 t1 = f.backend->execute(cancel);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t1), 10000);
+        QVERIFY2(f.sink.results.value(t1).ok, qPrintable(f.sink.results.value(t1).message));
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(running).status), fd::toString(RunStatus::Cancelled), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::RunCancelled) > 0, 5000);
+
+        // Cancelling again: the precondition (not finished) no longer holds; nothing sent.
+        const quint64 t2 = f.backend->execute(cancel);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t2), 10000);
+        QVERIFY(!f.sink.results.value(t2).ok);
+        QCOMPARE(f.mutations().size(), 1);
+
+        const ActionPlan retry = f.plan(ReleaseAction::Verb::Rerun, {}, {}, running);
+        QVERIFY2(retry.feasible, qPrintable(retry.blockedReason));
+        QVERIFY(retry.requests.first().path.endsWith(QStringLiteral("/pipelines/%1/retry").arg(running)));
+        const quint64 t3 = f.backend->execute(retry);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t3), 10000);
+        QVERIFY2(f.sink.results.value(t3).ok, qPrintable(f.sink.results.value(t3).message));
+        QTRY_VERIFY_WITH_TIMEOUT(!isFinished(f.sink.runs.value(running).status), 10000);
+        f.sb->advance(10 * 60 * 1000);
+        // The retried jobs run to success; the pipeline then rests at its manual prod job.
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.runs.value(running).status == RunStatus::Succeeded
+                                     || f.sink.runs.value(running).status == RunStatus::Waiting, 10000);
+    }
+
+    void retryAFailedJobAndAbortARunningDeploy()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        // A rollback makes a running deploy job in staging; abort cancels that job.
+        const ActionPlan rollback = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
+        QVERIFY(rollback.feasible);
+        const quint64 t1 = f.backend->execute(rollback);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.value(t1).ok, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).isEmpty()
+                                     && f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status
+                                            == DeployStatus::Running,
+                                 10000);
+        const ActionPlan abort = f.plan(ReleaseAction::Verb::Abort, QStringLiteral("auth"), QStringLiteral("staging"));
+        QVERIFY2(abort.feasible, qPrintable(abort.blockedReason));
+        QVERIFY(abort.requests.first().path.endsWith(QLatin1String("/cancel")));
+        QVERIFY(abort.requests.first().path.contains(QLatin1String("/jobs/")));
+        const quint64 t2 = f.backend->execute(abort);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t2), 10000);
+        QVERIFY2(f.sink.results.value(t2).ok, qPrintable(f.sink.results.value(t2).message));
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status),
+                                  fd::toString(DeployStatus::Cancelled), 10000);
+
+        // Retry (no target): the newest deployment of staging was canceled: retry its job.
+        const ActionPlan retry = f.plan(ReleaseAction::Verb::Retry, QStringLiteral("auth"), QStringLiteral("staging"));
+        QVERIFY2(retry.feasible, qPrintable(retry.blockedReason));
+        QVERIFY(retry.requests.first().path.endsWith(QLatin1String("/retry")));
+        QCOMPARE(retry.preconditions.first().expected, QStringLiteral("failed|canceled"));
+        const quint64 t3 = f.backend->execute(retry);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t3), 10000);
+        QVERIFY2(f.sink.results.value(t3).ok, qPrintable(f.sink.results.value(t3).message));
+        f.sb->advance(5 * 60 * 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status),
+                                  fd::toString(DeployStatus::Succeeded), 10000);
+    }
+
+    void logTailComesFromTheJobTrace()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QString runId, jobId;
+        for (const Run &r : std::as_const(f.sink.runs))
+            if (r.status == RunStatus::Succeeded && !r.stages.isEmpty()) {
+                runId = r.id;
+                jobId = r.stages.first().steps.first().id;
+            }
+        QVERIFY(!runId.isEmpty());
+        QString text, error;
+        bool done = false;
+        f.backend->fetchLogTail(runId, jobId, 12, [&](const QString &t, const QString &e) {
+            text = t;
+            error = e;
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(text, QStringLiteral("b succeeded\n").right(12));
+        done = false;
+        f.backend->fetchLogTail(QStringLiteral("999999"), {}, 100, [&](const QString &, const QString &e) {
+            error = e;
+            done = true;
+        });
+        QTRY_VERIFY(done);
+        QVERIFY(!error.isEmpty());
+    }
+
+    void baseUrlWithApiV4AndBearerAuth()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.baseUrl = QUrl(f.config.baseUrl.toString() + QStringLiteral("/api/v4/"));
+        f.config.options.insert(QStringLiteral("authScheme"), QStringLiteral("bearer"));
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
+        QVERIFY(plan.requests.first().path.startsWith(QLatin1String("/projects/acme%2Fauth/jobs/")));
+    }
+
+    void unauthorizedTokenIsAuthFailed()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.secrets.insert(QStringLiteral("token"), QStringLiteral("glpat-not-a-valid-token"));
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed));
+        QVERIFY(f.sink.health.reason.contains(QLatin1String("auth failed")));
+        QVERIFY(f.sink.runs.isEmpty());
+        const int sent = int(f.sb->requests(QStringLiteral("gitlab")).size());
+        QTest::qWait(600);
+        QCOMPARE(int(f.sb->requests(QStringLiteral("gitlab")).size()), sent); // polling paused
+        for (const QString &t : f.sink.allTexts())
+            QVERIFY(!t.contains(QLatin1String("glpat-not-a-valid-token")));
+    }
+
+    void expiredTokenMidwayKeepsRecordsAndSaysAuthFailed()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const int runs = int(f.sink.runs.size());
+        f.sb->setFaults({fault(QStringLiteral("gitlab:expired-token"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed), 10000);
+        QCOMPARE(int(f.sink.runs.size()), runs);
+    }
+
+    void missingProjectIsAProblemWhileTheRestKeepWorking()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.scope.insert(QStringLiteral("projects"),
+                              QStringList{QStringLiteral("acme/auth"), QStringLiteral("acme/gone"),
+                                          QStringLiteral("acme/notifications")});
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        QVERIFY(f.sink.problemsAt(QStringLiteral("project acme/gone")) >= 1);
+        bool said404 = false;
+        for (const auto &p : f.sink.problems)
+            said404 = said404 || (p.where.contains(QLatin1String("acme/gone")) && p.message.contains(QLatin1String("404")));
+        QVERIFY(said404);
+        QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
+        QVERIFY(f.sink.environments.contains(QStringLiteral("notifications/prod")));
+        QCOMPARE(f.sink.problemsAt(QStringLiteral("acme/auth")), 0);
+    }
+
+    void numericProjectIdIsResolvedToItsPath()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.scope.insert(QStringLiteral("projects"), QStringList{QStringLiteral("101")});
+        f.config.bindings = {binding(QStringLiteral("auth"), QStringLiteral("prod"), QStringLiteral("101"))};
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).object, QStringLiteral("acme/auth"));
+    }
+
+    void keysetRefusalFallsBackToOffsetPaging()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.options.insert(QStringLiteral("runDepth"), 150); // more than one page
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= 3, 10000);
+        QVERIFY(f.backend->statistics().value(QStringLiteral("keysetFallback")).toBool());
+        int keyset = 0, refused = 0;
+        for (const auto &r : f.sb->requests(QStringLiteral("gitlab"))) {
+            if (r.path.contains(QLatin1String("pagination=keyset"))) {
+                ++keyset;
+                refused += r.status == 405;
+            }
+        }
+        // Asked once per project in the first poll (both went out before the first refusal
+        // came back), never again on this connection.
+        QCOMPARE(keyset, 2);
+        QCOMPARE(refused, 2);
+        QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
+        int authRuns = 0;
+        for (const Run &r : std::as_const(f.sink.runs))
+            authRuns += r.service == QLatin1String("auth");
+        QVERIFY(authRuns > 10);
+        QCOMPARE(f.sink.problemsAt(QStringLiteral("pipelines")), 0);
+    }
+
+    void pagingPastTenThousandWithoutTotals()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox(QStringLiteral("scale:1000"))); // 12,000 pipelines in acme/monorepo
+        f.config.scope.insert(QStringLiteral("projects"), QStringList{QStringLiteral("acme/monorepo")});
+        f.config.bindings = {binding(QStringLiteral("monorepo"), {}, QStringLiteral("acme/monorepo"))};
+        f.config.options.insert(QStringLiteral("runDepth"), 250);
+        f.config.options.insert(QStringLiteral("jobsDepth"), 0);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 30000);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        QCOMPARE(int(f.sink.runs.size()), 250);
+        int offsetPages = 0;
+        for (const auto &r : f.sb->requests(QStringLiteral("gitlab")))
+            offsetPages += r.path.contains(QLatin1String("/pipelines?")) && !r.path.contains(QLatin1String("keyset"))
+                           && r.status == 200;
+        QVERIFY(offsetPages >= 3);
+    }
+
+    void malformedBodiesKeepTheLastGoodState()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.options.insert(QStringLiteral("requestTimeoutMs"), 800);
+        f.config.options.insert(QStringLiteral("maxAttempts"), 1);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const auto envs = f.sink.environments;
+        const int runs = int(f.sink.runs.size());
+        f.sb->setFaults({fault(QStringLiteral("gitlab:malformed"))});
+        // The sandbox cuts bodies in half; the cut body either arrives (unreadable JSON: a
+        // problem naming the place) or, when the length header still promises the whole body,
+        // never completes (a timeout: degraded). Either way the last good state stays.
+        const auto saidSomething = [&] {
+            for (const auto &p : f.sink.problems)
+                if (p.message.contains(QLatin1String("unreadable answer")))
+                    return true;
+            return f.sink.health.state == ConnectionHealth::State::Degraded;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(saidSomething(), 10000);
+        QCOMPARE(int(f.sink.runs.size()), runs);
+        QCOMPARE(f.sink.environments.keys().size(), envs.keys().size());
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).commit,
+                 envs.value(QStringLiteral("auth/prod")).commit);
+        f.sb->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 10000);
+    }
+
+    void serverErrorsDegradeKeepStateAndBackOff()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.options.insert(QStringLiteral("maxAttempts"), 2);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const int runs = int(f.sink.runs.size());
+        f.sb->setFaults({fault(QStringLiteral("gitlab:5xx"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QVERIFY(f.sink.health.reason.contains(QLatin1String("last good state")));
+        QCOMPARE(int(f.sink.runs.size()), runs);
+        QVERIFY(f.backend->statistics().value(QStringLiteral("retries")).toLongLong() > 0);
+        f.sb->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+    }
+
+    void slowResponsesTimeOutAndKeepState()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.options.insert(QStringLiteral("requestTimeoutMs"), 300);
+        f.config.options.insert(QStringLiteral("maxAttempts"), 1);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const int runs = int(f.sink.runs.size());
+        f.sb->setFaults({fault(QStringLiteral("gitlab:latency:1s"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QVERIFY(f.sink.health.reason.contains(QLatin1String("timed out")));
+        QCOMPARE(int(f.sink.runs.size()), runs);
+        f.sb->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+    }
+
+    void rateLimitPausesPolling()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const int runs = int(f.sink.runs.size());
+        f.sb->setFaults({fault(QStringLiteral("gitlab:rate-limit"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::RateLimited), 10000);
+        QVERIFY(f.sink.health.rateLimitedUntil > QDateTime::currentDateTimeUtc());
+        QCOMPARE(int(f.sink.runs.size()), runs);
+        // Paused: while the server's wait lasts, no further request goes out.
+        const int sent = int(f.sb->requests(QStringLiteral("gitlab")).size());
+        QTest::qWait(500);
+        QVERIFY(int(f.sb->requests(QStringLiteral("gitlab")).size()) <= sent + 1);
+    }
+
+    void mutationIsNotSentWhenThePreconditionCannotBeRead()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        f.backend->stop(); // no polls in the way of the request log
+        f.sb->setFaults({fault(QStringLiteral("gitlab:5xx"))});
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 15000);
+        QVERIFY(!f.sink.results.value(ticket).ok);
+        // Every precondition read failed: the retry was never sent at all.
+        QCOMPARE(f.mutations().size(), 0);
+        f.sb->setFaults({});
+        f.sb->clearRequests();
+        const quint64 ok = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ok), 15000);
+        QVERIFY2(f.sink.results.value(ok).ok, qPrintable(f.sink.results.value(ok).message));
+        QCOMPARE(f.mutations().size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGitLabPlugin)
+#include "tst_gitlabplugin.moc"
