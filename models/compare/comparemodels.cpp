@@ -76,12 +76,13 @@ QString CompareGridModel::relationText(const ServiceComparison &s)
     case VersionRelation::Same: return tr("same");
     case VersionRelation::Missing: return tr("missing");
     case VersionRelation::Unknown: return tr("unknown");
+    // Counts as +N / −N: no plural forms to get wrong in any language.
     case VersionRelation::Ahead:
-        return s.relationFromGit ? tr("ahead by %n commit(s)", nullptr, s.commits.ahead) : tr("ahead");
+        return s.relationFromGit ? tr("ahead +%1").arg(s.commits.ahead) : tr("ahead");
     case VersionRelation::Behind:
-        return s.relationFromGit ? tr("behind by %n commit(s)", nullptr, s.commits.behind) : tr("behind");
+        return s.relationFromGit ? tr("behind −%1").arg(s.commits.behind) : tr("behind");
     case VersionRelation::Diverged:
-        return tr("diverged (+%1 / −%2)").arg(s.commits.ahead).arg(s.commits.behind);
+        return tr("diverged +%1 / −%2").arg(s.commits.ahead).arg(s.commits.behind);
     }
     return QString();
 }
@@ -126,19 +127,20 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
                                                       : tr("only in %1").arg(s->a.present ? m_report.envA
                                                                                           : m_report.envB);
             return relationText(*s);
-        case Commits:
+        case Changes: {
             if (!s->commits.ok())
                 return tr("unavailable");
             if (!s->relationFromGit)
                 return QStringLiteral("—");
-            return s->commits.behind > 0
-                       ? QStringLiteral("+%1 / −%2").arg(s->commits.ahead).arg(s->commits.behind)
-                       : QStringLiteral("+%1").arg(s->commits.ahead);
+            int n = 0;
+            for (const CommitRecord &c : s->commits.commits + s->commits.missing)
+                n += c.change.isValid();
+            return QString::number(n);
+        }
         case Config:
             if (!s->config.hasSource())
                 return QStringLiteral("—");
-            return s->config.realChanges() == 0 ? tr("no changes")
-                                                : tr("%n change(s)", nullptr, s->config.realChanges());
+            return s->config.realChanges() == 0 ? tr("none") : QString::number(s->config.realChanges());
         case Drift: {
             QStringList envs;
             if (s->a.drifted())
@@ -169,7 +171,7 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
         case VersionA: return s->a.deployedAt;
         case VersionB: return s->b.deployedAt;
         case Gap: return int(s->relation);
-        case Commits: return s->commits.ahead - s->commits.behind;
+        case Changes: return s->commits.ahead + s->commits.behind;
         case Config: return s->config.realChanges();
         case Drift: return int(s->a.drifted()) + int(s->b.drifted());
         case Problems: return int(s->problems.size());
@@ -188,8 +190,8 @@ QVariant CompareGridModel::headerData(int section, Qt::Orientation orientation, 
     case VersionA: return m_report.envA.isEmpty() ? tr("A") : m_report.envA;
     case VersionB: return m_report.envB.isEmpty() ? tr("B") : m_report.envB;
     case Gap: return tr("Gap");
-    case Commits: return tr("Commits");
-    case Config: return tr("Config");
+    case Changes: return tr("PRs/MRs");
+    case Config: return tr("Config changes");
     case Drift: return tr("Drift");
     case Problems: return tr("Problems");
     case ColumnCount: break;

@@ -28,7 +28,7 @@ class CompareGridModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Service, VersionA, VersionB, Gap, Commits, Config, Drift, Problems, ColumnCount };
+    enum Column { Service, VersionA, VersionB, Gap, Changes, Config, Drift, Problems, ColumnCount };
 
     explicit CompareGridModel(QObject *parent = nullptr);
 

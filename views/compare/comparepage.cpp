@@ -251,14 +251,16 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     configProxy->setSourceModel(m_config);
     m_configView->setModel(configProxy);
     m_configView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::Key, QHeaderView::Stretch);
+    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueA, QHeaderView::Stretch);
+    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueB, QHeaderView::Stretch);
     cl->addWidget(m_configView);
     m_tabs->addTab(configPane, QString());
 
     m_imageView = makeTable(m_tabs, QStringLiteral("compareImages"));
     m_imageView->setModel(m_images);
     m_imageView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_imageView->horizontalHeader()->setStretchLastSection(true);
+    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageA, QHeaderView::Stretch);
+    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageB, QHeaderView::Stretch);
     m_tabs->addTab(m_imageView, QString());
     dl->addWidget(m_tabs, 1);
 
@@ -401,11 +403,11 @@ void ComparePage::onFinished(const CompareReport &report)
         differ += s.differs();
         problems += !s.problems.isEmpty();
     }
-    QString status = tr("%1 vs %2: %n service(s) compared", nullptr, int(report.services.size()))
-                         .arg(report.envA, report.envB);
-    status += QStringLiteral(" · ") + tr("%n differ", nullptr, differ);
+    QString status = tr("%1 vs %2: services compared: %3").arg(report.envA, report.envB)
+                         .arg(report.services.size());
+    status += QStringLiteral(" · ") + tr("differ: %1").arg(differ);
     if (problems > 0)
-        status += QStringLiteral(" · ") + tr("%n with problems", nullptr, problems);
+        status += QStringLiteral(" · ") + tr("with problems: %1").arg(problems);
     status += QStringLiteral(" · ") + tr("%1 ms").arg(report.elapsedMs);
     m_status->setText(status);
     const QString keep = m_selected;
@@ -456,7 +458,7 @@ void ComparePage::showDetail(const QString &service)
         if (e.deployedAt.isValid())
             t += QStringLiteral(", ") + tr("deployed %1 ago").arg(formatDuration(e.deployedAt.secsTo(QDateTime::currentDateTimeUtc())));
         if (e.drifted())
-            t += QStringLiteral(", ") + (e.driftCount > 0 ? tr("%n resource(s) out of sync", nullptr, e.driftCount)
+            t += QStringLiteral(", ") + (e.driftCount > 0 ? tr("out of sync (resources: %1)").arg(e.driftCount)
                                                            : tr("out of sync"));
         return t;
     };

@@ -427,8 +427,8 @@ private Q_SLOTS:
         QCOMPARE(grid.headerData(CompareGridModel::VersionA, Qt::Horizontal, Qt::DisplayRole).toString(), u"staging"_qs);
         QCOMPARE(grid.index(0, CompareGridModel::VersionA).data().toString(), u"v1.5.0  ·  1h 0m"_qs);
         QCOMPARE(grid.index(0, CompareGridModel::VersionB).data().toString(), u"v1.4.0  ·  2d 0h"_qs);
-        QCOMPARE(grid.index(0, CompareGridModel::Gap).data().toString(), u"ahead by 3 commit(s)"_qs);
-        QCOMPARE(grid.index(0, CompareGridModel::Commits).data().toString(), u"+3"_qs);
+        QCOMPARE(grid.index(0, CompareGridModel::Gap).data().toString(), u"ahead +3"_qs);
+        QCOMPARE(grid.index(0, CompareGridModel::Changes).data().toString(), u"0"_qs);
 
         // A refresh merges: payments goes, search arrives, checkout changes in place.
         QSignalSpy removed(&grid, &QAbstractItemModel::rowsRemoved);
@@ -442,7 +442,7 @@ private Q_SLOTS:
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(reset.size(), 0);
         QCOMPARE(changed.size(), 1);
-        QCOMPARE(grid.index(0, CompareGridModel::Commits).data().toString(), u"+4"_qs);
+        QCOMPARE(grid.index(0, CompareGridModel::Gap).data().toString(), u"ahead +4"_qs);
         QCOMPARE(grid.index(1, CompareGridModel::Gap).data().toString(), u"only in staging"_qs);
         QCOMPARE(grid.index(1, 0).data(CompareRoles::RelationRole).toInt(), int(VersionRelation::Missing));
 
