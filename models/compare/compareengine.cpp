@@ -164,6 +164,18 @@ ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &r
             const QString from = b.commit.isEmpty() ? b.version : b.commit;
             const QString to = a.commit.isEmpty() ? a.version : a.commit;
             out.commits = repo->range(from, to, request.range);
+            const auto kind = out.commits.error.kind;
+            if ((kind == GitError::Kind::CommitNotFound || kind == GitError::Kind::ShallowMissingCommit)
+                && !a.version.isEmpty() && !b.version.isEmpty() && (from != b.version || to != a.version)) {
+                // The deployed sha is gone (force push, shallow clone) but the release tags may
+                // still name the versions: compare those, and say so.
+                CommitRange byTag = repo->range(b.version, a.version, request.range);
+                if (byTag.ok()) {
+                    out.problems.append(QStringLiteral("commits: %1; compared by version tags instead")
+                                            .arg(out.commits.error.toString()));
+                    out.commits = byTag;
+                }
+            }
             if (out.commits.ok()) {
                 out.commits.applyLeadTime(a.deployedAt);
                 // What B runs and A lacks went out to B at B's deployment.

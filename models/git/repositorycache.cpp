@@ -1,6 +1,7 @@
 #include "repositorycache.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QMutexLocker>
@@ -373,12 +374,19 @@ namespace {
 struct ProgressPayload
 {
     const RepositoryCache::ProgressFn *fn = nullptr;
+    QDeadlineTimer deadline;
     bool cancelled = false;
+    bool timedOut = false;
 };
 
 int transferProgress(const git_indexer_progress *stats, void *payload)
 {
     auto *p = static_cast<ProgressPayload *>(payload);
+    // libgit2 1.5 has no transfer timeout of its own: a stalled remote stops here.
+    if (p->deadline.hasExpired()) {
+        p->timedOut = true;
+        return -1;
+    }
     if (!p->fn || !*p->fn)
         return 0;
     const TransferProgress t{stats->received_objects, stats->total_objects, stats->indexed_objects,
@@ -404,7 +412,7 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
                         QStringLiteral("only file://, http:// and https:// remotes can be mirrored")};
         return result;
     }
-    ProgressPayload payload{&progress};
+    ProgressPayload payload{&progress, QDeadlineTimer(qint64(m_transferTimeoutSecs) * 1000)};
     git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
     fetch.callbacks.transfer_progress = transferProgress;
     fetch.callbacks.payload = &payload;
@@ -443,7 +451,9 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
                           : exists          ? GitError::Kind::FetchFailed
                                             : GitError::Kind::CloneFailed;
         result.error = {kind, where,
-                        payload.cancelled ? QStringLiteral("cancelled") : lastGitMessage("fetch failed")};
+                        payload.cancelled  ? QStringLiteral("cancelled")
+                        : payload.timedOut ? QStringLiteral("timed out after %1 s").arg(m_transferTimeoutSecs)
+                                           : lastGitMessage("fetch failed")};
         if (!exists) {
             remote.reset();
             repo.reset();

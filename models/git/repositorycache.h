@@ -92,6 +92,8 @@ public:
     RepositoryCache &operator=(const RepositoryCache &) = delete;
 
     QString mirrorDir() const { return m_mirrorDir; }
+    /// A clone or fetch that has not finished after this long is stopped (default 300 s).
+    void setTransferTimeout(int seconds) { m_transferTimeoutSecs = seconds; }
     /// The cached repository at @p path, opening it on first use. Thread-safe.
     std::shared_ptr<GitRepository> repository(const QString &path, GitError *error);
     /// How many times a repository was actually opened (the cache's hit test).
@@ -124,6 +126,7 @@ private:
     QHash<QString, std::shared_ptr<GitRepository>> m_repos;
     QHash<QString, bool> m_fetched; // mirror paths fetched in this lifetime
     std::atomic<int> m_opens{0};
+    int m_transferTimeoutSecs = 300;
     QThreadPool m_pool;
 };
 

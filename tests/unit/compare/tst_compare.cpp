@@ -368,7 +368,16 @@ private Q_SLOTS:
         const CompareReport bad = compareAll(*engine.repositories(), req);
         QCOMPARE(toString(bad.services[0].commits.error.kind), toString(GitError::Kind::MissingRepository));
         QVERIFY(bad.services[0].problems.first().startsWith(u"commits: "_qs));
-        QCOMPARE(toString(bad.services[1].commits.error.kind), toString(GitError::Kind::CommitNotFound));
+        // A deployed sha that history lost: the release tags still give the range, with a word.
+        QVERIFY(bad.services[1].commits.ok());
+        QCOMPARE(bad.services[1].commits.ahead, report.services[1].commits.ahead);
+        QVERIFY(bad.services[1].problems.first().contains(u"is not in the repository"_qs));
+        QVERIFY(bad.services[1].problems.first().endsWith(u"compared by version tags instead"_qs));
+        // Without a tag to fall back on, the loss is the answer.
+        req.services[1].b.version = QStringLiteral("v0.0.0-gone");
+        const ServiceComparison lost = compareService(*engine.repositories(), req, req.services[1]);
+        QCOMPARE(toString(lost.commits.error.kind), toString(GitError::Kind::CommitNotFound));
+        QVERIFY(lost.problems.first().startsWith(u"commits: "_qs));
         for (int i = 2; i < bad.services.size(); ++i)
             QVERIFY(bad.services[i].commits.ok());
     }

@@ -369,6 +369,14 @@ private Q_SLOTS:
         QCOMPARE(toString(cancelled.error.kind), toString(GitError::Kind::Cancelled));
         QVERIFY(!QFileInfo::exists(cancelled.path));
 
+        // A transfer past its deadline stops with a message saying so.
+        RepositoryCache slow(dir.path() + QStringLiteral("/cache4"));
+        slow.setTransferTimeout(0);
+        const MirrorResult late = slow.syncMirror(url);
+        QCOMPARE(toString(late.error.kind), toString(GitError::Kind::CloneFailed));
+        QCOMPARE(late.error.message, QStringLiteral("timed out after 0 s"));
+        QVERIFY(!QFileInfo::exists(late.path));
+
         // An unsupported remote is refused with a message naming it.
         const MirrorResult ssh = other.syncMirror(QUrl(QStringLiteral("ssh://git@example.org/x.git")));
         QCOMPARE(toString(ssh.error.kind), toString(GitError::Kind::CloneFailed));
