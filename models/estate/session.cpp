@@ -1,8 +1,10 @@
 #include "session.h"
 
 #include "estate.h"
+#include "backend/signals.h"
 #include "ops/actionrunner.h"
 #include "store/store.h"
+#include "timeline/timeline.h"
 #include "workspace/credentialresolver.h"
 #include "workspace/workspaceloader.h"
 
@@ -59,6 +61,8 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
             m_issues << WorkspaceIssue{WorkspaceIssue::Severity::Warning, options.storePath, 0, 0,
                                        QString(), QStringLiteral("store not opened: %1").arg(err)};
     }
+    if (m_store)
+        pruneTimeline(*m_store, m_workspace, QDateTime::currentDateTimeUtc());
     if (m_store && options.restoreSnapshot) {
         if (auto snaps = m_store->loadSnapshots()) {
             for (auto it = snaps->cbegin(); it != snaps->cend(); ++it)
@@ -70,6 +74,12 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
     m_plugins->scan(options.pluginDirs);
     m_actions = new ActionRunner(&m_workspace, m_estate, m_store.get(),
                                  [this](const QString &id) { return backend(id); }, this);
+    m_actions->setSignalLookup([this]() -> const SignalSource * {
+        for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
+            if (auto *s = dynamic_cast<const SignalSource *>(it.value().get()))
+                return s;
+        return nullptr;
+    });
 
     auto *resolver = new CredentialResolver();
     resolver->resolveAll(m_workspace, this, [this, resolver](ResolvedConnections resolved) {

@@ -1,6 +1,7 @@
 #include "actionrunner.h"
 
 #include "estate/estate.h"
+#include "ops/slogate.h"
 #include "store/store.h"
 #include "workspace/workspace.h"
 
@@ -121,6 +122,9 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
                             p.frozen ? QStringLiteral("%1 is frozen (%2): give a reason to override")
                                            .arg(env, freezeReason)
                                      : QString()};
+
+    if (m_workspace && m_estate)
+        p.guards << sloGate(*m_workspace, *m_estate, m_signals ? m_signals() : nullptr, p.action);
 
     const bool busy = m_inFlight.contains(targetKey(p.action));
     p.guards << GuardResult{QStringLiteral("in-flight"), busy ? O::Block : O::Pass,

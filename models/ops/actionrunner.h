@@ -11,6 +11,7 @@
 namespace fd {
 
 class Estate;
+class SignalSource;
 class Store;
 struct Workspace;
 
@@ -55,6 +56,7 @@ class ActionRunner : public QObject
     Q_OBJECT
 public:
     using BackendLookup = std::function<Backend *(const QString &connectionId)>;
+    using SignalLookup = std::function<const SignalSource *()>;
 
     ActionRunner(const Workspace *workspace, Estate *estate, Store *store, BackendLookup backends,
                  QObject *parent = nullptr);
@@ -66,6 +68,8 @@ public:
     /// Starts the action; returns its id, or 0 with *why when refused.
     quint64 run(const PreparedAction &prepared, const Confirmation &confirmation, QString *why);
     bool isInFlight(const ReleaseAction &action) const;
+    /// Where the SLO gate reads the canary's measured error ratio (the signals connection).
+    void setSignalLookup(SignalLookup lookup) { m_signals = std::move(lookup); }
 
     /// Guard evaluation with a confirmation; the texts of the guards that still refuse.
     static QStringList refusals(const PreparedAction &prepared, const Confirmation &confirmation);
@@ -89,6 +93,7 @@ private:
     Estate *m_estate;
     Store *m_store;
     BackendLookup m_backends;
+    SignalLookup m_signals;
     QHash<QString, Pending> m_pending; // by connectionId + '#' + ticket
     QSet<QString> m_inFlight;
     quint64 m_nextId = 1;

@@ -97,6 +97,15 @@ QList<ConnectionConfig> CredentialResolver::configsWithoutSecrets(const Workspac
         cfg.readOnly = workspace.readOnly;
         cfg.environments = workspace.environmentNames();
         cfg.bindings = workspace.bindingsFor(c.id);
+        if (c.kind == QLatin1String("prometheus") && !cfg.options.contains(QStringLiteral("serviceSli"))) {
+            // The signals plugin evaluates each service's SLI queries as the workspace names them.
+            QVariantMap perService;
+            for (const auto &svc : workspace.services)
+                if (!svc.sli.isEmpty())
+                    perService.insert(svc.name, svc.sli);
+            if (!perService.isEmpty())
+                cfg.options.insert(QStringLiteral("serviceSli"), perService);
+        }
         out.append(cfg);
     }
     return out;

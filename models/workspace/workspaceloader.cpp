@@ -509,7 +509,9 @@ void Reader::read(const Node &root, Workspace &ws)
     if (const Node *p = root.get(QStringLiteral("policies"));
         p && !p->isNull() && expect(*p, Node::Type::Map, QStringLiteral("policies"))) {
         checkKeys(*p, QStringLiteral("policies"),
-                  keys({"requireTypedNameForProtected", "mutationSpacingSeconds", "sloGate"}));
+                  keys({"requireTypedNameForProtected", "mutationSpacingSeconds", "sloGate",
+                        "timelineRetentionDays", "suspectWindowHours", "changeFailureWindowHours",
+                        "productionEnvironment"}));
         boolean(p->get(QStringLiteral("requireTypedNameForProtected")),
                 QStringLiteral("policies.requireTypedNameForProtected"));
         if (auto n = integer(p->get(QStringLiteral("mutationSpacingSeconds")),
@@ -518,6 +520,12 @@ void Reader::read(const Node &root, Workspace &ws)
             m_issues.error(p->get(QStringLiteral("mutationSpacingSeconds"))->loc,
                            QStringLiteral("policies.mutationSpacingSeconds"),
                            QStringLiteral("must not be negative"));
+        for (const char *key : {"timelineRetentionDays", "suspectWindowHours", "changeFailureWindowHours"}) {
+            const QString path = QStringLiteral("policies.") + QLatin1String(key);
+            if (auto n = integer(p->get(QLatin1String(key)), path); n && *n <= 0)
+                m_issues.error(p->get(QLatin1String(key))->loc, path, QStringLiteral("must be positive"));
+        }
+        string(p->get(QStringLiteral("productionEnvironment")), QStringLiteral("policies.productionEnvironment"));
         if (const Node *slo = p->get(QStringLiteral("sloGate")); slo && !slo->isNull())
             expect(*slo, Node::Type::Map, QStringLiteral("policies.sloGate"));
         ws.policies = toVariant(*p).toMap();

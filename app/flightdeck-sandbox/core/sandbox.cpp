@@ -475,9 +475,14 @@ void Sandbox::applyPostFaults(const QString &backend, httplib::Response &res)
         // Cut the body mid-token and leave a stray byte: no JSON parser accepts it.
         const std::string type = res.get_header_value("Content-Type");
         const std::string cut = res.body.substr(0, res.body.size() / 2) + "\x01{";
+        // httplib has already sized (and maybe compressed) the body when this runs: the
+        // cut body goes out plain, with its own length, or the client waits for bytes that
+        // never come.
         res.headers.erase("Content-Length");
         res.headers.erase("Content-Type");
+        res.headers.erase("Content-Encoding");
         res.set_content(cut, type.c_str());
+        res.set_header("Content-Length", std::to_string(cut.size()));
     }
 }
 
