@@ -622,8 +622,9 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
              .arg(url("jenkins"), yList(folders));
     y += u"  gitlab: {kind: gitlab, url: %1, credentials: {token: \"env:FD_SANDBOX_GITLAB_TOKEN\"}, scope: {projects: %2}}\n"_s
              .arg(url("gitlab"), yList(projects));
-    y += u"  argocd: {kind: argocd, url: %1, credentials: {token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}, scope: {projects: [\"default\"]}}\n"_s
-             .arg(url("argocd"));
+    // The simulated Argo CD keeps one AppProject per environment, as many teams do.
+    y += u"  argocd: {kind: argocd, url: %1, credentials: {token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}, scope: {projects: %2}}\n"_s
+             .arg(url("argocd"), yList(m_world.environments));
     y += u"  signals: {kind: prometheus, url: %1, options: {alertmanagerUrl: %1}}\n"_s.arg(url("metrics"));
     y += u"environments:\n"_s;
     for (const QString &env : m_world.environments)

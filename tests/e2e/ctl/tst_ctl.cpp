@@ -1,0 +1,235 @@
+// flightdeck-ctl driven the way a person types it: as a process, against a real sandbox.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCtl : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void versionAndUsage();
+    void validateListsEveryProblemWithPlace();
+    void validateAcceptsSandboxWorkspace();
+    void pluginsJsonShape();
+    void readCommandsShowEveryBackend_data();
+    void readCommandsShowEveryBackend();
+    void statusJson();
+    void dryRunPrintsPlanAndSendsNothing();
+    void protectedEnvironmentRefusedWithoutConfirm();
+
+private:
+    struct Result
+    {
+        int code = -1;
+        QString out;
+        QString err;
+    };
+    Result ctl(const QStringList &args, bool withWorkspace = true);
+    int mutatingRequests();
+
+    QTemporaryDir m_dir;
+    QProcess m_sandbox;
+    QJsonObject m_ready;
+    QString m_workspace;
+};
+
+TestCtl::Result TestCtl::ctl(const QStringList &args, bool withWorkspace)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QJsonObject vars = m_ready.value(QLatin1String("env")).toObject();
+    for (auto it = vars.begin(); it != vars.end(); ++it)
+        env.insert(it.key(), it.value().toString());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), m_dir.filePath(QStringLiteral("state")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    p.setProcessEnvironment(env);
+    QStringList all;
+    if (withWorkspace)
+        all << QStringLiteral("--workspace") << m_workspace;
+    all << args;
+    p.start(QStringLiteral(FD_CTL), all);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(90000))
+        p.kill();
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+void TestCtl::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_workspace = m_dir.filePath(QStringLiteral("flightdeck.yaml"));
+    m_sandbox.setProgram(QStringLiteral(FD_SANDBOX));
+    m_sandbox.setArguments({QStringLiteral("--scenario"), QStringLiteral("demo"),
+                            QStringLiteral("--write-workspace"), m_workspace});
+    m_sandbox.start();
+    QVERIFY(m_sandbox.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 30000);
+    const QByteArray line = m_sandbox.readLine();
+    m_ready = QJsonDocument::fromJson(line).object();
+    QVERIFY2(m_ready.value(QLatin1String("ready")).toBool(), line.constData());
+}
+
+void TestCtl::cleanupTestCase()
+{
+    m_sandbox.terminate();
+    QVERIFY(m_sandbox.waitForFinished(10000));
+    QCOMPARE(m_sandbox.exitCode(), 0);
+}
+
+void TestCtl::versionAndUsage()
+{
+    Result r = ctl({QStringLiteral("--version")}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(QLatin1String("flightdeck-ctl ")));
+    r = ctl({QStringLiteral("--help")}, false);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("Exit codes")));
+    r = ctl({}, false);
+    QCOMPARE(r.code, 2);
+    r = ctl({QStringLiteral("frobnicate")}, false);
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QLatin1String("unknown command \"frobnicate\"")));
+    r = ctl({QStringLiteral("promote"), QStringLiteral("checkout")});
+    QCOMPARE(r.code, 2);
+}
+
+void TestCtl::validateListsEveryProblemWithPlace()
+{
+    const QString bad = QStringLiteral(FD_FIXTURES "/bad.yaml");
+    Result r = ctl({QStringLiteral("--workspace"), bad, QStringLiteral("validate")}, false);
+    QCOMPARE(r.code, 3);
+    QVERIFY2(r.out.contains(bad + QStringLiteral(":4:1: enviroments: ")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("did you mean `environments`")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("services.checkout.environments.prod.connection")), qPrintable(r.out));
+    r = ctl({QStringLiteral("--workspace"), bad, QStringLiteral("--json"), QStringLiteral("validate")}, false);
+    QCOMPARE(r.code, 3);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value(QLatin1String("ok")).toBool(true), false);
+    QVERIFY(o.value(QLatin1String("issues")).toArray().size() >= 2);
+    const QJsonObject first = o.value(QLatin1String("issues")).toArray().first().toObject();
+    QVERIFY(first.value(QLatin1String("line")).toInt() > 0);
+    QVERIFY(!first.value(QLatin1String("keyPath")).toString().isEmpty());
+    r = ctl({QStringLiteral("--workspace"), m_dir.filePath(QStringLiteral("missing.yaml")),
+             QStringLiteral("validate")}, false);
+    QCOMPARE(r.code, 3);
+}
+
+void TestCtl::validateAcceptsSandboxWorkspace()
+{
+    const Result r = ctl({QStringLiteral("validate")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String(": ok — 5 connections, 3 environments, 6 services")), qPrintable(r.out));
+}
+
+void TestCtl::pluginsJsonShape()
+{
+    const Result r = ctl({QStringLiteral("--json"), QStringLiteral("plugins")}, false);
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY(o.value(QLatin1String("searchPaths")).isArray());
+    const QJsonArray plugins = o.value(QLatin1String("plugins")).toArray();
+    QStringList kinds;
+    for (const auto &v : plugins) {
+        const QJsonObject p = v.toObject();
+        QVERIFY2(p.value(QLatin1String("loaded")).toBool(), qPrintable(p.value(QLatin1String("error")).toString()));
+        QCOMPARE(p.value(QLatin1String("apiVersion")).toInt(), 1);
+        QVERIFY(!p.value(QLatin1String("capabilities")).toArray().isEmpty());
+        kinds << p.value(QLatin1String("kind")).toString();
+    }
+    for (const char *k : {"github", "jenkins", "gitlab", "argocd"})
+        QVERIFY2(kinds.contains(QLatin1String(k)), qPrintable(kinds.join(QLatin1Char(','))));
+}
+
+void TestCtl::readCommandsShowEveryBackend_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("kindKey");
+    QTest::newRow("runs") << QStringLiteral("runs") << QStringLiteral("connectionId");
+    QTest::newRow("envs") << QStringLiteral("envs") << QStringLiteral("connectionId");
+    QTest::newRow("approvals") << QStringLiteral("approvals") << QStringLiteral("connectionId");
+}
+
+void TestCtl::readCommandsShowEveryBackend()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, kindKey);
+    const Result r = ctl({QStringLiteral("--json"), command});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QSet<QString> connections;
+    for (const auto &v : rows)
+        connections.insert(v.toObject().value(kindKey).toString());
+    // The demo spreads services over all four backends, with a gate waiting on each.
+    for (const char *c : {"github", "jenkins", "gitlab", "argocd"})
+        QVERIFY2(connections.contains(QLatin1String(c)),
+                 qPrintable(command + QStringLiteral(" lacks ") + QLatin1String(c) + QStringLiteral(": ")
+                            + QStringList(connections.begin(), connections.end()).join(QLatin1Char(','))));
+    // Text output is a table with a header row.
+    const Result text = ctl({command});
+    QCOMPARE(text.code, 0);
+    QVERIFY(text.out.count(QLatin1Char('\n')) >= rows.size() + 1);
+}
+
+void TestCtl::statusJson()
+{
+    const Result r = ctl({QStringLiteral("--json"), QStringLiteral("status")});
+    const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QVERIFY2(rows.size() == 5, qPrintable(r.out + r.err));
+    for (const auto &v : rows) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QLatin1String("kind")).toString() == QLatin1String("prometheus"))
+            continue;
+        QVERIFY2(o.value(QLatin1String("synced")).toBool(), qPrintable(o.value(QLatin1String("connection")).toString()));
+        QCOMPARE(o.value(QLatin1String("state")).toString(), QStringLiteral("ok"));
+    }
+}
+
+int TestCtl::mutatingRequests()
+{
+    // The sandbox's control API counts every mutating request it received.
+    const int port = m_ready.value(QLatin1String("ports")).toObject().value(QLatin1String("control")).toInt();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), {QStringLiteral("-s"),
+                                        QStringLiteral("http://127.0.0.1:%1/_sandbox/requests?mutating=1").arg(port)});
+    curl.waitForFinished(10000);
+    const QJsonDocument d = QJsonDocument::fromJson(curl.readAllStandardOutput());
+    if (d.isArray())
+        return int(d.array().size());
+    return int(d.object().value(QLatin1String("requests")).toArray().size());
+}
+
+void TestCtl::dryRunPrintsPlanAndSendsNothing()
+{
+    const int before = mutatingRequests();
+    const Result r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"), QStringLiteral("prod"),
+                          QStringLiteral("--dry-run")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("Plan: ")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QLatin1String("POST ")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QLatin1String("/retry")), qPrintable(r.out));
+    QCOMPARE(mutatingRequests(), before);
+}
+
+void TestCtl::protectedEnvironmentRefusedWithoutConfirm()
+{
+    const int before = mutatingRequests();
+    Result r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"), QStringLiteral("prod"),
+                    QStringLiteral("--yes")});
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains(QLatin1String("prod is protected")), qPrintable(r.err));
+    r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"), QStringLiteral("prod"),
+             QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("production")});
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains(QLatin1String("type the environment name \"prod\"")), qPrintable(r.err));
+    QCOMPARE(mutatingRequests(), before);
+}
+
+QTEST_GUILESS_MAIN(TestCtl)
+#include "tst_ctl.moc"
