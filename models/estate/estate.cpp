@@ -123,6 +123,9 @@ void Estate::initialSyncDone(const QString &connectionId)
     if (m_synced.contains(connectionId))
         return;
     m_synced.insert(connectionId);
+    // A backend whose first read brought no records still confirmed its (empty) state now.
+    if (!m_dataTime.contains(connectionId))
+        m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
     Q_EMIT connectionSynced(connectionId);
 }
 

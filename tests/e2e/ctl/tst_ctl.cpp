@@ -21,6 +21,8 @@ private Q_SLOTS:
     void statusJson();
     void dryRunPrintsPlanAndSendsNothing();
     void protectedEnvironmentRefusedWithoutConfirm();
+    void promoteMovesTheDemoCanaryOneStep();
+    void approveMovesTheJenkinsInputOn();
 
 private:
     struct Result
@@ -107,7 +109,9 @@ void TestCtl::validateListsEveryProblemWithPlace()
     QCOMPARE(r.code, 3);
     QVERIFY2(r.out.contains(bad + QStringLiteral(":4:1: enviroments: ")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("did you mean `environments`")), qPrintable(r.out));
-    QVERIFY2(r.out.contains(QStringLiteral("services.checkout.environments.prod.connection")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral(":11:26: services.checkout.environments.prod.connection")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("services.payments.environments.qa")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("3 problem(s)")), qPrintable(r.out));
     r = ctl({QStringLiteral("--workspace"), bad, QStringLiteral("--json"), QStringLiteral("validate")}, false);
     QCOMPARE(r.code, 3);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -125,7 +129,7 @@ void TestCtl::validateAcceptsSandboxWorkspace()
 {
     const Result r = ctl({QStringLiteral("validate")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(QLatin1String(": ok — 5 connections, 3 environments, 6 services")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral(": ok — 5 connections, 3 environments, 6 services")), qPrintable(r.out));
 }
 
 void TestCtl::pluginsJsonShape()
@@ -150,26 +154,28 @@ void TestCtl::pluginsJsonShape()
 void TestCtl::readCommandsShowEveryBackend_data()
 {
     QTest::addColumn<QString>("command");
-    QTest::addColumn<QString>("kindKey");
-    QTest::newRow("runs") << QStringLiteral("runs") << QStringLiteral("connectionId");
-    QTest::newRow("envs") << QStringLiteral("envs") << QStringLiteral("connectionId");
-    QTest::newRow("approvals") << QStringLiteral("approvals") << QStringLiteral("connectionId");
+    QTest::addColumn<QStringList>("backends");
+    // Argo CD has no runs: it syncs, and its canary waits as a gate.
+    const QStringList ci{QStringLiteral("github"), QStringLiteral("jenkins"), QStringLiteral("gitlab")};
+    QTest::newRow("runs") << QStringLiteral("runs") << ci;
+    QTest::newRow("envs") << QStringLiteral("envs") << (ci + QStringList{QStringLiteral("argocd")});
+    QTest::newRow("approvals") << QStringLiteral("approvals") << (ci + QStringList{QStringLiteral("argocd")});
 }
 
 void TestCtl::readCommandsShowEveryBackend()
 {
     QFETCH(QString, command);
-    QFETCH(QString, kindKey);
+    QFETCH(QStringList, backends);
     const Result r = ctl({QStringLiteral("--json"), command});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
     QSet<QString> connections;
     for (const auto &v : rows)
-        connections.insert(v.toObject().value(kindKey).toString());
+        connections.insert(v.toObject().value(QLatin1String("connectionId")).toString());
     // The demo spreads services over all four backends, with a gate waiting on each.
-    for (const char *c : {"github", "jenkins", "gitlab", "argocd"})
-        QVERIFY2(connections.contains(QLatin1String(c)),
-                 qPrintable(command + QStringLiteral(" lacks ") + QLatin1String(c) + QStringLiteral(": ")
+    for (const QString &c : backends)
+        QVERIFY2(connections.contains(c),
+                 qPrintable(command + QStringLiteral(" lacks ") + c + QStringLiteral(": ")
                             + QStringList(connections.begin(), connections.end()).join(QLatin1Char(','))));
     // Text output is a table with a header row.
     const Result text = ctl({command});
@@ -229,6 +235,59 @@ void TestCtl::protectedEnvironmentRefusedWithoutConfirm()
     QCOMPARE(r.code, 4);
     QVERIFY2(r.err.contains(QLatin1String("type the environment name \"prod\"")), qPrintable(r.err));
     QCOMPARE(mutatingRequests(), before);
+}
+
+static QJsonObject onlyRow(const QString &json)
+{
+    const QJsonArray rows = QJsonDocument::fromJson(json.toUtf8()).array();
+    return rows.size() == 1 ? rows.first().toObject() : QJsonObject();
+}
+
+void TestCtl::promoteMovesTheDemoCanaryOneStep()
+{
+    Result r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"), QStringLiteral("prod")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject before = onlyRow(r.out);
+    QCOMPARE(before.value(QLatin1String("canaryWeight")).toInt(), 20);
+    const int step = before.value(QLatin1String("currentStepIndex")).toInt();
+    r = ctl({QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("prod"),
+             QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("prod")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("\"action\":\"resume\"")), qPrintable(r.out));
+    r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"), QStringLiteral("prod")});
+    const QJsonObject after = onlyRow(r.out);
+    QCOMPARE(after.value(QLatin1String("currentStepIndex")).toInt(), step + 1);
+    QCOMPARE(after.value(QLatin1String("canaryWeight")).toInt(), 50);
+    // The same promote again finds the rollout no longer paused at that step: nothing is sent twice.
+    const int sent = mutatingRequests();
+    r = ctl({QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("prod"),
+             QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("prod")});
+    QCOMPARE(r.code, 4);
+    QCOMPARE(mutatingRequests(), sent);
+}
+
+void TestCtl::approveMovesTheJenkinsInputOn()
+{
+    Result r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"), QStringLiteral("jenkins")});
+    const QJsonObject gate = onlyRow(r.out);
+    QVERIFY2(!gate.isEmpty(), qPrintable(r.out));
+    QCOMPARE(gate.value(QLatin1String("service")).toString(), QStringLiteral("catalog"));
+    const QString runId = gate.value(QLatin1String("runId")).toString();
+    r = ctl({QStringLiteral("approve"), QStringLiteral("catalog"), QStringLiteral("prod"), QStringLiteral("--yes"),
+             QStringLiteral("--confirm"), QStringLiteral("prod"), QStringLiteral("--comment"), QStringLiteral("go")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"), QStringLiteral("jenkins")});
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 0);
+    r = ctl({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("--backend"), QStringLiteral("jenkins"),
+             QStringLiteral("--service"), QStringLiteral("catalog"), QStringLiteral("--env"), QStringLiteral("prod")});
+    bool movedOn = false;
+    for (const auto &v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
+        const QJsonObject run = v.toObject();
+        if (runId.isEmpty() || run.value(QLatin1String("id")).toString() == runId
+            || runId.endsWith(run.value(QLatin1String("id")).toString()))
+            movedOn = movedOn || run.value(QLatin1String("status")).toString() != QLatin1String("waiting");
+    }
+    QVERIFY2(movedOn, qPrintable(r.out));
 }
 
 QTEST_GUILESS_MAIN(TestCtl)
