@@ -1,5 +1,10 @@
 #include "console.h"
 
+#include "compare/comparepage.h"
+#include "dora/dorapage.h"
+#include "incidents/incidentspage.h"
+#include "timeline/timelinepage.h"
+
 #include "estate/estate.h"
 #include "estate/session.h"
 #include "mainwindow/mainwindow.h"
@@ -85,6 +90,12 @@ void Console::openSession(std::unique_ptr<Session> session, bool demo)
     m_window->setActionRunner(s->actions());
     m_window->setBackendLookup([s](const QString &id) { return s->backend(id); });
     m_window->setPluginRecords(s->plugins()->records());
+    m_window->addSessionPage(new ComparePage(s), QStringLiteral("compare"), tr("Compare"));
+    m_window->addSessionPage(new TimelinePage(s), QStringLiteral("timeline"), tr("Timeline"));
+    auto *incidents = new IncidentsPage(s);
+    connect(incidents, &IncidentsPage::actionRequested, m_window.get(), &MainWindow::requestAction);
+    m_window->addSessionPage(incidents, QStringLiteral("incidents"), tr("Incidents"));
+    m_window->addSessionPage(new DoraPage(s), QStringLiteral("dora"), tr("Delivery (DORA)"));
     connect(s, &Session::ready, m_window.get(), [this, s] {
         m_window->setPluginRecords(s->plugins()->records());
     });

@@ -128,6 +128,23 @@ void MainWindow::addPage(ConsolePage *page, const QString &icon, const QString &
     connect(page, &ConsolePage::actionRequested, this, &MainWindow::requestAction);
 }
 
+void MainWindow::addSessionPage(QWidget *page, const QString &icon, const QString &title)
+{
+    const int index = m_stack->count();
+    m_stack->addWidget(page);
+    auto *item = new QListWidgetItem(pageIcon(icon, palette().color(QPalette::Text)), title, m_nav);
+    item->setSizeHint(QSize(0, 40));
+    if (index < 9) {
+        const QKeySequence key(QStringLiteral("Ctrl+%1").arg(index + 1));
+        item->setToolTip(QStringLiteral("%1 (%2)").arg(title, key.toString(QKeySequence::NativeText)));
+        auto *a = new QAction(page);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::ApplicationShortcut);
+        addAction(a);
+        connect(a, &QAction::triggered, this, [this, index] { m_nav->setCurrentRow(index); });
+    }
+}
+
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));

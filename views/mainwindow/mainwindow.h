@@ -54,6 +54,9 @@ public:
     void setReadOnly(bool readOnly);
 
     void showPage(Page page);
+    /// A page that needs the whole session (comparison, timeline, incidents, DORA); added
+    /// after the estate pages, reachable by Ctrl+5 onwards.
+    void addSessionPage(QWidget *page, const QString &icon, const QString &title);
     Page currentPage() const;
     MatrixPage *matrixPage() const { return m_matrix; }
     PipelinesPage *pipelinesPage() const { return m_pipelines; }
