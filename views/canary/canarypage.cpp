@@ -75,8 +75,11 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setDefaultSectionSize(110);
+    // The analysis text is the long one ("Successful (success-rate 99.7%)"): it gets the room.
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(RolloutsModel::Analysis, QHeaderView::Stretch);
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->setMaximumHeight(180);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
         m_key = cur.data(Roles::KeyRole).toString();

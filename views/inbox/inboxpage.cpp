@@ -155,7 +155,8 @@ ReleaseAction InboxPage::actionFor(const Gate &gate, ReleaseAction::Verb verb, c
     a.connectionId = gate.connectionId;
     a.service = gate.service;
     a.environment = gate.environment;
-    a.target = gate.key();
+    // The backend's own gate id: the planners look gates up by it (the connection says whose).
+    a.target = gate.id;
     a.comment = comment;
     return a;
 }

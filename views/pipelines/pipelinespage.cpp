@@ -202,7 +202,7 @@ ReleaseAction PipelinesPage::actionFor(const Run &run, ReleaseAction::Verb verb)
     a.connectionId = run.connectionId;
     a.service = run.service;
     a.environment = run.environment;
-    a.target = run.key();
+    a.target = run.id; // the backend's run id; connectionId says whose
     return a;
 }
 

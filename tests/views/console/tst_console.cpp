@@ -6,6 +6,8 @@
 #include "itemmodels/environmentmatrixmodel.h"
 #include "itemmodels/gatesmodel.h"
 #include "itemmodels/itemroles.h"
+#include "itemmodels/notificationfeed.h"
+#include "itemmodels/palettemodel.h"
 #include "itemmodels/deploymenthistorymodel.h"
 #include "itemmodels/recordfilterproxymodel.h"
 #include "itemmodels/rolloutsmodel.h"
@@ -196,7 +198,8 @@ private Q_SLOTS:
         page.rerunButton()->click();
         QCOMPARE(requested.size(), 1);
         QCOMPARE(int(lastAction(requested).verb), int(ReleaseAction::Verb::Rerun));
-        QCOMPARE(lastAction(requested).target, QStringLiteral("github/8990"));
+        QCOMPARE(lastAction(requested).target, QStringLiteral("8990"));
+        QCOMPARE(lastAction(requested).connectionId, QStringLiteral("github"));
         page.setMutationsEnabled(false);
         QVERIFY(!page.rerunButton()->isEnabled());
     }
@@ -218,7 +221,8 @@ private Q_SLOTS:
         QCOMPARE(requested.size(), 1);
         const ReleaseAction a = lastAction(requested);
         QCOMPARE(int(a.verb), int(ReleaseAction::Verb::Approve));
-        QCOMPARE(a.target, QStringLiteral("jenkins/payments/deploy-prod#88/input"));
+        QCOMPARE(a.target, QStringLiteral("payments/deploy-prod#88/input"));
+        QCOMPARE(a.connectionId, QStringLiteral("jenkins"));
         QCOMPARE(a.comment, QStringLiteral("checked the dashboards"));
         QCOMPARE(a.environment, QStringLiteral("prod"));
         page.rejectButton()->click();
@@ -552,6 +556,28 @@ private Q_SLOTS:
             for (int c = 0; c < RunsModel::ColumnCount; ++c)
                 QVERIFY2(!view->isColumnHidden(c), qPrintable(QString::number(c)));
         installTranslations(QStringLiteral("en"));
+    }
+    void koreanForPaletteNotificationsAndGuards()
+    {
+        QCOMPARE(installTranslations(QStringLiteral("ko")), QStringLiteral("ko"));
+        const QStringList said{PaletteModel::kindText(PaletteEntry::Kind::Run),
+                               PaletteModel::kindText(PaletteEntry::Kind::Action),
+                               NotificationFeed::categoryText(Notice::Category::FailedDeploy),
+                               NotificationFeed::categoryText(Notice::Category::CanaryPaused),
+                               ConfirmActionDialog::guardName(QStringLiteral("freeze-window")),
+                               ConfirmActionDialog::guardName(QStringLiteral("protected-environment"))};
+        const QStringList english{QStringLiteral("Run"), QStringLiteral("Action"), QStringLiteral("Failed deploy"),
+                                  QStringLiteral("Canary paused"), QStringLiteral("freeze window"),
+                                  QStringLiteral("protected environment")};
+        for (int i = 0; i < said.size(); ++i) {
+            QVERIFY2(said.at(i) != english.at(i), qPrintable(said.at(i)));
+            // Hangul, not a placeholder.
+            QVERIFY2(std::any_of(said.at(i).cbegin(), said.at(i).cend(),
+                                 [](QChar c) { return c.unicode() >= 0xAC00 && c.unicode() <= 0xD7A3; }),
+                     qPrintable(said.at(i)));
+        }
+        installTranslations(QStringLiteral("en"));
+        QCOMPARE(NotificationFeed::categoryText(Notice::Category::FailedDeploy), QStringLiteral("Failed deploy"));
     }
 };
 
