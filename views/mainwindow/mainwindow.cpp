@@ -366,9 +366,9 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
         services << matrix->serviceAt(row);
     const QStringList envs = matrix->environments();
     for (const QString &service : services)
-        out << PaletteEntry{K::Service, service, tr("service"), service, {}, {}, -1, std::nullopt};
+        out << PaletteEntry{K::Service, service, {}, service, {}, {}, -1, std::nullopt}; // the kind says "service"
     for (const QString &env : envs)
-        out << PaletteEntry{K::Environment, env, tr("environment"), {}, env, {}, -1, std::nullopt};
+        out << PaletteEntry{K::Environment, env, {}, {}, env, {}, -1, std::nullopt};
     QList<PaletteEntry> actions;
     for (const QString &service : services) {
         for (const QString &env : envs) {
