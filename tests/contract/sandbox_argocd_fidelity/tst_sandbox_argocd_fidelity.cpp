@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -27,6 +28,55 @@ namespace {
 std::string enc(const QString &s)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(s)).toStdString();
+}
+
+/// Follows $ref chains inside the Swagger document.
+QJsonObject resolved(const QJsonObject &spec, QJsonObject schema)
+{
+    for (int hops = 0; schema.contains(u"$ref"_s) && hops < 10; ++hops) {
+        QJsonValue node = spec;
+        for (const QString &key : schema[u"$ref"_s].toString().mid(2).split(u'/'))
+            node = node[key];
+        schema = node.toObject();
+    }
+    return schema;
+}
+
+/// The Swagger schemas leave additionalProperties open, so ajv accepts any misspelt key.
+/// This walk reports every body key the document does not declare (maps, declared with
+/// additionalProperties, and RawExtension, which is an arbitrary object on the wire, are
+/// walked or skipped accordingly).
+void undeclaredKeys(const QJsonObject &spec, const QJsonObject &schemaIn, const QJsonValue &body,
+                    const QString &where, QStringList *out)
+{
+    const QJsonObject schema = resolved(spec, schemaIn);
+    if (schemaIn[u"$ref"_s].toString().endsWith(u"/runtimeRawExtension"_s))
+        return;
+    if (body.isArray()) {
+        for (qsizetype i = 0; i < body.toArray().size(); ++i)
+            undeclaredKeys(spec, schema[u"items"_s].toObject(), body.toArray()[i],
+                           u"%1[%2]"_s.arg(where).arg(i), out);
+        return;
+    }
+    if (!body.isObject())
+        return;
+    // an embedded Go struct (ResourceNode's ResourceRef) arrives as allOf beside properties
+    QJsonObject props = schema[u"properties"_s].toObject();
+    for (const QJsonValue &part : schema[u"allOf"_s].toArray()) {
+        const QJsonObject partProps = resolved(spec, part.toObject())[u"properties"_s].toObject();
+        for (auto it = partProps.begin(); it != partProps.end(); ++it)
+            props.insert(it.key(), it.value());
+    }
+    const QJsonObject o = body.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QString at = where + u'.' + it.key();
+        if (props.contains(it.key()))
+            undeclaredKeys(spec, props[it.key()].toObject(), it.value(), at, out);
+        else if (schema[u"additionalProperties"_s].isObject())
+            undeclaredKeys(spec, schema[u"additionalProperties"_s].toObject(), it.value(), at, out);
+        else if (!schema.contains(u"additionalProperties"_s) && !props.isEmpty())
+            out->append(at + u" is not in the document"_s);
+    }
 }
 
 } // namespace
@@ -147,6 +197,35 @@ class TestSandboxArgoCdFidelity : public QObject
                 qInfo("%s", line.constData());
         QVERIFY2(out.contains("validated"), out.constData());
         QCOMPARE(node.exitCode(), 0);
+    }
+
+    /// Every sample's body keys must be declared by the document's response schema.
+    void checkDeclaredKeys(const QString &spec)
+    {
+        QFile f(QStringLiteral(FD_SHARED_DIR) + u"/api-reference/argocd/"_s + spec);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+        const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        QStringList problems;
+        for (const QFileInfo &fi : QDir(m_samples->path()).entryInfoList({u"*.json"_s}, QDir::Files, QDir::Name)) {
+            QFile sf(fi.filePath());
+            QVERIFY(sf.open(QIODevice::ReadOnly));
+            const QJsonObject sample = QJsonDocument::fromJson(sf.readAll()).object();
+            const QJsonObject responses = doc[u"paths"_s][sample[u"path"_s].toString()]
+                                             [sample[u"method"_s].toString().toLower()][u"responses"_s]
+                                                 .toObject();
+            const QString code = QString::number(sample[u"status"_s].toInt());
+            const QJsonObject response =
+                resolved(doc, responses.value(responses.contains(code) ? code : u"default"_s).toObject());
+            QStringList found;
+            undeclaredKeys(doc, response[u"schema"_s].toObject(), sample[u"body"_s], u"body"_s, &found);
+            for (const QString &p : std::as_const(found))
+                problems.append(u"%1 %2 %3 %4: %5"_s.arg(fi.fileName(), sample[u"method"_s].toString(),
+                                                          sample[u"path"_s].toString(), code, p));
+        }
+        problems.removeDuplicates();
+        for (const QString &p : std::as_const(problems))
+            qWarning("UNDECLARED %s", qPrintable(p));
+        QVERIFY2(problems.isEmpty(), "bodies carry keys the Swagger document does not declare");
     }
 
 private Q_SLOTS:
@@ -323,6 +402,7 @@ private Q_SLOTS:
         QVERIFY2(m_statusProblems.isEmpty(), "the sweep did not reach every shape (see warnings)");
         QVERIFY(m_templates.size() >= 25);
         validate(spec);
+        checkDeclaredKeys(spec);
         sb.stop();
     }
 };
