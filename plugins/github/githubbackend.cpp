@@ -95,6 +95,7 @@ PollSettings PollSettings::fromOptions(const QVariantMap &o)
     number("requestTimeoutMs", s.requestTimeoutMs, 100, 300000);
     number("maxAttempts", s.maxAttempts, 1, 10);
     number("maxBackoffMs", s.maxBackoffMs, 100, 3600000);
+    number("ownerRelistPolls", s.ownerRelistPolls, 1, 1000);
     return s;
 }
 
@@ -120,6 +121,21 @@ GitHubBackend::GitHubBackend(const ConnectionConfig &config, BackendSink *sink, 
         RepoSync sync;
         sync.snap.repo = repo;
         m_repos.insert(runsKey(repo), sync);
+    }
+    // scope.owners: a list, or one string "acme, octo-dev" like scope.repos.
+    const QVariant owners = config.scope.value(QStringLiteral("owners"));
+    QStringList names;
+    if (owners.typeId() == QMetaType::QString)
+        names = owners.toString().split(QLatin1Char(','));
+    else
+        for (const QVariant &v : owners.toList())
+            names.append(v.toString());
+    for (const QString &name : std::as_const(names)) {
+        const QString owner = name.trimmed();
+        if (owner.isEmpty() || owner.contains(QLatin1Char('/')))
+            continue;
+        if (!m_owners.contains(owner.toLower()))
+            m_owners.insert(owner.toLower(), OwnerListing{owner, false, false, {}});
     }
 }
 
@@ -151,13 +167,10 @@ void GitHubBackend::start()
         m_client->setDefaultHeaders({{"Accept", "application/vnd.github+json"},
                                      {"X-GitHub-Api-Version", "2022-11-28"}});
     }
-    if (m_config.scope.contains(QStringLiteral("owners")))
-        reportProblem(QStringLiteral("scope.owners"),
-                      QStringLiteral("listing every repository of an owner is not supported yet; "
-                                     "name the repositories under scope.repos"));
-    if (m_repos.isEmpty())
-        reportProblem(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos and "
-                                                              "no service binding names one"));
+    if (m_repos.isEmpty() && m_owners.isEmpty())
+        reportProblem(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos, no "
+                                                              "owner in scope.owners and no "
+                                                              "service binding names one"));
     m_running = true;
     m_authFailed = false;
     ++m_generation;
@@ -193,6 +206,140 @@ void GitHubBackend::beginCycle()
     m_cycleLimited = false;
     m_cycleLastError.clear();
     ++m_cycles;
+    // Owners' repository lists change rarely: re-read them on a slow cadence (conditionally,
+    // so an unchanged list costs no quota), and before the first poll.
+    bool relist = false;
+    for (const OwnerListing &o : std::as_const(m_owners))
+        relist = relist || !o.listed;
+    relist = relist || (m_cycles - 1) % m_settings.ownerRelistPolls == 0;
+    if (!m_owners.isEmpty() && relist) {
+        m_ownersPending = int(m_owners.size());
+        const QStringList keys = m_owners.keys();
+        for (const QString &key : keys)
+            listOwner(key);
+        return;
+    }
+    pollRepositories();
+}
+
+void GitHubBackend::listOwner(const QString &ownerKey)
+{
+    const OwnerListing &o = m_owners[ownerKey];
+    http::Request req;
+    req.path = (o.asUser ? QStringLiteral("/users/") : QStringLiteral("/orgs/"))
+               + QString::fromLatin1(QUrl::toPercentEncoding(o.owner)) + QStringLiteral("/repos");
+    req.query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    req.maxAttempts = m_settings.maxAttempts;
+    req.conditional = !m_freshPaths.contains(http::joinUrl(m_client->baseUrl(), req.path,
+                                                           req.query).toString());
+    const int generation = m_generation;
+    m_client->fetchAllPages(req, this,
+                            [this, ownerKey, generation](const QList<http::Response> &pages,
+                                                         const http::Response &last) {
+                                if (generation != m_generation
+                                    || last.error == http::Response::Error::Cancelled)
+                                    return;
+                                ownerListed(ownerKey, pages, last);
+                            });
+}
+
+void GitHubBackend::ownerListed(const QString &ownerKey, const QList<http::Response> &pages,
+                                const http::Response &last)
+{
+    if (const QByteArray interval = last.header("x-poll-interval"); !interval.isEmpty())
+        m_serverPollIntervalMs = std::max(0, interval.toInt() * 1000);
+    if (last.status == 401) {
+        authFailed(last);
+        return;
+    }
+    OwnerListing &o = m_owners[ownerKey];
+    const QString where = QStringLiteral("owner %1").arg(o.owner);
+    if (last.status == 404 && !o.asUser) {
+        // Not an organisation (or not visible as one): try the user account of that name.
+        o.asUser = true;
+        listOwner(ownerKey);
+        return;
+    }
+    if (last.status == 404) {
+        o.asUser = false; // the name may become an organisation later: start over next time
+        o.listed = true;
+        o.repos.clear();
+        reportProblem(where, QStringLiteral("GitHub answers 404 for both the organisation and the "
+                                            "user '%1': the owner does not exist or this token "
+                                            "cannot see it")
+                                 .arg(o.owner));
+    } else if (isRateLimited(last)) {
+        m_cycleLimited = true;
+        m_cycleLastError = shortError(last);
+    } else if (isTransportOrServerError(last)) {
+        ++m_cycleFailures;
+        m_cycleLastError = shortError(last);
+    } else if (!last.ok()) {
+        o.listed = true; // asked again at the relist cadence, not every poll
+        reportProblem(where + QStringLiteral(": repositories"), shortError(last));
+    } else {
+        QStringList active;
+        QStringList errors;
+        bool bodyOk = true;
+        for (const http::Response &page : pages) {
+            const Parsed<WireRepository> parsed = parseRepositories(page.body);
+            if (!parsed.bodyOk) {
+                bodyOk = false;
+                m_freshPaths.insert(page.url.toString());
+            } else {
+                m_freshPaths.remove(page.url.toString());
+            }
+            errors += parsed.errors;
+            for (const WireRepository &r : parsed.items)
+                if (!r.archived && !r.disabled)
+                    active.append(r.fullName);
+        }
+        const QString listWhere = where + QStringLiteral(": repositories");
+        if (!bodyOk) {
+            reportProblem(listWhere, QStringLiteral("unreadable answer, keeping the last good "
+                                                    "list: %1")
+                                         .arg(errors.join(QStringLiteral("; "))));
+        } else {
+            clearProblem(where);
+            errors.isEmpty() ? clearProblem(listWhere)
+                             : reportProblem(listWhere, errors.join(QStringLiteral("; ")));
+            o.repos = active;
+            o.listed = true;
+        }
+    }
+    if (--m_ownersPending > 0)
+        return;
+    mergeOwnerRepositories();
+    pollRepositories();
+}
+
+void GitHubBackend::mergeOwnerRepositories()
+{
+    // scope.repos and bindings first, then every owner's active repositories; a repository
+    // that left every owner's list (archived, deleted, moved) is dropped with its records.
+    QStringList wanted = m_mapping.repos();
+    QSet<QString> keys;
+    for (const QString &r : std::as_const(wanted))
+        keys.insert(runsKey(r));
+    for (const OwnerListing &o : std::as_const(m_owners))
+        for (const QString &r : o.repos)
+            if (!keys.contains(runsKey(r))) {
+                keys.insert(runsKey(r));
+                wanted.append(r);
+            }
+    for (auto it = m_repos.begin(); it != m_repos.end();)
+        it = keys.contains(it.key()) ? std::next(it) : m_repos.erase(it);
+    for (const QString &r : std::as_const(wanted))
+        if (!m_repos.contains(runsKey(r))) {
+            RepoSync sync;
+            sync.snap.repo = r;
+            m_repos.insert(runsKey(r), sync);
+        }
+}
+
+void GitHubBackend::pollRepositories()
+{
     for (auto it = m_repos.begin(); it != m_repos.end(); ++it) {
         const QString repo = it->snap.repo;
         const QString base = QStringLiteral("/repos/") + repo;

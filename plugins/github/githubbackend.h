@@ -26,6 +26,7 @@ struct PollSettings
     int requestTimeoutMs = 15000;
     int maxAttempts = 4;     // per GET, including the first
     int maxBackoffMs = 15 * 60 * 1000;
+    int ownerRelistPolls = 10; // scope.owners: the owner's repository list is re-read every Nth poll
 
     static PollSettings fromOptions(const QVariantMap &options);
 };
@@ -63,10 +64,23 @@ private:
         QSet<qint64> gatedRuns;                // runs that had a pending deployment last read
     };
     struct Execution;
+    /// One entry of scope.owners and what its last good listing said.
+    struct OwnerListing
+    {
+        QString owner;
+        bool asUser = false;  // /orgs/{owner}/repos answered 404: a user account
+        bool listed = false;  // a good listing has been read
+        QStringList repos;    // active (not archived, not disabled) repositories, owner/name
+    };
 
     using Handler = std::function<void(RepoSync &, const http::Response &)>;
 
     void beginCycle();
+    void pollRepositories();
+    void listOwner(const QString &ownerKey);
+    void ownerListed(const QString &ownerKey, const QList<http::Response> &pages,
+                     const http::Response &last);
+    void mergeOwnerRepositories();
     void finishCycle();
     void scheduleNext(int delayMs);
     void get(const QString &repo, const QString &path, const QUrlQuery &query, Handler handler,
@@ -98,6 +112,8 @@ private:
     http::Client *m_client = nullptr;
     QTimer m_pollTimer;
     QHash<QString, RepoSync> m_repos; // by lowercased owner/name
+    QHash<QString, OwnerListing> m_owners; // scope.owners, by lowercased login
+    int m_ownersPending = 0;
     QQueue<std::function<void()>> m_queue;
     int m_active = 0;
     bool m_running = false;

@@ -321,6 +321,28 @@ Parsed<WireEnvironment> parseEnvironments(const QByteArray &body)
     return out;
 }
 
+Parsed<WireRepository> parseRepositories(const QByteArray &body)
+{
+    Parsed<WireRepository> out;
+    const auto list = listOf(body, nullptr, &out);
+    if (!list)
+        return out;
+    for (qsizetype i = 0; i < list->size(); ++i) {
+        const QJsonObject o = list->at(i).toObject();
+        WireRepository repo;
+        repo.id = idOf(o.value(QLatin1String("id")));
+        repo.fullName = stringOf(o, "full_name");
+        if (repo.id <= 0 || repo.fullName.count(QLatin1Char('/')) != 1) {
+            out.errors.append(place("repositories", i, "id/full_name") + QStringLiteral(": missing"));
+            continue;
+        }
+        repo.archived = o.value(QLatin1String("archived")).toBool();
+        repo.disabled = o.value(QLatin1String("disabled")).toBool();
+        out.items.append(repo);
+    }
+    return out;
+}
+
 Parsed<WireDeployment> parseDeployments(const QByteArray &body)
 {
     Parsed<WireDeployment> out;

@@ -137,6 +137,17 @@ struct WireApproval
 };
 
 /// Items read from one response plus the problems met on the way.
+/// One entry of an owner's repository list (the "minimal-repository" shape).
+struct WireRepository
+{
+    qint64 id = 0;
+    QString fullName; // owner/name
+    bool archived = false;
+    bool disabled = false;
+
+    bool operator==(const WireRepository &) const = default;
+};
+
 template<typename T>
 struct Parsed
 {
@@ -161,6 +172,7 @@ Parsed<WireDeployment> parseDeployments(const QByteArray &body);   // [deploymen
 Parsed<WireDeploymentStatus> parseDeploymentStatuses(const QByteArray &body); // [status]
 Parsed<WirePendingDeployment> parsePendingDeployments(const QByteArray &body); // [pending]
 Parsed<WireApproval> parseApprovals(const QByteArray &body); // [approval]
+Parsed<WireRepository> parseRepositories(const QByteArray &body); // [minimal-repository]
 
 /// The newest status by created_at (ties: higher id); nullptr for an empty list.
 const WireDeploymentStatus *newestStatus(const QList<WireDeploymentStatus> &statuses);

@@ -102,8 +102,10 @@ struct Repo
 {
     qint64 id = 0;
     QString owner, name;
-    const SimService *service = nullptr;
+    const SimService *service = nullptr; // null for a repository without pipelines
     QList<Environment> environments;
+    qint64 createdMs = 0;
+    bool archived = false;
     QString full() const { return owner + u'/' + name; }
 };
 
@@ -235,6 +237,7 @@ private:
     void build()
     {
         m_repos.clear();
+        m_archivedRepos.clear();
         m_workflows.clear();
         m_runs.clear();
         m_deployments.clear();
@@ -260,6 +263,7 @@ private:
             repo.name = (ci ? s.ciObject : s.targets.first().object).section(u'/', 1);
             repo.service = &s;
             const qint64 created = epoch - 400LL * 24 * 3600 * 1000;
+            repo.createdMs = created - qint64(stableHash(s.name) % 1000) * kMinute;
             for (const SimTarget &t : s.targets)
                 if (t.backend == u"github"_s)
                     repo.environments.append({qint64(stableHash(repo.full() + t.environment) % 900'000'000) + 100'000'000,
@@ -338,6 +342,15 @@ private:
         for (Run &r : m_runs)
             if (r.gateState == u"approved"_s)
                 r.deploymentDone = true;
+        // Every real organisation has a retired repository: listed with its owner's
+        // repositories (archived: true), so clients can show they leave it out.
+        Repo legacy;
+        legacy.owner = w.org;
+        legacy.name = u"legacy-monolith"_s;
+        legacy.id = repoId + 1'000'000 + qint64(stableHash(legacy.name) % 1'000'000);
+        legacy.createdMs = epoch - 2000LL * 24 * 3600 * 1000;
+        legacy.archived = true;
+        m_archivedRepos.append(legacy);
         tick(sandbox().clock().nowMs());
     }
 
@@ -550,6 +563,78 @@ private:
         for (const auto &t : templated)
             o.insert(QLatin1String(t[0]), u + QLatin1String(t[1]));
         return o;
+    }
+
+    /// When the repository last saw a push: its newest run that has started, else its creation.
+    qint64 pushedMs(const Repo &repo, qint64 now) const
+    {
+        qint64 at = repo.createdMs;
+        for (const Run &r : m_runs)
+            if (r.repo == repo.full() && r.createdMs <= now)
+                at = std::max(at, r.createdMs);
+        return at;
+    }
+
+    /// The "minimal-repository" shape the owner listings answer with.
+    QJsonObject listedRepoJson(const Repo &repo, const QString &api, qint64 now) const
+    {
+        QJsonObject o = repoJson(repo, api);
+        const QString html = htmlBase(api);
+        const QString host = QUrl(html).host();
+        const QString pushed = isoTime(pushedMs(repo, now));
+        o.insert(u"git_url"_s, u"git://%1/%2.git"_s.arg(host, repo.full()));
+        o.insert(u"ssh_url"_s, u"git@%1:%2.git"_s.arg(host, repo.full()));
+        o.insert(u"clone_url"_s, html + u'/' + repo.full() + u".git"_s);
+        o.insert(u"svn_url"_s, html + u'/' + repo.full());
+        o.insert(u"mirror_url"_s, QJsonValue());
+        o.insert(u"homepage"_s, QJsonValue());
+        o.insert(u"language"_s, repo.service ? u"Go"_s : u"Java"_s);
+        o.insert(u"forks_count"_s, 0);
+        o.insert(u"forks"_s, 0);
+        o.insert(u"stargazers_count"_s, 0);
+        o.insert(u"watchers_count"_s, 0);
+        o.insert(u"watchers"_s, 0);
+        o.insert(u"size"_s, 1024 + int(stableHash(repo.name) % 50000));
+        o.insert(u"default_branch"_s, u"main"_s);
+        o.insert(u"open_issues_count"_s, 0);
+        o.insert(u"open_issues"_s, 0);
+        o.insert(u"is_template"_s, false);
+        o.insert(u"topics"_s, QJsonArray());
+        o.insert(u"has_issues"_s, true);
+        o.insert(u"has_projects"_s, false);
+        o.insert(u"has_wiki"_s, false);
+        o.insert(u"has_pages"_s, false);
+        o.insert(u"has_downloads"_s, true);
+        o.insert(u"has_discussions"_s, false);
+        o.insert(u"archived"_s, repo.archived);
+        o.insert(u"disabled"_s, false);
+        o.insert(u"visibility"_s, u"private"_s);
+        o.insert(u"pushed_at"_s, pushed);
+        o.insert(u"created_at"_s, isoTime(repo.createdMs));
+        o.insert(u"updated_at"_s, pushed);
+        o.insert(u"permissions"_s, QJsonObject{{u"admin"_s, false}, {u"maintain"_s, false},
+                                               {u"push"_s, true}, {u"triage"_s, true},
+                                               {u"pull"_s, true}});
+        o.insert(u"allow_forking"_s, false);
+        o.insert(u"web_commit_signoff_required"_s, false);
+        o.insert(u"license"_s, QJsonValue());
+        return o;
+    }
+
+    /// Logins the scenario knows as people: run actors, deployment creators, reviewers.
+    bool knownUser(const QString &name) const
+    {
+        for (const Run &r : m_runs) {
+            if (r.actor.compare(name, Qt::CaseInsensitive) == 0)
+                return true;
+            for (const Approval &a : r.approvals)
+                if (a.user.compare(name, Qt::CaseInsensitive) == 0)
+                    return true;
+        }
+        for (const Deployment &d : m_deployments)
+            if (d.creator.compare(name, Qt::CaseInsensitive) == 0)
+                return true;
+        return false;
     }
 
     const Repo *repo(const QString &owner, const QString &name) const
@@ -831,6 +916,56 @@ private:
     }
     Reply paginate(const httplib::Request &req, const QString &api, const QJsonArray &items,
                    const QString &key) const;
+    /// GET /orgs/{org}/repos and /users/{username}/repos: filter by type, then sort.
+    Reply ownerRepos(const httplib::Request &req, const QString &api, qint64 now, bool org,
+                     bool publicOnly)
+    {
+        const QString type = req.has_param("type") ? fromStd(req.get_param_value("type"))
+                                                    : (org ? u"all"_s : u"owner"_s);
+        const QStringList types = org ? QStringList{u"all"_s, u"public"_s, u"private"_s, u"forks"_s,
+                                                    u"sources"_s, u"member"_s, u"internal"_s}
+                                      : QStringList{u"all"_s, u"owner"_s, u"member"_s};
+        const QString sort = req.has_param("sort") ? fromStd(req.get_param_value("sort"))
+                                                    : (org ? u"created"_s : u"full_name"_s);
+        const QStringList sorts{u"created"_s, u"updated"_s, u"pushed"_s, u"full_name"_s};
+        const QString direction = req.has_param("direction")
+                                      ? fromStd(req.get_param_value("direction"))
+                                      : (sort == u"full_name"_s ? u"asc"_s : u"desc"_s);
+        if (!types.contains(type))
+            return validation(u"Repository"_s, u"type"_s, u"invalid"_s);
+        if (!sorts.contains(sort))
+            return validation(u"Repository"_s, u"sort"_s, u"invalid"_s);
+        if (direction != u"asc"_s && direction != u"desc"_s)
+            return validation(u"Repository"_s, u"direction"_s, u"invalid"_s);
+        const QString owner = fromStd(req.matches[1]);
+        // Every simulated repository is private and none is a fork or internal.
+        const bool none = publicOnly || type == u"public"_s || type == u"forks"_s
+                          || type == u"internal"_s;
+        QList<const Repo *> picked;
+        if (!none) {
+            for (const QList<Repo> *list : {&m_repos, &m_archivedRepos})
+                for (const Repo &r : *list)
+                    if (r.owner.compare(owner, Qt::CaseInsensitive) == 0)
+                        picked.append(&r);
+        }
+        const auto key = [&](const Repo *r) -> QString {
+            if (sort == u"full_name"_s)
+                return r->full().toLower();
+            const qint64 at = sort == u"created"_s ? r->createdMs : pushedMs(*r, now);
+            return u"%1"_s.arg(at, 16, 10, QLatin1Char('0'));
+        };
+        std::stable_sort(picked.begin(), picked.end(), [&](const Repo *a, const Repo *b) {
+            const QString ka = key(a), kb = key(b);
+            if (ka == kb)
+                return direction == u"asc"_s ? a->id < b->id : a->id > b->id;
+            return direction == u"asc"_s ? ka < kb : ka > kb;
+        });
+        QJsonArray items;
+        for (const Repo *r : std::as_const(picked))
+            items.append(listedRepoJson(*r, api, now));
+        return paginate(req, api, items, QString());
+    }
+
 
     Run *run(const QString &repoName, const std::string &id)
     {
@@ -843,6 +978,7 @@ private:
 
     QString m_token;
     QList<Repo> m_repos;
+    QList<Repo> m_archivedRepos; // listed with their owner, no pipelines
     QList<Workflow> m_workflows;
     QList<Run> m_runs;
     QList<Deployment> m_deployments;
@@ -1556,6 +1692,24 @@ void GitHubServer::installRoutes(httplib::Server &server)
               rep.status = 201;
               rep.body = statusJson(*d, d->statuses.last(), api);
               return rep;
+          });
+
+    // ---- repositories of an owner ----
+    route(server, "GET", R"(/orgs/([^/]+)/repos)",
+          [this](const httplib::Request &req, const QString &api, qint64 now) {
+              if (fromStd(req.matches[1]).compare(sandbox().world().org, Qt::CaseInsensitive) != 0)
+                  return error(404, u"Not Found"_s);
+              return ownerRepos(req, api, now, true, false);
+          });
+    route(server, "GET", R"(/users/([^/]+)/repos)",
+          [this](const httplib::Request &req, const QString &api, qint64 now) {
+              const QString name = fromStd(req.matches[1]);
+              const bool isOrg = name.compare(sandbox().world().org, Qt::CaseInsensitive) == 0;
+              if (!isOrg && !knownUser(name))
+                  return error(404, u"Not Found"_s);
+              // For an organisation this lists only its public repositories, as GitHub does;
+              // the people of the scenario own none.
+              return ownerRepos(req, api, now, false, isOrg);
           });
 
     // ---- environments ----

@@ -37,8 +37,17 @@ class BenchGitHubRequests : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void fiftyRepositoriesForOneQuietHour_data()
+    {
+        // Named one by one, or found by listing their owner (re-listed every 10th poll).
+        QTest::addColumn<bool>("byOwner");
+        QTest::newRow("scope.repos") << false;
+        QTest::newRow("scope.owners") << true;
+    }
+
     void fiftyRepositoriesForOneQuietHour()
     {
+        QFETCH(bool, byOwner);
         PluginHost host;
         const PluginRecord record = host.loadFile(QStringLiteral(FD_PLUGIN_DIR "/fdgithub.so"));
         QVERIFY2(record.loaded, qPrintable(record.error));
@@ -69,7 +78,13 @@ private Q_SLOTS:
             config.bindings.append(pipeline);
         }
         QCOMPARE(repos.size(), kRepositories);
-        config.scope.insert(QStringLiteral("repos"), repos);
+        if (byOwner) {
+            // Only the owner: no binding names a repository, services take the repository names.
+            config.bindings.clear();
+            config.scope.insert(QStringLiteral("owners"), QStringList{sb.world().org});
+        } else {
+            config.scope.insert(QStringLiteral("repos"), repos);
+        }
         config.options.insert(QStringLiteral("pollInterval"), 0.01);
 
         test::GitHubTestSink sink;
@@ -101,13 +116,13 @@ private Q_SLOTS:
         const qint64 notModified = total.value(QStringLiteral("notModified")).toLongLong();
         qint64 serverNotModified = 0;
         const qint64 serverCounted = sandboxCounted(sb, &serverNotModified);
-        std::printf("github request budget: %d repositories, %lld polls over one simulated hour\n"
+        std::printf("github request budget (%s): %d repositories, %lld polls over one simulated hour\n"
                     "  counted requests (non-304): %lld total = %lld first read + %lld in the hour"
                     " (budget %lld)\n"
                     "  304 Not Modified: %lld; requests sent: %lld; retries: %lld; peak in flight: %d\n"
                     "  sandbox saw %lld counted and %lld 304s\n"
                     "  bytes received: %lld; wall time: first read %lld ms, hour %lld ms\n",
-                    kRepositories, polls(), counted, initialCounted, counted - initialCounted, kBudget,
+                    byOwner ? "scope.owners" : "scope.repos", kRepositories, polls(), counted, initialCounted, counted - initialCounted, kBudget,
                     notModified, total.value(QStringLiteral("requestsSent")).toLongLong(),
                     total.value(QStringLiteral("retries")).toLongLong(),
                     total.value(QStringLiteral("peakInFlight")).toInt(), serverCounted,
@@ -120,6 +135,7 @@ private Q_SLOTS:
         QVERIFY(notModified >= qint64(kPolls) * kRepositories); // every quiet poll was conditional
         QVERIFY(total.value(QStringLiteral("peakInFlight")).toInt() <= 6);
         QCOMPARE(sink.problems.size(), 0);
+        QCOMPARE(total.value(QStringLiteral("repositories")).toInt(), kRepositories);
     }
 };
 

@@ -566,6 +566,95 @@ private Q_SLOTS:
         QCOMPARE(f.sink.problemsAt(QStringLiteral("repo acme/nope")), 1);
     }
 
+    void ownersScopeWatchesEveryActiveRepositoryOfTheOrganisation()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.scope = {{QStringLiteral("owners"), QStringList{QStringLiteral("acme")}}};
+        f.config.bindings.clear(); // nothing else names a repository
+        f.config.options.insert(QStringLiteral("ownerRelistPolls"), 3);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(f.sink.problems.size(), 0);
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        // Unbound repositories map to a service of their own name.
+        QSet<QString> services;
+        for (const Run &r : std::as_const(f.sink.runs))
+            services.insert(r.service);
+        QVERIFY2(services.contains(QStringLiteral("checkout")),
+                 qPrintable(QStringList(services.cbegin(), services.cend()).join(u',')));
+        QVERIFY(services.contains(QStringLiteral("payments")));
+        QVERIFY(findRun(f.sink, QStringLiteral("payments"), QStringLiteral("Deploy"),
+                        RunStatus::Waiting));
+        // The archived repository of the organisation is listed but never polled.
+        const auto paths = [&f](const QString &fragment) {
+            int n = 0;
+            for (const sandbox::LoggedRequest &r : f.sb->requests(QStringLiteral("github")))
+                n += r.path.contains(fragment) ? 1 : 0;
+            return n;
+        };
+        QVERIFY(paths(QStringLiteral("/orgs/acme/repos")) >= 1);
+        QCOMPARE(paths(QStringLiteral("/users/acme/repos")), 0);
+        QCOMPARE(paths(QStringLiteral("legacy-monolith")), 0);
+        QVERIFY(paths(QStringLiteral("/repos/acme/checkout/actions/runs")) >= 1);
+        const QVariantMap stats = f.backend->statistics();
+        QCOMPARE(stats.value(QStringLiteral("repositories")).toInt(), int(services.size()));
+
+        // Relisted on the slow cadence only, and conditionally: unchanged lists are 304s.
+        QTRY_VERIFY_WITH_TIMEOUT(f.backend->statistics().value(QStringLiteral("polls")).toInt() >= 8,
+                                 15000);
+        const qint64 polls = f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
+        int listings = 0, listings304 = 0;
+        for (const sandbox::LoggedRequest &r : f.sb->requests(QStringLiteral("github")))
+            if (r.path.startsWith(QStringLiteral("/orgs/acme/repos"))) {
+                ++listings;
+                listings304 += r.status == 304 ? 1 : 0;
+            }
+        QVERIFY2(listings >= 2 && listings <= (polls + 2) / 3 + 1,
+                 qPrintable(QStringLiteral("%1 listings in %2 polls").arg(listings).arg(polls)));
+        QCOMPARE(listings304, listings - 1);
+        QCOMPARE(f.sink.problems.size(), 0);
+    }
+
+    void ownerScopeMergesWithReposAndFallsBackToUsers()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        // acme/payments twice (by name and through its owner), a user account, and an owner
+        // nobody has heard of.
+        f.config.scope = {{QStringLiteral("repos"), QStringList{QStringLiteral("acme/payments")}},
+                          {QStringLiteral("owners"),
+                           QStringList{QStringLiteral("acme"), QStringLiteral("priya-raman"),
+                                       QStringLiteral("no-such-owner")}}};
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(f.sink.problems.size(), 1);
+        QCOMPARE(f.sink.problems.first().where, QStringLiteral("owner no-such-owner"));
+        QVERIFY(f.sink.problems.first().message.contains(QStringLiteral("no-such-owner")));
+        QVERIFY(f.sink.problems.first().message.contains(QStringLiteral("404")));
+        // The other repositories keep working.
+        QVERIFY(f.paymentsGate());
+        QVERIFY(findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"), RunStatus::Succeeded));
+        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
+        // No duplicate: each repository's runs are read once per poll.
+        int paymentsRuns = 0, userOrg = 0, userRepos = 0;
+        const qint64 polls = f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
+        for (const sandbox::LoggedRequest &r : f.sb->requests(QStringLiteral("github"))) {
+            paymentsRuns += r.path.startsWith(QStringLiteral("/repos/acme/payments/actions/runs?"));
+            if (r.path.startsWith(QStringLiteral("/orgs/priya-raman/repos")))
+                userOrg += r.status == 404 ? 1 : 100;
+            if (r.path.startsWith(QStringLiteral("/users/priya-raman/repos")))
+                userRepos += r.status == 200 ? 1 : 100;
+        }
+        QVERIFY2(paymentsRuns <= polls + 1,
+                 qPrintable(QStringLiteral("%1 run lists in %2 polls").arg(paymentsRuns).arg(polls)));
+        QCOMPARE(userOrg, 1);
+        QCOMPARE(userRepos, 1);
+        QTest::qWait(800); // reported once, not per poll
+        QCOMPARE(f.sink.problemsAt(QStringLiteral("no-such-owner")), 1);
+        QCOMPARE(f.sink.problems.size(), 1);
+    }
+
     void malformedBodiesKeepTheLastGoodStateAndRecover()
     {
         Fixture f;

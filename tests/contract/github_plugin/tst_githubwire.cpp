@@ -192,6 +192,28 @@ private Q_SLOTS:
         QVERIFY(p.errors.first().startsWith(QStringLiteral("body:")));
     }
 
+    void ownerRepositoryList()
+    {
+        // The fields Flightdeck reads of GitHub's "minimal-repository" list items.
+        const Parsed<WireRepository> p = parseRepositories(R"([
+            {"id": 1296269, "full_name": "acme/checkout", "archived": false, "disabled": false},
+            {"id": 1296270, "full_name": "acme/old", "archived": true, "disabled": false},
+            {"id": 1296271, "full_name": "acme/locked", "archived": false, "disabled": true},
+            {"id": 1296272, "name": "no-full-name"},
+            {"id": 1296273, "full_name": "acme/minimal"}
+        ])");
+        QVERIFY(p.bodyOk);
+        QCOMPARE(p.items.size(), 4);
+        QCOMPARE(p.items.at(0), (WireRepository{1296269, QStringLiteral("acme/checkout"), false, false}));
+        QVERIFY(p.items.at(1).archived);
+        QVERIFY(p.items.at(2).disabled);
+        QCOMPARE(p.items.at(3), (WireRepository{1296273, QStringLiteral("acme/minimal"), false, false}));
+        QCOMPARE(p.errors, QStringList{QStringLiteral("repositories[3].id/full_name: missing")});
+        const Parsed<WireRepository> wrong = parseRepositories(R"({"repositories": []})");
+        QVERIFY(!wrong.bodyOk);
+        QVERIFY(wrong.errors.first().startsWith(QStringLiteral("body:")));
+    }
+
     void jobsWithSteps()
     {
         const Parsed<WireJob> p = parseJobs(example("job-paginated.json"));

@@ -139,6 +139,138 @@ private Q_SLOTS:
         QCOMPARE(json(rl)[u"rate"_s][u"remaining"_s].toInt(), remaining - 1);
     }
 
+    void ownerRepositoryListsAuthAndShape_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("organisation") << u"/orgs/acme/repos"_s;
+        QTest::newRow("organisation, enterprise prefix") << u"/api/v3/orgs/acme/repos"_s;
+        QTest::newRow("user") << u"/users/priya-raman/repos"_s;
+    }
+
+    void ownerRepositoryListsAuthAndShape()
+    {
+        QFETCH(QString, path);
+        const std::string p = path.toStdString();
+        QCOMPARE(status(m_c->Get(p.c_str())), 401);
+        QCOMPARE(status(m_c->Get(p.c_str(), {{"Authorization", "Bearer nope"}})), 401);
+        auto r = m_c->Get(p.c_str(), m_auth);
+        QCOMPARE(status(r), 200);
+        QVERIFY(json(r).isArray());
+        // The people of the scenario own no repository; the organisation owns them all.
+        if (path.contains(u"/users/"_s)) {
+            QCOMPARE(json(r).array().size(), 0);
+            return;
+        }
+        const QJsonArray repos = json(r).array();
+        QVERIFY(repos.size() >= 3);
+        QSet<QString> names;
+        int archived = 0;
+        for (const QJsonValue &v : repos) {
+            const QJsonObject o = v.toObject();
+            for (const char *key : {"id", "node_id", "name", "full_name", "owner", "private",
+                                    "html_url", "description", "fork", "url", "archived",
+                                    "disabled", "default_branch", "pushed_at", "created_at",
+                                    "updated_at", "clone_url", "visibility", "permissions"})
+                QVERIFY2(o.contains(QLatin1String(key)), key);
+            QVERIFY(o[u"id"_s].toInteger() > 0);
+            QCOMPARE(o[u"owner"_s][u"login"_s].toString(), u"acme"_s);
+            QCOMPARE(o[u"owner"_s][u"type"_s].toString(), u"Organization"_s);
+            QCOMPARE(o[u"full_name"_s].toString(), u"acme/"_s + o[u"name"_s].toString());
+            QVERIFY(o[u"url"_s].toString().endsWith(u"/repos/"_s + o[u"full_name"_s].toString()));
+            QVERIFY(QDateTime::fromString(o[u"pushed_at"_s].toString(), Qt::ISODate).isValid());
+            QCOMPARE(o[u"default_branch"_s].toString(), u"main"_s);
+            QCOMPARE(o[u"disabled"_s].toBool(), false);
+            names.insert(o[u"full_name"_s].toString());
+            archived += o[u"archived"_s].toBool() ? 1 : 0;
+        }
+        QVERIFY(names.contains(u"acme/checkout"_s));
+        QVERIFY(names.contains(u"acme/payments"_s));
+        QVERIFY(names.contains(u"acme/legacy-monolith"_s));
+        QCOMPARE(archived, 1);
+        QCOMPARE(names.size(), repos.size());
+    }
+
+    void ownerRepositoryListsUnknownOwnersAndParameters()
+    {
+        auto org = m_c->Get("/orgs/no-such-org/repos", m_auth);
+        QCOMPARE(status(org), 404);
+        QCOMPARE(json(org)[u"message"_s].toString(), u"Not Found"_s);
+        QCOMPARE(status(m_c->Get("/users/no-such-user/repos", m_auth)), 404);
+        // A user login is no organisation; an organisation's user listing is its public
+        // repositories, and every simulated repository is private.
+        QCOMPARE(status(m_c->Get("/orgs/priya-raman/repos", m_auth)), 404);
+        auto asUser = m_c->Get("/users/acme/repos", m_auth);
+        QCOMPARE(status(asUser), 200);
+        QCOMPARE(json(asUser).array().size(), 0);
+        QCOMPARE(json(m_c->Get("/orgs/acme/repos?type=public", m_auth)).array().size(), 0);
+        QCOMPARE(status(m_c->Get("/orgs/acme/repos?type=everything", m_auth)), 422);
+        QCOMPARE(status(m_c->Get("/orgs/acme/repos?sort=stars", m_auth)), 422);
+        QCOMPARE(status(m_c->Get("/users/priya-raman/repos?type=private", m_auth)), 422);
+        // Sorting: full_name ascending by default for that key; created newest first otherwise.
+        QStringList byName;
+        for (const QJsonValue &v : json(m_c->Get("/orgs/acme/repos?sort=full_name", m_auth)).array())
+            byName << v[u"full_name"_s].toString();
+        QStringList sorted = byName;
+        sorted.sort(Qt::CaseInsensitive);
+        QCOMPARE(byName, sorted);
+        QStringList desc;
+        for (const QJsonValue &v :
+             json(m_c->Get("/orgs/acme/repos?sort=full_name&direction=desc", m_auth)).array())
+            desc << v[u"full_name"_s].toString();
+        std::reverse(sorted.begin(), sorted.end());
+        QCOMPARE(desc, sorted);
+        QString previous;
+        for (const QJsonValue &v : json(m_c->Get("/orgs/acme/repos", m_auth)).array()) {
+            const QString created = v[u"created_at"_s].toString();
+            QVERIFY(previous.isEmpty() || created <= previous);
+            previous = created;
+        }
+    }
+
+    void ownerRepositoryListsPageAndAnswer304()
+    {
+        auto all = m_c->Get("/orgs/acme/repos?per_page=100", m_auth);
+        const int total = int(json(all).array().size());
+        QVERIFY(total >= 3);
+        QVERIFY(all->get_header_value("Link").empty());
+        auto big = m_c->Get("/orgs/acme/repos?per_page=500", m_auth);
+        QCOMPARE(json(big).array().size(), total);
+        // One repository a page: next links to the end, each repository once.
+        auto first = m_c->Get("/orgs/acme/repos?per_page=1", m_auth);
+        const QString link = QString::fromStdString(first->get_header_value("Link"));
+        QVERIFY2(link.contains(u"page=2>; rel=\"next\""_s), qPrintable(link));
+        QVERIFY(link.contains(u"page=%1>; rel=\"last\""_s.arg(total)));
+        QStringList seen;
+        std::string path = "/orgs/acme/repos?per_page=1";
+        while (!path.empty() && seen.size() <= total) {
+            auto r = m_c->Get(path.c_str(), m_auth);
+            QCOMPARE(status(r), 200);
+            QCOMPARE(json(r).array().size(), 1);
+            seen << json(r).array().first()[u"full_name"_s].toString();
+            const QRegularExpressionMatch m =
+                QRegularExpression(u"<http://[^/]+([^>]*)>; rel=\"next\""_s)
+                    .match(QString::fromStdString(r->get_header_value("Link")));
+            path = m.hasMatch() ? m.captured(1).toStdString() : std::string();
+        }
+        QCOMPARE(seen.size(), total);
+        QCOMPARE(QSet<QString>(seen.cbegin(), seen.cend()).size(), total);
+
+        // Conditional: the same list again is a 304 that costs no quota, with a weak ETag.
+        for (const char *p : {"/orgs/acme/repos?per_page=1&page=2", "/users/priya-raman/repos"}) {
+            auto a = m_c->Get(p, m_auth);
+            const std::string etag = a->get_header_value("ETag");
+            QVERIFY2(etag.rfind("W/\"", 0) == 0, etag.c_str());
+            const int remaining = std::stoi(a->get_header_value("X-RateLimit-Remaining"));
+            httplib::Headers cond = m_auth;
+            cond.emplace("If-None-Match", etag);
+            auto b = m_c->Get(p, cond);
+            QCOMPARE(status(b), 304);
+            QVERIFY(b->body.empty());
+            QCOMPARE(b->get_header_value("ETag"), etag);
+            QCOMPARE(std::stoi(b->get_header_value("X-RateLimit-Remaining")), remaining);
+        }
+    }
+
     void primaryLimitExhausted()
     {
         startSandbox(3);
