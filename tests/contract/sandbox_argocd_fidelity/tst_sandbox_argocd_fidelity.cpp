@@ -46,8 +46,11 @@ QJsonObject resolved(const QJsonObject &spec, QJsonObject schema)
 /// This walk reports every body key the document does not declare (maps, declared with
 /// additionalProperties, and RawExtension, which is an arbitrary object on the wire, are
 /// walked or skipped accordingly).
-void undeclaredKeys(const QJsonObject &spec, const QJsonObject &schemaIn, const QJsonValue &body,
-                    const QString &where, QStringList *out)
+void undeclaredKeys(const QJsonObject &spec,
+                    const QJsonObject &schemaIn,
+                    const QJsonValue &body,
+                    const QString &where,
+                    QStringList *out)
 {
     const QJsonObject schema = resolved(spec, schemaIn);
     if (schemaIn[u"$ref"_s].toString().endsWith(u"/runtimeRawExtension"_s))
@@ -106,8 +109,11 @@ class TestSandboxArgoCdFidelity : public QObject
 
     /// Requests @p path, records the body under @p templ; returns the body as JSON. A status
     /// other than @p expected is collected as a failure: the sweep must reach every shape.
-    QJsonDocument record(const char *method, const QString &templ, const std::string &path,
-                         int expected, const std::string &body = std::string(),
+    QJsonDocument record(const char *method,
+                         const QString &templ,
+                         const std::string &path,
+                         int expected,
+                         const std::string &body = std::string(),
                          const httplib::Headers *headers = nullptr)
     {
         const httplib::Headers &h = headers ? *headers : m_auth;
@@ -116,8 +122,8 @@ class TestSandboxArgoCdFidelity : public QObject
                             : m == "DELETE" ? m_c->Delete(path.c_str(), h)
                                             : m_c->Post(path.c_str(), h, body, "application/json");
         if (!r) {
-            m_statusProblems.append(u"%1 %2: no response"_s.arg(QLatin1String(method),
-                                                                  QString::fromStdString(path)));
+            m_statusProblems.append(
+                u"%1 %2: no response"_s.arg(QLatin1String(method), QString::fromStdString(path)));
             return {};
         }
         if (r->status != expected)
@@ -156,14 +162,15 @@ class TestSandboxArgoCdFidelity : public QObject
                 if (frame.isEmpty() || frame.startsWith(':'))
                     continue; // keep-alive comment or grpc-gateway's extra delimiter
                 if (!frame.startsWith("data:")) {
-                    m_statusProblems.append(u"SSE frame without data: %1"_s.arg(
-                        QString::fromUtf8(frame.left(80))));
+                    m_statusProblems.append(
+                        u"SSE frame without data: %1"_s.arg(QString::fromUtf8(frame.left(80))));
                     continue;
                 }
                 QJsonParseError pe;
                 const QJsonDocument doc = QJsonDocument::fromJson(frame.mid(5).trimmed(), &pe);
                 if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-                    m_statusProblems.append(u"SSE frame is not a JSON object: %1"_s.arg(pe.errorString()));
+                    m_statusProblems.append(
+                        u"SSE frame is not a JSON object: %1"_s.arg(pe.errorString()));
                     continue;
                 }
                 const QString type = doc[u"result"_s][u"type"_s].toString();
@@ -189,7 +196,8 @@ class TestSandboxArgoCdFidelity : public QObject
                    {QStringLiteral(FD_VALIDATOR), u"--spec"_s,
                     QStringLiteral(FD_SHARED_DIR) + u"/api-reference/argocd/"_s + spec,
                     u"--samples"_s, m_samples->path()});
-        QVERIFY2(node.waitForStarted(10000), "node is not installed (needed for the fidelity sweep)");
+        QVERIFY2(node.waitForStarted(10000),
+                 "node is not installed (needed for the fidelity sweep)");
         QVERIFY(node.waitForFinished(60000));
         const QByteArray out = node.readAll();
         for (const QByteArray &line : out.split('\n'))
@@ -206,21 +214,25 @@ class TestSandboxArgoCdFidelity : public QObject
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
         const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
         QStringList problems;
-        for (const QFileInfo &fi : QDir(m_samples->path()).entryInfoList({u"*.json"_s}, QDir::Files, QDir::Name)) {
+        for (const QFileInfo &fi :
+             QDir(m_samples->path()).entryInfoList({u"*.json"_s}, QDir::Files, QDir::Name)) {
             QFile sf(fi.filePath());
             QVERIFY(sf.open(QIODevice::ReadOnly));
             const QJsonObject sample = QJsonDocument::fromJson(sf.readAll()).object();
-            const QJsonObject responses = doc[u"paths"_s][sample[u"path"_s].toString()]
-                                             [sample[u"method"_s].toString().toLower()][u"responses"_s]
-                                                 .toObject();
+            const QJsonObject responses =
+                doc[u"paths"_s][sample[u"path"_s].toString()]
+                   [sample[u"method"_s].toString().toLower()][u"responses"_s]
+                       .toObject();
             const QString code = QString::number(sample[u"status"_s].toInt());
-            const QJsonObject response =
-                resolved(doc, responses.value(responses.contains(code) ? code : u"default"_s).toObject());
+            const QJsonObject response = resolved(
+                doc, responses.value(responses.contains(code) ? code : u"default"_s).toObject());
             QStringList found;
-            undeclaredKeys(doc, response[u"schema"_s].toObject(), sample[u"body"_s], u"body"_s, &found);
+            undeclaredKeys(doc, response[u"schema"_s].toObject(), sample[u"body"_s], u"body"_s,
+                           &found);
             for (const QString &p : std::as_const(found))
-                problems.append(u"%1 %2 %3 %4: %5"_s.arg(fi.fileName(), sample[u"method"_s].toString(),
-                                                          sample[u"path"_s].toString(), code, p));
+                problems.append(u"%1 %2 %3 %4: %5"_s.arg(fi.fileName(),
+                                                         sample[u"method"_s].toString(),
+                                                         sample[u"path"_s].toString(), code, p));
         }
         problems.removeDuplicates();
         for (const QString &p : std::as_const(problems))
@@ -269,15 +281,17 @@ private Q_SLOTS:
         record("GET", u"/api/version"_s, "/api/version", 200, {}, &anonymous);
         const std::string login = QJsonDocument(QJsonObject{{u"username"_s, creds[u"username"_s]},
                                                             {u"password"_s, creds[u"password"_s]}})
-                                      .toJson(QJsonDocument::Compact).toStdString();
-        const QJsonDocument session = record("POST", u"/api/v1/session"_s, "/api/v1/session", 200,
-                                             login, &anonymous);
+                                      .toJson(QJsonDocument::Compact)
+                                      .toStdString();
+        const QJsonDocument session =
+            record("POST", u"/api/v1/session"_s, "/api/v1/session", 200, login, &anonymous);
         QVERIFY(!session[u"token"_s].toString().isEmpty());
         record("POST", u"/api/v1/session"_s, "/api/v1/session", 401,
                R"({"username":"admin","password":"wrong"})", &anonymous);
         record("POST", u"/api/v1/session"_s, "/api/v1/session", 400, "{not json", &anonymous);
         record("GET", u"/api/v1/session/userinfo"_s, "/api/v1/session/userinfo", 200);
-        record("GET", u"/api/v1/session/userinfo"_s, "/api/v1/session/userinfo", 200, {}, &anonymous);
+        record("GET", u"/api/v1/session/userinfo"_s, "/api/v1/session/userinfo", 200, {},
+               &anonymous);
         const httplib::Headers sessionAuth{
             {"Authorization", "Bearer " + session[u"token"_s].toString().toStdString()}};
         record("DELETE", u"/api/v1/session"_s, "/api/v1/session", 200, {}, &sessionAuth);
@@ -286,10 +300,12 @@ private Q_SLOTS:
         const QString L = u"/api/v1/applications"_s;
         const QJsonArray apps = record("GET", L, "/api/v1/applications", 200)[u"items"_s].toArray();
         QVERIFY(apps.size() >= 3);
-        record("GET", L, "/api/v1/applications?fields=" +
-                             enc(u"metadata.resourceVersion,items.metadata.name,items.spec.project,"
-                                 "items.status.sync.status,items.status.health,"
-                                 "items.status.operationState.phase"_s), 200);
+        record("GET", L,
+               "/api/v1/applications?fields=" +
+                   enc(u"metadata.resourceVersion,items.metadata.name,items.spec.project,"
+                       "items.status.sync.status,items.status.health,"
+                       "items.status.operationState.phase"_s),
+               200);
         record("GET", L, "/api/v1/applications?fields=" + enc(u"-items.status.resources"_s), 200);
         record("GET", L, "/api/v1/applications?selector=" + enc(u"no-such-label"_s), 200);
         record("GET", L, "/api/v1/applications", 401, {}, &anonymous);
@@ -304,27 +320,29 @@ private Q_SLOTS:
             const QString name = v[u"metadata"_s][u"name"_s].toString();
             const std::string base = "/api/v1/applications/" + enc(name);
             const QJsonDocument app = record("GET", A, base, 200);
-            record("GET", A, base + "?project=" + enc(app[u"spec"_s][u"project"_s].toString()), 200);
+            record("GET", A, base + "?project=" + enc(app[u"spec"_s][u"project"_s].toString()),
+                   200);
             record("GET", L + u"/{applicationName}/resource-tree"_s, base + "/resource-tree", 200);
-            const QJsonArray managed =
-                record("GET", L + u"/{applicationName}/managed-resources"_s,
-                       base + "/managed-resources", 200)[u"items"_s].toArray();
+            const QJsonArray managed = record("GET", L + u"/{applicationName}/managed-resources"_s,
+                                              base + "/managed-resources", 200)[u"items"_s]
+                                           .toArray();
             QVERIFY2(!managed.isEmpty(), qPrintable(name));
             for (const QJsonValue &m : managed) {
                 const QString kind = m[u"kind"_s].toString();
-                const std::string query = "?namespace=" + enc(m[u"namespace"_s].toString())
-                                          + "&resourceName=" + enc(m[u"name"_s].toString())
-                                          + "&group=" + enc(m[u"group"_s].toString())
-                                          + "&kind=" + enc(kind) + "&version=v1";
+                const std::string query = "?namespace=" + enc(m[u"namespace"_s].toString()) +
+                                          "&resourceName=" + enc(m[u"name"_s].toString()) +
+                                          "&group=" + enc(m[u"group"_s].toString()) +
+                                          "&kind=" + enc(kind) + "&version=v1";
                 record("GET", A + u"/resource"_s, base + "/resource" + query, 200);
                 record("GET", A + u"/resource/actions"_s, base + "/resource/actions" + query, 200);
                 if (kind == u"Rollout"_s && canary.isEmpty())
                     canary = name;
             }
             const QJsonArray history = app[u"status"_s][u"history"_s].toArray();
-            if (manualApp.isEmpty() && !app[u"spec"_s][u"syncPolicy"_s][u"automated"_s].isObject()
-                && !history.isEmpty() && !app[u"status"_s][u"operationState"_s][u"phase"_s]
-                                              .toString().contains(u"Running"_s)) {
+            if (manualApp.isEmpty() &&
+                !app[u"spec"_s][u"syncPolicy"_s][u"automated"_s].isObject() && !history.isEmpty() &&
+                !app[u"status"_s][u"operationState"_s][u"phase"_s].toString().contains(
+                    u"Running"_s)) {
                 manualApp = name;
                 manualProject = app[u"spec"_s][u"project"_s].toString();
                 manualHistoryId = history.first()[u"id"_s].toVariant().toLongLong();
@@ -338,21 +356,27 @@ private Q_SLOTS:
         const std::string nope = "/api/v1/applications/no-such-app";
         record("GET", A, nope, 403);
         record("GET", A, nope + "?project=default", 404);
-        record("GET", A, "/api/v1/applications/" + enc(manualApp) + "?project=not-" + enc(manualProject), 403);
+        record("GET", A,
+               "/api/v1/applications/" + enc(manualApp) + "?project=not-" + enc(manualProject),
+               403);
         record("GET", A, "/api/v1/applications/" + enc(manualApp), 401, {}, &anonymous);
         record("GET", L + u"/{applicationName}/resource-tree"_s, nope + "/resource-tree", 403);
-        record("GET", L + u"/{applicationName}/managed-resources"_s, nope + "/managed-resources", 403);
+        record("GET", L + u"/{applicationName}/managed-resources"_s, nope + "/managed-resources",
+               403);
         const std::string manual = "/api/v1/applications/" + enc(manualApp);
-        record("GET", A + u"/resource"_s, manual + "/resource?kind=ConfigMap&resourceName=nope", 404);
-        record("GET", A + u"/resource/actions"_s, manual + "/resource/actions?kind=ConfigMap&resourceName=nope", 404);
-        record("GET", L + u"/{applicationName}/resource-tree"_s, manual + "/resource-tree", 401, {}, &anonymous);
+        record("GET", A + u"/resource"_s, manual + "/resource?kind=ConfigMap&resourceName=nope",
+               404);
+        record("GET", A + u"/resource/actions"_s,
+               manual + "/resource/actions?kind=ConfigMap&resourceName=nope", 404);
+        record("GET", L + u"/{applicationName}/resource-tree"_s, manual + "/resource-tree", 401, {},
+               &anonymous);
 
         // Rollout actions: v1 (body is the action name) and, on 3.x, v2; then an unknown action.
         const std::string rollout = "/api/v1/applications/" + enc(canary);
-        const QJsonArray actions =
-            QJsonDocument::fromJson(QByteArray::fromStdString(
-                m_c->Get((rollout + "/resource/actions?kind=Rollout&group=argoproj.io").c_str(),
-                         m_auth)->body))[u"actions"_s].toArray();
+        const QJsonArray actions = QJsonDocument::fromJson(QByteArray::fromStdString(
+            m_c->Get((rollout + "/resource/actions?kind=Rollout&group=argoproj.io").c_str(), m_auth)
+                ->body))[u"actions"_s]
+                                       .toArray();
         QString enabled;
         for (const QJsonValue &a : actions)
             if (!a[u"disabled"_s].toBool() && a[u"name"_s].toString() == u"restart"_s)
@@ -362,16 +386,20 @@ private Q_SLOTS:
                rollout + "/resource/actions?kind=Rollout&group=argoproj.io", 200,
                "\"" + enabled.toStdString() + "\"");
         record("POST", A + u"/resource/actions"_s,
-               rollout + "/resource/actions?kind=Rollout&group=argoproj.io", 400, "\"no-such-action\"");
+               rollout + "/resource/actions?kind=Rollout&group=argoproj.io", 400,
+               "\"no-such-action\"");
         record("POST", A + u"/resource/actions"_s,
                rollout + "/resource/actions?kind=ConfigMap&resourceName=nope", 404, "\"restart\"");
         if (v3) {
             const std::string v2 = QJsonDocument(QJsonObject{{u"kind"_s, u"Rollout"_s},
                                                              {u"group"_s, u"argoproj.io"_s},
                                                              {u"action"_s, enabled}})
-                                       .toJson(QJsonDocument::Compact).toStdString();
-            record("POST", A + u"/resource/actions/v2"_s, rollout + "/resource/actions/v2", 200, v2);
-            record("POST", A + u"/resource/actions/v2"_s, rollout + "/resource/actions/v2", 400, "[");
+                                       .toJson(QJsonDocument::Compact)
+                                       .toStdString();
+            record("POST", A + u"/resource/actions/v2"_s, rollout + "/resource/actions/v2", 200,
+                   v2);
+            record("POST", A + u"/resource/actions/v2"_s, rollout + "/resource/actions/v2", 400,
+                   "[");
         }
 
         // Rollback and sync responses and their errors, on the manual-sync app.
@@ -384,7 +412,8 @@ private Q_SLOTS:
         record("DELETE", A + u"/operation"_s, manual + "/operation", 400);
         record("POST", A + u"/sync"_s, manual + "/sync", 400, R"({"revision":"no-such-revision"})");
         record("POST", A + u"/sync"_s, manual + "/sync", 400, "{broken");
-        record("POST", A + u"/sync"_s, manual + "/sync", 200, R"({"revision":"HEAD","prune":false})");
+        record("POST", A + u"/sync"_s, manual + "/sync", 200,
+               R"({"revision":"HEAD","prune":false})");
         record("POST", A + u"/sync"_s, nope + "/sync", 403, "{}");
         record("POST", A + u"/sync"_s, manual + "/sync", 401, "{}", &anonymous);
         record("GET", A, manual, 200); // the app with its operation running
@@ -397,8 +426,8 @@ private Q_SLOTS:
 
         for (const QString &p : std::as_const(m_statusProblems))
             qWarning("%s", qPrintable(p));
-        qInfo("Argo CD %s: recorded %d samples over %lld endpoint/status forms", qPrintable(version),
-              m_count, qlonglong(m_templates.size()));
+        qInfo("Argo CD %s: recorded %d samples over %lld endpoint/status forms",
+              qPrintable(version), m_count, qlonglong(m_templates.size()));
         QVERIFY2(m_statusProblems.isEmpty(), "the sweep did not reach every shape (see warnings)");
         QVERIFY(m_templates.size() >= 25);
         validate(spec);
