@@ -32,7 +32,7 @@ namespace fd::sandbox {
 struct Options
 {
     int githubPort = 0, jenkinsPort = 0, gitlabPort = 0, argocdPort = 0, metricsPort = 0, controlPort = 0;
-    QString scenario = QStringLiteral("demo"); // demo | incident | scale:N | empty
+    QString scenario = QStringLiteral("demo"); // demo | incident | scale:N | gitlab-scale:N | empty
     quint64 seed = 1;
     double clockSpeed = 1.0;        // simulated seconds per real second
     qint64 epochMs = 0;             // simulated start time; 0 = now (rounded down to a minute)

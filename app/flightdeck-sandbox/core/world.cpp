@@ -428,6 +428,68 @@ World buildScale(World world, int n, std::mt19937_64 &rng)
     return world;
 }
 
+/// gitlab-scale:N: N GitLab projects acme/svc-0001..., each its own service with a short,
+/// settled history: four releases (one pipeline each), dev deployed from all of them,
+/// staging from three, prod from two. Every tenth project holds a prod deployment at its
+/// approval gate and every seventh has a failed staging deploy; nothing is left running, so
+/// the estate stays still until someone acts.
+World buildGitLabScale(World world, int n, std::mt19937_64 &rng)
+{
+    constexpr int kReleases = 4;
+    world.services.reserve(n);
+    for (int i = 1; i <= n; ++i) {
+        SimService s;
+        s.name = QStringLiteral("svc-%1").arg(i, 4, 10, QLatin1Char('0'));
+        s.ciBackend = QStringLiteral("gitlab");
+        s.ciObject = world.org + u'/' + s.name;
+        const QStringList versions = versionSeries(rng, kReleases);
+        for (int r = 0; r < kReleases; ++r) {
+            SimCommit c;
+            c.timeMs = world.epochMs - (kReleases - r) * kDay - pick(rng, 600) * kMinute;
+            c.sha = stableHex(u"gitlab-scale/"_s + s.name + u'/' + versions[r]);
+            c.subject = QStringLiteral("Release %1").arg(versions[r]);
+            c.author = QLatin1String(kPeople[r % 6][0]);
+            c.email = QLatin1String(kPeople[r % 6][1]) + QStringLiteral("@acme.dev");
+            if (!s.commits.isEmpty())
+                c.parents = {s.commits.last().sha};
+            s.commits.append(c);
+            s.releases.append({versions[r], c.sha, c.timeMs + 10 * kMinute, false});
+        }
+        for (int ti = 0; ti < world.environments.size(); ++ti) {
+            SimTarget t;
+            t.environment = world.environments[ti];
+            t.backend = QStringLiteral("gitlab");
+            t.object = s.ciObject;
+            t.protectedEnv = t.environment == QLatin1String("prod");
+            const int lag = ti; // dev takes every release, staging one fewer, prod two fewer
+            const qint64 delay = lag == 0 ? 15 * kMinute : lag == 1 ? 2 * kHour : 5 * kHour;
+            for (int r = 0; r < kReleases - lag; ++r) {
+                const SimRelease &rel = s.releases[r];
+                t.history.append({rel.version, rel.sha, rel.builtAtMs + delay + pick(rng, 30) * kMinute,
+                                  QLatin1String(kPeople[pick(rng, 6)][1]), true, 0, QString(), 0});
+            }
+            if (lag == 1 && i % 7 == 0) {
+                const SimRelease &next = s.releases[kReleases - lag];
+                t.history.append({next.version, next.sha, next.builtAtMs + delay,
+                                  QLatin1String(kPeople[3][1]), false, 0, QString(), 0});
+            }
+            if (lag == 2 && i % 10 == 0) {
+                const SimRelease &next = s.releases[kReleases - lag];
+                t.pendingApproval = true;
+                t.pendingVersion = next.version;
+                t.pendingSha = next.sha;
+            }
+            for (int h = 0; h < t.history.size(); ++h) {
+                t.history[h].historyId = h + 1;
+                t.history[h].number = ti * 1000 + h + 1;
+            }
+            s.targets.append(t);
+        }
+        world.services.append(s);
+    }
+    return world;
+}
+
 } // namespace
 
 World buildWorld(const Options &options, QString *error)
@@ -451,10 +513,20 @@ World buildWorld(const Options &options, QString *error)
         }
         return buildScale(world, n, rng);
     }
+    if (scenario.startsWith(QLatin1String("gitlab-scale:"))) {
+        bool ok = false;
+        const int n = scenario.mid(13).toInt(&ok);
+        if (!ok || n < 1 || n > 9999) {
+            if (error)
+                *error = QStringLiteral("buildWorld: bad project count in '%1' (1..9999)").arg(scenario);
+            return {};
+        }
+        return buildGitLabScale(world, n, rng);
+    }
     const bool incident = scenario == QLatin1String("incident");
     if (scenario != QLatin1String("demo") && !incident) {
         if (error)
-            *error = QStringLiteral("buildWorld: unknown scenario '%1' (demo, incident, scale:N, empty)")
+            *error = QStringLiteral("buildWorld: unknown scenario '%1' (demo, incident, scale:N, gitlab-scale:N, empty)")
                          .arg(scenario);
         return {};
     }

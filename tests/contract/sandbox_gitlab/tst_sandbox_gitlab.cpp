@@ -163,6 +163,53 @@ private Q_SLOTS:
         QVERIFY(res->get_header_value("Link").find("rel=\"next\"") != std::string::npos);
     }
 
+    void gitlabScaleProjects()
+    {
+        // gitlab-scale:N: N settled projects with three environments each, for the poll bench.
+        QString error;
+        Options bad;
+        bad.scenario = QStringLiteral("gitlab-scale:0");
+        QVERIFY(buildWorld(bad, &error).services.isEmpty());
+        QVERIFY(error.contains(QLatin1String("gitlab-scale:0")));
+
+        auto sb = startSandbox(QStringLiteral("gitlab-scale:30"));
+        QCOMPARE(sb->world().services.size(), 30);
+        auto *gl = dynamic_cast<GitLabServer *>(sb->backend(QStringLiteral("gitlab")));
+        httplib::Client c("127.0.0.1", sb->port(QStringLiteral("gitlab")));
+        c.set_default_headers({{"PRIVATE-TOKEN", gl->token().toStdString()}});
+        const auto project = [](int i) {
+            return "/api/v4/projects/acme%2Fsvc-" + QStringLiteral("%1").arg(i, 4, 10, QLatin1Char('0')).toStdString();
+        };
+        QCOMPARE(c.Get(project(31))->status, 404);
+        for (int i : {1, 7, 10, 30}) {
+            auto res = c.Get(project(i) + "/environments?per_page=100");
+            QCOMPARE(res->status, 200);
+            QStringList names;
+            for (const QJsonValue &v : parse(res).toArray())
+                names.append(v.toObject().value(u"name").toString());
+            names.sort();
+            QCOMPARE(names, (QStringList{u"dev"_qs, u"prod"_qs, u"staging"_qs}));
+            res = c.Get(project(i) + "/pipelines?per_page=100");
+            const QJsonArray pipelines = parse(res).toArray();
+            QCOMPARE(pipelines.size(), 4); // one per release
+            for (const QJsonValue &v : pipelines)
+                QVERIFY(v.toObject().value(u"status").toString() != u"running"_qs);
+            // dev 4 + staging 3 + prod 2, a failed staging deploy in every 7th project and a
+            // blocked prod deployment in every 10th.
+            res = c.Get(project(i) + "/deployments?per_page=100");
+            QCOMPARE(int(parse(res).toArray().size()), 9 + (i % 7 == 0) + (i % 10 == 0));
+            res = c.Get(project(i) + "/deployments?environment=prod&status=blocked");
+            QCOMPARE(int(parse(res).toArray().size()), i % 10 == 0 ? 1 : 0);
+        }
+        // Nothing moves on its own: a pipeline list's ETag survives an hour of simulated time.
+        auto res = c.Get(project(3) + "/pipelines");
+        const std::string etag = res->get_header_value("ETag");
+        QVERIFY(!etag.empty());
+        sb->advance(3'600'000);
+        res = c.Get(project(3) + "/pipelines", {{"If-None-Match", etag}});
+        QCOMPARE(res->status, 304);
+    }
+
     void keyset()
     {
         auto res = get(m_auth + "/jobs?pagination=keyset&order_by=id&sort=desc&per_page=3");
