@@ -2,6 +2,256 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CompareGridModel</name>
+    <message>
+        <source>same</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ahead +%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ahead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>behind −%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diverged +%1 / −%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in neither</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>out of sync: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, commit %2, deployed %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PRs/MRs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>Deploys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval requested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval granted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>health changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary resumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary promoted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary aborted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert firing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>fd::AboutPluginsDialog</name>
     <message>
         <source>About plugins</source>
@@ -127,6 +377,37 @@
     </message>
 </context>
 <context>
+    <name>fd::CommitListModel</name>
+    <message>
+        <source>Only in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PR/MR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>fd::ComparePage</name>
     <message>
         <source>Comparing %1 with %2…</source>
@@ -176,27 +457,6 @@
         <source>Pick two environments to compare.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>%1 vs %2: %n service(s) compared</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n differ</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n with problems</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
@@ -232,13 +492,6 @@
     <message>
         <source>deployed %1 ago</source>
         <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n resource(s) out of sync</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
     </message>
     <message>
         <source>out of sync</source>
@@ -278,6 +531,61 @@
     </message>
     <message>
         <source>Saved %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 vs %2: services compared: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>differ: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with problems: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>out of sync (resources: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>fd::ConfigDiffModel</name>
+    <message>
+        <source>(whole file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>B</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -483,6 +791,22 @@
         <source>The demo workspace cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery (DORA)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::DeclareIncidentDialog</name>
@@ -685,6 +1009,10 @@
         <source>Lead time</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>W%1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::EnvironmentMatrixModel</name>
@@ -725,6 +1053,25 @@
     </message>
     <message>
         <source>Who may approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>fd::ImagePairModel</name>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>B</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1033,14 +1380,6 @@
     </message>
     <message>
         <source>Go to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>service</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>environment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

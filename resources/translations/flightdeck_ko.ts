@@ -2,6 +2,256 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>CompareGridModel</name>
+    <message>
+        <source>same</source>
+        <translation>같음</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>ahead +%1</source>
+        <translation>앞섬 +%1</translation>
+    </message>
+    <message>
+        <source>ahead</source>
+        <translation>앞섬</translation>
+    </message>
+    <message>
+        <source>behind −%1</source>
+        <translation>뒤처짐 −%1</translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation>뒤처짐</translation>
+    </message>
+    <message>
+        <source>diverged +%1 / −%2</source>
+        <translation>갈라짐 +%1 / −%2</translation>
+    </message>
+    <message>
+        <source>in neither</source>
+        <translation>양쪽 모두 없음</translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation>%1에만 있음</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>확인 불가</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>out of sync: %1</source>
+        <translation>동기화 안 됨: %1</translation>
+    </message>
+    <message>
+        <source>%1, commit %2, deployed %3</source>
+        <translation>%1, 커밋 %2, 배포 %3</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation>차이</translation>
+    </message>
+    <message>
+        <source>PRs/MRs</source>
+        <translation>PR/MR</translation>
+    </message>
+    <message>
+        <source>Config changes</source>
+        <translation>설정 변경</translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation>드리프트</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>문제</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>Deploys</source>
+        <translation>배포</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>run started</source>
+        <translation>실행 시작</translation>
+    </message>
+    <message>
+        <source>run succeeded</source>
+        <translation>실행 성공</translation>
+    </message>
+    <message>
+        <source>run failed</source>
+        <translation>실행 실패</translation>
+    </message>
+    <message>
+        <source>run cancelled</source>
+        <translation>실행 취소됨</translation>
+    </message>
+    <message>
+        <source>deploy started</source>
+        <translation>배포 시작</translation>
+    </message>
+    <message>
+        <source>deploy succeeded</source>
+        <translation>배포 성공</translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation>배포 실패</translation>
+    </message>
+    <message>
+        <source>deploy blocked</source>
+        <translation>배포 차단됨</translation>
+    </message>
+    <message>
+        <source>approval requested</source>
+        <translation>승인 요청</translation>
+    </message>
+    <message>
+        <source>approval granted</source>
+        <translation>승인됨</translation>
+    </message>
+    <message>
+        <source>approval rejected</source>
+        <translation>승인 거절됨</translation>
+    </message>
+    <message>
+        <source>sync started</source>
+        <translation>동기화 시작</translation>
+    </message>
+    <message>
+        <source>sync succeeded</source>
+        <translation>동기화 성공</translation>
+    </message>
+    <message>
+        <source>sync failed</source>
+        <translation>동기화 실패</translation>
+    </message>
+    <message>
+        <source>health changed</source>
+        <translation>상태 변경</translation>
+    </message>
+    <message>
+        <source>canary step</source>
+        <translation>카나리 단계</translation>
+    </message>
+    <message>
+        <source>canary weight</source>
+        <translation>카나리 비중</translation>
+    </message>
+    <message>
+        <source>canary paused</source>
+        <translation>카나리 일시 중지</translation>
+    </message>
+    <message>
+        <source>canary resumed</source>
+        <translation>카나리 재개</translation>
+    </message>
+    <message>
+        <source>canary promoted</source>
+        <translation>카나리 승격</translation>
+    </message>
+    <message>
+        <source>canary aborted</source>
+        <translation>카나리 중단</translation>
+    </message>
+    <message>
+        <source>canary retried</source>
+        <translation>카나리 재시도</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <source>alert firing</source>
+        <translation>알림 발생</translation>
+    </message>
+    <message>
+        <source>alert resolved</source>
+        <translation>알림 해소</translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation>운영자 작업</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>레인</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>실행자</translation>
+    </message>
+</context>
+<context>
     <name>fd::AboutPluginsDialog</name>
     <message>
         <source>About plugins</source>
@@ -127,22 +377,53 @@
     </message>
 </context>
 <context>
+    <name>fd::CommitListModel</name>
+    <message>
+        <source>Only in</source>
+        <translation>다음에만 있음</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>커밋</translation>
+    </message>
+    <message>
+        <source>PR/MR</source>
+        <translation>PR/MR</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>제목</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>작성자</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>커밋 시각</translation>
+    </message>
+    <message>
+        <source>Lead time</source>
+        <translation>리드 타임</translation>
+    </message>
+</context>
+<context>
     <name>fd::ComparePage</name>
     <message>
         <source>Comparing %1 with %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1과(와) %2 비교 중…</translation>
     </message>
     <message>
         <source>Compare</source>
-        <translation type="unfinished"></translation>
+        <translation>비교</translation>
     </message>
     <message>
         <source>What is in</source>
-        <translation type="unfinished"></translation>
+        <translation>포함된 환경</translation>
     </message>
     <message>
         <source>that is not in</source>
-        <translation type="unfinished"></translation>
+        <translation>빠진 환경</translation>
     </message>
     <message>
         <source>Service</source>
@@ -150,77 +431,59 @@
     </message>
     <message>
         <source>Swap the environments</source>
-        <translation type="unfinished"></translation>
+        <translation>환경 서로 바꾸기</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>새로 고침</translation>
     </message>
     <message>
         <source>Copy Markdown</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown 복사</translation>
     </message>
     <message>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>저장…</translation>
     </message>
     <message>
         <source>Show expected per-environment differences (namespace, environment name, marked keys)</source>
-        <translation type="unfinished"></translation>
+        <translation>환경별로 예상되는 차이도 표시 (네임스페이스, 환경 이름, 표시된 키)</translation>
     </message>
     <message>
         <source>All services</source>
-        <translation type="unfinished">모든 서비스</translation>
+        <translation>모든 서비스</translation>
     </message>
     <message>
         <source>Pick two environments to compare.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 vs %2: %n service(s) compared</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n differ</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n with problems</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation>비교할 환경 두 개를 고르세요.</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1ms</translation>
     </message>
     <message>
         <source>Select a service to see its commits and config differences.</source>
-        <translation type="unfinished"></translation>
+        <translation>서비스를 선택하면 커밋과 설정 차이가 표시됩니다.</translation>
     </message>
     <message>
         <source>Commits</source>
-        <translation type="unfinished"></translation>
+        <translation>커밋</translation>
     </message>
     <message>
         <source>Config</source>
-        <translation type="unfinished"></translation>
+        <translation>설정</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지</translation>
     </message>
     <message>
         <source>%1: %2 vs %3 — %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 vs %3 — %4</translation>
     </message>
     <message>
         <source>%1: not deployed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 배포되지 않음</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -228,53 +491,102 @@
     </message>
     <message>
         <source>deployed %1 ago</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n resource(s) out of sync</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation>%1 전 배포</translation>
     </message>
     <message>
         <source>out of sync</source>
-        <translation type="unfinished">동기화 안 됨</translation>
+        <translation>동기화 안 됨</translation>
     </message>
     <message>
         <source>merge base %1</source>
-        <translation type="unfinished"></translation>
+        <translation>병합 기준 %1</translation>
     </message>
     <message>
         <source>Commits (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>커밋 (%1)</translation>
     </message>
     <message>
         <source>Config (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>설정 (%1)</translation>
     </message>
     <message>
         <source>Images (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지 (%1)</translation>
     </message>
     <message>
         <source>Markdown report copied to the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown 보고서를 클립보드에 복사했습니다.</translation>
     </message>
     <message>
         <source>Save comparison</source>
-        <translation type="unfinished"></translation>
+        <translation>비교 결과 저장</translation>
     </message>
     <message>
         <source>Markdown (*.md)</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown (*.md)</translation>
     </message>
     <message>
         <source>Could not save %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1을(를) 저장하지 못했습니다: %2</translation>
     </message>
     <message>
         <source>Saved %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1을(를) 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>%1 vs %2: services compared: %3</source>
+        <translation>%1 vs %2: 비교한 서비스 %3개</translation>
+    </message>
+    <message>
+        <source>differ: %1</source>
+        <translation>차이 있음: %1</translation>
+    </message>
+    <message>
+        <source>with problems: %1</source>
+        <translation>문제 있음: %1</translation>
+    </message>
+    <message>
+        <source>out of sync (resources: %1)</source>
+        <translation>동기화 안 됨 (리소스 %1개)</translation>
+    </message>
+</context>
+<context>
+    <name>fd::ConfigDiffModel</name>
+    <message>
+        <source>(whole file)</source>
+        <translation>(파일 전체)</translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation>%1에만 있음</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>변경됨</translation>
+    </message>
+    <message>
+        <source>expected (%1)</source>
+        <translation>예상된 차이 (%1)</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>키</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>변경</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
     </message>
 </context>
 <context>
@@ -425,7 +737,7 @@
     </message>
     <message>
         <source>type the environment name &quot;%1&quot; to confirm</source>
-        <translation>확인하려면 환경 이름 "%1"을(를) 입력하세요</translation>
+        <translation>확인하려면 환경 이름 &quot;%1&quot;을(를) 입력하세요</translation>
     </message>
 </context>
 <context>
@@ -481,40 +793,56 @@
         <source>The demo workspace cannot be opened</source>
         <translation>데모 워크스페이스를 열 수 없습니다</translation>
     </message>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>인시던트</translation>
+    </message>
+    <message>
+        <source>Delivery (DORA)</source>
+        <translation>딜리버리 (DORA)</translation>
+    </message>
 </context>
 <context>
     <name>fd::DeclareIncidentDialog</name>
     <message>
         <source>Declare an incident</source>
-        <translation type="unfinished"></translation>
+        <translation>인시던트 선언</translation>
     </message>
     <message>
         <source>By hand</source>
-        <translation type="unfinished"></translation>
+        <translation>직접 입력</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(없음)</translation>
     </message>
     <message>
         <source>What is broken, in a few words</source>
-        <translation type="unfinished"></translation>
+        <translation>무엇이 고장 났는지 짧게 적으세요</translation>
     </message>
     <message>
         <source>From alert</source>
-        <translation type="unfinished"></translation>
+        <translation>알림에서 가져오기</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>제목</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>심각도</translation>
     </message>
     <message>
         <source>Services</source>
-        <translation type="unfinished"></translation>
+        <translation>서비스</translation>
     </message>
     <message>
         <source>Environment</source>
@@ -522,7 +850,7 @@
     </message>
     <message>
         <source>Declare</source>
-        <translation type="unfinished"></translation>
+        <translation>선언</translation>
     </message>
 </context>
 <context>
@@ -560,77 +888,77 @@
     <name>fd::DoraPage</name>
     <message>
         <source>elite</source>
-        <translation type="unfinished"></translation>
+        <translation>엘리트</translation>
     </message>
     <message>
         <source>high</source>
-        <translation type="unfinished"></translation>
+        <translation>높음</translation>
     </message>
     <message>
         <source>medium</source>
-        <translation type="unfinished"></translation>
+        <translation>중간</translation>
     </message>
     <message>
         <source>low</source>
-        <translation type="unfinished"></translation>
+        <translation>낮음</translation>
     </message>
     <message>
         <source>no data</source>
-        <translation type="unfinished"></translation>
+        <translation>데이터 없음</translation>
     </message>
     <message>
         <source>Computing…</source>
-        <translation type="unfinished"></translation>
+        <translation>계산 중…</translation>
     </message>
     <message>
         <source>%1 / week</source>
-        <translation type="unfinished"></translation>
+        <translation>주당 %1회</translation>
     </message>
     <message numerus="yes">
         <source>%n deploy(s) to %1 in %2 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2일 동안 %1에 %n회 배포</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>median of %n change(s), commit → deploy</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>변경 %n건의 중앙값, 커밋 → 배포</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 of %2 deploys failed or were followed by a rollback or an incident within %3</source>
-        <translation type="unfinished"></translation>
+        <translation>배포 %2회 중 %1회가 실패했거나 %3 이내에 롤백 또는 인시던트가 뒤따랐습니다</translation>
     </message>
     <message numerus="yes">
         <source>median of %n incident(s), detected → recovered</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>인시던트 %n건의 중앙값, 감지 → 복구</numerusform>
         </translation>
     </message>
     <message>
         <source>deploys</source>
-        <translation type="unfinished"></translation>
+        <translation>배포</translation>
     </message>
     <message>
         <source>Deploys per week</source>
-        <translation type="unfinished"></translation>
+        <translation>주당 배포 횟수</translation>
     </message>
     <message>
         <source>Lead time, median (hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>리드 타임, 중앙값 (시간)</translation>
     </message>
     <message>
         <source>Change failure rate (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>변경 실패율 (%)</translation>
     </message>
     <message>
         <source>Time to restore, median (hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>복구 시간, 중앙값 (시간)</translation>
     </message>
     <message>
         <source>Bands: DORA 2023 thresholds (see DORA.md)</source>
-        <translation type="unfinished"></translation>
+        <translation>등급: DORA 2023 기준값 (DORA.md 참고)</translation>
     </message>
     <message>
         <source>Service</source>
@@ -642,43 +970,47 @@
     </message>
     <message>
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>기간</translation>
     </message>
     <message>
         <source>All services</source>
-        <translation type="unfinished">모든 서비스</translation>
+        <translation>모든 서비스</translation>
     </message>
     <message>
         <source>4 weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>4주</translation>
     </message>
     <message>
         <source>12 weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>12주</translation>
     </message>
     <message>
         <source>26 weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>26주</translation>
     </message>
     <message>
         <source>Deployment frequency</source>
-        <translation type="unfinished"></translation>
+        <translation>배포 빈도</translation>
     </message>
     <message>
         <source>Lead time for changes</source>
-        <translation type="unfinished"></translation>
+        <translation>변경 리드 타임</translation>
     </message>
     <message>
         <source>Change failure rate</source>
-        <translation type="unfinished"></translation>
+        <translation>변경 실패율</translation>
     </message>
     <message>
         <source>Time to restore</source>
-        <translation type="unfinished"></translation>
+        <translation>서비스 복구 시간</translation>
     </message>
     <message>
         <source>Lead time</source>
-        <translation type="unfinished"></translation>
+        <translation>리드 타임</translation>
+    </message>
+    <message>
+        <source>W%1</source>
+        <translation>%1주차</translation>
     </message>
 </context>
 <context>
@@ -724,6 +1056,25 @@
     </message>
 </context>
 <context>
+    <name>fd::ImagePairModel</name>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+</context>
+<context>
     <name>fd::InboxPage</name>
     <message>
         <source>Filter approvals…</source>
@@ -766,125 +1117,125 @@
     <name>fd::IncidentsPage</name>
     <message>
         <source>detected</source>
-        <translation type="unfinished"></translation>
+        <translation>감지됨</translation>
     </message>
     <message>
         <source>reported</source>
-        <translation type="unfinished"></translation>
+        <translation>보고됨</translation>
     </message>
     <message>
         <source>mitigated</source>
-        <translation type="unfinished"></translation>
+        <translation>완화됨</translation>
     </message>
     <message>
         <source>recovered</source>
-        <translation type="unfinished"></translation>
+        <translation>복구됨</translation>
     </message>
     <message>
         <source>postmortem</source>
-        <translation type="unfinished"></translation>
+        <translation>포스트모템</translation>
     </message>
     <message>
         <source>No incident selected</source>
-        <translation type="unfinished"></translation>
+        <translation>선택된 인시던트 없음</translation>
     </message>
     <message>
         <source>Declare one when something is broken: its timeline and suspects appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>문제가 생기면 인시던트를 선언하세요. 타임라인과 의심 변경이 여기에 표시됩니다.</translation>
     </message>
     <message>
         <source>no service named</source>
-        <translation type="unfinished"></translation>
+        <translation>지정된 서비스 없음</translation>
     </message>
     <message>
         <source>Time to mitigate %1 · time to restore %2</source>
-        <translation type="unfinished"></translation>
+        <translation>완화까지 %1 · 복구까지 %2</translation>
     </message>
     <message>
         <source>Mark %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1(으)로 표시</translation>
     </message>
     <message numerus="yes">
         <source>Suspects: %n change(s) in the %1 before detection</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>의심 변경: 감지 전 %1 동안의 변경 %n건</numerusform>
         </translation>
     </message>
     <message>
         <source>No incident selected.</source>
-        <translation type="unfinished"></translation>
+        <translation>선택된 인시던트가 없습니다.</translation>
     </message>
     <message>
         <source>%1: cannot create the directory</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 디렉터리를 만들 수 없습니다</translation>
     </message>
     <message>
         <source>%1: cannot write the chart</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 차트를 쓸 수 없습니다</translation>
     </message>
     <message>
         <source>Export the postmortem to</source>
-        <translation type="unfinished"></translation>
+        <translation>포스트모템을 내보낼 위치</translation>
     </message>
     <message>
         <source>Postmortem written to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>포스트모템을 %1에 저장했습니다</translation>
     </message>
     <message>
         <source>Declare an incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>인시던트 선언…</translation>
     </message>
     <message>
         <source>Export postmortem…</source>
-        <translation type="unfinished"></translation>
+        <translation>포스트모템 내보내기…</translation>
     </message>
     <message>
         <source>Roll back from here…</source>
-        <translation type="unfinished"></translation>
+        <translation>여기서 롤백…</translation>
     </message>
     <message>
         <source>Plan a rollback of the selected suspect&apos;s service in its environment; you confirm it before anything is sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 의심 변경의 서비스를 해당 환경에서 롤백하는 계획을 세웁니다. 요청을 보내기 전에 직접 확인합니다.</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>메모</translation>
     </message>
     <message>
         <source>Add a note (start with &quot;Follow-up:&quot; to list it in the postmortem)</source>
-        <translation type="unfinished"></translation>
+        <translation>메모 추가 (&quot;Follow-up:&quot;으로 시작하면 포스트모템 후속 조치에 포함됩니다)</translation>
     </message>
     <message>
         <source>Add note</source>
-        <translation type="unfinished"></translation>
+        <translation>메모 추가</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>인시던트</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>심각도</translation>
     </message>
     <message>
         <source>Phase</source>
-        <translation type="unfinished">단계 상태</translation>
+        <translation>단계</translation>
     </message>
     <message>
         <source>Detected</source>
-        <translation type="unfinished"></translation>
+        <translation>감지 시각</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>점수</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>변경</translation>
     </message>
     <message>
         <source>Service</source>
@@ -896,15 +1247,15 @@
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>시각</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>근거</translation>
     </message>
     <message>
         <source>Suspects</source>
-        <translation type="unfinished"></translation>
+        <translation>의심 변경</translation>
     </message>
 </context>
 <context>
@@ -1028,14 +1379,6 @@
     <message>
         <source>Go to %1</source>
         <translation>%1(으)로 이동</translation>
-    </message>
-    <message>
-        <source>service</source>
-        <translation>서비스</translation>
-    </message>
-    <message>
-        <source>environment</source>
-        <translation>환경</translation>
     </message>
     <message>
         <source>%1 in %2</source>
@@ -1534,17 +1877,17 @@
     <name>fd::TimelinePage</name>
     <message numerus="yes">
         <source>%n event(s) · wheel zooms, drag pans</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>이벤트 %n건 · 휠로 확대/축소, 드래그로 이동</numerusform>
         </translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>이벤트</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>시각</translation>
     </message>
     <message>
         <source>Service</source>
@@ -1556,51 +1899,51 @@
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished">버전</translation>
+        <translation>버전</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>실행자</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>출처</translation>
     </message>
     <message>
         <source>Open in the backend</source>
-        <translation type="unfinished"></translation>
+        <translation>백엔드에서 열기</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>기간</translation>
     </message>
     <message>
         <source>1 hour</source>
-        <translation type="unfinished"></translation>
+        <translation>1시간</translation>
     </message>
     <message>
         <source>6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>6시간</translation>
     </message>
     <message>
         <source>24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>24시간</translation>
     </message>
     <message>
         <source>7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>7일</translation>
     </message>
     <message>
         <source>30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>30일</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>전체</translation>
     </message>
     <message>
         <source>Pick an event in the chart or the table to see its details.</source>
-        <translation type="unfinished"></translation>
+        <translation>차트나 표에서 이벤트를 고르면 상세 정보가 표시됩니다.</translation>
     </message>
 </context>
 <context>
