@@ -465,8 +465,9 @@ World buildGitLabScale(World world, int n, std::mt19937_64 &rng)
             const qint64 delay = lag == 0 ? 15 * kMinute : lag == 1 ? 2 * kHour : 5 * kHour;
             for (int r = 0; r < kReleases - lag; ++r) {
                 const SimRelease &rel = s.releases[r];
-                t.history.append({rel.version, rel.sha, rel.builtAtMs + delay + pick(rng, 30) * kMinute,
-                                  QLatin1String(kPeople[pick(rng, 6)][1]), true, 0, QString(), 0});
+                const qint64 at = rel.builtAtMs + delay + pick(rng, 30) * kMinute;
+                t.history.append({rel.version, rel.sha, at, QLatin1String(kPeople[pick(rng, 6)][1]),
+                                  true, 0, QString(), 0});
             }
             if (lag == 1 && i % 7 == 0) {
                 const SimRelease &next = s.releases[kReleases - lag];
@@ -518,7 +519,8 @@ World buildWorld(const Options &options, QString *error)
         const int n = scenario.mid(13).toInt(&ok);
         if (!ok || n < 1 || n > 9999) {
             if (error)
-                *error = QStringLiteral("buildWorld: bad project count in '%1' (1..9999)").arg(scenario);
+                *error = QStringLiteral("buildWorld: bad project count in '%1' (1..9999)")
+                             .arg(scenario);
             return {};
         }
         return buildGitLabScale(world, n, rng);

@@ -41,7 +41,8 @@ struct Poll
 Poll delta(const QVariantMap &after, const QVariantMap &before, qint64 ms)
 {
     const auto d = [&](const char *key) {
-        return after.value(QLatin1String(key)).toLongLong() - before.value(QLatin1String(key)).toLongLong();
+        return after.value(QLatin1String(key)).toLongLong() -
+               before.value(QLatin1String(key)).toLongLong();
     };
     return {d("requestsSent"), d("notModified"), d("countedRequests"), d("bytesReceived"), ms};
 }
@@ -63,15 +64,20 @@ private:
     PluginHost m_host;
     BackendFactory *m_factory = nullptr;
 
-    ConnectionConfig config(sandbox::Sandbox &sb, const QStringList &projects, const QVariantMap &options,
+    ConnectionConfig config(sandbox::Sandbox &sb,
+                            const QStringList &projects,
+                            const QVariantMap &options,
                             double pollSeconds) const
     {
         ConnectionConfig c;
         c.id = QStringLiteral("gl-bench");
         c.kind = QStringLiteral("gitlab");
-        c.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("gitlab"))));
-        c.secrets.insert(QStringLiteral("token"),
-                         sb.backend(QStringLiteral("gitlab"))->credentials().value(QLatin1String("token")).toString());
+        c.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("gitlab"))));
+        c.secrets.insert(QStringLiteral("token"), sb.backend(QStringLiteral("gitlab"))
+                                                      ->credentials()
+                                                      .value(QLatin1String("token"))
+                                                      .toString());
         c.scope.insert(QStringLiteral("projects"), projects);
         c.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
         c.options = options;
@@ -82,8 +88,12 @@ private:
 
     /// Polls @p projects `1 + steadyPolls` times. With @p advanceMs the sandbox clock is frozen
     /// and moved on by that much after every poll; without, it runs in real time.
-    void measure(Measurement &run, const QString &scenario, const QStringList &projects, const QVariantMap &options,
-                 int steadyPolls, qint64 advanceMs)
+    void measure(Measurement &run,
+                 const QString &scenario,
+                 const QStringList &projects,
+                 const QVariantMap &options,
+                 int steadyPolls,
+                 qint64 advanceMs)
     {
         sandbox::Options o;
         o.scenario = scenario;
@@ -95,14 +105,20 @@ private:
             qFatal("sandbox: %s", qPrintable(error));
         // A poll interval long enough that the wait below sees each cycle end before the next
         // begins, so the counters between two observations belong to exactly one poll.
-        std::unique_ptr<Backend> backend = m_factory->create(config(sb, projects, options, 0.3), &run.sink);
+        std::unique_ptr<Backend> backend =
+            m_factory->create(config(sb, projects, options, 0.3), &run.sink);
         QVariantMap before = backend->statistics();
         QElapsedTimer timer;
         timer.start();
         backend->start();
         for (int i = 0; i <= steadyPolls; ++i) {
             const bool done = QTest::qWaitFor(
-                [&] { return backend->statistics().value(QStringLiteral("requestsPerPoll")).toList().size() > i; },
+                [&] {
+                    return backend->statistics()
+                               .value(QStringLiteral("requestsPerPoll"))
+                               .toList()
+                               .size() > i;
+                },
                 30000);
             if (!done)
                 qFatal("%s: poll %d did not finish in 30 s", qPrintable(scenario), i + 1);
@@ -115,13 +131,14 @@ private:
         backend->stop();
         run.statuses = backend->statistics().value(QStringLiteral("statuses")).toMap();
         if (run.sink.health.state != ConnectionHealth::State::Ok)
-            qFatal("%s: health not ok: %s", qPrintable(scenario), qPrintable(run.sink.health.reason));
+            qFatal("%s: health not ok: %s", qPrintable(scenario),
+                   qPrintable(run.sink.health.reason));
     }
 
     static void printRow(const char *name, const Poll &p, double per = 1)
     {
-        std::printf("  %-34s %9.1f %9.1f %9.1f %11.0f %7lld\n", name, p.requests / per, p.notModified / per,
-                    p.counted / per, p.bytes / per, qlonglong(p.ms));
+        std::printf("  %-34s %9.1f %9.1f %9.1f %11.0f %7lld\n", name, p.requests / per,
+                    p.notModified / per, p.counted / per, p.bytes / per, qlonglong(p.ms));
     }
 
 private Q_SLOTS:
@@ -139,7 +156,8 @@ private Q_SLOTS:
         for (int i = 1; i <= kProjects; ++i)
             projects.append(QStringLiteral("acme/svc-%1").arg(i, 4, 10, QLatin1Char('0')));
         Measurement run;
-        measure(run, QStringLiteral("gitlab-scale:%1").arg(kProjects), projects, {}, kSteadyPolls, 60'000);
+        measure(run, QStringLiteral("gitlab-scale:%1").arg(kProjects), projects, {}, kSteadyPolls,
+                60'000);
 
         const Poll first = run.polls.first();
         Poll steadyMax, sum;
@@ -157,12 +175,15 @@ private Q_SLOTS:
             sum.ms += p.ms;
         }
         const Poll steadyMean{sum.requests / kSteadyPolls, sum.notModified / kSteadyPolls,
-                              sum.counted / kSteadyPolls, sum.bytes / kSteadyPolls, sum.ms / kSteadyPolls};
+                              sum.counted / kSteadyPolls, sum.bytes / kSteadyPolls,
+                              sum.ms / kSteadyPolls};
 
-        std::printf("\nGitLab poll cost, %d projects measured (sandbox gitlab-scale:%d; runDepth 20, "
-                    "jobsDepth 5, deploymentDepth 50)\n",
-                    kProjects, kProjects);
-        std::printf("  %-34s %9s %9s %9s %11s %7s\n", "", "requests", "304", "counted", "bytes", "ms");
+        std::printf(
+            "\nGitLab poll cost, %d projects measured (sandbox gitlab-scale:%d; runDepth 20, "
+            "jobsDepth 5, deploymentDepth 50)\n",
+            kProjects, kProjects);
+        std::printf("  %-34s %9s %9s %9s %11s %7s\n", "", "requests", "304", "counted", "bytes",
+                    "ms");
         char name[64];
         for (int i = 0; i < run.polls.size(); ++i) {
             std::snprintf(name, sizeof name, i == 0 ? "poll %d (first)" : "poll %d", i + 1);
@@ -188,8 +209,8 @@ private Q_SLOTS:
             blocked += g.environment == QLatin1String("prod") ? 1 : 0;
         QCOMPARE(blocked, kProjects / 10);
         QVERIFY2(!run.statuses.contains(QStringLiteral("429")), "the 2,000/min rate limit was hit");
-        QCOMPARE(run.statuses.value(QStringLiteral("200")).toLongLong()
-                     + run.statuses.value(QStringLiteral("304")).toLongLong(),
+        QCOMPARE(run.statuses.value(QStringLiteral("200")).toLongLong() +
+                     run.statuses.value(QStringLiteral("304")).toLongLong(),
                  sum.requests + first.requests);
 
         // First poll: the one GET /user, then per project its pipelines, deployments,

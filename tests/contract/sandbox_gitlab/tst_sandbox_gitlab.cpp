@@ -178,7 +178,8 @@ private Q_SLOTS:
         httplib::Client c("127.0.0.1", sb->port(QStringLiteral("gitlab")));
         c.set_default_headers({{"PRIVATE-TOKEN", gl->token().toStdString()}});
         const auto project = [](int i) {
-            return "/api/v4/projects/acme%2Fsvc-" + QStringLiteral("%1").arg(i, 4, 10, QLatin1Char('0')).toStdString();
+            const QString name = QStringLiteral("%1").arg(i, 4, 10, QLatin1Char('0'));
+            return "/api/v4/projects/acme%2Fsvc-" + name.toStdString();
         };
         QCOMPARE(c.Get(project(31))->status, 404);
         for (int i : {1, 7, 10, 30}) {
