@@ -7,20 +7,7 @@
 
 namespace fd {
 
-/// Roles of the comparison models (DisplayRole is formatted text, SortRole the raw value).
-namespace CompareRoles {
-enum : int {
-    SortRole = Qt::UserRole + 1,
-    ServiceRole,    // QString
-    RelationRole,   // int fd::VersionRelation (grid)
-    ProblemRole,    // QString: the row's problems joined, empty when none (grid)
-    DriftRole,      // bool: either environment drifted (grid)
-    ChangeKindRole, // int fd::ConfigChange::Kind (config rows)
-    ShaRole,        // QString full sha (commit rows)
-    SideRole,       // int 0 = in A not in B, 1 = in B not in A (commit rows)
-    DiffersRole,    // bool (grid, images)
-};
-} // namespace CompareRoles
+
 
 /// One row per service: A's version, B's, the gap, commits, config changes, drift, problems.
 /// A new report merges into the rows by service (inserted, removed, changed), never a reset.
@@ -118,6 +105,23 @@ public:
 private:
     QList<ImagePair> m_rows;
     QString m_envA, m_envB;
+};
+
+/// Roles of the comparison models (DisplayRole is formatted text, SortRole the raw value).
+// Declared after the models: lupdate (6.4) loses the enclosing fd:: of the class that follows it.
+struct CompareRoles
+{
+enum Role : int {
+    SortRole = Qt::UserRole + 1,
+    ServiceRole,    // QString
+    RelationRole,   // int fd::VersionRelation (grid)
+    ProblemRole,    // QString: the row's problems joined, empty when none (grid)
+    DriftRole,      // bool: either environment drifted (grid)
+    ChangeKindRole, // int fd::ConfigChange::Kind (config rows)
+    ShaRole,        // QString full sha (commit rows)
+    SideRole,       // int 0 = in A not in B, 1 = in B not in A (commit rows)
+    DiffersRole,    // bool (grid, images)
+};
 };
 
 } // namespace fd

@@ -68,20 +68,28 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
     PreparedAction p;
     p.action = requested;
     p.action.connectionId = connectionFor(requested);
-    // Approvals and runs may name only the target: fill service/env from the record.
+    // Approvals and runs may name only the target, as the estate key ("<connection>/<id>") or
+    // as the backend's own id with the connection given: fill service/env from the record and
+    // hand the backend its own id, which is what plugins plan with.
     if (m_estate && !p.action.target.isEmpty()) {
-        if (m_estate->gates().contains(p.action.target)) {
-            const Gate g = m_estate->gates().value(p.action.target);
+        const QString key = m_estate->gates().contains(p.action.target)
+                                    || m_estate->runs().contains(p.action.target)
+                                ? p.action.target
+                                : p.action.connectionId + QLatin1Char('/') + p.action.target;
+        if (m_estate->gates().contains(key)) {
+            const Gate g = m_estate->gates().value(key);
             if (p.action.service.isEmpty())
                 p.action.service = g.service;
             if (p.action.environment.isEmpty())
                 p.action.environment = g.environment;
-        } else if (m_estate->runs().contains(p.action.target)) {
-            const Run r = m_estate->runs().value(p.action.target);
+            p.action.target = g.id;
+        } else if (m_estate->runs().contains(key)) {
+            const Run r = m_estate->runs().value(key);
             if (p.action.service.isEmpty())
                 p.action.service = r.service;
             if (p.action.environment.isEmpty())
                 p.action.environment = r.environment;
+            p.action.target = r.id;
         }
     }
 

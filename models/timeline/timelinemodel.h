@@ -7,15 +7,7 @@
 
 namespace fd {
 
-/// Roles of the timeline model beyond the shared ones (models/itemmodels/itemroles.h).
-namespace TimelineRoles {
-enum : int {
-    TimeRole = Qt::UserRole + 200, // QDateTime (UTC)
-    LaneRole,                      // int fd::TimelineLane
-    KindRole,                      // int fd::TimelineEvent::Kind
-    EventKeyRole,                  // "source/sourceId", unique per row
-};
-}
+
 
 /**
  * The timeline as rows, oldest first, for the lanes chart and the event table. Holds every event
@@ -64,6 +56,18 @@ private:
     QHash<QString, TimelineEvent> m_all;
     QList<TimelineEvent> m_rows;
     TimelineFilter m_filter;
+};
+
+/// Roles of the timeline model beyond the shared ones (models/itemmodels/itemroles.h).
+// Declared after the models: lupdate (6.4) loses the enclosing fd:: of the class that follows it.
+struct TimelineRoles
+{
+enum Role : int {
+    TimeRole = Qt::UserRole + 200, // QDateTime (UTC)
+    LaneRole,                      // int fd::TimelineLane
+    KindRole,                      // int fd::TimelineEvent::Kind
+    EventKeyRole,                  // "source/sourceId", unique per row
+};
 };
 
 } // namespace fd

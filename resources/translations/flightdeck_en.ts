@@ -2,256 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>CompareGridModel</name>
-    <message>
-        <source>same</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ahead +%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ahead</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>behind −%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>behind</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>diverged +%1 / −%2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>in neither</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>only in %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unavailable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>out of sync: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1, commit %2, deployed %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>B</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Gap</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PRs/MRs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Config changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Drift</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Problems</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>TimelineModel</name>
-    <message>
-        <source>Deploys</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Canary</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Alerts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Actions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>run started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>run succeeded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>run failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>run cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>deploy started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>deploy succeeded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>deploy failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>deploy blocked</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>approval requested</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>approval granted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>approval rejected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>sync started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>sync succeeded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>sync failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>health changed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary weight</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary paused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary resumed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary promoted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary aborted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>canary retried</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>rollback</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>alert firing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>alert resolved</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>operator action</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Lane</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Event</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>fd::AboutPluginsDialog</name>
     <message>
         <source>About plugins</source>
@@ -404,6 +154,97 @@
     </message>
     <message>
         <source>Lead time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>fd::CompareGridModel</name>
+    <message>
+        <source>same</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ahead +%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ahead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>behind −%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diverged +%1 / −%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in neither</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>out of sync: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, commit %2, deployed %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PRs/MRs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1875,6 +1716,165 @@
     </message>
     <message>
         <source>the demo sandbox exited (code %1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>fd::TimelineModel</name>
+    <message>
+        <source>Deploys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploy blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval requested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval granted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approval rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sync failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>health changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary resumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary promoted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary aborted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canary retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert firing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

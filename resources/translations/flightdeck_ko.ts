@@ -2,256 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
-    <name>CompareGridModel</name>
-    <message>
-        <source>same</source>
-        <translation>같음</translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation>없음</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>알 수 없음</translation>
-    </message>
-    <message>
-        <source>ahead +%1</source>
-        <translation>앞섬 +%1</translation>
-    </message>
-    <message>
-        <source>ahead</source>
-        <translation>앞섬</translation>
-    </message>
-    <message>
-        <source>behind −%1</source>
-        <translation>뒤처짐 −%1</translation>
-    </message>
-    <message>
-        <source>behind</source>
-        <translation>뒤처짐</translation>
-    </message>
-    <message>
-        <source>diverged +%1 / −%2</source>
-        <translation>갈라짐 +%1 / −%2</translation>
-    </message>
-    <message>
-        <source>in neither</source>
-        <translation>양쪽 모두 없음</translation>
-    </message>
-    <message>
-        <source>only in %1</source>
-        <translation>%1에만 있음</translation>
-    </message>
-    <message>
-        <source>unavailable</source>
-        <translation>확인 불가</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>없음</translation>
-    </message>
-    <message>
-        <source>out of sync: %1</source>
-        <translation>동기화 안 됨: %1</translation>
-    </message>
-    <message>
-        <source>%1, commit %2, deployed %3</source>
-        <translation>%1, 커밋 %2, 배포 %3</translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation>서비스</translation>
-    </message>
-    <message>
-        <source>A</source>
-        <translation>A</translation>
-    </message>
-    <message>
-        <source>B</source>
-        <translation>B</translation>
-    </message>
-    <message>
-        <source>Gap</source>
-        <translation>차이</translation>
-    </message>
-    <message>
-        <source>PRs/MRs</source>
-        <translation>PR/MR</translation>
-    </message>
-    <message>
-        <source>Config changes</source>
-        <translation>설정 변경</translation>
-    </message>
-    <message>
-        <source>Drift</source>
-        <translation>드리프트</translation>
-    </message>
-    <message>
-        <source>Problems</source>
-        <translation>문제</translation>
-    </message>
-</context>
-<context>
-    <name>TimelineModel</name>
-    <message>
-        <source>Deploys</source>
-        <translation>배포</translation>
-    </message>
-    <message>
-        <source>Canary</source>
-        <translation>카나리</translation>
-    </message>
-    <message>
-        <source>Alerts</source>
-        <translation>알림</translation>
-    </message>
-    <message>
-        <source>Actions</source>
-        <translation>작업</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>메모</translation>
-    </message>
-    <message>
-        <source>note</source>
-        <translation>메모</translation>
-    </message>
-    <message>
-        <source>run started</source>
-        <translation>실행 시작</translation>
-    </message>
-    <message>
-        <source>run succeeded</source>
-        <translation>실행 성공</translation>
-    </message>
-    <message>
-        <source>run failed</source>
-        <translation>실행 실패</translation>
-    </message>
-    <message>
-        <source>run cancelled</source>
-        <translation>실행 취소됨</translation>
-    </message>
-    <message>
-        <source>deploy started</source>
-        <translation>배포 시작</translation>
-    </message>
-    <message>
-        <source>deploy succeeded</source>
-        <translation>배포 성공</translation>
-    </message>
-    <message>
-        <source>deploy failed</source>
-        <translation>배포 실패</translation>
-    </message>
-    <message>
-        <source>deploy blocked</source>
-        <translation>배포 차단됨</translation>
-    </message>
-    <message>
-        <source>approval requested</source>
-        <translation>승인 요청</translation>
-    </message>
-    <message>
-        <source>approval granted</source>
-        <translation>승인됨</translation>
-    </message>
-    <message>
-        <source>approval rejected</source>
-        <translation>승인 거절됨</translation>
-    </message>
-    <message>
-        <source>sync started</source>
-        <translation>동기화 시작</translation>
-    </message>
-    <message>
-        <source>sync succeeded</source>
-        <translation>동기화 성공</translation>
-    </message>
-    <message>
-        <source>sync failed</source>
-        <translation>동기화 실패</translation>
-    </message>
-    <message>
-        <source>health changed</source>
-        <translation>상태 변경</translation>
-    </message>
-    <message>
-        <source>canary step</source>
-        <translation>카나리 단계</translation>
-    </message>
-    <message>
-        <source>canary weight</source>
-        <translation>카나리 비중</translation>
-    </message>
-    <message>
-        <source>canary paused</source>
-        <translation>카나리 일시 중지</translation>
-    </message>
-    <message>
-        <source>canary resumed</source>
-        <translation>카나리 재개</translation>
-    </message>
-    <message>
-        <source>canary promoted</source>
-        <translation>카나리 승격</translation>
-    </message>
-    <message>
-        <source>canary aborted</source>
-        <translation>카나리 중단</translation>
-    </message>
-    <message>
-        <source>canary retried</source>
-        <translation>카나리 재시도</translation>
-    </message>
-    <message>
-        <source>rollback</source>
-        <translation>롤백</translation>
-    </message>
-    <message>
-        <source>alert firing</source>
-        <translation>알림 발생</translation>
-    </message>
-    <message>
-        <source>alert resolved</source>
-        <translation>알림 해소</translation>
-    </message>
-    <message>
-        <source>operator action</source>
-        <translation>운영자 작업</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>시각</translation>
-    </message>
-    <message>
-        <source>Lane</source>
-        <translation>레인</translation>
-    </message>
-    <message>
-        <source>Event</source>
-        <translation>이벤트</translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation>서비스</translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation>환경</translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation>내용</translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation>실행자</translation>
-    </message>
-</context>
-<context>
     <name>fd::AboutPluginsDialog</name>
     <message>
         <source>About plugins</source>
@@ -405,6 +155,97 @@
     <message>
         <source>Lead time</source>
         <translation>리드 타임</translation>
+    </message>
+</context>
+<context>
+    <name>fd::CompareGridModel</name>
+    <message>
+        <source>same</source>
+        <translation>같음</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>ahead +%1</source>
+        <translation>앞섬 +%1</translation>
+    </message>
+    <message>
+        <source>ahead</source>
+        <translation>앞섬</translation>
+    </message>
+    <message>
+        <source>behind −%1</source>
+        <translation>뒤처짐 −%1</translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation>뒤처짐</translation>
+    </message>
+    <message>
+        <source>diverged +%1 / −%2</source>
+        <translation>갈라짐 +%1 / −%2</translation>
+    </message>
+    <message>
+        <source>in neither</source>
+        <translation>양쪽 모두 없음</translation>
+    </message>
+    <message>
+        <source>only in %1</source>
+        <translation>%1에만 있음</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>확인 불가</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>out of sync: %1</source>
+        <translation>동기화 안 됨: %1</translation>
+    </message>
+    <message>
+        <source>%1, commit %2, deployed %3</source>
+        <translation>%1, 커밋 %2, 배포 %3</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation>차이</translation>
+    </message>
+    <message>
+        <source>PRs/MRs</source>
+        <translation>PR/MR</translation>
+    </message>
+    <message>
+        <source>Config changes</source>
+        <translation>설정 변경</translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation>드리프트</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>문제</translation>
     </message>
 </context>
 <context>
@@ -1871,6 +1712,165 @@
     <message>
         <source>the demo sandbox exited (code %1): %2</source>
         <translation>데모 샌드박스가 종료되었습니다 (코드 %1): %2</translation>
+    </message>
+</context>
+<context>
+    <name>fd::TimelineModel</name>
+    <message>
+        <source>Deploys</source>
+        <translation>배포</translation>
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation>카나리</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>run started</source>
+        <translation>실행 시작</translation>
+    </message>
+    <message>
+        <source>run succeeded</source>
+        <translation>실행 성공</translation>
+    </message>
+    <message>
+        <source>run failed</source>
+        <translation>실행 실패</translation>
+    </message>
+    <message>
+        <source>run cancelled</source>
+        <translation>실행 취소됨</translation>
+    </message>
+    <message>
+        <source>deploy started</source>
+        <translation>배포 시작</translation>
+    </message>
+    <message>
+        <source>deploy succeeded</source>
+        <translation>배포 성공</translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation>배포 실패</translation>
+    </message>
+    <message>
+        <source>deploy blocked</source>
+        <translation>배포 차단됨</translation>
+    </message>
+    <message>
+        <source>approval requested</source>
+        <translation>승인 요청</translation>
+    </message>
+    <message>
+        <source>approval granted</source>
+        <translation>승인됨</translation>
+    </message>
+    <message>
+        <source>approval rejected</source>
+        <translation>승인 거절됨</translation>
+    </message>
+    <message>
+        <source>sync started</source>
+        <translation>동기화 시작</translation>
+    </message>
+    <message>
+        <source>sync succeeded</source>
+        <translation>동기화 성공</translation>
+    </message>
+    <message>
+        <source>sync failed</source>
+        <translation>동기화 실패</translation>
+    </message>
+    <message>
+        <source>health changed</source>
+        <translation>상태 변경</translation>
+    </message>
+    <message>
+        <source>canary step</source>
+        <translation>카나리 단계</translation>
+    </message>
+    <message>
+        <source>canary weight</source>
+        <translation>카나리 비중</translation>
+    </message>
+    <message>
+        <source>canary paused</source>
+        <translation>카나리 일시 중지</translation>
+    </message>
+    <message>
+        <source>canary resumed</source>
+        <translation>카나리 재개</translation>
+    </message>
+    <message>
+        <source>canary promoted</source>
+        <translation>카나리 승격</translation>
+    </message>
+    <message>
+        <source>canary aborted</source>
+        <translation>카나리 중단</translation>
+    </message>
+    <message>
+        <source>canary retried</source>
+        <translation>카나리 재시도</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <source>alert firing</source>
+        <translation>알림 발생</translation>
+    </message>
+    <message>
+        <source>alert resolved</source>
+        <translation>알림 해소</translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation>운영자 작업</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>레인</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>실행자</translation>
     </message>
 </context>
 <context>

@@ -89,6 +89,8 @@ private Q_SLOTS:
     void readOnlyBlocksEverything();
     void infeasiblePlanIsRefusedWithReason();
     void doubleClickSendsOnce();
+    void gateTargetReachesBackendAsItsOwnId_data();
+    void gateTargetReachesBackendAsItsOwnId();
 
 private:
     void load(bool readOnly = false, bool frozen = false);
@@ -248,6 +250,40 @@ void TestActionRunner::doubleClickSendsOnce()
     QCOMPARE(failed, 1);
     QCOMPARE(refused, 1);
     QVERIFY(!m_runner->prepare(rollback("checkout", "staging")).blocked());
+}
+
+void TestActionRunner::gateTargetReachesBackendAsItsOwnId_data()
+{
+    QTest::addColumn<QString>("connection");
+    QTest::addColumn<QString>("target");
+    QTest::newRow("estate key") << QString() << QStringLiteral("ci/checkout/deploy-staging#7/input/abc");
+    QTest::newRow("backend id + connection") << QStringLiteral("ci") << QStringLiteral("checkout/deploy-staging#7/input/abc");
+}
+
+void TestActionRunner::gateTargetReachesBackendAsItsOwnId()
+{
+    QFETCH(QString, connection);
+    QFETCH(QString, target);
+    Gate g;
+    g.connectionId = QStringLiteral("ci");
+    g.id = QStringLiteral("checkout/deploy-staging#7/input/abc");
+    g.kind = GateKind::JenkinsInput;
+    g.service = QStringLiteral("checkout");
+    g.environment = QStringLiteral("staging");
+    RecordSet rs;
+    rs.gates << g;
+    m_estate->publish(QStringLiteral("ci"), rs);
+
+    ReleaseAction a;
+    a.verb = ReleaseAction::Verb::Approve;
+    a.connectionId = connection;
+    a.target = target;
+    const PreparedAction p = m_runner->prepare(a);
+    QCOMPARE(p.action.connectionId, QStringLiteral("ci"));
+    QCOMPARE(p.action.target, g.id);
+    QCOMPARE(p.action.service, QStringLiteral("checkout"));
+    QCOMPARE(p.action.environment, QStringLiteral("staging"));
+    QCOMPARE(p.plan.action.target, g.id);
 }
 
 QTEST_GUILESS_MAIN(TestActionRunner)
