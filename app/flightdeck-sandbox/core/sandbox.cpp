@@ -317,6 +317,10 @@ bool Sandbox::serve(const QString &name, std::unique_ptr<httplib::Server> server
     httplib::Server *raw = server.get();
     m_servers.push_back(std::move(server));
     m_threads.emplace_back([raw] { raw->listen_after_bind(); });
+    // httplib's stop() does nothing until listen has begun: a stop right after start (a test
+    // restarting the sandbox) would otherwise leave this thread serving forever.
+    for (int i = 0; i < 5000 && !raw->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return true;
 }
 
