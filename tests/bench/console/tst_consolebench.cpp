@@ -273,7 +273,7 @@ private Q_SLOTS:
         // Every app bound to its service, as a team's workspace would say it.
         QString yaml = QStringLiteral("version: 1\nname: bench\nconnections:\n"
                                       "  argocd: {kind: argocd, url: \"http://127.0.0.1:%1\", credentials: "
-                                      "{token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}, scope: {projects: [\"default\"]}}\n"
+                                      "{token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}}\n"
                                       "environments: [dev, staging, prod]\nservices:\n")
                            .arg(sandbox.port(QStringLiteral("argocd")));
         for (const auto &service : sandbox.world().services) {
