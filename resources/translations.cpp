@@ -20,7 +20,8 @@ QString installTranslations(const QString &language)
     }
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     ours = new QTranslator;
-    if (!ours->load(locale, QStringLiteral("flightdeck"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    if (!ours->load(locale, QStringLiteral("flightdeck"), QStringLiteral("_"),
+                    QStringLiteral(":/i18n"))) {
         delete ours;
         ours = nullptr;
         QLocale::setDefault(QLocale(QLocale::English));

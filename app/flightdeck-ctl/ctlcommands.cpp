@@ -28,7 +28,8 @@ namespace {
 
 void printJson(CtlContext &ctx, const QJsonValue &v)
 {
-    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    const QJsonDocument doc =
+        v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
     *ctx.out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     ctx.out->flush();
 }
@@ -85,7 +86,8 @@ int openSession(CtlContext &ctx)
 {
     ctx.workspaceFile = findWorkspace(opt(ctx, QStringLiteral("workspace")));
     if (ctx.workspaceFile.isEmpty()) {
-        *ctx.err << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
+        *ctx.err
+            << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
         return ExitWorkspace;
     }
     Session::OpenOptions o;
@@ -103,14 +105,15 @@ int openSession(CtlContext &ctx)
             if (!ctx.session->estate()->isSynced(id)) {
                 const auto h = ctx.session->estate()->health(id);
                 *ctx.err << "warning: connection " << id << " did not finish its first read"
-                         << (h.reason.isEmpty() ? QString() : QStringLiteral(": ") + h.reason) << '\n';
+                         << (h.reason.isEmpty() ? QString() : QStringLiteral(": ") + h.reason)
+                         << '\n';
             }
         }
     }
     return ExitOk;
 }
 
-template<typename T, typename Less>
+template <typename T, typename Less>
 QList<T> sortedValues(const QHash<QString, T> &h, Less less)
 {
     QList<T> list = h.values();
@@ -129,8 +132,8 @@ QString findWorkspace(const QString &given)
         return env;
     if (QFileInfo::exists(QStringLiteral("flightdeck.yaml")))
         return QDir::current().absoluteFilePath(QStringLiteral("flightdeck.yaml"));
-    const QString xdg = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-                        + QStringLiteral("/flightdeck/flightdeck.yaml");
+    const QString xdg = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+                        QStringLiteral("/flightdeck/flightdeck.yaml");
     return QFileInfo::exists(xdg) ? xdg : QString();
 }
 
@@ -138,7 +141,8 @@ int runValidate(CtlContext &ctx)
 {
     ctx.workspaceFile = findWorkspace(opt(ctx, QStringLiteral("workspace")));
     if (ctx.workspaceFile.isEmpty()) {
-        *ctx.err << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
+        *ctx.err
+            << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
         return ExitWorkspace;
     }
     const LoadResult r = WorkspaceLoader::load(ctx.workspaceFile);
@@ -147,18 +151,20 @@ int runValidate(CtlContext &ctx)
         for (const auto &i : r.issues)
             issues.append(QJsonObject{
                 {QStringLiteral("severity"), i.severity == WorkspaceIssue::Severity::Error
-                                                 ? QStringLiteral("error") : QStringLiteral("warning")},
+                                                 ? QStringLiteral("error")
+                                                 : QStringLiteral("warning")},
                 {QStringLiteral("file"), i.file},
                 {QStringLiteral("line"), i.line},
                 {QStringLiteral("column"), i.column},
                 {QStringLiteral("keyPath"), i.keyPath},
                 {QStringLiteral("message"), i.message}});
-        printJson(ctx, QJsonObject{{QStringLiteral("workspace"), ctx.workspaceFile},
-                                   {QStringLiteral("ok"), r.ok()},
-                                   {QStringLiteral("connections"), int(r.workspace.connections.size())},
-                                   {QStringLiteral("environments"), int(r.workspace.environments.size())},
-                                   {QStringLiteral("services"), int(r.workspace.services.size())},
-                                   {QStringLiteral("issues"), issues}});
+        printJson(
+            ctx, QJsonObject{{QStringLiteral("workspace"), ctx.workspaceFile},
+                             {QStringLiteral("ok"), r.ok()},
+                             {QStringLiteral("connections"), int(r.workspace.connections.size())},
+                             {QStringLiteral("environments"), int(r.workspace.environments.size())},
+                             {QStringLiteral("services"), int(r.workspace.services.size())},
+                             {QStringLiteral("issues"), issues}});
     } else {
         for (const auto &i : r.issues)
             *ctx.out << (i.severity == WorkspaceIssue::Severity::Error ? "error: " : "warning: ")
@@ -180,22 +186,24 @@ int runPlugins(CtlContext &ctx)
     if (ctx.json) {
         QJsonArray arr;
         for (const auto &r : host.records())
-            arr.append(QJsonObject{{QStringLiteral("id"), r.id},
-                                   {QStringLiteral("name"), r.name},
-                                   {QStringLiteral("version"), r.version},
-                                   {QStringLiteral("kind"), r.kind},
-                                   {QStringLiteral("apiVersion"), r.apiVersion},
-                                   {QStringLiteral("capabilities"), QJsonArray::fromStringList(r.capabilities)},
-                                   {QStringLiteral("file"), r.file},
-                                   {QStringLiteral("loaded"), r.loaded},
-                                   {QStringLiteral("error"), r.error}});
+            arr.append(QJsonObject{
+                {QStringLiteral("id"), r.id},
+                {QStringLiteral("name"), r.name},
+                {QStringLiteral("version"), r.version},
+                {QStringLiteral("kind"), r.kind},
+                {QStringLiteral("apiVersion"), r.apiVersion},
+                {QStringLiteral("capabilities"), QJsonArray::fromStringList(r.capabilities)},
+                {QStringLiteral("file"), r.file},
+                {QStringLiteral("loaded"), r.loaded},
+                {QStringLiteral("error"), r.error}});
         printJson(ctx, QJsonObject{{QStringLiteral("searchPaths"),
                                     QJsonArray::fromStringList(PluginHost::defaultSearchPaths())},
                                    {QStringLiteral("plugins"), arr}});
         return ExitOk;
     }
     TextTable t({QStringLiteral("KIND"), QStringLiteral("ID"), QStringLiteral("VERSION"),
-                 QStringLiteral("API"), QStringLiteral("CAPABILITIES"), QStringLiteral("STATE")}, 60);
+                 QStringLiteral("API"), QStringLiteral("CAPABILITIES"), QStringLiteral("STATE")},
+                60);
     for (const auto &r : host.records())
         t.addRow({r.kind, r.id, r.version, QString::number(r.apiVersion),
                   r.capabilities.join(QLatin1Char(',')),
@@ -205,7 +213,8 @@ int runPlugins(CtlContext &ctx)
         if (!r.loaded)
             *ctx.out << "refused " << QFileInfo(r.file).fileName() << ": " << r.error << '\n';
     if (host.records().isEmpty())
-        *ctx.out << "no plugins found in " << PluginHost::defaultSearchPaths().join(QStringLiteral(", ")) << '\n';
+        *ctx.out << "no plugins found in "
+                 << PluginHost::defaultSearchPaths().join(QStringLiteral(", ")) << '\n';
     return ExitOk;
 }
 
@@ -216,14 +225,16 @@ int runStatus(CtlContext &ctx)
     Estate *e = ctx.session->estate();
     QJsonArray arr;
     TextTable t({QStringLiteral("CONNECTION"), QStringLiteral("KIND"), QStringLiteral("HEALTH"),
-                 QStringLiteral("RATE LIMIT"), QStringLiteral("DATA"), QStringLiteral("REASON")}, 70);
+                 QStringLiteral("RATE LIMIT"), QStringLiteral("DATA"), QStringLiteral("REASON")},
+                70);
     bool allOk = true;
     for (const QString &id : ctx.session->connectionIds()) {
         const ConnectionHealth h = e->health(id);
         allOk = allOk && h.state == ConnectionHealth::State::Ok;
         QString rate;
         if (h.state == ConnectionHealth::State::RateLimited && h.rateLimitedUntil.isValid())
-            rate = QStringLiteral("limited until %1").arg(h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm")));
+            rate = QStringLiteral("limited until %1")
+                       .arg(h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm")));
         else if (h.rateLimitLimit > 0)
             rate = QStringLiteral("%1/%2").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);
         QJsonObject o = toJson(h);
@@ -241,7 +252,8 @@ int runStatus(CtlContext &ctx)
         *ctx.out << t.render();
     for (const auto &p : e->problems())
         if (!ctx.json)
-            *ctx.out << "problem: " << p.connectionId << ": " << p.where << ": " << p.message << '\n';
+            *ctx.out << "problem: " << p.connectionId << ": " << p.where << ": " << p.message
+                     << '\n';
     return allOk ? ExitOk : ExitBackend;
 }
 
@@ -262,10 +274,11 @@ int runRuns(CtlContext &ctx)
                  QStringLiteral("DURATION"), QStringLiteral("STARTED"), QStringLiteral("ID")});
     int n = 0;
     for (const Run &r : runs) {
-        if (!backendMatches(ctx, r.connectionId) || !matches(opt(ctx, QStringLiteral("service")), r.service)
-            || !matches(opt(ctx, QStringLiteral("env")), r.environment)
-            || !matches(opt(ctx, QStringLiteral("status")), toString(r.status))
-            || !matches(opt(ctx, QStringLiteral("branch")), r.branch))
+        if (!backendMatches(ctx, r.connectionId) ||
+            !matches(opt(ctx, QStringLiteral("service")), r.service) ||
+            !matches(opt(ctx, QStringLiteral("env")), r.environment) ||
+            !matches(opt(ctx, QStringLiteral("status")), toString(r.status)) ||
+            !matches(opt(ctx, QStringLiteral("branch")), r.branch))
             continue;
         if (limit > 0 && n >= limit)
             break;
@@ -274,16 +287,31 @@ int runRuns(CtlContext &ctx)
         QString stages;
         for (const Stage &s : r.stages) {
             switch (s.status) {
-            case RunStatus::Succeeded: stages += QLatin1Char('+'); break;
-            case RunStatus::Failed: stages += QLatin1Char('x'); break;
-            case RunStatus::Running: stages += QLatin1Char('>'); break;
-            case RunStatus::Waiting: stages += QLatin1Char('?'); break;
-            case RunStatus::Cancelled: stages += QLatin1Char('-'); break;
-            default: stages += QLatin1Char('.'); break;
+            case RunStatus::Succeeded:
+                stages += QLatin1Char('+');
+                break;
+            case RunStatus::Failed:
+                stages += QLatin1Char('x');
+                break;
+            case RunStatus::Running:
+                stages += QLatin1Char('>');
+                break;
+            case RunStatus::Waiting:
+                stages += QLatin1Char('?');
+                break;
+            case RunStatus::Cancelled:
+                stages += QLatin1Char('-');
+                break;
+            default:
+                stages += QLatin1Char('.');
+                break;
             }
         }
-        const qint64 ms = r.started.isValid()
-            ? r.started.msecsTo(r.finished.isValid() ? r.finished : QDateTime::currentDateTimeUtc()) : -1;
+        const qint64 ms =
+            r.started.isValid()
+                ? r.started.msecsTo(r.finished.isValid() ? r.finished
+                                                         : QDateTime::currentDateTimeUtc())
+                : -1;
         t.addRow({ctx.session->connectionKind(r.connectionId), r.service, r.pipeline, r.number,
                   r.branch, r.commit.left(8), r.actor, toString(r.status), stages, duration(ms),
                   age(r.started.isValid() ? r.started : r.created), r.key()});
@@ -300,20 +328,22 @@ int runEnvs(CtlContext &ctx)
     if (int rc = openSession(ctx))
         return rc;
     const QStringList order = ctx.session->workspace().environmentNames();
-    const auto envs = sortedValues(ctx.session->estate()->environments(),
-                                   [&order](const EnvironmentState &a, const EnvironmentState &b) {
-        if (a.service != b.service)
-            return a.service < b.service;
-        return order.indexOf(a.environment) < order.indexOf(b.environment);
-    });
+    const auto envs =
+        sortedValues(ctx.session->estate()->environments(),
+                     [&order](const EnvironmentState &a, const EnvironmentState &b) {
+                         if (a.service != b.service)
+                             return a.service < b.service;
+                         return order.indexOf(a.environment) < order.indexOf(b.environment);
+                     });
     QJsonArray arr;
     TextTable t({QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("VERSION"),
                  QStringLiteral("COMMIT"), QStringLiteral("HEALTH"), QStringLiteral("SYNC"),
                  QStringLiteral("CANARY"), QStringLiteral("DEPLOYED"), QStringLiteral("BY"),
                  QStringLiteral("BACKEND")});
     for (const EnvironmentState &e : envs) {
-        if (!backendMatches(ctx, e.connectionId) || !matches(opt(ctx, QStringLiteral("service")), e.service)
-            || !matches(opt(ctx, QStringLiteral("env")), e.environment))
+        if (!backendMatches(ctx, e.connectionId) ||
+            !matches(opt(ctx, QStringLiteral("service")), e.service) ||
+            !matches(opt(ctx, QStringLiteral("env")), e.environment))
             continue;
         QJsonObject o = toJson(e);
         o.insert(QStringLiteral("stale"), ctx.session->estate()->isStale(e.connectionId));
@@ -337,16 +367,18 @@ int runApprovals(CtlContext &ctx)
 {
     if (int rc = openSession(ctx))
         return rc;
-    const auto gates = sortedValues(ctx.session->estate()->gates(), [](const Gate &a, const Gate &b) {
-        return a.since != b.since ? a.since < b.since : a.key() < b.key();
-    });
+    const auto gates =
+        sortedValues(ctx.session->estate()->gates(), [](const Gate &a, const Gate &b) {
+            return a.since != b.since ? a.since < b.since : a.key() < b.key();
+        });
     QJsonArray arr;
     TextTable t({QStringLiteral("GATE"), QStringLiteral("KIND"), QStringLiteral("SERVICE"),
                  QStringLiteral("ENV"), QStringLiteral("WHAT"), QStringLiteral("SINCE"),
                  QStringLiteral("APPROVERS")});
     for (const Gate &g : gates) {
-        if (!backendMatches(ctx, g.connectionId) || !matches(opt(ctx, QStringLiteral("service")), g.service)
-            || !matches(opt(ctx, QStringLiteral("env")), g.environment))
+        if (!backendMatches(ctx, g.connectionId) ||
+            !matches(opt(ctx, QStringLiteral("service")), g.service) ||
+            !matches(opt(ctx, QStringLiteral("env")), g.environment))
             continue;
         arr.append(toJson(g));
         t.addRow({g.key(), toString(g.kind), g.service, g.environment, g.title, age(g.since),
@@ -367,15 +399,18 @@ int runCanary(CtlContext &ctx)
     const QString env = ctx.args.value(1);
     QJsonArray arr;
     QString text;
-    for (const Rollout &r : sortedValues(ctx.session->estate()->rollouts(),
-                                         [](const Rollout &a, const Rollout &b) { return a.key() < b.key(); })) {
+    for (const Rollout &r :
+         sortedValues(ctx.session->estate()->rollouts(),
+                      [](const Rollout &a, const Rollout &b) { return a.key() < b.key(); })) {
         if (!matches(service, r.service) || !matches(env, r.environment))
             continue;
         arr.append(toJson(r));
         text += QStringLiteral("%1 in %2 — rollout %3 (%4), app %5\n")
                     .arg(r.service, r.environment, r.name, r.strategy, r.application);
         text += QStringLiteral("  phase %1%2, step %3 of %4, canary %5% / stable %6%\n")
-                    .arg(toString(r.phase), r.message.isEmpty() ? QString() : QStringLiteral(" (") + r.message + QLatin1Char(')'))
+                    .arg(toString(r.phase),
+                         r.message.isEmpty() ? QString()
+                                             : QStringLiteral(" (") + r.message + QLatin1Char(')'))
                     .arg(r.currentStepIndex)
                     .arg(r.steps.size())
                     .arg(r.canaryWeight)
@@ -387,10 +422,13 @@ int runCanary(CtlContext &ctx)
         if (!r.analysisStatus.isEmpty())
             text += QStringLiteral("  analysis: %1\n").arg(r.analysisStatus);
         for (int i = 0; i < r.steps.size(); ++i)
-            text += QStringLiteral("  %1 %2. %3\n")
-                        .arg(i == r.currentStepIndex ? QStringLiteral("▶") : (i < r.currentStepIndex ? QStringLiteral("✓") : QStringLiteral(" ")))
-                        .arg(i)
-                        .arg(r.steps[i].text);
+            text +=
+                QStringLiteral("  %1 %2. %3\n")
+                    .arg(i == r.currentStepIndex
+                             ? QStringLiteral("▶")
+                             : (i < r.currentStepIndex ? QStringLiteral("✓") : QStringLiteral(" ")))
+                    .arg(i)
+                    .arg(r.steps[i].text);
         QStringList acts;
         for (const auto &a : r.actions)
             acts << (a.disabled ? QStringLiteral("(%1)").arg(a.name) : a.name);
@@ -408,10 +446,10 @@ int runCanary(CtlContext &ctx)
 
 QStringList actionCommands()
 {
-    return {QStringLiteral("promote"), QStringLiteral("pause"),   QStringLiteral("resume"),
-            QStringLiteral("abort"),   QStringLiteral("retry"),   QStringLiteral("rollback"),
-            QStringLiteral("approve"), QStringLiteral("reject"),  QStringLiteral("cancel"),
-            QStringLiteral("rerun"),   QStringLiteral("sync"),    QStringLiteral("restart")};
+    return {QStringLiteral("promote"), QStringLiteral("pause"),  QStringLiteral("resume"),
+            QStringLiteral("abort"),   QStringLiteral("retry"),  QStringLiteral("rollback"),
+            QStringLiteral("approve"), QStringLiteral("reject"), QStringLiteral("cancel"),
+            QStringLiteral("rerun"),   QStringLiteral("sync"),   QStringLiteral("restart")};
 }
 
 namespace {
@@ -419,7 +457,8 @@ namespace {
 QString planText(const PreparedAction &p)
 {
     QString s;
-    s += QStringLiteral("Plan: %1\n").arg(p.plan.summary.isEmpty() ? toString(p.action.verb) : p.plan.summary);
+    s += QStringLiteral("Plan: %1\n")
+             .arg(p.plan.summary.isEmpty() ? toString(p.action.verb) : p.plan.summary);
     s += QStringLiteral("  connection %1, service %2, environment %3\n")
              .arg(p.action.connectionId, p.action.service, p.action.environment);
     if (!p.plan.feasible) {
@@ -464,8 +503,9 @@ int runAction(CtlContext &ctx, const QString &verbName)
         *ctx.err << "flightdeck-ctl: unknown action " << verbName << '\n';
         return ExitUsage;
     }
-    const bool onTarget = verbName == QLatin1String("approve") || verbName == QLatin1String("reject")
-                          || verbName == QLatin1String("cancel") || verbName == QLatin1String("rerun");
+    const bool onTarget = verbName == QLatin1String("approve") ||
+                          verbName == QLatin1String("reject") ||
+                          verbName == QLatin1String("cancel") || verbName == QLatin1String("rerun");
     if (onTarget) {
         if (ctx.args.size() == 1) {
             action.target = ctx.args.value(0);
@@ -473,7 +513,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
             action.service = ctx.args.value(0);
             action.environment = ctx.args.value(1);
         } else {
-            *ctx.err << "usage: flightdeck-ctl " << verbName << " GATE_OR_RUN_ID | SERVICE ENV [--comment TEXT]\n";
+            *ctx.err << "usage: flightdeck-ctl " << verbName
+                     << " GATE_OR_RUN_ID | SERVICE ENV [--comment TEXT]\n";
             return ExitUsage;
         }
     } else {
@@ -490,15 +531,17 @@ int runAction(CtlContext &ctx, const QString &verbName)
     if (ctx.parser->isSet(QStringLiteral("revision")))
         action.version = ctx.parser->value(QStringLiteral("revision"));
     action.comment = opt(ctx, QStringLiteral("comment"));
-    action.actor = ctx.parser->isSet(QStringLiteral("as")) ? ctx.parser->value(QStringLiteral("as"))
-                                                           : qEnvironmentVariable("USER", QStringLiteral("operator"));
+    action.actor = ctx.parser->isSet(QStringLiteral("as"))
+                       ? ctx.parser->value(QStringLiteral("as"))
+                       : qEnvironmentVariable("USER", QStringLiteral("operator"));
 
     if (int rc = openSession(ctx))
         return rc;
     ActionRunner *runner = ctx.session->actions();
     // Approve/reject given as SERVICE ENV: the one gate waiting there.
-    if (onTarget && action.target.isEmpty()
-        && (action.verb == ReleaseAction::Verb::Approve || action.verb == ReleaseAction::Verb::Reject)) {
+    if (onTarget && action.target.isEmpty() &&
+        (action.verb == ReleaseAction::Verb::Approve ||
+         action.verb == ReleaseAction::Verb::Reject)) {
         for (const Gate &g : ctx.session->estate()->gates())
             if (g.service == action.service && g.environment == action.environment)
                 action.target = g.key();
@@ -509,13 +552,15 @@ int runAction(CtlContext &ctx, const QString &verbName)
         QJsonObject o = toJson(prepared.plan);
         QJsonArray guards;
         for (const auto &g : prepared.guards)
-            guards.append(QJsonObject{{QStringLiteral("guard"), g.guard},
-                                      {QStringLiteral("outcome"),
-                                       g.outcome == GuardResult::Outcome::Pass ? QStringLiteral("pass")
-                                       : g.outcome == GuardResult::Outcome::Block ? QStringLiteral("block")
-                                       : g.outcome == GuardResult::Outcome::NeedsTypedName ? QStringLiteral("needs-typed-name")
-                                                                                         : QStringLiteral("needs-reason")},
-                                      {QStringLiteral("message"), g.message}});
+            guards.append(
+                QJsonObject{{QStringLiteral("guard"), g.guard},
+                            {QStringLiteral("outcome"),
+                             g.outcome == GuardResult::Outcome::Pass    ? QStringLiteral("pass")
+                             : g.outcome == GuardResult::Outcome::Block ? QStringLiteral("block")
+                             : g.outcome == GuardResult::Outcome::NeedsTypedName
+                                 ? QStringLiteral("needs-typed-name")
+                                 : QStringLiteral("needs-reason")},
+                            {QStringLiteral("message"), g.message}});
         o.insert(QStringLiteral("guards"), guards);
         printJson(ctx, o);
         return prepared.plan.feasible ? ExitOk : ExitBackend;
@@ -525,7 +570,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
     if (ctx.parser->isSet(QStringLiteral("dry-run")))
         return prepared.plan.feasible ? ExitOk : ExitBackend;
     if (prepared.blocked()) {
-        *ctx.err << "refused: " << ActionRunner::refusals(prepared, {}).join(QStringLiteral("; ")) << '\n';
+        *ctx.err << "refused: " << ActionRunner::refusals(prepared, {}).join(QStringLiteral("; "))
+                 << '\n';
         return ExitBackend;
     }
 
@@ -537,10 +583,12 @@ int runAction(CtlContext &ctx, const QString &verbName)
     if (prepared.protectedEnvironment && confirmation.typedEnvironment.isEmpty()) {
         if (!tty) {
             *ctx.err << "refused: " << prepared.action.environment
-                     << " is protected: pass --yes --confirm " << prepared.action.environment << '\n';
+                     << " is protected: pass --yes --confirm " << prepared.action.environment
+                     << '\n';
             return ExitBackend;
         }
-        *ctx.out << "Type the environment name (" << prepared.action.environment << ") to confirm: ";
+        *ctx.out << "Type the environment name (" << prepared.action.environment
+                 << ") to confirm: ";
         ctx.out->flush();
         confirmation.typedEnvironment = readLine();
     } else if (!yes && !prepared.protectedEnvironment) {
@@ -587,7 +635,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
     } else {
         for (const QString &s : result.steps)
             *ctx.out << "  " << s << '\n';
-        *ctx.out << (done ? (result.ok ? "done: " : "failed: ") : "no answer in time: ") << result.message << '\n';
+        *ctx.out << (done ? (result.ok ? "done: " : "failed: ") : "no answer in time: ")
+                 << result.message << '\n';
     }
     return done && result.ok ? ExitOk : ExitBackend;
 }

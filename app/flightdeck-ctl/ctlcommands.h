@@ -16,7 +16,7 @@ enum CtlExit { ExitOk = 0, ExitUsage = 2, ExitWorkspace = 3, ExitBackend = 4 };
 struct CtlContext
 {
     QCommandLineParser *parser = nullptr;
-    QStringList args;      // positional arguments after the command
+    QStringList args; // positional arguments after the command
     bool json = false;
     QString workspaceFile;
     QTextStream *out = nullptr;

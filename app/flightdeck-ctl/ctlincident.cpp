@@ -26,7 +26,8 @@ namespace {
 
 void printJson(CtlContext &ctx, const QJsonValue &v)
 {
-    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    const QJsonDocument doc =
+        v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
     *ctx.out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
 }
 
@@ -42,7 +43,8 @@ QString clean(const QString &s)
 
 QString when(const QDateTime &t)
 {
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("—");
+    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                       : QStringLiteral("—");
 }
 
 /// Opens the workspace and the store; backends start only when @p live.
@@ -50,7 +52,8 @@ int open(CtlContext &ctx, bool live)
 {
     ctx.workspaceFile = findWorkspace(value(ctx, "workspace"));
     if (ctx.workspaceFile.isEmpty()) {
-        *ctx.err << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
+        *ctx.err
+            << "flightdeck-ctl: no workspace: give --workspace FILE or set FLIGHTDECK_WORKSPACE\n";
         return ExitWorkspace;
     }
     Session::OpenOptions o;
@@ -62,7 +65,8 @@ int open(CtlContext &ctx, bool live)
         return ExitWorkspace;
     }
     if (!ctx.session->store()) {
-        *ctx.err << "flightdeck-ctl: the store could not be opened; incidents and the timeline live there\n";
+        *ctx.err << "flightdeck-ctl: the store could not be opened; incidents and the timeline "
+                    "live there\n";
         return ExitWorkspace;
     }
     pruneTimeline(*ctx.session->store(), ctx.session->workspace(), QDateTime::currentDateTimeUtc());
@@ -70,7 +74,8 @@ int open(CtlContext &ctx, bool live)
         const int timeout = value(ctx, "timeout").toInt() * 1000;
         ctx.session->start();
         if (!ctx.session->waitForSync(timeout > 0 ? timeout : 30000))
-            *ctx.err << "warning: not every connection finished its first read; figures use the cached estate\n";
+            *ctx.err << "warning: not every connection finished its first read; figures use the "
+                        "cached estate\n";
     }
     return ExitOk;
 }
@@ -95,7 +100,8 @@ bool incidentId(CtlContext &ctx, qint64 *id)
     bool ok = false;
     *id = ctx.args.value(1).toLongLong(&ok);
     if (!ok || *id <= 0) {
-        *ctx.err << "flightdeck-ctl: incident " << ctx.args.value(0) << ": give the incident number (see `incident list`)\n";
+        *ctx.err << "flightdeck-ctl: incident " << ctx.args.value(0)
+                 << ": give the incident number (see `incident list`)\n";
         return false;
     }
     return true;
@@ -116,8 +122,10 @@ int list(CtlContext &ctx)
         printJson(ctx, arr);
         return ExitOk;
     }
-    TextTable t({QStringLiteral("ID"), QStringLiteral("SEVERITY"), QStringLiteral("PHASE"), QStringLiteral("DETECTED"),
-                 QStringLiteral("SERVICES"), QStringLiteral("ENV"), QStringLiteral("TITLE")}, 60);
+    TextTable t({QStringLiteral("ID"), QStringLiteral("SEVERITY"), QStringLiteral("PHASE"),
+                 QStringLiteral("DETECTED"), QStringLiteral("SERVICES"), QStringLiteral("ENV"),
+                 QStringLiteral("TITLE")},
+                60);
     for (const Incident &i : *all)
         t.addRow({QString::number(i.id), i.severity, toString(i.phase), when(i.detectedAt),
                   i.services.join(QLatin1Char(',')), i.environment, clean(i.title)});
@@ -166,23 +174,31 @@ int show(CtlContext &ctx)
     }
     const Incident &i = d->incident;
     *ctx.out << "#" << i.id << " " << clean(i.title) << "\n"
-             << i.severity << " · " << toString(i.phase) << " · " << i.services.join(QStringLiteral(", "))
-             << (i.environment.isEmpty() ? QString() : QStringLiteral(" in ") + i.environment) << "\n"
-             << "detected " << when(i.detectedAt) << "  reported " << when(i.reportedAt) << "  mitigated "
-             << when(i.mitigatedAt) << "  recovered " << when(i.recoveredAt) << "\n"
-             << "time to mitigate " << durationText(du.toMitigate) << ", to restore " << durationText(du.toRestore)
-             << "\n\nSuspects:\n";
-    TextTable t({QStringLiteral("#"), QStringLiteral("SCORE"), QStringLiteral("CHANGE"), QStringLiteral("SERVICE"),
-                 QStringLiteral("ENV"), QStringLiteral("WHEN"), QStringLiteral("WHY")}, 90);
+             << i.severity << " · " << toString(i.phase) << " · "
+             << i.services.join(QStringLiteral(", "))
+             << (i.environment.isEmpty() ? QString() : QStringLiteral(" in ") + i.environment)
+             << "\n"
+             << "detected " << when(i.detectedAt) << "  reported " << when(i.reportedAt)
+             << "  mitigated " << when(i.mitigatedAt) << "  recovered " << when(i.recoveredAt)
+             << "\n"
+             << "time to mitigate " << durationText(du.toMitigate) << ", to restore "
+             << durationText(du.toRestore) << "\n\nSuspects:\n";
+    TextTable t({QStringLiteral("#"), QStringLiteral("SCORE"), QStringLiteral("CHANGE"),
+                 QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("WHEN"),
+                 QStringLiteral("WHY")},
+                90);
     int rank = 0;
     for (const Suspect &s : d->suspects)
-        t.addRow({QString::number(++rank), QString::number(s.score, 'f', 1), clean(s.change.title), s.change.service,
-                  s.change.environment, when(s.change.time), clean(s.explanation)});
-    *ctx.out << (t.isEmpty() ? QStringLiteral("none in the window before detection\n") : t.render());
+        t.addRow({QString::number(++rank), QString::number(s.score, 'f', 1), clean(s.change.title),
+                  s.change.service, s.change.environment, when(s.change.time),
+                  clean(s.explanation)});
+    *ctx.out << (t.isEmpty() ? QStringLiteral("none in the window before detection\n")
+                             : t.render());
     if (!d->notes.isEmpty()) {
         *ctx.out << "\nNotes:\n";
         for (const IncidentNote &n : d->notes)
-            *ctx.out << "  " << when(n.time) << "  " << clean(n.author) << ": " << clean(n.text) << '\n';
+            *ctx.out << "  " << when(n.time) << "  " << clean(n.author) << ": " << clean(n.text)
+                     << '\n';
     }
     return ExitOk;
 }
@@ -212,7 +228,8 @@ int exportPostmortem(CtlContext &ctx)
         *ctx.err << "flightdeck-ctl: " << out << ": " << f.errorString() << '\n';
         return ExitBackend;
     }
-    *ctx.err << "postmortem of incident " << id << " written to " << QFileInfo(out).absoluteFilePath() << '\n';
+    *ctx.err << "postmortem of incident " << id << " written to "
+             << QFileInfo(out).absoluteFilePath() << '\n';
     return ExitOk;
 }
 
@@ -228,11 +245,13 @@ int declare(CtlContext &ctx)
     const Workspace &ws = ctx.session->workspace();
     for (const QString &s : std::as_const(i.services))
         if (!ws.service(s)) {
-            *ctx.err << "flightdeck-ctl: incident declare: no service \"" << s << "\" in the workspace\n";
+            *ctx.err << "flightdeck-ctl: incident declare: no service \"" << s
+                     << "\" in the workspace\n";
             return ExitUsage;
         }
     if (!i.environment.isEmpty() && !ws.environment(i.environment)) {
-        *ctx.err << "flightdeck-ctl: incident declare: no environment \"" << i.environment << "\" in the workspace\n";
+        *ctx.err << "flightdeck-ctl: incident declare: no environment \"" << i.environment
+                 << "\" in the workspace\n";
         return ExitUsage;
     }
     QString actor = value(ctx, "as");
@@ -258,17 +277,19 @@ int phase(CtlContext &ctx)
     if (!incidentId(ctx, &id))
         return ExitUsage;
     const QString name = ctx.args.value(2);
-    const QStringList names{QStringLiteral("reported"), QStringLiteral("mitigated"), QStringLiteral("recovered"),
-                            QStringLiteral("postmortem")};
+    const QStringList names{QStringLiteral("reported"), QStringLiteral("mitigated"),
+                            QStringLiteral("recovered"), QStringLiteral("postmortem")};
     if (!names.contains(name)) {
-        *ctx.err << "flightdeck-ctl: incident phase ID PHASE: PHASE is one of " << names.join(QStringLiteral(", ")) << '\n';
+        *ctx.err << "flightdeck-ctl: incident phase ID PHASE: PHASE is one of "
+                 << names.join(QStringLiteral(", ")) << '\n';
         return ExitUsage;
     }
     QString actor = value(ctx, "as");
     if (actor.isEmpty())
         actor = qEnvironmentVariable("USER", QStringLiteral("operator"));
-    const QString why = IncidentLog(ctx.session->store())
-                            .advance(id, incidentPhaseFromString(name), QDateTime::currentDateTimeUtc(), actor);
+    const QString why =
+        IncidentLog(ctx.session->store())
+            .advance(id, incidentPhaseFromString(name), QDateTime::currentDateTimeUtc(), actor);
     if (!why.isEmpty()) {
         *ctx.err << "flightdeck-ctl: " << why << '\n';
         return ExitBackend;
@@ -287,7 +308,8 @@ int note(CtlContext &ctx)
     if (actor.isEmpty())
         actor = qEnvironmentVariable("USER", QStringLiteral("operator"));
     QString err;
-    if (!IncidentLog(ctx.session->store()).addNote(id, actor, text, QDateTime::currentDateTimeUtc(), &err)) {
+    if (!IncidentLog(ctx.session->store())
+             .addNote(id, actor, text, QDateTime::currentDateTimeUtc(), &err)) {
         *ctx.err << "flightdeck-ctl: " << err << '\n';
         return ExitBackend;
     }
@@ -314,7 +336,8 @@ QJsonObject figuresJson(const DoraFigures &f)
 
 QString rateText(double r)
 {
-    return r < 0 ? QStringLiteral("—") : QStringLiteral("%1 %").arg(QString::number(r * 100, 'f', 1));
+    return r < 0 ? QStringLiteral("—")
+                 : QStringLiteral("%1 %").arg(QString::number(r * 100, 'f', 1));
 }
 
 } // namespace
@@ -322,10 +345,12 @@ QString rateText(double r)
 int runIncident(CtlContext &ctx)
 {
     const QString sub = ctx.args.value(0);
-    static const QStringList subs{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("export"),
-                                  QStringLiteral("declare"), QStringLiteral("phase"), QStringLiteral("note")};
+    static const QStringList subs{QStringLiteral("list"),   QStringLiteral("show"),
+                                  QStringLiteral("export"), QStringLiteral("declare"),
+                                  QStringLiteral("phase"),  QStringLiteral("note")};
     if (!subs.contains(sub)) {
-        *ctx.err << "flightdeck-ctl: incident: give one of " << subs.join(QStringLiteral(", ")) << '\n';
+        *ctx.err << "flightdeck-ctl: incident: give one of " << subs.join(QStringLiteral(", "))
+                 << '\n';
         return ExitUsage;
     }
     if (int rc = open(ctx, false))
@@ -346,7 +371,8 @@ int runIncident(CtlContext &ctx)
 int runDora(CtlContext &ctx)
 {
     bool ok = true;
-    const int weeks = ctx.parser->isSet(QStringLiteral("weeks")) ? value(ctx, "weeks").toInt(&ok) : 12;
+    const int weeks =
+        ctx.parser->isSet(QStringLiteral("weeks")) ? value(ctx, "weeks").toInt(&ok) : 12;
     if (!ok || weeks <= 0 || weeks > 520) {
         *ctx.err << "flightdeck-ctl: dora --weeks N: N is a number of weeks from 1 to 520\n";
         return ExitUsage;
@@ -396,7 +422,8 @@ int runDora(CtlContext &ctx)
                                    {QStringLiteral("service"), service},
                                    {QStringLiteral("from"), dateToJson(from)},
                                    {QStringLiteral("to"), dateToJson(to)},
-                                   {QStringLiteral("failureWindowHours"), double(options.failureWindowSecs) / 3600},
+                                   {QStringLiteral("failureWindowHours"),
+                                    double(options.failureWindowSecs) / 3600},
                                    {QStringLiteral("total"), figuresJson(r.total)},
                                    {QStringLiteral("weeks"), weeksJson},
                                    {QStringLiteral("services"), services},
@@ -404,16 +431,24 @@ int runDora(CtlContext &ctx)
         return ExitOk;
     }
     const DoraFigures &f = r.total;
-    *ctx.out << "DORA for " << (service.isEmpty() ? QStringLiteral("all services") : service) << " in "
-             << options.environment << ", " << weeks << " weeks to " << when(to) << "\n\n";
-    TextTable t({QStringLiteral("METRIC"), QStringLiteral("VALUE"), QStringLiteral("BAND"), QStringLiteral("BASIS")}, 70);
-    t.addRow({QStringLiteral("deployment frequency"), QStringLiteral("%1 / week").arg(QString::number(f.deploysPerDay * 7, 'f', 2)),
-              toString(f.frequencyBand), QStringLiteral("%1 successful deploys").arg(f.deployments)});
-    t.addRow({QStringLiteral("lead time for changes"), durationText(f.leadTimeSecs), toString(f.leadTimeBand),
+    *ctx.out << "DORA for " << (service.isEmpty() ? QStringLiteral("all services") : service)
+             << " in " << options.environment << ", " << weeks << " weeks to " << when(to)
+             << "\n\n";
+    TextTable t({QStringLiteral("METRIC"), QStringLiteral("VALUE"), QStringLiteral("BAND"),
+                 QStringLiteral("BASIS")},
+                70);
+    t.addRow({QStringLiteral("deployment frequency"),
+              QStringLiteral("%1 / week").arg(QString::number(f.deploysPerDay * 7, 'f', 2)),
+              toString(f.frequencyBand),
+              QStringLiteral("%1 successful deploys").arg(f.deployments)});
+    t.addRow({QStringLiteral("lead time for changes"), durationText(f.leadTimeSecs),
+              toString(f.leadTimeBand),
               QStringLiteral("median of %1 changes").arg(f.leadTimeSamples)});
-    t.addRow({QStringLiteral("change failure rate"), rateText(f.changeFailureRate), toString(f.failureBand),
+    t.addRow({QStringLiteral("change failure rate"), rateText(f.changeFailureRate),
+              toString(f.failureBand),
               QStringLiteral("%1 of %2 deploys").arg(f.failedChanges).arg(f.attempts)});
-    t.addRow({QStringLiteral("time to restore"), durationText(f.timeToRestoreSecs), toString(f.restoreBand),
+    t.addRow({QStringLiteral("time to restore"), durationText(f.timeToRestoreSecs),
+              toString(f.restoreBand),
               QStringLiteral("median of %1 incidents").arg(f.restoreSamples)});
     *ctx.out << t.render();
     if (!r.weeks.isEmpty()) {
@@ -428,13 +463,19 @@ int runDora(CtlContext &ctx)
     }
     if (r.services.size() > 1) {
         *ctx.out << "\nPer service:\n";
-        TextTable s({QStringLiteral("SERVICE"), QStringLiteral("DEPLOYS/WEEK"), QStringLiteral("LEAD TIME"),
-                     QStringLiteral("FAILURE RATE"), QStringLiteral("RESTORE")});
+        TextTable s({QStringLiteral("SERVICE"), QStringLiteral("DEPLOYS/WEEK"),
+                     QStringLiteral("LEAD TIME"), QStringLiteral("FAILURE RATE"),
+                     QStringLiteral("RESTORE")});
         for (const auto &[name, sf] : r.services)
-            s.addRow({name, QStringLiteral("%1 (%2)").arg(QString::number(sf.deploysPerDay * 7, 'f', 2), toString(sf.frequencyBand)),
-                      QStringLiteral("%1 (%2)").arg(durationText(sf.leadTimeSecs), toString(sf.leadTimeBand)),
-                      QStringLiteral("%1 (%2)").arg(rateText(sf.changeFailureRate), toString(sf.failureBand)),
-                      QStringLiteral("%1 (%2)").arg(durationText(sf.timeToRestoreSecs), toString(sf.restoreBand))});
+            s.addRow({name,
+                      QStringLiteral("%1 (%2)").arg(QString::number(sf.deploysPerDay * 7, 'f', 2),
+                                                    toString(sf.frequencyBand)),
+                      QStringLiteral("%1 (%2)").arg(durationText(sf.leadTimeSecs),
+                                                    toString(sf.leadTimeBand)),
+                      QStringLiteral("%1 (%2)").arg(rateText(sf.changeFailureRate),
+                                                    toString(sf.failureBand)),
+                      QStringLiteral("%1 (%2)").arg(durationText(sf.timeToRestoreSecs),
+                                                    toString(sf.restoreBand))});
         *ctx.out << s.render();
     }
     for (const QString &n : std::as_const(notes))

@@ -13,7 +13,8 @@ using namespace fd;
 
 namespace {
 
-const char *const usageText = R"(Usage: flightdeck-ctl [--workspace FILE] [--json] COMMAND [ARGS] [OPTIONS]
+const char *const usageText =
+    R"(Usage: flightdeck-ctl [--workspace FILE] [--json] COMMAND [ARGS] [OPTIONS]
 
 Reading:
   validate                      check the workspace; list every problem
@@ -57,10 +58,12 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Flightdeck release control from the terminal"));
+    parser.setApplicationDescription(
+        QStringLiteral("Flightdeck release control from the terminal"));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     const auto valueOpt = [](const char *name, const char *help, const char *value) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value));
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
+                                  QString::fromLatin1(value));
     };
     const auto flag = [](const char *name, const char *help) {
         return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help));
@@ -70,7 +73,8 @@ int main(int argc, char *argv[])
         flag("json", "Machine-readable output (stable, documented in README)."),
         valueOpt("log-level", "trace|debug|info|warn|error|off (default warn).", "LEVEL"),
         valueOpt("store", "Store path or postgresql:// URL (default: the data directory).", "PATH"),
-        valueOpt("timeout", "Seconds to wait for the first read of every connection (default 30).", "S"),
+        valueOpt("timeout", "Seconds to wait for the first read of every connection (default 30).",
+                 "S"),
         valueOpt("service", "Only this service.", "S"),
         valueOpt("env", "Only this environment.", "E"),
         valueOpt("backend", "Only this connection id or kind.", "B"),
@@ -95,8 +99,8 @@ int main(int argc, char *argv[])
         flag("help", "Show this help."),
     });
     // `--version` alone prints the version; with a command it is the action's version value.
-    if (QCoreApplication::arguments().size() == 2
-        && QCoreApplication::arguments().at(1) == QLatin1String("--version")) {
+    if (QCoreApplication::arguments().size() == 2 &&
+        QCoreApplication::arguments().at(1) == QLatin1String("--version")) {
         out << "flightdeck-ctl " << FD_VERSION << '\n';
         return ExitOk;
     }

@@ -19,8 +19,7 @@ namespace fd {
 
 Console::Console(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 Console::~Console()
 {
@@ -52,8 +51,8 @@ void Console::remember(const QString &file)
 
 void Console::showProblem(const QString &title, const QString &text)
 {
-    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Close,
-                                m_window.get());
+    auto *box =
+        new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Close, m_window.get());
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
@@ -96,9 +95,8 @@ void Console::openSession(std::unique_ptr<Session> session, bool demo)
     connect(incidents, &IncidentsPage::actionRequested, m_window.get(), &MainWindow::requestAction);
     m_window->addSessionPage(incidents, QStringLiteral("incidents"), tr("Incidents"));
     m_window->addSessionPage(new DoraPage(s), QStringLiteral("dora"), tr("Delivery (DORA)"));
-    connect(s, &Session::ready, m_window.get(), [this, s] {
-        m_window->setPluginRecords(s->plugins()->records());
-    });
+    connect(s, &Session::ready, m_window.get(),
+            [this, s] { m_window->setPluginRecords(s->plugins()->records()); });
     if (!demo && m_sandbox)
         m_sandbox->stop(); // a real workspace replaces the demo
     s->start();
@@ -116,7 +114,8 @@ void Console::showWindow(Estate *estate, bool demo)
     m_window->setRecentWorkspaces(recent());
     connect(m_window.get(), &MainWindow::openWorkspaceRequested, this, [this](const QString &file) {
         // Queued: the request comes from inside the window that is about to be replaced.
-        QMetaObject::invokeMethod(this, [this, file] { openWorkspace(file); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, file] { openWorkspace(file); }, Qt::QueuedConnection);
     });
     m_window->restoreWindowState();
     m_window->show();
@@ -135,9 +134,8 @@ void Console::startDemo()
     m_demoDir = std::make_unique<QTemporaryDir>();
     m_sandbox = new SandboxProcess(this);
     m_window->statusBar()->showMessage(tr("Starting the demo estate…"));
-    connect(m_sandbox, &SandboxProcess::failed, this, [this](const QString &why) {
-        showProblem(tr("The demo estate did not start"), why);
-    });
+    connect(m_sandbox, &SandboxProcess::failed, this,
+            [this](const QString &why) { showProblem(tr("The demo estate did not start"), why); });
     connect(m_sandbox, &SandboxProcess::ready, this,
             [this](const QString &file, const QHash<QString, QString> &env) {
                 // The demo workspace names its credentials as env: references.
@@ -151,7 +149,8 @@ void Console::startDemo()
                     QStringList lines;
                     for (const auto &issue : session->issues())
                         lines << issue.toString();
-                    showProblem(tr("The demo workspace cannot be opened"), lines.join(QLatin1Char('\n')));
+                    showProblem(tr("The demo workspace cannot be opened"),
+                                lines.join(QLatin1Char('\n')));
                     return;
                 }
                 openSession(std::move(session), true);

@@ -47,22 +47,28 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Flightdeck release console"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("Open this workspace file."),
+    const QCommandLineOption workspace(QStringLiteral("workspace"),
+                                       QStringLiteral("Open this workspace file."),
                                        QStringLiteral("file"));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Start the demo estate."));
-    const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Language: en or ko (default: system)."),
+    const QCommandLineOption lang(QStringLiteral("lang"),
+                                  QStringLiteral("Language: en or ko (default: system)."),
                                   QStringLiteral("language"));
-    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light or dark (default: system)."),
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QStringLiteral("light or dark (default: system)."),
                                    QStringLiteral("theme"));
-    const QCommandLineOption logLevel(QStringLiteral("log-level"),
-                                      QStringLiteral("trace, debug, info, warn, error, critical or off."),
-                                      QStringLiteral("level"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot-to"),
-                                        QStringLiteral("Save a PNG of the window to this file, then quit."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
-                                             QStringLiteral("Seconds to wait before --screenshot-to (default 8)."),
-                                             QStringLiteral("seconds"), QStringLiteral("8"));
+    const QCommandLineOption logLevel(
+        QStringLiteral("log-level"),
+        QStringLiteral("trace, debug, info, warn, error, critical or off."),
+        QStringLiteral("level"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot-to"),
+        QStringLiteral("Save a PNG of the window to this file, then quit."),
+        QStringLiteral("file"));
+    const QCommandLineOption screenshotAfter(
+        QStringLiteral("screenshot-after"),
+        QStringLiteral("Seconds to wait before --screenshot-to (default 8)."),
+        QStringLiteral("seconds"), QStringLiteral("8"));
     parser.addOptions({workspace, demo, lang, theme, logLevel, screenshot, screenshotAfter});
     parser.process(app);
 
@@ -89,16 +95,17 @@ int main(int argc, char **argv)
     if (parser.isSet(screenshot)) {
         // For the README and for checking a release by eye: the live window after it settled.
         const QString target = parser.value(screenshot);
-        QTimer::singleShot(int(parser.value(screenshotAfter).toDouble() * 1000), &app, [&console, target] {
-            int rc = 1;
-            if (QWidget *w = console.window()) {
-                if (w->grab().save(target))
-                    rc = 0;
-                else
-                    qCritical("cannot write %s", qPrintable(target));
-            }
-            QCoreApplication::exit(rc);
-        });
+        QTimer::singleShot(int(parser.value(screenshotAfter).toDouble() * 1000), &app,
+                           [&console, target] {
+                               int rc = 1;
+                               if (QWidget *w = console.window()) {
+                                   if (w->grab().save(target))
+                                       rc = 0;
+                                   else
+                                       qCritical("cannot write %s", qPrintable(target));
+                               }
+                               QCoreApplication::exit(rc);
+                           });
     }
     const int rc = QApplication::exec();
     fd::shutdownLogging();

@@ -24,14 +24,17 @@ SandboxProcess::SandboxProcess(QObject *parent)
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &SandboxProcess::readOutput);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart)
-            Q_EMIT failed(tr("could not start %1: %2").arg(m_process.program(), m_process.errorString()));
+            Q_EMIT failed(
+                tr("could not start %1: %2").arg(m_process.program(), m_process.errorString()));
     });
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
         m_timeout.stop();
         if (!m_ready)
             Q_EMIT failed(tr("the demo sandbox exited (code %1): %2")
                               .arg(code)
-                              .arg(QString::fromLocal8Bit(m_process.readAllStandardError()).trimmed().right(400)));
+                              .arg(QString::fromLocal8Bit(m_process.readAllStandardError())
+                                       .trimmed()
+                                       .right(400)));
     });
     // Its diagnostics are not ours to show, but must not fill a pipe and stall it.
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -61,14 +64,14 @@ void SandboxProcess::start(const QString &program, const QString &workspaceFile,
     m_workspace = workspaceFile;
     m_ready = false;
     m_buffer.clear();
-    const QStringList args{QStringLiteral("--scenario"), QStringLiteral("demo"),
+    const QStringList args{QStringLiteral("--scenario"),        QStringLiteral("demo"),
                            QStringLiteral("--write-workspace"), workspaceFile,
-                           QStringLiteral("--github-port"), QStringLiteral("0"),
-                           QStringLiteral("--jenkins-port"), QStringLiteral("0"),
-                           QStringLiteral("--gitlab-port"), QStringLiteral("0"),
-                           QStringLiteral("--argocd-port"), QStringLiteral("0"),
-                           QStringLiteral("--metrics-port"), QStringLiteral("0"),
-                           QStringLiteral("--control-port"), QStringLiteral("0")};
+                           QStringLiteral("--github-port"),     QStringLiteral("0"),
+                           QStringLiteral("--jenkins-port"),    QStringLiteral("0"),
+                           QStringLiteral("--gitlab-port"),     QStringLiteral("0"),
+                           QStringLiteral("--argocd-port"),     QStringLiteral("0"),
+                           QStringLiteral("--metrics-port"),    QStringLiteral("0"),
+                           QStringLiteral("--control-port"),    QStringLiteral("0")};
     m_timeout.start(timeoutMs);
     m_process.start(program, args);
 }

@@ -56,16 +56,20 @@ public:
 
     /// Deliver normalized records. Kinds listed in @p replace are full snapshots for the
     /// connection: records of that kind missing from @p records are gone. Other kinds merge.
-    virtual void publish(const QString &connectionId, const RecordSet &records,
-                         RecordKinds replace = 0) = 0;
-    /// Connection health changed (ok, degraded with reason, auth failed, unreachable, rate limited).
+    virtual void
+    publish(const QString &connectionId, const RecordSet &records, RecordKinds replace = 0) = 0;
+    /// Connection health changed (ok, degraded with reason, auth failed, unreachable, rate
+    /// limited).
     virtual void healthChanged(const QString &connectionId, const ConnectionHealth &health) = 0;
-    /// A record-level problem a user can act on ("repo acme/x: 404 not found"); shown, not only logged.
-    virtual void problem(const QString &connectionId, const QString &where, const QString &message) = 0;
+    /// A record-level problem a user can act on ("repo acme/x: 404 not found"); shown, not only
+    /// logged.
+    virtual void
+    problem(const QString &connectionId, const QString &where, const QString &message) = 0;
     /// The first full read after start() is complete (the CLI waits for this).
     virtual void initialSyncDone(const QString &connectionId) = 0;
     /// An execute() finished.
-    virtual void actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result) = 0;
+    virtual void
+    actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result) = 0;
 };
 
 /**
@@ -96,10 +100,14 @@ public:
     virtual quint64 execute(const ActionPlan &plan) = 0;
 
     /// The last @p maxBytes of a run's or stage's log; delivered asynchronously.
-    virtual void fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+    virtual void fetchLogTail(const QString &runId,
+                              const QString &stageId,
+                              qint64 maxBytes,
                               std::function<void(const QString &text, const QString &error)> done)
     {
-        Q_UNUSED(runId) Q_UNUSED(stageId) Q_UNUSED(maxBytes)
+        Q_UNUSED(runId)
+        Q_UNUSED(stageId)
+        Q_UNUSED(maxBytes)
         done(QString(), QStringLiteral("this backend does not serve logs"));
     }
 

@@ -7,10 +7,14 @@ namespace fd {
 
 namespace {
 constexpr std::array capabilityTable{
-    std::pair{Capability::Pipelines, "pipelines"},     std::pair{Capability::Environments, "environments"},
-    std::pair{Capability::Deployments, "deployments"}, std::pair{Capability::Canary, "canary"},
-    std::pair{Capability::Approvals, "approvals"},     std::pair{Capability::Rollback, "rollback"},
-    std::pair{Capability::Streaming, "streaming"},     std::pair{Capability::Alerts, "alerts"},
+    std::pair{Capability::Pipelines, "pipelines"},
+    std::pair{Capability::Environments, "environments"},
+    std::pair{Capability::Deployments, "deployments"},
+    std::pair{Capability::Canary, "canary"},
+    std::pair{Capability::Approvals, "approvals"},
+    std::pair{Capability::Rollback, "rollback"},
+    std::pair{Capability::Streaming, "streaming"},
+    std::pair{Capability::Alerts, "alerts"},
     std::pair{Capability::Metrics, "metrics"},
 };
 } // namespace

@@ -91,8 +91,9 @@ PluginRecord PluginHost::loadFile(const QString &file)
 
     if (raw.isEmpty())
         return refuse(QStringLiteral("not a Flightdeck plugin: %1")
-                          .arg(loader->errorString().isEmpty() ? QStringLiteral("no plugin metadata")
-                                                               : loader->errorString()));
+                          .arg(loader->errorString().isEmpty()
+                                   ? QStringLiteral("no plugin metadata")
+                                   : loader->errorString()));
     if (iid != QLatin1String(FD_BACKEND_FACTORY_IID))
         return refuse(QStringLiteral("plugin interface %1 is not %2")
                           .arg(iid.isEmpty() ? QStringLiteral("(none)") : iid,
@@ -106,8 +107,9 @@ PluginRecord PluginHost::loadFile(const QString &file)
                           .arg(rec.apiVersion)
                           .arg(FD_BACKEND_API_VERSION));
     if (factory(rec.kind))
-        return refuse(QStringLiteral("another loaded plugin already serves connections of kind \"%1\"")
-                          .arg(rec.kind));
+        return refuse(
+            QStringLiteral("another loaded plugin already serves connections of kind \"%1\"")
+                .arg(rec.kind));
 
     QObject *instance = loader->instance();
     if (!instance)

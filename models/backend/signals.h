@@ -36,8 +36,8 @@ struct SliSeries
 {
     QString service;
     QString environment;
-    QString version; ///< empty when the metrics carry no version label
-    QString name;    ///< the indicator: errorRatio, latencyP99, ...
+    QString version;        ///< empty when the metrics carry no version label
+    QString name;           ///< the indicator: errorRatio, latencyP99, ...
     QList<SliPoint> points; ///< oldest first
 
     bool operator==(const SliSeries &) const = default;
@@ -57,8 +57,11 @@ public:
      * series per version. @p done runs exactly once, later (never inside this call), on the
      * backend's thread: with the series, or with an empty list and an error naming the place.
      */
-    virtual void querySli(const QString &service, const QString &environment, const QString &sli,
-                          const QDateTime &from, const QDateTime &to,
+    virtual void querySli(const QString &service,
+                          const QString &environment,
+                          const QString &sli,
+                          const QDateTime &from,
+                          const QDateTime &to,
                           std::function<void(QList<SliSeries> series, QString error)> done) = 0;
 
     /**
@@ -66,8 +69,10 @@ public:
      * backend's own polling, or nullopt when it has none (never measured, or the series
      * vanished). Cheap: reads cached state, makes no request.
      */
-    virtual std::optional<double> latest(const QString &service, const QString &environment,
-                                         const QString &version, const QString &sli) const = 0;
+    virtual std::optional<double> latest(const QString &service,
+                                         const QString &environment,
+                                         const QString &version,
+                                         const QString &sli) const = 0;
 };
 
 } // namespace fd

@@ -14,12 +14,18 @@ namespace fd {
 QString toString(VersionRelation relation)
 {
     switch (relation) {
-    case VersionRelation::Unknown: return QStringLiteral("unknown");
-    case VersionRelation::Same: return QStringLiteral("same");
-    case VersionRelation::Ahead: return QStringLiteral("ahead");
-    case VersionRelation::Behind: return QStringLiteral("behind");
-    case VersionRelation::Diverged: return QStringLiteral("diverged");
-    case VersionRelation::Missing: return QStringLiteral("missing");
+    case VersionRelation::Unknown:
+        return QStringLiteral("unknown");
+    case VersionRelation::Same:
+        return QStringLiteral("same");
+    case VersionRelation::Ahead:
+        return QStringLiteral("ahead");
+    case VersionRelation::Behind:
+        return QStringLiteral("behind");
+    case VersionRelation::Diverged:
+        return QStringLiteral("diverged");
+    case VersionRelation::Missing:
+        return QStringLiteral("missing");
     }
     return QString();
 }
@@ -51,8 +57,8 @@ EnvironmentSide sideOf(const Estate &estate, const QString &service, const QStri
     for (const EnvironmentState &s : estate.environmentStates(service, env)) {
         if (s.version.isEmpty() && s.commit.isEmpty())
             continue;
-        if (side.present && side.deployedAt.isValid() && s.deployedAt.isValid()
-            && s.deployedAt <= side.deployedAt)
+        if (side.present && side.deployedAt.isValid() && s.deployedAt.isValid() &&
+            s.deployedAt <= side.deployedAt)
             continue;
         side.present = true;
         side.connectionId = s.connectionId;
@@ -98,8 +104,11 @@ VersionRelation byVersionString(const QString &a, const QString &b)
 
 } // namespace
 
-CompareRequest makeCompareRequest(const Workspace &workspace, const Estate &estate,
-                                  const QString &envA, const QString &envB, const QStringList &only)
+CompareRequest makeCompareRequest(const Workspace &workspace,
+                                  const Estate &estate,
+                                  const QString &envA,
+                                  const QString &envB,
+                                  const QStringList &only)
 {
     CompareRequest r;
     r.envA = envA;
@@ -131,8 +140,8 @@ CompareRequest makeCompareRequest(const Workspace &workspace, const Estate &esta
     return r;
 }
 
-ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &request,
-                                 const ServiceInput &input)
+ServiceComparison
+compareService(RepositoryCache &cache, const CompareRequest &request, const ServiceInput &input)
 {
     ServiceComparison out;
     out.service = input.service;
@@ -144,11 +153,13 @@ ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &r
     if (!a.present || !b.present) {
         out.relation = VersionRelation::Missing;
         if (!a.present && !b.present)
-            out.problems.append(QStringLiteral("not deployed in %1 or %2").arg(request.envA, request.envB));
+            out.problems.append(
+                QStringLiteral("not deployed in %1 or %2").arg(request.envA, request.envB));
         else
-            out.problems.append(QStringLiteral("deployed only in %1")
-                                    .arg(a.present ? request.envA : request.envB));
-    } else if (a.version == b.version && (a.commit == b.commit || a.commit.isEmpty() || b.commit.isEmpty())) {
+            out.problems.append(
+                QStringLiteral("deployed only in %1").arg(a.present ? request.envA : request.envB));
+    } else if (a.version == b.version &&
+               (a.commit == b.commit || a.commit.isEmpty() || b.commit.isEmpty())) {
         out.relation = VersionRelation::Same;
     }
 
@@ -165,14 +176,17 @@ ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &r
             const QString to = a.commit.isEmpty() ? a.version : a.commit;
             out.commits = repo->range(from, to, request.range);
             const auto kind = out.commits.error.kind;
-            if ((kind == GitError::Kind::CommitNotFound || kind == GitError::Kind::ShallowMissingCommit)
-                && !a.version.isEmpty() && !b.version.isEmpty() && (from != b.version || to != a.version)) {
+            if ((kind == GitError::Kind::CommitNotFound ||
+                 kind == GitError::Kind::ShallowMissingCommit) &&
+                !a.version.isEmpty() && !b.version.isEmpty() &&
+                (from != b.version || to != a.version)) {
                 // The deployed sha is gone (force push, shallow clone) but the release tags may
                 // still name the versions: compare those, and say so.
                 CommitRange byTag = repo->range(b.version, a.version, request.range);
                 if (byTag.ok()) {
-                    out.problems.append(QStringLiteral("commits: %1; compared by version tags instead")
-                                            .arg(out.commits.error.toString()));
+                    out.problems.append(
+                        QStringLiteral("commits: %1; compared by version tags instead")
+                            .arg(out.commits.error.toString()));
                     out.commits = byTag;
                 }
             }
@@ -185,18 +199,29 @@ ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &r
                                          : -1;
                 out.relationFromGit = true;
                 switch (out.commits.relation) {
-                case RangeRelation::Same: out.relation = VersionRelation::Same; break;
-                case RangeRelation::Ahead: out.relation = VersionRelation::Ahead; break;
-                case RangeRelation::Behind: out.relation = VersionRelation::Behind; break;
-                case RangeRelation::Diverged: out.relation = VersionRelation::Diverged; break;
-                case RangeRelation::Unknown: out.relationFromGit = false; break;
+                case RangeRelation::Same:
+                    out.relation = VersionRelation::Same;
+                    break;
+                case RangeRelation::Ahead:
+                    out.relation = VersionRelation::Ahead;
+                    break;
+                case RangeRelation::Behind:
+                    out.relation = VersionRelation::Behind;
+                    break;
+                case RangeRelation::Diverged:
+                    out.relation = VersionRelation::Diverged;
+                    break;
+                case RangeRelation::Unknown:
+                    out.relationFromGit = false;
+                    break;
                 }
             }
         }
         if (!out.commits.ok())
             out.problems.append(QStringLiteral("commits: ") + out.commits.error.toString());
     } else if (a.present && b.present && out.relation != VersionRelation::Same) {
-        out.problems.append(QStringLiteral("commits: no repository is configured for %1").arg(input.service));
+        out.problems.append(
+            QStringLiteral("commits: no repository is configured for %1").arg(input.service));
     }
     if (out.relation == VersionRelation::Unknown && a.present && b.present)
         out.relation = byVersionString(a.version, b.version);
@@ -208,7 +233,8 @@ ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &r
     return out;
 }
 
-CompareReport compareAll(RepositoryCache &cache, const CompareRequest &request,
+CompareReport compareAll(RepositoryCache &cache,
+                         const CompareRequest &request,
                          const std::function<bool(int, int)> &progress)
 {
     QElapsedTimer timer;

@@ -70,7 +70,7 @@ struct ServiceComparison
     CommitRange commits;          // error set when the git layer failed
     bool gitCompared = false;     // a repository was asked
     ConfigDiff config;
-    QStringList problems;         // per-service messages for the user
+    QStringList problems; // per-service messages for the user
 
     bool differs() const { return relation != VersionRelation::Same || config.realChanges() > 0; }
 };
@@ -88,8 +88,10 @@ struct CompareReport
 
 /// Captures the inputs for comparing @p envA with @p envB from the workspace and the estate
 /// (call on the thread that owns the estate). @p only limits the services.
-CompareRequest makeCompareRequest(const Workspace &workspace, const Estate &estate,
-                                  const QString &envA, const QString &envB,
+CompareRequest makeCompareRequest(const Workspace &workspace,
+                                  const Estate &estate,
+                                  const QString &envA,
+                                  const QString &envB,
                                   const QStringList &only = {});
 
 /// The two environments compared by default: the last two in promotion order (A = the one
@@ -97,11 +99,12 @@ CompareRequest makeCompareRequest(const Workspace &workspace, const Estate &esta
 QPair<QString, QString> defaultCompareEnvironments(const QStringList &promotionOrder);
 
 /// Compares one service; blocking, for worker threads.
-ServiceComparison compareService(RepositoryCache &cache, const CompareRequest &request,
-                                 const ServiceInput &input);
+ServiceComparison
+compareService(RepositoryCache &cache, const CompareRequest &request, const ServiceInput &input);
 /// Compares every service of the request; blocking, for worker threads. @p progress gets
 /// (done, total) after each service and returns false to stop early.
-CompareReport compareAll(RepositoryCache &cache, const CompareRequest &request,
+CompareReport compareAll(RepositoryCache &cache,
+                         const CompareRequest &request,
                          const std::function<bool(int, int)> &progress = {});
 
 /**

@@ -10,8 +10,7 @@ namespace fd {
 
 CompareGridModel::CompareGridModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void CompareGridModel::setReport(const CompareReport &report)
 {
@@ -73,9 +72,12 @@ int CompareGridModel::columnCount(const QModelIndex &parent) const
 QString CompareGridModel::relationText(const ServiceComparison &s)
 {
     switch (s.relation) {
-    case VersionRelation::Same: return tr("same");
-    case VersionRelation::Missing: return tr("missing");
-    case VersionRelation::Unknown: return tr("unknown");
+    case VersionRelation::Same:
+        return tr("same");
+    case VersionRelation::Missing:
+        return tr("missing");
+    case VersionRelation::Unknown:
+        return tr("unknown");
     // Counts as +N / −N: no plural forms to get wrong in any language.
     case VersionRelation::Ahead:
         return s.relationFromGit ? tr("ahead +%1").arg(s.commits.ahead) : tr("ahead");
@@ -108,24 +110,33 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
         return {};
     const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
     switch (role) {
-    case CompareRoles::ServiceRole: return s->service;
-    case CompareRoles::RelationRole: return int(s->relation);
-    case CompareRoles::ProblemRole: return s->problems.join(QLatin1Char('\n'));
-    case CompareRoles::DriftRole: return s->a.drifted() || s->b.drifted();
-    case CompareRoles::DiffersRole: return s->differs();
-    default: break;
+    case CompareRoles::ServiceRole:
+        return s->service;
+    case CompareRoles::RelationRole:
+        return int(s->relation);
+    case CompareRoles::ProblemRole:
+        return s->problems.join(QLatin1Char('\n'));
+    case CompareRoles::DriftRole:
+        return s->a.drifted() || s->b.drifted();
+    case CompareRoles::DiffersRole:
+        return s->differs();
+    default:
+        break;
     }
     const auto column = Column(index.column());
     if (role == Qt::DisplayRole) {
         switch (column) {
-        case Service: return s->service;
-        case VersionA: return sideText(s->a, now);
-        case VersionB: return sideText(s->b, now);
+        case Service:
+            return s->service;
+        case VersionA:
+            return sideText(s->a, now);
+        case VersionB:
+            return sideText(s->b, now);
         case Gap:
             if (s->relation == VersionRelation::Missing)
-                return !s->a.present && !s->b.present ? tr("in neither")
-                                                      : tr("only in %1").arg(s->a.present ? m_report.envA
-                                                                                          : m_report.envB);
+                return !s->a.present && !s->b.present
+                           ? tr("in neither")
+                           : tr("only in %1").arg(s->a.present ? m_report.envA : m_report.envB);
             return relationText(*s);
         case Changes: {
             if (!s->commits.ok())
@@ -140,42 +151,56 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
         case Config:
             if (!s->config.hasSource())
                 return QStringLiteral("—");
-            return s->config.realChanges() == 0 ? tr("none") : QString::number(s->config.realChanges());
+            return s->config.realChanges() == 0 ? tr("none")
+                                                : QString::number(s->config.realChanges());
         case Drift: {
             QStringList envs;
             if (s->a.drifted())
                 envs.append(m_report.envA);
             if (s->b.drifted())
                 envs.append(m_report.envB);
-            return envs.isEmpty() ? QStringLiteral("—") : tr("out of sync: %1").arg(envs.join(QStringLiteral(", ")));
+            return envs.isEmpty() ? QStringLiteral("—")
+                                  : tr("out of sync: %1").arg(envs.join(QStringLiteral(", ")));
         }
         case Problems:
-            return s->problems.isEmpty() ? QString() : s->problems.first()
-                                                           + (s->problems.size() > 1
-                                                                  ? QStringLiteral(" (+%1)").arg(s->problems.size() - 1)
-                                                                  : QString());
-        case ColumnCount: break;
+            return s->problems.isEmpty()
+                       ? QString()
+                       : s->problems.first() +
+                             (s->problems.size() > 1
+                                  ? QStringLiteral(" (+%1)").arg(s->problems.size() - 1)
+                                  : QString());
+        case ColumnCount:
+            break;
         }
     } else if (role == Qt::ToolTipRole) {
         if (column == Problems && !s->problems.isEmpty())
             return s->problems.join(QLatin1Char('\n'));
         if (column == VersionA && s->a.present)
-            return tr("%1, commit %2, deployed %3").arg(s->a.version, s->a.commit.left(12),
-                                                         s->a.deployedAt.toString(Qt::ISODate));
+            return tr("%1, commit %2, deployed %3")
+                .arg(s->a.version, s->a.commit.left(12), s->a.deployedAt.toString(Qt::ISODate));
         if (column == VersionB && s->b.present)
-            return tr("%1, commit %2, deployed %3").arg(s->b.version, s->b.commit.left(12),
-                                                         s->b.deployedAt.toString(Qt::ISODate));
+            return tr("%1, commit %2, deployed %3")
+                .arg(s->b.version, s->b.commit.left(12), s->b.deployedAt.toString(Qt::ISODate));
     } else if (role == CompareRoles::SortRole) {
         switch (column) {
-        case Service: return s->service;
-        case VersionA: return s->a.deployedAt;
-        case VersionB: return s->b.deployedAt;
-        case Gap: return int(s->relation);
-        case Changes: return s->commits.ahead + s->commits.behind;
-        case Config: return s->config.realChanges();
-        case Drift: return int(s->a.drifted()) + int(s->b.drifted());
-        case Problems: return int(s->problems.size());
-        case ColumnCount: break;
+        case Service:
+            return s->service;
+        case VersionA:
+            return s->a.deployedAt;
+        case VersionB:
+            return s->b.deployedAt;
+        case Gap:
+            return int(s->relation);
+        case Changes:
+            return s->commits.ahead + s->commits.behind;
+        case Config:
+            return s->config.realChanges();
+        case Drift:
+            return int(s->a.drifted()) + int(s->b.drifted());
+        case Problems:
+            return int(s->problems.size());
+        case ColumnCount:
+            break;
         }
     }
     return {};
@@ -186,15 +211,24 @@ QVariant CompareGridModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case Service: return tr("Service");
-    case VersionA: return m_report.envA.isEmpty() ? tr("A") : m_report.envA;
-    case VersionB: return m_report.envB.isEmpty() ? tr("B") : m_report.envB;
-    case Gap: return tr("Gap");
-    case Changes: return tr("PRs/MRs");
-    case Config: return tr("Config changes");
-    case Drift: return tr("Drift");
-    case Problems: return tr("Problems");
-    case ColumnCount: break;
+    case Service:
+        return tr("Service");
+    case VersionA:
+        return m_report.envA.isEmpty() ? tr("A") : m_report.envA;
+    case VersionB:
+        return m_report.envB.isEmpty() ? tr("B") : m_report.envB;
+    case Gap:
+        return tr("Gap");
+    case Changes:
+        return tr("PRs/MRs");
+    case Config:
+        return tr("Config changes");
+    case Drift:
+        return tr("Drift");
+    case Problems:
+        return tr("Problems");
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -203,8 +237,7 @@ QVariant CompareGridModel::headerData(int section, Qt::Orientation orientation, 
 
 CommitListModel::CommitListModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void CommitListModel::setRange(const CommitRange &range, const QString &envA, const QString &envB)
 {
@@ -249,25 +282,41 @@ QVariant CommitListModel::data(const QModelIndex &index, int role) const
     const auto column = Column(index.column());
     if (role == Qt::DisplayRole) {
         switch (column) {
-        case In: return inA ? m_envA : m_envB;
-        case Commit: return c->shortSha();
-        case Change: return c->change.text();
-        case Subject: return c->subject;
-        case Author: return c->author;
-        case Committed: return c->committed.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-        case LeadTime: return formatDuration(c->leadTimeSecs);
-        case ColumnCount: break;
+        case In:
+            return inA ? m_envA : m_envB;
+        case Commit:
+            return c->shortSha();
+        case Change:
+            return c->change.text();
+        case Subject:
+            return c->subject;
+        case Author:
+            return c->author;
+        case Committed:
+            return c->committed.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        case LeadTime:
+            return formatDuration(c->leadTimeSecs);
+        case ColumnCount:
+            break;
         }
     } else if (role == CompareRoles::SortRole) {
         switch (column) {
-        case In: return inA ? 0 : 1;
-        case Commit: return c->sha;
-        case Change: return c->change.number;
-        case Subject: return c->subject;
-        case Author: return c->author;
-        case Committed: return c->committed;
-        case LeadTime: return c->leadTimeSecs;
-        case ColumnCount: break;
+        case In:
+            return inA ? 0 : 1;
+        case Commit:
+            return c->sha;
+        case Change:
+            return c->change.number;
+        case Subject:
+            return c->subject;
+        case Author:
+            return c->author;
+        case Committed:
+            return c->committed;
+        case LeadTime:
+            return c->leadTimeSecs;
+        case ColumnCount:
+            break;
         }
     } else if (role == Qt::ToolTipRole) {
         return QStringLiteral("%1\n%2 <%3>\n%4").arg(c->sha, c->author, c->authorEmail, c->subject);
@@ -280,14 +329,22 @@ QVariant CommitListModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case In: return tr("Only in");
-    case Commit: return tr("Commit");
-    case Change: return tr("PR/MR");
-    case Subject: return tr("Subject");
-    case Author: return tr("Author");
-    case Committed: return tr("Committed");
-    case LeadTime: return tr("Lead time");
-    case ColumnCount: break;
+    case In:
+        return tr("Only in");
+    case Commit:
+        return tr("Commit");
+    case Change:
+        return tr("PR/MR");
+    case Subject:
+        return tr("Subject");
+    case Author:
+        return tr("Author");
+    case Committed:
+        return tr("Committed");
+    case LeadTime:
+        return tr("Lead time");
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -296,8 +353,7 @@ QVariant CommitListModel::headerData(int section, Qt::Orientation orientation, i
 
 ConfigDiffModel::ConfigDiffModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void ConfigDiffModel::setDiff(const ConfigDiff &diff, const QString &envA, const QString &envB)
 {
@@ -343,27 +399,36 @@ int ConfigDiffModel::columnCount(const QModelIndex &parent) const
 
 QVariant ConfigDiffModel::data(const QModelIndex &index, int role) const
 {
-    if (index.row() < 0 || index.row() >= m_rows.size() || index.column() < 0
-        || index.column() >= ColumnCount)
+    if (index.row() < 0 || index.row() >= m_rows.size() || index.column() < 0 ||
+        index.column() >= ColumnCount)
         return {};
     const ConfigChange &c = m_rows.at(index.row());
     if (role == CompareRoles::ChangeKindRole)
         return int(c.kind);
     if (role == Qt::DisplayRole || role == CompareRoles::SortRole) {
         switch (Column(index.column())) {
-        case File: return c.file;
-        case Key: return c.path.isEmpty() ? tr("(whole file)") : c.path;
+        case File:
+            return c.file;
+        case Key:
+            return c.path.isEmpty() ? tr("(whole file)") : c.path;
         case Change:
             switch (c.kind) {
-            case ConfigChange::Kind::Added: return tr("only in %1").arg(m_envA);
-            case ConfigChange::Kind::Removed: return tr("only in %1").arg(m_envB);
-            case ConfigChange::Kind::Changed: return tr("changed");
-            case ConfigChange::Kind::Normalized: return tr("expected (%1)").arg(c.note);
+            case ConfigChange::Kind::Added:
+                return tr("only in %1").arg(m_envA);
+            case ConfigChange::Kind::Removed:
+                return tr("only in %1").arg(m_envB);
+            case ConfigChange::Kind::Changed:
+                return tr("changed");
+            case ConfigChange::Kind::Normalized:
+                return tr("expected (%1)").arg(c.note);
             }
             return {};
-        case ValueA: return c.a;
-        case ValueB: return c.b;
-        case ColumnCount: break;
+        case ValueA:
+            return c.a;
+        case ValueB:
+            return c.b;
+        case ColumnCount:
+            break;
         }
     }
     return {};
@@ -374,12 +439,18 @@ QVariant ConfigDiffModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case File: return tr("File");
-    case Key: return tr("Key");
-    case Change: return tr("Change");
-    case ValueA: return m_envA.isEmpty() ? tr("A") : m_envA;
-    case ValueB: return m_envB.isEmpty() ? tr("B") : m_envB;
-    case ColumnCount: break;
+    case File:
+        return tr("File");
+    case Key:
+        return tr("Key");
+    case Change:
+        return tr("Change");
+    case ValueA:
+        return m_envA.isEmpty() ? tr("A") : m_envA;
+    case ValueB:
+        return m_envB.isEmpty() ? tr("B") : m_envB;
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -388,10 +459,11 @@ QVariant ConfigDiffModel::headerData(int section, Qt::Orientation orientation, i
 
 ImagePairModel::ImagePairModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
-void ImagePairModel::setImages(const QList<ImagePair> &images, const QString &envA, const QString &envB)
+void ImagePairModel::setImages(const QList<ImagePair> &images,
+                               const QString &envA,
+                               const QString &envB)
 {
     beginResetModel();
     m_rows = images;
@@ -412,19 +484,24 @@ int ImagePairModel::columnCount(const QModelIndex &parent) const
 
 QVariant ImagePairModel::data(const QModelIndex &index, int role) const
 {
-    if (index.row() < 0 || index.row() >= m_rows.size() || index.column() < 0
-        || index.column() >= ColumnCount)
+    if (index.row() < 0 || index.row() >= m_rows.size() || index.column() < 0 ||
+        index.column() >= ColumnCount)
         return {};
     const ImagePair &i = m_rows.at(index.row());
     if (role == CompareRoles::DiffersRole)
         return i.differs();
     if (role == Qt::DisplayRole || role == CompareRoles::SortRole) {
         switch (Column(index.column())) {
-        case Image: return i.name;
-        case Source: return i.source;
-        case ImageA: return i.a.isEmpty() ? QStringLiteral("—") : i.a;
-        case ImageB: return i.b.isEmpty() ? QStringLiteral("—") : i.b;
-        case ColumnCount: break;
+        case Image:
+            return i.name;
+        case Source:
+            return i.source;
+        case ImageA:
+            return i.a.isEmpty() ? QStringLiteral("—") : i.a;
+        case ImageB:
+            return i.b.isEmpty() ? QStringLiteral("—") : i.b;
+        case ColumnCount:
+            break;
         }
     }
     return {};
@@ -435,11 +512,16 @@ QVariant ImagePairModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case Image: return tr("Image");
-    case Source: return tr("Source");
-    case ImageA: return m_envA.isEmpty() ? tr("A") : m_envA;
-    case ImageB: return m_envB.isEmpty() ? tr("B") : m_envB;
-    case ColumnCount: break;
+    case Image:
+        return tr("Image");
+    case Source:
+        return tr("Source");
+    case ImageA:
+        return m_envA.isEmpty() ? tr("A") : m_envA;
+    case ImageB:
+        return m_envB.isEmpty() ? tr("B") : m_envB;
+    case ColumnCount:
+        break;
     }
     return {};
 }

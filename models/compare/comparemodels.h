@@ -7,8 +7,6 @@
 
 namespace fd {
 
-
-
 /// One row per service: A's version, B's, the gap, commits, config changes, drift, problems.
 /// A new report merges into the rows by service (inserted, removed, changed), never a reset.
 class CompareGridModel : public QAbstractTableModel
@@ -111,17 +109,17 @@ private:
 // Declared after the models: lupdate (6.4) loses the enclosing fd:: of the class that follows it.
 struct CompareRoles
 {
-enum Role : int {
-    SortRole = Qt::UserRole + 1,
-    ServiceRole,    // QString
-    RelationRole,   // int fd::VersionRelation (grid)
-    ProblemRole,    // QString: the row's problems joined, empty when none (grid)
-    DriftRole,      // bool: either environment drifted (grid)
-    ChangeKindRole, // int fd::ConfigChange::Kind (config rows)
-    ShaRole,        // QString full sha (commit rows)
-    SideRole,       // int 0 = in A not in B, 1 = in B not in A (commit rows)
-    DiffersRole,    // bool (grid, images)
-};
+    enum Role : int {
+        SortRole = Qt::UserRole + 1,
+        ServiceRole,    // QString
+        RelationRole,   // int fd::VersionRelation (grid)
+        ProblemRole,    // QString: the row's problems joined, empty when none (grid)
+        DriftRole,      // bool: either environment drifted (grid)
+        ChangeKindRole, // int fd::ConfigChange::Kind (config rows)
+        ShaRole,        // QString full sha (commit rows)
+        SideRole,       // int 0 = in A not in B, 1 = in B not in A (commit rows)
+        DiffersRole,    // bool (grid, images)
+    };
 };
 
 } // namespace fd

@@ -52,11 +52,15 @@ QString versionCell(const EnvironmentSide &side, const QDateTime &now)
 QString gapText(const ServiceComparison &s)
 {
     switch (s.relation) {
-    case VersionRelation::Same: return QStringLiteral("same");
-    case VersionRelation::Missing: return QStringLiteral("missing");
-    case VersionRelation::Unknown: return QStringLiteral("unknown");
+    case VersionRelation::Same:
+        return QStringLiteral("same");
+    case VersionRelation::Missing:
+        return QStringLiteral("missing");
+    case VersionRelation::Unknown:
+        return QStringLiteral("unknown");
     case VersionRelation::Ahead:
-        return s.relationFromGit ? QStringLiteral("ahead %1").arg(s.commits.ahead) : QStringLiteral("ahead");
+        return s.relationFromGit ? QStringLiteral("ahead %1").arg(s.commits.ahead)
+                                 : QStringLiteral("ahead");
     case VersionRelation::Behind:
         return s.relationFromGit ? QStringLiteral("behind %1").arg(s.commits.behind)
                                  : QStringLiteral("behind");
@@ -66,14 +70,17 @@ QString gapText(const ServiceComparison &s)
     return QString();
 }
 
-QString driftCell(const EnvironmentSide &a, const EnvironmentSide &b, const QString &envA,
+QString driftCell(const EnvironmentSide &a,
+                  const EnvironmentSide &b,
+                  const QString &envA,
                   const QString &envB)
 {
     QStringList parts;
     for (const auto &[side, env] : {std::pair{&a, envA}, std::pair{&b, envB}})
         if (side->drifted())
-            parts.append(side->driftCount > 0 ? QStringLiteral("%1: %2 out of sync").arg(env).arg(side->driftCount)
-                                              : QStringLiteral("%1: out of sync").arg(env));
+            parts.append(side->driftCount > 0
+                             ? QStringLiteral("%1: %2 out of sync").arg(env).arg(side->driftCount)
+                             : QStringLiteral("%1: out of sync").arg(env));
     return parts.isEmpty() ? QStringLiteral("—") : parts.join(QStringLiteral(", "));
 }
 
@@ -133,7 +140,8 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
         differing += s.differs();
     QString md;
     md += QStringLiteral("# %1 vs %2\n\n").arg(A, B);
-    md += QStringLiteral("What is in **%1** that is not in **%2**. Generated %3; %4 services, %5 differ.\n\n")
+    md += QStringLiteral(
+              "What is in **%1** that is not in **%2**. Generated %3; %4 services, %5 differ.\n\n")
               .arg(A, B, report.generated.toString(Qt::ISODate))
               .arg(report.services.size())
               .arg(differing);
@@ -167,13 +175,18 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
         md += QStringLiteral("\n- **Drift**: %1\n").arg(driftCell(s.a, s.b, A, B));
 
         if (s.relationFromGit && !s.commits.commits.isEmpty()) {
-            md += QStringLiteral("\n### Commits in %1 not in %2 (%3)\n\n").arg(A, B).arg(s.commits.ahead);
+            md += QStringLiteral("\n### Commits in %1 not in %2 (%3)\n\n")
+                      .arg(A, B)
+                      .arg(s.commits.ahead);
             commitTable(md, s.commits.commits);
             if (s.commits.commits.size() < s.commits.ahead)
-                md += QStringLiteral("\n…and %1 more.\n").arg(s.commits.ahead - s.commits.commits.size());
+                md += QStringLiteral("\n…and %1 more.\n")
+                          .arg(s.commits.ahead - s.commits.commits.size());
         }
         if (s.relationFromGit && !s.commits.missing.isEmpty()) {
-            md += QStringLiteral("\n### Commits in %1 not in %2 (%3)\n\n").arg(B, A).arg(s.commits.behind);
+            md += QStringLiteral("\n### Commits in %1 not in %2 (%3)\n\n")
+                      .arg(B, A)
+                      .arg(s.commits.behind);
             commitTable(md, s.commits.missing);
         }
         if (s.config.hasSource()) {
@@ -182,21 +195,25 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
             if (s.config.realChanges() == 0)
                 md += QStringLiteral("No differences");
             else {
-                md += QStringLiteral("| File | Key | Change | %1 | %2 |\n|---|---|---|---|---|\n").arg(cell(A), cell(B));
+                md += QStringLiteral("| File | Key | Change | %1 | %2 |\n|---|---|---|---|---|\n")
+                          .arg(cell(A), cell(B));
                 for (const ConfigChange &c : s.config.changes)
                     if (c.kind != ConfigChange::Kind::Normalized)
                         md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
-                                  .arg(cell(c.file), code(c.path), toString(c.kind), code(c.a), code(c.b));
+                                  .arg(cell(c.file), code(c.path), toString(c.kind), code(c.a),
+                                       code(c.b));
             }
             if (normalized > 0)
                 md += QStringLiteral("%1%2 expected per-environment difference(s) left out "
                                      "(namespace, environment name, marked keys).\n")
-                          .arg(s.config.realChanges() == 0 ? QStringLiteral("; ") : QStringLiteral("\n"))
+                          .arg(s.config.realChanges() == 0 ? QStringLiteral("; ")
+                                                           : QStringLiteral("\n"))
                           .arg(normalized);
             else if (s.config.realChanges() == 0)
                 md += QStringLiteral(".\n");
             if (!s.config.images.isEmpty()) {
-                md += QStringLiteral("\n| Image | Source | %1 | %2 |\n|---|---|---|---|\n").arg(cell(A), cell(B));
+                md += QStringLiteral("\n| Image | Source | %1 | %2 |\n|---|---|---|---|\n")
+                          .arg(cell(A), cell(B));
                 for (const ImagePair &i : s.config.images)
                     md += QStringLiteral("| %1 | %2 | %3 | %4 |\n")
                               .arg(cell(i.name), cell(i.source), code(i.a), code(i.b));
@@ -248,11 +265,12 @@ QJsonObject compareToJson(const CompareReport &report)
                                       {QStringLiteral("source"), i.source},
                                       {QStringLiteral("a"), i.a},
                                       {QStringLiteral("b"), i.b}});
-        o.insert(QStringLiteral("config"),
-                 QJsonObject{{QStringLiteral("filesA"), QJsonArray::fromStringList(s.config.filesA)},
-                             {QStringLiteral("filesB"), QJsonArray::fromStringList(s.config.filesB)},
-                             {QStringLiteral("changes"), changes},
-                             {QStringLiteral("images"), images}});
+        o.insert(
+            QStringLiteral("config"),
+            QJsonObject{{QStringLiteral("filesA"), QJsonArray::fromStringList(s.config.filesA)},
+                        {QStringLiteral("filesB"), QJsonArray::fromStringList(s.config.filesB)},
+                        {QStringLiteral("changes"), changes},
+                        {QStringLiteral("images"), images}});
         o.insert(QStringLiteral("problems"), QJsonArray::fromStringList(s.problems));
         services.append(o);
     }

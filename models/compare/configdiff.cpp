@@ -15,10 +15,14 @@ namespace fd {
 QString toString(ConfigChange::Kind kind)
 {
     switch (kind) {
-    case ConfigChange::Kind::Added: return QStringLiteral("added");
-    case ConfigChange::Kind::Removed: return QStringLiteral("removed");
-    case ConfigChange::Kind::Changed: return QStringLiteral("changed");
-    case ConfigChange::Kind::Normalized: return QStringLiteral("normalized");
+    case ConfigChange::Kind::Added:
+        return QStringLiteral("added");
+    case ConfigChange::Kind::Removed:
+        return QStringLiteral("removed");
+    case ConfigChange::Kind::Changed:
+        return QStringLiteral("changed");
+    case ConfigChange::Kind::Normalized:
+        return QStringLiteral("normalized");
     }
     return QString();
 }
@@ -132,8 +136,8 @@ struct Flattener
 
     bool markedLine(int line0) const
     {
-        return line0 >= 0 && line0 < lines->size()
-               && lines->at(line0).contains(kPerEnvironmentMarker);
+        return line0 >= 0 && line0 < lines->size() &&
+               lines->at(line0).contains(kPerEnvironmentMarker);
     }
 
     void leaf(const QString &path, const QString &value, const YAML::Mark &mark, bool marked)
@@ -146,7 +150,10 @@ struct Flattener
     }
 
     /// @p marked: an enclosing key carries the marker, which covers everything below it.
-    void walk(const YAML::Node &node, const QString &path, const YAML::Mark &keyMark, int depth,
+    void walk(const YAML::Node &node,
+              const QString &path,
+              const YAML::Mark &keyMark,
+              int depth,
               bool marked)
     {
         if (depth > kMaxDepth) {
@@ -199,7 +206,8 @@ QString documentId(const YAML::Node &doc, int index)
     if (doc.IsMap()) {
         const YAML::Node kind = doc["kind"];
         const YAML::Node meta = doc["metadata"];
-        if (kind && kind.IsScalar() && meta && meta.IsMap() && meta["name"] && meta["name"].IsScalar())
+        if (kind && kind.IsScalar() && meta && meta.IsMap() && meta["name"] &&
+            meta["name"].IsScalar())
             return fromStd(kind.Scalar()) + QLatin1Char('/') + fromStd(meta["name"].Scalar());
     }
     return QStringLiteral("doc %1").arg(index + 1);
@@ -209,8 +217,9 @@ QString replaceEnvironment(QString value, const QString &env)
 {
     if (env.isEmpty())
         return value;
-    const QRegularExpression token(QStringLiteral("(?<![A-Za-z0-9])") + QRegularExpression::escape(env)
-                                   + QStringLiteral("(?![A-Za-z0-9])"));
+    const QRegularExpression token(QStringLiteral("(?<![A-Za-z0-9])") +
+                                   QRegularExpression::escape(env) +
+                                   QStringLiteral("(?![A-Za-z0-9])"));
     return value.replace(token, QStringLiteral("<env>"));
 }
 
@@ -265,13 +274,20 @@ FlatYaml flattenYaml(const QByteArray &text)
         }
     } catch (const YAML::Exception &e) {
         out.leaves.clear();
-        out.error = QStringLiteral("%1:%2: %3").arg(e.mark.line + 1).arg(e.mark.column + 1).arg(fromStd(e.msg));
+        out.error = QStringLiteral("%1:%2: %3")
+                        .arg(e.mark.line + 1)
+                        .arg(e.mark.column + 1)
+                        .arg(fromStd(e.msg));
     }
     return out;
 }
 
-QList<ConfigChange> diffFlat(const FlatYaml &a, const FlatYaml &b, const QString &file,
-                             const QString &envA, const QString &envB, const NoiseRules &rules)
+QList<ConfigChange> diffFlat(const FlatYaml &a,
+                             const FlatYaml &b,
+                             const QString &file,
+                             const QString &envA,
+                             const QString &envB,
+                             const NoiseRules &rules)
 {
     QList<ConfigChange> out;
     QStringList paths = a.leaves.keys();
@@ -291,18 +307,20 @@ QList<ConfigChange> diffFlat(const FlatYaml &a, const FlatYaml &b, const QString
         c.b = inB ? ib->value : QString();
         if (inA && inB && c.a == c.b)
             continue;
-        const bool marked = (inA && ia->marked) || (inB && ib->marked)
-                            || matchesKey(path, rules.perEnvironmentKeys);
-        c.kind = !inB ? ConfigChange::Kind::Added : !inA ? ConfigChange::Kind::Removed
-                                                         : ConfigChange::Kind::Changed;
+        const bool marked = (inA && ia->marked) || (inB && ib->marked) ||
+                            matchesKey(path, rules.perEnvironmentKeys);
+        c.kind = !inB   ? ConfigChange::Kind::Added
+                 : !inA ? ConfigChange::Kind::Removed
+                        : ConfigChange::Kind::Changed;
         if (marked) {
             c.kind = ConfigChange::Kind::Normalized;
             c.note = QStringLiteral("marked per-environment");
-        } else if (inA && inB && rules.namespaces && lastSegment(path) == QLatin1String("namespace")) {
+        } else if (inA && inB && rules.namespaces &&
+                   lastSegment(path) == QLatin1String("namespace")) {
             c.kind = ConfigChange::Kind::Normalized;
             c.note = QStringLiteral("namespace");
-        } else if (inA && inB && rules.environmentNames
-                   && replaceEnvironment(c.a, envA) == replaceEnvironment(c.b, envB)) {
+        } else if (inA && inB && rules.environmentNames &&
+                   replaceEnvironment(c.a, envA) == replaceEnvironment(c.b, envB)) {
             c.kind = ConfigChange::Kind::Normalized;
             c.note = QStringLiteral("environment name");
         }
@@ -336,7 +354,8 @@ QMap<QString, QString> imagesOf(const FlatYaml &flat)
             continue;
         }
         // Helm: image.repository + image.tag (at any depth)
-        if (path == QLatin1String("image.repository") || path.endsWith(QLatin1String(".image.repository"))) {
+        if (path == QLatin1String("image.repository") ||
+            path.endsWith(QLatin1String(".image.repository"))) {
             const QString prefix = path.left(path.size() - QStringLiteral(".repository").size());
             const QString tag = flat.leaves.value(prefix + QStringLiteral(".tag")).value;
             images.insert(prefix, tag.isEmpty() ? it->value : it->value + QLatin1Char(':') + tag);
@@ -377,8 +396,9 @@ LoadedFile load(const QString &path)
     f.exists = true;
     QFile file(path);
     if (info.isDir() || !file.open(QIODevice::ReadOnly)) {
-        f.problem = QStringLiteral("cannot read: %1")
-                        .arg(info.isDir() ? QStringLiteral("it is a directory") : file.errorString());
+        f.problem =
+            QStringLiteral("cannot read: %1")
+                .arg(info.isDir() ? QStringLiteral("it is a directory") : file.errorString());
         return f;
     }
     f.flat = flattenYaml(file.readAll());
@@ -389,8 +409,11 @@ LoadedFile load(const QString &path)
 
 } // namespace
 
-ConfigDiff diffServiceConfig(const QString &gitopsRoot, const QString &service, const QString &envA,
-                             const QString &envB, const NoiseRules &rules)
+ConfigDiff diffServiceConfig(const QString &gitopsRoot,
+                             const QString &service,
+                             const QString &envA,
+                             const QString &envB,
+                             const NoiseRules &rules)
 {
     ConfigDiff diff;
     if (gitopsRoot.isEmpty())
@@ -426,8 +449,9 @@ ConfigDiff diffServiceConfig(const QString &gitopsRoot, const QString &service, 
         for (const auto &[f, env] : {std::pair{&fa, envA}, std::pair{&fb, envB}})
             if (!f->problem.isEmpty())
                 diff.problems.append(QStringLiteral("apps/%1/%2: %3")
-                                         .arg(service, QString(label).replace(QStringLiteral("<env>"), env),
-                                                 f->problem));
+                                         .arg(service,
+                                              QString(label).replace(QStringLiteral("<env>"), env),
+                                              f->problem));
         if (!fa.problem.isEmpty() || !fb.problem.isEmpty())
             continue; // half a comparison would report every key as added or removed
         if (fa.exists != fb.exists) {

@@ -7,11 +7,12 @@
 
 namespace fd {
 
-/// One leaf of a YAML file flattened to key paths ("spec.template.spec.containers[name=api].image").
+/// One leaf of a YAML file flattened to key paths
+/// ("spec.template.spec.containers[name=api].image").
 struct YamlLeaf
 {
-    QString value;    // scalar text; "null", "{}" or "[]" for empty values
-    int line = 0;     // 1-based line of the key
+    QString value;       // scalar text; "null", "{}" or "[]" for empty values
+    int line = 0;        // 1-based line of the key
     bool marked = false; // the key's line carries the per-environment marker comment
 };
 
@@ -43,7 +44,8 @@ struct ConfigChange
 {
     enum class Kind { Added, Removed, Changed, Normalized };
     Kind kind = Kind::Changed;
-    QString file; // file label with "<env>" for the environment's part: "overlays/<env>/kustomization.yaml"
+    QString file; // file label with "<env>" for the environment's part:
+                  // "overlays/<env>/kustomization.yaml"
     QString path; // key path; empty for the whole file
     QString a;    // value in environment A (empty when absent)
     QString b;    // value in environment B
@@ -71,7 +73,7 @@ struct ConfigDiff
     QStringList filesB;
     QList<ConfigChange> changes; // file then path order
     QList<ImagePair> images;
-    QStringList problems;        // "file: message" per file that could not be read or parsed
+    QStringList problems; // "file: message" per file that could not be read or parsed
 
     bool hasSource() const { return !filesA.isEmpty() || !filesB.isEmpty() || !problems.isEmpty(); }
     /// Changes that are not normalized noise.
@@ -79,8 +81,12 @@ struct ConfigDiff
 };
 
 /// Compares two flattened files; @p file is the label put on every change.
-QList<ConfigChange> diffFlat(const FlatYaml &a, const FlatYaml &b, const QString &file,
-                             const QString &envA, const QString &envB, const NoiseRules &rules);
+QList<ConfigChange> diffFlat(const FlatYaml &a,
+                             const FlatYaml &b,
+                             const QString &file,
+                             const QString &envA,
+                             const QString &envB,
+                             const NoiseRules &rules);
 /// Images named by a flattened file: kustomize `images:`, Helm `image.repository/tag`, and
 /// container `image:` fields of manifests.
 QMap<QString, QString> imagesOf(const FlatYaml &flat);
@@ -90,7 +96,10 @@ QMap<QString, QString> imagesOf(const FlatYaml &flat);
  * `apps/<service>/overlays/<env>/` and `apps/<service>/values-<env>.yaml`, for A and B.
  * A file that cannot be read or parsed becomes a problem; the other files are still compared.
  */
-ConfigDiff diffServiceConfig(const QString &gitopsRoot, const QString &service, const QString &envA,
-                             const QString &envB, const NoiseRules &rules);
+ConfigDiff diffServiceConfig(const QString &gitopsRoot,
+                             const QString &service,
+                             const QString &envA,
+                             const QString &envB,
+                             const NoiseRules &rules);
 
 } // namespace fd

@@ -12,16 +12,30 @@ namespace fd {
 /// An operator's intent.
 struct ReleaseAction
 {
-    enum class Verb { Promote, PromoteFull, Pause, Resume, Abort, Retry, Rollback, Approve, Reject,
-                      Rerun, RerunFailed, Cancel, Sync, Restart };
+    enum class Verb {
+        Promote,
+        PromoteFull,
+        Pause,
+        Resume,
+        Abort,
+        Retry,
+        Rollback,
+        Approve,
+        Reject,
+        Rerun,
+        RerunFailed,
+        Cancel,
+        Sync,
+        Restart
+    };
     Verb verb = Verb::Promote;
     QString connectionId;
     QString service;
     QString environment;
-    QString target;     // run id, gate id, rollout key, history id — what the verb acts on
-    QString version;    // promote/rollback to this version when given
-    QString comment;    // approval comment / reason
-    QString actor;      // who asks
+    QString target;  // run id, gate id, rollout key, history id — what the verb acts on
+    QString version; // promote/rollback to this version when given
+    QString comment; // approval comment / reason
+    QString actor;   // who asks
     QVariantMap options;
 
     bool operator==(const ReleaseAction &) const = default;
@@ -34,11 +48,11 @@ bool isMutating(ReleaseAction::Verb v);
 /// One exact request a plan would make.
 struct PlannedRequest
 {
-    QByteArray method;   // GET POST PUT DELETE
-    QString path;        // joined onto the connection's base URL, query included
-    QByteArray body;     // exact body, may be empty
+    QByteArray method; // GET POST PUT DELETE
+    QString path;      // joined onto the connection's base URL, query included
+    QByteArray body;   // exact body, may be empty
     QByteArray contentType;
-    QString purpose;     // "approve pending deployment for prod"
+    QString purpose; // "approve pending deployment for prod"
 
     bool operator==(const PlannedRequest &) const = default;
 };
@@ -63,9 +77,9 @@ struct ActionPlan
     QList<Precondition> preconditions;
     QStringList warnings;
     bool feasible = true;
-    QString blockedReason;     // when !feasible: why, in words
-    QStringList alternatives;  // when !feasible: what the operator can do instead
-    QVariantMap context;       // backend data carried from plan to execute
+    QString blockedReason;    // when !feasible: why, in words
+    QStringList alternatives; // when !feasible: what the operator can do instead
+    QVariantMap context;      // backend data carried from plan to execute
 
     bool operator==(const ActionPlan &) const = default;
 };

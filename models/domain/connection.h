@@ -14,8 +14,9 @@ struct ServiceBinding
 {
     QString service;
     QString environment;
-    QString object;       // repo "owner/name", Jenkins job path, GitLab project path or id, Argo CD app
-    QVariantMap options;  // backend specifics: workflow, backendEnvironment, rollout, versionParameter, ...
+    QString object; // repo "owner/name", Jenkins job path, GitLab project path or id, Argo CD app
+    QVariantMap
+        options; // backend specifics: workflow, backendEnvironment, rollout, versionParameter, ...
     bool conventional = false; // filled by a naming convention, not written in the workspace
 
     bool operator==(const ServiceBinding &) const = default;
@@ -25,11 +26,11 @@ struct ServiceBinding
 struct ConnectionConfig
 {
     QString id;
-    QString kind;          // github | jenkins | gitlab | argocd | prometheus
+    QString kind; // github | jenkins | gitlab | argocd | prometheus
     QUrl baseUrl;
     QHash<QString, QString> secrets; // token, user, password — resolved values, never logged
-    QVariantMap scope;     // repos/owners, jobs/folders, projects, app selector/projects
-    QVariantMap options;   // pollIntervalSeconds, runDepth, ...
+    QVariantMap scope;               // repos/owners, jobs/folders, projects, app selector/projects
+    QVariantMap options;             // pollIntervalSeconds, runDepth, ...
     QString caFile;
     bool insecure = false;
     bool readOnly = false;

@@ -12,7 +12,7 @@ namespace fd {
 namespace {
 
 // One table per enum keeps both directions of the conversion in step.
-template<typename E, std::size_t N>
+template <typename E, std::size_t N>
 QString nameOf(const std::array<std::pair<E, const char *>, N> &table, E value)
 {
     for (const auto &[v, name] : table)
@@ -21,7 +21,7 @@ QString nameOf(const std::array<std::pair<E, const char *>, N> &table, E value)
     return QStringLiteral("unknown");
 }
 
-template<typename E, std::size_t N>
+template <typename E, std::size_t N>
 E valueOf(const std::array<std::pair<E, const char *>, N> &table, const QString &name, E fallback)
 {
     for (const auto &[v, n] : table)
@@ -37,9 +37,9 @@ constexpr std::array runStatusNames{
     std::pair{RunStatus::Cancelled, "cancelled"}, std::pair{RunStatus::Skipped, "skipped"},
 };
 constexpr std::array healthNames{
-    std::pair{Health::Unknown, "Unknown"},     std::pair{Health::Healthy, "Healthy"},
+    std::pair{Health::Unknown, "Unknown"},         std::pair{Health::Healthy, "Healthy"},
     std::pair{Health::Progressing, "Progressing"}, std::pair{Health::Degraded, "Degraded"},
-    std::pair{Health::Suspended, "Suspended"}, std::pair{Health::Missing, "Missing"},
+    std::pair{Health::Suspended, "Suspended"},     std::pair{Health::Missing, "Missing"},
 };
 constexpr std::array syncNames{
     std::pair{SyncState::Unknown, "Unknown"},
@@ -60,8 +60,10 @@ constexpr std::array gateNames{
     std::pair{GateKind::RolloutPause, "rollout-pause"},
 };
 constexpr std::array phaseNames{
-    std::pair{RolloutPhase::Unknown, "Unknown"},   std::pair{RolloutPhase::Healthy, "Healthy"},
-    std::pair{RolloutPhase::Progressing, "Progressing"}, std::pair{RolloutPhase::Paused, "Paused"},
+    std::pair{RolloutPhase::Unknown, "Unknown"},
+    std::pair{RolloutPhase::Healthy, "Healthy"},
+    std::pair{RolloutPhase::Progressing, "Progressing"},
+    std::pair{RolloutPhase::Paused, "Paused"},
     std::pair{RolloutPhase::Degraded, "Degraded"},
 };
 using K = TimelineEvent::Kind;
@@ -96,48 +98,109 @@ constexpr std::array eventNames{
 };
 using V = ReleaseAction::Verb;
 constexpr std::array verbNames{
-    std::pair{V::Promote, "promote"},   std::pair{V::PromoteFull, "promote-full"},
-    std::pair{V::Pause, "pause"},       std::pair{V::Resume, "resume"},
-    std::pair{V::Abort, "abort"},       std::pair{V::Retry, "retry"},
-    std::pair{V::Rollback, "rollback"}, std::pair{V::Approve, "approve"},
-    std::pair{V::Reject, "reject"},     std::pair{V::Rerun, "rerun"},
-    std::pair{V::RerunFailed, "rerun-failed"}, std::pair{V::Cancel, "cancel"},
-    std::pair{V::Sync, "sync"},         std::pair{V::Restart, "restart"},
+    std::pair{V::Promote, "promote"},
+    std::pair{V::PromoteFull, "promote-full"},
+    std::pair{V::Pause, "pause"},
+    std::pair{V::Resume, "resume"},
+    std::pair{V::Abort, "abort"},
+    std::pair{V::Retry, "retry"},
+    std::pair{V::Rollback, "rollback"},
+    std::pair{V::Approve, "approve"},
+    std::pair{V::Reject, "reject"},
+    std::pair{V::Rerun, "rerun"},
+    std::pair{V::RerunFailed, "rerun-failed"},
+    std::pair{V::Cancel, "cancel"},
+    std::pair{V::Sync, "sync"},
+    std::pair{V::Restart, "restart"},
 };
 using HS = ConnectionHealth::State;
 constexpr std::array healthStateNames{
-    std::pair{HS::Unknown, "unknown"},        std::pair{HS::Ok, "ok"},
-    std::pair{HS::Degraded, "degraded"},      std::pair{HS::AuthFailed, "auth-failed"},
+    std::pair{HS::Unknown, "unknown"},         std::pair{HS::Ok, "ok"},
+    std::pair{HS::Degraded, "degraded"},       std::pair{HS::AuthFailed, "auth-failed"},
     std::pair{HS::Unreachable, "unreachable"}, std::pair{HS::RateLimited, "rate-limited"},
 };
 using P = Incident::Phase;
 constexpr std::array incidentPhaseNames{
-    std::pair{P::Detected, "detected"},   std::pair{P::Reported, "reported"},
-    std::pair{P::Mitigated, "mitigated"}, std::pair{P::Recovered, "recovered"},
+    std::pair{P::Detected, "detected"},     std::pair{P::Reported, "reported"},
+    std::pair{P::Mitigated, "mitigated"},   std::pair{P::Recovered, "recovered"},
     std::pair{P::Postmortem, "postmortem"},
 };
 
 } // namespace
 
-QString toString(RunStatus s) { return nameOf(runStatusNames, s); }
-QString toString(Health h) { return nameOf(healthNames, h); }
-QString toString(SyncState s) { return nameOf(syncNames, s); }
-QString toString(DeployStatus s) { return nameOf(deployNames, s); }
-QString toString(GateKind k) { return nameOf(gateNames, k); }
-QString toString(RolloutPhase p) { return nameOf(phaseNames, p); }
-QString toString(TimelineEvent::Kind k) { return nameOf(eventNames, k); }
-QString toString(ReleaseAction::Verb v) { return nameOf(verbNames, v); }
-QString toString(ConnectionHealth::State s) { return nameOf(healthStateNames, s); }
-QString toString(Incident::Phase p) { return nameOf(incidentPhaseNames, p); }
+QString toString(RunStatus s)
+{
+    return nameOf(runStatusNames, s);
+}
+QString toString(Health h)
+{
+    return nameOf(healthNames, h);
+}
+QString toString(SyncState s)
+{
+    return nameOf(syncNames, s);
+}
+QString toString(DeployStatus s)
+{
+    return nameOf(deployNames, s);
+}
+QString toString(GateKind k)
+{
+    return nameOf(gateNames, k);
+}
+QString toString(RolloutPhase p)
+{
+    return nameOf(phaseNames, p);
+}
+QString toString(TimelineEvent::Kind k)
+{
+    return nameOf(eventNames, k);
+}
+QString toString(ReleaseAction::Verb v)
+{
+    return nameOf(verbNames, v);
+}
+QString toString(ConnectionHealth::State s)
+{
+    return nameOf(healthStateNames, s);
+}
+QString toString(Incident::Phase p)
+{
+    return nameOf(incidentPhaseNames, p);
+}
 
-RunStatus runStatusFromString(const QString &s) { return valueOf(runStatusNames, s, RunStatus::Unknown); }
-Health healthFromString(const QString &s) { return valueOf(healthNames, s, Health::Unknown); }
-SyncState syncStateFromString(const QString &s) { return valueOf(syncNames, s, SyncState::Unknown); }
-DeployStatus deployStatusFromString(const QString &s) { return valueOf(deployNames, s, DeployStatus::Unknown); }
-GateKind gateKindFromString(const QString &s) { return valueOf(gateNames, s, GateKind::Unknown); }
-RolloutPhase rolloutPhaseFromString(const QString &s) { return valueOf(phaseNames, s, RolloutPhase::Unknown); }
-TimelineEvent::Kind timelineKindFromString(const QString &s) { return valueOf(eventNames, s, K::Note); }
-Incident::Phase incidentPhaseFromString(const QString &s) { return valueOf(incidentPhaseNames, s, P::Detected); }
+RunStatus runStatusFromString(const QString &s)
+{
+    return valueOf(runStatusNames, s, RunStatus::Unknown);
+}
+Health healthFromString(const QString &s)
+{
+    return valueOf(healthNames, s, Health::Unknown);
+}
+SyncState syncStateFromString(const QString &s)
+{
+    return valueOf(syncNames, s, SyncState::Unknown);
+}
+DeployStatus deployStatusFromString(const QString &s)
+{
+    return valueOf(deployNames, s, DeployStatus::Unknown);
+}
+GateKind gateKindFromString(const QString &s)
+{
+    return valueOf(gateNames, s, GateKind::Unknown);
+}
+RolloutPhase rolloutPhaseFromString(const QString &s)
+{
+    return valueOf(phaseNames, s, RolloutPhase::Unknown);
+}
+TimelineEvent::Kind timelineKindFromString(const QString &s)
+{
+    return valueOf(eventNames, s, K::Note);
+}
+Incident::Phase incidentPhaseFromString(const QString &s)
+{
+    return valueOf(incidentPhaseNames, s, P::Detected);
+}
 
 bool verbFromString(const QString &s, ReleaseAction::Verb *out)
 {
@@ -152,16 +215,19 @@ bool verbFromString(const QString &s, ReleaseAction::Verb *out)
 
 bool Stage::operator==(const Stage &o) const
 {
-    return name == o.name && status == o.status && started == o.started && finished == o.finished
-           && durationMs == o.durationMs && id == o.id && steps == o.steps;
+    return name == o.name && status == o.status && started == o.started && finished == o.finished &&
+           durationMs == o.durationMs && id == o.id && steps == o.steps;
 }
 
-bool isMutating(ReleaseAction::Verb) { return true; }
+bool isMutating(ReleaseAction::Verb)
+{
+    return true;
+}
 
 bool isFinished(RunStatus s)
 {
-    return s == RunStatus::Succeeded || s == RunStatus::Failed || s == RunStatus::Cancelled
-           || s == RunStatus::Skipped;
+    return s == RunStatus::Succeeded || s == RunStatus::Failed || s == RunStatus::Cancelled ||
+           s == RunStatus::Skipped;
 }
 
 } // namespace fd

@@ -14,10 +14,25 @@ enum class Health { Unknown, Healthy, Progressing, Degraded, Suspended, Missing 
 enum class SyncState { Unknown, Synced, OutOfSync };
 
 /// Outcome of one deployment of a version into an environment.
-enum class DeployStatus { Unknown, Created, Queued, Running, Succeeded, Failed, Cancelled, Blocked };
+enum class DeployStatus {
+    Unknown,
+    Created,
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    Blocked
+};
 
 /// What kind of human gate is waiting.
-enum class GateKind { Unknown, GitHubPendingDeployment, GitLabBlockedDeployment, JenkinsInput, RolloutPause };
+enum class GateKind {
+    Unknown,
+    GitHubPendingDeployment,
+    GitLabBlockedDeployment,
+    JenkinsInput,
+    RolloutPause
+};
 
 /// Rollout phase as reported by Argo Rollouts (>= 1.0).
 enum class RolloutPhase { Unknown, Healthy, Progressing, Paused, Degraded };

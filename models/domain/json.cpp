@@ -426,16 +426,11 @@ bool fromJson(const QJsonValue &json, Gate *out, QString *error)
 
 QJsonObject toJson(const TimelineEvent &v)
 {
-    return {{L("sourceId"), v.sourceId},
-            {L("source"), v.source},
-            {L("kind"), toString(v.kind)},
-            {L("time"), dateToJson(v.time)},
-            {L("service"), v.service},
-            {L("environment"), v.environment},
-            {L("actor"), v.actor},
-            {L("version"), v.version},
-            {L("title"), v.title},
-            {L("detail"), v.detail},
+    return {{L("sourceId"), v.sourceId},   {L("source"), v.source},
+            {L("kind"), toString(v.kind)}, {L("time"), dateToJson(v.time)},
+            {L("service"), v.service},     {L("environment"), v.environment},
+            {L("actor"), v.actor},         {L("version"), v.version},
+            {L("title"), v.title},         {L("detail"), v.detail},
             {L("link"), urlToJson(v.link)}};
 }
 

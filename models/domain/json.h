@@ -64,7 +64,7 @@ bool fromJson(const QJsonValue &json, ConnectionHealth *out, QString *error = nu
 bool fromJson(const QJsonValue &json, Incident *out, QString *error = nullptr);
 
 /// A list of values as a JSON array, in order.
-template<typename T>
+template <typename T>
 QJsonArray toJsonArray(const QList<T> &list)
 {
     QJsonArray a;
@@ -75,7 +75,7 @@ QJsonArray toJsonArray(const QList<T> &list)
 
 /// Reads every element of an array; elements that are not objects are skipped and counted in
 /// *skipped so a caller can report them.
-template<typename T>
+template <typename T>
 QList<T> listFromJson(const QJsonValue &json, int *skipped = nullptr)
 {
     QList<T> out;

@@ -29,16 +29,16 @@ struct Stage
 struct Run
 {
     QString connectionId;
-    QString id;       // backend id, stable (GitHub run id, Jenkins "job/path#42", GitLab pipeline id)
-    QString service;  // mapped by the workspace; empty when unmapped
+    QString id; // backend id, stable (GitHub run id, Jenkins "job/path#42", GitLab pipeline id)
+    QString service;     // mapped by the workspace; empty when unmapped
     QString environment; // set when the run is a deploy to one environment
-    QString pipeline; // workflow name, Jenkins job full name, GitLab project path
-    QString number;   // human number (run_number, build number, pipeline iid)
+    QString pipeline;    // workflow name, Jenkins job full name, GitLab project path
+    QString number;      // human number (run_number, build number, pipeline iid)
     int attempt = 1;
     QString branch;
     QString commit;
     QString actor;
-    QString event;    // push, workflow_dispatch, timer, ...
+    QString event; // push, workflow_dispatch, timer, ...
     RunStatus status = RunStatus::Unknown;
     QDateTime created;
     QDateTime started;
@@ -54,18 +54,18 @@ struct Run
 struct Deployment
 {
     QString connectionId;
-    QString id;       // backend id (GitHub deployment id, GitLab deployment id, Argo CD history id)
+    QString id; // backend id (GitHub deployment id, GitLab deployment id, Argo CD history id)
     QString service;
     QString environment;
-    QString version;  // tag, image tag or ref
-    QString commit;   // full sha when known
+    QString version; // tag, image tag or ref
+    QString commit;  // full sha when known
     QString ref;
     DeployStatus status = DeployStatus::Unknown;
     QDateTime created;
     QDateTime finished;
     QString actor;
     QUrl url;
-    QString runId;    // the run or job that performed it, when known (retry/rollback target)
+    QString runId; // the run or job that performed it, when known (retry/rollback target)
 
     QString key() const { return connectionId + QLatin1Char('/') + id; }
     bool operator==(const Deployment &) const = default;
@@ -77,7 +77,7 @@ struct EnvironmentState
     QString connectionId;
     QString service;
     QString environment;
-    QString object;   // backend object: repo, job, project, app
+    QString object; // backend object: repo, job, project, app
     QString version;
     QString commit;
     QDateTime deployedAt;
@@ -87,7 +87,7 @@ struct EnvironmentState
     SyncState sync = SyncState::Unknown;
     bool autoSync = false;
     bool operationRunning = false;
-    int driftCount = 0;   // resources out of sync
+    int driftCount = 0;    // resources out of sync
     int canaryWeight = -1; // -1 when no rollout is in flight
     QUrl url;
     QString deploymentId; // the current deployment's id (precondition for rollback)
@@ -104,9 +104,9 @@ struct RolloutStep
 {
     enum class Kind { SetWeight, Pause, Analysis, Experiment, Other };
     Kind kind = Kind::Other;
-    int weight = -1;           // SetWeight
-    int pauseSeconds = -1;     // Pause: -1 waits for a manual resume
-    QString text;              // readable summary ("setWeight 20", "pause", "analysis: success-rate")
+    int weight = -1;       // SetWeight
+    int pauseSeconds = -1; // Pause: -1 waits for a manual resume
+    QString text;          // readable summary ("setWeight 20", "pause", "analysis: success-rate")
 
     bool operator==(const RolloutStep &) const = default;
 };
@@ -114,7 +114,7 @@ struct RolloutStep
 /// An action the backend says may (or may not) run on a rollout now.
 struct RolloutAction
 {
-    QString name;   // resume, promote-full, pause, abort, retry, restart, skip-current-step
+    QString name; // resume, promote-full, pause, abort, retry, restart, skip-current-step
     bool disabled = false;
 
     bool operator==(const RolloutAction &) const = default;
@@ -129,7 +129,7 @@ struct Rollout
     QString application; // Argo CD application
     QString name;        // Rollout name
     QString nameSpace;
-    QString strategy;    // canary | blueGreen
+    QString strategy; // canary | blueGreen
     QList<RolloutStep> steps;
     int currentStepIndex = -1;
     int canaryWeight = 0;
@@ -146,7 +146,10 @@ struct Rollout
     QList<RolloutAction> actions;
     QDateTime updated;
 
-    QString key() const { return connectionId + QLatin1Char('/') + application + QLatin1Char('/') + name; }
+    QString key() const
+    {
+        return connectionId + QLatin1Char('/') + application + QLatin1Char('/') + name;
+    }
     bool actionEnabled(const QString &action) const
     {
         for (const auto &a : actions)
@@ -161,12 +164,12 @@ struct Rollout
 struct Gate
 {
     QString connectionId;
-    QString id;          // stable within the connection
+    QString id; // stable within the connection
     GateKind kind = GateKind::Unknown;
     QString service;
     QString environment;
-    QString title;       // "Deploy checkout to prod", input message, ...
-    QString runId;       // the run / build / deployment it holds
+    QString title; // "Deploy checkout to prod", input message, ...
+    QString runId; // the run / build / deployment it holds
     QDateTime since;
     QStringList approvers;
     bool currentUserCanApprove = true;
@@ -182,15 +185,36 @@ struct Gate
 struct TimelineEvent
 {
     enum class Kind {
-        Note, RunStarted, RunSucceeded, RunFailed, RunCancelled,
-        DeployStarted, DeploySucceeded, DeployFailed, DeployBlocked,
-        ApprovalRequested, ApprovalGranted, ApprovalRejected,
-        SyncStarted, SyncSucceeded, SyncFailed, HealthChanged,
-        CanaryStep, CanaryWeight, CanaryPaused, CanaryResumed, CanaryPromoted, CanaryAborted, CanaryRetried,
-        Rollback, AlertFiring, AlertResolved, OperatorAction
+        Note,
+        RunStarted,
+        RunSucceeded,
+        RunFailed,
+        RunCancelled,
+        DeployStarted,
+        DeploySucceeded,
+        DeployFailed,
+        DeployBlocked,
+        ApprovalRequested,
+        ApprovalGranted,
+        ApprovalRejected,
+        SyncStarted,
+        SyncSucceeded,
+        SyncFailed,
+        HealthChanged,
+        CanaryStep,
+        CanaryWeight,
+        CanaryPaused,
+        CanaryResumed,
+        CanaryPromoted,
+        CanaryAborted,
+        CanaryRetried,
+        Rollback,
+        AlertFiring,
+        AlertResolved,
+        OperatorAction
     };
-    QString sourceId;    // de-duplication key, unique per source
-    QString source;      // connection id, "operator", "alertmanager"
+    QString sourceId; // de-duplication key, unique per source
+    QString source;   // connection id, "operator", "alertmanager"
     Kind kind = Kind::Note;
     QDateTime time;
     QString service;
@@ -219,8 +243,8 @@ struct RecordSet
 
     bool isEmpty() const
     {
-        return runs.isEmpty() && deployments.isEmpty() && environments.isEmpty() && gates.isEmpty()
-               && rollouts.isEmpty() && events.isEmpty();
+        return runs.isEmpty() && deployments.isEmpty() && environments.isEmpty() &&
+               gates.isEmpty() && rollouts.isEmpty() && events.isEmpty();
     }
 };
 

@@ -12,9 +12,12 @@ Estate::Estate(QObject *parent)
     qRegisterMetaType<fd::ActionResult>("fd::ActionResult");
 }
 
-template<typename T>
-void Estate::merge(RecordKind kind, QHash<QString, T> &table, const QString &connectionId,
-                   const QList<T> &incoming, bool replace)
+template <typename T>
+void Estate::merge(RecordKind kind,
+                   QHash<QString, T> &table,
+                   const QString &connectionId,
+                   const QList<T> &incoming,
+                   bool replace)
 {
     QStringList inserted, updated, removed;
     QSet<QString> seen;
@@ -50,8 +53,9 @@ void Estate::publish(const QString &connectionId, const RecordSet &records, Reco
         m_health.insert(connectionId, ConnectionHealth{});
     // Live data replaces whatever came from the cache.
     if (m_restored.remove(connectionId))
-        replace |= int(RecordKind::Runs) | int(RecordKind::Deployments) | int(RecordKind::Environments)
-                   | int(RecordKind::Gates) | int(RecordKind::Rollouts);
+        replace |= int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                   int(RecordKind::Environments) | int(RecordKind::Gates) |
+                   int(RecordKind::Rollouts);
     auto has = [replace](RecordKind k) { return (replace & int(k)) != 0; };
     merge(RecordKind::Runs, m_runs, connectionId, records.runs, has(RecordKind::Runs));
     merge(RecordKind::Deployments, m_deployments, connectionId, records.deployments,
@@ -59,19 +63,23 @@ void Estate::publish(const QString &connectionId, const RecordSet &records, Reco
     merge(RecordKind::Environments, m_environments, connectionId, records.environments,
           has(RecordKind::Environments));
     merge(RecordKind::Gates, m_gates, connectionId, records.gates, has(RecordKind::Gates));
-    merge(RecordKind::Rollouts, m_rollouts, connectionId, records.rollouts, has(RecordKind::Rollouts));
+    merge(RecordKind::Rollouts, m_rollouts, connectionId, records.rollouts,
+          has(RecordKind::Rollouts));
     m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
     if (!records.events.isEmpty())
         Q_EMIT eventsArrived(records.events);
 }
 
-void Estate::restore(const QString &connectionId, const RecordSet &records, const QDateTime &takenAt)
+void Estate::restore(const QString &connectionId,
+                     const RecordSet &records,
+                     const QDateTime &takenAt)
 {
     m_restored.insert(connectionId);
     if (!m_health.contains(connectionId))
         m_health.insert(connectionId, ConnectionHealth{});
-    const int all = int(RecordKind::Runs) | int(RecordKind::Deployments)
-                    | int(RecordKind::Environments) | int(RecordKind::Gates) | int(RecordKind::Rollouts);
+    const int all = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                    int(RecordKind::Environments) | int(RecordKind::Gates) |
+                    int(RecordKind::Rollouts);
     merge(RecordKind::Runs, m_runs, connectionId, records.runs, all);
     merge(RecordKind::Deployments, m_deployments, connectionId, records.deployments, all);
     merge(RecordKind::Environments, m_environments, connectionId, records.environments, all);
@@ -142,7 +150,8 @@ bool Estate::isStale(const QString &connectionId) const
     return s == ConnectionHealth::State::Unreachable || s == ConnectionHealth::State::AuthFailed;
 }
 
-QList<EnvironmentState> Estate::environmentStates(const QString &service, const QString &environment) const
+QList<EnvironmentState> Estate::environmentStates(const QString &service,
+                                                  const QString &environment) const
 {
     QList<EnvironmentState> out;
     for (const auto &e : m_environments)

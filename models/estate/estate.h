@@ -31,11 +31,16 @@ public:
     explicit Estate(QObject *parent = nullptr);
 
     // BackendSink
-    void publish(const QString &connectionId, const RecordSet &records, RecordKinds replace = 0) override;
+    void publish(const QString &connectionId,
+                 const RecordSet &records,
+                 RecordKinds replace = 0) override;
     void healthChanged(const QString &connectionId, const ConnectionHealth &health) override;
-    void problem(const QString &connectionId, const QString &where, const QString &message) override;
+    void
+    problem(const QString &connectionId, const QString &where, const QString &message) override;
     void initialSyncDone(const QString &connectionId) override;
-    void actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result) override;
+    void actionFinished(const QString &connectionId,
+                        quint64 ticket,
+                        const ActionResult &result) override;
 
     /// Events that come from no backend (operator actions, notes): onto the timeline only.
     void recordEvents(const QList<TimelineEvent> &events) { Q_EMIT eventsArrived(events); }
@@ -51,7 +56,10 @@ public:
     const QHash<QString, Rollout> &rollouts() const { return m_rollouts; }
 
     QStringList connectionIds() const { return m_health.keys(); }
-    ConnectionHealth health(const QString &connectionId) const { return m_health.value(connectionId); }
+    ConnectionHealth health(const QString &connectionId) const
+    {
+        return m_health.value(connectionId);
+    }
     /// When this connection's data was last confirmed by its backend (or taken, if restored).
     QDateTime dataTime(const QString &connectionId) const { return m_dataTime.value(connectionId); }
     /// True while the data shown for the connection is not live (restored from cache, or the
@@ -61,22 +69,29 @@ public:
     const QList<EstateProblem> &problems() const { return m_problems; }
 
     /// The environment states of one service in one environment (one per connection, usually one).
-    QList<EnvironmentState> environmentStates(const QString &service, const QString &environment) const;
+    QList<EnvironmentState> environmentStates(const QString &service,
+                                              const QString &environment) const;
     QStringList services() const;
 
 Q_SIGNALS:
-    void changed(fd::RecordKind kind, const QStringList &inserted, const QStringList &updated,
+    void changed(fd::RecordKind kind,
+                 const QStringList &inserted,
+                 const QStringList &updated,
                  const QStringList &removed);
     void eventsArrived(const QList<fd::TimelineEvent> &events);
     void connectionHealthChanged(const QString &connectionId, const fd::ConnectionHealth &health);
     void problemReported(const fd::EstateProblem &problem);
     void connectionSynced(const QString &connectionId);
-    void actionCompleted(const QString &connectionId, quint64 ticket, const fd::ActionResult &result);
+    void
+    actionCompleted(const QString &connectionId, quint64 ticket, const fd::ActionResult &result);
 
 private:
-    template<typename T>
-    void merge(RecordKind kind, QHash<QString, T> &table, const QString &connectionId,
-               const QList<T> &incoming, bool replace);
+    template <typename T>
+    void merge(RecordKind kind,
+               QHash<QString, T> &table,
+               const QString &connectionId,
+               const QList<T> &incoming,
+               bool replace);
 
     QHash<QString, Run> m_runs;
     QHash<QString, Deployment> m_deployments;

@@ -56,10 +56,15 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
 
     if (options.storePath != QLatin1String(":none")) {
         QString err;
-        m_store = Store::open(options.storePath.isEmpty() ? Store::defaultPath() : options.storePath, &err);
+        m_store = Store::open(
+            options.storePath.isEmpty() ? Store::defaultPath() : options.storePath, &err);
         if (!m_store)
-            m_issues << WorkspaceIssue{WorkspaceIssue::Severity::Warning, options.storePath, 0, 0,
-                                       QString(), QStringLiteral("store not opened: %1").arg(err)};
+            m_issues << WorkspaceIssue{WorkspaceIssue::Severity::Warning,
+                                       options.storePath,
+                                       0,
+                                       0,
+                                       QString(),
+                                       QStringLiteral("store not opened: %1").arg(err)};
     }
     if (m_store)
         pruneTimeline(*m_store, m_workspace, QDateTime::currentDateTimeUtc());
@@ -72,8 +77,9 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
     }
 
     m_plugins->scan(options.pluginDirs);
-    m_actions = new ActionRunner(&m_workspace, m_estate, m_store.get(),
-                                 [this](const QString &id) { return backend(id); }, this);
+    m_actions = new ActionRunner(
+        &m_workspace, m_estate, m_store.get(), [this](const QString &id) { return backend(id); },
+        this);
     m_actions->setSignalLookup([this]() -> const SignalSource * {
         for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
             if (auto *s = dynamic_cast<const SignalSource *>(it.value().get()))

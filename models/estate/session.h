@@ -26,8 +26,8 @@ class Session : public QObject
 public:
     struct OpenOptions
     {
-        QString storePath;         // "" = the default data directory; ":memory:" for none kept
-        QStringList pluginDirs;    // "" = PluginHost::defaultSearchPaths()
+        QString storePath;      // "" = the default data directory; ":memory:" for none kept
+        QStringList pluginDirs; // "" = PluginHost::defaultSearchPaths()
         std::optional<QString> overridesFile; // as LoadOptions
         bool restoreSnapshot = true;
     };
@@ -61,8 +61,8 @@ public:
     bool waitForSync(int timeoutMs);
 
 Q_SIGNALS:
-    void ready();      // backends exist
-    void syncedAll();  // every backend finished its first read
+    void ready();     // backends exist
+    void syncedAll(); // every backend finished its first read
 
 private:
     void createBackends(const QList<ConnectionConfig> &configs);

@@ -7,16 +7,26 @@ namespace fd {
 QString toString(GitError::Kind kind)
 {
     switch (kind) {
-    case GitError::Kind::None: return QStringLiteral("none");
-    case GitError::Kind::MissingRepository: return QStringLiteral("missing-repository");
-    case GitError::Kind::OpenFailed: return QStringLiteral("open-failed");
-    case GitError::Kind::UnknownVersion: return QStringLiteral("unknown-version");
-    case GitError::Kind::CommitNotFound: return QStringLiteral("commit-not-found");
-    case GitError::Kind::ShallowMissingCommit: return QStringLiteral("shallow-missing-commit");
-    case GitError::Kind::MissingObject: return QStringLiteral("missing-object");
-    case GitError::Kind::CloneFailed: return QStringLiteral("clone-failed");
-    case GitError::Kind::FetchFailed: return QStringLiteral("fetch-failed");
-    case GitError::Kind::Cancelled: return QStringLiteral("cancelled");
+    case GitError::Kind::None:
+        return QStringLiteral("none");
+    case GitError::Kind::MissingRepository:
+        return QStringLiteral("missing-repository");
+    case GitError::Kind::OpenFailed:
+        return QStringLiteral("open-failed");
+    case GitError::Kind::UnknownVersion:
+        return QStringLiteral("unknown-version");
+    case GitError::Kind::CommitNotFound:
+        return QStringLiteral("commit-not-found");
+    case GitError::Kind::ShallowMissingCommit:
+        return QStringLiteral("shallow-missing-commit");
+    case GitError::Kind::MissingObject:
+        return QStringLiteral("missing-object");
+    case GitError::Kind::CloneFailed:
+        return QStringLiteral("clone-failed");
+    case GitError::Kind::FetchFailed:
+        return QStringLiteral("fetch-failed");
+    case GitError::Kind::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return QStringLiteral("unknown");
 }
@@ -31,11 +41,16 @@ QString GitError::toString() const
 QString toString(RangeRelation relation)
 {
     switch (relation) {
-    case RangeRelation::Unknown: return QStringLiteral("unknown");
-    case RangeRelation::Same: return QStringLiteral("same");
-    case RangeRelation::Ahead: return QStringLiteral("ahead");
-    case RangeRelation::Behind: return QStringLiteral("behind");
-    case RangeRelation::Diverged: return QStringLiteral("diverged");
+    case RangeRelation::Unknown:
+        return QStringLiteral("unknown");
+    case RangeRelation::Same:
+        return QStringLiteral("same");
+    case RangeRelation::Ahead:
+        return QStringLiteral("ahead");
+    case RangeRelation::Behind:
+        return QStringLiteral("behind");
+    case RangeRelation::Diverged:
+        return QStringLiteral("diverged");
     }
     return QStringLiteral("unknown");
 }
@@ -43,9 +58,12 @@ QString toString(RangeRelation relation)
 QString ChangeRef::text() const
 {
     switch (kind) {
-    case Kind::None: return QString();
-    case Kind::PullRequest: return QStringLiteral("#%1").arg(number);
-    case Kind::MergeRequest: return project + QStringLiteral("!%1").arg(number);
+    case Kind::None:
+        return QString();
+    case Kind::PullRequest:
+        return QStringLiteral("#%1").arg(number);
+    case Kind::MergeRequest:
+        return project + QStringLiteral("!%1").arg(number);
     }
     return QString();
 }
@@ -55,7 +73,8 @@ ChangeRef parseChangeRef(const QString &message)
     // Compiled once: this runs for every commit of every range.
     static const QRegularExpression mergeRequest(
         QStringLiteral(R"(See merge request (?:([\w.\-]+(?:/[\w.\-]+)+))?!(\d+))"));
-    static const QRegularExpression mergePull(QStringLiteral(R"(^Merge pull request #(\d+) from )"));
+    static const QRegularExpression mergePull(
+        QStringLiteral(R"(^Merge pull request #(\d+) from )"));
     static const QRegularExpression squash(QStringLiteral(R"(\(#(\d+)\)\s*$)"));
 
     const QString subject = message.section(QLatin1Char('\n'), 0, 0);

@@ -23,7 +23,7 @@ struct GitError
         Cancelled,
     };
     Kind kind = Kind::None;
-    QString where;   // repository path or remote URL
+    QString where; // repository path or remote URL
     QString message;
 
     bool isError() const { return kind != Kind::None; }

@@ -46,7 +46,7 @@ bool looksLikeSha(const QString &s)
 }
 
 /// RAII for the few libgit2 handles used here.
-template<typename T, void (*Free)(T *)>
+template <typename T, void (*Free)(T *)>
 struct GitPtr
 {
     T *p = nullptr;
@@ -181,9 +181,10 @@ QString GitRepository::resolveLocked(const QString &version, GitError *error)
         const QByteArray hex = v.toLatin1();
         if (git_oid_fromstrn(&oid, hex.constData(), size_t(hex.size())) == 0) {
             CommitPtr c;
-            const int rc = hex.size() == GIT_OID_HEXSZ
-                               ? git_commit_lookup(c.out(), m_repo, &oid)
-                               : git_commit_lookup_prefix(c.out(), m_repo, &oid, size_t(hex.size()));
+            const int rc =
+                hex.size() == GIT_OID_HEXSZ
+                    ? git_commit_lookup(c.out(), m_repo, &oid)
+                    : git_commit_lookup_prefix(c.out(), m_repo, &oid, size_t(hex.size()));
             if (rc == 0)
                 return oidString(git_commit_id(c.get()));
             // A full sha that is absent is a commit we cannot see, not a misspelt tag.
@@ -208,8 +209,9 @@ QString GitRepository::resolveLocked(const QString &version, GitError *error)
             continue;
         return oidString(git_object_id(peeled.get()));
     }
-    *error = {GitError::Kind::UnknownVersion, m_path,
-              QStringLiteral("version \"%1\" is neither a commit nor a tag of this repository").arg(v)};
+    *error = {
+        GitError::Kind::UnknownVersion, m_path,
+        QStringLiteral("version \"%1\" is neither a commit nor a tag of this repository").arg(v)};
     return {};
 }
 
@@ -230,7 +232,8 @@ std::optional<CommitRecord> GitRepository::commit(const QString &sha, GitError *
     return recordOf(c.get());
 }
 
-CommitRange GitRepository::range(const QString &from, const QString &to, const RangeOptions &options)
+CommitRange
+GitRepository::range(const QString &from, const QString &to, const RangeOptions &options)
 {
     QMutexLocker lock(&m_mutex);
     CommitRange out;
@@ -275,8 +278,8 @@ CommitRange GitRepository::range(const QString &from, const QString &to, const R
         }
         return rc == GIT_ITEROVER;
     };
-    if (!walk(&toOid, &fromOid, &out.commits, &out.ahead)
-        || !walk(&fromOid, &toOid, &out.missing, &out.behind)) {
+    if (!walk(&toOid, &fromOid, &out.commits, &out.ahead) ||
+        !walk(&fromOid, &toOid, &out.missing, &out.behind)) {
         const QString detail = lastGitMessage("the walk failed");
         out.commits.clear();
         out.missing.clear();
@@ -312,8 +315,8 @@ RepositoryCache::RepositoryCache(QString mirrorDir)
     : m_mirrorDir(std::move(mirrorDir))
 {
     if (m_mirrorDir.isEmpty())
-        m_mirrorDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
-                      + QStringLiteral("/git-mirrors");
+        m_mirrorDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                      QStringLiteral("/git-mirrors");
     // Walks of different repositories run in parallel; a repository serialises its own.
     m_pool.setMaxThreadCount(qMax(2, QThread::idealThreadCount()));
 }
@@ -365,8 +368,8 @@ QString RepositoryCache::mirrorPath(const QUrl &url) const
                                                      QCryptographicHash::Sha1)
                                 .toHex()
                                 .left(8);
-    return m_mirrorDir + QLatin1Char('/') + name.right(80) + QLatin1Char('-')
-           + QString::fromLatin1(hash) + QStringLiteral(".git");
+    return m_mirrorDir + QLatin1Char('/') + name.right(80) + QLatin1Char('-') +
+           QString::fromLatin1(hash) + QStringLiteral(".git");
 }
 
 namespace {
@@ -406,10 +409,12 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
     MirrorResult result;
     const QString where = url.toString(QUrl::RemoveUserInfo);
     result.path = mirrorPath(url);
-    if (!url.isValid() || (url.scheme() != QLatin1String("file") && url.scheme() != QLatin1String("https")
-                           && url.scheme() != QLatin1String("http"))) {
-        result.error = {GitError::Kind::CloneFailed, where,
-                        QStringLiteral("only file://, http:// and https:// remotes can be mirrored")};
+    if (!url.isValid() ||
+        (url.scheme() != QLatin1String("file") && url.scheme() != QLatin1String("https") &&
+         url.scheme() != QLatin1String("http"))) {
+        result.error = {
+            GitError::Kind::CloneFailed, where,
+            QStringLiteral("only file://, http:// and https:// remotes can be mirrored")};
         return result;
     }
     ProgressPayload payload{&progress, QDeadlineTimer(qint64(m_transferTimeoutSecs) * 1000)};
@@ -425,8 +430,8 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
     RemotePtr remote;
     const bool exists = QFileInfo::exists(result.path + QStringLiteral("/HEAD"));
     if (exists) {
-        if (git_repository_open_bare(repo.out(), path.constData()) != 0
-            || git_remote_lookup(remote.out(), repo.get(), "origin") != 0) {
+        if (git_repository_open_bare(repo.out(), path.constData()) != 0 ||
+            git_remote_lookup(remote.out(), repo.get(), "origin") != 0) {
             result.error = {GitError::Kind::FetchFailed, where,
                             QStringLiteral("the mirror at %1 is unreadable: %2")
                                 .arg(result.path, lastGitMessage("cannot open"))};
@@ -436,11 +441,11 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
         QDir().mkpath(m_mirrorDir);
         // A bare repository with a mirror refspec: every branch and tag, force-updated, so a
         // force push on the remote shows up here as rewritten history.
-        if (git_repository_init(repo.out(), path.constData(), 1) != 0
-            || git_remote_create_with_fetchspec(remote.out(), repo.get(), "origin",
-                                                remoteUrl.constData(), "+refs/*:refs/*")
-                   != 0) {
-            result.error = {GitError::Kind::CloneFailed, where, lastGitMessage("cannot create mirror")};
+        if (git_repository_init(repo.out(), path.constData(), 1) != 0 ||
+            git_remote_create_with_fetchspec(remote.out(), repo.get(), "origin",
+                                             remoteUrl.constData(), "+refs/*:refs/*") != 0) {
+            result.error = {GitError::Kind::CloneFailed, where,
+                            lastGitMessage("cannot create mirror")};
             return result;
         }
         result.cloned = true;
@@ -451,13 +456,15 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
                           : exists          ? GitError::Kind::FetchFailed
                                             : GitError::Kind::CloneFailed;
         result.error = {kind, where,
-                        payload.cancelled  ? QStringLiteral("cancelled")
-                        : payload.timedOut ? QStringLiteral("timed out after %1 s").arg(m_transferTimeoutSecs)
-                                           : lastGitMessage("fetch failed")};
+                        payload.cancelled ? QStringLiteral("cancelled")
+                        : payload.timedOut
+                            ? QStringLiteral("timed out after %1 s").arg(m_transferTimeoutSecs)
+                            : lastGitMessage("fetch failed")};
         if (!exists) {
             remote.reset();
             repo.reset();
-            QDir(result.path).removeRecursively(); // no half-made mirror left to confuse the next run
+            QDir(result.path)
+                .removeRecursively(); // no half-made mirror left to confuse the next run
         }
         return result;
     }
@@ -477,10 +484,8 @@ MirrorResult RepositoryCache::syncMirror(const QUrl &url, const ProgressFn &prog
     return result;
 }
 
-std::shared_ptr<GitRepository> RepositoryCache::serviceRepository(const QString &path, const QUrl &url,
-                                                                  GitError *error,
-                                                                  const ProgressFn &progress,
-                                                                  bool refetch)
+std::shared_ptr<GitRepository> RepositoryCache::serviceRepository(
+    const QString &path, const QUrl &url, GitError *error, const ProgressFn &progress, bool refetch)
 {
     if (!path.isEmpty() || url.isEmpty())
         return repository(path, error);
@@ -517,8 +522,10 @@ QFuture<MirrorResult> RepositoryCache::syncMirrorAsync(const QUrl &url)
     });
 }
 
-QFuture<CommitRange> RepositoryCache::rangeAsync(const QString &path, const QString &from,
-                                                 const QString &to, const RangeOptions &options)
+QFuture<CommitRange> RepositoryCache::rangeAsync(const QString &path,
+                                                 const QString &from,
+                                                 const QString &to,
+                                                 const RangeOptions &options)
 {
     return QtConcurrent::run(&m_pool, [this, path, from, to, options]() {
         GitError error;

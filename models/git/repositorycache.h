@@ -71,7 +71,7 @@ struct TransferProgress
 /// The result of making or updating a mirror.
 struct MirrorResult
 {
-    QString path;       // the bare mirror in the cache
+    QString path;        // the bare mirror in the cache
     bool cloned = false; // false when an existing mirror was fetched
     GitError error;
 };
@@ -108,15 +108,19 @@ public:
     MirrorResult syncMirror(const QUrl &url, const ProgressFn &progress = {});
     /// The local repository for a service: @p path when set, else the mirror of @p url,
     /// made or fetched at most once per cache lifetime unless @p refetch.
-    std::shared_ptr<GitRepository> serviceRepository(const QString &path, const QUrl &url,
-                                                     GitError *error, const ProgressFn &progress = {},
+    std::shared_ptr<GitRepository> serviceRepository(const QString &path,
+                                                     const QUrl &url,
+                                                     GitError *error,
+                                                     const ProgressFn &progress = {},
                                                      bool refetch = false);
 
     /// syncMirror on the pool; progress is the future's (value = received objects, maximum =
     /// total objects) and cancelling the future cancels the transfer.
     QFuture<MirrorResult> syncMirrorAsync(const QUrl &url);
     /// range() on the pool.
-    QFuture<CommitRange> rangeAsync(const QString &path, const QString &from, const QString &to,
+    QFuture<CommitRange> rangeAsync(const QString &path,
+                                    const QString &from,
+                                    const QString &to,
                                     const RangeOptions &options = {});
     QThreadPool *pool() { return &m_pool; }
 

@@ -5,11 +5,16 @@ namespace fd {
 QDateTime phaseTime(const Incident &incident, Incident::Phase phase)
 {
     switch (phase) {
-    case Incident::Phase::Detected: return incident.detectedAt;
-    case Incident::Phase::Reported: return incident.reportedAt;
-    case Incident::Phase::Mitigated: return incident.mitigatedAt;
-    case Incident::Phase::Recovered: return incident.recoveredAt;
-    case Incident::Phase::Postmortem: return {};
+    case Incident::Phase::Detected:
+        return incident.detectedAt;
+    case Incident::Phase::Reported:
+        return incident.reportedAt;
+    case Incident::Phase::Mitigated:
+        return incident.mitigatedAt;
+    case Incident::Phase::Recovered:
+        return incident.recoveredAt;
+    case Incident::Phase::Postmortem:
+        return {};
     }
     return {};
 }
@@ -17,11 +22,16 @@ QDateTime phaseTime(const Incident &incident, Incident::Phase phase)
 static QDateTime *phaseField(Incident &incident, Incident::Phase phase)
 {
     switch (phase) {
-    case Incident::Phase::Detected: return &incident.detectedAt;
-    case Incident::Phase::Reported: return &incident.reportedAt;
-    case Incident::Phase::Mitigated: return &incident.mitigatedAt;
-    case Incident::Phase::Recovered: return &incident.recoveredAt;
-    case Incident::Phase::Postmortem: return nullptr;
+    case Incident::Phase::Detected:
+        return &incident.detectedAt;
+    case Incident::Phase::Reported:
+        return &incident.reportedAt;
+    case Incident::Phase::Mitigated:
+        return &incident.mitigatedAt;
+    case Incident::Phase::Recovered:
+        return &incident.recoveredAt;
+    case Incident::Phase::Postmortem:
+        return nullptr;
     }
     return nullptr;
 }
@@ -69,8 +79,12 @@ IncidentDurations incidentDurations(const Incident &incident, const QDateTime &i
     return d;
 }
 
-TimelineEvent incidentEvent(const Incident &incident, const QString &what, const QString &idPart,
-                            const QDateTime &time, const QString &actor, const QString &detail)
+TimelineEvent incidentEvent(const Incident &incident,
+                            const QString &what,
+                            const QString &idPart,
+                            const QDateTime &time,
+                            const QString &actor,
+                            const QString &detail)
 {
     TimelineEvent e;
     e.kind = TimelineEvent::Kind::Note;
@@ -88,8 +102,7 @@ TimelineEvent incidentEvent(const Incident &incident, const QString &what, const
 
 IncidentLog::IncidentLog(Store *store)
     : m_store(store)
-{
-}
+{}
 
 bool IncidentLog::isValidSeverity(const QString &severity)
 {
@@ -98,8 +111,8 @@ bool IncidentLog::isValidSeverity(const QString &severity)
     return all.contains(severity);
 }
 
-std::optional<qint64> IncidentLog::declare(Incident incident, const QString &actor,
-                                           const QDateTime &now, QString *error)
+std::optional<qint64>
+IncidentLog::declare(Incident incident, const QString &actor, const QDateTime &now, QString *error)
 {
     const auto fail = [error](const QString &why) -> std::optional<qint64> {
         if (error)
@@ -123,15 +136,18 @@ std::optional<qint64> IncidentLog::declare(Incident incident, const QString &act
     if (!id)
         return fail(err);
     incident.id = *id;
-    m_store->appendEvents({incidentEvent(incident, QStringLiteral("declared"), QStringLiteral("declared"),
-                                         incident.detectedAt, actor,
-                                         QStringLiteral("%1, %2").arg(incident.severity,
-                                                                       incident.services.join(QStringLiteral(", "))))});
+    m_store->appendEvents(
+        {incidentEvent(incident, QStringLiteral("declared"), QStringLiteral("declared"),
+                       incident.detectedAt, actor,
+                       QStringLiteral("%1, %2").arg(
+                           incident.severity, incident.services.join(QStringLiteral(", "))))});
     return id;
 }
 
-std::optional<qint64> IncidentLog::declareFromAlert(const TimelineEvent &alert, const QString &severity,
-                                                    const QString &actor, const QDateTime &now,
+std::optional<qint64> IncidentLog::declareFromAlert(const TimelineEvent &alert,
+                                                    const QString &severity,
+                                                    const QString &actor,
+                                                    const QDateTime &now,
                                                     QString *error)
 {
     Incident i;
@@ -145,7 +161,8 @@ std::optional<qint64> IncidentLog::declareFromAlert(const TimelineEvent &alert, 
     return declare(i, actor, now, error);
 }
 
-QString IncidentLog::advance(qint64 id, Incident::Phase phase, const QDateTime &time, const QString &actor)
+QString
+IncidentLog::advance(qint64 id, Incident::Phase phase, const QDateTime &time, const QString &actor)
 {
     if (!m_store)
         return QStringLiteral("incident %1: no store is open").arg(id);
@@ -157,12 +174,13 @@ QString IncidentLog::advance(qint64 id, Incident::Phase phase, const QDateTime &
         return why;
     if (StoreError e = m_store->updateIncident(*incident); !e.isEmpty())
         return e;
-    m_store->appendEvents({incidentEvent(*incident, toString(phase), toString(phase), time, actor)});
+    m_store->appendEvents(
+        {incidentEvent(*incident, toString(phase), toString(phase), time, actor)});
     return {};
 }
 
-std::optional<qint64> IncidentLog::addNote(qint64 id, const QString &author, const QString &text,
-                                           const QDateTime &time, QString *error)
+std::optional<qint64> IncidentLog::addNote(
+    qint64 id, const QString &author, const QString &text, const QDateTime &time, QString *error)
 {
     if (!m_store || text.trimmed().isEmpty()) {
         if (error)
@@ -183,9 +201,9 @@ std::optional<qint64> IncidentLog::addNote(qint64 id, const QString &author, con
     note.text = text.trimmed();
     auto noteId = m_store->addIncidentNote(note, error);
     if (noteId)
-        m_store->appendEvents({incidentEvent(*incident, QStringLiteral("note"),
-                                             QStringLiteral("note-%1").arg(*noteId), note.time, author,
-                                             note.text)});
+        m_store->appendEvents(
+            {incidentEvent(*incident, QStringLiteral("note"),
+                           QStringLiteral("note-%1").arg(*noteId), note.time, author, note.text)});
     return noteId;
 }
 

@@ -32,8 +32,12 @@ IncidentDurations incidentDurations(const Incident &incident, const QDateTime &i
 
 /// The timeline note an incident writes for each of its moments, so declarations, phases and
 /// notes appear on the same time axis as the changes and alerts.
-TimelineEvent incidentEvent(const Incident &incident, const QString &what, const QString &idPart,
-                            const QDateTime &time, const QString &actor, const QString &detail = {});
+TimelineEvent incidentEvent(const Incident &incident,
+                            const QString &what,
+                            const QString &idPart,
+                            const QDateTime &time,
+                            const QString &actor,
+                            const QString &detail = {});
 
 /**
  * Incidents kept in the store: declared by hand or from an alert, moved through their phases,
@@ -45,15 +49,22 @@ public:
     explicit IncidentLog(Store *store);
 
     /// Saves a new incident in phase Detected (detectedAt defaults to @p now). Returns its id.
-    std::optional<qint64> declare(Incident incident, const QString &actor, const QDateTime &now,
+    std::optional<qint64> declare(Incident incident,
+                                  const QString &actor,
+                                  const QDateTime &now,
                                   QString *error = nullptr);
     /// An incident for a firing alert: its title, service, environment and firing time.
-    std::optional<qint64> declareFromAlert(const TimelineEvent &alert, const QString &severity,
-                                           const QString &actor, const QDateTime &now,
+    std::optional<qint64> declareFromAlert(const TimelineEvent &alert,
+                                           const QString &severity,
+                                           const QString &actor,
+                                           const QDateTime &now,
                                            QString *error = nullptr);
     QString advance(qint64 id, Incident::Phase phase, const QDateTime &time, const QString &actor);
-    std::optional<qint64> addNote(qint64 id, const QString &author, const QString &text,
-                                  const QDateTime &time, QString *error = nullptr);
+    std::optional<qint64> addNote(qint64 id,
+                                  const QString &author,
+                                  const QString &text,
+                                  const QDateTime &time,
+                                  QString *error = nullptr);
     QString setSummary(qint64 id, const QString &summary);
 
     static bool isValidSeverity(const QString &severity);

@@ -27,8 +27,9 @@ QString cell(const QString &text)
 
 QString when(const QDateTime &t)
 {
-    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QLatin1String(" UTC")
-                       : QStringLiteral("—");
+    return t.isValid()
+               ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QLatin1String(" UTC")
+               : QStringLiteral("—");
 }
 
 QString row(const QStringList &cells)
@@ -84,8 +85,11 @@ QStringList followUps(const QList<IncidentNote> &notes)
     return out;
 }
 
-std::optional<PostmortemData> collectPostmortem(Store &store, const Workspace &workspace, qint64 incidentId,
-                                                const QDateTime &now, QString *error)
+std::optional<PostmortemData> collectPostmortem(Store &store,
+                                                const Workspace &workspace,
+                                                qint64 incidentId,
+                                                const QDateTime &now,
+                                                QString *error)
 {
     auto incident = store.incident(incidentId, error);
     if (!incident) {
@@ -133,8 +137,8 @@ std::optional<PostmortemData> collectPostmortem(Store &store, const Workspace &w
         if (e.kind == K::RunStarted || e.kind == K::RunSucceeded || e.kind == K::RunCancelled)
             continue;
         // Other incidents' notes do not belong in this one's table.
-        if (e.source == QLatin1String("incident")
-            && !e.sourceId.startsWith(QStringLiteral("incident-%1-").arg(incidentId)))
+        if (e.source == QLatin1String("incident") &&
+            !e.sourceId.startsWith(QStringLiteral("incident-%1-").arg(incidentId)))
             continue;
         d.events << e;
     }
@@ -159,13 +163,16 @@ QString postmortemMarkdown(const PostmortemData &d)
 {
     const Incident &i = d.incident;
     QString md;
-    md += QStringLiteral("# Postmortem: %1 (incident #%2)\n\n").arg(clean(i.title).simplified()).arg(i.id);
+    md += QStringLiteral("# Postmortem: %1 (incident #%2)\n\n")
+              .arg(clean(i.title).simplified())
+              .arg(i.id);
     md += header({QStringLiteral("Field"), QStringLiteral("Value")});
     md += row({QStringLiteral("Severity"), i.severity});
-    md += row({QStringLiteral("Services"), i.services.isEmpty() ? QStringLiteral("(not named)")
-                                                                : i.services.join(QStringLiteral(", "))});
-    md += row({QStringLiteral("Environment"), i.environment.isEmpty() ? QStringLiteral("(not named)")
-                                                                      : i.environment});
+    md += row({QStringLiteral("Services"), i.services.isEmpty()
+                                               ? QStringLiteral("(not named)")
+                                               : i.services.join(QStringLiteral(", "))});
+    md += row({QStringLiteral("Environment"),
+               i.environment.isEmpty() ? QStringLiteral("(not named)") : i.environment});
     md += row({QStringLiteral("Phase"), toString(i.phase)});
     md += row({QStringLiteral("Detected"), when(i.detectedAt)});
     md += row({QStringLiteral("Reported"), when(i.reportedAt)});
@@ -185,34 +192,45 @@ QString postmortemMarkdown(const PostmortemData &d)
     md += QStringLiteral("- Affected: %1%2%3\n")
               .arg(i.services.isEmpty() ? QStringLiteral("(services not named)")
                                         : clean(i.services.join(QStringLiteral(", "))),
-                   i.environment.isEmpty() ? QString() : QStringLiteral(" in ") + clean(i.environment),
+                   i.environment.isEmpty() ? QString()
+                                           : QStringLiteral(" in ") + clean(i.environment),
                    deps.isEmpty() ? QString()
-                                  : QStringLiteral(" (changed dependencies: %1)").arg(clean(deps.join(QStringLiteral(", ")))));
+                                  : QStringLiteral(" (changed dependencies: %1)")
+                                        .arg(clean(deps.join(QStringLiteral(", ")))));
     const QDateTime end = i.recoveredAt.isValid() ? i.recoveredAt : d.generatedAt;
     md += QStringLiteral("- Duration: %1 (detected → %2)\n")
               .arg(durationText(i.detectedAt.secsTo(end)),
-                   i.recoveredAt.isValid() ? QStringLiteral("recovered") : QStringLiteral("not recovered yet"));
+                   i.recoveredAt.isValid() ? QStringLiteral("recovered")
+                                           : QStringLiteral("not recovered yet"));
     QStringList alerts;
     for (const TimelineEvent &e : d.events)
-        if (e.kind == TimelineEvent::Kind::AlertFiring || e.kind == TimelineEvent::Kind::AlertResolved)
+        if (e.kind == TimelineEvent::Kind::AlertFiring ||
+            e.kind == TimelineEvent::Kind::AlertResolved)
             alerts << QStringLiteral("%1 %2 at %3")
                           .arg(clean(e.title).simplified(),
-                               e.kind == TimelineEvent::Kind::AlertFiring ? QStringLiteral("fired")
-                                                                          : QStringLiteral("resolved"),
+                               e.kind == TimelineEvent::Kind::AlertFiring
+                                   ? QStringLiteral("fired")
+                                   : QStringLiteral("resolved"),
                                e.time.toUTC().toString(QStringLiteral("HH:mm")));
-    md += QStringLiteral("- Alerts: %1\n").arg(alerts.isEmpty() ? QStringLiteral("none recorded")
-                                                                : alerts.join(QStringLiteral("; ")));
+    md += QStringLiteral("- Alerts: %1\n")
+              .arg(alerts.isEmpty() ? QStringLiteral("none recorded")
+                                    : alerts.join(QStringLiteral("; ")));
 
     md += QStringLiteral("\n## Key times\n\n");
-    const QDateTime impactStart = d.suspects.isEmpty() ? QDateTime() : d.suspects.first().change.time;
+    const QDateTime impactStart =
+        d.suspects.isEmpty() ? QDateTime() : d.suspects.first().change.time;
     const IncidentDurations du = incidentDurations(i, impactStart);
-    md += header({QStringLiteral("Measure"), QStringLiteral("From → to"), QStringLiteral("Duration")});
+    md += header(
+        {QStringLiteral("Measure"), QStringLiteral("From → to"), QStringLiteral("Duration")});
     md += row({QStringLiteral("Time to detect"),
                QStringLiteral("top suspect change (%1) → detected").arg(when(impactStart)),
                durationText(du.toDetect)});
-    md += row({QStringLiteral("Time to report"), QStringLiteral("detected → reported"), durationText(du.toReport)});
-    md += row({QStringLiteral("Time to mitigate"), QStringLiteral("detected → mitigated"), durationText(du.toMitigate)});
-    md += row({QStringLiteral("Time to restore"), QStringLiteral("detected → recovered"), durationText(du.toRestore)});
+    md += row({QStringLiteral("Time to report"), QStringLiteral("detected → reported"),
+               durationText(du.toReport)});
+    md += row({QStringLiteral("Time to mitigate"), QStringLiteral("detected → mitigated"),
+               durationText(du.toMitigate)});
+    md += row({QStringLiteral("Time to restore"), QStringLiteral("detected → recovered"),
+               durationText(du.toRestore)});
 
     md += QStringLiteral("\n## Timeline\n\n");
     if (!d.chartFile.isEmpty())
@@ -222,10 +240,11 @@ QString postmortemMarkdown(const PostmortemData &d)
                   QStringLiteral("Service"), QStringLiteral("Env"), QStringLiteral("What"),
                   QStringLiteral("Who")});
     for (const TimelineEvent &e : d.events)
-        md += row({e.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), laneWord(laneOf(e.kind)),
-                   kindWord(e.kind), e.service, e.environment,
-                   e.version.isEmpty() || e.title.contains(e.version) ? e.title
-                                                                      : e.title + QStringLiteral(" (") + e.version + QLatin1Char(')'),
+        md += row({e.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                   laneWord(laneOf(e.kind)), kindWord(e.kind), e.service, e.environment,
+                   e.version.isEmpty() || e.title.contains(e.version)
+                       ? e.title
+                       : e.title + QStringLiteral(" (") + e.version + QLatin1Char(')'),
                    e.actor});
     if (d.events.isEmpty())
         md += row({QStringLiteral("—"), QString(), QString(), QString(), QString(),
@@ -233,18 +252,22 @@ QString postmortemMarkdown(const PostmortemData &d)
 
     md += QStringLiteral("\n## Suspects\n\n");
     if (d.suspects.isEmpty()) {
-        md += QStringLiteral("No change to the affected services or their dependencies in the window "
-                             "before detection.\n");
+        md +=
+            QStringLiteral("No change to the affected services or their dependencies in the window "
+                           "before detection.\n");
     } else {
-        md += QStringLiteral("Changes before detection, ranked by closeness in time and blast radius "
-                             "(score = 100 × closeness × environment × relation × change).\n\n");
-        md += header({QStringLiteral("Rank"), QStringLiteral("Change"), QStringLiteral("Service"),
-                      QStringLiteral("Env"), QStringLiteral("Version"), QStringLiteral("When (UTC)"),
-                      QStringLiteral("Score"), QStringLiteral("Why")});
+        md +=
+            QStringLiteral("Changes before detection, ranked by closeness in time and blast radius "
+                           "(score = 100 × closeness × environment × relation × change).\n\n");
+        md +=
+            header({QStringLiteral("Rank"), QStringLiteral("Change"), QStringLiteral("Service"),
+                    QStringLiteral("Env"), QStringLiteral("Version"), QStringLiteral("When (UTC)"),
+                    QStringLiteral("Score"), QStringLiteral("Why")});
         int rank = 0;
         for (const Suspect &s : d.suspects)
-            md += row({QString::number(++rank), s.change.title, s.change.service, s.change.environment,
-                       s.change.version, s.change.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+            md += row({QString::number(++rank), s.change.title, s.change.service,
+                       s.change.environment, s.change.version,
+                       s.change.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                        QString::number(s.score, 'f', 1), s.explanation});
     }
 
@@ -260,7 +283,8 @@ QString postmortemMarkdown(const PostmortemData &d)
             if (a.result && !a.result->message.isEmpty())
                 result += QStringLiteral(": ") + a.result->message;
             md += row({a.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), a.actor,
-                       a.plan.summary.isEmpty() ? a.verb : a.verb + QStringLiteral(" — ") + a.plan.summary,
+                       a.plan.summary.isEmpty() ? a.verb
+                                                : a.verb + QStringLiteral(" — ") + a.plan.summary,
                        a.service, a.environment, result, a.reason});
         }
     }
@@ -275,7 +299,8 @@ QString postmortemMarkdown(const PostmortemData &d)
     md += QStringLiteral("\n## Follow-ups\n\n");
     const QStringList follow = followUps(d.notes);
     if (follow.isEmpty())
-        md += QStringLiteral("- [ ] _None recorded yet: add a note starting with \"Follow-up:\"._\n");
+        md +=
+            QStringLiteral("- [ ] _None recorded yet: add a note starting with \"Follow-up:\"._\n");
     for (const QString &f : follow)
         md += QStringLiteral("- [ ] %1\n").arg(clean(f).simplified());
     return md;

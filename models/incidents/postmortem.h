@@ -19,19 +19,22 @@ struct PostmortemData
 {
     Incident incident;
     QList<IncidentNote> notes;
-    QList<TimelineEvent> events;   // the incident's window, oldest first
+    QList<TimelineEvent> events; // the incident's window, oldest first
     QList<Suspect> suspects;
-    QList<AuditEntry> actions;     // audited actions on the affected services, oldest first
-    QDateTime windowFrom;          // what the timeline table and chart cover
+    QList<AuditEntry> actions; // audited actions on the affected services, oldest first
+    QDateTime windowFrom;      // what the timeline table and chart cover
     QDateTime windowTo;
     QDateTime generatedAt;
-    QString chartFile;             // the timeline PNG beside the Markdown ("" = none)
+    QString chartFile; // the timeline PNG beside the Markdown ("" = none)
 };
 
 /// Reads the incident, its notes, the timeline around it, its suspects and the audit entries
 /// of the affected services. @p now closes the window of an incident not yet recovered.
-std::optional<PostmortemData> collectPostmortem(Store &store, const Workspace &workspace, qint64 incidentId,
-                                                const QDateTime &now, QString *error = nullptr);
+std::optional<PostmortemData> collectPostmortem(Store &store,
+                                                const Workspace &workspace,
+                                                qint64 incidentId,
+                                                const QDateTime &now,
+                                                QString *error = nullptr);
 
 /// The postmortem as Markdown a team can paste into its wiki. Every text that came from a
 /// backend, an operator or a note passes through fd::Redactor: no token leaves in it.

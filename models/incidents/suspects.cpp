@@ -15,7 +15,8 @@ SuspectOptions suspectOptions(const Workspace &workspace)
 {
     SuspectOptions o;
     bool ok = false;
-    const double hours = workspace.policies.value(QStringLiteral("suspectWindowHours")).toDouble(&ok);
+    const double hours =
+        workspace.policies.value(QStringLiteral("suspectWindowHours")).toDouble(&ok);
     if (ok && hours > 0)
         o.windowSecs = qint64(hours * 3600);
     return o;
@@ -86,13 +87,31 @@ void changeWeight(TimelineEvent::Kind k, QString *name, double *weight)
 {
     using K = TimelineEvent::Kind;
     switch (k) {
-    case K::CanaryPromoted: *name = QStringLiteral("promotion"); *weight = 1.0; return;
+    case K::CanaryPromoted:
+        *name = QStringLiteral("promotion");
+        *weight = 1.0;
+        return;
     case K::CanaryStep:
-    case K::CanaryWeight: *name = QStringLiteral("canary"); *weight = 0.8; return;
-    case K::DeployFailed: *name = QStringLiteral("failed deploy"); *weight = 0.8; return;
-    case K::SyncSucceeded: *name = QStringLiteral("config sync"); *weight = 0.7; return;
-    case K::Rollback: *name = QStringLiteral("rollback"); *weight = 0.6; return;
-    default: *name = QStringLiteral("deploy"); *weight = 1.0; return;
+    case K::CanaryWeight:
+        *name = QStringLiteral("canary");
+        *weight = 0.8;
+        return;
+    case K::DeployFailed:
+        *name = QStringLiteral("failed deploy");
+        *weight = 0.8;
+        return;
+    case K::SyncSucceeded:
+        *name = QStringLiteral("config sync");
+        *weight = 0.7;
+        return;
+    case K::Rollback:
+        *name = QStringLiteral("rollback");
+        *weight = 0.6;
+        return;
+    default:
+        *name = QStringLiteral("deploy");
+        *weight = 1.0;
+        return;
     }
 }
 
@@ -103,8 +122,10 @@ QString num(double v)
 
 } // namespace
 
-QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent> &events,
-                            const Workspace &workspace, const SuspectOptions &options)
+QList<Suspect> rankSuspects(const Incident &incident,
+                            const QList<TimelineEvent> &events,
+                            const Workspace &workspace,
+                            const SuspectOptions &options)
 {
     const QDateTime detected = incident.detectedAt;
     if (!detected.isValid() || options.windowSecs <= 0)
@@ -125,10 +146,11 @@ QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent>
             continue;
         if (!incident.services.isEmpty() && !depth.contains(e.service))
             continue;
-        const QString identity = e.version.isEmpty() ? e.source + QLatin1Char('/') + e.sourceId : e.version;
-        const QString key = QStringList{e.service, e.environment, identity,
-                                        QString::number(int(familyOf(e.kind)))}
-                                .join(QLatin1Char('\x1f'));
+        const QString identity =
+            e.version.isEmpty() ? e.source + QLatin1Char('/') + e.sourceId : e.version;
+        const QString key =
+            QStringList{e.service, e.environment, identity, QString::number(int(familyOf(e.kind)))}
+                .join(QLatin1Char('\x1f'));
         auto it = byChange.find(key);
         if (it == byChange.end()) {
             Suspect s;
@@ -167,8 +189,9 @@ QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent>
             // (The first by name when several do, so the text is stable.)
             for (auto it = depth.cbegin(); it != depth.cend(); ++it) {
                 const ServiceDef *def = workspace.service(it.key());
-                if (it.value() == s.dependencyDepth - 1 && def && def->dependsOn.contains(e.service)
-                    && (s.dependencyOf.isEmpty() || it.key() < s.dependencyOf))
+                if (it.value() == s.dependencyDepth - 1 && def &&
+                    def->dependsOn.contains(e.service) &&
+                    (s.dependencyOf.isEmpty() || it.key() < s.dependencyOf))
                     s.dependencyOf = it.key();
             }
             relation = s.dependencyOf.isEmpty()
@@ -176,12 +199,14 @@ QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent>
                            : QStringLiteral("dependency of %1").arg(s.dependencyOf);
         }
         changeWeight(e.kind, &s.changeKind, &s.changeWeight);
-        s.score = std::round(1000.0 * s.closeness * s.environmentWeight * s.relationWeight
-                             * s.changeWeight) / 10.0;
-        s.explanation = QStringLiteral("%1 before detection (closeness %2) × %3 %4 × %5 %6 × %7 %8 = %9")
-                            .arg(durationText(s.secondsBefore), num(s.closeness), envWord,
-                                 num(s.environmentWeight), relation, num(s.relationWeight),
-                                 s.changeKind, num(s.changeWeight), QString::number(s.score, 'f', 1));
+        s.score = std::round(1000.0 * s.closeness * s.environmentWeight * s.relationWeight *
+                             s.changeWeight) /
+                  10.0;
+        s.explanation =
+            QStringLiteral("%1 before detection (closeness %2) × %3 %4 × %5 %6 × %7 %8 = %9")
+                .arg(durationText(s.secondsBefore), num(s.closeness), envWord,
+                     num(s.environmentWeight), relation, num(s.relationWeight), s.changeKind,
+                     num(s.changeWeight), QString::number(s.score, 'f', 1));
         out << s;
     }
     std::stable_sort(out.begin(), out.end(), [](const Suspect &a, const Suspect &b) {

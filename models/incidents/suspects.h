@@ -33,9 +33,10 @@ SuspectOptions suspectOptions(const Workspace &workspace);
  */
 struct Suspect
 {
-    TimelineEvent change; // the latest event of the change (a deploy's "succeeded", a canary's last step)
-    int eventCount = 1;   // events folded into this change (started + succeeded, canary steps)
-    QString changeKind;   // deploy, promotion, canary, failed deploy, config sync, rollback
+    TimelineEvent
+        change; // the latest event of the change (a deploy's "succeeded", a canary's last step)
+    int eventCount = 1;      // events folded into this change (started + succeeded, canary steps)
+    QString changeKind;      // deploy, promotion, canary, failed deploy, config sync, rollback
     int dependencyDepth = 0; // 0 = an affected service
     QString dependencyOf;    // the affected service whose dependency changed
     qint64 secondsBefore = 0;
@@ -51,8 +52,10 @@ struct Suspect
 
 /// The changes to the incident's services (and what they depend on) in the window before
 /// detection, best suspect first. @p events may hold anything; non-changes are ignored.
-QList<Suspect> rankSuspects(const Incident &incident, const QList<TimelineEvent> &events,
-                            const Workspace &workspace, const SuspectOptions &options = {});
+QList<Suspect> rankSuspects(const Incident &incident,
+                            const QList<TimelineEvent> &events,
+                            const Workspace &workspace,
+                            const SuspectOptions &options = {});
 
 /// The rollback a "Roll back from here" asks for: the suspect's service in its environment
 /// to the version before, planned and guarded by the action path like any other action.

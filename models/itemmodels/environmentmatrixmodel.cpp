@@ -13,12 +13,18 @@ namespace {
 int healthSeverity(Health h)
 {
     switch (h) {
-    case Health::Degraded: return 5;
-    case Health::Missing: return 4;
-    case Health::Progressing: return 3;
-    case Health::Suspended: return 2;
-    case Health::Healthy: return 1;
-    case Health::Unknown: break;
+    case Health::Degraded:
+        return 5;
+    case Health::Missing:
+        return 4;
+    case Health::Progressing:
+        return 3;
+    case Health::Suspended:
+        return 2;
+    case Health::Healthy:
+        return 1;
+    case Health::Unknown:
+        break;
     }
     return 0;
 }
@@ -35,7 +41,9 @@ EnvironmentMatrixModel::EnvironmentMatrixModel(Estate *estate, QObject *parent)
     connect(estate, &Estate::connectionSynced, this, &EnvironmentMatrixModel::onConnectionChanged);
 
     // Whatever the estate already holds (a restored snapshot) is merged like any change.
-    const auto all = [](const auto &table) { return QStringList(table.keyBegin(), table.keyEnd()); };
+    const auto all = [](const auto &table) {
+        return QStringList(table.keyBegin(), table.keyEnd());
+    };
     onChanged(RecordKind::Environments, all(estate->environments()), {}, {});
     onChanged(RecordKind::Gates, all(estate->gates()), {}, {});
     onChanged(RecordKind::Rollouts, all(estate->rollouts()), {}, {});
@@ -77,7 +85,8 @@ void EnvironmentMatrixModel::setFreezeCheck(FreezeCheck check)
                            {Roles::FrozenRole, Roles::FreezeReasonRole});
 }
 
-QModelIndex EnvironmentMatrixModel::indexOf(const QString &service, const QString &environment) const
+QModelIndex EnvironmentMatrixModel::indexOf(const QString &service,
+                                            const QString &environment) const
 {
     const int row = m_serviceRow.value(service, -1);
     const int col = m_envs.indexOf(environment);
@@ -106,10 +115,12 @@ QString EnvironmentMatrixModel::shortVersion(const QString &version)
     return version;
 }
 
-template<typename T>
-void EnvironmentMatrixModel::reindex(const QHash<QString, T> &table, QHash<QString, CellId> &keyCell,
+template <typename T>
+void EnvironmentMatrixModel::reindex(const QHash<QString, T> &table,
+                                     QHash<QString, CellId> &keyCell,
                                      QHash<CellId, QSet<QString>> &cellKeys,
-                                     const QStringList &changedKeys, const QStringList &removed,
+                                     const QStringList &changedKeys,
+                                     const QStringList &removed,
                                      QSet<CellId> &touched)
 {
     auto drop = [&](const QString &key) {
@@ -141,8 +152,10 @@ void EnvironmentMatrixModel::reindex(const QHash<QString, T> &table, QHash<QStri
         drop(key);
 }
 
-void EnvironmentMatrixModel::onChanged(RecordKind kind, const QStringList &inserted,
-                                       const QStringList &updated, const QStringList &removed)
+void EnvironmentMatrixModel::onChanged(RecordKind kind,
+                                       const QStringList &inserted,
+                                       const QStringList &updated,
+                                       const QStringList &removed)
 {
     QSet<CellId> touched;
     const QStringList changedKeys = inserted + updated;
@@ -185,10 +198,9 @@ EnvironmentMatrixModel::Cell EnvironmentMatrixModel::compute(const CellId &id) c
             c.sync = s.sync;
         c.drift += s.driftCount;
         c.canaryWeight = std::max(c.canaryWeight, s.canaryWeight);
-        const bool better = !primary
-                            || (primary->version.isEmpty() && !s.version.isEmpty())
-                            || (!s.version.isEmpty() && s.deployedAt > primary->deployedAt)
-                            || (s.deployedAt == primary->deployedAt && s.key() < primary->key());
+        const bool better = !primary || (primary->version.isEmpty() && !s.version.isEmpty()) ||
+                            (!s.version.isEmpty() && s.deployedAt > primary->deployedAt) ||
+                            (s.deployedAt == primary->deployedAt && s.key() < primary->key());
         if (better)
             primary = &s;
     }
@@ -244,8 +256,8 @@ void EnvironmentMatrixModel::refreshCells(const QSet<CellId> &touched)
         const QString service = id.section(QChar(0x1f), 0, 0);
         const QString env = id.section(QChar(0x1f), 1);
         const Cell next = compute(id);
-        const bool referenced = m_cellStates.contains(id) || m_cellGates.contains(id)
-                                || m_cellRollouts.contains(id);
+        const bool referenced =
+            m_cellStates.contains(id) || m_cellGates.contains(id) || m_cellRollouts.contains(id);
         if (referenced) {
             ensureRow(service);
             ensureColumn(env);
@@ -293,8 +305,8 @@ void EnvironmentMatrixModel::onConnectionChanged(const QString &connectionId)
     for (auto it = m_cells.cbegin(); it != m_cells.cend(); ++it) {
         if (!it->connections.contains(connectionId))
             continue;
-        const QModelIndex idx = indexOf(it.key().section(QChar(0x1f), 0, 0),
-                                        it.key().section(QChar(0x1f), 1));
+        const QModelIndex idx =
+            indexOf(it.key().section(QChar(0x1f), 0, 0), it.key().section(QChar(0x1f), 1));
         if (idx.isValid())
             Q_EMIT dataChanged(idx, idx, {Roles::StaleRole, Roles::AgeSecondsRole});
     }
@@ -390,7 +402,8 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant EnvironmentMatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant
+EnvironmentMatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);

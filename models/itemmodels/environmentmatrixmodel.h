@@ -26,7 +26,7 @@ class EnvironmentMatrixModel : public QAbstractTableModel
 public:
     struct Cell
     {
-        QString version;     // tag or short sha as shown
+        QString version; // tag or short sha as shown
         QString commit;
         QString deployedBy;
         QDateTime deployedAt;
@@ -74,13 +74,18 @@ private:
     using CellId = QString; // service + '\x1f' + environment
     static CellId cellId(const QString &service, const QString &environment);
 
-    void onChanged(RecordKind kind, const QStringList &inserted, const QStringList &updated,
+    void onChanged(RecordKind kind,
+                   const QStringList &inserted,
+                   const QStringList &updated,
                    const QStringList &removed);
     void onConnectionChanged(const QString &connectionId);
-    template<typename T>
-    void reindex(const QHash<QString, T> &table, QHash<QString, CellId> &keyCell,
-                 QHash<CellId, QSet<QString>> &cellKeys, const QStringList &changedKeys,
-                 const QStringList &removed, QSet<CellId> &touched);
+    template <typename T>
+    void reindex(const QHash<QString, T> &table,
+                 QHash<QString, CellId> &keyCell,
+                 QHash<CellId, QSet<QString>> &cellKeys,
+                 const QStringList &changedKeys,
+                 const QStringList &removed,
+                 QSet<CellId> &touched);
     Cell compute(const CellId &id) const;
     void ensureRow(const QString &service);
     void ensureColumn(const QString &environment);

@@ -41,36 +41,55 @@ QVariant GatesModel::data(const QModelIndex &index, int role) const
         return {};
     const Gate &g = *it;
     switch (role) {
-    case Roles::KeyRole: return g.key();
-    case Roles::ConnectionRole: return g.connectionId;
-    case Roles::ServiceRole: return g.service;
-    case Roles::EnvironmentRole: return g.environment;
-    case Roles::StatusRole: return int(g.kind);
-    case Roles::UrlRole: return g.url;
-    case Roles::StartedRole: return g.since;
+    case Roles::KeyRole:
+        return g.key();
+    case Roles::ConnectionRole:
+        return g.connectionId;
+    case Roles::ServiceRole:
+        return g.service;
+    case Roles::EnvironmentRole:
+        return g.environment;
+    case Roles::StatusRole:
+        return int(g.kind);
+    case Roles::UrlRole:
+        return g.url;
+    case Roles::StartedRole:
+        return g.since;
     case Roles::FilterTextRole:
-        return QStringList{g.title, g.service, g.environment, g.connectionId,
-                           Wording::gateKind(g.kind), g.approvers.join(QLatin1Char(' '))}
+        return QStringList{g.title,
+                           g.service,
+                           g.environment,
+                           g.connectionId,
+                           Wording::gateKind(g.kind),
+                           g.approvers.join(QLatin1Char(' '))}
             .join(QLatin1Char(' '));
-    default: break;
+    default:
+        break;
     }
     if (role != Qt::DisplayRole && role != Roles::SortRole)
         return {};
     const bool sort = role == Roles::SortRole;
     switch (Column(index.column())) {
-    case What: return g.title;
-    case Kind: return sort ? QVariant(int(g.kind)) : QVariant(Wording::gateKind(g.kind));
-    case Service: return g.service;
-    case Environment: return g.environment;
-    case Backend: return g.connectionId;
+    case What:
+        return g.title;
+    case Kind:
+        return sort ? QVariant(int(g.kind)) : QVariant(Wording::gateKind(g.kind));
+    case Service:
+        return g.service;
+    case Environment:
+        return g.environment;
+    case Backend:
+        return g.connectionId;
     case Since:
         if (sort)
             return g.since;
         return g.since.isValid() ? Wording::age(g.since.secsTo(QDateTime::currentDateTimeUtc()))
                                  : QString();
     case Approvers:
-        return g.approvers.isEmpty() ? tr("anyone with access") : g.approvers.join(QStringLiteral(", "));
-    case ColumnCount: break;
+        return g.approvers.isEmpty() ? tr("anyone with access")
+                                     : g.approvers.join(QStringLiteral(", "));
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -80,14 +99,22 @@ QVariant GatesModel::headerData(int section, Qt::Orientation orientation, int ro
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return RecordTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case What: return tr("Waiting for");
-    case Kind: return tr("Kind");
-    case Service: return tr("Service");
-    case Environment: return tr("Environment");
-    case Backend: return tr("Backend");
-    case Since: return tr("Since");
-    case Approvers: return tr("Who may approve");
-    case ColumnCount: break;
+    case What:
+        return tr("Waiting for");
+    case Kind:
+        return tr("Kind");
+    case Service:
+        return tr("Service");
+    case Environment:
+        return tr("Environment");
+    case Backend:
+        return tr("Backend");
+    case Since:
+        return tr("Since");
+    case Approvers:
+        return tr("Who may approve");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -47,11 +47,16 @@ QString NotificationFeed::categoryText(Notice::Category category)
 {
     using C = Notice::Category;
     switch (category) {
-    case C::Approval: return tr("New approval waiting");
-    case C::FailedDeploy: return tr("Failed deploy");
-    case C::CanaryPaused: return tr("Canary paused");
-    case C::CanaryAborted: return tr("Canary aborted");
-    case C::Rollback: return tr("Rollback");
+    case C::Approval:
+        return tr("New approval waiting");
+    case C::FailedDeploy:
+        return tr("Failed deploy");
+    case C::CanaryPaused:
+        return tr("Canary paused");
+    case C::CanaryAborted:
+        return tr("Canary aborted");
+    case C::Rollback:
+        return tr("Rollback");
     }
     return {};
 }
@@ -79,7 +84,9 @@ bool NotificationFeed::live(const QString &connectionId) const
     return m_estate->isSynced(connectionId);
 }
 
-void NotificationFeed::onChanged(RecordKind kind, const QStringList &inserted, const QStringList &updated,
+void NotificationFeed::onChanged(RecordKind kind,
+                                 const QStringList &inserted,
+                                 const QStringList &updated,
                                  const QStringList &removed)
 {
     using C = Notice::Category;
@@ -90,8 +97,10 @@ void NotificationFeed::onChanged(RecordKind kind, const QStringList &inserted, c
             const auto it = m_estate->gates().constFind(key);
             if (it == m_estate->gates().cend() || !live(it->connectionId))
                 continue;
-            add(Notice{C::Approval, tr("Approval waiting: %1").arg(where(it->service, it->environment)),
-                       it->title.isEmpty() ? it->connectionId : tr("%1 (%2)").arg(it->title, it->connectionId),
+            add(Notice{C::Approval,
+                       tr("Approval waiting: %1").arg(where(it->service, it->environment)),
+                       it->title.isEmpty() ? it->connectionId
+                                           : tr("%1 (%2)").arg(it->title, it->connectionId),
                        {key}});
         }
         break;
@@ -105,8 +114,10 @@ void NotificationFeed::onChanged(RecordKind kind, const QStringList &inserted, c
             m_failed.insert(key, failed);
             // Only a run that deploys to an environment is a deploy.
             if (failed && !was && !it->environment.isEmpty() && live(it->connectionId))
-                add(Notice{C::FailedDeploy, tr("Deploy failed: %1").arg(where(it->service, it->environment)),
-                           tr("%1 #%2 on %3").arg(it->pipeline, it->number, it->connectionId), {key}});
+                add(Notice{C::FailedDeploy,
+                           tr("Deploy failed: %1").arg(where(it->service, it->environment)),
+                           tr("%1 #%2 on %3").arg(it->pipeline, it->number, it->connectionId),
+                           {key}});
         }
         break;
     case RecordKind::Deployments:
@@ -118,8 +129,10 @@ void NotificationFeed::onChanged(RecordKind kind, const QStringList &inserted, c
             const bool was = m_failed.value(key, false);
             m_failed.insert(key, failed);
             if (failed && !was && live(it->connectionId))
-                add(Notice{C::FailedDeploy, tr("Deploy failed: %1").arg(where(it->service, it->environment)),
-                           tr("%1 on %2").arg(it->version, it->connectionId), {key}});
+                add(Notice{C::FailedDeploy,
+                           tr("Deploy failed: %1").arg(where(it->service, it->environment)),
+                           tr("%1 on %2").arg(it->version, it->connectionId),
+                           {key}});
         }
         break;
     case RecordKind::Rollouts:
@@ -135,11 +148,15 @@ void NotificationFeed::onChanged(RecordKind kind, const QStringList &inserted, c
                 continue;
             const QString place = where(it->service, it->environment);
             if (it->aborted && !wasAborted)
-                add(Notice{C::CanaryAborted, tr("Canary aborted: %1").arg(place),
-                           it->message.isEmpty() ? it->name : it->message, {key}});
+                add(Notice{C::CanaryAborted,
+                           tr("Canary aborted: %1").arg(place),
+                           it->message.isEmpty() ? it->name : it->message,
+                           {key}});
             else if (it->paused && !wasPaused && !it->aborted)
-                add(Notice{C::CanaryPaused, tr("Canary paused: %1").arg(place),
-                           tr("%1 at %2% canary").arg(it->name).arg(it->canaryWeight), {key}});
+                add(Notice{C::CanaryPaused,
+                           tr("Canary paused: %1").arg(place),
+                           tr("%1 at %2% canary").arg(it->name).arg(it->canaryWeight),
+                           {key}});
         }
         break;
     case RecordKind::Environments:
@@ -160,8 +177,10 @@ void NotificationFeed::onEvents(const QList<TimelineEvent> &events)
         // Operator actions carry no connection: they are always live.
         if (m_estate->connectionIds().contains(e.source) && !live(e.source))
             continue;
-        add(Notice{Notice::Category::Rollback, tr("Rolled back: %1").arg(where(e.service, e.environment)),
-                   e.title, {e.sourceId.isEmpty() ? e.source : e.source + QLatin1Char('/') + e.sourceId}});
+        add(Notice{Notice::Category::Rollback,
+                   tr("Rolled back: %1").arg(where(e.service, e.environment)),
+                   e.title,
+                   {e.sourceId.isEmpty() ? e.source : e.source + QLatin1Char('/') + e.sourceId}});
     }
 }
 
@@ -170,7 +189,8 @@ void NotificationFeed::add(const Notice &notice)
     if (!m_enabled || m_muted.contains(notice.category))
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QString said = QString::number(int(notice.category)) + QLatin1Char('|') + notice.keys.join(QLatin1Char(','));
+    const QString said = QString::number(int(notice.category)) + QLatin1Char('|') +
+                         notice.keys.join(QLatin1Char(','));
     const auto last = m_lastSaid.constFind(said);
     if (last != m_lastSaid.cend() && last->msecsTo(now) < m_cooldownMs)
         return;
@@ -210,7 +230,8 @@ void NotificationFeed::flush()
         shown << n.title;
     if (batch.size() > 3)
         shown << tr("…and %n more", nullptr, int(batch.size() - 3));
-    summary.body = lines.join(QStringLiteral(" · ")) + QLatin1Char('\n') + shown.join(QLatin1Char('\n'));
+    summary.body =
+        lines.join(QStringLiteral(" · ")) + QLatin1Char('\n') + shown.join(QLatin1Char('\n'));
     Q_EMIT notify(summary);
 }
 

@@ -59,7 +59,9 @@ Q_SIGNALS:
     void notify(const fd::Notice &notice);
 
 private:
-    void onChanged(RecordKind kind, const QStringList &inserted, const QStringList &updated,
+    void onChanged(RecordKind kind,
+                   const QStringList &inserted,
+                   const QStringList &updated,
                    const QStringList &removed);
     void onEvents(const QList<TimelineEvent> &events);
     void add(const Notice &notice);

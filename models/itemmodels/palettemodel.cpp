@@ -53,7 +53,8 @@ int fuzzyScore(const QString &query, const QString &text)
     // not, positions would not line up with the original text, so fall back to the folded one.
     const QString &shape = folded.size() == text.size() ? text : folded;
     int best = -1;
-    for (qsizetype start = folded.indexOf(q.at(0)); start >= 0; start = folded.indexOf(q.at(0), start + 1))
+    for (qsizetype start = folded.indexOf(q.at(0)); start >= 0;
+         start = folded.indexOf(q.at(0), start + 1))
         best = std::max(best, scoreFrom(q, folded, shape, int(start)));
     if (best >= 0 && folded.startsWith(q))
         best += 20;
@@ -62,8 +63,7 @@ int fuzzyScore(const QString &query, const QString &text)
 
 PaletteModel::PaletteModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 void PaletteModel::setEntries(const QList<PaletteEntry> &entries)
 {
@@ -133,12 +133,18 @@ QVariant PaletteModel::data(const QModelIndex &index, int role) const
     if (!e)
         return {};
     switch (role) {
-    case Qt::DisplayRole: return e->text;
-    case Qt::ToolTipRole: return e->detail.isEmpty() ? e->text : e->text + QStringLiteral(" — ") + e->detail;
-    case DetailRole: return e->detail;
-    case KindRole: return int(e->kind);
-    case ScoreRole: return m_rows.at(index.row()).second;
-    default: return {};
+    case Qt::DisplayRole:
+        return e->text;
+    case Qt::ToolTipRole:
+        return e->detail.isEmpty() ? e->text : e->text + QStringLiteral(" — ") + e->detail;
+    case DetailRole:
+        return e->detail;
+    case KindRole:
+        return int(e->kind);
+    case ScoreRole:
+        return m_rows.at(index.row()).second;
+    default:
+        return {};
     }
 }
 
@@ -146,14 +152,22 @@ QString PaletteModel::kindText(PaletteEntry::Kind kind)
 {
     using K = PaletteEntry::Kind;
     switch (kind) {
-    case K::Page: return tr("Page");
-    case K::Service: return tr("Service");
-    case K::Cell: return tr("Deployment");
-    case K::Environment: return tr("Environment");
-    case K::Run: return tr("Run");
-    case K::Gate: return tr("Approval");
-    case K::Rollout: return tr("Canary");
-    case K::Action: return tr("Action");
+    case K::Page:
+        return tr("Page");
+    case K::Service:
+        return tr("Service");
+    case K::Cell:
+        return tr("Deployment");
+    case K::Environment:
+        return tr("Environment");
+    case K::Run:
+        return tr("Run");
+    case K::Gate:
+        return tr("Approval");
+    case K::Rollout:
+        return tr("Canary");
+    case K::Action:
+        return tr("Action");
     }
     return {};
 }

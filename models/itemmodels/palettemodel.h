@@ -14,12 +14,12 @@ struct PaletteEntry
 {
     enum class Kind { Page, Service, Cell, Environment, Run, Gate, Rollout, Action };
     Kind kind = Kind::Page;
-    QString text;        // what is matched and shown ("Promote checkout to prod")
-    QString detail;      // shown beside it, matched with a lower weight ("argocd · step 2 of 7")
+    QString text;   // what is matched and shown ("Promote checkout to prod")
+    QString detail; // shown beside it, matched with a lower weight ("argocd · step 2 of 7")
     QString service;
     QString environment;
-    QString key;         // record key of a run, gate or rollout
-    int page = -1;       // MainWindow::Page for Kind::Page
+    QString key;                         // record key of a run, gate or rollout
+    int page = -1;                       // MainWindow::Page for Kind::Page
     std::optional<ReleaseAction> action; // Kind::Action: what requestAction() receives
 
     bool operator==(const PaletteEntry &) const = default;

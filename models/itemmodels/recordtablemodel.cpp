@@ -42,8 +42,10 @@ void RecordTableModel::reload()
     endResetModel();
 }
 
-void RecordTableModel::onChanged(RecordKind kind, const QStringList &inserted,
-                                 const QStringList &updated, const QStringList &removed)
+void RecordTableModel::onChanged(RecordKind kind,
+                                 const QStringList &inserted,
+                                 const QStringList &updated,
+                                 const QStringList &removed)
 {
     if (kind != m_kind)
         return;

@@ -38,7 +38,9 @@ protected:
     virtual QStringList allKeys() const = 0;
 
 private:
-    void onChanged(RecordKind kind, const QStringList &inserted, const QStringList &updated,
+    void onChanged(RecordKind kind,
+                   const QStringList &inserted,
+                   const QStringList &updated,
                    const QStringList &removed);
     void removeKeys(const QStringList &keys);
     void reindexFrom(int row);

@@ -11,8 +11,18 @@ class RolloutsModel : public RecordTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Service, Environment, Phase, Step, CanaryWeight, Analysis, CanaryVersion,
-                  StableVersion, ColumnCount };
+    enum Column {
+        Name,
+        Service,
+        Environment,
+        Phase,
+        Step,
+        CanaryWeight,
+        Analysis,
+        CanaryVersion,
+        StableVersion,
+        ColumnCount
+    };
 
     explicit RolloutsModel(Estate *estate, QObject *parent = nullptr);
     Rollout rollout(int row) const;
@@ -41,7 +51,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
 private:
-    void onChanged(RecordKind kind, const QStringList &inserted, const QStringList &updated,
+    void onChanged(RecordKind kind,
+                   const QStringList &inserted,
+                   const QStringList &updated,
                    const QStringList &removed);
     void sync();
 

@@ -9,8 +9,20 @@ class RunsModel : public RecordTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Backend, Service, Pipeline, Number, Branch, Commit, Actor, Status, Stages,
-                  Duration, Started, ColumnCount };
+    enum Column {
+        Backend,
+        Service,
+        Pipeline,
+        Number,
+        Branch,
+        Commit,
+        Actor,
+        Status,
+        Stages,
+        Duration,
+        Started,
+        ColumnCount
+    };
 
     explicit RunsModel(Estate *estate, QObject *parent = nullptr);
 

@@ -26,14 +26,15 @@ namespace {
 class RedactingSink final : public spdlog::sinks::base_sink<std::mutex>
 {
 public:
-    explicit RedactingSink(std::vector<spdlog::sink_ptr> children) : m_children(std::move(children))
+    explicit RedactingSink(std::vector<spdlog::sink_ptr> children)
+        : m_children(std::move(children))
     {}
 
 protected:
     void sink_it_(const spdlog::details::log_msg &msg) override
     {
-        const std::string clean = Redactor::instance().redact(
-            std::string_view(msg.payload.data(), msg.payload.size()));
+        const std::string clean =
+            Redactor::instance().redact(std::string_view(msg.payload.data(), msg.payload.size()));
         spdlog::details::log_msg copy(msg);
         copy.payload = spdlog::string_view_t(clean.data(), clean.size());
         for (auto &sink : m_children)
@@ -105,11 +106,16 @@ std::shared_ptr<spdlog::logger> makeLogger(State &s, const std::string &name)
 spdlog::level::level_enum fromQtType(QtMsgType type)
 {
     switch (type) {
-    case QtDebugMsg: return spdlog::level::debug;
-    case QtInfoMsg: return spdlog::level::info;
-    case QtWarningMsg: return spdlog::level::warn;
-    case QtCriticalMsg: return spdlog::level::err;
-    case QtFatalMsg: return spdlog::level::critical;
+    case QtDebugMsg:
+        return spdlog::level::debug;
+    case QtInfoMsg:
+        return spdlog::level::info;
+    case QtWarningMsg:
+        return spdlog::level::warn;
+    case QtCriticalMsg:
+        return spdlog::level::err;
+    case QtFatalMsg:
+        return spdlog::level::critical;
     }
     return spdlog::level::info;
 }
@@ -139,10 +145,10 @@ bool parseLogLevel(const QString &name, spdlog::level::level_enum *out)
 {
     const QString n = name.trimmed().toLower();
     static const std::pair<const char *, spdlog::level::level_enum> names[] = {
-        {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
-        {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
+        {"trace", spdlog::level::trace},  {"debug", spdlog::level::debug},
+        {"info", spdlog::level::info},    {"warn", spdlog::level::warn},
         {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
-        {"err", spdlog::level::err},     {"critical", spdlog::level::critical},
+        {"err", spdlog::level::err},      {"critical", spdlog::level::critical},
         {"off", spdlog::level::off},
     };
     for (const auto &[text, level] : names) {
@@ -174,8 +180,8 @@ QString installLogging(const LogOptions &options)
         std::vector<spdlog::sink_ptr> children;
         s.filePath.clear();
         if (options.toFile) {
-            const QString path = options.filePath.isEmpty() ? defaultLogFilePath()
-                                                            : options.filePath;
+            const QString path =
+                options.filePath.isEmpty() ? defaultLogFilePath() : options.filePath;
             if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
                 problem = QStringLiteral("cannot create the log directory %1")
                               .arg(QFileInfo(path).absolutePath());

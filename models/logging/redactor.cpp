@@ -25,28 +25,28 @@ QList<Rule> makeRules()
     const QString tokenChars = QStringLiteral("[A-Za-z0-9._~+/=-]");
     QList<Rule> rules;
     // Header values: "Authorization: Bearer abc", "PRIVATE-TOKEN=abc", "authorization": "x".
-    rules.append({QRegularExpression(
-                      QStringLiteral("((?:authorization|proxy-authorization|private-token|"
-                                     "x-api-key|job-token)[\"']?\\s*[:=]\\s*[\"']?"
-                                     "(?:(?:bearer|basic|token|digest)\\s+)?)[^\\s\"',;]+"),
-                      opts),
-                  1});
+    rules.append(
+        {QRegularExpression(QStringLiteral("((?:authorization|proxy-authorization|private-token|"
+                                           "x-api-key|job-token)[\"']?\\s*[:=]\\s*[\"']?"
+                                           "(?:(?:bearer|basic|token|digest)\\s+)?)[^\\s\"',;]+"),
+                            opts),
+         1});
     // Scheme words anywhere: "Bearer abc" always; "token x" only when x looks like a token
     // (has a digit), so "token expired" stays readable.
-    rules.append({QRegularExpression(QStringLiteral("(\\bbearer\\s+)") + tokenChars + u'+', opts),
-                  1});
-    rules.append({QRegularExpression(QStringLiteral("(\\btoken\\s+)(?=") + tokenChars
-                                         + QStringLiteral("*\\d)") + tokenChars
-                                         + QStringLiteral("{8,}"),
-                                     opts),
-                  1});
+    rules.append(
+        {QRegularExpression(QStringLiteral("(\\bbearer\\s+)") + tokenChars + u'+', opts), 1});
+    rules.append(
+        {QRegularExpression(QStringLiteral("(\\btoken\\s+)(?=") + tokenChars +
+                                QStringLiteral("*\\d)") + tokenChars + QStringLiteral("{8,}"),
+                            opts),
+         1});
     // Vendor token shapes.
     rules.append({QRegularExpression(QStringLiteral("\\bgh[pousr]_[A-Za-z0-9]{16,}")), 0});
     rules.append({QRegularExpression(QStringLiteral("\\bgithub_pat_[A-Za-z0-9_]{16,}")), 0});
     rules.append({QRegularExpression(QStringLiteral("\\bglpat-[A-Za-z0-9_-]{16,}")), 0});
     // JWT: three base64url parts, the header always starts with {" = eyJ.
-    rules.append({QRegularExpression(
-                      QStringLiteral("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*")),
+    rules.append({QRegularExpression(QStringLiteral(
+                      "\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*")),
                   0});
     // Query parameters and form fields.
     rules.append({QRegularExpression(
@@ -73,7 +73,9 @@ struct Redactor::Private
     const QList<Rule> rules = makeRules();
 };
 
-Redactor::Redactor() : d(std::make_unique<Private>()) {}
+Redactor::Redactor()
+    : d(std::make_unique<Private>())
+{}
 Redactor::~Redactor() = default;
 
 Redactor &Redactor::instance()
@@ -127,8 +129,8 @@ QString Redactor::redact(const QString &text) const
         while (it.hasNext())
             matches.append(it.next());
         for (auto m = matches.crbegin(); m != matches.crend(); ++m) {
-            const qsizetype keepEnd = rule.keep > 0 ? m->capturedEnd(rule.keep)
-                                                    : m->capturedStart(0);
+            const qsizetype keepEnd =
+                rule.keep > 0 ? m->capturedEnd(rule.keep) : m->capturedStart(0);
             const qsizetype end = m->capturedEnd(0);
             if (end > keepEnd && out.mid(keepEnd, end - keepEnd) != mask())
                 out.replace(keepEnd, end - keepEnd, mask());

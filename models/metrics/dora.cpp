@@ -9,11 +9,16 @@ namespace fd {
 QString toString(DoraBand band)
 {
     switch (band) {
-    case DoraBand::None: return QStringLiteral("none");
-    case DoraBand::Low: return QStringLiteral("low");
-    case DoraBand::Medium: return QStringLiteral("medium");
-    case DoraBand::High: return QStringLiteral("high");
-    case DoraBand::Elite: return QStringLiteral("elite");
+    case DoraBand::None:
+        return QStringLiteral("none");
+    case DoraBand::Low:
+        return QStringLiteral("low");
+    case DoraBand::Medium:
+        return QStringLiteral("medium");
+    case DoraBand::High:
+        return QStringLiteral("high");
+    case DoraBand::Elite:
+        return QStringLiteral("elite");
     }
     return {};
 }
@@ -89,8 +94,11 @@ bool counts(const DoraDeployment &d)
 /// Indexes of the deployments a failure signal is blamed on: the latest deploy of that service
 /// to that environment at or before the signal, if within the window. Earlier deploys are not
 /// blamed: the latest one is what was running when it went wrong.
-int blamedDeployment(const QList<DoraDeployment> &all, const QString &service, const QString &env,
-                     const QDateTime &at, qint64 window)
+int blamedDeployment(const QList<DoraDeployment> &all,
+                     const QString &service,
+                     const QString &env,
+                     const QDateTime &at,
+                     qint64 window)
 {
     int best = -1;
     for (int i = 0; i < all.size(); ++i) {
@@ -129,7 +137,8 @@ DoraFigures doraFigures(const DoraInput &input, const DoraOptions &o)
     for (const Incident &inc : input.incidents) {
         const QString env = inc.environment.isEmpty() ? o.environment : inc.environment;
         for (const QString &svc : inc.services) {
-            const int i = blamedDeployment(input.deployments, svc, env, inc.detectedAt, o.failureWindowSecs);
+            const int i =
+                blamedDeployment(input.deployments, svc, env, inc.detectedAt, o.failureWindowSecs);
             if (i >= 0)
                 failed.insert(i);
         }
@@ -138,7 +147,8 @@ DoraFigures doraFigures(const DoraInput &input, const DoraOptions &o)
     QList<qint64> leadTimes;
     for (int i = 0; i < input.deployments.size(); ++i) {
         const DoraDeployment &d = input.deployments.at(i);
-        if (!counts(d) || d.environment != o.environment || !serviceOk(d.service) || !inPeriod(d.time))
+        if (!counts(d) || d.environment != o.environment || !serviceOk(d.service) ||
+            !inPeriod(d.time))
             continue;
         ++f.attempts;
         if (d.status == DeployStatus::Failed || failed.contains(i))
@@ -152,7 +162,8 @@ DoraFigures doraFigures(const DoraInput &input, const DoraOptions &o)
     }
     QList<qint64> restores;
     for (const Incident &inc : input.incidents) {
-        if (!inPeriod(inc.detectedAt) || !inc.recoveredAt.isValid() || inc.recoveredAt < inc.detectedAt)
+        if (!inPeriod(inc.detectedAt) || !inc.recoveredAt.isValid() ||
+            inc.recoveredAt < inc.detectedAt)
             continue;
         if (!inc.environment.isEmpty() && inc.environment != o.environment)
             continue;

@@ -18,9 +18,9 @@ struct DoraDeployment
     QString version;
     QString commit;
     DeployStatus status = DeployStatus::Unknown; // only Succeeded and Failed count
-    QDateTime time;                 // when it finished (or started, when no finish is known)
-    QList<QDateTime> changeTimes;   // commit times of the changes it brought (lead time)
-    QString leadTimeSource;         // "git", "run", "first deploy" or "" (unknown)
+    QDateTime time;               // when it finished (or started, when no finish is known)
+    QList<QDateTime> changeTimes; // commit times of the changes it brought (lead time)
+    QString leadTimeSource;       // "git", "run", "first deploy" or "" (unknown)
 
     bool operator==(const DoraDeployment &) const = default;
 };
@@ -28,16 +28,16 @@ struct DoraDeployment
 struct DoraInput
 {
     QList<DoraDeployment> deployments;
-    QList<TimelineEvent> events;    // rollbacks are read from here
+    QList<TimelineEvent> events; // rollbacks are read from here
     QList<Incident> incidents;
 };
 
 struct DoraOptions
 {
-    QString environment;            // the environment measured: production unless asked
-    QString service;                // "" = every service
-    QDateTime from;                 // inclusive
-    QDateTime to;                   // exclusive
+    QString environment; // the environment measured: production unless asked
+    QString service;     // "" = every service
+    QDateTime from;      // inclusive
+    QDateTime to;        // exclusive
     qint64 failureWindowSecs = 24 * 3600;
 };
 
@@ -47,12 +47,12 @@ QString toString(DoraBand band);
 
 struct DoraFigures
 {
-    int deployments = 0;          // successful deploys to the environment in the period
-    int attempts = 0;             // deploys that ended (succeeded or failed)
-    int failedChanges = 0;        // attempts that failed or were followed by a failure
-    double days = 0;              // length of the period
+    int deployments = 0;   // successful deploys to the environment in the period
+    int attempts = 0;      // deploys that ended (succeeded or failed)
+    int failedChanges = 0; // attempts that failed or were followed by a failure
+    double days = 0;       // length of the period
     double deploysPerDay = 0;
-    qint64 leadTimeSecs = -1;     // median commit → deploy; -1 without samples
+    qint64 leadTimeSecs = -1; // median commit → deploy; -1 without samples
     int leadTimeSamples = 0;
     double changeFailureRate = -1; // 0..1; -1 without attempts
     qint64 timeToRestoreSecs = -1; // median detected → recovered; -1 without incidents

@@ -30,7 +30,8 @@ bool sameChange(const DoraDeployment &d, const TimelineEvent &e)
     return d.version == e.version || sameCommit(d.commit, e.version);
 }
 
-std::shared_ptr<GitRepository> repositoryOf(const ServiceDef *svc, RepositoryCache *git, QString *why)
+std::shared_ptr<GitRepository>
+repositoryOf(const ServiceDef *svc, RepositoryCache *git, QString *why)
 {
     if (!git || !svc)
         return nullptr;
@@ -54,8 +55,11 @@ std::shared_ptr<GitRepository> repositoryOf(const ServiceDef *svc, RepositoryCac
 
 } // namespace
 
-DoraOptions doraOptions(const Workspace &workspace, const QString &service, const QString &environment,
-                        const QDateTime &from, const QDateTime &to)
+DoraOptions doraOptions(const Workspace &workspace,
+                        const QString &service,
+                        const QString &environment,
+                        const QDateTime &from,
+                        const QDateTime &to)
 {
     DoraOptions o;
     o.service = service;
@@ -63,14 +67,15 @@ DoraOptions doraOptions(const Workspace &workspace, const QString &service, cons
     o.from = from;
     o.to = to;
     bool ok = false;
-    const double hours = workspace.policies.value(QStringLiteral("changeFailureWindowHours")).toDouble(&ok);
+    const double hours =
+        workspace.policies.value(QStringLiteral("changeFailureWindowHours")).toDouble(&ok);
     if (ok && hours > 0)
         o.failureWindowSecs = qint64(hours * 3600);
     return o;
 }
 
-bool readDoraSources(Store &store, const QDateTime &from, const QDateTime &to, DoraSources *sources,
-                     QString *error)
+bool readDoraSources(
+    Store &store, const QDateTime &from, const QDateTime &to, DoraSources *sources, QString *error)
 {
     // A week before the period too: the deploys a rollback or an incident inside it blames.
     auto events = store.events(from.addDays(-7), to, {}, {}, error);
@@ -84,7 +89,9 @@ bool readDoraSources(Store &store, const QDateTime &from, const QDateTime &to, D
     return true;
 }
 
-DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, RepositoryCache *git,
+DoraInput doraInput(const DoraSources &sources,
+                    const Workspace &workspace,
+                    RepositoryCache *git,
                     QStringList *notes)
 {
     DoraInput in;
@@ -102,7 +109,8 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
             in.deployments << x;
     }
     for (const TimelineEvent &e : sources.events) {
-        if (e.kind != TimelineEvent::Kind::DeploySucceeded && e.kind != TimelineEvent::Kind::DeployFailed)
+        if (e.kind != TimelineEvent::Kind::DeploySucceeded &&
+            e.kind != TimelineEvent::Kind::DeployFailed)
             continue;
         if (e.service.isEmpty() || e.environment.isEmpty())
             continue;
@@ -115,7 +123,7 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
         x.environment = e.environment;
         x.version = e.version;
         x.status = e.kind == TimelineEvent::Kind::DeploySucceeded ? DeployStatus::Succeeded
-                                                                   : DeployStatus::Failed;
+                                                                  : DeployStatus::Failed;
         x.time = e.time;
         in.deployments << x;
     }
@@ -168,8 +176,8 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
         }
         QDateTime first;
         for (const Run &r : sources.runs)
-            if (r.service == d.service && sameCommit(r.commit, d.commit) && r.created.isValid()
-                && r.created <= d.time && (!first.isValid() || r.created < first))
+            if (r.service == d.service && sameCommit(r.commit, d.commit) && r.created.isValid() &&
+                r.created <= d.time && (!first.isValid() || r.created < first))
                 first = r.created;
         if (first.isValid()) {
             d.changeTimes = {first};
@@ -178,8 +186,9 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
         }
         for (const DoraDeployment &o : std::as_const(in.deployments))
             // Another environment only: a redeploy of the same version is not where it began.
-            if (o.service == d.service && !d.version.isEmpty() && o.version == d.version
-                && o.environment != d.environment && o.time < d.time && (!first.isValid() || o.time < first))
+            if (o.service == d.service && !d.version.isEmpty() && o.version == d.version &&
+                o.environment != d.environment && o.time < d.time &&
+                (!first.isValid() || o.time < first))
                 first = o.time;
         if (first.isValid()) {
             d.changeTimes = {first};
@@ -188,8 +197,8 @@ DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, Repo
     }
     if (notes)
         for (auto it = repoProblems.cbegin(); it != repoProblems.cend(); ++it)
-            if (workspace.service(it.key()) && (!workspace.service(it.key())->repoPath.isEmpty()
-                                                || !workspace.service(it.key())->repoUrl.isEmpty()))
+            if (workspace.service(it.key()) && (!workspace.service(it.key())->repoPath.isEmpty() ||
+                                                !workspace.service(it.key())->repoUrl.isEmpty()))
                 *notes << QStringLiteral("%1: git not used (%2); lead time from backend timestamps")
                               .arg(it.key(), it.value());
     return in;

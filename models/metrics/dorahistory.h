@@ -31,16 +31,24 @@ struct DoraSources
  * version to another environment. @p git may be null (no git at all). Uses libgit2 when @p git is
  * set: call it on a worker thread. @p notes receives what fell back and why.
  */
-DoraInput doraInput(const DoraSources &sources, const Workspace &workspace, RepositoryCache *git,
+DoraInput doraInput(const DoraSources &sources,
+                    const Workspace &workspace,
+                    RepositoryCache *git,
                     QStringList *notes = nullptr);
 
 /// Reads the timeline and incidents of [from − failure window, to) from the store.
-bool readDoraSources(Store &store, const QDateTime &from, const QDateTime &to, DoraSources *sources,
+bool readDoraSources(Store &store,
+                     const QDateTime &from,
+                     const QDateTime &to,
+                     DoraSources *sources,
                      QString *error = nullptr);
 
 /// DORA options from the workspace: the production environment unless @p environment is
 /// given, and policies.changeFailureWindowHours.
-DoraOptions doraOptions(const Workspace &workspace, const QString &service, const QString &environment,
-                        const QDateTime &from, const QDateTime &to);
+DoraOptions doraOptions(const Workspace &workspace,
+                        const QString &service,
+                        const QString &environment,
+                        const QDateTime &from,
+                        const QDateTime &to);
 
 } // namespace fd

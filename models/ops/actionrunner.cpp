@@ -19,8 +19,11 @@ bool PreparedAction::blocked() const
     return false;
 }
 
-ActionRunner::ActionRunner(const Workspace *workspace, Estate *estate, Store *store,
-                           BackendLookup backends, QObject *parent)
+ActionRunner::ActionRunner(const Workspace *workspace,
+                           Estate *estate,
+                           Store *store,
+                           BackendLookup backends,
+                           QObject *parent)
     : QObject(parent)
     , m_workspace(workspace)
     , m_estate(estate)
@@ -59,8 +62,8 @@ QString ActionRunner::connectionFor(const ReleaseAction &action) const
 QString ActionRunner::targetKey(const ReleaseAction &action)
 {
     // Actions on one service × environment (or one gate/run) exclude each other.
-    return action.connectionId + QLatin1Char('|') + action.service + QLatin1Char('|')
-           + action.environment + QLatin1Char('|') + action.target;
+    return action.connectionId + QLatin1Char('|') + action.service + QLatin1Char('|') +
+           action.environment + QLatin1Char('|') + action.target;
 }
 
 PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
@@ -72,8 +75,8 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
     // as the backend's own id with the connection given: fill service/env from the record and
     // hand the backend its own id, which is what plugins plan with.
     if (m_estate && !p.action.target.isEmpty()) {
-        const QString key = m_estate->gates().contains(p.action.target)
-                                    || m_estate->runs().contains(p.action.target)
+        const QString key = m_estate->gates().contains(p.action.target) ||
+                                    m_estate->runs().contains(p.action.target)
                                 ? p.action.target
                                 : p.action.connectionId + QLatin1Char('/') + p.action.target;
         if (m_estate->gates().contains(key)) {
@@ -93,43 +96,49 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
         }
     }
 
-    Backend *backend = p.action.connectionId.isEmpty() ? nullptr : m_backends(p.action.connectionId);
+    Backend *backend =
+        p.action.connectionId.isEmpty() ? nullptr : m_backends(p.action.connectionId);
     if (!backend) {
         p.plan.action = p.action;
         p.plan.feasible = false;
-        p.plan.blockedReason = p.action.connectionId.isEmpty()
-            ? QStringLiteral("no connection serves %1 in %2").arg(p.action.service, p.action.environment)
-            : QStringLiteral("connection %1 has no backend loaded").arg(p.action.connectionId);
+        p.plan.blockedReason =
+            p.action.connectionId.isEmpty()
+                ? QStringLiteral("no connection serves %1 in %2")
+                      .arg(p.action.service, p.action.environment)
+                : QStringLiteral("connection %1 has no backend loaded").arg(p.action.connectionId);
     } else {
         p.plan = backend->plan(p.action);
     }
 
     using O = GuardResult::Outcome;
     p.readOnly = m_workspace && m_workspace->readOnly;
-    p.guards << GuardResult{QStringLiteral("read-only"), p.readOnly ? O::Block : O::Pass,
-                            p.readOnly ? QStringLiteral("the workspace is read-only: nothing mutates")
-                                       : QString()};
+    p.guards << GuardResult{
+        QStringLiteral("read-only"), p.readOnly ? O::Block : O::Pass,
+        p.readOnly ? QStringLiteral("the workspace is read-only: nothing mutates") : QString()};
     p.guards << GuardResult{QStringLiteral("feasible"), p.plan.feasible ? O::Pass : O::Block,
                             p.plan.feasible ? QString() : p.plan.blockedReason};
 
     const QString env = p.action.environment;
-    const bool typedNamePolicy = !m_workspace
-                                 || m_workspace->policies.value(QStringLiteral("requireTypedNameForProtected"), true).toBool();
+    const bool typedNamePolicy =
+        !m_workspace ||
+        m_workspace->policies.value(QStringLiteral("requireTypedNameForProtected"), true).toBool();
     p.protectedEnvironment = m_workspace && !env.isEmpty() && m_workspace->isProtected(env);
-    p.guards << GuardResult{QStringLiteral("protected-environment"),
-                            p.protectedEnvironment && typedNamePolicy ? O::NeedsTypedName : O::Pass,
-                            p.protectedEnvironment
-                                ? QStringLiteral("%1 is protected: type its name to confirm").arg(env)
-                                : QString()};
+    p.guards << GuardResult{
+        QStringLiteral("protected-environment"),
+        p.protectedEnvironment && typedNamePolicy ? O::NeedsTypedName : O::Pass,
+        p.protectedEnvironment
+            ? QStringLiteral("%1 is protected: type its name to confirm").arg(env)
+            : QString()};
 
     QString freezeReason;
-    p.frozen = m_workspace && !env.isEmpty()
-               && m_workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), &freezeReason);
+    p.frozen = m_workspace && !env.isEmpty() &&
+               m_workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), &freezeReason);
     p.freezeReason = freezeReason;
-    p.guards << GuardResult{QStringLiteral("freeze-window"), p.frozen ? O::NeedsReason : O::Pass,
-                            p.frozen ? QStringLiteral("%1 is frozen (%2): give a reason to override")
-                                           .arg(env, freezeReason)
-                                     : QString()};
+    p.guards << GuardResult{
+        QStringLiteral("freeze-window"), p.frozen ? O::NeedsReason : O::Pass,
+        p.frozen
+            ? QStringLiteral("%1 is frozen (%2): give a reason to override").arg(env, freezeReason)
+            : QString()};
 
     if (m_workspace && m_estate)
         p.guards << sloGate(*m_workspace, *m_estate, m_signals ? m_signals() : nullptr, p.action);
@@ -172,7 +181,8 @@ bool ActionRunner::isInFlight(const ReleaseAction &action) const
     return m_inFlight.contains(targetKey(a));
 }
 
-quint64 ActionRunner::run(const PreparedAction &prepared, const Confirmation &confirmation, QString *why)
+quint64
+ActionRunner::run(const PreparedAction &prepared, const Confirmation &confirmation, QString *why)
 {
     // Guards are evaluated again now: state may have moved since the dialog opened.
     PreparedAction p = prepared;
@@ -185,8 +195,8 @@ quint64 ActionRunner::run(const PreparedAction &prepared, const Confirmation &co
             }
     }
     const QStringList refused = refusals(p, confirmation);
-    const QString reason = confirmation.overrideReason.isEmpty() ? p.action.comment
-                                                                  : confirmation.overrideReason;
+    const QString reason =
+        confirmation.overrideReason.isEmpty() ? p.action.comment : confirmation.overrideReason;
     if (!refused.isEmpty()) {
         const QString text = refused.join(QStringLiteral("; "));
         if (why)
@@ -230,7 +240,9 @@ quint64 ActionRunner::run(const PreparedAction &prepared, const Confirmation &co
     return pending.id;
 }
 
-void ActionRunner::onBackendFinished(const QString &connectionId, quint64 ticket, const ActionResult &result)
+void ActionRunner::onBackendFinished(const QString &connectionId,
+                                     quint64 ticket,
+                                     const ActionResult &result)
 {
     const QString k = connectionId + QLatin1Char('#') + QString::number(ticket);
     auto it = m_pending.find(k);

@@ -19,7 +19,7 @@ struct Workspace;
 struct GuardResult
 {
     enum class Outcome { Pass, Block, NeedsTypedName, NeedsReason };
-    QString guard;   // read-only, feasible, protected-environment, freeze-window, in-flight
+    QString guard; // read-only, feasible, protected-environment, freeze-window, in-flight
     Outcome outcome = Outcome::Pass;
     QString message;
 };
@@ -58,7 +58,10 @@ public:
     using BackendLookup = std::function<Backend *(const QString &connectionId)>;
     using SignalLookup = std::function<const SignalSource *()>;
 
-    ActionRunner(const Workspace *workspace, Estate *estate, Store *store, BackendLookup backends,
+    ActionRunner(const Workspace *workspace,
+                 Estate *estate,
+                 Store *store,
+                 BackendLookup backends,
                  QObject *parent = nullptr);
 
     /// Which connection acts for @p action: the given one, the owner of the gate/run key in

@@ -17,14 +17,18 @@ QString percent(double ratio)
 
 } // namespace
 
-GuardResult sloGate(const Workspace &workspace, const Estate &estate, const SignalSource *signals,
+GuardResult sloGate(const Workspace &workspace,
+                    const Estate &estate,
+                    const SignalSource *signals,
                     const ReleaseAction &action)
 {
     GuardResult r;
     r.guard = u"slo-gate"_s;
-    if (action.verb != ReleaseAction::Verb::Promote && action.verb != ReleaseAction::Verb::PromoteFull)
+    if (action.verb != ReleaseAction::Verb::Promote &&
+        action.verb != ReleaseAction::Verb::PromoteFull)
         return r;
-    const QVariant objective = workspace.policies.value(u"sloGate"_s).toMap().value(u"errorRatio"_s);
+    const QVariant objective =
+        workspace.policies.value(u"sloGate"_s).toMap().value(u"errorRatio"_s);
     bool ok = false;
     const double limit = objective.toDouble(&ok);
     if (!objective.isValid() || !ok) {
@@ -43,19 +47,20 @@ GuardResult sloGate(const Workspace &workspace, const Estate &estate, const Sign
         r.message = u"no canary in flight for %1 in %2"_s.arg(action.service, action.environment);
         return r;
     }
-    const QString where = u"canary %1 of %2 in %3"_s.arg(canary->canaryVersion, action.service,
-                                                          action.environment);
+    const QString where =
+        u"canary %1 of %2 in %3"_s.arg(canary->canaryVersion, action.service, action.environment);
     if (!signals) {
         r.outcome = GuardResult::Outcome::NeedsReason;
         r.message = u"%1: its error ratio cannot be checked against the %2 objective: no signals "
                     "connection in this workspace"_s.arg(where, percent(limit));
         return r;
     }
-    const std::optional<double> ratio = signals->latest(action.service, action.environment,
-                                                        canary->canaryVersion, u"errorRatio"_s);
+    const std::optional<double> ratio =
+        signals->latest(action.service, action.environment, canary->canaryVersion, u"errorRatio"_s);
     if (!ratio) {
         r.outcome = GuardResult::Outcome::NeedsReason;
-        r.message = u"%1: no error ratio measured yet (objective: at most %2)"_s.arg(where, percent(limit));
+        r.message =
+            u"%1: no error ratio measured yet (objective: at most %2)"_s.arg(where, percent(limit));
         return r;
     }
     if (*ratio > limit) {

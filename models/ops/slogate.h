@@ -18,7 +18,9 @@ struct Workspace;
  * for the canary version): an unmeasured canary is not a healthy one. Pure: reads the estate
  * and the signal source's cached values, sends nothing.
  */
-GuardResult sloGate(const Workspace &workspace, const Estate &estate, const SignalSource *signals,
+GuardResult sloGate(const Workspace &workspace,
+                    const Estate &estate,
+                    const SignalSource *signals,
                     const ReleaseAction &action);
 
 } // namespace fd

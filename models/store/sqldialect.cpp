@@ -9,16 +9,26 @@ class SqliteDialect final : public SqlDialect
 public:
     QString name() const override { return QStringLiteral("sqlite"); }
     QString driver() const override { return QStringLiteral("QSQLITE"); }
-    QString idColumn() const override { return QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT"); }
+    QString idColumn() const override
+    {
+        return QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT");
+    }
     QStringList connectionSetup() const override
     {
-        return {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+        return {QStringLiteral("PRAGMA journal_mode=WAL"),
+                QStringLiteral("PRAGMA synchronous=NORMAL"),
                 QStringLiteral("PRAGMA foreign_keys=ON")};
     }
     // synchronous cannot change inside a transaction, so it is switched around it.
-    QStringList durableBefore() const override { return {QStringLiteral("PRAGMA synchronous=FULL")}; }
+    QStringList durableBefore() const override
+    {
+        return {QStringLiteral("PRAGMA synchronous=FULL")};
+    }
     QStringList durableInside() const override { return {}; }
-    QStringList durableAfter() const override { return {QStringLiteral("PRAGMA synchronous=NORMAL")}; }
+    QStringList durableAfter() const override
+    {
+        return {QStringLiteral("PRAGMA synchronous=NORMAL")};
+    }
     QString durabilityQuery() const override { return QStringLiteral("PRAGMA synchronous"); }
 };
 

@@ -60,7 +60,8 @@ const QList<QStringList> &migrations()
 
 QVariant msOf(const QDateTime &dt)
 {
-    return dt.isValid() ? QVariant(dt.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
+    return dt.isValid() ? QVariant(dt.toMSecsSinceEpoch())
+                        : QVariant(QMetaType(QMetaType::LongLong));
 }
 
 QDateTime dateOf(const QVariant &v)
@@ -95,10 +96,14 @@ struct Params
 QString toString(AuditEntry::State s)
 {
     switch (s) {
-    case AuditEntry::State::Intent: return QStringLiteral("intent");
-    case AuditEntry::State::Succeeded: return QStringLiteral("succeeded");
-    case AuditEntry::State::Failed: return QStringLiteral("failed");
-    case AuditEntry::State::Refused: return QStringLiteral("refused");
+    case AuditEntry::State::Intent:
+        return QStringLiteral("intent");
+    case AuditEntry::State::Succeeded:
+        return QStringLiteral("succeeded");
+    case AuditEntry::State::Failed:
+        return QStringLiteral("failed");
+    case AuditEntry::State::Refused:
+        return QStringLiteral("refused");
     }
     return QStringLiteral("intent");
 }
@@ -135,10 +140,13 @@ struct Store::Private
                 connections.insert(thread, name);
                 // A thread that ends without releasing its connection must not leave it behind
                 // for a new thread that happens to get the same address.
-                QObject::connect(thread, &QThread::finished, thread, [this, thread] {
-                    QMutexLocker l(&mutex);
-                    connections.remove(thread);
-                }, Qt::DirectConnection);
+                QObject::connect(
+                    thread, &QThread::finished, thread,
+                    [this, thread] {
+                        QMutexLocker l(&mutex);
+                        connections.remove(thread);
+                    },
+                    Qt::DirectConnection);
             }
         }
         if (QSqlDatabase::contains(name)) {
@@ -160,8 +168,9 @@ struct Store::Private
             db.setConnectOptions(QStringLiteral("connect_timeout=10"));
         if (!db.open()) {
             if (error)
-                *error = QStringLiteral("cannot open the %1 store: %2")
-                             .arg(dialect->name(), Redactor::instance().redact(db.lastError().text()));
+                *error =
+                    QStringLiteral("cannot open the %1 store: %2")
+                        .arg(dialect->name(), Redactor::instance().redact(db.lastError().text()));
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
             return std::nullopt;
@@ -202,8 +211,9 @@ struct Store::Private
         auto db = this->db(error);
         if (!db)
             return false;
-        if (!execText(*db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version "
-                                          "(version INTEGER NOT NULL)"),
+        if (!execText(*db,
+                      QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version "
+                                     "(version INTEGER NOT NULL)"),
                       error))
             return false;
         QSqlQuery q(*db);
@@ -246,7 +256,8 @@ struct Store::Private
             if (!ok || !db->commit()) {
                 db->rollback();
                 if (error)
-                    *error = QStringLiteral("migration to version %1 failed: %2").arg(v).arg(*error);
+                    *error =
+                        QStringLiteral("migration to version %1 failed: %2").arg(v).arg(*error);
                 return false;
             }
             current = v;
@@ -256,7 +267,9 @@ struct Store::Private
     }
 };
 
-Store::Store() : d(std::make_unique<Private>()) {}
+Store::Store()
+    : d(std::make_unique<Private>())
+{}
 
 Store::~Store()
 {
@@ -272,8 +285,8 @@ Store::~Store()
 
 QString Store::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QLatin1String("/flightdeck/flightdeck.db");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QLatin1String("/flightdeck/flightdeck.db");
 }
 
 int Store::latestSchemaVersion()
@@ -287,8 +300,8 @@ std::unique_ptr<Store> Store::open(const QString &urlOrPath, QString *error)
     const int n = g_storeCounter.fetchAndAddRelaxed(1);
     store->d->prefix = QStringLiteral("fdstore-%1-").arg(n);
     const QString target = urlOrPath.isEmpty() ? defaultPath() : urlOrPath;
-    if (target.startsWith(QLatin1String("postgresql://"))
-        || target.startsWith(QLatin1String("postgres://"))) {
+    if (target.startsWith(QLatin1String("postgresql://")) ||
+        target.startsWith(QLatin1String("postgres://"))) {
         const QUrl url(target, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty() || url.path().size() < 2) {
             if (error)
@@ -316,7 +329,8 @@ std::unique_ptr<Store> Store::open(const QString &urlOrPath, QString *error)
     store->d->params.driver = store->d->dialect->driver();
     if (!QSqlDatabase::isDriverAvailable(store->d->params.driver)) {
         if (error)
-            *error = QStringLiteral("the Qt SQL driver %1 is not installed").arg(store->d->params.driver);
+            *error = QStringLiteral("the Qt SQL driver %1 is not installed")
+                         .arg(store->d->params.driver);
         return nullptr;
     }
     if (!store->d->migrate(error))
@@ -352,8 +366,8 @@ void Store::releaseThreadConnection()
 
 // ---- snapshots -----------------------------------------------------------------------------
 
-StoreError Store::saveSnapshot(const QString &connectionId, const RecordSet &records,
-                               const QDateTime &takenAt)
+StoreError
+Store::saveSnapshot(const QString &connectionId, const RecordSet &records, const QDateTime &takenAt)
 {
     QString error;
     auto db = d->db(&error);
@@ -436,9 +450,11 @@ std::optional<int> Store::appendEvents(const QList<TimelineEvent> &events, QStri
     return inserted;
 }
 
-std::optional<QList<TimelineEvent>> Store::events(const QDateTime &from, const QDateTime &to,
+std::optional<QList<TimelineEvent>> Store::events(const QDateTime &from,
+                                                  const QDateTime &to,
                                                   const QString &service,
-                                                  const QString &environment, QString *error)
+                                                  const QString &environment,
+                                                  QString *error)
 {
     auto db = d->db(error);
     if (!db)
@@ -512,28 +528,32 @@ struct AuditRow
 
 static std::optional<qint64> insertAudit(Store::Private *d, const AuditRow &row, QString *error);
 
-std::optional<qint64> Store::auditIntent(const ActionPlan &plan, const QString &reason,
-                                         QString *error)
+std::optional<qint64>
+Store::auditIntent(const ActionPlan &plan, const QString &reason, QString *error)
 {
     return insertAudit(d.get(), {plan, reason, toString(AuditEntry::State::Intent), {}, false},
                        error);
 }
 
-std::optional<qint64> Store::auditRefused(const ActionPlan &plan, const QString &reason,
-                                          const QString &why, QString *error)
+std::optional<qint64> Store::auditRefused(const ActionPlan &plan,
+                                          const QString &reason,
+                                          const QString &why,
+                                          QString *error)
 {
     ActionResult refused;
     refused.ok = false;
     refused.message = why;
     refused.finished = QDateTime::currentDateTimeUtc();
-    return insertAudit(d.get(),
-                       {plan, reason, toString(AuditEntry::State::Refused),
-                        jsonText(toJson(refused)), true},
-                       error);
+    return insertAudit(
+        d.get(),
+        {plan, reason, toString(AuditEntry::State::Refused), jsonText(toJson(refused)), true},
+        error);
 }
 
 // Audit writes go to disk before they return: the durable statements wrap the transaction.
-static bool durableWrite(Store::Private *d, QSqlDatabase &db, QString *error,
+static bool durableWrite(Store::Private *d,
+                         QSqlDatabase &db,
+                         QString *error,
                          const std::function<bool(QSqlDatabase &)> &body)
 {
     for (const auto &s : d->dialect->durableBefore())
@@ -614,11 +634,12 @@ StoreError Store::auditResult(qint64 id, const ActionResult &result)
         QSqlQuery q(conn);
         q.prepare(QStringLiteral("UPDATE audit SET state = ?, result = ?, finished_ms = ? "
                                  "WHERE id = ? AND state = ?"));
-        q.addBindValue(toString(result.ok ? AuditEntry::State::Succeeded : AuditEntry::State::Failed));
+        q.addBindValue(
+            toString(result.ok ? AuditEntry::State::Succeeded : AuditEntry::State::Failed));
         q.addBindValue(jsonText(toJson(result)));
-        q.addBindValue((result.finished.isValid() ? result.finished
-                                                  : QDateTime::currentDateTimeUtc())
-                           .toMSecsSinceEpoch());
+        q.addBindValue(
+            (result.finished.isValid() ? result.finished : QDateTime::currentDateTimeUtc())
+                .toMSecsSinceEpoch());
         q.addBindValue(id);
         q.addBindValue(toString(AuditEntry::State::Intent));
         if (!d->exec(q, QStringLiteral("audit"), &error))

@@ -73,27 +73,31 @@ public:
     int schemaVersion() const;
     static int latestSchemaVersion();
 
-    StoreError saveSnapshot(const QString &connectionId, const RecordSet &records,
-                            const QDateTime &takenAt);
-    std::optional<QHash<QString, QPair<RecordSet, QDateTime>>> loadSnapshots(QString *error = nullptr);
+    StoreError
+    saveSnapshot(const QString &connectionId, const RecordSet &records, const QDateTime &takenAt);
+    std::optional<QHash<QString, QPair<RecordSet, QDateTime>>>
+    loadSnapshots(QString *error = nullptr);
 
     /// Inserts events not stored yet (by source + sourceId); returns how many were new.
     std::optional<int> appendEvents(const QList<TimelineEvent> &events, QString *error = nullptr);
     /// Events with from <= time < to, oldest first; empty filters match everything.
-    std::optional<QList<TimelineEvent>> events(const QDateTime &from, const QDateTime &to,
+    std::optional<QList<TimelineEvent>> events(const QDateTime &from,
+                                               const QDateTime &to,
                                                const QString &service = {},
                                                const QString &environment = {},
                                                QString *error = nullptr);
     std::optional<int> pruneEvents(const QDateTime &olderThan, QString *error = nullptr);
 
     /// Records the intent before anything is sent, durably (synchronous=FULL). Returns its id.
-    std::optional<qint64> auditIntent(const ActionPlan &plan, const QString &reason,
-                                      QString *error = nullptr);
+    std::optional<qint64>
+    auditIntent(const ActionPlan &plan, const QString &reason, QString *error = nullptr);
     /// Records the outcome of an intent: succeeded or failed by result.ok.
     StoreError auditResult(qint64 id, const ActionResult &result);
     /// Records an action that guards refused; nothing was sent.
-    std::optional<qint64> auditRefused(const ActionPlan &plan, const QString &reason,
-                                       const QString &why, QString *error = nullptr);
+    std::optional<qint64> auditRefused(const ActionPlan &plan,
+                                       const QString &reason,
+                                       const QString &why,
+                                       QString *error = nullptr);
     /// Newest first.
     std::optional<QList<AuditEntry>> auditEntries(int limit, QString *error = nullptr);
     /// The durability setting seen inside the last audit transaction ("2"/"FULL" on SQLite,

@@ -48,11 +48,16 @@ TimelineLane laneOf(TimelineEvent::Kind kind)
 QString toString(TimelineLane lane)
 {
     switch (lane) {
-    case TimelineLane::Deploys: return QStringLiteral("deploys");
-    case TimelineLane::Canary: return QStringLiteral("canary");
-    case TimelineLane::Alerts: return QStringLiteral("alerts");
-    case TimelineLane::Actions: return QStringLiteral("actions");
-    case TimelineLane::Notes: return QStringLiteral("notes");
+    case TimelineLane::Deploys:
+        return QStringLiteral("deploys");
+    case TimelineLane::Canary:
+        return QStringLiteral("canary");
+    case TimelineLane::Alerts:
+        return QStringLiteral("alerts");
+    case TimelineLane::Actions:
+        return QStringLiteral("actions");
+    case TimelineLane::Notes:
+        return QStringLiteral("notes");
     }
     return {};
 }
@@ -96,19 +101,19 @@ int timelineRetentionDays(const Workspace &workspace)
     return ok && days > 0 ? days : 90;
 }
 
-std::optional<int> pruneTimeline(Store &store, const Workspace &workspace, const QDateTime &now,
-                                 QString *error)
+std::optional<int>
+pruneTimeline(Store &store, const Workspace &workspace, const QDateTime &now, QString *error)
 {
     return store.pruneEvents(now.addDays(-timelineRetentionDays(workspace)), error);
 }
 
-std::optional<QList<TimelineEvent>> loadTimeline(Store &store, const TimelineFilter &filter,
-                                                 QString *error)
+std::optional<QList<TimelineEvent>>
+loadTimeline(Store &store, const TimelineFilter &filter, QString *error)
 {
-    const QDateTime from = filter.from.isValid() ? filter.from
-                                                 : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-    const QDateTime to = filter.to.isValid() ? filter.to
-                                             : QDateTime(QDate(9999, 1, 1), QTime(0, 0), Qt::UTC);
+    const QDateTime from =
+        filter.from.isValid() ? filter.from : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const QDateTime to =
+        filter.to.isValid() ? filter.to : QDateTime(QDate(9999, 1, 1), QTime(0, 0), Qt::UTC);
     // The store's filters are exact matches, so they would drop the events without a service
     // or environment that accepts() keeps; filter here instead.
     auto events = store.events(from, to, QString(), QString(), error);
@@ -124,7 +129,8 @@ std::optional<QList<TimelineEvent>> loadTimeline(Store &store, const TimelineFil
 
 QString productionEnvironment(const Workspace &workspace)
 {
-    const QString named = workspace.policies.value(QStringLiteral("productionEnvironment")).toString();
+    const QString named =
+        workspace.policies.value(QStringLiteral("productionEnvironment")).toString();
     if (!named.isEmpty() && workspace.environment(named))
         return named;
     return workspace.environments.isEmpty() ? QString() : workspace.environments.last().name;

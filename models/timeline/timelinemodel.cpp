@@ -23,8 +23,7 @@ bool earlier(const TimelineEvent &a, const TimelineEvent &b)
 
 TimelineModel::TimelineModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 QString TimelineModel::keyOf(const TimelineEvent &event)
 {
@@ -44,11 +43,16 @@ int TimelineModel::columnCount(const QModelIndex &parent) const
 QString TimelineModel::laneName(TimelineLane lane)
 {
     switch (lane) {
-    case TimelineLane::Deploys: return tr("Deploys");
-    case TimelineLane::Canary: return tr("Canary");
-    case TimelineLane::Alerts: return tr("Alerts");
-    case TimelineLane::Actions: return tr("Actions");
-    case TimelineLane::Notes: return tr("Notes");
+    case TimelineLane::Deploys:
+        return tr("Deploys");
+    case TimelineLane::Canary:
+        return tr("Canary");
+    case TimelineLane::Alerts:
+        return tr("Alerts");
+    case TimelineLane::Actions:
+        return tr("Actions");
+    case TimelineLane::Notes:
+        return tr("Notes");
     }
     return {};
 }
@@ -57,33 +61,60 @@ QString TimelineModel::kindName(TimelineEvent::Kind kind)
 {
     using K = TimelineEvent::Kind;
     switch (kind) {
-    case K::Note: return tr("note");
-    case K::RunStarted: return tr("run started");
-    case K::RunSucceeded: return tr("run succeeded");
-    case K::RunFailed: return tr("run failed");
-    case K::RunCancelled: return tr("run cancelled");
-    case K::DeployStarted: return tr("deploy started");
-    case K::DeploySucceeded: return tr("deploy succeeded");
-    case K::DeployFailed: return tr("deploy failed");
-    case K::DeployBlocked: return tr("deploy blocked");
-    case K::ApprovalRequested: return tr("approval requested");
-    case K::ApprovalGranted: return tr("approval granted");
-    case K::ApprovalRejected: return tr("approval rejected");
-    case K::SyncStarted: return tr("sync started");
-    case K::SyncSucceeded: return tr("sync succeeded");
-    case K::SyncFailed: return tr("sync failed");
-    case K::HealthChanged: return tr("health changed");
-    case K::CanaryStep: return tr("canary step");
-    case K::CanaryWeight: return tr("canary weight");
-    case K::CanaryPaused: return tr("canary paused");
-    case K::CanaryResumed: return tr("canary resumed");
-    case K::CanaryPromoted: return tr("canary promoted");
-    case K::CanaryAborted: return tr("canary aborted");
-    case K::CanaryRetried: return tr("canary retried");
-    case K::Rollback: return tr("rollback");
-    case K::AlertFiring: return tr("alert firing");
-    case K::AlertResolved: return tr("alert resolved");
-    case K::OperatorAction: return tr("operator action");
+    case K::Note:
+        return tr("note");
+    case K::RunStarted:
+        return tr("run started");
+    case K::RunSucceeded:
+        return tr("run succeeded");
+    case K::RunFailed:
+        return tr("run failed");
+    case K::RunCancelled:
+        return tr("run cancelled");
+    case K::DeployStarted:
+        return tr("deploy started");
+    case K::DeploySucceeded:
+        return tr("deploy succeeded");
+    case K::DeployFailed:
+        return tr("deploy failed");
+    case K::DeployBlocked:
+        return tr("deploy blocked");
+    case K::ApprovalRequested:
+        return tr("approval requested");
+    case K::ApprovalGranted:
+        return tr("approval granted");
+    case K::ApprovalRejected:
+        return tr("approval rejected");
+    case K::SyncStarted:
+        return tr("sync started");
+    case K::SyncSucceeded:
+        return tr("sync succeeded");
+    case K::SyncFailed:
+        return tr("sync failed");
+    case K::HealthChanged:
+        return tr("health changed");
+    case K::CanaryStep:
+        return tr("canary step");
+    case K::CanaryWeight:
+        return tr("canary weight");
+    case K::CanaryPaused:
+        return tr("canary paused");
+    case K::CanaryResumed:
+        return tr("canary resumed");
+    case K::CanaryPromoted:
+        return tr("canary promoted");
+    case K::CanaryAborted:
+        return tr("canary aborted");
+    case K::CanaryRetried:
+        return tr("canary retried");
+    case K::Rollback:
+        return tr("rollback");
+    case K::AlertFiring:
+        return tr("alert firing");
+    case K::AlertResolved:
+        return tr("alert resolved");
+    case K::OperatorAction:
+        return tr("operator action");
     }
     return {};
 }
@@ -96,35 +127,54 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return Wording::dateTime(e.time);
-        case LaneColumn: return laneName(laneOf(e.kind));
-        case KindColumn: return kindName(e.kind);
-        case ServiceColumn: return e.service;
-        case EnvironmentColumn: return e.environment;
-        case TitleColumn: return e.title;
-        case ActorColumn: return e.actor;
+        case TimeColumn:
+            return Wording::dateTime(e.time);
+        case LaneColumn:
+            return laneName(laneOf(e.kind));
+        case KindColumn:
+            return kindName(e.kind);
+        case ServiceColumn:
+            return e.service;
+        case EnvironmentColumn:
+            return e.environment;
+        case TitleColumn:
+            return e.title;
+        case ActorColumn:
+            return e.actor;
         }
         break;
     case Qt::ToolTipRole:
         return e.detail.isEmpty() ? e.title : e.title + QLatin1Char('\n') + e.detail;
     case Roles::SortRole:
         switch (index.column()) {
-        case TimeColumn: return e.time.toMSecsSinceEpoch();
-        case LaneColumn: return int(laneOf(e.kind));
-        case KindColumn: return int(e.kind);
-        default: return data(index, Qt::DisplayRole);
+        case TimeColumn:
+            return e.time.toMSecsSinceEpoch();
+        case LaneColumn:
+            return int(laneOf(e.kind));
+        case KindColumn:
+            return int(e.kind);
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case Roles::ServiceRole: return e.service;
-    case Roles::EnvironmentRole: return e.environment;
-    case Roles::UrlRole: return e.link;
+    case Roles::ServiceRole:
+        return e.service;
+    case Roles::EnvironmentRole:
+        return e.environment;
+    case Roles::UrlRole:
+        return e.link;
     case Roles::FilterTextRole:
-        return QStringList{e.title, e.detail, e.service, e.environment, e.actor, e.version}
-            .join(QLatin1Char(' '));
-    case TimelineRoles::TimeRole: return e.time;
-    case TimelineRoles::LaneRole: return int(laneOf(e.kind));
-    case TimelineRoles::KindRole: return int(e.kind);
-    case TimelineRoles::EventKeyRole: return keyOf(e);
-    default: break;
+        return QStringList{e.title, e.detail, e.service, e.environment, e.actor, e.version}.join(
+            QLatin1Char(' '));
+    case TimelineRoles::TimeRole:
+        return e.time;
+    case TimelineRoles::LaneRole:
+        return int(laneOf(e.kind));
+    case TimelineRoles::KindRole:
+        return int(e.kind);
+    case TimelineRoles::EventKeyRole:
+        return keyOf(e);
+    default:
+        break;
     }
     return {};
 }
@@ -134,13 +184,20 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn: return tr("Time");
-    case LaneColumn: return tr("Lane");
-    case KindColumn: return tr("Event");
-    case ServiceColumn: return tr("Service");
-    case EnvironmentColumn: return tr("Environment");
-    case TitleColumn: return tr("What");
-    case ActorColumn: return tr("Who");
+    case TimeColumn:
+        return tr("Time");
+    case LaneColumn:
+        return tr("Lane");
+    case KindColumn:
+        return tr("Event");
+    case ServiceColumn:
+        return tr("Service");
+    case EnvironmentColumn:
+        return tr("Environment");
+    case TitleColumn:
+        return tr("What");
+    case ActorColumn:
+        return tr("Who");
     }
     return {};
 }

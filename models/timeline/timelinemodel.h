@@ -7,8 +7,6 @@
 
 namespace fd {
 
-
-
 /**
  * The timeline as rows, oldest first, for the lanes chart and the event table. Holds every event
  * it was given and shows those the filter accepts. Updates are merged row by row (insert,
@@ -19,8 +17,16 @@ class TimelineModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, LaneColumn, KindColumn, ServiceColumn, EnvironmentColumn,
-                  TitleColumn, ActorColumn, ColumnCount };
+    enum Column {
+        TimeColumn,
+        LaneColumn,
+        KindColumn,
+        ServiceColumn,
+        EnvironmentColumn,
+        TitleColumn,
+        ActorColumn,
+        ColumnCount
+    };
 
     explicit TimelineModel(QObject *parent = nullptr);
 
@@ -62,12 +68,12 @@ private:
 // Declared after the models: lupdate (6.4) loses the enclosing fd:: of the class that follows it.
 struct TimelineRoles
 {
-enum Role : int {
-    TimeRole = Qt::UserRole + 200, // QDateTime (UTC)
-    LaneRole,                      // int fd::TimelineLane
-    KindRole,                      // int fd::TimelineEvent::Kind
-    EventKeyRole,                  // "source/sourceId", unique per row
-};
+    enum Role : int {
+        TimeRole = Qt::UserRole + 200, // QDateTime (UTC)
+        LaneRole,                      // int fd::TimelineLane
+        KindRole,                      // int fd::TimelineEvent::Kind
+        EventKeyRole,                  // "source/sourceId", unique per row
+    };
 };
 
 } // namespace fd

@@ -25,7 +25,8 @@ CredentialResolver::CredentialResolver(QProcessEnvironment environment)
     : m_environment(std::move(environment))
 {}
 
-std::optional<QString> CredentialResolver::resolveNow(const QString &reference, QString *error) const
+std::optional<QString> CredentialResolver::resolveNow(const QString &reference,
+                                                      QString *error) const
 {
     const auto ref = CredentialRef::parse(reference);
     auto fail = [error](const QString &why) -> std::optional<QString> {
@@ -34,7 +35,8 @@ std::optional<QString> CredentialResolver::resolveNow(const QString &reference, 
         return std::nullopt;
     };
     if (!ref)
-        return fail(QStringLiteral("not a credential reference; expected env:NAME or keychain:NAME"));
+        return fail(
+            QStringLiteral("not a credential reference; expected env:NAME or keychain:NAME"));
     if (ref->source == CredentialRef::Source::Keychain)
         return fail(QStringLiteral("keychain:%1 can only be read asynchronously").arg(ref->name));
     if (!m_environment.contains(ref->name))
@@ -66,7 +68,8 @@ void CredentialResolver::resolve(const QString &reference, QObject *context, Cal
         if (job->error() != QKeychain::NoError) {
             done(std::nullopt, job->error() == QKeychain::EntryNotFound
                                    ? QStringLiteral("keychain entry `%1` not found (service "
-                                                    "\"flightdeck\")").arg(name)
+                                                    "\"flightdeck\")")
+                                         .arg(name)
                                    : QStringLiteral("cannot read keychain entry `%1`: %2")
                                          .arg(name, job->errorString()));
             return;
@@ -97,7 +100,8 @@ QList<ConnectionConfig> CredentialResolver::configsWithoutSecrets(const Workspac
         cfg.readOnly = workspace.readOnly;
         cfg.environments = workspace.environmentNames();
         cfg.bindings = workspace.bindingsFor(c.id);
-        if (c.kind == QLatin1String("prometheus") && !cfg.options.contains(QStringLiteral("serviceSli"))) {
+        if (c.kind == QLatin1String("prometheus") &&
+            !cfg.options.contains(QStringLiteral("serviceSli"))) {
             // The signals plugin evaluates each service's SLI queries as the workspace names them.
             QVariantMap perService;
             for (const auto &svc : workspace.services)
@@ -111,7 +115,8 @@ QList<ConnectionConfig> CredentialResolver::configsWithoutSecrets(const Workspac
     return out;
 }
 
-void CredentialResolver::resolveAll(const Workspace &workspace, QObject *context,
+void CredentialResolver::resolveAll(const Workspace &workspace,
+                                    QObject *context,
                                     std::function<void(ResolvedConnections)> done) const
 {
     struct Pending

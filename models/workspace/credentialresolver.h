@@ -38,8 +38,8 @@ class CredentialResolver
 public:
     using Callback = std::function<void(std::optional<QString> value, QString error)>;
 
-    explicit CredentialResolver(QProcessEnvironment environment
-                                = QProcessEnvironment::systemEnvironment());
+    explicit CredentialResolver(
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment());
 
     static QString keychainService() { return QStringLiteral("flightdeck"); }
 
@@ -53,7 +53,8 @@ public:
     /// Every connection of the workspace as plugins take it: environments in promotion order,
     /// the bindings on that connection, secrets filled. `done` runs once, when the last
     /// keychain read finished (immediately when there is none).
-    void resolveAll(const Workspace &workspace, QObject *context,
+    void resolveAll(const Workspace &workspace,
+                    QObject *context,
                     std::function<void(ResolvedConnections)> done) const;
 
     /// The same without secrets, for code that must not touch the keychain (validate, tests).

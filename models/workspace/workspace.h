@@ -30,8 +30,8 @@ struct WorkspaceIssue
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
     QString file;
-    int line = 0;   // 1-based; 0 when the problem has no position (unreadable file)
-    int column = 0; // 1-based
+    int line = 0;    // 1-based; 0 when the problem has no position (unreadable file)
+    int column = 0;  // 1-based
     QString keyPath; // services.checkout.environments.prod.connection
     QString message;
 
@@ -105,7 +105,7 @@ struct Workspace
 {
     int version = 1;
     QString name;
-    QString file;      // the workspace file itself
+    QString file;       // the workspace file itself
     QStringList layers; // files that contributed, lowest first ("<defaults>" first)
     bool readOnly = false;
     QList<ConnectionDef> connections;
@@ -121,7 +121,8 @@ struct Workspace
     QStringList environmentNames() const;
     bool isProtected(const QString &environment) const;
     /// True when a freeze window of the environment covers `time`; *reason gets its reason.
-    bool isFrozen(const QString &environment, const QDateTime &time, QString *reason = nullptr) const;
+    bool
+    isFrozen(const QString &environment, const QDateTime &time, QString *reason = nullptr) const;
     /// The bindings of every service on one connection, in service then environment order.
     QList<ServiceBinding> bindingsFor(const QString &connectionId) const;
 };

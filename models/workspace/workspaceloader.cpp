@@ -54,10 +54,7 @@ struct Node
                 return &c;
         return nullptr;
     }
-    Node *get(const QString &name)
-    {
-        return const_cast<Node *>(std::as_const(*this).get(name));
-    }
+    Node *get(const QString &name) { return const_cast<Node *>(std::as_const(*this).get(name)); }
     bool isMap() const { return type == Type::Map; }
     bool isNull() const { return type == Type::Null; }
 };
@@ -72,10 +69,14 @@ SourceLocation locOf(const YAML::Mark &mark, const QString &file)
 QString describe(const Node &n)
 {
     switch (n.type) {
-    case Node::Type::Null: return QStringLiteral("nothing");
-    case Node::Type::Scalar: return QStringLiteral("`%1`").arg(n.scalar.left(60));
-    case Node::Type::Sequence: return QStringLiteral("a list");
-    case Node::Type::Map: return QStringLiteral("a map");
+    case Node::Type::Null:
+        return QStringLiteral("nothing");
+    case Node::Type::Scalar:
+        return QStringLiteral("`%1`").arg(n.scalar.left(60));
+    case Node::Type::Sequence:
+        return QStringLiteral("a list");
+    case Node::Type::Map:
+        return QStringLiteral("a map");
     }
     return {};
 }
@@ -93,7 +94,9 @@ QString indexed(const QString &path, int i)
 class Issues
 {
 public:
-    void add(WorkspaceIssue::Severity s, const SourceLocation &loc, const QString &path,
+    void add(WorkspaceIssue::Severity s,
+             const SourceLocation &loc,
+             const QString &path,
              const QString &message)
     {
         list.append({s, loc.file, loc.line, loc.column, path, message});
@@ -109,8 +112,13 @@ public:
     QList<WorkspaceIssue> list;
 };
 
-bool convertYaml(const YAML::Node &y, const QString &file, Node *out, int depth, int *budget,
-                 Issues &issues, const QString &path)
+bool convertYaml(const YAML::Node &y,
+                 const QString &file,
+                 Node *out,
+                 int depth,
+                 int *budget,
+                 Issues &issues,
+                 const QString &path)
 {
     out->loc = locOf(y.Mark(), file);
     if (--*budget < 0 || depth > kMaxDepth) {
@@ -188,7 +196,8 @@ std::optional<Node> parseText(const QByteArray &text, const QString &file, Issue
         if (!node.isMap()) {
             issues.error(node.loc, QString(),
                          QStringLiteral("expected a map of settings at the top of the file, "
-                                        "found %1").arg(describe(node)));
+                                        "found %1")
+                             .arg(describe(node)));
             return std::nullopt;
         }
         return node;
@@ -204,8 +213,8 @@ std::optional<Node> parseText(const QByteArray &text, const QString &file, Issue
     return std::nullopt;
 }
 
-std::optional<Node> parseFile(const QString &path, Issues &issues, const SourceLocation &from,
-                              const QString &fromPath)
+std::optional<Node>
+parseFile(const QString &path, Issues &issues, const SourceLocation &from, const QString &fromPath)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -260,7 +269,8 @@ QString resolvePath(const QString &value, const SourceLocation &loc)
 QVariant toVariant(const Node &n)
 {
     switch (n.type) {
-    case Node::Type::Null: return {};
+    case Node::Type::Null:
+        return {};
     case Node::Type::Scalar: {
         if (n.quoted)
             return n.scalar;
@@ -320,7 +330,10 @@ QString backtickList(const QStringList &l)
 class Reader
 {
 public:
-    Reader(Issues &issues, const LoadOptions &options) : m_issues(issues), m_options(options) {}
+    Reader(Issues &issues, const LoadOptions &options)
+        : m_issues(issues)
+        , m_options(options)
+    {}
 
     void read(const Node &root, Workspace &ws);
 
@@ -371,7 +384,8 @@ private:
         if (n->type == Node::Type::Scalar && !n->quoted) {
             if (s == QLatin1String("true") || s == QLatin1String("yes") || s == QLatin1String("on"))
                 return true;
-            if (s == QLatin1String("false") || s == QLatin1String("no") || s == QLatin1String("off"))
+            if (s == QLatin1String("false") || s == QLatin1String("no") ||
+                s == QLatin1String("off"))
                 return false;
         }
         m_issues.error(n->loc, path,
@@ -408,8 +422,12 @@ private:
         return out;
     }
 
-    void unknownName(const SourceLocation &loc, const QString &path, const QString &what,
-                     const QString &name, const QString &section, const QStringList &known)
+    void unknownName(const SourceLocation &loc,
+                     const QString &path,
+                     const QString &what,
+                     const QString &name,
+                     const QString &section,
+                     const QStringList &known)
     {
         QString msg = QStringLiteral("%1 `%2` is not defined in `%3`").arg(what, name, section);
         const QString near = closestMatch(name, known);
@@ -422,8 +440,10 @@ private:
     void readEnvironment(const Node &n, const QString &path, EnvironmentDef &e);
     std::optional<FreezeWindow> readFreeze(const Node &n, const QString &path);
     void readService(const Node &n, const QString &path, ServiceDef &s);
-    std::optional<ServiceBinding> readBinding(const Node &n, const QString &path,
-                                              const ServiceDef &s, const QString &environment);
+    std::optional<ServiceBinding> readBinding(const Node &n,
+                                              const QString &path,
+                                              const ServiceDef &s,
+                                              const QString &environment);
     void applyConventions(ServiceDef &s, const QString &path, const Node &serviceNode);
     void checkReferences(Workspace &ws, const Node &root);
 
@@ -445,7 +465,8 @@ void Reader::read(const Node &root, Workspace &ws)
             if (*n != 1)
                 m_issues.error(v->loc, QStringLiteral("version"),
                                QStringLiteral("unsupported version %1; this Flightdeck reads "
-                                              "version 1").arg(*n));
+                                              "version 1")
+                                   .arg(*n));
         }
     }
     if (auto s = string(root.get(QStringLiteral("name")), QStringLiteral("name")))
@@ -455,7 +476,8 @@ void Reader::read(const Node &root, Workspace &ws)
     string(root.get(QStringLiteral("team")), QStringLiteral("team")); // type check only
 
     if (const Node *conns = root.get(QStringLiteral("connections"));
-        conns && !conns->isNull() && expect(*conns, Node::Type::Map, QStringLiteral("connections"))) {
+        conns && !conns->isNull() &&
+        expect(*conns, Node::Type::Map, QStringLiteral("connections"))) {
         for (const auto &c : conns->children) {
             ConnectionDef def;
             def.id = c.key;
@@ -466,8 +488,8 @@ void Reader::read(const Node &root, Workspace &ws)
     }
 
     if (const Node *envs = root.get(QStringLiteral("environments"));
-        envs && !envs->isNull()
-        && expect(*envs, Node::Type::Sequence, QStringLiteral("environments"))) {
+        envs && !envs->isNull() &&
+        expect(*envs, Node::Type::Sequence, QStringLiteral("environments"))) {
         int i = 0;
         for (const auto &e : envs->children) {
             const QString path = indexed(QStringLiteral("environments"), i++);
@@ -520,12 +542,15 @@ void Reader::read(const Node &root, Workspace &ws)
             m_issues.error(p->get(QStringLiteral("mutationSpacingSeconds"))->loc,
                            QStringLiteral("policies.mutationSpacingSeconds"),
                            QStringLiteral("must not be negative"));
-        for (const char *key : {"timelineRetentionDays", "suspectWindowHours", "changeFailureWindowHours"}) {
+        for (const char *key :
+             {"timelineRetentionDays", "suspectWindowHours", "changeFailureWindowHours"}) {
             const QString path = QStringLiteral("policies.") + QLatin1String(key);
             if (auto n = integer(p->get(QLatin1String(key)), path); n && *n <= 0)
-                m_issues.error(p->get(QLatin1String(key))->loc, path, QStringLiteral("must be positive"));
+                m_issues.error(p->get(QLatin1String(key))->loc, path,
+                               QStringLiteral("must be positive"));
         }
-        string(p->get(QStringLiteral("productionEnvironment")), QStringLiteral("policies.productionEnvironment"));
+        string(p->get(QStringLiteral("productionEnvironment")),
+               QStringLiteral("policies.productionEnvironment"));
         if (const Node *slo = p->get(QStringLiteral("sloGate")); slo && !slo->isNull())
             expect(*slo, Node::Type::Map, QStringLiteral("policies.sloGate"));
         ws.policies = toVariant(*p).toMap();
@@ -567,9 +592,10 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
         } else {
             QString msg = QStringLiteral("unknown connection kind `%1`").arg(*k);
             const QString near = closestMatch(*k, kKinds);
-            msg += near.isEmpty() ? QStringLiteral("; expected one of %1")
-                                        .arg(kKinds.join(QLatin1String(", ")))
-                                  : QStringLiteral("; did you mean `%1`?").arg(near);
+            msg +=
+                near.isEmpty()
+                    ? QStringLiteral("; expected one of %1").arg(kKinds.join(QLatin1String(", ")))
+                    : QStringLiteral("; did you mean `%1`?").arg(near);
             m_issues.error(kind->loc, join(path, QStringLiteral("kind")), msg);
         }
     }
@@ -581,8 +607,8 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
     } else if (auto u = string(url, join(path, QStringLiteral("url")))) {
         const QUrl parsed(*u, QUrl::StrictMode);
         const QString scheme = parsed.scheme();
-        if (!parsed.isValid() || parsed.host().isEmpty()
-            || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        if (!parsed.isValid() || parsed.host().isEmpty() ||
+            (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
             m_issues.error(url->loc, join(path, QStringLiteral("url")),
                            QStringLiteral("`%1` is not an http(s) URL").arg(*u));
         else
@@ -606,13 +632,14 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
                     if (!envName.match(name).hasMatch()) {
                         m_issues.error(v.loc, vpath,
                                        QStringLiteral("`%1` is not a valid environment variable "
-                                                      "name").arg(name));
+                                                      "name")
+                                           .arg(name));
                         continue;
                     }
                     if (m_options.checkEnvironment && !m_options.environment.contains(name))
-                        m_issues.warning(v.loc, vpath,
-                                         QStringLiteral("environment variable `%1` is not set")
-                                             .arg(name));
+                        m_issues.warning(
+                            v.loc, vpath,
+                            QStringLiteral("environment variable `%1` is not set").arg(name));
                 } else if (ref.startsWith(QLatin1String("keychain:"))) {
                     if (ref.size() == 9) {
                         m_issues.error(v.loc, vpath,
@@ -632,9 +659,11 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
                 c.credentialRefs.insert(v.key, ref);
                 c.credentialLocations.insert(v.key, v.loc);
             }
-            const auto has = [&](const char *k) { return c.credentialRefs.contains(QLatin1String(k)); };
-            if (c.kind == QLatin1String("jenkins") && (has("token") || has("user"))
-                && !(has("token") && has("user")))
+            const auto has = [&](const char *k) {
+                return c.credentialRefs.contains(QLatin1String(k));
+            };
+            if (c.kind == QLatin1String("jenkins") && (has("token") || has("user")) &&
+                !(has("token") && has("user")))
                 m_issues.error(cred->loc, cpath,
                                QStringLiteral("jenkins needs both `user` and `token`"));
             if (c.kind == QLatin1String("argocd") && has("password") && !has("username"))
@@ -699,8 +728,8 @@ std::optional<FreezeWindow> Reader::readFreeze(const Node &n, const QString &pat
     auto date = [&](const Node *d, const char *key) -> QDateTime {
         const QString kpath = join(path, QLatin1String(key));
         if (!d) {
-            m_issues.error(n.loc, kpath, QStringLiteral("missing required key `%1`")
-                                             .arg(QLatin1String(key)));
+            m_issues.error(n.loc, kpath,
+                           QStringLiteral("missing required key `%1`").arg(QLatin1String(key)));
             ok = false;
             return {};
         }
@@ -713,7 +742,8 @@ std::optional<FreezeWindow> Reader::readFreeze(const Node &n, const QString &pat
         if (!dt.isValid()) {
             m_issues.error(d->loc, kpath,
                            QStringLiteral("`%1` is not an ISO-8601 time such as "
-                                          "2026-12-20T00:00:00Z").arg(*s));
+                                          "2026-12-20T00:00:00Z")
+                               .arg(*s));
             ok = false;
         }
         return dt.toUTC();
@@ -722,8 +752,8 @@ std::optional<FreezeWindow> Reader::readFreeze(const Node &n, const QString &pat
         const Node *d = n.get(QLatin1String(key));
         const QString kpath = join(path, QLatin1String(key));
         if (!d) {
-            m_issues.error(n.loc, kpath, QStringLiteral("missing required key `%1`")
-                                             .arg(QLatin1String(key)));
+            m_issues.error(n.loc, kpath,
+                           QStringLiteral("missing required key `%1`").arg(QLatin1String(key)));
             ok = false;
             return {};
         }
@@ -800,7 +830,8 @@ void Reader::readEnvironment(const Node &n, const QString &path, EnvironmentDef 
                        QStringLiteral("missing required key `name`"));
     else if (auto s = string(name, join(path, QStringLiteral("name"))))
         e.name = *s;
-    if (auto b = boolean(n.get(QStringLiteral("protected")), join(path, QStringLiteral("protected"))))
+    if (auto b =
+            boolean(n.get(QStringLiteral("protected")), join(path, QStringLiteral("protected"))))
         e.isProtected = *b;
     if (const Node *f = n.get(QStringLiteral("freeze")); f && !f->isNull()) {
         const QString fpath = join(path, QStringLiteral("freeze"));
@@ -813,8 +844,10 @@ void Reader::readEnvironment(const Node &n, const QString &path, EnvironmentDef 
     }
 }
 
-std::optional<ServiceBinding> Reader::readBinding(const Node &n, const QString &path,
-                                                  const ServiceDef &s, const QString &environment)
+std::optional<ServiceBinding> Reader::readBinding(const Node &n,
+                                                  const QString &path,
+                                                  const ServiceDef &s,
+                                                  const QString &environment)
 {
     if (!expect(n, Node::Type::Map, path))
         return std::nullopt;
@@ -850,7 +883,8 @@ std::optional<ServiceBinding> Reader::readBinding(const Node &n, const QString &
     if (def->kind == QLatin1String("prometheus")) {
         m_issues.error(conn ? conn->loc : n.loc, join(path, QStringLiteral("connection")),
                        QStringLiteral("connection `%1` is prometheus, which runs no pipelines "
-                                      "and holds no deployments").arg(connection));
+                                      "and holds no deployments")
+                           .arg(connection));
         return std::nullopt;
     }
     const QString objectKey = WorkspaceLoader::objectKey(def->kind);
@@ -899,7 +933,8 @@ void Reader::readService(const Node &n, const QString &path, ServiceDef &s)
                 s.mainBranch = *v;
         }
     }
-    s.dependsOn = stringList(n.get(QStringLiteral("dependsOn")), join(path, QStringLiteral("dependsOn")));
+    s.dependsOn =
+        stringList(n.get(QStringLiteral("dependsOn")), join(path, QStringLiteral("dependsOn")));
 
     if (const Node *d = n.get(QStringLiteral("deploy"))) {
         const QString dpath = join(path, QStringLiteral("deploy"));
@@ -914,7 +949,8 @@ void Reader::readService(const Node &n, const QString &path, ServiceDef &s)
             } else if (def->kind == QLatin1String("prometheus")) {
                 m_issues.error(d->loc, dpath,
                                QStringLiteral("connection `%1` is prometheus, which cannot "
-                                              "deploy").arg(*v));
+                                              "deploy")
+                                   .arg(*v));
             } else {
                 s.deployConnection = *v;
             }
@@ -939,8 +975,8 @@ void Reader::readService(const Node &n, const QString &path, ServiceDef &s)
             const QStringList known = m_ws->environmentNames();
             for (const auto &e : envs->children) {
                 if (!m_ws->environment(e.key)) {
-                    unknownName(e.keyLoc, join(epath, e.key), QStringLiteral("environment"),
-                                e.key, QStringLiteral("environments"), known);
+                    unknownName(e.keyLoc, join(epath, e.key), QStringLiteral("environment"), e.key,
+                                QStringLiteral("environments"), known);
                     continue;
                 }
                 if (auto b = readBinding(e, join(epath, e.key), s, e.key))
@@ -992,15 +1028,14 @@ void Reader::applyConventions(ServiceDef &s, const QString &path, const Node &se
             if (b.object.isEmpty()) {
                 if (!warned) {
                     const Node *d = serviceNode.get(QStringLiteral("deploy"));
-                    m_issues.error(d ? d->loc : serviceNode.loc,
-                                   join(path, QStringLiteral("deploy")),
-                                   QStringLiteral("cannot name the %1 %2 of `%3` by convention: "
-                                                  "add a pipeline on `%4` or map the environment")
-                                       .arg(kind,
-                                            kind == QLatin1String("github")
-                                                ? QStringLiteral("repository")
-                                                : QStringLiteral("project"),
-                                            s.name, connection));
+                    m_issues.error(
+                        d ? d->loc : serviceNode.loc, join(path, QStringLiteral("deploy")),
+                        QStringLiteral("cannot name the %1 %2 of `%3` by convention: "
+                                       "add a pipeline on `%4` or map the environment")
+                            .arg(kind,
+                                 kind == QLatin1String("github") ? QStringLiteral("repository")
+                                                                 : QStringLiteral("project"),
+                                 s.name, connection));
                     warned = true;
                 }
                 continue;
@@ -1028,13 +1063,14 @@ void Reader::checkReferences(Workspace &ws, const Node &root)
             const QString &dep = s.dependsOn.at(i);
             if (names.contains(dep))
                 continue;
-            const Node *item = deps && deps->type == Node::Type::Sequence
-                                       && std::size_t(i) < deps->children.size()
-                                   ? &deps->children.at(std::size_t(i))
-                                   : deps;
-            unknownName(item ? item->loc : SourceLocation{},
-                        indexed(QStringLiteral("services.") + s.name + QLatin1String(".dependsOn"), i),
-                        QStringLiteral("service"), dep, QStringLiteral("services"), names);
+            const Node *item =
+                deps && deps->type == Node::Type::Sequence && std::size_t(i) < deps->children.size()
+                    ? &deps->children.at(std::size_t(i))
+                    : deps;
+            unknownName(
+                item ? item->loc : SourceLocation{},
+                indexed(QStringLiteral("services.") + s.name + QLatin1String(".dependsOn"), i),
+                QStringLiteral("service"), dep, QStringLiteral("services"), names);
         }
     }
 }
@@ -1112,14 +1148,16 @@ QString WorkspaceLoader::objectKey(const QString &kind)
 
 QString WorkspaceLoader::defaultOverridesFile()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-           + QLatin1String("/flightdeck/overrides.yaml");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QLatin1String("/flightdeck/overrides.yaml");
 }
 
 namespace {
 
-LoadResult loadLayers(std::optional<Node> workspaceNode, const QString &file,
-                      const LoadOptions &options, Issues &issues)
+LoadResult loadLayers(std::optional<Node> workspaceNode,
+                      const QString &file,
+                      const LoadOptions &options,
+                      Issues &issues)
 {
     LoadResult result;
     result.workspace.file = file;
@@ -1150,8 +1188,8 @@ LoadResult loadLayers(std::optional<Node> workspaceNode, const QString &file,
         merge(merged, *workspaceNode);
         result.workspace.layers.append(file);
 
-        const QString overrides = options.overridesFile.value_or(
-            WorkspaceLoader::defaultOverridesFile());
+        const QString overrides =
+            options.overridesFile.value_or(WorkspaceLoader::defaultOverridesFile());
         const bool mustExist = options.overridesFile.has_value();
         if (!overrides.isEmpty() && (mustExist || QFileInfo::exists(overrides))) {
             if (auto o = parseFile(overrides, issues, {}, QString())) {
@@ -1181,7 +1219,8 @@ LoadResult WorkspaceLoader::load(const QString &file, const LoadOptions &options
     return loadLayers(parseFile(absolute, issues, {}, QString()), absolute, options, issues);
 }
 
-LoadResult WorkspaceLoader::loadFromString(const QByteArray &yaml, const QString &fileName,
+LoadResult WorkspaceLoader::loadFromString(const QByteArray &yaml,
+                                           const QString &fileName,
                                            const LoadOptions &options)
 {
     Issues issues;

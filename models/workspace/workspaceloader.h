@@ -38,7 +38,8 @@ class WorkspaceLoader
 public:
     static LoadResult load(const QString &file, const LoadOptions &options = {});
     /// `fileName` names the text in issues and anchors relative paths.
-    static LoadResult loadFromString(const QByteArray &yaml, const QString &fileName,
+    static LoadResult loadFromString(const QByteArray &yaml,
+                                     const QString &fileName,
                                      const LoadOptions &options = {});
     static QString defaultOverridesFile();
     static QStringList connectionKinds();

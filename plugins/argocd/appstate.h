@@ -75,8 +75,8 @@ struct AppState
 
     bool operationRunning() const
     {
-        return operationPhase == QLatin1String("Running")
-               || operationPhase == QLatin1String("Terminating");
+        return operationPhase == QLatin1String("Running") ||
+               operationPhase == QLatin1String("Terminating");
     }
     qint64 currentHistoryId() const { return history.isEmpty() ? -1 : history.last().id; }
     const HistoryEntry *historyEntry(qint64 id) const
@@ -114,7 +114,7 @@ struct StreamEvent
     Type type = Type::Malformed;
     AppState app;
     QList<ParseProblem> problems;
-    QString error;  // Error: the server's message; Malformed: what was wrong
+    QString error; // Error: the server's message; Malformed: what was wrong
     int httpCode = 0;
 };
 

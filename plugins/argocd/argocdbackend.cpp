@@ -35,7 +35,10 @@ ReconnectPolicy::Settings policySettings(const ConnectionConfig &c)
     return s;
 }
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 QString describe(const http::Response &r)
 {
@@ -84,14 +87,14 @@ ArgoCdBackend::~ArgoCdBackend()
 
 Capabilities ArgoCdBackend::capabilities() const
 {
-    return int(Capability::Environments) | int(Capability::Deployments) | int(Capability::Canary)
-           | int(Capability::Approvals) | int(Capability::Rollback) | int(Capability::Streaming);
+    return int(Capability::Environments) | int(Capability::Deployments) | int(Capability::Canary) |
+           int(Capability::Approvals) | int(Capability::Rollback) | int(Capability::Streaming);
 }
 
 bool ArgoCdBackend::sessionMode() const
 {
-    return m_config.secret(QStringLiteral("token")).isEmpty()
-           && !m_config.secret(QStringLiteral("password")).isEmpty();
+    return m_config.secret(QStringLiteral("token")).isEmpty() &&
+           !m_config.secret(QStringLiteral("password")).isEmpty();
 }
 
 http::Request ArgoCdBackend::request(const QString &path, int timeoutMs) const
@@ -144,7 +147,8 @@ void ArgoCdBackend::login(std::function<void(const http::Response &)> done)
     if (user.isEmpty())
         user = m_config.secret(QStringLiteral("user"));
     r.body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
-                                       {QStringLiteral("password"), m_config.secret(QStringLiteral("password"))}})
+                                       {QStringLiteral("password"),
+                                        m_config.secret(QStringLiteral("password"))}})
                  .toJson(QJsonDocument::Compact);
     m_client->clearAuthorization();
     const quint64 gen = m_generation;
@@ -152,7 +156,10 @@ void ArgoCdBackend::login(std::function<void(const http::Response &)> done)
         if (gen != m_generation)
             return;
         if (resp.ok()) {
-            m_token = QJsonDocument::fromJson(resp.body).object().value(QLatin1String("token")).toString();
+            m_token = QJsonDocument::fromJson(resp.body)
+                          .object()
+                          .value(QLatin1String("token"))
+                          .toString();
             if (m_token.isEmpty()) {
                 http::Response bad = resp;
                 bad.status = 401;
@@ -192,7 +199,8 @@ void ArgoCdBackend::begin()
     if (sessionMode() && m_token.isEmpty()) {
         login([this](const http::Response &r) {
             if (r.status == 401 || r.status == 403)
-                authFailed(QStringLiteral("Argo CD refused the username and password (%1)").arg(describe(r)));
+                authFailed(QStringLiteral("Argo CD refused the username and password (%1)")
+                               .arg(describe(r)));
             else if (!r.ok())
                 retryStartLater(QStringLiteral("could not log in"), r);
             else
@@ -210,7 +218,8 @@ void ArgoCdBackend::begin()
 void ArgoCdBackend::retryStartLater(const QString &reason, const http::Response &r)
 {
     ++m_startFailures;
-    setHealth(r.status == 0 ? ConnectionHealth::State::Unreachable : ConnectionHealth::State::Degraded,
+    setHealth(r.status == 0 ? ConnectionHealth::State::Unreachable
+                            : ConnectionHealth::State::Degraded,
               QStringLiteral("%1: %2").arg(reason, describe(r)));
     const int delay = m_policy.nextDelayMs(0);
     m_retryTimer->disconnect();
@@ -236,8 +245,9 @@ void ArgoCdBackend::fetchVersion()
         ServerInfo info;
         info.known = parseServerVersion(r.body, &info.major, &info.minor, &info.version);
         if (!info.known)
-            m_sink->problem(m_config.id, QStringLiteral("GET /api/version"),
-                            QStringLiteral("the server version could not be read; using the v1 action API"));
+            m_sink->problem(
+                m_config.id, QStringLiteral("GET /api/version"),
+                QStringLiteral("the server version could not be read; using the v1 action API"));
         m_server = info;
         fetchList();
     });
@@ -272,8 +282,9 @@ void ArgoCdBackend::fetchList()
                 return;
             }
             if (r.status == 401 || r.status == 403) {
-                authFailed(QStringLiteral("Argo CD refused the credentials listing applications (%1)")
-                               .arg(describe(r)));
+                authFailed(
+                    QStringLiteral("Argo CD refused the credentials listing applications (%1)")
+                        .arg(describe(r)));
                 return;
             }
             if (r.status < 200 || r.status >= 300 || r.error != http::Response::Error::None) {
@@ -303,9 +314,9 @@ void ArgoCdBackend::fetchList()
                     out.records.environments << environmentState(connectionId, baseUrl, app, m, r);
                     out.records.deployments << deployments(connectionId, baseUrl, app, m);
                     const auto before = previous.constFind(app.name);
-                    out.records.events << applicationEvents(connectionId,
-                                                            before == previous.constEnd() ? nullptr : &*before,
-                                                            app, m, now);
+                    out.records.events << applicationEvents(
+                        connectionId, before == previous.constEnd() ? nullptr : &*before, app, m,
+                        now);
                 }
                 out.parseMs = t.elapsed();
                 return out;
@@ -480,8 +491,9 @@ void ArgoCdBackend::onStreamEnd(quint64 generation, const http::Response &r)
                 if (lr.ok())
                     openStream();
                 else
-                    authFailed(QStringLiteral("the session expired and logging in again failed (%1)")
-                                   .arg(describe(lr)));
+                    authFailed(
+                        QStringLiteral("the session expired and logging in again failed (%1)")
+                            .arg(describe(lr)));
             });
             return;
         }
@@ -490,12 +502,14 @@ void ArgoCdBackend::onStreamEnd(quint64 generation, const http::Response &r)
         return;
     }
     if (r.status == 403) {
-        authFailed(QStringLiteral("Argo CD denied the application stream (403): %1").arg(describe(r)));
+        authFailed(
+            QStringLiteral("Argo CD denied the application stream (403): %1").arg(describe(r)));
         return;
     }
     QString reason;
     if (r.error == http::Response::Error::Timeout)
-        reason = QStringLiteral("no keep-alive for %1 s").arg(m_client->options().streamIdleTimeoutMs / 1000.0);
+        reason = QStringLiteral("no keep-alive for %1 s")
+                     .arg(m_client->options().streamIdleTimeoutMs / 1000.0);
     else if (r.error == http::Response::Error::Cancelled)
         reason = QStringLiteral("stream cancelled");
     else if (r.status >= 300)
@@ -511,13 +525,14 @@ void ArgoCdBackend::scheduleReconnect(const QString &reason)
 {
     const int delay = m_policy.nextDelayMs(m_streamHealthy ? m_streamOpenedAt : 0);
     ++m_streamReconnects;
-    setHealth(ConnectionHealth::State::Degraded,
-              QStringLiteral("live updates interrupted (%1); reconnecting in %2 s (%3 reconnects in the "
-                             "last %4 min)")
-                  .arg(reason)
-                  .arg(delay / 1000.0, 0, 'f', 1)
-                  .arg(m_policy.recentReconnects())
-                  .arg(m_policy.settings().windowMs / 60000));
+    setHealth(
+        ConnectionHealth::State::Degraded,
+        QStringLiteral("live updates interrupted (%1); reconnecting in %2 s (%3 reconnects in the "
+                       "last %4 min)")
+            .arg(reason)
+            .arg(delay / 1000.0, 0, 'f', 1)
+            .arg(m_policy.recentReconnects())
+            .arg(m_policy.settings().windowMs / 60000));
     m_retryTimer->disconnect();
     const quint64 gen = m_generation;
     connect(m_retryTimer, &QTimer::timeout, this, [this, gen] {
@@ -609,15 +624,16 @@ void ArgoCdBackend::removeApp(const QString &name)
     m_rollouts.remove(name);
     m_refreshAgain.remove(name);
     // Replace is per connection: a snapshot without the app removes its rows.
-    publishEverything(int(RecordKind::Environments) | int(RecordKind::Deployments)
-                      | int(RecordKind::Rollouts) | int(RecordKind::Gates));
+    publishEverything(int(RecordKind::Environments) | int(RecordKind::Deployments) |
+                      int(RecordKind::Rollouts) | int(RecordKind::Gates));
 }
 
 void ArgoCdBackend::publishApp(const AppState &app, bool withHistory, QList<TimelineEvent> events)
 {
     const AppMapping m = m_mapper.map(app.name);
     RecordSet set;
-    set.environments << environmentState(m_config.id, m_config.baseUrl, app, m, primaryRollout(app.name));
+    set.environments << environmentState(m_config.id, m_config.baseUrl, app, m,
+                                         primaryRollout(app.name));
     if (withHistory)
         set.deployments = deployments(m_config.id, m_config.baseUrl, app, m);
     set.events = std::move(events);
@@ -696,7 +712,8 @@ void ArgoCdBackend::refreshRollouts(const QString &appName)
     ++m_rolloutRefreshes;
     const AppState app = *appIt;
     const quint64 gen = m_generation;
-    http::Request treeReq = request(QStringLiteral("/api/v1/applications/%1/resource-tree").arg(appName));
+    http::Request treeReq =
+        request(QStringLiteral("/api/v1/applications/%1/resource-tree").arg(appName));
     if (!app.appNamespace.isEmpty())
         treeReq.query.addQueryItem(QStringLiteral("appNamespace"), app.appNamespace);
     send(treeReq, [this, app, gen](const http::Response &tr) {
@@ -715,11 +732,12 @@ void ArgoCdBackend::refreshRollouts(const QString &appName)
             refs = app.rollouts;
         const AppMapping m = m_mapper.map(app.name);
         if (refs.isEmpty() && !m.rollout.isEmpty())
-            refs << ResourceRef{QStringLiteral("argoproj.io"), QStringLiteral("v1alpha1"),
-                                QStringLiteral("Rollout"),
-                                m.rolloutNamespace.isEmpty() ? app.destNamespace : m.rolloutNamespace,
-                                m.rollout};
-        refs.erase(std::remove_if(refs.begin(), refs.end(), [](const ResourceRef &r) { return !isRollout(r); }),
+            refs << ResourceRef{
+                QStringLiteral("argoproj.io"), QStringLiteral("v1alpha1"),
+                QStringLiteral("Rollout"),
+                m.rolloutNamespace.isEmpty() ? app.destNamespace : m.rolloutNamespace, m.rollout};
+        refs.erase(std::remove_if(refs.begin(), refs.end(),
+                                  [](const ResourceRef &r) { return !isRollout(r); }),
                    refs.end());
         if (refs.isEmpty()) {
             finishRefresh(app.name, {}, gen);
@@ -742,43 +760,45 @@ void ArgoCdBackend::refreshRollouts(const QString &appName)
                 if (--pending->outstanding == 0)
                     finishRefresh(app.name, pending->states, gen);
             };
-            send(request(resourcePath(app, probe)),
-                 [this, pending, i, images, app, probe, doneOne](const http::Response &r) {
-                     RolloutState &s = pending->states[i];
-                     QList<RolloutAction> actions = s.details.rollout.actions;
-                     if (r.ok()) {
-                         s.details = parseRolloutResource(r.body, images);
-                     } else {
-                         s.details.rollout.name = probe.name;
-                         s.details.rollout.nameSpace = probe.nameSpace;
-                         s.details.problems << ParseProblem{
-                             QStringLiteral("rollout %1").arg(probe.name),
-                             QStringLiteral("its live manifest could not be read: %1").arg(describe(r))};
-                     }
-                     s.details.rollout.actions = actions;
-                     doneOne();
-                 });
-            send(request(actionsPath(app, probe)),
-                 [pending, i, probe, doneOne](const http::Response &r) {
-                     RolloutState &s = pending->states[i];
-                     if (r.ok()) {
-                         QString error;
-                         s.details.rollout.actions = parseResourceActions(r.body, &error);
-                         s.actionsKnown = error.isEmpty();
-                         if (!error.isEmpty())
-                             s.details.problems << ParseProblem{QStringLiteral("rollout %1").arg(probe.name), error};
-                     } else {
-                         s.details.problems << ParseProblem{
-                             QStringLiteral("rollout %1").arg(probe.name),
-                             QStringLiteral("its actions could not be read: %1").arg(describe(r))};
-                     }
-                     doneOne();
-                 });
+            send(request(resourcePath(app, probe)), [this, pending, i, images, app, probe,
+                                                     doneOne](const http::Response &r) {
+                RolloutState &s = pending->states[i];
+                QList<RolloutAction> actions = s.details.rollout.actions;
+                if (r.ok()) {
+                    s.details = parseRolloutResource(r.body, images);
+                } else {
+                    s.details.rollout.name = probe.name;
+                    s.details.rollout.nameSpace = probe.nameSpace;
+                    s.details.problems << ParseProblem{
+                        QStringLiteral("rollout %1").arg(probe.name),
+                        QStringLiteral("its live manifest could not be read: %1").arg(describe(r))};
+                }
+                s.details.rollout.actions = actions;
+                doneOne();
+            });
+            send(request(actionsPath(app, probe)), [pending, i, probe,
+                                                    doneOne](const http::Response &r) {
+                RolloutState &s = pending->states[i];
+                if (r.ok()) {
+                    QString error;
+                    s.details.rollout.actions = parseResourceActions(r.body, &error);
+                    s.actionsKnown = error.isEmpty();
+                    if (!error.isEmpty())
+                        s.details.problems
+                            << ParseProblem{QStringLiteral("rollout %1").arg(probe.name), error};
+                } else {
+                    s.details.problems << ParseProblem{
+                        QStringLiteral("rollout %1").arg(probe.name),
+                        QStringLiteral("its actions could not be read: %1").arg(describe(r))};
+                }
+                doneOne();
+            });
         }
     });
 }
 
-void ArgoCdBackend::finishRefresh(const QString &appName, const QList<RolloutState> &fresh,
+void ArgoCdBackend::finishRefresh(const QString &appName,
+                                  const QList<RolloutState> &fresh,
                                   quint64 generation)
 {
     if (generation != m_generation)
@@ -927,8 +947,10 @@ quint64 ArgoCdBackend::execute(const ActionPlan &plan)
         return ticket;
     }
     // One action per target at a time: a second click waits, then re-reads the preconditions.
-    const QString key = plan.context.value(QStringLiteral("targetKey"),
-                                           plan.context.value(QStringLiteral("application"))).toString();
+    const QString key =
+        plan.context
+            .value(QStringLiteral("targetKey"), plan.context.value(QStringLiteral("application")))
+            .toString();
     QQueue<Job> &queue = m_jobs[key];
     queue.enqueue(job);
     if (queue.size() == 1) {
@@ -947,7 +969,8 @@ void ArgoCdBackend::runNext(const QString &key)
         return;
     checkPreconditions(key, [this, key](bool ok, const QString &why) {
         if (!ok) {
-            finishJob(key, false, QStringLiteral("precondition failed, nothing was sent: %1").arg(why));
+            finishJob(key, false,
+                      QStringLiteral("precondition failed, nothing was sent: %1").arg(why));
             return;
         }
         sendMutation(key);
@@ -985,7 +1008,8 @@ void ArgoCdBackend::checkPreconditions(const QString &key, std::function<void(bo
                 const http::Response &reply = state->replies.value(p.path);
                 if (!reply.ok()) {
                     job.result.steps << QStringLiteral("GET %1 → %2").arg(p.path, describe(reply));
-                    then(false, QStringLiteral("could not re-read %1 (%2)").arg(p.description, describe(reply)));
+                    then(false, QStringLiteral("could not re-read %1 (%2)")
+                                    .arg(p.description, describe(reply)));
                     return;
                 }
                 QString error;
@@ -1029,8 +1053,9 @@ void ArgoCdBackend::sendMutation(const QString &key)
         if (m_jobs.value(key).isEmpty())
             return;
         Job &job = m_jobs[key].head();
-        job.result.steps << QStringLiteral("%1 %2 → %3").arg(QString::fromLatin1(planned.method),
-                                                             planned.path, describe(r));
+        job.result.steps << QStringLiteral("%1 %2 → %3")
+                                .arg(QString::fromLatin1(planned.method), planned.path,
+                                     describe(r));
         if (r.ok()) {
             finishJob(key, true, QStringLiteral("%1: done").arg(job.plan.summary), r.status);
             return;

@@ -95,7 +95,8 @@ private:
     // actions
     QString resolveApplication(const ReleaseAction &action, QString *rolloutName) const;
     void runNext(const QString &targetKey);
-    void checkPreconditions(const QString &targetKey, std::function<void(bool ok, QString why)> then);
+    void checkPreconditions(const QString &targetKey,
+                            std::function<void(bool ok, QString why)> then);
     void sendMutation(const QString &targetKey);
     void finishJob(const QString &targetKey, bool ok, const QString &message, int httpStatus = 0);
 
@@ -115,8 +116,8 @@ private:
 
     QHash<QString, AppState> m_apps;
     QHash<QString, QList<RolloutState>> m_rollouts; // by app
-    QHash<QString, Gate> m_gates;                    // by gate id
-    QHash<QString, QStringList> m_reportedProblems;  // by place, so a stream does not repeat them
+    QHash<QString, Gate> m_gates;                   // by gate id
+    QHash<QString, QStringList> m_reportedProblems; // by place, so a stream does not repeat them
     QSet<QString> m_refreshing;
     QSet<QString> m_refreshAgain;
     QSet<QString> m_initialRefresh; // apps whose first Rollout read is pending

@@ -11,7 +11,10 @@ namespace fd::argocd {
 
 namespace {
 
-QString str(const QJsonObject &o, QLatin1String key) { return o.value(key).toString(); }
+QString str(const QJsonObject &o, QLatin1String key)
+{
+    return o.value(key).toString();
+}
 
 QDateTime timeOf(const QJsonValue &v)
 {
@@ -51,20 +54,23 @@ QString textOf(const QJsonValue &v)
 
 QString appWhere(const QString &name)
 {
-    return QStringLiteral("application %1").arg(name.isEmpty() ? QStringLiteral("(unnamed)") : name);
+    return QStringLiteral("application %1")
+        .arg(name.isEmpty() ? QStringLiteral("(unnamed)") : name);
 }
 
 QString versionFromSource(const QJsonObject &source)
 {
-    const QJsonArray images = source.value(QLatin1String("kustomize")).toObject()
-                                  .value(QLatin1String("images")).toArray();
+    const QJsonArray images = source.value(QLatin1String("kustomize"))
+                                  .toObject()
+                                  .value(QLatin1String("images"))
+                                  .toArray();
     for (const auto &i : images) {
         const QString tag = imageTag(i.toString());
         if (!tag.isEmpty())
             return tag;
     }
-    const QJsonArray params = source.value(QLatin1String("helm")).toObject()
-                                  .value(QLatin1String("parameters")).toArray();
+    const QJsonArray params =
+        source.value(QLatin1String("helm")).toObject().value(QLatin1String("parameters")).toArray();
     for (const auto &p : params) {
         const QJsonObject po = p.toObject();
         if (str(po, QLatin1String("name")) == QLatin1String("image.tag"))
@@ -94,8 +100,8 @@ int pauseSecondsOf(const QJsonValue &duration)
     return n;
 }
 
-RolloutStep parseStep(const QJsonObject &step, int index, const QString &where,
-                      QList<ParseProblem> *problems)
+RolloutStep
+parseStep(const QJsonObject &step, int index, const QString &where, QList<ParseProblem> *problems)
 {
     RolloutStep s;
     if (step.contains(QLatin1String("setWeight"))) {
@@ -103,12 +109,14 @@ RolloutStep parseStep(const QJsonObject &step, int index, const QString &where,
         s.weight = step.value(QLatin1String("setWeight")).toInt(-1);
         s.text = QStringLiteral("setWeight %1").arg(s.weight);
         if (s.weight < 0 || s.weight > 100)
-            problems->append({where, QStringLiteral("step %1: setWeight is not a percentage").arg(index)});
+            problems->append(
+                {where, QStringLiteral("step %1: setWeight is not a percentage").arg(index)});
         return s;
     }
     if (step.contains(QLatin1String("pause"))) {
         s.kind = RolloutStep::Kind::Pause;
-        const QJsonValue d = step.value(QLatin1String("pause")).toObject().value(QLatin1String("duration"));
+        const QJsonValue d =
+            step.value(QLatin1String("pause")).toObject().value(QLatin1String("duration"));
         s.pauseSeconds = d.isUndefined() || d.isNull() ? -1 : pauseSecondsOf(d);
         s.text = s.pauseSeconds < 0 ? QStringLiteral("pause (manual promotion)")
                                     : QStringLiteral("pause %1s").arg(s.pauseSeconds);
@@ -117,8 +125,10 @@ RolloutStep parseStep(const QJsonObject &step, int index, const QString &where,
     if (step.contains(QLatin1String("analysis"))) {
         s.kind = RolloutStep::Kind::Analysis;
         QStringList names;
-        const QJsonArray templates = step.value(QLatin1String("analysis")).toObject()
-                                         .value(QLatin1String("templates")).toArray();
+        const QJsonArray templates = step.value(QLatin1String("analysis"))
+                                         .toObject()
+                                         .value(QLatin1String("templates"))
+                                         .toArray();
         for (const auto &t : templates)
             names << t.toObject().value(QLatin1String("templateName")).toString();
         s.text = QStringLiteral("analysis: %1").arg(names.join(QStringLiteral(", ")));
@@ -129,7 +139,8 @@ RolloutStep parseStep(const QJsonObject &step, int index, const QString &where,
         s.text = QStringLiteral("experiment");
         return s;
     }
-    static const QStringList known{QStringLiteral("setCanaryScale"), QStringLiteral("setHeaderRoute"),
+    static const QStringList known{QStringLiteral("setCanaryScale"),
+                                   QStringLiteral("setHeaderRoute"),
                                    QStringLiteral("setMirrorRoute"), QStringLiteral("plugin")};
     for (const auto &k : known) {
         if (step.contains(k)) {
@@ -139,8 +150,9 @@ RolloutStep parseStep(const QJsonObject &step, int index, const QString &where,
     }
     const QString type = step.keys().isEmpty() ? QStringLiteral("(empty)") : step.keys().first();
     s.text = QStringLiteral("unknown step '%1'").arg(type);
-    problems->append({where, QStringLiteral("step %1 has an unknown type '%2'; shown as is")
-                                 .arg(index).arg(type)});
+    problems->append(
+        {where,
+         QStringLiteral("step %1 has an unknown type '%2'; shown as is").arg(index).arg(type)});
     return s;
 }
 
@@ -266,16 +278,15 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
         a.destServer = str(dest, QLatin1String("name"));
     a.destNamespace = str(dest, QLatin1String("namespace"));
     // Argo CD >= 3.0 may keep the automated block but switch it off with enabled: false.
-    const QJsonValue automated = spec.value(QLatin1String("syncPolicy")).toObject()
-                                     .value(QLatin1String("automated"));
-    a.autoSync = automated.isObject()
-                 && automated.toObject().value(QLatin1String("enabled")).toBool(true);
+    const QJsonValue automated =
+        spec.value(QLatin1String("syncPolicy")).toObject().value(QLatin1String("automated"));
+    a.autoSync =
+        automated.isObject() && automated.toObject().value(QLatin1String("enabled")).toBool(true);
 
     const QJsonObject sync = status.value(QLatin1String("sync")).toObject();
     const QString syncText = str(sync, QLatin1String("status"));
     a.sync = syncStateFromString(syncText);
-    if (!syncText.isEmpty() && a.sync == SyncState::Unknown
-        && syncText != QLatin1String("Unknown"))
+    if (!syncText.isEmpty() && a.sync == SyncState::Unknown && syncText != QLatin1String("Unknown"))
         problems->append({where, QStringLiteral("unknown sync status '%1'").arg(syncText)});
     a.syncRevision = str(sync, QLatin1String("revision"));
 
@@ -283,10 +294,11 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
     a.healthText = str(health, QLatin1String("status"));
     a.healthMessage = str(health, QLatin1String("message"));
     a.health = healthFromString(a.healthText);
-    if (!a.healthText.isEmpty() && a.health == Health::Unknown
-        && a.healthText != QLatin1String("Unknown"))
-        problems->append({where, QStringLiteral("unknown health status '%1'; shown as Unknown")
-                                     .arg(a.healthText)});
+    if (!a.healthText.isEmpty() && a.health == Health::Unknown &&
+        a.healthText != QLatin1String("Unknown"))
+        problems->append(
+            {where,
+             QStringLiteral("unknown health status '%1'; shown as Unknown").arg(a.healthText)});
 
     const QJsonObject op = status.value(QLatin1String("operationState")).toObject();
     a.operationPhase = str(op, QLatin1String("phase"));
@@ -298,8 +310,10 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
     a.operationInitiator = initiated.value(QLatin1String("automated")).toBool()
                                ? QStringLiteral("automated")
                                : str(initiated, QLatin1String("username"));
-    a.operationRevision = operation.value(QLatin1String("sync")).toObject()
-                              .value(QLatin1String("revision")).toString();
+    a.operationRevision = operation.value(QLatin1String("sync"))
+                              .toObject()
+                              .value(QLatin1String("revision"))
+                              .toString();
 
     const QJsonObject summary = status.value(QLatin1String("summary")).toObject();
     for (const auto &i : summary.value(QLatin1String("images")).toArray())
@@ -328,7 +342,8 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
         e.deployStartedAt = timeOf(h.value(QLatin1String("deployStartedAt")));
         const QJsonObject by = h.value(QLatin1String("initiatedBy")).toObject();
         e.automated = by.value(QLatin1String("automated")).toBool();
-        e.initiator = e.automated ? QStringLiteral("automated") : str(by, QLatin1String("username"));
+        e.initiator =
+            e.automated ? QStringLiteral("automated") : str(by, QLatin1String("username"));
         e.version = versionFromSource(h.value(QLatin1String("source")).toObject());
         if (e.version.isEmpty()) {
             const QJsonArray srcs = h.value(QLatin1String("sources")).toArray();
@@ -346,8 +361,8 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
         const QJsonObject r = rv.toObject();
         if (str(r, QLatin1String("status")) == QLatin1String("OutOfSync"))
             ++a.outOfSyncCount;
-        if (str(r, QLatin1String("kind")) == QLatin1String("Rollout")
-            && str(r, QLatin1String("group")) == QLatin1String("argoproj.io")) {
+        if (str(r, QLatin1String("kind")) == QLatin1String("Rollout") &&
+            str(r, QLatin1String("group")) == QLatin1String("argoproj.io")) {
             ResourceRef ref{QStringLiteral("argoproj.io"), str(r, QLatin1String("version")),
                             QStringLiteral("Rollout"), str(r, QLatin1String("namespace")),
                             str(r, QLatin1String("name"))};
@@ -367,12 +382,13 @@ AppList parseApplicationList(const QByteArray &body)
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
         out.error = QStringLiteral("application list is not JSON (%1 at byte %2)")
-                        .arg(err.errorString()).arg(err.offset);
+                        .arg(err.errorString())
+                        .arg(err.offset);
         return out;
     }
     const QJsonObject root = doc.object();
-    out.resourceVersion = textOf(root.value(QLatin1String("metadata")).toObject()
-                                     .value(QLatin1String("resourceVersion")));
+    out.resourceVersion = textOf(
+        root.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")));
     const QJsonValue itemsValue = root.value(QLatin1String("items"));
     if (!itemsValue.isArray() && !itemsValue.isNull() && !itemsValue.isUndefined()) {
         out.error = QStringLiteral("application list: items is not an array");
@@ -395,7 +411,8 @@ StreamEvent parseStreamEvent(const QByteArray &data)
     const QJsonDocument doc = QJsonDocument::fromJson(data, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
         ev.error = QStringLiteral("stream event is not JSON (%1 at byte %2)")
-                       .arg(err.errorString()).arg(err.offset);
+                       .arg(err.errorString())
+                       .arg(err.offset);
         return ev;
     }
     const QJsonObject root = doc.object();
@@ -441,8 +458,8 @@ ResourceTree parseResourceTree(const QByteArray &body, QString *error)
     QStringList rolloutNames;
     for (const auto &nv : nodes) {
         const QJsonObject n = nv.toObject();
-        if (str(n, QLatin1String("kind")) == QLatin1String("Rollout")
-            && str(n, QLatin1String("group")) == QLatin1String("argoproj.io")) {
+        if (str(n, QLatin1String("kind")) == QLatin1String("Rollout") &&
+            str(n, QLatin1String("group")) == QLatin1String("argoproj.io")) {
             ResourceRef r{QStringLiteral("argoproj.io"), str(n, QLatin1String("version")),
                           QStringLiteral("Rollout"), str(n, QLatin1String("namespace")),
                           str(n, QLatin1String("name"))};
@@ -471,7 +488,8 @@ ResourceTree parseResourceTree(const QByteArray &body, QString *error)
     return tree;
 }
 
-RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, QString> &imageByPodHash)
+RolloutDetails parseRolloutManifest(const QJsonObject &m,
+                                    const QHash<QString, QString> &imageByPodHash)
 {
     RolloutDetails d;
     Rollout &r = d.rollout;
@@ -479,7 +497,8 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, Q
     const QJsonObject spec = m.value(QLatin1String("spec")).toObject();
     r.name = str(meta, QLatin1String("name"));
     r.nameSpace = str(meta, QLatin1String("namespace"));
-    const QString where = QStringLiteral("rollout %1").arg(r.name.isEmpty() ? QStringLiteral("(unnamed)") : r.name);
+    const QString where =
+        QStringLiteral("rollout %1").arg(r.name.isEmpty() ? QStringLiteral("(unnamed)") : r.name);
     if (m.value(QLatin1String("kind")).toString() != QLatin1String("Rollout"))
         d.problems.append({where, QStringLiteral("the live object is not a Rollout (kind '%1')")
                                       .arg(m.value(QLatin1String("kind")).toString())});
@@ -487,21 +506,27 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, Q
     const QJsonObject strategy = spec.value(QLatin1String("strategy")).toObject();
     if (strategy.contains(QLatin1String("canary"))) {
         r.strategy = QStringLiteral("canary");
-        const QJsonArray steps = strategy.value(QLatin1String("canary")).toObject()
-                                     .value(QLatin1String("steps")).toArray();
+        const QJsonArray steps = strategy.value(QLatin1String("canary"))
+                                     .toObject()
+                                     .value(QLatin1String("steps"))
+                                     .toArray();
         for (int i = 0; i < steps.size(); ++i)
             r.steps << parseStep(steps.at(i).toObject(), i, where, &d.problems);
     } else if (strategy.contains(QLatin1String("blueGreen"))) {
         r.strategy = QStringLiteral("blueGreen");
     } else {
-        d.problems.append({where, QStringLiteral("spec.strategy names neither canary nor blueGreen")});
+        d.problems.append(
+            {where, QStringLiteral("spec.strategy names neither canary nor blueGreen")});
     }
     d.specPaused = spec.value(QLatin1String("paused")).toBool();
     d.restartAt = str(spec, QLatin1String("restartAt"));
     QString templateImage;
-    const QJsonArray containers = spec.value(QLatin1String("template")).toObject()
-                                      .value(QLatin1String("spec")).toObject()
-                                      .value(QLatin1String("containers")).toArray();
+    const QJsonArray containers = spec.value(QLatin1String("template"))
+                                      .toObject()
+                                      .value(QLatin1String("spec"))
+                                      .toObject()
+                                      .value(QLatin1String("containers"))
+                                      .toArray();
     if (!containers.isEmpty())
         templateImage = containers.first().toObject().value(QLatin1String("image")).toString();
 
@@ -536,15 +561,20 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, Q
     if (d.specPaused)
         reasons << QStringLiteral("paused by a user (spec.paused)");
     r.pauseReasons = reasons;
-    r.paused = d.specPaused || !reasons.isEmpty() || status.value(QLatin1String("controllerPause")).toBool();
+    r.paused = d.specPaused || !reasons.isEmpty() ||
+               status.value(QLatin1String("controllerPause")).toBool();
     r.fullyPromoted = !d.stableHash.isEmpty() && d.stableHash == d.canaryHash;
 
     const QJsonObject weights = canary.value(QLatin1String("weights")).toObject();
     if (!weights.isEmpty()) {
-        r.canaryWeight = weights.value(QLatin1String("canary")).toObject()
-                             .value(QLatin1String("weight")).toInt();
-        r.stableWeight = weights.value(QLatin1String("stable")).toObject()
-                             .value(QLatin1String("weight")).toInt(100 - r.canaryWeight);
+        r.canaryWeight = weights.value(QLatin1String("canary"))
+                             .toObject()
+                             .value(QLatin1String("weight"))
+                             .toInt();
+        r.stableWeight = weights.value(QLatin1String("stable"))
+                             .toObject()
+                             .value(QLatin1String("weight"))
+                             .toInt(100 - r.canaryWeight);
     } else if (r.fullyPromoted || r.aborted || r.currentStepIndex < 0) {
         r.canaryWeight = 0;
         r.stableWeight = 100;
@@ -567,14 +597,16 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, Q
             d.problems.append({where, QStringLiteral("unknown phase '%1'").arg(phase)});
     } else if (!status.isEmpty()) {
         // Before rollouts v1.0 there is no phase: derive it from the flags.
-        r.phase = r.aborted        ? RolloutPhase::Degraded
-                  : r.paused       ? RolloutPhase::Paused
+        r.phase = r.aborted         ? RolloutPhase::Degraded
+                  : r.paused        ? RolloutPhase::Paused
                   : r.fullyPromoted ? RolloutPhase::Healthy
-                                   : RolloutPhase::Progressing;
+                                    : RolloutPhase::Progressing;
     }
 
-    const QJsonObject stepRun = canary.value(QLatin1String("currentStepAnalysisRunStatus")).toObject();
-    const QJsonObject bgRun = canary.value(QLatin1String("currentBackgroundAnalysisRunStatus")).toObject();
+    const QJsonObject stepRun =
+        canary.value(QLatin1String("currentStepAnalysisRunStatus")).toObject();
+    const QJsonObject bgRun =
+        canary.value(QLatin1String("currentBackgroundAnalysisRunStatus")).toObject();
     const QJsonObject run = !stepRun.isEmpty() ? stepRun : bgRun;
     if (!run.isEmpty()) {
         r.analysisStatus = str(run, QLatin1String("status"));
@@ -592,14 +624,16 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m, const QHash<QString, Q
     return d;
 }
 
-RolloutDetails parseRolloutResource(const QByteArray &body, const QHash<QString, QString> &imageByPodHash)
+RolloutDetails parseRolloutResource(const QByteArray &body,
+                                    const QHash<QString, QString> &imageByPodHash)
 {
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     RolloutDetails bad;
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        bad.problems.append({QStringLiteral("rollout"),
-                             QStringLiteral("resource reply is not JSON (%1)").arg(err.errorString())});
+        bad.problems.append(
+            {QStringLiteral("rollout"),
+             QStringLiteral("resource reply is not JSON (%1)").arg(err.errorString())});
         return bad;
     }
     const QJsonValue manifest = doc.object().value(QLatin1String("manifest"));
@@ -607,15 +641,17 @@ RolloutDetails parseRolloutResource(const QByteArray &body, const QHash<QString,
     if (manifest.isString()) {
         const QJsonDocument inner = QJsonDocument::fromJson(manifest.toString().toUtf8(), &err);
         if (err.error != QJsonParseError::NoError || !inner.isObject()) {
-            bad.problems.append({QStringLiteral("rollout"),
-                                 QStringLiteral("manifest is not JSON (%1)").arg(err.errorString())});
+            bad.problems.append(
+                {QStringLiteral("rollout"),
+                 QStringLiteral("manifest is not JSON (%1)").arg(err.errorString())});
             return bad;
         }
         object = inner.object();
     } else if (manifest.isObject()) {
         object = manifest.toObject();
     } else {
-        bad.problems.append({QStringLiteral("rollout"), QStringLiteral("resource reply has no manifest")});
+        bad.problems.append(
+            {QStringLiteral("rollout"), QStringLiteral("resource reply has no manifest")});
         return bad;
     }
     return parseRolloutManifest(object, imageByPodHash);

@@ -53,16 +53,26 @@ QString why(const QString &action)
 QString verbWords(Verb v)
 {
     switch (v) {
-    case Verb::Promote: return QStringLiteral("promote one step");
-    case Verb::PromoteFull: return QStringLiteral("promote fully");
-    case Verb::Pause: return QStringLiteral("pause");
-    case Verb::Resume: return QStringLiteral("resume");
-    case Verb::Abort: return QStringLiteral("abort");
-    case Verb::Retry: return QStringLiteral("retry");
-    case Verb::Restart: return QStringLiteral("restart");
-    case Verb::Approve: return QStringLiteral("approve (promote one step)");
-    case Verb::Reject: return QStringLiteral("reject (abort)");
-    default: return toString(v);
+    case Verb::Promote:
+        return QStringLiteral("promote one step");
+    case Verb::PromoteFull:
+        return QStringLiteral("promote fully");
+    case Verb::Pause:
+        return QStringLiteral("pause");
+    case Verb::Resume:
+        return QStringLiteral("resume");
+    case Verb::Abort:
+        return QStringLiteral("abort");
+    case Verb::Retry:
+        return QStringLiteral("retry");
+    case Verb::Restart:
+        return QStringLiteral("restart");
+    case Verb::Approve:
+        return QStringLiteral("approve (promote one step)");
+    case Verb::Reject:
+        return QStringLiteral("reject (abort)");
+    default:
+        return toString(v);
     }
 }
 
@@ -95,53 +105,60 @@ ActionPlan planRolloutAction(ActionPlan plan, const QString &actionName, const P
     if (!in.rollout) {
         QStringList alts;
         if (plan.action.verb == Verb::Promote)
-            alts << QStringLiteral("Promote the environment with a GitOps commit of the new version, "
-                                   "then sync %1").arg(app.name);
-        return blocked(plan, QStringLiteral("application %1 has no Argo Rollout in flight (none found "
-                                            "in its resources), so there is nothing to %2")
-                                 .arg(app.name, verbWords(plan.action.verb)), alts);
+            alts << QStringLiteral(
+                        "Promote the environment with a GitOps commit of the new version, "
+                        "then sync %1")
+                        .arg(app.name);
+        return blocked(plan,
+                       QStringLiteral("application %1 has no Argo Rollout in flight (none found "
+                                      "in its resources), so there is nothing to %2")
+                           .arg(app.name, verbWords(plan.action.verb)),
+                       alts);
     }
     const RolloutDetails &d = in.rollout->details;
     const Rollout &r = d.rollout;
     if (actionName == QLatin1String("pause") && in.server.known && !in.server.hasV2Actions()) {
-        return blocked(plan,
-                       QStringLiteral("pause needs Argo CD 3.1 or newer; this server runs %1, "
-                                      "which has no pause action for Rollouts")
-                           .arg(in.server.version),
-                       {QStringLiteral("Do not promote: the canary holds at its next pause step by itself"),
-                        QStringLiteral("Abort the rollout (traffic goes back to stable)")});
+        return blocked(
+            plan,
+            QStringLiteral("pause needs Argo CD 3.1 or newer; this server runs %1, "
+                           "which has no pause action for Rollouts")
+                .arg(in.server.version),
+            {QStringLiteral("Do not promote: the canary holds at its next pause step by itself"),
+             QStringLiteral("Abort the rollout (traffic goes back to stable)")});
     }
     if (!in.rollout->actionsKnown)
-        return blocked(plan, QStringLiteral("the actions Argo CD offers for rollout %1 are not read yet; "
-                                            "try again in a moment").arg(r.name));
+        return blocked(plan,
+                       QStringLiteral("the actions Argo CD offers for rollout %1 are not read yet; "
+                                      "try again in a moment")
+                           .arg(r.name));
     const RolloutAction *offered = nullptr;
     for (const auto &a : r.actions)
         if (a.name == actionName)
             offered = &a;
     if (!offered)
-        return blocked(plan, QStringLiteral("Argo CD does not offer '%1' for rollout %2 (offered: %3)")
-                                 .arg(actionName, r.name,
-                                      [&] {
-                                          QStringList n;
-                                          for (const auto &a : r.actions)
-                                              n << a.name;
-                                          return n.join(QStringLiteral(", "));
-                                      }()));
+        return blocked(plan,
+                       QStringLiteral("Argo CD does not offer '%1' for rollout %2 (offered: %3)")
+                           .arg(actionName, r.name, [&] {
+                               QStringList n;
+                               for (const auto &a : r.actions)
+                                   n << a.name;
+                               return n.join(QStringLiteral(", "));
+                           }()));
     if (offered->disabled)
         return blocked(plan, QStringLiteral("Argo CD has '%1' disabled for rollout %2: %3")
                                  .arg(actionName, r.name, why(actionName)));
 
     const int total = int(r.steps.size());
-    plan.summary = QStringLiteral("%1 canary %2 of %3 (rollout %4, step %5/%6, canary %7%)")
-                       .arg(verbWords(plan.action.verb),
-                            r.canaryVersion.isEmpty() ? r.name : r.canaryVersion,
-                            in.mapping.environment.isEmpty()
-                                ? in.mapping.service
-                                : in.mapping.service + QLatin1Char(' ') + in.mapping.environment,
-                            r.name)
-                       .arg(std::min(r.currentStepIndex + 1, total))
-                       .arg(total)
-                       .arg(r.canaryWeight);
+    plan.summary =
+        QStringLiteral("%1 canary %2 of %3 (rollout %4, step %5/%6, canary %7%)")
+            .arg(verbWords(plan.action.verb), r.canaryVersion.isEmpty() ? r.name : r.canaryVersion,
+                 in.mapping.environment.isEmpty()
+                     ? in.mapping.service
+                     : in.mapping.service + QLatin1Char(' ') + in.mapping.environment,
+                 r.name)
+            .arg(std::min(r.currentStepIndex + 1, total))
+            .arg(total)
+            .arg(r.canaryWeight);
 
     PlannedRequest req;
     req.method = "POST";
@@ -160,8 +177,8 @@ ActionPlan planRolloutAction(ActionPlan plan, const QString &actionName, const P
             body.insert(QStringLiteral("project"), app.project);
         req.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     } else {
-        req.path = QStringLiteral("/api/v1/applications/%1/resource/actions?").arg(app.name)
-                   + resourceQuery(app, r);
+        req.path = QStringLiteral("/api/v1/applications/%1/resource/actions?").arg(app.name) +
+                   resourceQuery(app, r);
         // v1 takes the action name as a JSON string body.
         req.body = '"' + actionName.toUtf8() + '"';
     }
@@ -179,8 +196,9 @@ ActionPlan planRolloutAction(ActionPlan plan, const QString &actionName, const P
         actionsPath(app, r), QStringLiteral("action.%1.enabled").arg(actionName),
         QStringLiteral("true")};
     if (actionName == QLatin1String("restart"))
-        plan.preconditions << Precondition{QStringLiteral("rollout %1 not restarted since").arg(r.name),
-                                           rPath, QStringLiteral("rollout.restartAt"), d.restartAt};
+        plan.preconditions << Precondition{
+            QStringLiteral("rollout %1 not restarted since").arg(r.name), rPath,
+            QStringLiteral("rollout.restartAt"), d.restartAt};
     if (!in.server.known)
         plan.warnings << QStringLiteral("the server version is unknown; using the v1 action API");
     plan.context.insert(QStringLiteral("kind"), QStringLiteral("rollout-action"));
@@ -196,32 +214,37 @@ ActionPlan planSync(ActionPlan plan, const PlanInput &in)
     const AppState &app = *in.app;
     const QString revision = plan.action.version;
     if (app.operationRunning())
-        return blocked(plan, QStringLiteral("another operation is already running on %1 (%2)")
-                                 .arg(app.name, app.operationPhase),
+        return blocked(plan,
+                       QStringLiteral("another operation is already running on %1 (%2)")
+                           .arg(app.name, app.operationPhase),
                        {QStringLiteral("Wait for the running operation to finish"),
                         QStringLiteral("Cancel (terminate) the running operation first")});
     if (app.autoSync && !revision.isEmpty() && revision != app.targetRevision)
-        return blocked(plan,
-                       QStringLiteral("auto-sync is on for %1 and follows '%2'; Argo CD refuses a "
-                                      "sync to another revision (%3) while it is on")
-                           .arg(app.name, app.targetRevision, revision),
-                       {QStringLiteral("Disable auto-sync on %1 first, then sync to %2").arg(app.name, revision),
-                        QStringLiteral("Commit the change to the GitOps repository (auto-sync deploys it)")});
+        return blocked(
+            plan,
+            QStringLiteral("auto-sync is on for %1 and follows '%2'; Argo CD refuses a "
+                           "sync to another revision (%3) while it is on")
+                .arg(app.name, app.targetRevision, revision),
+            {QStringLiteral("Disable auto-sync on %1 first, then sync to %2")
+                 .arg(app.name, revision),
+             QStringLiteral("Commit the change to the GitOps repository (auto-sync deploys it)")});
     QJsonObject body{{QStringLiteral("prune"), false}, {QStringLiteral("dryRun"), false}};
     if (!revision.isEmpty())
         body.insert(QStringLiteral("revision"), revision);
     if (!app.appNamespace.isEmpty())
         body.insert(QStringLiteral("appNamespace"), app.appNamespace);
-    PlannedRequest req{"POST", QStringLiteral("/api/v1/applications/%1/sync").arg(app.name),
-                       QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
-                       QStringLiteral("sync %1 to %2").arg(app.name,
-                                                           revision.isEmpty() ? QStringLiteral("its target revision") : revision)};
+    PlannedRequest req{
+        "POST", QStringLiteral("/api/v1/applications/%1/sync").arg(app.name),
+        QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
+        QStringLiteral("sync %1 to %2")
+            .arg(app.name, revision.isEmpty() ? QStringLiteral("its target revision") : revision)};
     plan.requests << req;
     plan.preconditions << operationIdle(app) << currentHistory(app);
-    plan.summary = QStringLiteral("sync %1 (%2) to %3")
-                       .arg(app.name, in.mapping.service,
-                            revision.isEmpty() ? QStringLiteral("%1 (target revision)").arg(app.targetRevision)
-                                               : revision);
+    plan.summary =
+        QStringLiteral("sync %1 (%2) to %3")
+            .arg(app.name, in.mapping.service,
+                 revision.isEmpty() ? QStringLiteral("%1 (target revision)").arg(app.targetRevision)
+                                    : revision);
     plan.context.insert(QStringLiteral("kind"), QStringLiteral("sync"));
     plan.context.insert(QStringLiteral("targetKey"), app.name);
     return plan;
@@ -231,8 +254,9 @@ ActionPlan planRollback(ActionPlan plan, const PlanInput &in)
 {
     const AppState &app = *in.app;
     if (app.history.isEmpty())
-        return blocked(plan, QStringLiteral("application %1 has no deployment history to roll back to")
-                                 .arg(app.name));
+        return blocked(plan,
+                       QStringLiteral("application %1 has no deployment history to roll back to")
+                           .arg(app.name));
     // The target: a history id ("12" or "<app>/12"), else a version or revision, else the
     // entry before the current one.
     const HistoryEntry *target = nullptr;
@@ -259,31 +283,36 @@ ActionPlan planRollback(ActionPlan plan, const PlanInput &in)
                                      .arg(app.name, plan.action.version));
     } else {
         if (app.history.size() < 2)
-            return blocked(plan, QStringLiteral("application %1 has only one history entry; there is "
-                                                "nothing earlier to roll back to").arg(app.name));
+            return blocked(plan,
+                           QStringLiteral("application %1 has only one history entry; there is "
+                                          "nothing earlier to roll back to")
+                               .arg(app.name));
         target = &app.history.at(app.history.size() - 2);
     }
     const HistoryEntry &current = app.history.last();
     if (target->id == current.id)
-        return blocked(plan, QStringLiteral("%1 already runs %2").arg(app.name, historyLabel(current)));
+        return blocked(plan,
+                       QStringLiteral("%1 already runs %2").arg(app.name, historyLabel(current)));
     plan.summary = QStringLiteral("roll back %1 from %2 to %3")
                        .arg(app.name, historyLabel(current), historyLabel(*target));
     if (app.autoSync) {
-        return blocked(plan,
-                       QStringLiteral("auto-sync is on for %1: Argo CD refuses a rollback while "
-                                      "automated sync is enabled, and would sync back to Git "
-                                      "right after")
-                           .arg(app.name),
-                       {QStringLiteral("Disable auto-sync on %1 first, then roll back to %2")
-                            .arg(app.name, historyLabel(*target)),
-                        QStringLiteral("Revert in Git instead: commit %1 back to the GitOps "
-                                       "repository; auto-sync deploys it (auto-sync safe)")
-                            .arg(target->version.isEmpty() ? QStringLiteral("revision ") + target->revision
-                                                           : target->version)});
+        return blocked(
+            plan,
+            QStringLiteral("auto-sync is on for %1: Argo CD refuses a rollback while "
+                           "automated sync is enabled, and would sync back to Git "
+                           "right after")
+                .arg(app.name),
+            {QStringLiteral("Disable auto-sync on %1 first, then roll back to %2")
+                 .arg(app.name, historyLabel(*target)),
+             QStringLiteral("Revert in Git instead: commit %1 back to the GitOps "
+                            "repository; auto-sync deploys it (auto-sync safe)")
+                 .arg(target->version.isEmpty() ? QStringLiteral("revision ") + target->revision
+                                                : target->version)});
     }
     if (app.operationRunning())
-        return blocked(plan, QStringLiteral("another operation is already running on %1 (%2)")
-                                 .arg(app.name, app.operationPhase),
+        return blocked(plan,
+                       QStringLiteral("another operation is already running on %1 (%2)")
+                           .arg(app.name, app.operationPhase),
                        {QStringLiteral("Wait for the running operation to finish")});
     QJsonObject body{{QStringLiteral("id"), double(target->id)},
                      {QStringLiteral("prune"), false},
@@ -311,11 +340,15 @@ ActionPlan planCancel(ActionPlan plan, const PlanInput &in)
     if (!app.operationRunning())
         return blocked(plan, QStringLiteral("no operation is running on %1").arg(app.name));
     plan.summary = QStringLiteral("terminate the running operation on %1").arg(app.name);
-    plan.requests << PlannedRequest{"DELETE", QStringLiteral("/api/v1/applications/%1/operation").arg(app.name),
-                                    {}, {}, QStringLiteral("terminate the operation on %1").arg(app.name)};
-    plan.preconditions << Precondition{QStringLiteral("an operation is running on %1").arg(app.name),
-                                       applicationPath(app.name), QStringLiteral("app.operationRunning"),
-                                       QStringLiteral("true")};
+    plan.requests << PlannedRequest{
+        "DELETE",
+        QStringLiteral("/api/v1/applications/%1/operation").arg(app.name),
+        {},
+        {},
+        QStringLiteral("terminate the operation on %1").arg(app.name)};
+    plan.preconditions << Precondition{
+        QStringLiteral("an operation is running on %1").arg(app.name), applicationPath(app.name),
+        QStringLiteral("app.operationRunning"), QStringLiteral("true")};
     plan.context.insert(QStringLiteral("kind"), QStringLiteral("terminate"));
     plan.context.insert(QStringLiteral("targetKey"), app.name);
     return plan;
@@ -330,14 +363,19 @@ QString rolloutActionFor(Verb verb)
     case Verb::Resume:
     case Verb::Approve:
         return QStringLiteral("resume");
-    case Verb::PromoteFull: return QStringLiteral("promote-full");
-    case Verb::Pause: return QStringLiteral("pause");
+    case Verb::PromoteFull:
+        return QStringLiteral("promote-full");
+    case Verb::Pause:
+        return QStringLiteral("pause");
     case Verb::Abort:
     case Verb::Reject:
         return QStringLiteral("abort");
-    case Verb::Retry: return QStringLiteral("retry");
-    case Verb::Restart: return QStringLiteral("restart");
-    default: return {};
+    case Verb::Retry:
+        return QStringLiteral("retry");
+    case Verb::Restart:
+        return QStringLiteral("restart");
+    default:
+        return {};
     }
 }
 
@@ -348,13 +386,14 @@ QString applicationPath(const QString &application)
 
 QString resourcePath(const AppState &app, const Rollout &r)
 {
-    return QStringLiteral("/api/v1/applications/%1/resource?").arg(app.name) + resourceQuery(app, r);
+    return QStringLiteral("/api/v1/applications/%1/resource?").arg(app.name) +
+           resourceQuery(app, r);
 }
 
 QString actionsPath(const AppState &app, const Rollout &r)
 {
-    return QStringLiteral("/api/v1/applications/%1/resource/actions?").arg(app.name)
-           + resourceQuery(app, r);
+    return QStringLiteral("/api/v1/applications/%1/resource/actions?").arg(app.name) +
+           resourceQuery(app, r);
 }
 
 ActionPlan planAction(const ReleaseAction &action, const PlanInput &in)
@@ -373,11 +412,16 @@ ActionPlan planAction(const ReleaseAction &action, const PlanInput &in)
     if (!rolloutAction.isEmpty())
         return planRolloutAction(plan, rolloutAction, in);
     switch (action.verb) {
-    case Verb::Sync: return planSync(plan, in);
-    case Verb::Rollback: return planRollback(plan, in);
-    case Verb::Cancel: return planCancel(plan, in);
+    case Verb::Sync:
+        return planSync(plan, in);
+    case Verb::Rollback:
+        return planRollback(plan, in);
+    case Verb::Cancel:
+        return planCancel(plan, in);
     default:
-        return blocked(plan, QStringLiteral("Argo CD has no '%1' for applications").arg(toString(action.verb)));
+        return blocked(
+            plan,
+            QStringLiteral("Argo CD has no '%1' for applications").arg(toString(action.verb)));
     }
 }
 
@@ -402,7 +446,8 @@ QString readPreconditionField(const QString &field, const QByteArray &body, QStr
             return b(r.fullyPromoted);
         if (field == QLatin1String("rollout.restartAt"))
             return d.restartAt;
-    } else if (field.startsWith(QLatin1String("action.")) && field.endsWith(QLatin1String(".enabled"))) {
+    } else if (field.startsWith(QLatin1String("action.")) &&
+               field.endsWith(QLatin1String(".enabled"))) {
         const QString name = field.mid(7, field.size() - 7 - 8);
         const QList<RolloutAction> actions = parseResourceActions(body, error);
         if (!error->isEmpty())

@@ -25,8 +25,8 @@ struct ServerInfo
 struct PlanInput
 {
     QString connectionId;
-    const AppState *app = nullptr;        // null when the application is not known
-    QString applicationName;              // what was looked for (for the message)
+    const AppState *app = nullptr; // null when the application is not known
+    QString applicationName;       // what was looked for (for the message)
     AppMapping mapping;
     const RolloutState *rollout = nullptr; // null when the app has no Rollout (or not read yet)
     ServerInfo server;

@@ -13,15 +13,22 @@ QString targetKey(const QString &service, const QString &environment)
     return service + QLatin1Char('\n') + environment;
 }
 
-QString shortRevision(const QString &revision) { return revision.left(7); }
+QString shortRevision(const QString &revision)
+{
+    return revision.left(7);
+}
 
 QString describeTarget(const QString &service, const QString &environment)
 {
     return environment.isEmpty() ? service : service + QLatin1Char(' ') + environment;
 }
 
-TimelineEvent event(const QString &connectionId, TimelineEvent::Kind kind, const QString &sourceId,
-                    const QDateTime &time, const QString &service, const QString &environment)
+TimelineEvent event(const QString &connectionId,
+                    TimelineEvent::Kind kind,
+                    const QString &sourceId,
+                    const QDateTime &time,
+                    const QString &service,
+                    const QString &environment)
 {
     TimelineEvent e;
     e.source = connectionId;
@@ -45,7 +52,8 @@ AppMapper::AppMapper(const ConnectionConfig &config)
         m.rollout = b.options.value(QStringLiteral("rollout")).toString();
         m.rolloutNamespace = b.options.value(QStringLiteral("namespace")).toString();
         m.bound = !b.conventional;
-        const QString app = b.object.isEmpty() ? b.service + QLatin1Char('-') + b.environment : b.object;
+        const QString app =
+            b.object.isEmpty() ? b.service + QLatin1Char('-') + b.environment : b.object;
         m_bound.insert(app, m);
         m_appByTarget.insert(targetKey(b.service, b.environment), app);
     }
@@ -61,8 +69,8 @@ AppMapping AppMapper::map(const QString &application) const
         return *it;
     AppMapping m;
     for (const auto &env : m_environments) {
-        if (application.size() > env.size() + 1 && application.endsWith(env)
-            && application.at(application.size() - env.size() - 1) == QLatin1Char('-')) {
+        if (application.size() > env.size() + 1 && application.endsWith(env) &&
+            application.at(application.size() - env.size() - 1) == QLatin1Char('-')) {
             m.service = application.left(application.size() - env.size() - 1);
             m.environment = env;
             return m;
@@ -102,8 +110,10 @@ static QUrl appUrl(const QUrl &baseUrl, const AppState &app)
     return u;
 }
 
-EnvironmentState environmentState(const QString &connectionId, const QUrl &baseUrl,
-                                  const AppState &app, const AppMapping &mapping,
+EnvironmentState environmentState(const QString &connectionId,
+                                  const QUrl &baseUrl,
+                                  const AppState &app,
+                                  const AppMapping &mapping,
                                   const Rollout *rollout)
 {
     EnvironmentState s;
@@ -126,25 +136,28 @@ EnvironmentState environmentState(const QString &connectionId, const QUrl &baseU
     }
     s.health = app.health;
     s.healthMessage = app.healthMessage;
-    if (s.health == Health::Unknown && !app.healthText.isEmpty()
-        && app.healthText != QLatin1String("Unknown"))
+    if (s.health == Health::Unknown && !app.healthText.isEmpty() &&
+        app.healthText != QLatin1String("Unknown"))
         s.healthMessage = QStringLiteral("health '%1' is not known to Flightdeck%2")
-                              .arg(app.healthText,
-                                   app.healthMessage.isEmpty() ? QString()
-                                                               : QStringLiteral(": ") + app.healthMessage);
+                              .arg(app.healthText, app.healthMessage.isEmpty()
+                                                       ? QString()
+                                                       : QStringLiteral(": ") + app.healthMessage);
     s.sync = app.sync;
     s.autoSync = app.autoSync;
     s.operationRunning = app.operationRunning();
     s.driftCount = app.outOfSyncCount;
-    s.canaryWeight = rollout && !rollout->fullyPromoted && rollout->strategy == QLatin1String("canary")
-                         ? rollout->canaryWeight
-                         : -1;
+    s.canaryWeight =
+        rollout && !rollout->fullyPromoted && rollout->strategy == QLatin1String("canary")
+            ? rollout->canaryWeight
+            : -1;
     s.url = appUrl(baseUrl, app);
     return s;
 }
 
-QList<Deployment> deployments(const QString &connectionId, const QUrl &baseUrl,
-                              const AppState &app, const AppMapping &mapping)
+QList<Deployment> deployments(const QString &connectionId,
+                              const QUrl &baseUrl,
+                              const AppState &app,
+                              const AppMapping &mapping)
 {
     QList<Deployment> out;
     out.reserve(app.history.size());
@@ -169,8 +182,10 @@ QList<Deployment> deployments(const QString &connectionId, const QUrl &baseUrl,
     return out;
 }
 
-std::optional<Gate> rolloutGate(const QString &connectionId, const QUrl &baseUrl,
-                                const AppState &app, const RolloutDetails &details)
+std::optional<Gate> rolloutGate(const QString &connectionId,
+                                const QUrl &baseUrl,
+                                const AppState &app,
+                                const RolloutDetails &details)
 {
     const Rollout &r = details.rollout;
     if (!r.paused || r.aborted)
@@ -200,9 +215,12 @@ std::optional<Gate> rolloutGate(const QString &connectionId, const QUrl &baseUrl
     return g;
 }
 
-QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppState *before,
-                                       const AppState &after, const AppMapping &m,
-                                       const QDateTime &now, int firstSightHistory)
+QList<TimelineEvent> applicationEvents(const QString &connectionId,
+                                       const AppState *before,
+                                       const AppState &after,
+                                       const AppMapping &m,
+                                       const QDateTime &now,
+                                       int firstSightHistory)
 {
     using K = TimelineEvent::Kind;
     QList<TimelineEvent> out;
@@ -212,7 +230,8 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppSta
     // New history entries are completed deploys; one that returns to an older revision
     // (not the one just before) is a rollback.
     const qint64 seenId = before ? before->currentHistoryId() : -1;
-    const qsizetype firstNew = before ? 0 : std::max<qsizetype>(0, after.history.size() - firstSightHistory);
+    const qsizetype firstNew =
+        before ? 0 : std::max<qsizetype>(0, after.history.size() - firstSightHistory);
     for (qsizetype i = firstNew; i < after.history.size(); ++i) {
         const HistoryEntry &h = after.history.at(i);
         if (h.id <= seenId)
@@ -223,27 +242,34 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppSta
                 if (after.history.at(j).revision == h.revision)
                     rollback = true;
         }
-        TimelineEvent e = event(connectionId, rollback ? K::Rollback : K::DeploySucceeded,
-                                QStringLiteral("%1/history/%2").arg(app).arg(h.id),
-                                h.deployedAt.isValid() ? h.deployedAt : now, m.service, m.environment);
+        TimelineEvent e =
+            event(connectionId, rollback ? K::Rollback : K::DeploySucceeded,
+                  QStringLiteral("%1/history/%2").arg(app).arg(h.id),
+                  h.deployedAt.isValid() ? h.deployedAt : now, m.service, m.environment);
         e.actor = h.initiator;
         e.version = h.version;
-        e.title = rollback ? QStringLiteral("%1 rolled back to %2").arg(target, h.version.isEmpty() ? shortRevision(h.revision) : h.version)
-                           : QStringLiteral("%1 deployed %2").arg(target, h.version.isEmpty() ? shortRevision(h.revision) : h.version);
+        e.title =
+            rollback
+                ? QStringLiteral("%1 rolled back to %2")
+                      .arg(target, h.version.isEmpty() ? shortRevision(h.revision) : h.version)
+                : QStringLiteral("%1 deployed %2")
+                      .arg(target, h.version.isEmpty() ? shortRevision(h.revision) : h.version);
         e.detail = QStringLiteral("Argo CD application %1, history %2, revision %3")
-                       .arg(app).arg(h.id).arg(h.revision);
+                       .arg(app)
+                       .arg(h.id)
+                       .arg(h.revision);
         out << e;
     }
     if (!before)
         return out;
 
-    const bool newOperation = after.operationStarted.isValid()
-                              && after.operationStarted != before->operationStarted;
-    if (!after.operationPhase.isEmpty()
-        && (newOperation || after.operationPhase != before->operationPhase)) {
+    const bool newOperation =
+        after.operationStarted.isValid() && after.operationStarted != before->operationStarted;
+    if (!after.operationPhase.isEmpty() &&
+        (newOperation || after.operationPhase != before->operationPhase)) {
         const QString startedKey = QString::number(after.operationStarted.toMSecsSinceEpoch());
-        const QString rev = shortRevision(after.operationRevision.isEmpty() ? after.syncRevision
-                                                                            : after.operationRevision);
+        const QString rev = shortRevision(
+            after.operationRevision.isEmpty() ? after.syncRevision : after.operationRevision);
         if (after.operationPhase == QLatin1String("Running") && newOperation) {
             TimelineEvent e = event(connectionId, K::SyncStarted,
                                     QStringLiteral("%1/sync/%2/started").arg(app, startedKey),
@@ -251,14 +277,15 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppSta
             e.actor = after.operationInitiator;
             e.title = QStringLiteral("sync of %1 started (%2)").arg(target, rev);
             out << e;
-        } else if (after.operationPhase == QLatin1String("Succeeded")
-                   || after.operationPhase == QLatin1String("Failed")
-                   || after.operationPhase == QLatin1String("Error")) {
+        } else if (after.operationPhase == QLatin1String("Succeeded") ||
+                   after.operationPhase == QLatin1String("Failed") ||
+                   after.operationPhase == QLatin1String("Error")) {
             const bool ok = after.operationPhase == QLatin1String("Succeeded");
-            TimelineEvent e = event(connectionId, ok ? K::SyncSucceeded : K::SyncFailed,
-                                    QStringLiteral("%1/sync/%2/%3").arg(app, startedKey, after.operationPhase),
-                                    after.operationFinished.isValid() ? after.operationFinished : now,
-                                    m.service, m.environment);
+            TimelineEvent e =
+                event(connectionId, ok ? K::SyncSucceeded : K::SyncFailed,
+                      QStringLiteral("%1/sync/%2/%3").arg(app, startedKey, after.operationPhase),
+                      after.operationFinished.isValid() ? after.operationFinished : now, m.service,
+                      m.environment);
             e.actor = after.operationInitiator;
             e.title = ok ? QStringLiteral("sync of %1 succeeded (%2)").arg(target, rev)
                          : QStringLiteral("sync of %1 failed (%2)").arg(target, rev);
@@ -268,39 +295,48 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppSta
     }
     if (after.health != before->health || after.healthText != before->healthText) {
         TimelineEvent e = event(connectionId, K::HealthChanged,
-                                QStringLiteral("%1/health/%2/%3").arg(app)
-                                    .arg(now.toMSecsSinceEpoch()).arg(after.healthText),
+                                QStringLiteral("%1/health/%2/%3")
+                                    .arg(app)
+                                    .arg(now.toMSecsSinceEpoch())
+                                    .arg(after.healthText),
                                 now, m.service, m.environment);
-        e.title = QStringLiteral("%1 health %2 → %3")
-                      .arg(target, before->healthText.isEmpty() ? QStringLiteral("Unknown") : before->healthText,
-                           after.healthText.isEmpty() ? QStringLiteral("Unknown") : after.healthText);
+        e.title =
+            QStringLiteral("%1 health %2 → %3")
+                .arg(target,
+                     before->healthText.isEmpty() ? QStringLiteral("Unknown") : before->healthText,
+                     after.healthText.isEmpty() ? QStringLiteral("Unknown") : after.healthText);
         e.detail = after.healthMessage;
         out << e;
     }
     return out;
 }
 
-QList<TimelineEvent> rolloutEvents(const QString &connectionId, const Rollout *before,
-                                   const Rollout &after, const QDateTime &now)
+QList<TimelineEvent> rolloutEvents(const QString &connectionId,
+                                   const Rollout *before,
+                                   const Rollout &after,
+                                   const QDateTime &now)
 {
     using K = TimelineEvent::Kind;
     QList<TimelineEvent> out;
     if (!before)
         return out;
     const QString target = describeTarget(after.service, after.environment);
-    const QString base = QStringLiteral("%1/rollout/%2/%3/").arg(after.application, after.name)
-                         + QString::number(now.toMSecsSinceEpoch()) + QLatin1Char('/');
+    const QString base = QStringLiteral("%1/rollout/%2/%3/").arg(after.application, after.name) +
+                         QString::number(now.toMSecsSinceEpoch()) + QLatin1Char('/');
     const auto add = [&](K kind, const QString &what, const QString &title) {
-        TimelineEvent e = event(connectionId, kind, base + what, now, after.service, after.environment);
+        TimelineEvent e =
+            event(connectionId, kind, base + what, now, after.service, after.environment);
         e.version = after.canaryVersion;
         e.title = title;
-        e.detail = QStringLiteral("Rollout %1 in application %2").arg(after.name, after.application);
+        e.detail =
+            QStringLiteral("Rollout %1 in application %2").arg(after.name, after.application);
         out << e;
     };
     const int total = int(after.steps.size());
     if (after.aborted && !before->aborted)
         add(K::CanaryAborted, QStringLiteral("abort"),
-            QStringLiteral("canary %1 of %2 aborted; traffic back to stable").arg(after.canaryVersion, target));
+            QStringLiteral("canary %1 of %2 aborted; traffic back to stable")
+                .arg(after.canaryVersion, target));
     if (!after.aborted && before->aborted)
         add(K::CanaryRetried, QStringLiteral("retry"),
             QStringLiteral("canary %1 of %2 retried").arg(after.canaryVersion, target));

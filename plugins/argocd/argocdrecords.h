@@ -36,7 +36,7 @@ public:
     QString applicationFor(const QString &service, const QString &environment) const;
 
 private:
-    QHash<QString, AppMapping> m_bound; // by app name
+    QHash<QString, AppMapping> m_bound;    // by app name
     QHash<QString, QString> m_appByTarget; // "service\nenv" -> app
     QStringList m_environments;
 };
@@ -52,22 +52,33 @@ QString applicationUrlPath(const AppState &app);
 /// Deployment ids are "<app>/<history id>": history ids count per application.
 QString deploymentId(const QString &application, qint64 historyId);
 
-EnvironmentState environmentState(const QString &connectionId, const QUrl &baseUrl,
-                                  const AppState &app, const AppMapping &mapping,
+EnvironmentState environmentState(const QString &connectionId,
+                                  const QUrl &baseUrl,
+                                  const AppState &app,
+                                  const AppMapping &mapping,
                                   const Rollout *rollout);
-QList<Deployment> deployments(const QString &connectionId, const QUrl &baseUrl,
-                              const AppState &app, const AppMapping &mapping);
+QList<Deployment> deployments(const QString &connectionId,
+                              const QUrl &baseUrl,
+                              const AppState &app,
+                              const AppMapping &mapping);
 /// A paused, not aborted Rollout is a gate waiting for a human to promote.
-std::optional<Gate> rolloutGate(const QString &connectionId, const QUrl &baseUrl,
-                                const AppState &app, const RolloutDetails &rollout);
+std::optional<Gate> rolloutGate(const QString &connectionId,
+                                const QUrl &baseUrl,
+                                const AppState &app,
+                                const RolloutDetails &rollout);
 
 /// Timeline events between two reads of one application; @p before is null at first sight,
 /// when only the newest @p firstSightHistory history entries become deploy events.
-QList<TimelineEvent> applicationEvents(const QString &connectionId, const AppState *before,
-                                       const AppState &after, const AppMapping &mapping,
-                                       const QDateTime &now, int firstSightHistory = 3);
+QList<TimelineEvent> applicationEvents(const QString &connectionId,
+                                       const AppState *before,
+                                       const AppState &after,
+                                       const AppMapping &mapping,
+                                       const QDateTime &now,
+                                       int firstSightHistory = 3);
 /// Canary step, weight, pause, resume, promote, abort and retry events between two reads.
-QList<TimelineEvent> rolloutEvents(const QString &connectionId, const Rollout *before,
-                                   const Rollout &after, const QDateTime &now);
+QList<TimelineEvent> rolloutEvents(const QString &connectionId,
+                                   const Rollout *before,
+                                   const Rollout &after,
+                                   const QDateTime &now);
 
 } // namespace fd::argocd

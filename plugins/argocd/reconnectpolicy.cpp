@@ -8,10 +8,12 @@
 
 namespace fd::argocd {
 
-ReconnectPolicy::ReconnectPolicy(Settings settings, std::function<double()> random,
+ReconnectPolicy::ReconnectPolicy(Settings settings,
+                                 std::function<double()> random,
                                  std::function<qint64()> nowMs)
     : m_settings(settings)
-    , m_random(random ? std::move(random) : [] { return QRandomGenerator::global()->generateDouble(); })
+    , m_random(random ? std::move(random)
+                      : [] { return QRandomGenerator::global()->generateDouble(); })
     , m_now(nowMs ? std::move(nowMs) : [] { return QDateTime::currentMSecsSinceEpoch(); })
 {}
 
@@ -21,16 +23,16 @@ int ReconnectPolicy::nextDelayMs(qint64 openedAtMs)
     if (openedAtMs > 0 && now - openedAtMs >= m_settings.healthyAfterMs)
         m_failures = 0;
     ++m_failures;
-    const double ceiling = std::min<double>(m_settings.capMs,
-                                            m_settings.baseMs * std::pow(2.0, std::min(m_failures - 1, 30)));
+    const double ceiling = std::min<double>(
+        m_settings.capMs, m_settings.baseMs * std::pow(2.0, std::min(m_failures - 1, 30)));
     qint64 at = now + qint64(m_random() * ceiling);
     // The window limit: the next attempt waits until the oldest counted one leaves the window.
     m_attempts.erase(std::remove_if(m_attempts.begin(), m_attempts.end(),
                                     [&](qint64 t) { return t <= now - m_settings.windowMs; }),
                      m_attempts.end());
     if (m_attempts.size() >= m_settings.maxReconnects) {
-        const qint64 freeAt = m_attempts.at(m_attempts.size() - m_settings.maxReconnects)
-                              + m_settings.windowMs;
+        const qint64 freeAt =
+            m_attempts.at(m_attempts.size() - m_settings.maxReconnects) + m_settings.windowMs;
         at = std::max(at, freeAt);
     }
     m_attempts.append(at);

@@ -15,7 +15,7 @@ namespace fd::github {
 
 namespace {
 
-constexpr int kMaxInFlight = 6;        // GitHub's guidance; fdhttp caps per host as well
+constexpr int kMaxInFlight = 6;          // GitHub's guidance; fdhttp caps per host as well
 constexpr int kMutationSpacingMs = 1000; // GitHub: mutations at least a second apart
 
 /// When the last mutation went to each host, across every GitHub connection of the process.
@@ -27,7 +27,8 @@ QHash<QString, qint64> &lastMutationAt()
 
 QString hostKey(const QUrl &url)
 {
-    return url.host() + QLatin1Char(':') + QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+    return url.host() + QLatin1Char(':') +
+           QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
 }
 
 QString runsKey(const QString &repo)
@@ -37,8 +38,9 @@ QString runsKey(const QString &repo)
 
 bool isTransportOrServerError(const http::Response &r)
 {
-    return r.error == http::Response::Error::Timeout || r.error == http::Response::Error::Connection
-           || r.error == http::Response::Error::Tls || r.status >= 500 || r.status == 408;
+    return r.error == http::Response::Error::Timeout ||
+           r.error == http::Response::Error::Connection || r.error == http::Response::Error::Tls ||
+           r.status >= 500 || r.status == 408;
 }
 
 bool isRateLimited(const http::Response &r)
@@ -53,7 +55,7 @@ bool isRateLimited(const http::Response &r)
     return false;
 }
 
-template<typename T>
+template <typename T>
 QList<T> mergeKeepingRejected(QList<T> fresh, const QList<T> &old, const QList<qint64> &rejected)
 {
     for (const qint64 id : rejected)
@@ -148,8 +150,8 @@ GitHubBackend::~GitHubBackend()
 
 Capabilities GitHubBackend::capabilities() const
 {
-    return int(Capability::Pipelines) | int(Capability::Environments) | int(Capability::Deployments)
-           | int(Capability::Approvals) | int(Capability::Rollback);
+    return int(Capability::Pipelines) | int(Capability::Environments) |
+           int(Capability::Deployments) | int(Capability::Approvals) | int(Capability::Rollback);
 }
 
 void GitHubBackend::start()
@@ -164,8 +166,8 @@ void GitHubBackend::start()
         const QString token = m_config.secret(QStringLiteral("token"));
         if (!token.isEmpty())
             m_client->setAuthorization("Authorization", "Bearer " + token.toUtf8());
-        m_client->setDefaultHeaders({{"Accept", "application/vnd.github+json"},
-                                     {"X-GitHub-Api-Version", "2022-11-28"}});
+        m_client->setDefaultHeaders(
+            {{"Accept", "application/vnd.github+json"}, {"X-GitHub-Api-Version", "2022-11-28"}});
     }
     if (m_repos.isEmpty() && m_owners.isEmpty())
         reportProblem(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos, no "
@@ -226,25 +228,26 @@ void GitHubBackend::listOwner(const QString &ownerKey)
 {
     const OwnerListing &o = m_owners[ownerKey];
     http::Request req;
-    req.path = (o.asUser ? QStringLiteral("/users/") : QStringLiteral("/orgs/"))
-               + QString::fromLatin1(QUrl::toPercentEncoding(o.owner)) + QStringLiteral("/repos");
+    req.path = (o.asUser ? QStringLiteral("/users/") : QStringLiteral("/orgs/")) +
+               QString::fromLatin1(QUrl::toPercentEncoding(o.owner)) + QStringLiteral("/repos");
     req.query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
     req.timeoutMs = m_settings.requestTimeoutMs;
     req.maxAttempts = m_settings.maxAttempts;
-    req.conditional = !m_freshPaths.contains(http::joinUrl(m_client->baseUrl(), req.path,
-                                                           req.query).toString());
+    req.conditional =
+        !m_freshPaths.contains(http::joinUrl(m_client->baseUrl(), req.path, req.query).toString());
     const int generation = m_generation;
     m_client->fetchAllPages(req, this,
                             [this, ownerKey, generation](const QList<http::Response> &pages,
                                                          const http::Response &last) {
-                                if (generation != m_generation
-                                    || last.error == http::Response::Error::Cancelled)
+                                if (generation != m_generation ||
+                                    last.error == http::Response::Error::Cancelled)
                                     return;
                                 ownerListed(ownerKey, pages, last);
                             });
 }
 
-void GitHubBackend::ownerListed(const QString &ownerKey, const QList<http::Response> &pages,
+void GitHubBackend::ownerListed(const QString &ownerKey,
+                                const QList<http::Response> &pages,
                                 const http::Response &last)
 {
     if (const QByteArray interval = last.header("x-poll-interval"); !interval.isEmpty())
@@ -368,8 +371,8 @@ void GitHubBackend::pollRepositories()
                     reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 else
                     clearProblem(where);
-                QList<WireRun> runs = mergeKeepingRejected(parsed.items, sync.snap.runs,
-                                                           parsed.rejectedIds);
+                QList<WireRun> runs =
+                    mergeKeepingRejected(parsed.items, sync.snap.runs, parsed.rejectedIds);
                 std::sort(runs.begin(), runs.end(), [](const WireRun &a, const WireRun &b) {
                     return a.created != b.created ? a.created > b.created : a.id > b.id;
                 });
@@ -377,7 +380,8 @@ void GitHubBackend::pollRepositories()
                 afterRuns(sync);
             });
         QUrlQuery depQuery;
-        depQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
+        depQuery.addQueryItem(QStringLiteral("per_page"),
+                              QString::number(m_settings.deploymentDepth));
         get(repo, base + QStringLiteral("/deployments"), depQuery,
             [this](RepoSync &sync, const http::Response &r) {
                 if (!readOk(sync, QStringLiteral("deployments"), r))
@@ -396,8 +400,9 @@ void GitHubBackend::pollRepositories()
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                parsed.errors.isEmpty()
+                    ? clearProblem(where)
+                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 sync.snap.deployments = parsed.items;
                 afterDeployments(sync);
             });
@@ -408,27 +413,28 @@ void GitHubBackend::pollRepositories()
 
 void GitHubBackend::afterRuns(RepoSync &sync)
 {
-    const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/actions/runs/");
+    const QString base =
+        QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/actions/runs/");
     QSet<qint64> inWindow;
     QHash<QString, int> finishedSeen; // per workflow file, newest first
     for (qsizetype i = 0; i < sync.snap.runs.size(); ++i) {
         const WireRun &run = sync.snap.runs.at(i);
         inWindow.insert(run.id);
         const int finishedRank = isFinished(run.mapped) ? finishedSeen[run.workflowFile]++ : -1;
-        const QString marker = run.updated.toString(Qt::ISODate) + QLatin1Char('#')
-                               + QString::number(run.attempt) + run.status + run.conclusion;
+        const QString marker = run.updated.toString(Qt::ISODate) + QLatin1Char('#') +
+                               QString::number(run.attempt) + run.status + run.conclusion;
         // Finished runs never change again: the jobs of the newest jobsDepth finished runs of
         // each workflow are read once; unfinished runs are re-read every poll (304s are free).
         const bool unfinished = !isFinished(run.mapped);
         const bool known = sync.jobsMarker.contains(run.id);
-        const bool needJobs = unfinished
-                              || (sync.jobsMarker.value(run.id) != marker
-                                  && (finishedRank < m_settings.jobsDepth || known));
+        const bool needJobs = unfinished || (sync.jobsMarker.value(run.id) != marker &&
+                                             (finishedRank < m_settings.jobsDepth || known));
         if (needJobs) {
             const qint64 id = run.id;
             QUrlQuery q;
             q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-            get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/jobs"), q,
+            get(
+                sync.snap.repo, base + QString::number(id) + QStringLiteral("/jobs"), q,
                 [this, id, marker](RepoSync &s, const http::Response &r) {
                     if (!readOk(s, QStringLiteral("jobs of run %1").arg(id), r))
                         return;
@@ -437,7 +443,8 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                         return;
                     }
                     const auto parsed = parseJobs(r.body);
-                    const QString where = QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
+                    const QString where =
+                        QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
                     if (!parsed.bodyOk) {
                         m_freshPaths.insert(r.url.toString());
                         reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
@@ -446,8 +453,9 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                         return;
                     }
                     m_freshPaths.remove(r.url.toString());
-                    parsed.errors.isEmpty() ? clearProblem(where)
-                                            : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                    parsed.errors.isEmpty()
+                        ? clearProblem(where)
+                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                     s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
                                                                 parsed.rejectedIds));
                     s.jobsMarker.insert(id, marker);
@@ -456,15 +464,16 @@ void GitHubBackend::afterRuns(RepoSync &sync)
         }
         if (run.mapped == RunStatus::Waiting) {
             const qint64 id = run.id;
-            get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/pending_deployments"), {},
-                [this, id](RepoSync &s, const http::Response &r) {
+            get(sync.snap.repo, base + QString::number(id) + QStringLiteral("/pending_deployments"),
+                {}, [this, id](RepoSync &s, const http::Response &r) {
                     if (!readOk(s, QStringLiteral("pending deployments of run %1").arg(id), r))
                         return;
                     if (r.notModified)
                         return;
                     const auto parsed = parsePendingDeployments(r.body);
-                    const QString where =
-                        QStringLiteral("repo %1: pending deployments of run %2").arg(s.snap.repo).arg(id);
+                    const QString where = QStringLiteral("repo %1: pending deployments of run %2")
+                                              .arg(s.snap.repo)
+                                              .arg(id);
                     if (!parsed.bodyOk) {
                         m_freshPaths.insert(r.url.toString());
                         reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
@@ -523,14 +532,15 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
     // a CI-only repository costs one request less per poll.
     bool boundToEnvironment = false;
     for (const ServiceBinding &b : m_config.bindings)
-        boundToEnvironment = boundToEnvironment
-                             || (!b.environment.isEmpty()
-                                 && b.object.compare(sync.snap.repo, Qt::CaseInsensitive) == 0);
+        boundToEnvironment =
+            boundToEnvironment || (!b.environment.isEmpty() &&
+                                   b.object.compare(sync.snap.repo, Qt::CaseInsensitive) == 0);
     if (boundToEnvironment || !sync.snap.deployments.isEmpty()) {
         QUrlQuery envQuery;
         envQuery.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-        get(sync.snap.repo, QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/environments"),
-            envQuery, [this](RepoSync &s, const http::Response &r) {
+        get(sync.snap.repo,
+            QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/environments"), envQuery,
+            [this](RepoSync &s, const http::Response &r) {
                 if (!readOk(s, QStringLiteral("environments"), r))
                     return;
                 if (r.notModified)
@@ -545,20 +555,22 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                parsed.errors.isEmpty()
+                    ? clearProblem(where)
+                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 s.snap.environments = parsed.items;
             });
     }
-    const QString base = QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/deployments/");
+    const QString base =
+        QStringLiteral("/repos/") + sync.snap.repo + QStringLiteral("/deployments/");
     QSet<qint64> known;
     for (const WireDeployment &d : std::as_const(sync.snap.deployments)) {
         known.insert(d.id);
         const auto statuses = sync.snap.statuses.constFind(d.id);
         const WireDeploymentStatus *newest =
             statuses == sync.snap.statuses.constEnd() ? nullptr : newestStatus(*statuses);
-        const bool settled = newest && isTerminalDeploymentState(newest->state)
-                             && sync.statusesMarker.value(d.id) == d.updated;
+        const bool settled = newest && isTerminalDeploymentState(newest->state) &&
+                             sync.statusesMarker.value(d.id) == d.updated;
         if (settled)
             continue;
         const qint64 id = d.id;
@@ -584,10 +596,12 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-                s.snap.statuses.insert(id, mergeKeepingRejected(parsed.items, s.snap.statuses.value(id),
-                                                                parsed.rejectedIds));
+                parsed.errors.isEmpty()
+                    ? clearProblem(where)
+                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                s.snap.statuses.insert(id,
+                                       mergeKeepingRejected(parsed.items, s.snap.statuses.value(id),
+                                                            parsed.rejectedIds));
                 s.statusesMarker.insert(id, updated);
             });
     }
@@ -597,8 +611,11 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
         it = known.contains(it.key()) ? std::next(it) : sync.statusesMarker.erase(it);
 }
 
-void GitHubBackend::get(const QString &repo, const QString &path, const QUrlQuery &query,
-                        Handler handler, bool allPages)
+void GitHubBackend::get(const QString &repo,
+                        const QString &path,
+                        const QUrlQuery &query,
+                        Handler handler,
+                        bool allPages)
 {
     const QString key = runsKey(repo);
     auto it = m_repos.find(key);
@@ -651,28 +668,28 @@ void GitHubBackend::get(const QString &repo, const QString &path, const QUrlQuer
             pumpQueue();
         };
         if (allPages) {
-            m_client->fetchAllPages(req, this,
-                                    [onResponse](const QList<http::Response> &pages,
-                                                 const http::Response &last) {
-                                        if (!last.ok() || pages.size() <= 1) {
-                                            onResponse(last);
-                                            return;
-                                        }
-                                        // Join the pages' jobs into one body for the parser.
-                                        QJsonArray jobs;
-                                        for (const http::Response &p : pages)
-                                            for (const QJsonValue &j : QJsonDocument::fromJson(p.body)
-                                                                           .object()
-                                                                           .value(QLatin1String("jobs"))
-                                                                           .toArray())
-                                                jobs.append(j);
-                                        http::Response joined = last;
-                                        joined.body = QJsonDocument(QJsonObject{
-                                                                        {QStringLiteral("total_count"), jobs.size()},
-                                                                        {QStringLiteral("jobs"), jobs}})
-                                                          .toJson(QJsonDocument::Compact);
-                                        onResponse(joined);
-                                    });
+            m_client->fetchAllPages(
+                req, this,
+                [onResponse](const QList<http::Response> &pages, const http::Response &last) {
+                    if (!last.ok() || pages.size() <= 1) {
+                        onResponse(last);
+                        return;
+                    }
+                    // Join the pages' jobs into one body for the parser.
+                    QJsonArray jobs;
+                    for (const http::Response &p : pages)
+                        for (const QJsonValue &j : QJsonDocument::fromJson(p.body)
+                                                       .object()
+                                                       .value(QLatin1String("jobs"))
+                                                       .toArray())
+                            jobs.append(j);
+                    http::Response joined = last;
+                    joined.body =
+                        QJsonDocument(QJsonObject{{QStringLiteral("total_count"), jobs.size()},
+                                                  {QStringLiteral("jobs"), jobs}})
+                            .toJson(QJsonDocument::Compact);
+                    onResponse(joined);
+                });
         } else {
             m_client->send(req, this, onResponse);
         }
@@ -734,20 +751,24 @@ void GitHubBackend::finishCycle()
     int delay = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
     if (limit.isLimited(now) || m_cycleLimited) {
         h.state = ConnectionHealth::State::RateLimited;
-        h.rateLimitedUntil = limit.limitedUntil.isValid() ? limit.limitedUntil : now.addMSecs(delay);
-        h.reason = QStringLiteral("connection %1: GitHub rate limit reached; polling paused until %2")
-                       .arg(m_config.id, h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        h.rateLimitedUntil =
+            limit.limitedUntil.isValid() ? limit.limitedUntil : now.addMSecs(delay);
+        h.reason =
+            QStringLiteral("connection %1: GitHub rate limit reached; polling paused until %2")
+                .arg(m_config.id,
+                     h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
         delay = int(std::clamp<qint64>(now.msecsTo(h.rateLimitedUntil) + 50, 50, INT_MAX));
     } else if (m_cycleFailures > 0) {
         ++m_failStreak;
         delay = backoffMs();
         h.state = ConnectionHealth::State::Degraded;
         h.rateLimitedUntil = QDateTime();
-        h.reason = QStringLiteral("connection %1: %2 request(s) failed (last: %3); next try in %4 s")
-                       .arg(m_config.id)
-                       .arg(m_cycleFailures)
-                       .arg(m_cycleLastError)
-                       .arg(delay / 1000.0, 0, 'f', 1);
+        h.reason =
+            QStringLiteral("connection %1: %2 request(s) failed (last: %3); next try in %4 s")
+                .arg(m_config.id)
+                .arg(m_cycleFailures)
+                .arg(m_cycleLastError)
+                .arg(delay / 1000.0, 0, 'f', 1);
     } else {
         m_failStreak = 0;
         h.state = ConnectionHealth::State::Ok;
@@ -829,8 +850,8 @@ void GitHubBackend::setHealth(const ConnectionHealth &health)
 {
     if (health == m_health)
         return;
-    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason
-                              || health.rateLimitedUntil != m_health.rateLimitedUntil;
+    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason ||
+                              health.rateLimitedUntil != m_health.rateLimitedUntil;
     m_health = health;
     // lastSuccess and quota figures move every poll; only a change a user sees is signalled.
     if (stateChanged)
@@ -855,10 +876,10 @@ void GitHubBackend::publishRecords()
         m_emittedEvents.insert(e.sourceId);
         fresh.append(e);
     }
-    const bool changed = !m_initialDone || all.runs != m_published.runs
-                         || all.deployments != m_published.deployments
-                         || all.environments != m_published.environments
-                         || all.gates != m_published.gates;
+    const bool changed = !m_initialDone || all.runs != m_published.runs ||
+                         all.deployments != m_published.deployments ||
+                         all.environments != m_published.environments ||
+                         all.gates != m_published.gates;
     if (!changed && fresh.isEmpty())
         return;
     RecordSet out;
@@ -868,8 +889,8 @@ void GitHubBackend::publishRecords()
         out.deployments = all.deployments;
         out.environments = all.environments;
         out.gates = all.gates;
-        replace = int(RecordKind::Runs) | int(RecordKind::Deployments)
-                  | int(RecordKind::Environments) | int(RecordKind::Gates);
+        replace = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                  int(RecordKind::Environments) | int(RecordKind::Gates);
         m_published = all;
         m_published.events.clear();
     }
@@ -908,11 +929,13 @@ void GitHubBackend::runExecution(const std::shared_ptr<Execution> &exec)
     if (!m_client)
         start();
     if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason, 0);
+        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
+                        0);
         return;
     }
     if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id), 0);
+        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
+                        0);
         return;
     }
     if (exec->plan.requests.isEmpty()) {
@@ -922,7 +945,8 @@ void GitHubBackend::runExecution(const std::shared_ptr<Execution> &exec)
     checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
 }
 
-void GitHubBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+void GitHubBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
+                                       int index,
                                        std::function<void()> onHold)
 {
     if (index >= exec->plan.preconditions.size()) {
@@ -951,10 +975,11 @@ void GitHubBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, i
                                .arg(pc.description, holds ? QStringLiteral("holds")
                                                           : QStringLiteral("does not hold")));
         if (!holds) {
-            finishExecution(exec, false,
-                            QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)")
-                                .arg(pc.description, pc.expected, found),
-                            r.status);
+            finishExecution(
+                exec, false,
+                QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)")
+                    .arg(pc.description, pc.expected, found),
+                r.status);
             return;
         }
         checkPreconditions(exec, index + 1, onHold);
@@ -983,21 +1008,24 @@ void GitHubBackend::sendMutation(const std::shared_ptr<Execution> &exec)
     req.maxAttempts = 1;
     req.followRedirects = false;
     m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(QStringLiteral("%1 %2 -> %3")
-                               .arg(QString::fromLatin1(planned.method), planned.path)
-                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        exec->steps.append(
+            QStringLiteral("%1 %2 -> %3")
+                .arg(QString::fromLatin1(planned.method), planned.path)
+                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
         const QString path = planned.path;
         if (r.ok()) {
             if (++exec->request < exec->plan.requests.size()) {
                 sendMutation(exec);
                 return;
             }
-            QString message = exec->plan.summary.isEmpty() ? QStringLiteral("done")
-                                                           : exec->plan.summary + QStringLiteral(": done");
+            QString message = exec->plan.summary.isEmpty()
+                                  ? QStringLiteral("done")
+                                  : exec->plan.summary + QStringLiteral(": done");
             const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
             if (answer.contains(QLatin1String("workflow_run_id")))
-                message += QStringLiteral(" (run %1)")
-                               .arg(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble()));
+                message +=
+                    QStringLiteral(" (run %1)")
+                        .arg(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble()));
             finishExecution(exec, true, message, r.status);
             return;
         }
@@ -1026,8 +1054,10 @@ void GitHubBackend::sendMutation(const std::shared_ptr<Execution> &exec)
     });
 }
 
-void GitHubBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool ok,
-                                    const QString &message, int status)
+void GitHubBackend::finishExecution(const std::shared_ptr<Execution> &exec,
+                                    bool ok,
+                                    const QString &message,
+                                    int status)
 {
     ActionResult result;
     result.ok = ok;
@@ -1041,7 +1071,9 @@ void GitHubBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool
         scheduleNext(std::min(m_settings.intervalMs, 500));
 }
 
-void GitHubBackend::fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+void GitHubBackend::fetchLogTail(const QString &runId,
+                                 const QString &stageId,
+                                 qint64 maxBytes,
                                  std::function<void(const QString &, const QString &)> done)
 {
     bool ok = false;
@@ -1051,7 +1083,8 @@ void GitHubBackend::fetchLogTail(const QString &runId, const QString &stageId, q
         if (ok && sync.snap.run(run))
             owner = &sync;
     if (!owner || !m_client) {
-        done(QString(), QStringLiteral("run %1 is not known on connection %2").arg(runId, m_config.id));
+        done(QString(),
+             QStringLiteral("run %1 is not known on connection %2").arg(runId, m_config.id));
         return;
     }
     QString job = stageId.section(QLatin1Char('/'), 0, 0);
@@ -1078,7 +1111,8 @@ void GitHubBackend::fetchLogTail(const QString &runId, const QString &stageId, q
             done(QString(), shortError(r));
             return;
         }
-        const QByteArray tail = maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
+        const QByteArray tail =
+            maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
         done(QString::fromUtf8(tail), QString());
     });
 }

@@ -19,14 +19,15 @@ namespace fd::github {
 /// Polling settings read from ConnectionConfig::options.
 struct PollSettings
 {
-    int intervalMs = 60000;  // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
-    int runDepth = 20;       // runs per repository per poll (per_page)
-    int jobsDepth = 1;       // newest finished runs per workflow whose jobs are read (unfinished: all)
+    int intervalMs = 60000; // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
+    int runDepth = 20;      // runs per repository per poll (per_page)
+    int jobsDepth = 1; // newest finished runs per workflow whose jobs are read (unfinished: all)
     int deploymentDepth = 30;
     int requestTimeoutMs = 15000;
-    int maxAttempts = 4;     // per GET, including the first
+    int maxAttempts = 4; // per GET, including the first
     int maxBackoffMs = 15 * 60 * 1000;
-    int ownerRelistPolls = 10; // scope.owners: the owner's repository list is re-read every Nth poll
+    int ownerRelistPolls =
+        10; // scope.owners: the owner's repository list is re-read every Nth poll
 
     static PollSettings fromOptions(const QVariantMap &options);
 };
@@ -50,7 +51,9 @@ public:
     ConnectionHealth health() const override { return m_health; }
     ActionPlan plan(const ReleaseAction &action) const override;
     quint64 execute(const ActionPlan &plan) override;
-    void fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+    void fetchLogTail(const QString &runId,
+                      const QString &stageId,
+                      qint64 maxBytes,
                       std::function<void(const QString &text, const QString &error)> done) override;
     QVariantMap statistics() const override;
 
@@ -59,18 +62,18 @@ private:
     {
         RepoSnapshot snap;
         int pending = 0;
-        QHash<qint64, QString> jobsMarker;     // run id → updated_at + attempt the jobs match
+        QHash<qint64, QString> jobsMarker;       // run id → updated_at + attempt the jobs match
         QHash<qint64, QDateTime> statusesMarker; // deployment id → updated_at statuses match
-        QSet<qint64> gatedRuns;                // runs that had a pending deployment last read
+        QSet<qint64> gatedRuns;                  // runs that had a pending deployment last read
     };
     struct Execution;
     /// One entry of scope.owners and what its last good listing said.
     struct OwnerListing
     {
         QString owner;
-        bool asUser = false;  // /orgs/{owner}/repos answered 404: a user account
-        bool listed = false;  // a good listing has been read
-        QStringList repos;    // active (not archived, not disabled) repositories, owner/name
+        bool asUser = false; // /orgs/{owner}/repos answered 404: a user account
+        bool listed = false; // a good listing has been read
+        QStringList repos;   // active (not archived, not disabled) repositories, owner/name
     };
 
     using Handler = std::function<void(RepoSync &, const http::Response &)>;
@@ -78,12 +81,16 @@ private:
     void beginCycle();
     void pollRepositories();
     void listOwner(const QString &ownerKey);
-    void ownerListed(const QString &ownerKey, const QList<http::Response> &pages,
+    void ownerListed(const QString &ownerKey,
+                     const QList<http::Response> &pages,
                      const http::Response &last);
     void mergeOwnerRepositories();
     void finishCycle();
     void scheduleNext(int delayMs);
-    void get(const QString &repo, const QString &path, const QUrlQuery &query, Handler handler,
+    void get(const QString &repo,
+             const QString &path,
+             const QUrlQuery &query,
+             Handler handler,
              bool allPages = false);
     void pumpQueue();
     void requestDone(const QString &repo);
@@ -99,10 +106,13 @@ private:
     int backoffMs() const;
 
     void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+    void checkPreconditions(const std::shared_ptr<Execution> &exec,
+                            int index,
                             std::function<void()> onHold);
     void sendMutation(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec, bool ok, const QString &message,
+    void finishExecution(const std::shared_ptr<Execution> &exec,
+                         bool ok,
+                         const QString &message,
                          int status);
 
     ConnectionConfig m_config;
@@ -111,7 +121,7 @@ private:
     PollSettings m_settings;
     http::Client *m_client = nullptr;
     QTimer m_pollTimer;
-    QHash<QString, RepoSync> m_repos; // by lowercased owner/name
+    QHash<QString, RepoSync> m_repos;      // by lowercased owner/name
     QHash<QString, OwnerListing> m_owners; // scope.owners, by lowercased login
     int m_ownersPending = 0;
     QQueue<std::function<void()>> m_queue;

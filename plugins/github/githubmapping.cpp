@@ -111,7 +111,8 @@ GitHubMapping::GitHubMapping(const ConnectionConfig &config)
         add(v.toString());
     // A scope written as one string ("acme/a, acme/b") is accepted too.
     if (config.scope.value(QStringLiteral("repos")).typeId() == QMetaType::QString) {
-        const auto parts = config.scope.value(QStringLiteral("repos")).toString().split(QLatin1Char(','));
+        const auto parts =
+            config.scope.value(QStringLiteral("repos")).toString().split(QLatin1Char(','));
         for (const QString &p : parts)
             add(p);
     }
@@ -136,8 +137,8 @@ QString GitHubMapping::serviceFor(const QString &repo, const QString &workflowFi
 QString GitHubMapping::environmentFor(const QString &repo, const QString &githubEnvironment) const
 {
     for (const ServiceBinding &b : m_config.bindings) {
-        if (!b.environment.isEmpty() && sameRepo(b.object, repo)
-            && githubEnvironmentOf(b).compare(githubEnvironment, Qt::CaseInsensitive) == 0)
+        if (!b.environment.isEmpty() && sameRepo(b.object, repo) &&
+            githubEnvironmentOf(b).compare(githubEnvironment, Qt::CaseInsensitive) == 0)
             return b.environment;
     }
     // Conventions: the same name, any case; then the usual aliases of a stage.
@@ -151,7 +152,8 @@ QString GitHubMapping::environmentFor(const QString &repo, const QString &github
     return githubEnvironment;
 }
 
-const ServiceBinding *GitHubMapping::binding(const QString &service, const QString &environment) const
+const ServiceBinding *GitHubMapping::binding(const QString &service,
+                                             const QString &environment) const
 {
     for (const ServiceBinding &b : m_config.bindings)
         if (b.service == service && b.environment == environment)
@@ -227,7 +229,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
     QHash<qint64, QString> runEnvironment;
     for (auto it = snap.pending.cbegin(); it != snap.pending.cend(); ++it)
         if (!it->isEmpty())
-            runEnvironment.insert(it.key(), mapping.environmentFor(repo, it->first().environmentName));
+            runEnvironment.insert(it.key(),
+                                  mapping.environmentFor(repo, it->first().environmentName));
     for (const WireDeployment &d : snap.deployments) {
         for (const auto &s : snap.statuses.value(d.id))
             if (const qint64 run = runIdFromStatus(s); run && !runEnvironment.contains(run))
@@ -243,8 +246,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
         if (r.environment.isEmpty()) {
             QStringList envs;
             for (const ServiceBinding &b : mapping.config().bindings)
-                if (!b.environment.isEmpty() && sameRepo(b.object, repo)
-                    && GitHubMapping::workflowOf(b) == wr.workflowFile)
+                if (!b.environment.isEmpty() && sameRepo(b.object, repo) &&
+                    GitHubMapping::workflowOf(b) == wr.workflowFile)
                     envs.append(b.environment);
             if (envs.size() == 1)
                 r.environment = envs.first();
@@ -296,8 +299,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
                 break;
             default:
                 done.kind = TimelineEvent::Kind::RunSucceeded;
-                done.title = QStringLiteral("%1 #%2 finished (%3)")
-                                 .arg(r.pipeline, r.number, wr.conclusion);
+                done.title =
+                    QStringLiteral("%1 #%2 finished (%3)").arg(r.pipeline, r.number, wr.conclusion);
                 break;
             }
             out.events.append(done);
@@ -359,8 +362,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
                 end.sourceId = QStringLiteral("deployment/%1/%2")
                                    .arg(v.wire.id)
                                    .arg(ok ? QLatin1String("succeeded") : QLatin1String("failed"));
-                end.kind = ok ? TimelineEvent::Kind::DeploySucceeded
-                              : TimelineEvent::Kind::DeployFailed;
+                end.kind =
+                    ok ? TimelineEvent::Kind::DeploySucceeded : TimelineEvent::Kind::DeployFailed;
                 end.time = v.finished.isValid() ? v.finished : v.wire.updated;
                 end.title = QStringLiteral("%1 %2 %3 in %4")
                                 .arg(service, d.version,
@@ -492,8 +495,8 @@ RecordSet buildRecords(const GitHubMapping &mapping, const RepoSnapshot &snap)
             for (qsizetype i = 0; i < a.environmentIds.size(); ++i) {
                 TimelineEvent e;
                 e.source = conn;
-                e.sourceId = gateId(it.key(), a.environmentIds.at(i))
-                             + (approved ? QStringLiteral("/approved") : QStringLiteral("/rejected"));
+                e.sourceId = gateId(it.key(), a.environmentIds.at(i)) +
+                             (approved ? QStringLiteral("/approved") : QStringLiteral("/rejected"));
                 e.kind = approved ? TimelineEvent::Kind::ApprovalGranted
                                   : TimelineEvent::Kind::ApprovalRejected;
                 e.time = snap.approvalsSeen.value(it.key());

@@ -15,15 +15,15 @@ namespace fd::github {
 /// The last good wire state of one repository. Each part is replaced only by a good read.
 struct RepoSnapshot
 {
-    QString repo; // owner/name
-    QList<WireRun> runs; // newest first
-    QHash<qint64, QList<WireJob>> jobs;                       // by run id
+    QString repo;                       // owner/name
+    QList<WireRun> runs;                // newest first
+    QHash<qint64, QList<WireJob>> jobs; // by run id
     QList<WireEnvironment> environments;
-    QList<WireDeployment> deployments;                        // newest first
-    QHash<qint64, QList<WireDeploymentStatus>> statuses;      // by deployment id
-    QHash<qint64, QList<WirePendingDeployment>> pending;      // by run id, waiting runs only
-    QHash<qint64, QList<WireApproval>> approvals;             // by run id
-    QHash<qint64, QDateTime> approvalsSeen;                   // when approvals were read
+    QList<WireDeployment> deployments;                   // newest first
+    QHash<qint64, QList<WireDeploymentStatus>> statuses; // by deployment id
+    QHash<qint64, QList<WirePendingDeployment>> pending; // by run id, waiting runs only
+    QHash<qint64, QList<WireApproval>> approvals;        // by run id
+    QHash<qint64, QDateTime> approvalsSeen;              // when approvals were read
 
     const WireRun *run(qint64 id) const;
     const WireEnvironment *environment(const QString &name) const;

@@ -56,7 +56,8 @@ QStringList reviewersOf(const QJsonArray &reviewers)
         if (name.isEmpty()) {
             const QString slug = who.value(QLatin1String("slug")).toString();
             name = slug.isEmpty() ? who.value(QLatin1String("name")).toString() : slug;
-            if (!name.isEmpty() && entry.value(QLatin1String("type")).toString() == QLatin1String("Team"))
+            if (!name.isEmpty() &&
+                entry.value(QLatin1String("type")).toString() == QLatin1String("Team"))
                 name.prepend(QStringLiteral("team:"));
         }
         if (!name.isEmpty() && !out.contains(name))
@@ -80,7 +81,7 @@ std::optional<QJsonDocument> documentOf(const QByteArray &body, QStringList *err
 }
 
 /// The array under @p key of an object body ({total_count, key: [...]}), or the body itself.
-template<typename T>
+template <typename T>
 std::optional<QJsonArray> listOf(const QByteArray &body, const char *key, Parsed<T> *out)
 {
     const auto doc = documentOf(body, &out->errors);
@@ -100,8 +101,8 @@ std::optional<QJsonArray> listOf(const QByteArray &body, const char *key, Parsed
     const QJsonValue list = root.value(QLatin1String(key));
     if (!doc->isObject() || !list.isArray()) {
         out->bodyOk = false;
-        out->errors.append(QStringLiteral("body: expected an object with a '%1' array")
-                               .arg(QLatin1String(key)));
+        out->errors.append(
+            QStringLiteral("body: expected an object with a '%1' array").arg(QLatin1String(key)));
         return std::nullopt;
     }
     if (root.value(QLatin1String("total_count")).isDouble())
@@ -111,7 +112,10 @@ std::optional<QJsonArray> listOf(const QByteArray &body, const char *key, Parsed
 
 QString place(const char *list, qsizetype index, const char *field)
 {
-    return QStringLiteral("%1[%2].%3").arg(QLatin1String(list)).arg(index).arg(QLatin1String(field));
+    return QStringLiteral("%1[%2].%3")
+        .arg(QLatin1String(list))
+        .arg(index)
+        .arg(QLatin1String(field));
 }
 
 std::optional<WireRun> runOf(const QJsonObject &o, const QString &where, QString *error)
@@ -159,8 +163,8 @@ std::optional<WireRun> runOf(const QJsonObject &o, const QString &where, QString
 
 std::optional<RunStatus> mapRunStatus(const QString &status, const QString &conclusion)
 {
-    if (status == QLatin1String("queued") || status == QLatin1String("requested")
-        || status == QLatin1String("pending"))
+    if (status == QLatin1String("queued") || status == QLatin1String("requested") ||
+        status == QLatin1String("pending"))
         return RunStatus::Queued;
     if (status == QLatin1String("in_progress"))
         return RunStatus::Running;
@@ -170,8 +174,8 @@ std::optional<RunStatus> mapRunStatus(const QString &status, const QString &conc
         return std::nullopt;
     if (conclusion == QLatin1String("success") || conclusion == QLatin1String("neutral"))
         return RunStatus::Succeeded;
-    if (conclusion == QLatin1String("failure") || conclusion == QLatin1String("timed_out")
-        || conclusion == QLatin1String("startup_failure"))
+    if (conclusion == QLatin1String("failure") || conclusion == QLatin1String("timed_out") ||
+        conclusion == QLatin1String("startup_failure"))
         return RunStatus::Failed;
     if (conclusion == QLatin1String("cancelled"))
         return RunStatus::Cancelled;
@@ -201,8 +205,8 @@ std::optional<DeployStatus> mapDeploymentState(const QString &state)
 
 bool isTerminalDeploymentState(const QString &state)
 {
-    return state == QLatin1String("success") || state == QLatin1String("inactive")
-           || state == QLatin1String("failure") || state == QLatin1String("error");
+    return state == QLatin1String("success") || state == QLatin1String("inactive") ||
+           state == QLatin1String("failure") || state == QLatin1String("error");
 }
 
 Parsed<WireRun> parseRuns(const QByteArray &body)
@@ -213,8 +217,8 @@ Parsed<WireRun> parseRuns(const QByteArray &body)
         return out;
     for (qsizetype i = 0; i < list->size(); ++i) {
         QString error;
-        const auto run = runOf(list->at(i).toObject(), QStringLiteral("workflow_runs[%1]").arg(i),
-                               &error);
+        const auto run =
+            runOf(list->at(i).toObject(), QStringLiteral("workflow_runs[%1]").arg(i), &error);
         if (run) {
             out.items.append(*run);
         } else {
@@ -256,8 +260,8 @@ Parsed<WireJob> parseJobs(const QByteArray &body)
         job.name = stringOf(o, "name");
         const auto mapped = mapRunStatus(stringOf(o, "status"), stringOf(o, "conclusion"));
         if (!mapped) {
-            out.errors.append(place("jobs", i, "status")
-                              + QStringLiteral(": unknown value '%1'").arg(stringOf(o, "status")));
+            out.errors.append(place("jobs", i, "status") +
+                              QStringLiteral(": unknown value '%1'").arg(stringOf(o, "status")));
             out.rejectedIds.append(job.id);
             continue;
         }
@@ -333,7 +337,8 @@ Parsed<WireRepository> parseRepositories(const QByteArray &body)
         repo.id = idOf(o.value(QLatin1String("id")));
         repo.fullName = stringOf(o, "full_name");
         if (repo.id <= 0 || repo.fullName.count(QLatin1Char('/')) != 1) {
-            out.errors.append(place("repositories", i, "id/full_name") + QStringLiteral(": missing"));
+            out.errors.append(place("repositories", i, "id/full_name") +
+                              QStringLiteral(": missing"));
             continue;
         }
         repo.archived = o.value(QLatin1String("archived")).toBool();
@@ -354,7 +359,8 @@ Parsed<WireDeployment> parseDeployments(const QByteArray &body)
         WireDeployment d;
         d.id = idOf(o.value(QLatin1String("id")));
         if (d.id <= 0) {
-            out.errors.append(place("deployments", i, "id") + QStringLiteral(": missing or not a number"));
+            out.errors.append(place("deployments", i, "id") +
+                              QStringLiteral(": missing or not a number"));
             continue;
         }
         d.sha = stringOf(o, "sha");
@@ -392,8 +398,8 @@ Parsed<WireDeploymentStatus> parseDeploymentStatuses(const QByteArray &body)
         s.state = stringOf(o, "state");
         const auto mapped = mapDeploymentState(s.state);
         if (!mapped) {
-            out.errors.append(place("statuses", i, "state")
-                              + QStringLiteral(": unknown value '%1'").arg(s.state));
+            out.errors.append(place("statuses", i, "state") +
+                              QStringLiteral(": unknown value '%1'").arg(s.state));
             if (s.id)
                 out.rejectedIds.append(s.id);
             continue;
@@ -422,8 +428,8 @@ Parsed<WirePendingDeployment> parsePendingDeployments(const QByteArray &body)
         p.environmentId = idOf(env.value(QLatin1String("id")));
         p.environmentName = stringOf(env, "name");
         if (p.environmentId <= 0) {
-            out.errors.append(place("pending_deployments", i, "environment.id")
-                              + QStringLiteral(": missing"));
+            out.errors.append(place("pending_deployments", i, "environment.id") +
+                              QStringLiteral(": missing"));
             continue;
         }
         p.waitTimerMinutes = o.value(QLatin1String("wait_timer")).toInt();

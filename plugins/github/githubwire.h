@@ -21,15 +21,15 @@ namespace fd::github {
 struct WireRun
 {
     qint64 id = 0;
-    QString name;          // workflow name
+    QString name; // workflow name
     QString displayTitle;
-    QString workflowFile;  // "deploy.yml" from path ".github/workflows/deploy.yml[@ref]"
+    QString workflowFile; // "deploy.yml" from path ".github/workflows/deploy.yml[@ref]"
     qint64 workflowId = 0;
     int runNumber = 0;
     int attempt = 1;
     QString event;
-    QString status;        // raw GitHub status
-    QString conclusion;    // raw GitHub conclusion, may be empty
+    QString status;     // raw GitHub status
+    QString conclusion; // raw GitHub conclusion, may be empty
     RunStatus mapped = RunStatus::Unknown;
     QString headBranch;
     QString headSha;
@@ -148,14 +148,15 @@ struct WireRepository
     bool operator==(const WireRepository &) const = default;
 };
 
-template<typename T>
+template <typename T>
 struct Parsed
 {
     QList<T> items;
-    QStringList errors;   // per item/field, naming the place
-    bool bodyOk = true;   // false when the body was not the JSON shape expected at all
-    int totalCount = -1;  // total_count when the list carries one
-    QList<qint64> rejectedIds; // items with an id that could not be read: keep their last good state
+    QStringList errors;  // per item/field, naming the place
+    bool bodyOk = true;  // false when the body was not the JSON shape expected at all
+    int totalCount = -1; // total_count when the list carries one
+    QList<qint64>
+        rejectedIds; // items with an id that could not be read: keep their last good state
 };
 
 /// Maps a run/job/step status + conclusion; nullopt for a value this code does not know.
@@ -164,14 +165,14 @@ std::optional<DeployStatus> mapDeploymentState(const QString &state);
 /// True for deployment states that will not move on by themselves.
 bool isTerminalDeploymentState(const QString &state);
 
-Parsed<WireRun> parseRuns(const QByteArray &body);          // {total_count, workflow_runs}
+Parsed<WireRun> parseRuns(const QByteArray &body); // {total_count, workflow_runs}
 std::optional<WireRun> parseRun(const QByteArray &body, QString *error); // one run object
-Parsed<WireJob> parseJobs(const QByteArray &body);          // {total_count, jobs}
+Parsed<WireJob> parseJobs(const QByteArray &body);                       // {total_count, jobs}
 Parsed<WireEnvironment> parseEnvironments(const QByteArray &body); // {total_count, environments}
 Parsed<WireDeployment> parseDeployments(const QByteArray &body);   // [deployment]
-Parsed<WireDeploymentStatus> parseDeploymentStatuses(const QByteArray &body); // [status]
+Parsed<WireDeploymentStatus> parseDeploymentStatuses(const QByteArray &body);  // [status]
 Parsed<WirePendingDeployment> parsePendingDeployments(const QByteArray &body); // [pending]
-Parsed<WireApproval> parseApprovals(const QByteArray &body); // [approval]
+Parsed<WireApproval> parseApprovals(const QByteArray &body);                   // [approval]
 Parsed<WireRepository> parseRepositories(const QByteArray &body); // [minimal-repository]
 
 /// The newest status by created_at (ties: higher id); nullptr for an empty list.

@@ -25,8 +25,9 @@ QString keyOf(const QString &project)
 
 bool isTransportOrServerError(const http::Response &r)
 {
-    return r.error == http::Response::Error::Timeout || r.error == http::Response::Error::Connection
-           || r.error == http::Response::Error::Tls || r.status >= 500 || r.status == 408;
+    return r.error == http::Response::Error::Timeout ||
+           r.error == http::Response::Error::Connection || r.error == http::Response::Error::Tls ||
+           r.status >= 500 || r.status == 408;
 }
 
 QString shortError(const http::Response &r)
@@ -38,7 +39,7 @@ QString shortError(const http::Response &r)
     return text;
 }
 
-template<typename T>
+template <typename T>
 QList<T> mergeKeepingRejected(QList<T> fresh, const QList<T> &old, const QList<qint64> &rejected)
 {
     for (const qint64 id : rejected)
@@ -145,8 +146,8 @@ GitLabBackend::~GitLabBackend()
 
 Capabilities GitLabBackend::capabilities() const
 {
-    return int(Capability::Pipelines) | int(Capability::Environments) | int(Capability::Deployments)
-           | int(Capability::Approvals) | int(Capability::Rollback);
+    return int(Capability::Pipelines) | int(Capability::Environments) |
+           int(Capability::Deployments) | int(Capability::Approvals) | int(Capability::Rollback);
 }
 
 QString GitLabBackend::projectPath(const ProjectSync &sync) const
@@ -257,7 +258,8 @@ void GitLabBackend::beginCycle()
         QUrlQuery depQuery;
         depQuery.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
         depQuery.addQueryItem(QStringLiteral("sort"), QStringLiteral("desc"));
-        depQuery.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
+        depQuery.addQueryItem(QStringLiteral("per_page"),
+                              QString::number(m_settings.deploymentDepth));
         get(ref, base + QStringLiteral("/deployments"), depQuery,
             [this](ProjectSync &s, const http::Response &r) {
                 if (!readOk(s, QStringLiteral("deployments"), r))
@@ -272,19 +274,22 @@ void GitLabBackend::beginCycle()
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-                QList<WireDeployment> list = mergeKeepingRejected(parsed.items, s.snap.deployments,
-                                                                  parsed.rejectedIds);
-                std::sort(list.begin(), list.end(),
-                          [](const WireDeployment &a, const WireDeployment &b) { return a.id > b.id; });
+                parsed.errors.isEmpty()
+                    ? clearProblem(where)
+                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                QList<WireDeployment> list =
+                    mergeKeepingRejected(parsed.items, s.snap.deployments, parsed.rejectedIds);
+                std::sort(
+                    list.begin(), list.end(),
+                    [](const WireDeployment &a, const WireDeployment &b) { return a.id > b.id; });
                 s.snap.deployments = list;
                 afterDeployments(s);
             });
         if (!sync.protectedRead || (m_cycles % m_settings.protectedEvery) == 0) {
             QUrlQuery q;
             q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-            get(ref, base + QStringLiteral("/protected_environments"), q,
+            get(
+                ref, base + QStringLiteral("/protected_environments"), q,
                 [this](ProjectSync &s, const http::Response &r) {
                     // Protected environments are a Premium feature: a 403/404 here only means
                     // there are no approval rules to show.
@@ -324,12 +329,14 @@ void GitLabBackend::readPipelines(ProjectSync &sync)
     const bool keyset = pages > 1 && !m_keysetUnsupported;
     if (keyset)
         q.addQueryItem(QStringLiteral("pagination"), QStringLiteral("keyset"));
-    get(sync.snap.ref, projectPath(sync) + QStringLiteral("/pipelines"), q,
+    get(
+        sync.snap.ref, projectPath(sync) + QStringLiteral("/pipelines"), q,
         [this, depth, keyset](ProjectSync &s, const http::Response &r) {
             if (keyset && isKeysetRefusal(r)) {
                 m_keysetUnsupported = true;
                 qCInfo(http::lcNet).noquote()
-                    << "gitlab" << m_config.id << "keyset pagination refused (405); paging by offset";
+                    << "gitlab" << m_config.id
+                    << "keyset pagination refused (405); paging by offset";
                 readPipelines(s);
                 return;
             }
@@ -339,15 +346,17 @@ void GitLabBackend::readPipelines(ProjectSync &sync)
             const QString where = QStringLiteral("project %1: pipelines").arg(s.snap.ref);
             if (!parsed.bodyOk) {
                 m_freshPaths.insert(r.url.toString());
-                reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                         .arg(parsed.errors.join(QStringLiteral("; "))));
+                reportProblem(where,
+                              QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                  .arg(parsed.errors.join(QStringLiteral("; "))));
                 return;
             }
             m_freshPaths.remove(r.url.toString());
-            parsed.errors.isEmpty() ? clearProblem(where)
-                                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-            QList<WirePipeline> list = mergeKeepingRejected(parsed.items, s.snap.pipelines,
-                                                            parsed.rejectedIds);
+            parsed.errors.isEmpty()
+                ? clearProblem(where)
+                : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+            QList<WirePipeline> list =
+                mergeKeepingRejected(parsed.items, s.snap.pipelines, parsed.rejectedIds);
             std::sort(list.begin(), list.end(),
                       [](const WirePipeline &a, const WirePipeline &b) { return a.id > b.id; });
             if (list.size() > depth)
@@ -378,9 +387,9 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
         const bool known = sync.jobsMarker.contains(p.id);
         // Running pipelines are re-read every poll; finished ones once, and only the newest
         // jobsDepth of them (older ones keep their stages from earlier reads, if any).
-        const bool need = (!finished && !waiting)
-                          || (sync.jobsMarker.value(p.id) != marker
-                              && (waiting || finishedRank < m_settings.jobsDepth || known));
+        const bool need =
+            (!finished && !waiting) || (sync.jobsMarker.value(p.id) != marker &&
+                                        (waiting || finishedRank < m_settings.jobsDepth || known));
         if (finished)
             ++finishedRank;
         if (!need)
@@ -388,12 +397,14 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
         const qint64 id = p.id;
         QUrlQuery q;
         q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-        get(sync.snap.ref, base + QString::number(id) + QStringLiteral("/jobs"), q,
+        get(
+            sync.snap.ref, base + QString::number(id) + QStringLiteral("/jobs"), q,
             [this, id, marker](ProjectSync &s, const http::Response &r) {
                 if (!readOk(s, QStringLiteral("jobs of pipeline %1").arg(id), r))
                     return;
                 const auto parsed = parseJobs(r.body);
-                const QString where = QStringLiteral("project %1: jobs of pipeline %2").arg(s.snap.ref).arg(id);
+                const QString where =
+                    QStringLiteral("project %1: jobs of pipeline %2").arg(s.snap.ref).arg(id);
                 if (!parsed.bodyOk) {
                     m_freshPaths.insert(r.url.toString());
                     reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
@@ -402,8 +413,9 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty() ? clearProblem(where)
-                                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+                parsed.errors.isEmpty()
+                    ? clearProblem(where)
+                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
                                                             parsed.rejectedIds));
                 if (parsed.errors.isEmpty())
@@ -421,7 +433,8 @@ void GitLabBackend::afterDeployments(ProjectSync &sync)
 {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
-    get(sync.snap.ref, projectPath(sync) + QStringLiteral("/environments"), q,
+    get(
+        sync.snap.ref, projectPath(sync) + QStringLiteral("/environments"), q,
         [this](ProjectSync &s, const http::Response &r) {
             if (!readOk(s, QStringLiteral("environments"), r))
                 return;
@@ -429,13 +442,15 @@ void GitLabBackend::afterDeployments(ProjectSync &sync)
             const QString where = QStringLiteral("project %1: environments").arg(s.snap.ref);
             if (!parsed.bodyOk) {
                 m_freshPaths.insert(r.url.toString());
-                reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                         .arg(parsed.errors.join(QStringLiteral("; "))));
+                reportProblem(where,
+                              QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                  .arg(parsed.errors.join(QStringLiteral("; "))));
                 return;
             }
             m_freshPaths.remove(r.url.toString());
-            parsed.errors.isEmpty() ? clearProblem(where)
-                                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+            parsed.errors.isEmpty()
+                ? clearProblem(where)
+                : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
             QList<WireEnvironment> list;
             for (WireEnvironment e : parsed.items) {
                 // The list carries no last_deployment: keep the detail read before.
@@ -461,8 +476,9 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
     // The single-environment GET is the one that says what runs there. Read it again only
     // when the environment or its deployments moved since the last read.
     for (const WireEnvironment &e : std::as_const(sync.snap.environments)) {
-        if (m_mapping.environmentFor(sync.snap.ref, e.name).isEmpty()
-            && (sync.snap.path.isEmpty() || m_mapping.environmentFor(sync.snap.path, e.name).isEmpty()))
+        if (m_mapping.environmentFor(sync.snap.ref, e.name).isEmpty() &&
+            (sync.snap.path.isEmpty() ||
+             m_mapping.environmentFor(sync.snap.path, e.name).isEmpty()))
             continue; // review apps and other environments no service maps
         QString marker = e.updated.toString(Qt::ISODateWithMs) + QLatin1Char('|') + e.state;
         for (const WireDeployment &d : std::as_const(sync.snap.deployments))
@@ -479,11 +495,13 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
                     return;
                 QString error;
                 const auto env = parseEnvironment(r.body, &error);
-                const QString where = QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
+                const QString where =
+                    QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
                 if (!env) {
                     m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                             .arg(error));
+                    reportProblem(
+                        where, QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                   .arg(error));
                     return;
                 }
                 m_freshPaths.remove(r.url.toString());
@@ -496,8 +514,11 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
     }
 }
 
-void GitLabBackend::get(const QString &project, const QString &path, const QUrlQuery &query,
-                        Handler handler, int maxPages)
+void GitLabBackend::get(const QString &project,
+                        const QString &path,
+                        const QUrlQuery &query,
+                        Handler handler,
+                        int maxPages)
 {
     const QString key = keyOf(project);
     auto it = m_projects.find(key);
@@ -554,18 +575,18 @@ void GitLabBackend::get(const QString &project, const QString &path, const QUrlQ
             pumpQueue();
         };
         if (maxPages > 1) {
-            m_client->fetchAllPages(req, this,
-                                    [onResponse](const QList<http::Response> &pages,
-                                                 const http::Response &last) {
-                                        if (!last.ok() || pages.size() <= 1) {
-                                            onResponse(last);
-                                            return;
-                                        }
-                                        http::Response joined = last;
-                                        joined.body = joinPages(pages);
-                                        onResponse(joined);
-                                    },
-                                    maxPages);
+            m_client->fetchAllPages(
+                req, this,
+                [onResponse](const QList<http::Response> &pages, const http::Response &last) {
+                    if (!last.ok() || pages.size() <= 1) {
+                        onResponse(last);
+                        return;
+                    }
+                    http::Response joined = last;
+                    joined.body = joinPages(pages);
+                    onResponse(joined);
+                },
+                maxPages);
         } else {
             m_client->send(req, this, onResponse);
         }
@@ -606,9 +627,10 @@ bool GitLabBackend::readOk(ProjectSync &sync, const QString &what, const http::R
         const QString message = errorMessage(r.body);
         // One wording for every request of the project, so the problem is shown once.
         Q_UNUSED(what)
-        reportProblem(where, QStringLiteral("GitLab answers 404%1: the project does not exist or this "
-                                            "token cannot see it; the other projects are still read")
-                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message)));
+        reportProblem(
+            where, QStringLiteral("GitLab answers 404%1: the project does not exist or this "
+                                  "token cannot see it; the other projects are still read")
+                       .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message)));
         return false;
     }
     reportProblem(where + QStringLiteral(": ") + what, shortError(r));
@@ -621,9 +643,10 @@ void GitLabBackend::finishCycle()
     if (m_authFailed || !m_running)
         return;
     const QVariantMap stats = m_client->statistics();
-    m_cycleRequests.append(stats.value(QStringLiteral("requestsSent")).toLongLong() - m_cycleStartRequests);
-    m_cycleNotModified.append(stats.value(QStringLiteral("notModified")).toLongLong()
-                              - m_cycleStartNotModified);
+    m_cycleRequests.append(stats.value(QStringLiteral("requestsSent")).toLongLong() -
+                           m_cycleStartRequests);
+    m_cycleNotModified.append(stats.value(QStringLiteral("notModified")).toLongLong() -
+                              m_cycleStartNotModified);
     while (m_cycleRequests.size() > 50) {
         m_cycleRequests.removeFirst();
         m_cycleNotModified.removeFirst();
@@ -650,11 +673,14 @@ void GitLabBackend::finishCycle()
             const double base = std::max(1000, interval);
             const double full = std::min<double>(m_settings.maxBackoffMs,
                                                  base * std::pow(2.0, std::min(m_limitStreak, 16)));
-            h.rateLimitedUntil = now.addMSecs(qint64(full / 2 + QRandomGenerator::global()->bounded(full / 2)));
+            h.rateLimitedUntil =
+                now.addMSecs(qint64(full / 2 + QRandomGenerator::global()->bounded(full / 2)));
         }
-        h.reason = QStringLiteral("connection %1: GitLab rate limit reached (%2); polling paused until %3")
-                       .arg(m_config.id, m_cycleLastError.isEmpty() ? QStringLiteral("429") : m_cycleLastError,
-                            h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        h.reason =
+            QStringLiteral("connection %1: GitLab rate limit reached (%2); polling paused until %3")
+                .arg(m_config.id,
+                     m_cycleLastError.isEmpty() ? QStringLiteral("429") : m_cycleLastError,
+                     h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
         delay = int(std::clamp<qint64>(now.msecsTo(h.rateLimitedUntil) + 50, 50, INT_MAX));
     } else if (m_cycleFailures > 0) {
         m_limitStreak = 0;
@@ -662,12 +688,13 @@ void GitLabBackend::finishCycle()
         delay = backoffMs();
         h.state = ConnectionHealth::State::Degraded;
         h.rateLimitedUntil = QDateTime();
-        h.reason = QStringLiteral("connection %1: %2 request(s) failed (last: %3); showing the last "
-                                  "good state; next try in %4 s")
-                       .arg(m_config.id)
-                       .arg(m_cycleFailures)
-                       .arg(m_cycleLastError)
-                       .arg(delay / 1000.0, 0, 'f', 1);
+        h.reason =
+            QStringLiteral("connection %1: %2 request(s) failed (last: %3); showing the last "
+                           "good state; next try in %4 s")
+                .arg(m_config.id)
+                .arg(m_cycleFailures)
+                .arg(m_cycleLastError)
+                .arg(delay / 1000.0, 0, 'f', 1);
     } else {
         m_failStreak = 0;
         m_limitStreak = 0;
@@ -752,8 +779,8 @@ void GitLabBackend::setHealth(const ConnectionHealth &health)
 {
     if (health == m_health)
         return;
-    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason
-                              || health.rateLimitedUntil != m_health.rateLimitedUntil;
+    const bool stateChanged = health.state != m_health.state || health.reason != m_health.reason ||
+                              health.rateLimitedUntil != m_health.rateLimitedUntil;
     m_health = health;
     if (stateChanged)
         m_sink->healthChanged(m_config.id, m_health);
@@ -777,10 +804,10 @@ void GitLabBackend::publishRecords()
         m_emittedEvents.insert(e.sourceId);
         fresh.append(e);
     }
-    const bool changed = !m_initialDone || all.runs != m_published.runs
-                         || all.deployments != m_published.deployments
-                         || all.environments != m_published.environments
-                         || all.gates != m_published.gates;
+    const bool changed = !m_initialDone || all.runs != m_published.runs ||
+                         all.deployments != m_published.deployments ||
+                         all.environments != m_published.environments ||
+                         all.gates != m_published.gates;
     if (!changed && fresh.isEmpty())
         return;
     RecordSet out;
@@ -790,8 +817,8 @@ void GitLabBackend::publishRecords()
         out.deployments = all.deployments;
         out.environments = all.environments;
         out.gates = all.gates;
-        replace = int(RecordKind::Runs) | int(RecordKind::Deployments)
-                  | int(RecordKind::Environments) | int(RecordKind::Gates);
+        replace = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                  int(RecordKind::Environments) | int(RecordKind::Gates);
         m_published = all;
         m_published.events.clear();
     }
@@ -832,11 +859,13 @@ void GitLabBackend::runExecution(const std::shared_ptr<Execution> &exec)
     if (!m_client)
         start();
     if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason, 0);
+        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
+                        0);
         return;
     }
     if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id), 0);
+        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
+                        0);
         return;
     }
     if (exec->plan.requests.isEmpty()) {
@@ -846,7 +875,8 @@ void GitLabBackend::runExecution(const std::shared_ptr<Execution> &exec)
     checkPreconditions(exec, checksBefore(exec->plan, 0), [this, exec] { sendRequest(exec); });
 }
 
-void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, QList<int> indices,
+void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
+                                       QList<int> indices,
                                        std::function<void()> onHold)
 {
     if (indices.isEmpty()) {
@@ -864,10 +894,11 @@ void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, Q
             exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path).arg(r.status));
             if (r.status == 401)
                 authFailed(r);
-            finishExecution(exec, false,
-                            QStringLiteral("could not re-read the precondition '%1', nothing sent: %2")
-                                .arg(pc.description, shortError(r)),
-                            r.status);
+            finishExecution(
+                exec, false,
+                QStringLiteral("could not re-read the precondition '%1', nothing sent: %2")
+                    .arg(pc.description, shortError(r)),
+                r.status);
             return;
         }
         QString found;
@@ -875,14 +906,15 @@ void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, Q
         exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
                                .arg(pc.path)
                                .arg(r.status)
-                               .arg(pc.description,
-                                    holds ? QStringLiteral("holds") : QStringLiteral("does not hold")));
+                               .arg(pc.description, holds ? QStringLiteral("holds")
+                                                          : QStringLiteral("does not hold")));
         if (!holds) {
-            finishExecution(exec, false,
-                            QStringLiteral("precondition failed, nothing %1sent: %2 (expected %3, found %4)")
-                                .arg(exec->request > 0 ? QStringLiteral("more ") : QString(),
-                                     pc.description, pc.expected, found),
-                            r.status);
+            finishExecution(
+                exec, false,
+                QStringLiteral("precondition failed, nothing %1sent: %2 (expected %3, found %4)")
+                    .arg(exec->request > 0 ? QStringLiteral("more ") : QString(), pc.description,
+                         pc.expected, found),
+                r.status);
             return;
         }
         checkPreconditions(exec, indices, onHold);
@@ -903,9 +935,10 @@ void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
     req.maxAttempts = 1;
     req.followRedirects = false;
     m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(QStringLiteral("%1 %2 -> %3")
-                               .arg(QString::fromLatin1(planned.method), planned.path)
-                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        exec->steps.append(
+            QStringLiteral("%1 %2 -> %3")
+                .arg(QString::fromLatin1(planned.method), planned.path)
+                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
         const bool approval = planned.path.endsWith(QLatin1String("/approval"));
         if (r.ok()) {
             exec->resent = false;
@@ -914,10 +947,12 @@ void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
                                    [this, exec] { sendRequest(exec); });
                 return;
             }
-            QString message = exec->plan.summary.isEmpty() ? QStringLiteral("done")
-                                                           : exec->plan.summary + QStringLiteral(": done");
+            QString message = exec->plan.summary.isEmpty()
+                                  ? QStringLiteral("done")
+                                  : exec->plan.summary + QStringLiteral(": done");
             const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
-            if (planned.path.endsWith(QLatin1String("/retry")) && answer.contains(QLatin1String("id")))
+            if (planned.path.endsWith(QLatin1String("/retry")) &&
+                answer.contains(QLatin1String("id")))
                 message += QStringLiteral(" (new job %1)")
                                .arg(qint64(answer.value(QLatin1String("id")).toDouble()));
             finishExecution(exec, true, message, r.status);
@@ -930,17 +965,18 @@ void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
         }
         if (approval && r.status == 403) {
             const QString env = exec->plan.action.environment;
-            finishExecution(exec, false,
-                            QStringLiteral("GitLab refused the approval (403: %1): the token's user is "
-                                           "not allowed to approve deployments to %2. Nothing was "
-                                           "retried%3; ask an approver named by the environment's "
-                                           "approval rules")
-                                .arg(errorMessage(r.body).left(200),
-                                     env.isEmpty() ? QStringLiteral("this environment") : env,
-                                     exec->plan.requests.size() > 1 ? QStringLiteral(" and the job "
-                                                                                     "was not played")
-                                                                    : QString()),
-                            r.status);
+            finishExecution(
+                exec, false,
+                QStringLiteral("GitLab refused the approval (403: %1): the token's user is "
+                               "not allowed to approve deployments to %2. Nothing was "
+                               "retried%3; ask an approver named by the environment's "
+                               "approval rules")
+                    .arg(errorMessage(r.body).left(200),
+                         env.isEmpty() ? QStringLiteral("this environment") : env,
+                         exec->plan.requests.size() > 1 ? QStringLiteral(" and the job "
+                                                                         "was not played")
+                                                        : QString()),
+                r.status);
             return;
         }
         const bool unknownOutcome = isTransportOrServerError(r) || r.status == 429;
@@ -958,16 +994,19 @@ void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
         }
         QString message = shortError(r);
         if (exec->request > 0)
-            message = QStringLiteral("step %1 of %2 failed after the earlier step(s) went through: %3")
-                          .arg(exec->request + 1)
-                          .arg(exec->plan.requests.size())
-                          .arg(message);
+            message =
+                QStringLiteral("step %1 of %2 failed after the earlier step(s) went through: %3")
+                    .arg(exec->request + 1)
+                    .arg(exec->plan.requests.size())
+                    .arg(message);
         finishExecution(exec, false, message, r.status);
     });
 }
 
-void GitLabBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool ok,
-                                    const QString &message, int status)
+void GitLabBackend::finishExecution(const std::shared_ptr<Execution> &exec,
+                                    bool ok,
+                                    const QString &message,
+                                    int status)
 {
     ActionResult result;
     result.ok = ok;
@@ -985,7 +1024,9 @@ void GitLabBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool
     }
 }
 
-void GitLabBackend::fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+void GitLabBackend::fetchLogTail(const QString &runId,
+                                 const QString &stageId,
+                                 qint64 maxBytes,
                                  std::function<void(const QString &, const QString &)> done)
 {
     bool ok = false;
@@ -995,10 +1036,12 @@ void GitLabBackend::fetchLogTail(const QString &runId, const QString &stageId, q
         if (ok && sync.snap.pipeline(pipeline))
             owner = &sync;
     if (!owner || !m_client) {
-        done(QString(), QStringLiteral("pipeline %1 is not known on connection %2").arg(runId, m_config.id));
+        done(QString(),
+             QStringLiteral("pipeline %1 is not known on connection %2").arg(runId, m_config.id));
         return;
     }
-    // A step's id is the job id; a stage's is "<pipeline>/<stage>"; none: the failed (else last) job.
+    // A step's id is the job id; a stage's is "<pipeline>/<stage>"; none: the failed (else last)
+    // job.
     QString job;
     bool numeric = false;
     stageId.section(QLatin1Char('/'), -1).toLongLong(&numeric);
@@ -1011,15 +1054,16 @@ void GitLabBackend::fetchLogTail(const QString &runId, const QString &stageId, q
         for (const WireJob &j : jobs) {
             if (!stage.isEmpty() && j.stage != stage)
                 continue;
-            if (!pick || (j.mapped == RunStatus::Failed && pick->mapped != RunStatus::Failed)
-                || (j.mapped == pick->mapped && j.id > pick->id))
+            if (!pick || (j.mapped == RunStatus::Failed && pick->mapped != RunStatus::Failed) ||
+                (j.mapped == pick->mapped && j.id > pick->id))
                 pick = &j;
         }
         if (pick)
             job = QString::number(pick->id);
     }
     if (job.isEmpty()) {
-        done(QString(), QStringLiteral("pipeline %1 has no job whose log could be read").arg(runId));
+        done(QString(),
+             QStringLiteral("pipeline %1 has no job whose log could be read").arg(runId));
         return;
     }
     http::Request req;
@@ -1032,7 +1076,8 @@ void GitLabBackend::fetchLogTail(const QString &runId, const QString &stageId, q
             done(QString(), shortError(r));
             return;
         }
-        const QByteArray tail = maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
+        const QByteArray tail =
+            maxBytes > 0 && r.body.size() > maxBytes ? r.body.right(maxBytes) : r.body;
         done(QString::fromUtf8(tail), QString());
     });
 }

@@ -18,14 +18,14 @@ namespace fd::gitlab {
 /// Polling settings read from ConnectionConfig::options.
 struct PollSettings
 {
-    int intervalMs = 30000;   // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
+    int intervalMs = 30000; // pollInterval / pollIntervalSeconds (seconds, fractions allowed)
     bool honourPollInterval = true; // wait at least the server's Poll-Interval between polls
-    int runDepth = 20;        // newest pipelines per project per poll
+    int runDepth = 20;              // newest pipelines per project per poll
     int jobsDepth = 5;        // newest finished pipelines whose jobs are read (unfinished: all)
     int deploymentDepth = 50; // newest deployments per project (history, rollback targets)
     int protectedEvery = 10;  // protected environments (approval rules) are read every Nth poll
     int requestTimeoutMs = 15000;
-    int maxAttempts = 4;      // per GET, including the first
+    int maxAttempts = 4; // per GET, including the first
     int maxBackoffMs = 15 * 60 * 1000;
 
     static PollSettings fromOptions(const QVariantMap &options);
@@ -54,7 +54,9 @@ public:
     ConnectionHealth health() const override { return m_health; }
     ActionPlan plan(const ReleaseAction &action) const override;
     quint64 execute(const ActionPlan &plan) override;
-    void fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+    void fetchLogTail(const QString &runId,
+                      const QString &stageId,
+                      qint64 maxBytes,
                       std::function<void(const QString &text, const QString &error)> done) override;
     QVariantMap statistics() const override;
 
@@ -73,7 +75,10 @@ private:
     void beginCycle();
     void finishCycle();
     void scheduleNext(int delayMs);
-    void get(const QString &project, const QString &path, const QUrlQuery &query, Handler handler,
+    void get(const QString &project,
+             const QString &path,
+             const QUrlQuery &query,
+             Handler handler,
              int maxPages = 1);
     void pumpQueue();
     void requestDone(const QString &project);
@@ -92,10 +97,13 @@ private:
     QString projectPath(const ProjectSync &sync) const;
 
     void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec, QList<int> indices,
+    void checkPreconditions(const std::shared_ptr<Execution> &exec,
+                            QList<int> indices,
                             std::function<void()> onHold);
     void sendRequest(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec, bool ok, const QString &message,
+    void finishExecution(const std::shared_ptr<Execution> &exec,
+                         bool ok,
+                         const QString &message,
                          int status);
 
     ConnectionConfig m_config;

@@ -70,8 +70,9 @@ public:
         if (!st.mapping)
             return infeasible(plan, QStringLiteral("the GitLab connection is not set up"));
         if (!a.target.isEmpty() && target.kind == Target::Kind::None)
-            return infeasible(plan, QStringLiteral("'%1' names no GitLab deployment, job or pipeline")
-                                        .arg(a.target));
+            return infeasible(
+                plan,
+                QStringLiteral("'%1' names no GitLab deployment, job or pipeline").arg(a.target));
         switch (a.verb) {
         case V::Promote:
         case V::PromoteFull:
@@ -190,15 +191,20 @@ private:
         return env.isEmpty() ? gitlabEnv : env;
     }
 
-    int addPrecondition(const QString &description, const QString &path, const QString &field,
+    int addPrecondition(const QString &description,
+                        const QString &path,
+                        const QString &field,
                         const QString &expected)
     {
         plan.preconditions.append(Precondition{description, path, field, expected});
         return int(plan.preconditions.size()) - 1;
     }
 
-    void addRequest(const QByteArray &method, const QString &path, const QByteArray &body,
-                    const QString &purpose, const QList<int> &before)
+    void addRequest(const QByteArray &method,
+                    const QString &path,
+                    const QByteArray &body,
+                    const QString &purpose,
+                    const QList<int> &before)
     {
         PlannedRequest r;
         r.method = method;
@@ -225,12 +231,16 @@ private:
                                QStringLiteral("deployment.status"), QStringLiteral("blocked"));
     }
 
-    int jobIs(const ProjectSnapshot &p, qint64 jobId, const QString &jobName, const QString &expected,
+    int jobIs(const ProjectSnapshot &p,
+              qint64 jobId,
+              const QString &jobName,
+              const QString &expected,
               const QString &words)
     {
-        return addPrecondition(QStringLiteral("job %1 (%2) is still %3").arg(jobId).arg(jobName, words),
-                               projectPath(p) + QStringLiteral("/jobs/%1").arg(jobId),
-                               QStringLiteral("job.status"), expected);
+        return addPrecondition(
+            QStringLiteral("job %1 (%2) is still %3").arg(jobId).arg(jobName, words),
+            projectPath(p) + QStringLiteral("/jobs/%1").arg(jobId), QStringLiteral("job.status"),
+            expected);
     }
 
     /// The blocked deployment the action names (a gate id or a job), or of its service × env.
@@ -248,8 +258,8 @@ private:
         if (!*project)
             return std::nullopt;
         for (const WireDeployment &d : (*project)->deploymentsTo(gitlabEnv))
-            if (d.mapped == DeployStatus::Blocked
-                && (target.kind != Target::Kind::Job || d.jobId == target.id))
+            if (d.mapped == DeployStatus::Blocked &&
+                (target.kind != Target::Kind::Job || d.jobId == target.id))
                 return d;
         return std::nullopt;
     }
@@ -283,9 +293,10 @@ private:
             comment = QStringLiteral("%1 from Flightdeck%2")
                           .arg(approve ? QStringLiteral("Approved") : QStringLiteral("Rejected"),
                                a.actor.isEmpty() ? QString() : QStringLiteral(" by ") + a.actor);
-        return QJsonDocument(QJsonObject{{QStringLiteral("status"),
-                                          approve ? QStringLiteral("approved") : QStringLiteral("rejected")},
-                                         {QStringLiteral("comment"), comment}})
+        return QJsonDocument(
+                   QJsonObject{{QStringLiteral("status"),
+                                approve ? QStringLiteral("approved") : QStringLiteral("rejected")},
+                               {QStringLiteral("comment"), comment}})
             .toJson(QJsonDocument::Compact);
     }
 
@@ -295,11 +306,14 @@ private:
         if (const auto d = blockedDeployment(&p)) {
             const QString env = flightdeckEnv(*p, d->environment);
             const int blocked = deploymentBlocked(*p, *d);
-            const int manual = jobIs(*p, d->jobId, d->jobName, QStringLiteral("manual"),
-                                     QStringLiteral("manual"));
-            addRequest("POST", projectPath(*p) + QStringLiteral("/deployments/%1/approval").arg(d->id),
+            const int manual =
+                jobIs(*p, d->jobId, d->jobName, QStringLiteral("manual"), QStringLiteral("manual"));
+            addRequest("POST",
+                       projectPath(*p) + QStringLiteral("/deployments/%1/approval").arg(d->id),
                        approvalBody(true),
-                       QStringLiteral("approve deployment #%1 of %2 to %3").arg(d->iid).arg(versionOf(*d), env),
+                       QStringLiteral("approve deployment #%1 of %2 to %3")
+                           .arg(d->iid)
+                           .arg(versionOf(*d), env),
                        {blocked, manual});
             addRequest("POST", projectPath(*p) + QStringLiteral("/jobs/%1/play").arg(d->jobId), {},
                        QStringLiteral("play the manual deploy job %1 (%2): GitLab runs an approved "
@@ -307,32 +321,36 @@ private:
                            .arg(d->jobId)
                            .arg(d->jobName),
                        {manual});
-            plan.summary = QStringLiteral("Promote %1 %2 to %3: approve blocked deployment #%4, then "
-                                          "play job %5")
-                               .arg(a.service.isEmpty() ? name(*p) : a.service, versionOf(*d), env)
-                               .arg(d->iid)
-                               .arg(d->jobId);
+            plan.summary =
+                QStringLiteral("Promote %1 %2 to %3: approve blocked deployment #%4, then "
+                               "play job %5")
+                    .arg(a.service.isEmpty() ? name(*p) : a.service, versionOf(*d), env)
+                    .arg(d->iid)
+                    .arg(d->jobId);
             if (const QString w = approvalWarning(*p, *d); !w.isEmpty())
                 plan.warnings.append(w);
             return plan;
         }
         if (target.kind == Target::Kind::Deployment)
-            return infeasible(plan, QStringLiteral("deployment %1 is not blocked (any more)").arg(target.id),
-                              {QStringLiteral("refresh and look at the approvals inbox")});
+            return infeasible(
+                plan, QStringLiteral("deployment %1 is not blocked (any more)").arg(target.id),
+                {QStringLiteral("refresh and look at the approvals inbox")});
         // No approval needed: play the environment's waiting manual deploy job.
         QString gitlabEnv;
         p = projectOf(&gitlabEnv);
         if (!p)
-            return infeasible(plan, QStringLiteral("%1 in %2 is not mapped to a GitLab project on this "
-                                                   "connection")
-                                        .arg(a.service, a.environment));
+            return infeasible(plan,
+                              QStringLiteral("%1 in %2 is not mapped to a GitLab project on this "
+                                             "connection")
+                                  .arg(a.service, a.environment));
         for (const WireDeployment &d : p->deploymentsTo(gitlabEnv)) {
             if (d.mapped != DeployStatus::Created || d.jobStatus != QLatin1String("manual"))
                 continue;
-            if (!a.version.isEmpty() && versionOf(d) != a.version && !d.sha.startsWith(a.version)
-                && d.ref != a.version)
+            if (!a.version.isEmpty() && versionOf(d) != a.version && !d.sha.startsWith(a.version) &&
+                d.ref != a.version)
                 continue;
-            const int manual = jobIs(*p, d.jobId, d.jobName, QStringLiteral("manual"), QStringLiteral("manual"));
+            const int manual =
+                jobIs(*p, d.jobId, d.jobName, QStringLiteral("manual"), QStringLiteral("manual"));
             addRequest("POST", projectPath(*p) + QStringLiteral("/jobs/%1/play").arg(d.jobId), {},
                        QStringLiteral("play the manual deploy job %1 (%2) of pipeline %3")
                            .arg(d.jobId)
@@ -358,13 +376,14 @@ private:
         const ProjectSnapshot *p = nullptr;
         const auto d = blockedDeployment(&p);
         if (!d)
-            return infeasible(plan,
-                              target.kind == Target::Kind::Deployment
-                                  ? QStringLiteral("deployment %1 is not waiting for approval").arg(target.id)
-                                  : QStringLiteral("no blocked deployment waits for %1 in %2")
-                                        .arg(a.service, a.environment),
-                              {QStringLiteral("refresh and look at the approvals inbox"),
-                               QStringLiteral("cancel the pipeline instead")});
+            return infeasible(
+                plan,
+                target.kind == Target::Kind::Deployment
+                    ? QStringLiteral("deployment %1 is not waiting for approval").arg(target.id)
+                    : QStringLiteral("no blocked deployment waits for %1 in %2")
+                          .arg(a.service, a.environment),
+                {QStringLiteral("refresh and look at the approvals inbox"),
+                 QStringLiteral("cancel the pipeline instead")});
         const QString env = flightdeckEnv(*p, d->environment);
         const int blocked = deploymentBlocked(*p, *d);
         addRequest("POST", projectPath(*p) + QStringLiteral("/deployments/%1/approval").arg(d->id),
@@ -379,8 +398,9 @@ private:
                            .arg(d->iid)
                            .arg(a.service.isEmpty() ? name(*p) : a.service, versionOf(*d), env);
         if (approve)
-            plan.warnings.append(QStringLiteral("GitLab runs an approved job only when it is played: "
-                                                "promote plays it after approving"));
+            plan.warnings.append(
+                QStringLiteral("GitLab runs an approved job only when it is played: "
+                               "promote plays it after approving"));
         if (const QString w = approve ? approvalWarning(*p, *d) : QString(); !w.isEmpty())
             plan.warnings.append(w);
         return plan;
@@ -397,8 +417,9 @@ private:
         if (!p)
             return nullptr;
         const auto wanted = [&](const WirePipeline &pl) {
-            return (unfinished && !isFinished(pl.mapped) && pl.mapped != RunStatus::Waiting)
-                   || (failed && (pl.mapped == RunStatus::Failed || pl.mapped == RunStatus::Cancelled));
+            return (unfinished && !isFinished(pl.mapped) && pl.mapped != RunStatus::Waiting) ||
+                   (failed &&
+                    (pl.mapped == RunStatus::Failed || pl.mapped == RunStatus::Cancelled));
         };
         for (const WireDeployment &d : p->deploymentsTo(gitlabEnv))
             if (const WirePipeline *pl = p->pipeline(d.pipelineId); pl && wanted(*pl)) {
@@ -418,21 +439,31 @@ private:
         const WirePipeline *pl = nullptr;
         const ProjectSnapshot *p = pipelineFor(&pl, true, false);
         if (!p || !pl)
-            return infeasible(plan, target.kind == Target::Kind::Pipeline
-                                        ? QStringLiteral("pipeline %1 is not known on this connection").arg(target.id)
-                                        : QStringLiteral("no pipeline of %1 in %2 is running").arg(a.service, a.environment));
+            return infeasible(
+                plan,
+                target.kind == Target::Kind::Pipeline
+                    ? QStringLiteral("pipeline %1 is not known on this connection").arg(target.id)
+                    : QStringLiteral("no pipeline of %1 in %2 is running")
+                          .arg(a.service, a.environment));
         if (isFinished(pl->mapped))
-            return infeasible(plan, QStringLiteral("pipeline %1 has already finished (%2)").arg(pl->id).arg(pl->status));
-        const int pc = addPrecondition(QStringLiteral("pipeline %1 has not finished").arg(pl->id),
-                                       projectPath(*p) + QStringLiteral("/pipelines/%1").arg(pl->id),
-                                       QStringLiteral("pipeline.status"),
-                                       QStringLiteral("created|waiting_for_resource|preparing|pending|"
-                                                      "running|manual|scheduled"));
-        addRequest("POST", projectPath(*p) + QStringLiteral("/pipelines/%1/cancel").arg(pl->id), {},
-                   QStringLiteral("cancel pipeline #%1 of %2 (%3)").arg(pl->iid).arg(name(*p), pl->ref), {pc});
-        plan.summary = QStringLiteral("Cancel pipeline %1 (#%2) of %3").arg(pl->id).arg(pl->iid).arg(name(*p));
-        plan.warnings.append(QStringLiteral("GitLab answers success to a cancel whatever the state; "
-                                            "the next poll shows what stopped"));
+            return infeasible(plan, QStringLiteral("pipeline %1 has already finished (%2)")
+                                        .arg(pl->id)
+                                        .arg(pl->status));
+        const int pc =
+            addPrecondition(QStringLiteral("pipeline %1 has not finished").arg(pl->id),
+                            projectPath(*p) + QStringLiteral("/pipelines/%1").arg(pl->id),
+                            QStringLiteral("pipeline.status"),
+                            QStringLiteral("created|waiting_for_resource|preparing|pending|"
+                                           "running|manual|scheduled"));
+        addRequest(
+            "POST", projectPath(*p) + QStringLiteral("/pipelines/%1/cancel").arg(pl->id), {},
+            QStringLiteral("cancel pipeline #%1 of %2 (%3)").arg(pl->iid).arg(name(*p), pl->ref),
+            {pc});
+        plan.summary =
+            QStringLiteral("Cancel pipeline %1 (#%2) of %3").arg(pl->id).arg(pl->iid).arg(name(*p));
+        plan.warnings.append(
+            QStringLiteral("GitLab answers success to a cancel whatever the state; "
+                           "the next poll shows what stopped"));
         return plan;
     }
 
@@ -453,19 +484,30 @@ private:
                     }
         }
         if (!p || !job.id)
-            return infeasible(plan, target.kind == Target::Kind::Job
-                                        ? QStringLiteral("job %1 is not known on this connection").arg(target.id)
-                                        : QStringLiteral("no deploy job of %1 in %2 is running").arg(a.service, a.environment),
-                              {QStringLiteral("cancel the pipeline instead")});
+            return infeasible(
+                plan,
+                target.kind == Target::Kind::Job
+                    ? QStringLiteral("job %1 is not known on this connection").arg(target.id)
+                    : QStringLiteral("no deploy job of %1 in %2 is running")
+                          .arg(a.service, a.environment),
+                {QStringLiteral("cancel the pipeline instead")});
         if (isFinishedStatus(job.status))
-            return infeasible(plan, QStringLiteral("job %1 has already finished (%2)").arg(job.id).arg(job.status));
-        const int pc = jobIs(*p, job.id, job.name,
-                             QStringLiteral("created|waiting_for_resource|preparing|pending|running|manual|scheduled"),
-                             QStringLiteral("unfinished"));
+            return infeasible(
+                plan,
+                QStringLiteral("job %1 has already finished (%2)").arg(job.id).arg(job.status));
+        const int pc =
+            jobIs(*p, job.id, job.name,
+                  QStringLiteral(
+                      "created|waiting_for_resource|preparing|pending|running|manual|scheduled"),
+                  QStringLiteral("unfinished"));
         addRequest("POST", projectPath(*p) + QStringLiteral("/jobs/%1/cancel").arg(job.id), {},
-                   QStringLiteral("cancel job %1 (%2) of pipeline %3").arg(job.id).arg(job.name).arg(job.pipelineId),
+                   QStringLiteral("cancel job %1 (%2) of pipeline %3")
+                       .arg(job.id)
+                       .arg(job.name)
+                       .arg(job.pipelineId),
                    {pc});
-        plan.summary = QStringLiteral("Abort job %1 (%2) of %3").arg(job.id).arg(job.name, name(*p));
+        plan.summary =
+            QStringLiteral("Abort job %1 (%2) of %3").arg(job.id).arg(job.name, name(*p));
         return plan;
     }
 
@@ -474,37 +516,41 @@ private:
         QString gitlabEnv;
         const ProjectSnapshot *p = projectOf(&gitlabEnv);
         if (!p)
-            return infeasible(plan, QStringLiteral("%1 in %2 is not mapped to a GitLab project on this "
-                                                   "connection")
-                                        .arg(a.service, a.environment));
+            return infeasible(plan,
+                              QStringLiteral("%1 in %2 is not mapped to a GitLab project on this "
+                                             "connection")
+                                  .arg(a.service, a.environment));
         const std::optional<WireDeployment> current = p->current(gitlabEnv);
         const QList<WireDeployment> history = p->deploymentsTo(gitlabEnv);
         if (!current)
-            return infeasible(plan, QStringLiteral("%1 has no successful deployment to roll back from")
-                                        .arg(gitlabEnv));
+            return infeasible(
+                plan,
+                QStringLiteral("%1 has no successful deployment to roll back from").arg(gitlabEnv));
         // GitLab's own "Rollback environment": retry the job of an older successful deployment.
         const WireDeployment *previous = nullptr;
         for (const WireDeployment &d : history) {
             if (d.mapped != DeployStatus::Succeeded || d.id >= current->id || !d.jobId)
                 continue;
             if (a.version.isEmpty() ? d.sha == current->sha
-                                    : !(versionOf(d) == a.version || d.sha.startsWith(a.version)
-                                        || d.ref == a.version))
+                                    : !(versionOf(d) == a.version || d.sha.startsWith(a.version) ||
+                                        d.ref == a.version))
                 continue;
             previous = &d;
             break;
         }
         if (!previous)
-            return infeasible(plan,
-                              a.version.isEmpty()
-                                  ? QStringLiteral("no earlier successful deployment of another version "
-                                                   "to %1 is in the history read")
-                                        .arg(gitlabEnv)
-                                  : QStringLiteral("no earlier successful deployment of %1 to %2 is in "
-                                                   "the history read")
-                                        .arg(a.version, gitlabEnv),
-                              {QStringLiteral("raise deploymentDepth to read a longer history")});
-        const QString newest = history.isEmpty() ? QStringLiteral("none") : QString::number(history.first().id);
+            return infeasible(
+                plan,
+                a.version.isEmpty()
+                    ? QStringLiteral("no earlier successful deployment of another version "
+                                     "to %1 is in the history read")
+                          .arg(gitlabEnv)
+                    : QStringLiteral("no earlier successful deployment of %1 to %2 is in "
+                                     "the history read")
+                          .arg(a.version, gitlabEnv),
+                {QStringLiteral("raise deploymentDepth to read a longer history")});
+        const QString newest =
+            history.isEmpty() ? QStringLiteral("none") : QString::number(history.first().id);
         QUrlQuery q;
         q.addQueryItem(QStringLiteral("environment"), gitlabEnv);
         q.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
@@ -514,19 +560,21 @@ private:
             QStringLiteral("the newest deployment to %1 is still %2").arg(gitlabEnv, newest),
             projectPath(*p) + QStringLiteral("/deployments?") + q.toString(QUrl::FullyEncoded),
             QStringLiteral("deployments.newest_id"), newest);
-        const int finished = jobIs(*p, previous->jobId, previous->jobName,
-                                   QStringLiteral("success|failed|canceled"), QStringLiteral("finished"));
+        const int finished =
+            jobIs(*p, previous->jobId, previous->jobName, QStringLiteral("success|failed|canceled"),
+                  QStringLiteral("finished"));
         const QString env = flightdeckEnv(*p, gitlabEnv);
-        addRequest("POST", projectPath(*p) + QStringLiteral("/jobs/%1/retry").arg(previous->jobId), {},
-                   QStringLiteral("retry job %1 (%2) of pipeline %3, the deploy of %4 in deployment #%5: "
-                                  "GitLab creates a new deployment of %6")
-                       .arg(previous->jobId)
-                       .arg(previous->jobName)
-                       .arg(previous->pipelineId)
-                       .arg(versionOf(*previous))
-                       .arg(previous->iid)
-                       .arg(previous->sha),
-                   {noNewer, finished});
+        addRequest(
+            "POST", projectPath(*p) + QStringLiteral("/jobs/%1/retry").arg(previous->jobId), {},
+            QStringLiteral("retry job %1 (%2) of pipeline %3, the deploy of %4 in deployment #%5: "
+                           "GitLab creates a new deployment of %6")
+                .arg(previous->jobId)
+                .arg(previous->jobName)
+                .arg(previous->pipelineId)
+                .arg(versionOf(*previous))
+                .arg(previous->iid)
+                .arg(previous->sha),
+            {noNewer, finished});
         plan.summary = QStringLiteral("Roll back %1 in %2 from %3 to %4: retry job %5 of previous "
                                       "deployment #%6")
                            .arg(a.service, env, versionOf(*current), versionOf(*previous))
@@ -536,10 +584,11 @@ private:
         plan.context.insert(QStringLiteral("rollbackJob"), previous->jobId);
         for (const WireDeployment &d : history)
             if (d.mapped == DeployStatus::Blocked || d.mapped == DeployStatus::Running) {
-                plan.warnings.append(QStringLiteral("deployment #%1 of %2 to %3 is %4; the rollback "
-                                                    "does not stop it")
-                                         .arg(d.iid)
-                                         .arg(versionOf(d), gitlabEnv, d.status));
+                plan.warnings.append(
+                    QStringLiteral("deployment #%1 of %2 to %3 is %4; the rollback "
+                                   "does not stop it")
+                        .arg(d.iid)
+                        .arg(versionOf(d), gitlabEnv, d.status));
                 break;
             }
         return plan;
@@ -569,17 +618,26 @@ private:
         if (!p || !job.id) {
             if (target.kind == Target::Kind::None)
                 return retryPipeline();
-            return infeasible(plan, QStringLiteral("job %1 is not known on this connection").arg(target.id));
+            return infeasible(
+                plan, QStringLiteral("job %1 is not known on this connection").arg(target.id));
         }
         if (job.status != QLatin1String("failed") && job.status != QLatin1String("canceled"))
-            return infeasible(plan, QStringLiteral("job %1 (%2) is %3, not failed").arg(job.id).arg(job.name, job.status),
-                              {QStringLiteral("rollback re-deploys an older successful deployment")});
+            return infeasible(
+                plan,
+                QStringLiteral("job %1 (%2) is %3, not failed")
+                    .arg(job.id)
+                    .arg(job.name, job.status),
+                {QStringLiteral("rollback re-deploys an older successful deployment")});
         const int pc = jobIs(*p, job.id, job.name, QStringLiteral("failed|canceled"),
                              QStringLiteral("failed or canceled"));
         addRequest("POST", projectPath(*p) + QStringLiteral("/jobs/%1/retry").arg(job.id), {},
-                   QStringLiteral("retry job %1 (%2) of pipeline %3").arg(job.id).arg(job.name).arg(job.pipelineId),
+                   QStringLiteral("retry job %1 (%2) of pipeline %3")
+                       .arg(job.id)
+                       .arg(job.name)
+                       .arg(job.pipelineId),
                    {pc});
-        plan.summary = QStringLiteral("Retry job %1 (%2) of %3").arg(job.id).arg(job.name, name(*p));
+        plan.summary =
+            QStringLiteral("Retry job %1 (%2) of %3").arg(job.id).arg(job.name, name(*p));
         return plan;
     }
 
@@ -588,21 +646,27 @@ private:
         const WirePipeline *pl = nullptr;
         const ProjectSnapshot *p = pipelineFor(&pl, false, true);
         if (!p || !pl)
-            return infeasible(plan, target.kind == Target::Kind::Pipeline
-                                        ? QStringLiteral("pipeline %1 is not known on this connection").arg(target.id)
-                                        : QStringLiteral("no failed pipeline of %1 to retry").arg(a.service));
+            return infeasible(
+                plan,
+                target.kind == Target::Kind::Pipeline
+                    ? QStringLiteral("pipeline %1 is not known on this connection").arg(target.id)
+                    : QStringLiteral("no failed pipeline of %1 to retry").arg(a.service));
         if (pl->mapped != RunStatus::Failed && pl->mapped != RunStatus::Cancelled)
             return infeasible(plan, QStringLiteral("pipeline %1 is %2: GitLab retries failed or "
                                                    "canceled jobs only")
                                         .arg(pl->id)
                                         .arg(pl->status));
-        const int pc = addPrecondition(QStringLiteral("pipeline %1 is still failed or canceled").arg(pl->id),
-                                       projectPath(*p) + QStringLiteral("/pipelines/%1").arg(pl->id),
-                                       QStringLiteral("pipeline.status"), QStringLiteral("failed|canceled"));
+        const int pc =
+            addPrecondition(QStringLiteral("pipeline %1 is still failed or canceled").arg(pl->id),
+                            projectPath(*p) + QStringLiteral("/pipelines/%1").arg(pl->id),
+                            QStringLiteral("pipeline.status"), QStringLiteral("failed|canceled"));
         addRequest("POST", projectPath(*p) + QStringLiteral("/pipelines/%1/retry").arg(pl->id), {},
-                   QStringLiteral("retry the failed and canceled jobs of pipeline #%1 of %2").arg(pl->iid).arg(name(*p)),
+                   QStringLiteral("retry the failed and canceled jobs of pipeline #%1 of %2")
+                       .arg(pl->iid)
+                       .arg(name(*p)),
                    {pc});
-        plan.summary = QStringLiteral("Retry pipeline %1 (#%2) of %3").arg(pl->id).arg(pl->iid).arg(name(*p));
+        plan.summary =
+            QStringLiteral("Retry pipeline %1 (#%2) of %3").arg(pl->id).arg(pl->iid).arg(name(*p));
         return plan;
     }
 };
@@ -637,8 +701,10 @@ bool preconditionHolds(const Precondition &pc, const QByteArray &body, QString *
     QString value;
     if (pc.field == QLatin1String("deployments.newest_id")) {
         const QJsonArray list = doc.array();
-        value = list.isEmpty() ? QStringLiteral("none")
-                               : QString::number(qint64(list.first().toObject().value(QLatin1String("id")).toDouble()));
+        value = list.isEmpty()
+                    ? QStringLiteral("none")
+                    : QString::number(
+                          qint64(list.first().toObject().value(QLatin1String("id")).toDouble()));
         if (found)
             *found = value;
         return doc.isArray() && value == pc.expected;

@@ -17,9 +17,9 @@ namespace fd::gitlab {
 struct PlanningState
 {
     const GitLabMapping *mapping = nullptr;
-    QHash<QString, ProjectSnapshot> projects; // by lowercased workspace ref
+    QHash<QString, ProjectSnapshot> projects;      // by lowercased workspace ref
     QString apiPrefix = QStringLiteral("/api/v4"); // "" when the base URL already ends in it
-    qint64 userId = 0;                        // the token's user, 0 when unknown
+    qint64 userId = 0;                             // the token's user, 0 when unknown
 };
 
 ActionPlan planAction(const ReleaseAction &action, const PlanningState &state);

@@ -113,18 +113,20 @@ QString GitLabMapping::serviceFor(const QString &project) const
     return fromEnvironment.isEmpty() ? project.section(QLatin1Char('/'), -1) : fromEnvironment;
 }
 
-QString GitLabMapping::environmentFor(const QString &project, const QString &gitlabEnvironment) const
+QString GitLabMapping::environmentFor(const QString &project,
+                                      const QString &gitlabEnvironment) const
 {
     for (const ServiceBinding &b : m_config.bindings)
-        if (!b.environment.isEmpty() && sameProject(b.object, project)
-            && gitlabEnvironmentOf(b) == gitlabEnvironment)
+        if (!b.environment.isEmpty() && sameProject(b.object, project) &&
+            gitlabEnvironmentOf(b) == gitlabEnvironment)
             return b.environment;
     if (m_config.environments.contains(gitlabEnvironment))
         return gitlabEnvironment;
     return {};
 }
 
-const ServiceBinding *GitLabMapping::binding(const QString &service, const QString &environment) const
+const ServiceBinding *GitLabMapping::binding(const QString &service,
+                                             const QString &environment) const
 {
     for (const ServiceBinding &b : m_config.bindings)
         if (b.service == service && b.environment == environment)
@@ -158,13 +160,26 @@ RunStatus stageStatus(const QList<WireJob> &jobs)
          succeeded = false;
     for (const WireJob &j : jobs) {
         switch (j.mapped) {
-        case RunStatus::Running: running = true; break;
-        case RunStatus::Queued: queued = true; break;
-        case RunStatus::Waiting: waiting = true; break;
-        case RunStatus::Failed: (j.allowFailure ? succeeded : failed) = true; break;
-        case RunStatus::Cancelled: cancelled = true; break;
-        case RunStatus::Succeeded: succeeded = true; break;
-        default: break;
+        case RunStatus::Running:
+            running = true;
+            break;
+        case RunStatus::Queued:
+            queued = true;
+            break;
+        case RunStatus::Waiting:
+            waiting = true;
+            break;
+        case RunStatus::Failed:
+            (j.allowFailure ? succeeded : failed) = true;
+            break;
+        case RunStatus::Cancelled:
+            cancelled = true;
+            break;
+        case RunStatus::Succeeded:
+            succeeded = true;
+            break;
+        default:
+            break;
         }
     }
     if (running)
@@ -195,7 +210,8 @@ Stage stageOfJob(const WireJob &j)
 QList<Stage> stagesOf(qint64 pipelineId, QList<WireJob> jobs)
 {
     // GitLab lists jobs newest first; stages run in the order their first job was created.
-    std::sort(jobs.begin(), jobs.end(), [](const WireJob &a, const WireJob &b) { return a.id < b.id; });
+    std::sort(jobs.begin(), jobs.end(),
+              [](const WireJob &a, const WireJob &b) { return a.id < b.id; });
     QStringList order;
     QHash<QString, QList<WireJob>> byStage;
     for (const WireJob &j : jobs) {
@@ -260,7 +276,8 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
     };
     const auto serviceOf = [&](const QString &env) {
         for (const ServiceBinding &b : mapping.config().bindings)
-            if (b.environment == env && (sameProject(b.object, snap.ref) || sameProject(b.object, project)))
+            if (b.environment == env &&
+                (sameProject(b.object, snap.ref) || sameProject(b.object, project)))
                 return b.service;
         return service;
     };
@@ -289,8 +306,8 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
                 r.actor = j.user;
             if (j.started.isValid() && (!r.started.isValid() || j.started < r.started))
                 r.started = j.started;
-            if (isFinished(p.mapped) && j.finished.isValid()
-                && (!r.finished.isValid() || j.finished > r.finished))
+            if (isFinished(p.mapped) && j.finished.isValid() &&
+                (!r.finished.isValid() || j.finished > r.finished))
                 r.finished = j.finished;
             const QString env = j.environment.isEmpty() ? QString() : envOf(j.environment);
             if (!env.isEmpty() && !envs.contains(env))
@@ -308,10 +325,12 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
         started.version = p.sha.left(8);
         started.link = p.webUrl;
         if (r.started.isValid() || p.mapped == RunStatus::Running) {
-            started.sourceId = sourceId(connection, QStringLiteral("pipeline/%1/started").arg(p.id));
+            started.sourceId =
+                sourceId(connection, QStringLiteral("pipeline/%1/started").arg(p.id));
             started.kind = TimelineEvent::Kind::RunStarted;
             started.time = r.started.isValid() ? r.started : p.created;
-            started.title = QStringLiteral("pipeline #%1 of %2 started on %3").arg(r.number, project, p.ref);
+            started.title =
+                QStringLiteral("pipeline #%1 of %2 started on %3").arg(r.number, project, p.ref);
             out.events.append(started);
         }
         if (isFinished(p.mapped) && p.mapped != RunStatus::Skipped) {
@@ -322,15 +341,17 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
             done.kind = p.mapped == RunStatus::Succeeded ? TimelineEvent::Kind::RunSucceeded
                         : p.mapped == RunStatus::Failed  ? TimelineEvent::Kind::RunFailed
                                                          : TimelineEvent::Kind::RunCancelled;
-            done.sourceId = sourceId(connection, QStringLiteral("pipeline/%1/%2").arg(p.id).arg(p.status));
+            done.sourceId =
+                sourceId(connection, QStringLiteral("pipeline/%1/%2").arg(p.id).arg(p.status));
             done.time = r.finished.isValid() ? r.finished : p.updated;
-            done.title = QStringLiteral("pipeline #%1 of %2 %3").arg(r.number, project, QLatin1String(word));
+            done.title =
+                QStringLiteral("pipeline #%1 of %2 %3").arg(r.number, project, QLatin1String(word));
             out.events.append(done);
         }
         for (const WireJob &j : jobs) {
             // A manual job that left the manual state was played by someone.
-            if (!j.manual || j.mapped == RunStatus::Waiting || j.mapped == RunStatus::Skipped
-                || !j.started.isValid())
+            if (!j.manual || j.mapped == RunStatus::Waiting || j.mapped == RunStatus::Skipped ||
+                !j.started.isValid())
                 continue;
             TimelineEvent played;
             played.sourceId = sourceId(connection, QStringLiteral("job/%1/played").arg(j.id));
@@ -378,32 +399,37 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
         e.sourceId = sourceId(connection, QStringLiteral("deployment/%1/created").arg(d.id));
         e.kind = TimelineEvent::Kind::DeployStarted;
         e.time = d.created;
-        e.title = QStringLiteral("deployment #%1 of %2 %3 to %4 created").arg(d.iid).arg(svc, dep.version, env);
+        e.title = QStringLiteral("deployment #%1 of %2 %3 to %4 created")
+                      .arg(d.iid)
+                      .arg(svc, dep.version, env);
         out.events.append(e);
-        if (d.mapped == DeployStatus::Succeeded || d.mapped == DeployStatus::Failed
-            || d.mapped == DeployStatus::Blocked) {
+        if (d.mapped == DeployStatus::Succeeded || d.mapped == DeployStatus::Failed ||
+            d.mapped == DeployStatus::Blocked) {
             TimelineEvent s = e;
             s.kind = d.mapped == DeployStatus::Succeeded ? TimelineEvent::Kind::DeploySucceeded
                      : d.mapped == DeployStatus::Failed  ? TimelineEvent::Kind::DeployFailed
                                                          : TimelineEvent::Kind::DeployBlocked;
-            s.sourceId = sourceId(connection, QStringLiteral("deployment/%1/%2").arg(d.id).arg(d.status));
-            s.time = d.mapped == DeployStatus::Blocked ? d.created
-                                                       : (d.finished.isValid() ? d.finished : d.updated);
+            s.sourceId =
+                sourceId(connection, QStringLiteral("deployment/%1/%2").arg(d.id).arg(d.status));
+            s.time = d.mapped == DeployStatus::Blocked
+                         ? d.created
+                         : (d.finished.isValid() ? d.finished : d.updated);
             s.title = QStringLiteral("deployment #%1 of %2 %3 to %4 %5")
                           .arg(d.iid)
                           .arg(svc, dep.version, env,
                                d.mapped == DeployStatus::Succeeded ? QStringLiteral("succeeded")
-                               : d.mapped == DeployStatus::Failed  ? QStringLiteral("failed")
-                                                                   : QStringLiteral("is waiting for approval"));
+                               : d.mapped == DeployStatus::Failed
+                                   ? QStringLiteral("failed")
+                                   : QStringLiteral("is waiting for approval"));
             out.events.append(s);
         }
         for (const WireApproval &a : d.approvals) {
             TimelineEvent ap = e;
             ap.kind = a.status == QLatin1String("rejected") ? TimelineEvent::Kind::ApprovalRejected
                                                             : TimelineEvent::Kind::ApprovalGranted;
-            ap.sourceId = sourceId(connection, QStringLiteral("deployment/%1/approval/%2/%3")
-                                                   .arg(d.id)
-                                                   .arg(a.user, a.status));
+            ap.sourceId = sourceId(
+                connection,
+                QStringLiteral("deployment/%1/approval/%2/%3").arg(d.id).arg(a.user, a.status));
             ap.time = a.created;
             ap.actor = a.user;
             ap.title = QStringLiteral("%1 %2 deployment #%3 of %4 to %5")
@@ -491,8 +517,8 @@ RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snap
                                        .arg(newest.iid)
                                        .arg(versionOf(newest));
             }
-            if (current && newest.sha != current->sha && newest.mapped != DeployStatus::Failed
-                && newest.mapped != DeployStatus::Cancelled)
+            if (current && newest.sha != current->sha && newest.mapped != DeployStatus::Failed &&
+                newest.mapped != DeployStatus::Cancelled)
                 st.sync = SyncState::OutOfSync;
         }
         if (e.state == QLatin1String("stopped")) {

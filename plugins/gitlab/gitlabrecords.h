@@ -15,12 +15,12 @@ namespace fd::gitlab {
 /// The last good wire state of one project. Each part is replaced only by a good read.
 struct ProjectSnapshot
 {
-    QString ref;  // as the workspace names it: "group/project" or a numeric id
-    QString path; // path_with_namespace when known (= ref for a path)
-    QList<WirePipeline> pipelines;            // newest first
-    QHash<qint64, QList<WireJob>> jobs;       // by pipeline id
-    QList<WireEnvironment> environments;      // list entries, replaced by details when read
-    QList<WireDeployment> deployments;        // newest first (by id)
+    QString ref;                   // as the workspace names it: "group/project" or a numeric id
+    QString path;                  // path_with_namespace when known (= ref for a path)
+    QList<WirePipeline> pipelines; // newest first
+    QHash<qint64, QList<WireJob>> jobs;  // by pipeline id
+    QList<WireEnvironment> environments; // list entries, replaced by details when read
+    QList<WireDeployment> deployments;   // newest first (by id)
     QList<WireProtectedEnvironment> protectedEnvironments;
 
     const WirePipeline *pipeline(qint64 id) const;
@@ -71,7 +71,7 @@ QString versionOf(const WireDeployment &deployment);
 
 /// Everything one project yields. Events carry stable source ids; the caller de-duplicates.
 /// @p userId is the token's user (0 when unknown): gates say whether it may approve.
-RecordSet buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snapshot,
-                       qint64 userId = 0);
+RecordSet
+buildRecords(const GitLabMapping &mapping, const ProjectSnapshot &snapshot, qint64 userId = 0);
 
 } // namespace fd::gitlab

@@ -66,7 +66,7 @@ std::optional<QJsonDocument> documentOf(const QByteArray &body, QStringList *err
 }
 
 /// Reads a JSON array of objects with one item reader; the list-shaped parsers share it.
-template<typename T, typename Reader>
+template <typename T, typename Reader>
 Parsed<T> parseArray(const QByteArray &body, Reader read)
 {
     Parsed<T> out;
@@ -98,7 +98,7 @@ Parsed<T> parseArray(const QByteArray &body, Reader read)
     return out;
 }
 
-template<typename T, typename Reader>
+template <typename T, typename Reader>
 std::optional<T> parseObject(const QByteArray &body, QString *error, Reader read)
 {
     QStringList errors;
@@ -126,7 +126,8 @@ std::optional<WirePipeline> readPipeline(const QJsonObject &o, QString *error)
     p.status = stringOf(o, "status");
     const auto mapped = mapRunStatus(p.status);
     if (!mapped) {
-        *error = QStringLiteral(".status: unknown value '%1' (pipeline %2)").arg(p.status).arg(p.id);
+        *error =
+            QStringLiteral(".status: unknown value '%1' (pipeline %2)").arg(p.status).arg(p.id);
         return std::nullopt;
     }
     p.mapped = *mapped;
@@ -163,9 +164,9 @@ std::optional<WireJob> readJob(const QJsonObject &o, QString *error)
     j.name = stringOf(o, "name");
     j.stage = stringOf(o, "stage");
     j.allowFailure = o.value(QLatin1String("allow_failure")).toBool();
-    j.manual = o.value(QLatin1String("manual")).toBool()
-               || stringOf(o, "when") == QLatin1String("manual")
-               || j.status == QLatin1String("manual");
+    j.manual = o.value(QLatin1String("manual")).toBool() ||
+               stringOf(o, "when") == QLatin1String("manual") ||
+               j.status == QLatin1String("manual");
     j.ref = stringOf(o, "ref");
     j.tag = o.value(QLatin1String("tag")).toBool();
     const QJsonObject pipeline = o.value(QLatin1String("pipeline")).toObject();
@@ -225,7 +226,8 @@ std::optional<WireDeployment> readDeployment(const QJsonObject &o, QString *erro
     d.status = stringOf(o, "status");
     const auto mapped = mapDeploymentStatus(d.status);
     if (!mapped) {
-        *error = QStringLiteral(".status: unknown value '%1' (deployment %2)").arg(d.status).arg(d.id);
+        *error =
+            QStringLiteral(".status: unknown value '%1' (deployment %2)").arg(d.status).arg(d.id);
         return std::nullopt;
     }
     d.mapped = *mapped;
@@ -312,9 +314,9 @@ std::optional<WireProtectedEnvironment> readProtected(const QJsonObject &o, QStr
 
 std::optional<RunStatus> mapRunStatus(const QString &s)
 {
-    if (s == QLatin1String("created") || s == QLatin1String("waiting_for_resource")
-        || s == QLatin1String("preparing") || s == QLatin1String("pending")
-        || s == QLatin1String("scheduled") || s == QLatin1String("waiting_for_callback"))
+    if (s == QLatin1String("created") || s == QLatin1String("waiting_for_resource") ||
+        s == QLatin1String("preparing") || s == QLatin1String("pending") ||
+        s == QLatin1String("scheduled") || s == QLatin1String("waiting_for_callback"))
         return RunStatus::Queued;
     if (s == QLatin1String("running") || s == QLatin1String("canceling"))
         return RunStatus::Running;
@@ -350,8 +352,8 @@ std::optional<DeployStatus> mapDeploymentStatus(const QString &s)
 
 bool isFinishedStatus(const QString &s)
 {
-    return s == QLatin1String("success") || s == QLatin1String("failed")
-           || s == QLatin1String("canceled") || s == QLatin1String("skipped");
+    return s == QLatin1String("success") || s == QLatin1String("failed") ||
+           s == QLatin1String("canceled") || s == QLatin1String("skipped");
 }
 
 Parsed<WirePipeline> parsePipelines(const QByteArray &body)
@@ -401,15 +403,15 @@ Parsed<WireProtectedEnvironment> parseProtectedEnvironments(const QByteArray &bo
 
 std::optional<WireApproval> parseApproval(const QByteArray &body, QString *error)
 {
-    return parseObject<WireApproval>(body, error,
-                                     [](const QJsonObject &o, QString *e) -> std::optional<WireApproval> {
-                                         WireApproval a = readApproval(o);
-                                         if (a.status.isEmpty()) {
-                                             *e = QStringLiteral(".status: missing");
-                                             return std::nullopt;
-                                         }
-                                         return a;
-                                     });
+    return parseObject<WireApproval>(
+        body, error, [](const QJsonObject &o, QString *e) -> std::optional<WireApproval> {
+            WireApproval a = readApproval(o);
+            if (a.status.isEmpty()) {
+                *e = QStringLiteral(".status: missing");
+                return std::nullopt;
+            }
+            return a;
+        });
 }
 
 qint64 parseUserId(const QByteArray &body, QString *username)

@@ -69,7 +69,7 @@ struct WireJob
 struct WireApproval
 {
     qint64 userId = 0;
-    QString user; // username
+    QString user;   // username
     QString status; // approved | rejected
     QString comment;
     QDateTime created;
@@ -146,7 +146,7 @@ struct WireProtectedEnvironment
 };
 
 /// Items read from one response plus the problems met on the way.
-template<typename T>
+template <typename T>
 struct Parsed
 {
     QList<T> items;
@@ -165,7 +165,8 @@ Parsed<WirePipeline> parsePipelines(const QByteArray &body); // [pipeline]
 std::optional<WirePipeline> parsePipeline(const QByteArray &body, QString *error);
 Parsed<WireJob> parseJobs(const QByteArray &body); // [job]
 std::optional<WireJob> parseJob(const QByteArray &body, QString *error);
-Parsed<WireEnvironment> parseEnvironments(const QByteArray &body); // [environment], no last_deployment
+Parsed<WireEnvironment>
+parseEnvironments(const QByteArray &body); // [environment], no last_deployment
 std::optional<WireEnvironment> parseEnvironment(const QByteArray &body, QString *error);
 Parsed<WireDeployment> parseDeployments(const QByteArray &body); // [deployment]
 std::optional<WireDeployment> parseDeployment(const QByteArray &body, QString *error);

@@ -13,8 +13,8 @@ namespace {
 
 bool isTransportError(const http::Response &r)
 {
-    return r.error == http::Response::Error::Timeout || r.error == http::Response::Error::Connection
-           || r.error == http::Response::Error::Tls;
+    return r.error == http::Response::Error::Timeout ||
+           r.error == http::Response::Error::Connection || r.error == http::Response::Error::Tls;
 }
 
 bool unknownOutcome(const http::Response &r)
@@ -25,7 +25,8 @@ bool unknownOutcome(const http::Response &r)
 /// Words for a failed read: status (or transport error) and, for an HTML page, its title.
 QString shortError(const http::Response &r)
 {
-    if (r.status == 0 || (r.error != http::Response::Error::None && r.error != http::Response::Error::Http))
+    if (r.status == 0 ||
+        (r.error != http::Response::Error::None && r.error != http::Response::Error::Http))
         return r.errorText.isEmpty() ? http::errorName(r.error) : r.errorText;
     QString text = QStringLiteral("HTTP %1").arg(r.status);
     const QString title = htmlErrorTitle(r.body);
@@ -106,8 +107,8 @@ JenkinsBackend::~JenkinsBackend()
 
 Capabilities JenkinsBackend::capabilities() const
 {
-    return int(Capability::Pipelines) | int(Capability::Environments) | int(Capability::Deployments)
-           | int(Capability::Approvals) | int(Capability::Rollback);
+    return int(Capability::Pipelines) | int(Capability::Environments) |
+           int(Capability::Deployments) | int(Capability::Approvals) | int(Capability::Rollback);
 }
 
 void JenkinsBackend::start()
@@ -122,7 +123,8 @@ void JenkinsBackend::start()
         if (secret.isEmpty())
             secret = m_config.secret(QStringLiteral("password"));
         if (!user.isEmpty() || !secret.isEmpty())
-            m_client->setAuthorization("Authorization", http::Client::basicAuthorization(user, secret));
+            m_client->setAuthorization("Authorization",
+                                       http::Client::basicAuthorization(user, secret));
         m_client->setDefaultHeaders({{"Accept", "application/json"}});
     }
     m_running = true;
@@ -156,8 +158,8 @@ void JenkinsBackend::tick()
 {
     if (!m_running || m_cycleActive)
         return;
-    const bool full = m_authFailed || m_failStreak > 0 || !m_sinceFull.isValid()
-                      || m_sinceFull.elapsed() >= m_settings.intervalMs;
+    const bool full = m_authFailed || m_failStreak > 0 || !m_sinceFull.isValid() ||
+                      m_sinceFull.elapsed() >= m_settings.intervalMs;
     beginCycle(full);
 }
 
@@ -199,8 +201,8 @@ void JenkinsBackend::beginCycle(bool full)
         finishCycle();
 }
 
-void JenkinsBackend::get(const QString &path, const QString &tree, const QString &where, Handler onOk,
-                         Handler onFail)
+void JenkinsBackend::get(
+    const QString &path, const QString &tree, const QString &where, Handler onOk, Handler onFail)
 {
     http::Request req;
     req.path = path;
@@ -229,7 +231,8 @@ void JenkinsBackend::get(const QString &path, const QString &tree, const QString
             if (onFail)
                 onFail(r);
             else
-                reportProblem(where, shortError(r) + QStringLiteral("; keeping the last good state"));
+                reportProblem(where,
+                              shortError(r) + QStringLiteral("; keeping the last good state"));
         }
         if (--m_pending == 0)
             finishCycle();
@@ -238,11 +241,13 @@ void JenkinsBackend::get(const QString &path, const QString &tree, const QString
 
 void JenkinsBackend::readListing(const QString &path, const JobPath &parent, bool folder)
 {
-    const QString where = folder ? (parent.isEmpty() ? QStringLiteral("jobs at the root")
-                                                     : QStringLiteral("folder %1").arg(parent.key()))
-                                 : QStringLiteral("job %1").arg(parent.key());
+    const QString where = folder
+                              ? (parent.isEmpty() ? QStringLiteral("jobs at the root")
+                                                  : QStringLiteral("folder %1").arg(parent.key()))
+                              : QStringLiteral("job %1").arg(parent.key());
     const QString tree = folder ? listingTree(m_settings.listingLevels) : jobSignatureTree();
-    get(path, tree, where,
+    get(
+        path, tree, where,
         [this, parent, folder, where](const http::Response &r) {
             QString error;
             QList<WireJob> jobs;
@@ -260,8 +265,8 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                 reportProblem(where, error + QStringLiteral("; keeping the last good state"));
                 // Nothing below this listing is known to be gone: mark it all as seen.
                 for (auto it = m_snapshot.cbegin(); it != m_snapshot.cend(); ++it)
-                    if (it.key() == parent.key() || parent.isEmpty()
-                        || it.key().startsWith(parent.key() + QLatin1Char('/')))
+                    if (it.key() == parent.key() || parent.isEmpty() ||
+                        it.key().startsWith(parent.key() + QLatin1Char('/')))
                         m_listedThisCycle.insert(it.key());
                 return;
             }
@@ -270,7 +275,8 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                 acceptJob(job);
             if (folder) {
                 // Jobs that left the folder: a bound job is kept (and reported), others go.
-                const QString prefix = parent.isEmpty() ? QString() : parent.key() + QLatin1Char('/');
+                const QString prefix =
+                    parent.isEmpty() ? QString() : parent.key() + QLatin1Char('/');
                 QStringList gone;
                 for (auto it = m_snapshot.cbegin(); it != m_snapshot.cend(); ++it)
                     if (it.key().startsWith(prefix) && !m_listedThisCycle.contains(it.key()))
@@ -278,10 +284,11 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                 for (const QString &key : gone) {
                     if (m_mapping.bindingForJob(key)) {
                         m_snapshot[key].missing = true;
-                        reportProblem(QStringLiteral("job %1").arg(key),
-                                      QStringLiteral("no longer listed in %1 (deleted or renamed?); "
-                                                     "showing the last good state")
-                                          .arg(where));
+                        reportProblem(
+                            QStringLiteral("job %1").arg(key),
+                            QStringLiteral("no longer listed in %1 (deleted or renamed?); "
+                                           "showing the last good state")
+                                .arg(where));
                     } else {
                         m_snapshot.remove(key);
                     }
@@ -290,8 +297,8 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
         },
         [this, parent, folder, where](const http::Response &r) {
             for (auto it = m_snapshot.begin(); it != m_snapshot.end(); ++it)
-                if (it.key() == parent.key() || parent.isEmpty()
-                    || it.key().startsWith(parent.key() + QLatin1Char('/')))
+                if (it.key() == parent.key() || parent.isEmpty() ||
+                    it.key().startsWith(parent.key() + QLatin1Char('/')))
                     m_listedThisCycle.insert(it.key());
             if (r.status == 404) {
                 --m_cycleFailures; // a record-level problem, not a sick connection
@@ -318,8 +325,8 @@ void JenkinsBackend::acceptJob(const WireJob &job)
     snap.missing = false;
     if (wasMissing)
         clearProblem(QStringLiteral("job %1").arg(key));
-    if (!snap.detailRead || snap.detailSignature != job.signature() || job.active()
-        || !snap.activeBuilds().isEmpty())
+    if (!snap.detailRead || snap.detailSignature != job.signature() || job.active() ||
+        !snap.activeBuilds().isEmpty())
         readDetail(key);
 }
 
@@ -327,8 +334,8 @@ void JenkinsBackend::readDetail(const QString &key)
 {
     const QString where = QStringLiteral("job %1: builds").arg(key);
     const QString signature = m_snapshot.value(key).job.signature();
-    get(JobPath::fromKey(key).urlPath() + QStringLiteral("/api/json"), jobDetailTree(m_settings.runDepth),
-        where,
+    get(JobPath::fromKey(key).urlPath() + QStringLiteral("/api/json"),
+        jobDetailTree(m_settings.runDepth), where,
         [this, key, where, signature](const http::Response &r) {
             WireJobDetail detail;
             QString error;
@@ -367,8 +374,8 @@ void JenkinsBackend::readDetail(const QString &key)
                 }
                 // A finished build's stages never change: read once, for the newest few.
                 const auto st = snap.stages.constFind(b.number);
-                const bool settled = st != snap.stages.constEnd()
-                                     && isFinished(runStatusFromWfapi(st->status));
+                const bool settled =
+                    st != snap.stages.constEnd() && isFinished(runStatusFromWfapi(st->status));
                 if (rank++ < m_settings.stagesDepth && !settled)
                     readStages(key, b.number);
             }
@@ -378,8 +385,9 @@ void JenkinsBackend::readDetail(const QString &key)
 void JenkinsBackend::readStages(const QString &key, int number)
 {
     const QString where = QStringLiteral("job %1 #%2: stages").arg(key).arg(number);
-    get(JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/wfapi/describe").arg(number), QString(),
-        where,
+    get(
+        JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/wfapi/describe").arg(number),
+        QString(), where,
         [this, key, number, where](const http::Response &r) {
             WireRunDescribe run;
             QString error;
@@ -406,10 +414,11 @@ void JenkinsBackend::readStages(const QString &key, int number)
                 // missing): its runs are shown without stages, and we stop asking.
                 m_snapshot[key].noStageView = true;
                 --m_cycleFailures;
-                reportProblem(QStringLiteral("job %1: stages").arg(key),
-                              QStringLiteral("no stage view (wfapi answered 404): the job is not a "
-                                             "Pipeline or the Pipeline Stage View plugin is missing; "
-                                             "its builds are shown without stages"));
+                reportProblem(
+                    QStringLiteral("job %1: stages").arg(key),
+                    QStringLiteral("no stage view (wfapi answered 404): the job is not a "
+                                   "Pipeline or the Pipeline Stage View plugin is missing; "
+                                   "its builds are shown without stages"));
                 return;
             }
             reportProblem(where, shortError(r) + QStringLiteral("; keeping the last good state"));
@@ -419,7 +428,8 @@ void JenkinsBackend::readStages(const QString &key, int number)
 void JenkinsBackend::readInputs(const QString &key, int number)
 {
     const QString where = QStringLiteral("job %1 #%2: input steps").arg(key).arg(number);
-    get(JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/wfapi/pendingInputActions").arg(number),
+    get(JobPath::fromKey(key).urlPath() +
+            QStringLiteral("/%1/wfapi/pendingInputActions").arg(number),
         QString(), where, [this, key, number, where](const http::Response &r) {
             QList<WireInput> inputs;
             QString error;
@@ -446,7 +456,8 @@ void JenkinsBackend::finishCycle()
     m_cycleActive = false;
     const QVariantMap stats = m_client->statistics();
     m_lastPollBytes = stats.value(QStringLiteral("bytesReceived")).toLongLong() - m_cycleStartBytes;
-    m_lastPollRequests = stats.value(QStringLiteral("requestsSent")).toLongLong() - m_cycleStartRequests;
+    m_lastPollRequests =
+        stats.value(QStringLiteral("requestsSent")).toLongLong() - m_cycleStartRequests;
     if (m_firstPollBytes < 0) {
         m_firstPollBytes = m_lastPollBytes;
         m_firstPollRequests = m_lastPollRequests;
@@ -507,7 +518,8 @@ int JenkinsBackend::backoffMs() const
 {
     const double base = m_settings.activeIntervalMs;
     const double cap = std::max<double>(m_settings.maxBackoffMs, base);
-    const double full = std::min(cap, base * std::pow(2.0, std::min(std::max(m_failStreak, 1), 16)));
+    const double full =
+        std::min(cap, base * std::pow(2.0, std::min(std::max(m_failStreak, 1), 16)));
     return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
 }
 
@@ -580,10 +592,10 @@ void JenkinsBackend::publishRecords()
         m_emittedEvents.insert(e.sourceId);
         fresh.append(e);
     }
-    const bool changed = !m_initialDone || all.runs != m_published.runs
-                         || all.deployments != m_published.deployments
-                         || all.environments != m_published.environments
-                         || all.gates != m_published.gates;
+    const bool changed = !m_initialDone || all.runs != m_published.runs ||
+                         all.deployments != m_published.deployments ||
+                         all.environments != m_published.environments ||
+                         all.gates != m_published.gates;
     if (!changed && fresh.isEmpty())
         return;
     RecordSet out;
@@ -593,8 +605,8 @@ void JenkinsBackend::publishRecords()
         out.deployments = all.deployments;
         out.environments = all.environments;
         out.gates = all.gates;
-        replace = int(RecordKind::Runs) | int(RecordKind::Deployments)
-                  | int(RecordKind::Environments) | int(RecordKind::Gates);
+        replace = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                  int(RecordKind::Environments) | int(RecordKind::Gates);
         m_published = all;
         m_published.events.clear();
     }
@@ -623,11 +635,13 @@ void JenkinsBackend::runExecution(const std::shared_ptr<Execution> &exec)
         start();
     }
     if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason, 0);
+        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
+                        0);
         return;
     }
     if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id), 0);
+        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
+                        0);
         return;
     }
     if (exec->plan.requests.size() != 1) {
@@ -637,7 +651,8 @@ void JenkinsBackend::runExecution(const std::shared_ptr<Execution> &exec)
     checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
 }
 
-void JenkinsBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+void JenkinsBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
+                                        int index,
                                         std::function<void()> onHold)
 {
     if (index >= exec->plan.preconditions.size()) {
@@ -653,15 +668,16 @@ void JenkinsBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, 
     m_client->send(req, this, [this, exec, index, pc, onHold](const http::Response &r) {
         QString found;
         if (!r.ok() && !(r.status == 404 && pc.field == QLatin1String("pendingInput.id"))) {
-            exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path, r.status ? QString::number(r.status)
-                                                                                     : http::errorName(r.error)));
-            const QString why = r.status == 404
-                                    ? QStringLiteral("it is gone (404)")
-                                    : shortError(r);
-            finishExecution(exec, false,
-                            QStringLiteral("could not re-read the precondition '%1': %2; nothing sent")
-                                .arg(pc.description, why),
-                            r.status);
+            exec->steps.append(
+                QStringLiteral("GET %1 -> %2")
+                    .arg(pc.path, r.status ? QString::number(r.status) : http::errorName(r.error)));
+            const QString why =
+                r.status == 404 ? QStringLiteral("it is gone (404)") : shortError(r);
+            finishExecution(
+                exec, false,
+                QStringLiteral("could not re-read the precondition '%1': %2; nothing sent")
+                    .arg(pc.description, why),
+                r.status);
             return;
         }
         const bool holds = r.ok() && preconditionHolds(pc, r.body, &found);
@@ -674,14 +690,16 @@ void JenkinsBackend::checkPreconditions(const std::shared_ptr<Execution> &exec, 
                                                           : QStringLiteral("does not hold")));
         if (!holds) {
             const QString op = exec->plan.context.value(QStringLiteral("op")).toString();
-            const bool input = op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput);
-            finishExecution(exec, false,
-                            QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)%4")
-                                .arg(pc.description, pc.expected, found,
-                                     input ? QStringLiteral("; the input was already answered, "
-                                                            "perhaps by someone else")
-                                           : QString()),
-                            r.status);
+            const bool input =
+                op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput);
+            finishExecution(
+                exec, false,
+                QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)%4")
+                    .arg(pc.description, pc.expected, found,
+                         input ? QStringLiteral("; the input was already answered, "
+                                                "perhaps by someone else")
+                               : QString()),
+                r.status);
             return;
         }
         checkPreconditions(exec, index + 1, onHold);
@@ -695,8 +713,9 @@ void JenkinsBackend::fetchCrumb(const std::shared_ptr<Execution> &exec, std::fun
     req.conditional = false;
     req.timeoutMs = m_settings.requestTimeoutMs;
     m_client->send(req, this, [this, exec, then](const http::Response &r) {
-        exec->steps.append(QStringLiteral("GET /crumbIssuer/api/json -> %1")
-                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        exec->steps.append(
+            QStringLiteral("GET /crumbIssuer/api/json -> %1")
+                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
         WireCrumb crumb;
         QString error;
         if (!r.ok() || !parseCrumb(r.body, &crumb, &error)) {
@@ -737,9 +756,10 @@ void JenkinsBackend::sendMutation(const std::shared_ptr<Execution> &exec)
             req.setHeader("Cookie", m_cookie);
     }
     m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(QStringLiteral("%1 %2 -> %3")
-                               .arg(QString::fromLatin1(planned.method), planned.path)
-                               .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+        exec->steps.append(
+            QStringLiteral("%1 %2 -> %3")
+                .arg(QString::fromLatin1(planned.method), planned.path)
+                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
         const QString op = exec->plan.context.value(QStringLiteral("op")).toString();
         if (accepted(r)) {
             if (op == QLatin1String(op::Build)) {
@@ -749,8 +769,9 @@ void JenkinsBackend::sendMutation(const std::shared_ptr<Execution> &exec)
                     followQueue(exec);
                     return;
                 }
-                finishExecution(exec, true, exec->plan.summary + QStringLiteral(": started (Jenkins "
-                                                                                "named no queue item)"),
+                finishExecution(exec, true,
+                                exec->plan.summary + QStringLiteral(": started (Jenkins "
+                                                                    "named no queue item)"),
                                 r.status);
                 return;
             }
@@ -776,8 +797,8 @@ void JenkinsBackend::sendMutation(const std::shared_ptr<Execution> &exec)
                             r.status);
             return;
         }
-        if ((op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput))
-            && (r.status == 404 || r.status == 409)) {
+        if ((op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput)) &&
+            (r.status == 404 || r.status == 409)) {
             finishExecution(exec, false,
                             QStringLiteral("the input step is no longer pending (%1): someone else "
                                            "answered it or the build ended")
@@ -817,12 +838,14 @@ void JenkinsBackend::followQueue(const std::shared_ptr<Execution> &exec)
         QString error;
         const bool ok = r.ok() && parseQueueItem(r.body, &item, &error);
         if (ok && item.buildNumber > 0) {
-            exec->steps.append(QStringLiteral("queue item %1 -> %2 #%3").arg(exec->queueId).arg(job).arg(item.buildNumber));
+            exec->steps.append(QStringLiteral("queue item %1 -> %2 #%3")
+                                   .arg(exec->queueId)
+                                   .arg(job)
+                                   .arg(item.buildNumber));
             finishExecution(exec, true,
-                            exec->plan.summary
-                                + QStringLiteral(": started as %1 (queue item %2)")
-                                      .arg(runId(job, item.buildNumber))
-                                      .arg(exec->queueId),
+                            exec->plan.summary + QStringLiteral(": started as %1 (queue item %2)")
+                                                     .arg(runId(job, item.buildNumber))
+                                                     .arg(exec->queueId),
                             201);
             return;
         }
@@ -850,8 +873,10 @@ void JenkinsBackend::followQueue(const std::shared_ptr<Execution> &exec)
     });
 }
 
-void JenkinsBackend::finishExecution(const std::shared_ptr<Execution> &exec, bool ok,
-                                     const QString &message, int status)
+void JenkinsBackend::finishExecution(const std::shared_ptr<Execution> &exec,
+                                     bool ok,
+                                     const QString &message,
+                                     int status)
 {
     ActionResult result;
     result.ok = ok;
@@ -867,19 +892,23 @@ void JenkinsBackend::finishExecution(const std::shared_ptr<Execution> &exec, boo
     }
 }
 
-void JenkinsBackend::fetchLogTail(const QString &id, const QString &stageId, qint64 maxBytes,
+void JenkinsBackend::fetchLogTail(const QString &id,
+                                  const QString &stageId,
+                                  qint64 maxBytes,
                                   std::function<void(const QString &, const QString &)> done)
 {
     Q_UNUSED(stageId) // Jenkins' progressive log is per build; a stage's part is not separable
     QString key;
     int number = 0;
     if (!splitRunId(id, &key, &number) || !m_client) {
-        done(QString(), QStringLiteral("%1 is not a Jenkins build on connection %2").arg(id, m_config.id));
+        done(QString(),
+             QStringLiteral("%1 is not a Jenkins build on connection %2").arg(id, m_config.id));
         return;
     }
     const qint64 offset = m_logs.value(id).offset;
     http::Request req;
-    req.path = JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/logText/progressiveText").arg(number);
+    req.path =
+        JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/logText/progressiveText").arg(number);
     req.query.addQueryItem(QStringLiteral("start"), QString::number(offset));
     req.conditional = false;
     req.timeoutMs = m_settings.requestTimeoutMs;
@@ -898,8 +927,9 @@ void JenkinsBackend::fetchLogTail(const QString &id, const QString &stageId, qin
         const qint64 keep = std::max<qint64>(maxBytes, 256 * 1024);
         if (cursor.tail.size() > keep)
             cursor.tail = cursor.tail.right(keep);
-        const QByteArray tail = maxBytes > 0 && cursor.tail.size() > maxBytes ? cursor.tail.right(maxBytes)
-                                                                             : cursor.tail;
+        const QByteArray tail = maxBytes > 0 && cursor.tail.size() > maxBytes
+                                    ? cursor.tail.right(maxBytes)
+                                    : cursor.tail;
         done(QString::fromUtf8(tail), QString());
     });
 }

@@ -25,7 +25,7 @@ struct PollSettings
     int listingLevels = 3;       // folder nesting read by one listing
     int requestTimeoutMs = 15000;
     int maxBackoffMs = 10 * 60 * 1000;
-    int queueFollowMs = 30000;   // how long execute() follows a queue item to its build
+    int queueFollowMs = 30000; // how long execute() follows a queue item to its build
     int queuePollMs = 500;
 
     static PollSettings fromOptions(const QVariantMap &options);
@@ -54,7 +54,9 @@ public:
     ConnectionHealth health() const override { return m_health; }
     ActionPlan plan(const ReleaseAction &action) const override;
     quint64 execute(const ActionPlan &plan) override;
-    void fetchLogTail(const QString &runId, const QString &stageId, qint64 maxBytes,
+    void fetchLogTail(const QString &runId,
+                      const QString &stageId,
+                      qint64 maxBytes,
                       std::function<void(const QString &text, const QString &error)> done) override;
     /// The client's counters plus polls, fullPolls, lastPollBytes, lastPollRequests,
     /// firstPollBytes, firstPollRequests, jobs.
@@ -67,7 +69,10 @@ private:
     void tick();
     void beginCycle(bool full);
     void finishCycle();
-    void get(const QString &path, const QString &tree, const QString &where, Handler onOk,
+    void get(const QString &path,
+             const QString &tree,
+             const QString &where,
+             Handler onOk,
              Handler onFail = {});
     void readListing(const QString &path, const JobPath &parent, bool folder);
     void acceptJob(const WireJob &job);
@@ -83,12 +88,15 @@ private:
     bool anyActive() const;
 
     void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec, int index,
+    void checkPreconditions(const std::shared_ptr<Execution> &exec,
+                            int index,
                             std::function<void()> onHold);
     void sendMutation(const std::shared_ptr<Execution> &exec);
     void fetchCrumb(const std::shared_ptr<Execution> &exec, std::function<void()> then);
     void followQueue(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec, bool ok, const QString &message,
+    void finishExecution(const std::shared_ptr<Execution> &exec,
+                         bool ok,
+                         const QString &message,
                          int status);
 
     ConnectionConfig m_config;
@@ -123,7 +131,7 @@ private:
     ConnectionHealth m_health;
     QSet<QString> m_reported;
     QSet<QString> m_emittedEvents;
-    QList<Gate> m_openGates;      // gates last published, for "input proceeded/aborted" events
+    QList<Gate> m_openGates; // gates last published, for "input proceeded/aborted" events
     RecordSet m_published;
     QByteArray m_crumbField, m_crumb, m_cookie;
     struct LogCursor

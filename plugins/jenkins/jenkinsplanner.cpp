@@ -47,7 +47,8 @@ QString localTarget(const ReleaseAction &a, const JenkinsMapping &m)
     return a.target.startsWith(prefix) ? a.target.mid(prefix.size()) : a.target;
 }
 
-std::optional<GateRef> findGate(const ReleaseAction &a, const JenkinsMapping &m, const Snapshot &snap)
+std::optional<GateRef>
+findGate(const ReleaseAction &a, const JenkinsMapping &m, const Snapshot &snap)
 {
     const QString target = localTarget(a, m);
     for (auto it = snap.cbegin(); it != snap.cend(); ++it) {
@@ -56,9 +57,11 @@ std::optional<GateRef> findGate(const ReleaseAction &a, const JenkinsMapping &m,
             if (!b || !b->building)
                 continue;
             for (const WireInput &input : *in) {
-                GateRef ref{it.key(), in.key(), input, m.serviceFor(it.key()), m.environmentFor(it.key())};
+                GateRef ref{it.key(), in.key(), input, m.serviceFor(it.key()),
+                            m.environmentFor(it.key())};
                 if (!target.isEmpty()) {
-                    if (target == gateId(it.key(), in.key(), input.id) || target == runId(it.key(), in.key()))
+                    if (target == gateId(it.key(), in.key(), input.id) ||
+                        target == runId(it.key(), in.key()))
                         return ref;
                     continue;
                 }
@@ -74,7 +77,8 @@ std::optional<GateRef> findGate(const ReleaseAction &a, const JenkinsMapping &m,
 Precondition inputPending(const GateRef &g)
 {
     Precondition pc;
-    pc.description = QStringLiteral("input %1 of %2 #%3 still waits").arg(g.input.id, g.job).arg(g.number);
+    pc.description =
+        QStringLiteral("input %1 of %2 #%3 still waits").arg(g.input.id, g.job).arg(g.number);
     pc.path = buildPath(g.job, g.number) + QStringLiteral("/wfapi/pendingInputActions");
     pc.field = QStringLiteral("pendingInput.id");
     pc.expected = g.input.id;
@@ -91,7 +95,8 @@ ActionPlan planInput(ActionPlan plan, const GateRef &g, bool proceed)
         QList<QPair<QString, QString>> values;
         const QVariantMap given = a.options.value(QStringLiteral("parameters")).toMap();
         for (const WireInputParameter &p : g.input.inputs)
-            values.append({p.name, given.contains(p.name) ? given.value(p.name).toString() : p.defaultValue});
+            values.append(
+                {p.name, given.contains(p.name) ? given.value(p.name).toString() : p.defaultValue});
         if (values.isEmpty()) {
             r.path = base + QStringLiteral("/proceedEmpty");
         } else {
@@ -99,8 +104,13 @@ ActionPlan planInput(ActionPlan plan, const GateRef &g, bool proceed)
             r.body = proceedBody(values);
             r.contentType = "application/x-www-form-urlencoded";
         }
-        r.purpose = QStringLiteral("proceed the input \"%1\" of %2 #%3").arg(g.input.message, g.job).arg(g.number);
-        plan.summary = QStringLiteral("Proceed %1 #%2 past \"%3\"").arg(g.job).arg(g.number).arg(g.input.message);
+        r.purpose = QStringLiteral("proceed the input \"%1\" of %2 #%3")
+                        .arg(g.input.message, g.job)
+                        .arg(g.number);
+        plan.summary = QStringLiteral("Proceed %1 #%2 past \"%3\"")
+                           .arg(g.job)
+                           .arg(g.number)
+                           .arg(g.input.message);
     } else {
         r.path = base + QStringLiteral("/abort");
         r.purpose = QStringLiteral("abort the input \"%1\" of %2 #%3 (the build ends ABORTED)")
@@ -110,10 +120,11 @@ ActionPlan planInput(ActionPlan plan, const GateRef &g, bool proceed)
     }
     plan.requests = {r};
     plan.preconditions = {inputPending(g)};
-    plan.context = {{QStringLiteral("op"), QString::fromLatin1(proceed ? op::Proceed : op::AbortInput)},
-                    {QStringLiteral("job"), g.job},
-                    {QStringLiteral("build"), g.number},
-                    {QStringLiteral("inputId"), g.input.id}};
+    plan.context = {
+        {QStringLiteral("op"), QString::fromLatin1(proceed ? op::Proceed : op::AbortInput)},
+        {QStringLiteral("job"), g.job},
+        {QStringLiteral("build"), g.number},
+        {QStringLiteral("inputId"), g.input.id}};
     if (plan.action.service.isEmpty())
         plan.action.service = g.service;
     if (plan.action.environment.isEmpty())
@@ -130,17 +141,21 @@ const WireBuild *currentBuild(const JobSnapshot &job)
     return job.detail.hasLastSuccessful ? &job.detail.lastSuccessful : nullptr;
 }
 
-ActionPlan planBuild(ActionPlan plan, const QString &job, const JobSnapshot &snap,
-                     const QList<QPair<QString, QString>> &parameters, const QString &purpose)
+ActionPlan planBuild(ActionPlan plan,
+                     const QString &job,
+                     const JobSnapshot &snap,
+                     const QList<QPair<QString, QString>> &parameters,
+                     const QString &purpose)
 {
     QString path = jobUrl(job);
     QStringList query;
     for (const auto &[name, value] : parameters)
-        query.append(QString::fromLatin1(QUrl::toPercentEncoding(name)) + QLatin1Char('=')
-                     + QString::fromLatin1(QUrl::toPercentEncoding(value)));
+        query.append(QString::fromLatin1(QUrl::toPercentEncoding(name)) + QLatin1Char('=') +
+                     QString::fromLatin1(QUrl::toPercentEncoding(value)));
     // No quiet period: the operator asked for it now.
     query.append(QStringLiteral("delay=0sec"));
-    path += parameters.isEmpty() ? QStringLiteral("/build?") : QStringLiteral("/buildWithParameters?");
+    path +=
+        parameters.isEmpty() ? QStringLiteral("/build?") : QStringLiteral("/buildWithParameters?");
     path += query.join(QLatin1Char('&'));
     PlannedRequest r;
     r.method = "POST";
@@ -148,9 +163,10 @@ ActionPlan planBuild(ActionPlan plan, const QString &job, const JobSnapshot &sna
     r.purpose = purpose;
     plan.requests = {r};
     Precondition idle;
-    idle.description = QStringLiteral("nobody started %1 since it was read (next build #%2, nothing queued)")
-                           .arg(job)
-                           .arg(snap.detail.nextBuildNumber);
+    idle.description =
+        QStringLiteral("nobody started %1 since it was read (next build #%2, nothing queued)")
+            .arg(job)
+            .arg(snap.detail.nextBuildNumber);
     idle.path = jobUrl(job) + QStringLiteral("/api/json?tree=nextBuildNumber,inQueue");
     idle.field = QStringLiteral("job.idle");
     idle.expected = QString::number(snap.detail.nextBuildNumber);
@@ -158,10 +174,11 @@ ActionPlan planBuild(ActionPlan plan, const QString &job, const JobSnapshot &sna
     plan.context.insert(QStringLiteral("op"), QString::fromLatin1(op::Build));
     plan.context.insert(QStringLiteral("job"), job);
     if (!snap.activeBuilds().isEmpty())
-        plan.warnings.append(QStringLiteral("%1 #%2 is still running: the new build waits in the queue "
-                                            "until it ends")
-                                 .arg(job)
-                                 .arg(snap.activeBuilds().first()));
+        plan.warnings.append(
+            QStringLiteral("%1 #%2 is still running: the new build waits in the queue "
+                           "until it ends")
+                .arg(job)
+                .arg(snap.activeBuilds().first()));
     return plan;
 }
 
@@ -170,13 +187,15 @@ ActionPlan planDeploy(ActionPlan plan, const JenkinsMapping &m, const Snapshot &
     const ReleaseAction &a = plan.action;
     const ServiceBinding *b = m.deployBinding(a.service, a.environment);
     if (!b)
-        return infeasible(plan, QStringLiteral("no Jenkins deploy job is mapped for %1 in %2")
-                                    .arg(a.service, a.environment),
+        return infeasible(plan,
+                          QStringLiteral("no Jenkins deploy job is mapped for %1 in %2")
+                              .arg(a.service, a.environment),
                           {QStringLiteral("map the environment to a job (convention: %1/deploy-%2)")
                                .arg(a.service, a.environment)});
     const auto it = snap.constFind(b->object);
     if (it == snap.constEnd() || !it->detailRead)
-        return infeasible(plan, QStringLiteral("deploy job %1 has not been read yet").arg(b->object),
+        return infeasible(plan,
+                          QStringLiteral("deploy job %1 has not been read yet").arg(b->object),
                           {QStringLiteral("wait for the next poll and plan again")});
     const JobSnapshot &job = *it;
     const QString param = m.versionParameter(b->object);
@@ -189,28 +208,32 @@ ActionPlan planDeploy(ActionPlan plan, const JenkinsMapping &m, const Snapshot &
         if (version.isEmpty() && splitRunId(target, &key, &number) && key == b->object) {
             const WireBuild *named = job.build(number);
             if (!named)
-                return infeasible(plan, QStringLiteral("build %1 is not among the builds read").arg(target));
+                return infeasible(
+                    plan, QStringLiteral("build %1 is not among the builds read").arg(target));
             version = versionOf(*named, param);
         }
         if (version.isEmpty() && current) {
             const QString now = versionOf(*current, param);
             for (const WireBuild &old : job.detail.builds)
-                if (old.number < current->number && !old.building && old.result == QLatin1String("SUCCESS")
-                    && versionOf(old, param) != now && !versionOf(old, param).isEmpty()) {
+                if (old.number < current->number && !old.building &&
+                    old.result == QLatin1String("SUCCESS") && versionOf(old, param) != now &&
+                    !versionOf(old, param).isEmpty()) {
                     version = versionOf(old, param);
                     break;
                 }
         }
         if (version.isEmpty())
-            return infeasible(plan, QStringLiteral("no earlier successful deploy of %1 to %2 is known")
-                                        .arg(a.service, a.environment),
+            return infeasible(plan,
+                              QStringLiteral("no earlier successful deploy of %1 to %2 is known")
+                                  .arg(a.service, a.environment),
                               {QStringLiteral("name the version with --version")});
         if (current) {
             Precondition still;
             still.description = QStringLiteral("%1 still runs %2 (last successful build #%3)")
                                     .arg(a.environment, versionOf(*current, param))
                                     .arg(current->number);
-            still.path = jobUrl(b->object) + QStringLiteral("/lastSuccessfulBuild/api/json?tree=number");
+            still.path =
+                jobUrl(b->object) + QStringLiteral("/lastSuccessfulBuild/api/json?tree=number");
             still.field = QStringLiteral("build.number");
             still.expected = QString::number(current->number);
             plan.preconditions.append(still);
@@ -220,21 +243,25 @@ ActionPlan planDeploy(ActionPlan plan, const JenkinsMapping &m, const Snapshot &
     } else {
         if (version.isEmpty()) {
             const QString previous = m.previousEnvironment(a.environment);
-            const ServiceBinding *pb = previous.isEmpty() ? nullptr : m.deployBinding(a.service, previous);
+            const ServiceBinding *pb =
+                previous.isEmpty() ? nullptr : m.deployBinding(a.service, previous);
             const auto pit = pb ? snap.constFind(pb->object) : snap.constEnd();
             if (pit != snap.constEnd())
                 if (const WireBuild *pc = currentBuild(*pit))
                     version = versionOf(*pc, m.versionParameter(pb->object));
         }
         if (version.isEmpty())
-            return infeasible(plan, QStringLiteral("no version to promote %1 to %2: nothing waits at an "
-                                                   "input and the previous environment's version is "
-                                                   "not known here")
-                                        .arg(a.service, a.environment),
+            return infeasible(plan,
+                              QStringLiteral("no version to promote %1 to %2: nothing waits at an "
+                                             "input and the previous environment's version is "
+                                             "not known here")
+                                  .arg(a.service, a.environment),
                               {QStringLiteral("name the version with --version")});
         if (current && versionOf(*current, param) == version)
-            plan.warnings.append(QStringLiteral("%1 already runs %2 in %3").arg(a.service, version, a.environment));
-        plan.summary = QStringLiteral("Deploy %1 %2 to %3 (%4)").arg(a.service, version, a.environment, b->object);
+            plan.warnings.append(
+                QStringLiteral("%1 already runs %2 in %3").arg(a.service, version, a.environment));
+        plan.summary = QStringLiteral("Deploy %1 %2 to %3 (%4)")
+                           .arg(a.service, version, a.environment, b->object);
     }
     QList<QPair<QString, QString>> params{{param, version}};
     const QVariantMap extra = a.options.value(QStringLiteral("parameters")).toMap();
@@ -247,8 +274,11 @@ ActionPlan planDeploy(ActionPlan plan, const JenkinsMapping &m, const Snapshot &
 }
 
 /// The build an abort/cancel names: a run id, a gate's run, or the deploy job's running build.
-bool findBuildTarget(const ReleaseAction &a, const JenkinsMapping &m, const Snapshot &snap,
-                     QString *job, int *number)
+bool findBuildTarget(const ReleaseAction &a,
+                     const JenkinsMapping &m,
+                     const Snapshot &snap,
+                     QString *job,
+                     int *number)
 {
     QString target = localTarget(a, m);
     const qsizetype input = target.indexOf(QStringLiteral("/input/"));
@@ -273,11 +303,15 @@ ActionPlan planStop(ActionPlan plan, const JenkinsMapping &m, const Snapshot &sn
         const int id = target.mid(6).toInt();
         if (id <= 0)
             return infeasible(plan, QStringLiteral("%1 is not a queue item").arg(target));
-        PlannedRequest r{"POST", QStringLiteral("/queue/cancelItem?id=%1").arg(id), {}, {},
+        PlannedRequest r{"POST",
+                         QStringLiteral("/queue/cancelItem?id=%1").arg(id),
+                         {},
+                         {},
                          QStringLiteral("cancel queue item %1").arg(id)};
-        Precondition pc{QStringLiteral("queue item %1 still waits").arg(id),
-                        QStringLiteral("/queue/item/%1/api/json?tree=%2").arg(id).arg(queueItemTree()),
-                        QStringLiteral("queue.waiting"), QStringLiteral("true")};
+        Precondition pc{
+            QStringLiteral("queue item %1 still waits").arg(id),
+            QStringLiteral("/queue/item/%1/api/json?tree=%2").arg(id).arg(queueItemTree()),
+            QStringLiteral("queue.waiting"), QStringLiteral("true")};
         plan.requests = {r};
         plan.preconditions = {pc};
         plan.summary = QStringLiteral("Cancel queue item %1").arg(id);
@@ -288,10 +322,11 @@ ActionPlan planStop(ActionPlan plan, const JenkinsMapping &m, const Snapshot &sn
     QString job;
     int number = 0;
     if (!findBuildTarget(a, m, snap, &job, &number))
-        return infeasible(plan, target.isEmpty()
-                                    ? QStringLiteral("no Jenkins deploy job is mapped (or read) for %1 in %2")
-                                          .arg(a.service, a.environment)
-                                    : QStringLiteral("%1 is not a known build").arg(target));
+        return infeasible(
+            plan, target.isEmpty()
+                      ? QStringLiteral("no Jenkins deploy job is mapped (or read) for %1 in %2")
+                            .arg(a.service, a.environment)
+                      : QStringLiteral("%1 is not a known build").arg(target));
     const JobSnapshot &js = *snap.constFind(job);
     if (number == 0) {
         if (js.detail.inQueue && js.detail.queueItemId > 0) {
@@ -307,7 +342,10 @@ ActionPlan planStop(ActionPlan plan, const JenkinsMapping &m, const Snapshot &sn
     const WireBuild *b = js.build(number);
     if (!b || !b->building)
         return infeasible(plan, QStringLiteral("%1 #%2 is not running").arg(job).arg(number));
-    PlannedRequest r{"POST", buildPath(job, number) + QStringLiteral("/stop"), {}, {},
+    PlannedRequest r{"POST",
+                     buildPath(job, number) + QStringLiteral("/stop"),
+                     {},
+                     {},
                      QStringLiteral("stop %1 #%2 (it ends ABORTED)").arg(job).arg(number)};
     Precondition pc{QStringLiteral("%1 #%2 is still running").arg(job).arg(number),
                     buildPath(job, number) + QStringLiteral("/api/json?tree=number,building"),
@@ -334,15 +372,18 @@ ActionPlan planRerun(ActionPlan plan, const JenkinsMapping &m, const Snapshot &s
     const JobSnapshot &js = *snap.constFind(job);
     const WireBuild *b = js.build(number);
     if (!b)
-        return infeasible(plan, QStringLiteral("%1 #%2 is not among the builds read").arg(job).arg(number));
+        return infeasible(
+            plan, QStringLiteral("%1 #%2 is not among the builds read").arg(job).arg(number));
     plan.summary = QStringLiteral("Run %1 again with the parameters of #%2").arg(job).arg(number);
-    return planBuild(plan, job, js, b->parameters,
-                     QStringLiteral("run %1 again with the parameters of #%2").arg(job).arg(number));
+    return planBuild(
+        plan, job, js, b->parameters,
+        QStringLiteral("run %1 again with the parameters of #%2").arg(job).arg(number));
 }
 
 } // namespace
 
-ActionPlan planAction(const ReleaseAction &action, const JenkinsMapping &mapping, const Snapshot &snapshot)
+ActionPlan
+planAction(const ReleaseAction &action, const JenkinsMapping &mapping, const Snapshot &snapshot)
 {
     ActionPlan plan;
     plan.action = action;
@@ -354,10 +395,11 @@ ActionPlan planAction(const ReleaseAction &action, const JenkinsMapping &mapping
         if (const auto gate = findGate(action, mapping, snapshot))
             return planInput(plan, *gate, true);
         if (action.verb == Verb::Approve || !action.target.isEmpty())
-            return infeasible(plan, action.target.isEmpty()
-                                        ? QStringLiteral("no Jenkins input step waits for %1 in %2")
-                                              .arg(action.service, action.environment)
-                                        : QStringLiteral("no pending input step %1").arg(action.target),
+            return infeasible(plan,
+                              action.target.isEmpty()
+                                  ? QStringLiteral("no Jenkins input step waits for %1 in %2")
+                                        .arg(action.service, action.environment)
+                                  : QStringLiteral("no pending input step %1").arg(action.target),
                               {QStringLiteral("refresh and look at the approvals inbox")});
         return planDeploy(plan, mapping, snapshot, false);
     }
@@ -365,15 +407,16 @@ ActionPlan planAction(const ReleaseAction &action, const JenkinsMapping &mapping
     case Verb::Pause: {
         if (const auto gate = findGate(action, mapping, snapshot))
             return planInput(plan, *gate, false);
-        return infeasible(plan,
-                          action.verb == Verb::Pause
-                              ? QStringLiteral("Jenkins cannot pause a running build; only a build "
-                                               "waiting at an input step can be held")
-                              : QStringLiteral("no Jenkins input step waits for %1")
-                                    .arg(action.target.isEmpty()
-                                             ? action.service + QLatin1Char(' ') + action.environment
-                                             : action.target),
-                          {QStringLiteral("abort the build instead")});
+        return infeasible(
+            plan,
+            action.verb == Verb::Pause
+                ? QStringLiteral("Jenkins cannot pause a running build; only a build "
+                                 "waiting at an input step can be held")
+                : QStringLiteral("no Jenkins input step waits for %1")
+                      .arg(action.target.isEmpty()
+                               ? action.service + QLatin1Char(' ') + action.environment
+                               : action.target),
+            {QStringLiteral("abort the build instead")});
     }
     case Verb::Abort:
     case Verb::Cancel: {
@@ -394,7 +437,8 @@ ActionPlan planAction(const ReleaseAction &action, const JenkinsMapping &mapping
     case Verb::Restart:
         break;
     }
-    return infeasible(plan, QStringLiteral("Jenkins has no \"%1\" action").arg(toString(action.verb)));
+    return infeasible(plan,
+                      QStringLiteral("Jenkins has no \"%1\" action").arg(toString(action.verb)));
 }
 
 bool preconditionHolds(const Precondition &pc, const QByteArray &body, QString *found)
@@ -429,10 +473,11 @@ bool preconditionHolds(const Precondition &pc, const QByteArray &body, QString *
         return *found == pc.expected;
     }
     if (pc.field == QLatin1String("job.idle")) {
-        const QString next = QString::number(qint64(o.value(QLatin1String("nextBuildNumber")).toDouble()));
+        const QString next =
+            QString::number(qint64(o.value(QLatin1String("nextBuildNumber")).toDouble()));
         const bool queued = o.value(QLatin1String("inQueue")).toBool();
-        *found = QStringLiteral("next build #%1%2").arg(next, queued ? QStringLiteral(", a build queued")
-                                                                     : QString());
+        *found = QStringLiteral("next build #%1%2")
+                     .arg(next, queued ? QStringLiteral(", a build queued") : QString());
         return next == pc.expected && !queued;
     }
     if (pc.field == QLatin1String("queue.waiting")) {

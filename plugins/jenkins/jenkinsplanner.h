@@ -15,7 +15,7 @@ inline constexpr char Proceed[] = "proceed";       // proceed an input step
 inline constexpr char AbortInput[] = "abortInput"; // abort (reject) an input step
 inline constexpr char Stop[] = "stop";             // stop a running build
 inline constexpr char CancelQueued[] = "cancelQueued";
-inline constexpr char Build[] = "build";           // run a job (with parameters); follow the queue
+inline constexpr char Build[] = "build"; // run a job (with parameters); follow the queue
 } // namespace op
 
 /**
@@ -27,8 +27,8 @@ inline constexpr char Build[] = "build";           // run a job (with parameters
  * version of the build named by action.target / action.version). retry / rerun: the build's
  * job again with the same parameters.
  */
-ActionPlan planAction(const ReleaseAction &action, const JenkinsMapping &mapping,
-                      const Snapshot &snapshot);
+ActionPlan
+planAction(const ReleaseAction &action, const JenkinsMapping &mapping, const Snapshot &snapshot);
 
 /**
  * Evaluates one precondition against the body of its fresh GET. Fields:

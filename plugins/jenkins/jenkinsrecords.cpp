@@ -15,8 +15,8 @@ QString eventOf(const WireBuild &b)
 {
     if (!b.causeUser.isEmpty())
         return QStringLiteral("manual");
-    if (b.cause.contains(QLatin1String("SCM"), Qt::CaseInsensitive)
-        || b.cause.contains(QLatin1String("push"), Qt::CaseInsensitive))
+    if (b.cause.contains(QLatin1String("SCM"), Qt::CaseInsensitive) ||
+        b.cause.contains(QLatin1String("push"), Qt::CaseInsensitive))
         return QStringLiteral("push");
     if (b.cause.contains(QLatin1String("timer"), Qt::CaseInsensitive))
         return QStringLiteral("timer");
@@ -28,14 +28,21 @@ QString eventOf(const WireBuild &b)
 DeployStatus deployStatusOf(RunStatus s)
 {
     switch (s) {
-    case RunStatus::Queued: return DeployStatus::Queued;
-    case RunStatus::Running: return DeployStatus::Running;
-    case RunStatus::Waiting: return DeployStatus::Blocked;
-    case RunStatus::Succeeded: return DeployStatus::Succeeded;
-    case RunStatus::Failed: return DeployStatus::Failed;
+    case RunStatus::Queued:
+        return DeployStatus::Queued;
+    case RunStatus::Running:
+        return DeployStatus::Running;
+    case RunStatus::Waiting:
+        return DeployStatus::Blocked;
+    case RunStatus::Succeeded:
+        return DeployStatus::Succeeded;
+    case RunStatus::Failed:
+        return DeployStatus::Failed;
     case RunStatus::Cancelled:
-    case RunStatus::Skipped: return DeployStatus::Cancelled;
-    case RunStatus::Unknown: break;
+    case RunStatus::Skipped:
+        return DeployStatus::Cancelled;
+    case RunStatus::Unknown:
+        break;
     }
     return DeployStatus::Unknown;
 }
@@ -67,13 +74,14 @@ RunStatus statusOf(const JobSnapshot &job, const WireBuild &b)
 
 } // namespace
 
-JenkinsMapping::JenkinsMapping(const ConnectionConfig &config) : m_config(config)
+JenkinsMapping::JenkinsMapping(const ConnectionConfig &config)
+    : m_config(config)
 {
     const auto list = [&](const char *key) {
         QStringList out;
         const QVariant v = config.scope.value(QLatin1String(key));
-        const QStringList items = v.typeId() == QMetaType::QString ? QStringList{v.toString()}
-                                                                   : v.toStringList();
+        const QStringList items =
+            v.typeId() == QMetaType::QString ? QStringList{v.toString()} : v.toStringList();
         for (QString item : items) {
             while (item.endsWith(QLatin1Char('/')))
                 item.chop(1);
@@ -136,7 +144,8 @@ QString JenkinsMapping::environmentFor(const QString &jobKey) const
 QString JenkinsMapping::versionParameter(const QString &jobKey) const
 {
     const ServiceBinding *b = bindingForJob(jobKey);
-    const QString p = b ? b->options.value(QStringLiteral("versionParameter")).toString() : QString();
+    const QString p =
+        b ? b->options.value(QStringLiteral("versionParameter")).toString() : QString();
     return p.isEmpty() ? QStringLiteral("VERSION") : p;
 }
 
@@ -267,15 +276,17 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                                      : r.status == RunStatus::Cancelled ? QStringLiteral("aborted")
                                                                         : QStringLiteral("failed");
                 if (deployJob) {
-                    done.kind = r.status == RunStatus::Succeeded ? TimelineEvent::Kind::DeploySucceeded
-                                                                 : TimelineEvent::Kind::DeployFailed;
+                    done.kind = r.status == RunStatus::Succeeded
+                                    ? TimelineEvent::Kind::DeploySucceeded
+                                    : TimelineEvent::Kind::DeployFailed;
                     done.title = QStringLiteral("Deploy %1 %2 to %3 %4 (%5 #%6)")
                                      .arg(service, done.version, environment, word, key)
                                      .arg(b.number);
                 } else {
-                    done.kind = r.status == RunStatus::Succeeded   ? TimelineEvent::Kind::RunSucceeded
-                                : r.status == RunStatus::Cancelled ? TimelineEvent::Kind::RunCancelled
-                                                                   : TimelineEvent::Kind::RunFailed;
+                    done.kind = r.status == RunStatus::Succeeded ? TimelineEvent::Kind::RunSucceeded
+                                : r.status == RunStatus::Cancelled
+                                    ? TimelineEvent::Kind::RunCancelled
+                                    : TimelineEvent::Kind::RunFailed;
                     done.title = QStringLiteral("%1 #%2 %3").arg(key).arg(b.number).arg(word);
                 }
                 done.detail = b.result;
@@ -308,8 +319,9 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                 g.kind = GateKind::JenkinsInput;
                 g.service = service;
                 g.environment = environment;
-                g.title = in.message.isEmpty() ? QStringLiteral("Input requested by %1 #%2").arg(key).arg(b.number)
-                                               : in.message;
+                g.title = in.message.isEmpty()
+                              ? QStringLiteral("Input requested by %1 #%2").arg(key).arg(b.number)
+                              : in.message;
                 g.runId = r.id;
                 g.since = r.started;
                 if (st != job.stages.constEnd())
@@ -343,7 +355,8 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                 e.service = service;
                 e.environment = environment;
                 e.version = g.details.value(QStringLiteral("version")).toString();
-                e.title = QStringLiteral("Input requested: %1 (%2 #%3)").arg(g.title, key).arg(b.number);
+                e.title =
+                    QStringLiteral("Input requested: %1 (%2 #%3)").arg(g.title, key).arg(b.number);
                 e.link = g.url;
                 out.events.append(e);
             }
@@ -375,7 +388,8 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
             } else {
                 s.healthMessage = QStringLiteral("no successful deploy of %1 yet").arg(key);
             }
-            const WireBuild *newest = job.detail.builds.isEmpty() ? nullptr : &job.detail.builds.first();
+            const WireBuild *newest =
+                job.detail.builds.isEmpty() ? nullptr : &job.detail.builds.first();
             if (newest && newest->building) {
                 s.operationRunning = true;
                 s.health = Health::Progressing;
@@ -393,8 +407,10 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
     return out;
 }
 
-QList<TimelineEvent> answeredGateEvents(const QString &connectionId, const QList<Gate> &before,
-                                        const QList<Gate> &now, const Snapshot &snapshot,
+QList<TimelineEvent> answeredGateEvents(const QString &connectionId,
+                                        const QList<Gate> &before,
+                                        const QList<Gate> &now,
+                                        const Snapshot &snapshot,
                                         QList<Gate> *stillUnknown)
 {
     QList<TimelineEvent> out;
@@ -424,9 +440,11 @@ QList<TimelineEvent> answeredGateEvents(const QString &connectionId, const QList
         e.link = g.url;
         e.time = QDateTime::currentDateTimeUtc();
         const bool aborted = !b->building && b->result == QLatin1String("ABORTED");
-        e.kind = aborted ? TimelineEvent::Kind::ApprovalRejected : TimelineEvent::Kind::ApprovalGranted;
+        e.kind =
+            aborted ? TimelineEvent::Kind::ApprovalRejected : TimelineEvent::Kind::ApprovalGranted;
         e.title = QStringLiteral("Input %1: %2 (%3 #%4)")
-                      .arg(aborted ? QStringLiteral("aborted") : QStringLiteral("proceeded"), g.title, key)
+                      .arg(aborted ? QStringLiteral("aborted") : QStringLiteral("proceeded"),
+                           g.title, key)
                       .arg(number);
         out.append(e);
     }

@@ -50,11 +50,11 @@ struct JobSnapshot
     WireJob job;
     bool detailRead = false;
     WireJobDetail detail;
-    QString detailSignature;                 // job signature the detail matches
-    QHash<int, WireRunDescribe> stages;      // by build number
-    QHash<int, QList<WireInput>> inputs;     // pending inputs by build number (only while paused)
-    bool noStageView = false;                // wfapi answered 404: a job without Pipeline stages
-    bool missing = false;                    // the last read said 404
+    QString detailSignature;             // job signature the detail matches
+    QHash<int, WireRunDescribe> stages;  // by build number
+    QHash<int, QList<WireInput>> inputs; // pending inputs by build number (only while paused)
+    bool noStageView = false;            // wfapi answered 404: a job without Pipeline stages
+    bool missing = false;                // the last read said 404
 
     const WireBuild *build(int number) const;
     /// Builds still running (or paused at an input).
@@ -74,12 +74,15 @@ QString versionOf(const WireBuild &build, const QString &versionParameter);
 
 /// Records of every job in @p snapshot. Events carry stable source ids (published once by
 /// the caller's de-duplication).
-RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, const QUrl &baseUrl);
+RecordSet
+buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, const QUrl &baseUrl);
 
 /// Events for gates that were open and are gone: proceeded, or aborted when the build ended
 /// ABORTED. Builds not yet read again give no event (the caller keeps them for later).
-QList<TimelineEvent> answeredGateEvents(const QString &connectionId, const QList<Gate> &before,
-                                        const QList<Gate> &now, const Snapshot &snapshot,
+QList<TimelineEvent> answeredGateEvents(const QString &connectionId,
+                                        const QList<Gate> &before,
+                                        const QList<Gate> &now,
+                                        const Snapshot &snapshot,
                                         QList<Gate> *stillUnknown);
 
 } // namespace fd::jenkins

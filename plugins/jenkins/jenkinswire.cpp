@@ -18,7 +18,8 @@ bool parseJson(const QByteArray &body, QJsonDocument *doc, const QString &what, 
         return true;
     const QString title = htmlErrorTitle(body);
     if (!title.isEmpty())
-        *error = QStringLiteral("%1: an HTML page (\"%2\") where JSON was expected").arg(what, title);
+        *error =
+            QStringLiteral("%1: an HTML page (\"%2\") where JSON was expected").arg(what, title);
     else if (body.trimmed().startsWith('<'))
         *error = QStringLiteral("%1: an HTML page where JSON was expected").arg(what);
     else
@@ -59,8 +60,9 @@ QString scalarText(const QJsonValue &v)
 
 bool isFolderClass(const QString &cls)
 {
-    return cls.endsWith(QLatin1String(".Folder")) || cls.endsWith(QLatin1String("MultiBranchProject"))
-           || cls.endsWith(QLatin1String("OrganizationFolder"));
+    return cls.endsWith(QLatin1String(".Folder")) ||
+           cls.endsWith(QLatin1String("MultiBranchProject")) ||
+           cls.endsWith(QLatin1String("OrganizationFolder"));
 }
 
 bool isJobClass(const QString &cls)
@@ -107,11 +109,16 @@ WireBuild readBuild(const QJsonObject &o)
         const QJsonObject rev = a.value(QLatin1String("lastBuiltRevision")).toObject();
         if (!rev.isEmpty() && b.sha.isEmpty()) {
             b.sha = rev.value(QLatin1String("SHA1")).toString();
-            const QString branch = rev.value(QLatin1String("branch")).toArray().first().toObject()
-                                       .value(QLatin1String("name")).toString();
+            const QString branch = rev.value(QLatin1String("branch"))
+                                       .toArray()
+                                       .first()
+                                       .toObject()
+                                       .value(QLatin1String("name"))
+                                       .toString();
             static const QRegularExpression remote(QStringLiteral("^(refs/remotes/)?[^/]+/"));
             b.branch = branch;
-            if (branch.startsWith(QLatin1String("refs/remotes/")) || branch.startsWith(QLatin1String("origin/")))
+            if (branch.startsWith(QLatin1String("refs/remotes/")) ||
+                branch.startsWith(QLatin1String("origin/")))
                 b.branch = QString(branch).remove(remote);
         }
     }
@@ -177,8 +184,8 @@ JobPath JobPath::fromKey(const QString &key)
 {
     JobPath p;
     for (const QString &part : key.split(QLatin1Char('/'), Qt::SkipEmptyParts))
-        p.names.append(QString(part).replace(QLatin1String("%2F"), QLatin1String("/"),
-                                             Qt::CaseInsensitive));
+        p.names.append(
+            QString(part).replace(QLatin1String("%2F"), QLatin1String("/"), Qt::CaseInsensitive));
     return p;
 }
 
@@ -189,9 +196,9 @@ bool WireJob::isPipeline() const
 
 bool WireJob::isFreestyle() const
 {
-    return cls == QLatin1String("hudson.model.FreeStyleProject")
-           || cls == QLatin1String("hudson.maven.MavenModuleSet")
-           || cls == QLatin1String("hudson.matrix.MatrixProject");
+    return cls == QLatin1String("hudson.model.FreeStyleProject") ||
+           cls == QLatin1String("hudson.maven.MavenModuleSet") ||
+           cls == QLatin1String("hudson.matrix.MatrixProject");
 }
 
 QString WireBuild::parameter(const QString &name) const
@@ -217,10 +224,10 @@ QString jobSignatureTree()
 
 QString jobDetailTree(int depth)
 {
-    const QString build = QStringLiteral(
-        "number,result,building,timestamp,duration,queueId,"
-        "actions[parameters[name,value],causes[userId,shortDescription],"
-        "lastBuiltRevision[SHA1,branch[name]]]");
+    const QString build =
+        QStringLiteral("number,result,building,timestamp,duration,queueId,"
+                       "actions[parameters[name,value],causes[userId,shortDescription],"
+                       "lastBuiltRevision[SHA1,branch[name]]]");
     return QStringLiteral("nextBuildNumber,inQueue,queueItem[id,why],builds[%1]{0,%2},"
                           "lastSuccessfulBuild[%1]")
         .arg(build)
@@ -232,7 +239,9 @@ QString queueItemTree()
     return QStringLiteral("id,cancelled,why,executable[number,url]");
 }
 
-bool parseListing(const QByteArray &body, const JobPath &parent, QList<WireJob> *out,
+bool parseListing(const QByteArray &body,
+                  const JobPath &parent,
+                  QList<WireJob> *out,
                   QString *error)
 {
     QJsonObject o;
@@ -309,8 +318,10 @@ bool parseRunDescribe(const QByteArray &body, WireRunDescribe *out, QString *err
     out->startMs = number(o.value(QLatin1String("startTimeMillis")));
     out->endMs = number(o.value(QLatin1String("endTimeMillis")));
     out->durationMs = number(o.value(QLatin1String("durationMillis")));
-    out->pendingInput = o.value(QLatin1String("_links")).toObject().contains(QLatin1String("pendingInputActions"))
-                        || out->status == QLatin1String("PAUSED_PENDING_INPUT");
+    out->pendingInput = o.value(QLatin1String("_links"))
+                            .toObject()
+                            .contains(QLatin1String("pendingInputActions")) ||
+                        out->status == QLatin1String("PAUSED_PENDING_INPUT");
     for (const QJsonValue &v : o.value(QLatin1String("stages")).toArray()) {
         const QJsonObject s = v.toObject();
         WireStage st;
@@ -351,9 +362,11 @@ bool parsePendingInputs(const QByteArray &body, QList<WireInput> *out, QString *
             p.name = i.value(QLatin1String("name")).toString();
             p.description = i.value(QLatin1String("description")).toString();
             const QJsonObject def = i.value(QLatin1String("definition")).toObject();
-            const QJsonValue dv = def.value(QLatin1String("defaultParameterValue")).toObject()
+            const QJsonValue dv = def.value(QLatin1String("defaultParameterValue"))
+                                      .toObject()
                                       .value(QLatin1String("value"));
-            p.defaultValue = scalarText(dv.isUndefined() ? def.value(QLatin1String("defaultValue")) : dv);
+            p.defaultValue =
+                scalarText(dv.isUndefined() ? def.value(QLatin1String("defaultValue")) : dv);
             in.inputs.append(p);
         }
         out->append(in);

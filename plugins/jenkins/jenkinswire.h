@@ -33,32 +33,35 @@ struct JobPath
 struct WireJob
 {
     JobPath path;
-    QString cls;         // _class
-    QString color;       // blue, red_anime, notbuilt, ... (empty when not asked)
+    QString cls;   // _class
+    QString color; // blue, red_anime, notbuilt, ... (empty when not asked)
     int nextBuildNumber = 0;
 
-    bool isPipeline() const;  // has the stage view (wfapi)
+    bool isPipeline() const; // has the stage view (wfapi)
     bool isFreestyle() const;
     bool active() const { return color.endsWith(QLatin1String("_anime")); }
     /// What changes when a build starts, ends or is added: a listing with the same signature
     /// needs no detail read.
-    QString signature() const { return color + QLatin1Char('#') + QString::number(nextBuildNumber); }
+    QString signature() const
+    {
+        return color + QLatin1Char('#') + QString::number(nextBuildNumber);
+    }
 };
 
 /// One build from a job's `builds[...]` (or lastSuccessfulBuild).
 struct WireBuild
 {
     int number = 0;
-    QString result;      // empty while building
+    QString result; // empty while building
     bool building = false;
     qint64 timestamp = 0; // ms
     qint64 duration = 0;  // ms, 0 while building
     int queueId = 0;
     QList<QPair<QString, QString>> parameters;
-    QString sha;         // lastBuiltRevision.SHA1
-    QString branch;      // lastBuiltRevision.branch[0].name without refs/remotes/origin/
-    QString causeUser;   // userId of a user cause
-    QString cause;       // shortDescription of the first cause
+    QString sha;       // lastBuiltRevision.SHA1
+    QString branch;    // lastBuiltRevision.branch[0].name without refs/remotes/origin/
+    QString causeUser; // userId of a user cause
+    QString cause;     // shortDescription of the first cause
 
     QString parameter(const QString &name) const;
     bool operator==(const WireBuild &) const = default;
@@ -80,7 +83,7 @@ struct WireStage
 {
     QString id;
     QString name;
-    QString status;      // wfapi StatusExt
+    QString status; // wfapi StatusExt
     qint64 startMs = 0;
     qint64 durationMs = 0;
     bool operator==(const WireStage &) const = default;
@@ -125,9 +128,9 @@ struct WireQueueItem
 {
     int id = 0;
     QString cls;
-    bool left = false;       // Queue$LeftItem
+    bool left = false; // Queue$LeftItem
     bool cancelled = false;
-    int buildNumber = 0;     // executable.number once the build exists
+    int buildNumber = 0; // executable.number once the build exists
     QString buildUrl;
     QString why;
 };
@@ -152,7 +155,9 @@ QString queueItemTree();
 // ---- parsers ----
 
 /// A folder (or root) listing: every buildable job under @p parent, folders flattened.
-bool parseListing(const QByteArray &body, const JobPath &parent, QList<WireJob> *out,
+bool parseListing(const QByteArray &body,
+                  const JobPath &parent,
+                  QList<WireJob> *out,
                   QString *error);
 /// A job named directly: its own signature fields.
 bool parseJobSignature(const QByteArray &body, const JobPath &path, WireJob *out, QString *error);

@@ -43,8 +43,10 @@ TimelineEvent eventFor(const QString &connectionId, const SliCatalog &catalog, c
 
 } // namespace
 
-QList<TimelineEvent> alertEvents(const QString &connectionId, const SliCatalog &catalog,
-                                 const QList<WireAlert> &alerts, const QDateTime &serverNow,
+QList<TimelineEvent> alertEvents(const QString &connectionId,
+                                 const SliCatalog &catalog,
+                                 const QList<WireAlert> &alerts,
+                                 const QDateTime &serverNow,
                                  QHash<QString, SeenAlert> *firing)
 {
     QList<TimelineEvent> out;
@@ -78,7 +80,7 @@ QList<TimelineEvent> alertEvents(const QString &connectionId, const SliCatalog &
         // The list no longer holds it: it resolved between the last poll and now. An endsAt
         // already past is the resolution Prometheus reported; otherwise the server's now.
         e.time = a.endsAt.isValid() && a.endsAt <= serverNow && a.endsAt > a.startsAt ? a.endsAt
-                                                                                       : serverNow;
+                                                                                      : serverNow;
         e.title = a.name() + u" resolved"_s;
         out.append(e);
         it = firing->erase(it);
@@ -86,8 +88,13 @@ QList<TimelineEvent> alertEvents(const QString &connectionId, const SliCatalog &
     return out;
 }
 
-PrometheusBackend::PrometheusBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
-    : QObject(parent), m_config(config), m_sink(sink), m_catalog(SliCatalog::fromConfig(config))
+PrometheusBackend::PrometheusBackend(const ConnectionConfig &config,
+                                     BackendSink *sink,
+                                     QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_sink(sink)
+    , m_catalog(SliCatalog::fromConfig(config))
 {
     const auto seconds = [&](const char *key, int fallbackMs) {
         bool ok = false;
@@ -109,10 +116,10 @@ PrometheusBackend::PrometheusBackend(const ConnectionConfig &config, BackendSink
             c->setAuthorization("Authorization", "Bearer " + config.secret(u"token"_s).toUtf8());
         else if (!config.secret(u"user"_s).isEmpty() || !config.secret(u"username"_s).isEmpty())
             c->setAuthorization("Authorization",
-                                http::Client::basicAuthorization(
-                                    config.secret(u"user"_s).isEmpty() ? config.secret(u"username"_s)
-                                                                       : config.secret(u"user"_s),
-                                    config.secret(u"password"_s)));
+                                http::Client::basicAuthorization(config.secret(u"user"_s).isEmpty()
+                                                                     ? config.secret(u"username"_s)
+                                                                     : config.secret(u"user"_s),
+                                                                 config.secret(u"password"_s)));
         c->setDefaultHeaders({{"Accept", "application/json"}});
         http::RetryTiming t = c->options().retry;
         t.capMs = std::min(t.capMs, m_intervalMs);
@@ -154,7 +161,7 @@ ActionPlan PrometheusBackend::plan(const ReleaseAction &action) const
     p.action = action;
     p.feasible = false;
     p.blockedReason = u"%1 is a signals connection (Prometheus/Alertmanager): it reads alerts and "
-               "metrics and cannot %2 anything"_s.arg(m_config.id, toString(action.verb));
+                      "metrics and cannot %2 anything"_s.arg(m_config.id, toString(action.verb));
     return p;
 }
 
@@ -199,7 +206,9 @@ http::Request PrometheusBackend::request(const QString &path, const QUrlQuery &q
     return r;
 }
 
-QString PrometheusBackend::key(const QString &service, const QString &env, const QString &version,
+QString PrometheusBackend::key(const QString &service,
+                               const QString &env,
+                               const QString &version,
                                const QString &sli)
 {
     return service + u'\x1f' + env + u'\x1f' + version + u'\x1f' + sli;
@@ -227,38 +236,39 @@ void PrometheusBackend::poll()
 void PrometheusBackend::pollAlerts()
 {
     const int gen = m_generation;
-    m_alertmanager->send(request(u"/api/v2/alerts"_s, {}), this, [this, gen](const http::Response &r) {
-        if (gen != m_generation)
-            return;
-        const QString where = u"alertmanager /api/v2/alerts"_s;
-        QList<WireAlert> alerts;
-        QString error;
-        if (!r.ok()) {
-            noteFailure(where, r, {});
-        } else if (!parseAlerts(r.body, &alerts, &error)) {
-            noteFailure(where, r, error);
-        } else {
-            noteSuccess(where);
-            // Alertmanager's updatedAt is its clock when it last heard of an alert: the
-            // estimate of "now" on that side, for dating resolutions (the sandbox's clock
-            // may run faster than ours).
-            QDateTime newest;
-            for (const WireAlert &a : std::as_const(alerts))
-                if (a.updatedAt.isValid() && (!newest.isValid() || a.updatedAt > newest))
-                    newest = a.updatedAt;
-            const QDateTime ours = QDateTime::currentDateTimeUtc();
-            if (newest.isValid())
-                m_serverOffsetMs = ours.msecsTo(newest);
-            const QList<TimelineEvent> events = alertEvents(
-                m_config.id, m_catalog, alerts, ours.addMSecs(m_serverOffsetMs), &m_firing);
-            if (!events.isEmpty()) {
-                RecordSet rs;
-                rs.events = events;
-                m_sink->publish(m_config.id, rs);
+    m_alertmanager->send(
+        request(u"/api/v2/alerts"_s, {}), this, [this, gen](const http::Response &r) {
+            if (gen != m_generation)
+                return;
+            const QString where = u"alertmanager /api/v2/alerts"_s;
+            QList<WireAlert> alerts;
+            QString error;
+            if (!r.ok()) {
+                noteFailure(where, r, {});
+            } else if (!parseAlerts(r.body, &alerts, &error)) {
+                noteFailure(where, r, error);
+            } else {
+                noteSuccess(where);
+                // Alertmanager's updatedAt is its clock when it last heard of an alert: the
+                // estimate of "now" on that side, for dating resolutions (the sandbox's clock
+                // may run faster than ours).
+                QDateTime newest;
+                for (const WireAlert &a : std::as_const(alerts))
+                    if (a.updatedAt.isValid() && (!newest.isValid() || a.updatedAt > newest))
+                        newest = a.updatedAt;
+                const QDateTime ours = QDateTime::currentDateTimeUtc();
+                if (newest.isValid())
+                    m_serverOffsetMs = ours.msecsTo(newest);
+                const QList<TimelineEvent> events = alertEvents(
+                    m_config.id, m_catalog, alerts, ours.addMSecs(m_serverOffsetMs), &m_firing);
+                if (!events.isEmpty()) {
+                    RecordSet rs;
+                    rs.events = events;
+                    m_sink->publish(m_config.id, rs);
+                }
             }
-        }
-        partDone();
-    });
+            partDone();
+        });
 }
 
 void PrometheusBackend::pollSli(const SliCatalog::PollQuery &q)
@@ -266,41 +276,45 @@ void PrometheusBackend::pollSli(const SliCatalog::PollQuery &q)
     const int gen = m_generation;
     QUrlQuery query;
     query.addQueryItem(u"query"_s, QString::fromLatin1(QUrl::toPercentEncoding(q.promql)));
-    m_prometheus->send(request(u"/api/v1/query"_s, query), this, [this, gen, q](const http::Response &r) {
-        if (gen != m_generation)
-            return;
-        const QString where = q.service.isEmpty() ? u"sli %1"_s.arg(q.name)
-                                                  : u"sli %1 of %2"_s.arg(q.name, q.service);
-        QueryResult result;
-        QString error;
-        // A 400/422 carries Prometheus's own explanation of what is wrong with the query.
-        if (!r.ok() && r.status != 400 && r.status != 422) {
-            noteFailure(where, r, {});
-        } else if (!parseQueryResponse(r.body, &result, &error)) {
-            noteFailure(where, r, error);
-        } else {
-            noteSuccess(where);
-            for (const WireSeries &s : std::as_const(result.series)) {
-                if (s.points.isEmpty())
-                    continue;
-                const QString service = q.service.isEmpty() ? s.metric.value(m_catalog.serviceLabel)
-                                                            : q.service;
-                if (service.isEmpty() || (q.service.isEmpty() && m_catalog.hasOwn(service, q.name)))
-                    continue;
-                const QString env = q.environment.isEmpty()
-                                        ? m_catalog.environmentOf(s.metric.value(m_catalog.environmentLabel))
-                                        : q.environment;
-                const QString version = s.metric.value(m_catalog.versionLabel);
-                const double v = s.points.last().value;
-                if (std::isfinite(v))
-                    m_cycleValues.insert(key(service, env, version, q.name), v);
+    m_prometheus->send(
+        request(u"/api/v1/query"_s, query), this, [this, gen, q](const http::Response &r) {
+            if (gen != m_generation)
+                return;
+            const QString where = q.service.isEmpty() ? u"sli %1"_s.arg(q.name)
+                                                      : u"sli %1 of %2"_s.arg(q.name, q.service);
+            QueryResult result;
+            QString error;
+            // A 400/422 carries Prometheus's own explanation of what is wrong with the query.
+            if (!r.ok() && r.status != 400 && r.status != 422) {
+                noteFailure(where, r, {});
+            } else if (!parseQueryResponse(r.body, &result, &error)) {
+                noteFailure(where, r, error);
+            } else {
+                noteSuccess(where);
+                for (const WireSeries &s : std::as_const(result.series)) {
+                    if (s.points.isEmpty())
+                        continue;
+                    const QString service =
+                        q.service.isEmpty() ? s.metric.value(m_catalog.serviceLabel) : q.service;
+                    if (service.isEmpty() ||
+                        (q.service.isEmpty() && m_catalog.hasOwn(service, q.name)))
+                        continue;
+                    const QString env =
+                        q.environment.isEmpty()
+                            ? m_catalog.environmentOf(s.metric.value(m_catalog.environmentLabel))
+                            : q.environment;
+                    const QString version = s.metric.value(m_catalog.versionLabel);
+                    const double v = s.points.last().value;
+                    if (std::isfinite(v))
+                        m_cycleValues.insert(key(service, env, version, q.name), v);
+                }
             }
-        }
-        partDone();
-    });
+            partDone();
+        });
 }
 
-void PrometheusBackend::noteFailure(const QString &where, const http::Response &r,
+void PrometheusBackend::noteFailure(const QString &where,
+                                    const http::Response &r,
                                     const QString &parseError)
 {
     ++m_cycleParts;
@@ -364,8 +378,11 @@ void PrometheusBackend::partDone()
         m_timer.start(m_cycleFailures > 0 ? std::min(m_intervalMs * 2, 120000) : m_intervalMs);
 }
 
-void PrometheusBackend::querySli(const QString &service, const QString &environment,
-                                 const QString &sli, const QDateTime &from, const QDateTime &to,
+void PrometheusBackend::querySli(const QString &service,
+                                 const QString &environment,
+                                 const QString &sli,
+                                 const QDateTime &from,
+                                 const QDateTime &to,
                                  std::function<void(QList<SliSeries>, QString)> done)
 {
     QPointer<PrometheusBackend> self(this);
@@ -392,44 +409,49 @@ void PrometheusBackend::querySli(const QString &service, const QString &environm
     q.addQueryItem(u"start"_s, QString::number(double(from.toMSecsSinceEpoch()) / 1000.0, 'f', 3));
     q.addQueryItem(u"end"_s, QString::number(double(to.toMSecsSinceEpoch()) / 1000.0, 'f', 3));
     q.addQueryItem(u"step"_s, QString::number(double(stepMs) / 1000.0, 'f', 3));
-    m_prometheus->send(request(u"/api/v1/query_range"_s, q), this,
-                       [this, service, environment, sli, done](const http::Response &r) {
-        const QString where = u"%1: sli %2 of %3 in %4"_s.arg(m_config.id, sli, service, environment);
-        QueryResult result;
-        QString error;
-        if (!r.ok() && r.status != 400 && r.status != 422) {
-            done({}, where + u": "_s
-                         + (r.status ? u"HTTP %1"_s.arg(r.status) : http::errorName(r.error)));
-            return;
-        }
-        if (!parseQueryResponse(r.body, &result, &error)) {
-            done({}, where + u": "_s + error);
-            return;
-        }
-        QMap<QString, SliSeries> byVersion; // sorted by version
-        for (const WireSeries &s : std::as_const(result.series)) {
-            const QString labelService = s.metric.value(m_catalog.serviceLabel);
-            const QString labelEnv = s.metric.value(m_catalog.environmentLabel);
-            if (!labelService.isEmpty() && labelService != service)
-                continue;
-            if (!labelEnv.isEmpty() && m_catalog.environmentOf(labelEnv) != environment)
-                continue;
-            const QString version = s.metric.value(m_catalog.versionLabel);
-            SliSeries &out = byVersion[version];
-            out.service = service;
-            out.environment = environment;
-            out.version = version;
-            out.name = sli;
-            for (const WirePoint &p : s.points)
-                if (std::isfinite(p.value))
-                    out.points.append({QDateTime::fromMSecsSinceEpoch(p.timeMs, Qt::UTC), p.value});
-        }
-        done(byVersion.values(), QString());
-    });
+    m_prometheus->send(
+        request(u"/api/v1/query_range"_s, q), this,
+        [this, service, environment, sli, done](const http::Response &r) {
+            const QString where =
+                u"%1: sli %2 of %3 in %4"_s.arg(m_config.id, sli, service, environment);
+            QueryResult result;
+            QString error;
+            if (!r.ok() && r.status != 400 && r.status != 422) {
+                done({}, where + u": "_s +
+                             (r.status ? u"HTTP %1"_s.arg(r.status) : http::errorName(r.error)));
+                return;
+            }
+            if (!parseQueryResponse(r.body, &result, &error)) {
+                done({}, where + u": "_s + error);
+                return;
+            }
+            QMap<QString, SliSeries> byVersion; // sorted by version
+            for (const WireSeries &s : std::as_const(result.series)) {
+                const QString labelService = s.metric.value(m_catalog.serviceLabel);
+                const QString labelEnv = s.metric.value(m_catalog.environmentLabel);
+                if (!labelService.isEmpty() && labelService != service)
+                    continue;
+                if (!labelEnv.isEmpty() && m_catalog.environmentOf(labelEnv) != environment)
+                    continue;
+                const QString version = s.metric.value(m_catalog.versionLabel);
+                SliSeries &out = byVersion[version];
+                out.service = service;
+                out.environment = environment;
+                out.version = version;
+                out.name = sli;
+                for (const WirePoint &p : s.points)
+                    if (std::isfinite(p.value))
+                        out.points.append(
+                            {QDateTime::fromMSecsSinceEpoch(p.timeMs, Qt::UTC), p.value});
+            }
+            done(byVersion.values(), QString());
+        });
 }
 
-std::optional<double> PrometheusBackend::latest(const QString &service, const QString &environment,
-                                                const QString &version, const QString &sli) const
+std::optional<double> PrometheusBackend::latest(const QString &service,
+                                                const QString &environment,
+                                                const QString &version,
+                                                const QString &sli) const
 {
     const auto it = m_latest.constFind(key(service, environment, version, sli));
     if (it != m_latest.cend())

@@ -26,8 +26,10 @@ struct SeenAlert
  * firing before (by sourceId) and is updated; @p serverNow dates a resolution (the alert
  * vanished from the list, as Alertmanager drops resolved alerts from GET /api/v2/alerts).
  */
-QList<TimelineEvent> alertEvents(const QString &connectionId, const SliCatalog &catalog,
-                                 const QList<WireAlert> &alerts, const QDateTime &serverNow,
+QList<TimelineEvent> alertEvents(const QString &connectionId,
+                                 const SliCatalog &catalog,
+                                 const QList<WireAlert> &alerts,
+                                 const QDateTime &serverNow,
                                  QHash<QString, SeenAlert> *firing);
 
 /**
@@ -54,22 +56,28 @@ public:
     /// Both clients' counters (prefixed prometheus./alertmanager.) plus polls.
     QVariantMap statistics() const override;
 
-    void querySli(const QString &service, const QString &environment, const QString &sli,
-                  const QDateTime &from, const QDateTime &to,
+    void querySli(const QString &service,
+                  const QString &environment,
+                  const QString &sli,
+                  const QDateTime &from,
+                  const QDateTime &to,
                   std::function<void(QList<SliSeries>, QString)> done) override;
-    std::optional<double> latest(const QString &service, const QString &environment,
-                                 const QString &version, const QString &sli) const override;
+    std::optional<double> latest(const QString &service,
+                                 const QString &environment,
+                                 const QString &version,
+                                 const QString &sli) const override;
 
 private:
     void poll();
     void pollAlerts();
     void pollSli(const SliCatalog::PollQuery &query);
     void partDone();
-    void noteFailure(const QString &where, const http::Response &response, const QString &parseError);
+    void
+    noteFailure(const QString &where, const http::Response &response, const QString &parseError);
     void noteSuccess(const QString &where);
     http::Request request(const QString &path, const QUrlQuery &query) const;
-    static QString key(const QString &service, const QString &env, const QString &version,
-                       const QString &sli);
+    static QString
+    key(const QString &service, const QString &env, const QString &version, const QString &sli);
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -91,8 +99,8 @@ private:
     qint64 m_polls = 0;
     qint64 m_serverOffsetMs = 0; // server clock minus ours, from alerts' updatedAt
     QHash<QString, SeenAlert> m_firing;
-    QHash<QString, double> m_latest;         // key() → value, from the last poll
-    QHash<QString, double> m_cycleValues;    // filled during a poll
+    QHash<QString, double> m_latest;      // key() → value, from the last poll
+    QHash<QString, double> m_cycleValues; // filled during a poll
     QSet<QString> m_problems;
     ConnectionHealth m_health;
 };

@@ -14,7 +14,9 @@ namespace fd::prometheus {
 
 namespace {
 
-bool stringMap(const QJsonValue &v, const QString &where, QMap<QString, QString> *out,
+bool stringMap(const QJsonValue &v,
+               const QString &where,
+               QMap<QString, QString> *out,
                QString *error)
 {
     if (!v.isObject()) {
@@ -113,20 +115,21 @@ bool parseAlerts(const QByteArray &body, QList<WireAlert> *out, QString *error)
         }
         if (!stringMap(o.value(u"labels"_s), where + u".labels"_s, &a.labels, error))
             return false;
-        if (o.contains(u"annotations"_s)
-            && !stringMap(o.value(u"annotations"_s), where + u".annotations"_s, &a.annotations, error))
+        if (o.contains(u"annotations"_s) &&
+            !stringMap(o.value(u"annotations"_s), where + u".annotations"_s, &a.annotations, error))
             return false;
         const auto time = [&](const char *key, QDateTime *t, bool required) {
             const QString text = o.value(QLatin1String(key)).toString();
             *t = parseTime(text);
             if (!t->isValid() && required) {
-                *error = u"%1.%2: not an RFC 3339 time: \"%3\""_s.arg(where, QLatin1String(key), text);
+                *error =
+                    u"%1.%2: not an RFC 3339 time: \"%3\""_s.arg(where, QLatin1String(key), text);
                 return false;
             }
             return true;
         };
-        if (!time("startsAt", &a.startsAt, true) || !time("endsAt", &a.endsAt, false)
-            || !time("updatedAt", &a.updatedAt, false))
+        if (!time("startsAt", &a.startsAt, true) || !time("endsAt", &a.endsAt, false) ||
+            !time("updatedAt", &a.updatedAt, false))
             return false;
         a.state = o.value(u"status"_s).toObject().value(u"state"_s).toString();
         a.generatorUrl = o.value(u"generatorURL"_s).toString();

@@ -48,7 +48,7 @@ struct WireSeries
 
 struct QueryResult
 {
-    QString resultType; // vector | matrix | scalar | string
+    QString resultType;       // vector | matrix | scalar | string
     QList<WireSeries> series; // a scalar comes as one series with no labels
 };
 

@@ -30,12 +30,14 @@ SliCatalog SliCatalog::fromConfig(const ConnectionConfig &config)
 
     // The defaults group by the configured label names, so a renamed label still maps back.
     const QString by = u"%1, %2, %3"_s.arg(c.serviceLabel, c.environmentLabel, c.versionLabel);
-    c.m_shared.insert(u"errorRatio"_s,
-                      u"sum by (%1) (rate(http_requests_total{code=~\"5..\",$selector}[$window])) / "
-                      "sum by (%1) (rate(http_requests_total{$selector}[$window]))"_s.arg(by));
-    c.m_shared.insert(u"latencyP99"_s,
-                      u"histogram_quantile(0.99, sum by (le, %1) "
-                      "(rate(http_request_duration_seconds_bucket{$selector}[$window])))"_s.arg(by));
+    c.m_shared.insert(
+        u"errorRatio"_s,
+        u"sum by (%1) (rate(http_requests_total{code=~\"5..\",$selector}[$window])) / "
+        "sum by (%1) (rate(http_requests_total{$selector}[$window]))"_s.arg(by));
+    c.m_shared.insert(
+        u"latencyP99"_s,
+        u"histogram_quantile(0.99, sum by (le, %1) "
+        "(rate(http_request_duration_seconds_bucket{$selector}[$window])))"_s.arg(by));
     const QVariantMap shared = config.options.value(u"sli"_s).toMap();
     for (auto it = shared.cbegin(); it != shared.cend(); ++it)
         c.m_shared.insert(it.key(), it.value().toString());
@@ -90,8 +92,8 @@ QList<SliCatalog::PollQuery> SliCatalog::pollQueries() const
     return out;
 }
 
-QString SliCatalog::queryFor(const QString &service, const QString &environment,
-                             const QString &name) const
+QString
+SliCatalog::queryFor(const QString &service, const QString &environment, const QString &name) const
 {
     const QString tmpl = m_services.value(service).value(name, m_shared.value(name));
     return tmpl.isEmpty() ? QString() : expand(tmpl, service, environment);

@@ -9,10 +9,14 @@
 //     labels: {service: service, environment: env, version: version}
 //     environmentMap: {production: prod}  # label value → Flightdeck environment
 //     sli:                            # for every service; these two are the defaults
-//       errorRatio: 'sum by (service, env, version) (rate(http_requests_total{code=~"5..",$selector}[$window])) / sum by (service, env, version) (rate(http_requests_total{$selector}[$window]))'
-//       latencyP99: 'histogram_quantile(0.99, sum by (le, service, env, version) (rate(http_request_duration_seconds_bucket{$selector}[$window])))'
+//       errorRatio: 'sum by (service, env, version)
+//       (rate(http_requests_total{code=~"5..",$selector}[$window])) / sum by (service, env,
+//       version) (rate(http_requests_total{$selector}[$window]))' latencyP99:
+//       'histogram_quantile(0.99, sum by (le, service, env, version)
+//       (rate(http_request_duration_seconds_bucket{$selector}[$window])))'
 //     serviceSli:                     # per service (the workspace's services.<name>.sli)
-//       checkout: {errorRatio: 'sum by (version) (rate(errors{app="checkout",stage="$env"}[5m])) / ...'}
+//       checkout: {errorRatio: 'sum by (version) (rate(errors{app="checkout",stage="$env"}[5m])) /
+//       ...'}
 //
 // Placeholders: $selector (label matchers naming the service and environment, or every
 // service when the plugin polls them all at once), $service, $env, $window. A result series
@@ -36,7 +40,7 @@ public:
     /// One query a poll runs, and how its series map back.
     struct PollQuery
     {
-        QString name;        // indicator
+        QString name; // indicator
         QString promql;
         QString service;     // fixed service, or "" to read it from the series' labels
         QString environment; // fixed environment, or "" to read it from the labels

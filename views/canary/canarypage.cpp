@@ -40,14 +40,17 @@ public:
         const bool current = index.data(Roles::CurrentStepRole).toBool();
         const bool done = index.data(Roles::StepDoneRole).toBool();
         const StatusColors colors = StatusColors::of(option->palette);
-        const QString mark = current ? QStringLiteral("▶  ") : done ? QStringLiteral("✓  ") : QStringLiteral("    ");
+        const QString mark = current ? QStringLiteral("▶  ")
+                             : done  ? QStringLiteral("✓  ")
+                                     : QStringLiteral("    ");
         option->text = mark + option->text;
         if (current) {
             option->font.setBold(true);
             option->palette.setColor(QPalette::Text, colors.progress);
         } else if (done) {
             option->palette.setColor(QPalette::Text, colors.neutral);
-        } else if (RolloutStep::Kind(index.data(Roles::StepKindRole).toInt()) == RolloutStep::Kind::Pause) {
+        } else if (RolloutStep::Kind(index.data(Roles::StepKindRole).toInt()) ==
+                   RolloutStep::Kind::Pause) {
             option->palette.setColor(QPalette::Text, colors.warn);
         }
     }
@@ -81,11 +84,12 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(RolloutsModel::Analysis, QHeaderView::Stretch);
     m_view->setTextElideMode(Qt::ElideRight);
     m_view->setMaximumHeight(180);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
-        m_key = cur.data(Roles::KeyRole).toString();
-        m_steps->setRolloutKey(m_key);
-        showRollout();
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &cur) {
+                m_key = cur.data(Roles::KeyRole).toString();
+                m_steps->setRolloutKey(m_key);
+                showRollout();
+            });
 
     auto *cockpit = new QWidget(split);
     auto *grid = new QGridLayout(cockpit);
@@ -175,7 +179,8 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     layout->addWidget(split);
 
     connect(estate, &Estate::changed, this,
-            [this](RecordKind kind, const QStringList &ins, const QStringList &upd, const QStringList &) {
+            [this](RecordKind kind, const QStringList &ins, const QStringList &upd,
+                   const QStringList &) {
                 if (kind != RecordKind::Rollouts)
                     return;
                 record(ins + upd);
@@ -255,27 +260,35 @@ void CanaryPage::showRollout()
         return;
     }
     const Rollout &r = *it;
-    m_title->setText(tr("%1 in %2 — %3").arg(r.service.isEmpty() ? r.name : r.service, r.environment,
-                                              Wording::rolloutPhase(r.phase)));
+    m_title->setText(tr("%1 in %2 — %3")
+                         .arg(r.service.isEmpty() ? r.name : r.service, r.environment,
+                              Wording::rolloutPhase(r.phase)));
     QStringList lines;
     lines << tr("Canary %1 at %2% · stable %3 at %4%")
                  .arg(r.canaryVersion, QString::number(r.canaryWeight), r.stableVersion,
                       QString::number(r.stableWeight));
     if (!r.steps.isEmpty())
-        lines << tr("Step %1 of %2").arg(std::min<qsizetype>(r.currentStepIndex + 1, r.steps.size())).arg(r.steps.size());
+        lines << tr("Step %1 of %2")
+                     .arg(std::min<qsizetype>(r.currentStepIndex + 1, r.steps.size()))
+                     .arg(r.steps.size());
     if (r.paused)
-        lines << tr("Paused: %1").arg(r.pauseReasons.isEmpty() ? tr("waiting for promotion")
-                                                               : r.pauseReasons.join(QStringLiteral(", ")));
+        lines << tr("Paused: %1")
+                     .arg(r.pauseReasons.isEmpty() ? tr("waiting for promotion")
+                                                   : r.pauseReasons.join(QStringLiteral(", ")));
     if (!r.message.isEmpty())
         lines << r.message;
     m_detail->setText(lines.join(QStringLiteral("  ·  ")));
     const StatusColors colors = StatusColors::of(palette());
-    const QString analysis = r.analysisStatus.isEmpty() ? tr("no analysis running") : r.analysisStatus;
-    const bool bad = analysis.contains(QLatin1String("fail"), Qt::CaseInsensitive)
-                     || analysis.contains(QLatin1String("error"), Qt::CaseInsensitive);
+    const QString analysis =
+        r.analysisStatus.isEmpty() ? tr("no analysis running") : r.analysisStatus;
+    const bool bad = analysis.contains(QLatin1String("fail"), Qt::CaseInsensitive) ||
+                     analysis.contains(QLatin1String("error"), Qt::CaseInsensitive);
     const bool good = analysis.contains(QLatin1String("success"), Qt::CaseInsensitive);
     m_analysis->setText(tr("Analysis: <span style='color:%1'><b>%2</b></span>")
-                            .arg((bad ? colors.bad : good ? colors.ok : colors.neutral).name(),
+                            .arg((bad    ? colors.bad
+                                  : good ? colors.ok
+                                         : colors.neutral)
+                                     .name(),
                                  analysis.toHtmlEscaped()));
     redrawChart();
     updateActions();
@@ -310,7 +323,8 @@ void CanaryPage::redrawChart()
     const qint64 first = qint64(points.first().x());
     const qint64 last = std::max<qint64>(qint64(canary.last().x()), first + 60000);
     const qint64 pad = (last - first) / 20;
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(first - pad), QDateTime::fromMSecsSinceEpoch(last + pad));
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(first - pad),
+                         QDateTime::fromMSecsSinceEpoch(last + pad));
 }
 
 void CanaryPage::updateActions()
@@ -337,7 +351,8 @@ void CanaryPage::applyChartTheme()
     m_chart->setBackgroundPen(QPen(pal.color(QPalette::Mid)));
     m_chart->setTitleBrush(pal.color(QPalette::Text));
     m_chart->legend()->setLabelColor(pal.color(QPalette::Text));
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_weightAxis)}) {
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_weightAxis)}) {
         axis->setLabelsColor(pal.color(QPalette::Text));
         axis->setGridLineColor(pal.color(QPalette::Mid));
         axis->setLinePenColor(pal.color(QPalette::Mid));

@@ -43,18 +43,26 @@ public:
             switch (index.column()) {
             case CompareGridModel::Gap:
                 switch (VersionRelation(index.data(CompareRoles::RelationRole).toInt())) {
-                case VersionRelation::Same: return c.ok;
-                case VersionRelation::Ahead: return c.accent;
-                case VersionRelation::Behind: return c.warn;
-                case VersionRelation::Diverged: return c.bad;
+                case VersionRelation::Same:
+                    return c.ok;
+                case VersionRelation::Ahead:
+                    return c.accent;
+                case VersionRelation::Behind:
+                    return c.warn;
+                case VersionRelation::Diverged:
+                    return c.bad;
                 case VersionRelation::Missing:
-                case VersionRelation::Unknown: return c.neutral;
+                case VersionRelation::Unknown:
+                    return c.neutral;
                 }
                 break;
             case CompareGridModel::Drift:
-                return index.data(CompareRoles::DriftRole).toBool() ? QVariant(c.warn) : QVariant(c.neutral);
-            case CompareGridModel::Problems: return c.bad;
-            default: break;
+                return index.data(CompareRoles::DriftRole).toBool() ? QVariant(c.warn)
+                                                                    : QVariant(c.neutral);
+            case CompareGridModel::Problems:
+                return c.bad;
+            default:
+                break;
             }
         }
         if (role == Qt::FontRole && index.column() == CompareGridModel::Service) {
@@ -74,8 +82,7 @@ public:
     DetailProxy(Kind kind, QObject *parent)
         : QIdentityProxyModel(parent)
         , m_kind(kind)
-    {
-    }
+    {}
 
     QVariant data(const QModelIndex &index, int role) const override
     {
@@ -83,20 +90,25 @@ public:
             return QIdentityProxyModel::data(index, role);
         const QModelIndex source = mapToSource(index);
         const StatusColors c = StatusColors::of(QApplication::palette());
-        if (m_kind == Kind::Config && role == Qt::ForegroundRole
-            && index.column() == ConfigDiffModel::Change) {
+        if (m_kind == Kind::Config && role == Qt::ForegroundRole &&
+            index.column() == ConfigDiffModel::Change) {
             switch (ConfigChange::Kind(source.data(CompareRoles::ChangeKindRole).toInt())) {
-            case ConfigChange::Kind::Added: return c.ok;
-            case ConfigChange::Kind::Removed: return c.bad;
-            case ConfigChange::Kind::Changed: return c.warn;
-            case ConfigChange::Kind::Normalized: return c.neutral;
+            case ConfigChange::Kind::Added:
+                return c.ok;
+            case ConfigChange::Kind::Removed:
+                return c.bad;
+            case ConfigChange::Kind::Changed:
+                return c.warn;
+            case ConfigChange::Kind::Normalized:
+                return c.neutral;
             }
         }
         if (m_kind == Kind::Commits && source.data(CompareRoles::SideRole).toInt() == 1) {
             if (role == Qt::ForegroundRole)
                 return c.warn;
         }
-        if (m_kind == Kind::Commits && role == Qt::FontRole && index.column() == CommitListModel::Commit) {
+        if (m_kind == Kind::Commits && role == Qt::FontRole &&
+            index.column() == CommitListModel::Commit) {
             return QFontDatabase::systemFont(QFontDatabase::FixedFont);
         }
         return QIdentityProxyModel::data(index, role);
@@ -237,7 +249,8 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     commitProxy->setSourceModel(m_commits);
     m_commitView->setModel(commitProxy);
     m_commitView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_commitView->horizontalHeader()->setSectionResizeMode(CommitListModel::Subject, QHeaderView::Stretch);
+    m_commitView->horizontalHeader()->setSectionResizeMode(CommitListModel::Subject,
+                                                           QHeaderView::Stretch);
     m_tabs->addTab(m_commitView, QString());
 
     auto *configPane = new QWidget(m_tabs);
@@ -251,16 +264,20 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     configProxy->setSourceModel(m_config);
     m_configView->setModel(configProxy);
     m_configView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueA, QHeaderView::Stretch);
-    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueB, QHeaderView::Stretch);
+    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueA,
+                                                           QHeaderView::Stretch);
+    m_configView->horizontalHeader()->setSectionResizeMode(ConfigDiffModel::ValueB,
+                                                           QHeaderView::Stretch);
     cl->addWidget(m_configView);
     m_tabs->addTab(configPane, QString());
 
     m_imageView = makeTable(m_tabs, QStringLiteral("compareImages"));
     m_imageView->setModel(m_images);
     m_imageView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageA, QHeaderView::Stretch);
-    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageB, QHeaderView::Stretch);
+    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageA,
+                                                          QHeaderView::Stretch);
+    m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageB,
+                                                          QHeaderView::Stretch);
     m_tabs->addTab(m_imageView, QString());
     dl->addWidget(m_tabs, 1);
 
@@ -278,7 +295,8 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     connect(m_envA, &QComboBox::activated, this, [this] { refresh(); });
     connect(m_envB, &QComboBox::activated, this, [this] { refresh(); });
     connect(m_service, &QComboBox::activated, this, [this] { refresh(); });
-    connect(m_swap, &QPushButton::clicked, this, [this] { setEnvironments(environmentB(), environmentA()); });
+    connect(m_swap, &QPushButton::clicked, this,
+            [this] { setEnvironments(environmentB(), environmentA()); });
     connect(m_refresh, &QPushButton::clicked, this, [this] { refresh(); });
     connect(m_copy, &QPushButton::clicked, this, &ComparePage::copyMarkdown);
     connect(m_save, &QPushButton::clicked, this, &ComparePage::saveMarkdown);
@@ -326,7 +344,8 @@ void ComparePage::retranslate()
     m_refresh->setText(tr("Refresh"));
     m_copy->setText(tr("Copy Markdown"));
     m_save->setText(tr("Save…"));
-    m_showNormalized->setText(tr("Show expected per-environment differences (namespace, environment name, marked keys)"));
+    m_showNormalized->setText(
+        tr("Show expected per-environment differences (namespace, environment name, marked keys)"));
     if (m_service->count() > 0)
         m_service->setItemText(0, tr("All services"));
     if (m_grid->report().services.isEmpty() && !m_engine->isRunning())
@@ -388,7 +407,8 @@ void ComparePage::refresh()
         fillPickers();
     const QString only = m_service->currentData().toString();
     m_engine->start(makeCompareRequest(m_session->workspace(), *m_session->estate(), environmentA(),
-                                       environmentB(), only.isEmpty() ? QStringList() : QStringList{only}));
+                                       environmentB(),
+                                       only.isEmpty() ? QStringList() : QStringList{only}));
 }
 
 void ComparePage::onFinished(const CompareReport &report)
@@ -403,7 +423,8 @@ void ComparePage::onFinished(const CompareReport &report)
         differ += s.differs();
         problems += !s.problems.isEmpty();
     }
-    QString status = tr("%1 vs %2: services compared: %3").arg(report.envA, report.envB)
+    QString status = tr("%1 vs %2: services compared: %3")
+                         .arg(report.envA, report.envB)
                          .arg(report.services.size());
     status += QStringLiteral(" · ") + tr("differ: %1").arg(differ);
     if (problems > 0)
@@ -448,7 +469,8 @@ void ComparePage::showDetail(const QString &service)
         m_tabs->setTabText(2, tr("Images"));
         return;
     }
-    m_detailTitle->setText(tr("%1: %2 vs %3 — %4").arg(s->service, A, B, CompareGridModel::relationText(*s)));
+    m_detailTitle->setText(
+        tr("%1: %2 vs %3 — %4").arg(s->service, A, B, CompareGridModel::relationText(*s)));
     const auto side = [](const EnvironmentSide &e, const QString &env) {
         if (!e.present)
             return tr("%1: not deployed").arg(env);
@@ -456,15 +478,19 @@ void ComparePage::showDetail(const QString &service)
         if (!e.commit.isEmpty())
             t += QStringLiteral(" (%1)").arg(e.commit.left(8));
         if (e.deployedAt.isValid())
-            t += QStringLiteral(", ") + tr("deployed %1 ago").arg(formatDuration(e.deployedAt.secsTo(QDateTime::currentDateTimeUtc())));
+            t += QStringLiteral(", ") +
+                 tr("deployed %1 ago")
+                     .arg(formatDuration(e.deployedAt.secsTo(QDateTime::currentDateTimeUtc())));
         if (e.drifted())
-            t += QStringLiteral(", ") + (e.driftCount > 0 ? tr("out of sync (resources: %1)").arg(e.driftCount)
-                                                           : tr("out of sync"));
+            t += QStringLiteral(", ") + (e.driftCount > 0
+                                             ? tr("out of sync (resources: %1)").arg(e.driftCount)
+                                             : tr("out of sync"));
         return t;
     };
     QString summary = side(s->a, A) + QStringLiteral("   ·   ") + side(s->b, B);
     if (s->relation == VersionRelation::Diverged && !s->commits.mergeBase.isEmpty())
-        summary += QStringLiteral("   ·   ") + tr("merge base %1").arg(s->commits.mergeBase.left(8));
+        summary +=
+            QStringLiteral("   ·   ") + tr("merge base %1").arg(s->commits.mergeBase.left(8));
     m_detailSummary->setText(summary);
     if (s->problems.isEmpty()) {
         m_problems->hide();
@@ -477,7 +503,8 @@ void ComparePage::showDetail(const QString &service)
     m_commits->setRange(s->commits, A, B);
     m_config->setDiff(s->config, A, B);
     m_images->setImages(s->config.images, A, B);
-    m_tabs->setTabText(0, tr("Commits (%1)").arg(s->commits.commits.size() + s->commits.missing.size()));
+    m_tabs->setTabText(
+        0, tr("Commits (%1)").arg(s->commits.commits.size() + s->commits.missing.size()));
     m_tabs->setTabText(1, tr("Config (%1)").arg(s->config.realChanges()));
     m_tabs->setTabText(2, tr("Images (%1)").arg(s->config.images.size()));
 }
@@ -502,7 +529,8 @@ void ComparePage::saveMarkdown()
     // Open, not exec: a modal loop here would hold up the comparison's progress updates.
     connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) {
         QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || out.write(markdown().toUtf8()) < 0 || !out.commit()) {
+        if (!out.open(QIODevice::WriteOnly) || out.write(markdown().toUtf8()) < 0 ||
+            !out.commit()) {
             m_status->setText(tr("Could not save %1: %2").arg(file, out.errorString()));
             return;
         }

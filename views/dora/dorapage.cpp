@@ -39,11 +39,16 @@ const QList<int> periodWeeks{4, 12, 26};
 QColor bandColour(DoraBand band, const StatusColors &c)
 {
     switch (band) {
-    case DoraBand::Elite: return c.ok;
-    case DoraBand::High: return c.progress;
-    case DoraBand::Medium: return c.warn;
-    case DoraBand::Low: return c.bad;
-    case DoraBand::None: return c.neutral;
+    case DoraBand::Elite:
+        return c.ok;
+    case DoraBand::High:
+        return c.progress;
+    case DoraBand::Medium:
+        return c.warn;
+    case DoraBand::Low:
+        return c.bad;
+    case DoraBand::None:
+        return c.neutral;
     }
     return c.neutral;
 }
@@ -58,11 +63,16 @@ QString durationOrDash(qint64 secs)
 QString DoraPage::bandName(DoraBand band)
 {
     switch (band) {
-    case DoraBand::Elite: return tr("elite");
-    case DoraBand::High: return tr("high");
-    case DoraBand::Medium: return tr("medium");
-    case DoraBand::Low: return tr("low");
-    case DoraBand::None: return tr("no data");
+    case DoraBand::Elite:
+        return tr("elite");
+    case DoraBand::High:
+        return tr("high");
+    case DoraBand::Medium:
+        return tr("medium");
+    case DoraBand::Low:
+        return tr("low");
+    case DoraBand::None:
+        return tr("no data");
     }
     return {};
 }
@@ -178,8 +188,9 @@ void DoraPage::refresh(const QDateTime &now)
             sources.runs = e->runs().values();
         }
     }
-    const DoraOptions options = doraOptions(ws, m_service->currentData().toString(),
-                                            m_environment->currentData().toString(), end.addDays(-7 * weeks), end);
+    const DoraOptions options =
+        doraOptions(ws, m_service->currentData().toString(),
+                    m_environment->currentData().toString(), end.addDays(-7 * weeks), end);
     m_busy = true;
     m_status->setText(tr("Computing…"));
     const int generation = ++m_generation;
@@ -213,29 +224,36 @@ void DoraPage::show(const DoraReport &r, const QStringList &notes)
                                       .arg(r.options.environment)
                                       .arg(qRound(f.days)));
     m_values[LeadTime]->setText(durationOrDash(f.leadTimeSecs));
-    m_details[LeadTime]->setText(tr("median of %n change(s), commit → deploy", nullptr, f.leadTimeSamples));
-    m_values[FailureRate]->setText(f.changeFailureRate < 0 ? QStringLiteral("—")
-                                                           : QStringLiteral("%1 %").arg(qRound(f.changeFailureRate * 100)));
-    m_details[FailureRate]->setText(tr("%1 of %2 deploys failed or were followed by a rollback or an incident "
-                                       "within %3")
-                                        .arg(f.failedChanges)
-                                        .arg(f.attempts)
-                                        .arg(Wording::duration(r.options.failureWindowSecs * 1000)));
+    m_details[LeadTime]->setText(
+        tr("median of %n change(s), commit → deploy", nullptr, f.leadTimeSamples));
+    m_values[FailureRate]->setText(
+        f.changeFailureRate < 0 ? QStringLiteral("—")
+                                : QStringLiteral("%1 %").arg(qRound(f.changeFailureRate * 100)));
+    m_details[FailureRate]->setText(
+        tr("%1 of %2 deploys failed or were followed by a rollback or an incident "
+           "within %3")
+            .arg(f.failedChanges)
+            .arg(f.attempts)
+            .arg(Wording::duration(r.options.failureWindowSecs * 1000)));
     m_values[Restore]->setText(durationOrDash(f.timeToRestoreSecs));
-    m_details[Restore]->setText(tr("median of %n incident(s), detected → recovered", nullptr, f.restoreSamples));
+    m_details[Restore]->setText(
+        tr("median of %n incident(s), detected → recovered", nullptr, f.restoreSamples));
     const DoraBand bands[] = {f.frequencyBand, f.leadTimeBand, f.failureBand, f.restoreBand};
     for (int m = 0; m < MetricCount; ++m) {
         const QColor c = bandColour(bands[m], colours);
         m_bands[m]->setText(bandName(bands[m]));
-        m_bands[m]->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; border-radius: 8px; "
-                                                 "padding: 3px 10px; font-weight: bold; }")
-                                      .arg(c.name(), isDark(palette()) ? QStringLiteral("#111") : QStringLiteral("#fff")));
+        m_bands[m]->setStyleSheet(
+            QStringLiteral("QLabel { background: %1; color: %2; border-radius: 8px; "
+                           "padding: 3px 10px; font-weight: bold; }")
+                .arg(c.name(),
+                     isDark(palette()) ? QStringLiteral("#111") : QStringLiteral("#fff")));
     }
 
     // Weekly trends.
     QStringList categories;
     for (const DoraWeek &w : r.weeks)
-        categories << tr("W%1").arg(w.monday.weekNumber()); // ISO week: short enough to never be cut
+        categories << tr("W%1").arg(
+            w.monday.weekNumber()); // ISO week: short enough to never be cut
     for (int m = 0; m < MetricCount; ++m) {
         QChart *chart = m_charts[m]->chart();
         chart->removeAllSeries();
@@ -285,7 +303,8 @@ void DoraPage::show(const DoraReport &r, const QStringList &notes)
             }
             chart->addSeries(line);
             chart->addSeries(dots);
-            for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(line), static_cast<QAbstractSeries *>(dots)}) {
+            for (QAbstractSeries *s :
+                 {static_cast<QAbstractSeries *>(line), static_cast<QAbstractSeries *>(dots)}) {
                 s->attachAxis(x);
                 s->attachAxis(y);
             }
@@ -307,12 +326,17 @@ void DoraPage::show(const DoraReport &r, const QStringList &notes)
         const auto &[name, sf] = r.services.at(row);
         const QStringList cells{
             name,
-            QStringLiteral("%1 / week · %2").arg(QString::number(sf.deploysPerDay * 7, 'f', 1), bandName(sf.frequencyBand)),
-            QStringLiteral("%1 · %2").arg(durationOrDash(sf.leadTimeSecs), bandName(sf.leadTimeBand)),
-            QStringLiteral("%1 · %2").arg(sf.changeFailureRate < 0 ? QStringLiteral("—")
-                                                                   : QStringLiteral("%1 %").arg(qRound(sf.changeFailureRate * 100)),
-                                          bandName(sf.failureBand)),
-            QStringLiteral("%1 · %2").arg(durationOrDash(sf.timeToRestoreSecs), bandName(sf.restoreBand))};
+            QStringLiteral("%1 / week · %2")
+                .arg(QString::number(sf.deploysPerDay * 7, 'f', 1), bandName(sf.frequencyBand)),
+            QStringLiteral("%1 · %2").arg(durationOrDash(sf.leadTimeSecs),
+                                          bandName(sf.leadTimeBand)),
+            QStringLiteral("%1 · %2").arg(
+                sf.changeFailureRate < 0
+                    ? QStringLiteral("—")
+                    : QStringLiteral("%1 %").arg(qRound(sf.changeFailureRate * 100)),
+                bandName(sf.failureBand)),
+            QStringLiteral("%1 · %2").arg(durationOrDash(sf.timeToRestoreSecs),
+                                          bandName(sf.restoreBand))};
         for (int c = 0; c < cells.size(); ++c)
             m_services->setItem(row, c, new QTableWidgetItem(cells.at(c)));
     }
@@ -355,8 +379,9 @@ void DoraPage::retranslate()
     m_titles[LeadTime]->setText(tr("Lead time for changes"));
     m_titles[FailureRate]->setText(tr("Change failure rate"));
     m_titles[Restore]->setText(tr("Time to restore"));
-    m_services->setHorizontalHeaderLabels({tr("Service"), tr("Deployment frequency"), tr("Lead time"),
-                                           tr("Change failure rate"), tr("Time to restore")});
+    m_services->setHorizontalHeaderLabels({tr("Service"), tr("Deployment frequency"),
+                                           tr("Lead time"), tr("Change failure rate"),
+                                           tr("Time to restore")});
 }
 
 void DoraPage::changeEvent(QEvent *event)

@@ -103,8 +103,10 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
     row->addWidget(m_approve);
     row->addWidget(m_reject);
     layout->addLayout(row);
-    connect(m_approve, &QPushButton::clicked, this, [this] { request(ReleaseAction::Verb::Approve); });
-    connect(m_reject, &QPushButton::clicked, this, [this] { request(ReleaseAction::Verb::Reject); });
+    connect(m_approve, &QPushButton::clicked, this,
+            [this] { request(ReleaseAction::Verb::Approve); });
+    connect(m_reject, &QPushButton::clicked, this,
+            [this] { request(ReleaseAction::Verb::Reject); });
     updateActions();
 }
 
@@ -113,7 +115,8 @@ void InboxPage::selectGate(const QString &key)
     const int row = m_model->rowOf(key);
     if (row < 0)
         return;
-    m_view->setCurrentIndex(m_colours->mapFromSource(m_filter->mapFromSource(m_model->index(row, 0))));
+    m_view->setCurrentIndex(
+        m_colours->mapFromSource(m_filter->mapFromSource(m_model->index(row, 0))));
 }
 
 void InboxPage::showGate()
@@ -125,17 +128,20 @@ void InboxPage::showGate()
         return;
     }
     const Gate &g = *it;
-    QString html = tr("<b>%1</b><br>%2 · %3 in %4 · waiting %5")
-                       .arg(g.title.toHtmlEscaped(), Wording::gateKind(g.kind), g.service.toHtmlEscaped(),
-                            g.environment.toHtmlEscaped(),
-                            Wording::age(g.since.isValid() ? g.since.secsTo(QDateTime::currentDateTimeUtc()) : -1));
+    QString html =
+        tr("<b>%1</b><br>%2 · %3 in %4 · waiting %5")
+            .arg(g.title.toHtmlEscaped(), Wording::gateKind(g.kind), g.service.toHtmlEscaped(),
+                 g.environment.toHtmlEscaped(),
+                 Wording::age(g.since.isValid() ? g.since.secsTo(QDateTime::currentDateTimeUtc())
+                                                : -1));
     if (!g.approvers.isEmpty())
-        html += QStringLiteral("<br>") + tr("May approve: %1").arg(g.approvers.join(QStringLiteral(", ")).toHtmlEscaped());
+        html += QStringLiteral("<br>") +
+                tr("May approve: %1").arg(g.approvers.join(QStringLiteral(", ")).toHtmlEscaped());
     if (!g.currentUserCanApprove)
         html += QStringLiteral("<br>") + tr("You are not among the approvers of this gate.");
     if (g.url.isValid())
-        html += QStringLiteral("<br><a href=\"%1\">%2</a>").arg(g.url.toString(QUrl::FullyEncoded),
-                                                                tr("Open in %1").arg(g.connectionId));
+        html += QStringLiteral("<br><a href=\"%1\">%2</a>")
+                    .arg(g.url.toString(QUrl::FullyEncoded), tr("Open in %1").arg(g.connectionId));
     m_detail->setText(html);
     updateActions();
 }
@@ -148,7 +154,8 @@ void InboxPage::request(ReleaseAction::Verb verb)
     Q_EMIT actionRequested(actionFor(*it, verb, m_comment->text().trimmed()));
 }
 
-ReleaseAction InboxPage::actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment)
+ReleaseAction
+InboxPage::actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment)
 {
     ReleaseAction a;
     a.verb = verb;
@@ -164,7 +171,8 @@ ReleaseAction InboxPage::actionFor(const Gate &gate, ReleaseAction::Verb verb, c
 void InboxPage::updateActions()
 {
     const auto it = estate()->gates().constFind(m_key);
-    const bool can = mutationsEnabled() && it != estate()->gates().cend() && it->currentUserCanApprove;
+    const bool can =
+        mutationsEnabled() && it != estate()->gates().cend() && it->currentUserCanApprove;
     m_approve->setEnabled(can);
     m_reject->setEnabled(can);
 }

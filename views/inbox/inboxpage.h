@@ -29,7 +29,8 @@ public:
     QString selectedKey() const { return m_key; }
     void selectGate(const QString &key);
     /// The action Approve / Reject (or the command palette) asks for on @p gate.
-    static ReleaseAction actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment);
+    static ReleaseAction
+    actionFor(const Gate &gate, ReleaseAction::Verb verb, const QString &comment);
 
 Q_SIGNALS:
     void pendingCountChanged(int count);

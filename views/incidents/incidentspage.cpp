@@ -34,18 +34,24 @@ namespace {
 QString phaseWord(Incident::Phase p)
 {
     switch (p) {
-    case Incident::Phase::Detected: return IncidentsPage::tr("detected");
-    case Incident::Phase::Reported: return IncidentsPage::tr("reported");
-    case Incident::Phase::Mitigated: return IncidentsPage::tr("mitigated");
-    case Incident::Phase::Recovered: return IncidentsPage::tr("recovered");
-    case Incident::Phase::Postmortem: return IncidentsPage::tr("postmortem");
+    case Incident::Phase::Detected:
+        return IncidentsPage::tr("detected");
+    case Incident::Phase::Reported:
+        return IncidentsPage::tr("reported");
+    case Incident::Phase::Mitigated:
+        return IncidentsPage::tr("mitigated");
+    case Incident::Phase::Recovered:
+        return IncidentsPage::tr("recovered");
+    case Incident::Phase::Postmortem:
+        return IncidentsPage::tr("postmortem");
     }
     return {};
 }
 
 QString timeText(const QDateTime &t)
 {
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("MM-dd HH:mm")) : QStringLiteral("—");
+    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("MM-dd HH:mm"))
+                       : QStringLiteral("—");
 }
 
 QTableWidgetItem *item(const QString &text, const QVariant &sort = {})
@@ -59,8 +65,10 @@ QTableWidgetItem *item(const QString &text, const QVariant &sort = {})
 
 } // namespace
 
-DeclareIncidentDialog::DeclareIncidentDialog(const QStringList &services, const QStringList &environments,
-                                             const QList<TimelineEvent> &alerts, QWidget *parent)
+DeclareIncidentDialog::DeclareIncidentDialog(const QStringList &services,
+                                             const QStringList &environments,
+                                             const QList<TimelineEvent> &alerts,
+                                             QWidget *parent)
     : QDialog(parent)
     , m_alerts(alerts)
     , m_alert(new QComboBox(this))
@@ -72,7 +80,8 @@ DeclareIncidentDialog::DeclareIncidentDialog(const QStringList &services, const 
     setWindowTitle(tr("Declare an incident"));
     m_alert->addItem(tr("By hand"));
     for (const TimelineEvent &a : alerts)
-        m_alert->addItem(QStringLiteral("%1 · %2 %3 · %4").arg(a.title, a.service, a.environment, timeText(a.time)));
+        m_alert->addItem(QStringLiteral("%1 · %2 %3 · %4")
+                             .arg(a.title, a.service, a.environment, timeText(a.time)));
     m_severity->addItems({QStringLiteral("sev1"), QStringLiteral("sev2"), QStringLiteral("sev3"),
                           QStringLiteral("sev4")});
     m_severity->setCurrentIndex(1);
@@ -115,7 +124,8 @@ void DeclareIncidentDialog::takeAlert(int index)
     const TimelineEvent &a = m_alerts.at(index - 1);
     m_title->setText(a.title);
     for (int i = 0; i < m_services->count(); ++i)
-        m_services->item(i)->setCheckState(m_services->item(i)->text() == a.service ? Qt::Checked : Qt::Unchecked);
+        m_services->item(i)->setCheckState(
+            m_services->item(i)->text() == a.service ? Qt::Checked : Qt::Unchecked);
     if (int e = m_environment->findData(a.environment); e >= 0)
         m_environment->setCurrentIndex(e);
 }
@@ -243,8 +253,8 @@ IncidentsPage::IncidentsPage(Session *session, QWidget *parent)
         }
     });
     connect(m_suspectTable, &QTableWidget::currentCellChanged, this, [this](int row) {
-        m_rollback->setEnabled(row >= 0 && row < m_suspects.size()
-                               && !m_suspects.at(row).change.environment.isEmpty());
+        m_rollback->setEnabled(row >= 0 && row < m_suspects.size() &&
+                               !m_suspects.at(row).change.environment.isEmpty());
         if (row >= 0 && row < m_suspects.size())
             m_chart->setSelectedKey(TimelineModel::keyOf(m_suspects.at(row).change));
     });
@@ -267,13 +277,14 @@ void IncidentsPage::reload()
         if (auto all = m_session->store()->incidents())
             m_incidents = *all;
     // Open incidents first, then newest first.
-    std::stable_sort(m_incidents.begin(), m_incidents.end(), [](const Incident &a, const Incident &b) {
-        const bool openA = int(a.phase) < int(Incident::Phase::Recovered);
-        const bool openB = int(b.phase) < int(Incident::Phase::Recovered);
-        if (openA != openB)
-            return openA;
-        return a.detectedAt > b.detectedAt;
-    });
+    std::stable_sort(m_incidents.begin(), m_incidents.end(),
+                     [](const Incident &a, const Incident &b) {
+                         const bool openA = int(a.phase) < int(Incident::Phase::Recovered);
+                         const bool openB = int(b.phase) < int(Incident::Phase::Recovered);
+                         if (openA != openB)
+                             return openA;
+                         return a.detectedAt > b.detectedAt;
+                     });
     QSignalBlocker block(m_list);
     m_list->setRowCount(int(m_incidents.size()));
     int select = m_incidents.isEmpty() ? -1 : 0;
@@ -325,7 +336,8 @@ void IncidentsPage::showIncident()
     m_suspectTable->setRowCount(0);
     if (!has) {
         m_title->setText(tr("No incident selected"));
-        m_phases->setText(tr("Declare one when something is broken: its timeline and suspects appear here."));
+        m_phases->setText(
+            tr("Declare one when something is broken: its timeline and suspects appear here."));
         m_model->setEvents({});
         m_chart->setMarkers({});
         return;
@@ -335,19 +347,25 @@ void IncidentsPage::showIncident()
     QStringList parts;
     for (int p = 0; p <= int(Incident::Phase::Recovered); ++p) {
         const auto phase = Incident::Phase(p);
-        const QString text = QStringLiteral("%1 %2").arg(phaseWord(phase), timeText(phaseTime(i, phase)));
-        parts << (phase == i.phase ? QStringLiteral("<b>%1</b>").arg(text.toHtmlEscaped()) : text.toHtmlEscaped());
+        const QString text =
+            QStringLiteral("%1 %2").arg(phaseWord(phase), timeText(phaseTime(i, phase)));
+        parts << (phase == i.phase ? QStringLiteral("<b>%1</b>").arg(text.toHtmlEscaped())
+                                   : text.toHtmlEscaped());
     }
     if (i.phase == Incident::Phase::Postmortem)
         parts << QStringLiteral("<b>%1</b>").arg(phaseWord(Incident::Phase::Postmortem));
     const IncidentDurations d = incidentDurations(i);
     m_phases->setText(QStringLiteral("%1 · %2 · %3<br>%4<br>%5")
                           .arg(i.severity.toHtmlEscaped(),
-                               i.services.isEmpty() ? tr("no service named") : i.services.join(QStringLiteral(", ")).toHtmlEscaped(),
+                               i.services.isEmpty()
+                                   ? tr("no service named")
+                                   : i.services.join(QStringLiteral(", ")).toHtmlEscaped(),
                                i.environment.toHtmlEscaped(), parts.join(QStringLiteral(" → ")),
                                tr("Time to mitigate %1 · time to restore %2")
-                                   .arg(d.toMitigate < 0 ? QStringLiteral("—") : Wording::duration(d.toMitigate * 1000),
-                                        d.toRestore < 0 ? QStringLiteral("—") : Wording::duration(d.toRestore * 1000))));
+                                   .arg(d.toMitigate < 0 ? QStringLiteral("—")
+                                                         : Wording::duration(d.toMitigate * 1000),
+                                        d.toRestore < 0 ? QStringLiteral("—")
+                                                        : Wording::duration(d.toRestore * 1000))));
     if (i.phase != Incident::Phase::Postmortem)
         m_advance->setText(tr("Mark %1").arg(phaseWord(Incident::Phase(int(i.phase) + 1))));
 
@@ -362,7 +380,8 @@ void IncidentsPage::showIncident()
     window.from = i.detectedAt.addSecs(-so.windowSecs);
     window.to = std::max(end, i.detectedAt).addSecs(30 * 60);
     window.services = affectedServices(i, ws).keys();
-    const QList<TimelineEvent> events = loadTimeline(*store, window).value_or(QList<TimelineEvent>());
+    const QList<TimelineEvent> events =
+        loadTimeline(*store, window).value_or(QList<TimelineEvent>());
     m_model->setEvents(events);
     m_suspects = rankSuspects(i, events, ws, so);
     // The chart opens on the best suspect (or an hour before detection) up to recovery.
@@ -381,8 +400,10 @@ void IncidentsPage::showIncident()
     for (int r = 0; r < m_suspects.size(); ++r) {
         const Suspect &s = m_suspects.at(r);
         m_suspectTable->setItem(r, 0, item(QString::number(s.score, 'f', 1)));
-        m_suspectTable->setItem(r, 1, item(s.change.title.isEmpty() ? TimelineModel::kindName(s.change.kind)
-                                                                    : s.change.title));
+        m_suspectTable->setItem(r, 1,
+                                item(s.change.title.isEmpty()
+                                         ? TimelineModel::kindName(s.change.kind)
+                                         : s.change.title));
         m_suspectTable->setItem(r, 2, item(s.change.service));
         m_suspectTable->setItem(r, 3, item(s.change.environment));
         m_suspectTable->setItem(r, 4, item(timeText(s.change.time)));
@@ -394,17 +415,20 @@ void IncidentsPage::showIncident()
     m_suspectTable->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
     if (!m_suspects.isEmpty())
         m_suspectTable->setCurrentCell(0, 0);
-    m_suspectsLabel->setText(tr("Suspects: %n change(s) in the %1 before detection", nullptr, int(m_suspects.size()))
-                                 .arg(Wording::duration(so.windowSecs * 1000)));
+    m_suspectsLabel->setText(
+        tr("Suspects: %n change(s) in the %1 before detection", nullptr, int(m_suspects.size()))
+            .arg(Wording::duration(so.windowSecs * 1000)));
 
     if (auto notes = store->incidentNotes(i.id))
         for (const IncidentNote &n : *notes)
-            m_notes->addItem(Redactor::instance().redact(QStringLiteral("%1  %2: %3").arg(timeText(n.time), n.author, n.text)));
+            m_notes->addItem(Redactor::instance().redact(
+                QStringLiteral("%1  %2: %3").arg(timeText(n.time), n.author, n.text)));
 }
 
 void IncidentsPage::advancePhase()
 {
-    if (!m_current.id || !m_session || !m_session->store() || m_current.phase == Incident::Phase::Postmortem)
+    if (!m_current.id || !m_session || !m_session->store() ||
+        m_current.phase == Incident::Phase::Postmortem)
         return;
     IncidentLog log(m_session->store());
     const QString why = log.advance(m_current.id, Incident::Phase(int(m_current.phase) + 1),
@@ -419,11 +443,13 @@ void IncidentsPage::advancePhase()
 
 void IncidentsPage::addNote()
 {
-    if (!m_current.id || !m_session || !m_session->store() || m_noteEdit->text().trimmed().isEmpty())
+    if (!m_current.id || !m_session || !m_session->store() ||
+        m_noteEdit->text().trimmed().isEmpty())
         return;
     IncidentLog log(m_session->store());
     QString err;
-    if (!log.addNote(m_current.id, m_actor, m_noteEdit->text(), QDateTime::currentDateTimeUtc(), &err)) {
+    if (!log.addNote(m_current.id, m_actor, m_noteEdit->text(), QDateTime::currentDateTimeUtc(),
+                     &err)) {
         m_error->setText(err);
         m_error->show();
         return;
@@ -469,7 +495,8 @@ void IncidentsPage::openDeclareDialog()
         if (m_session->store()) {
             TimelineFilter f;
             f.from = QDateTime::currentDateTimeUtc().addDays(-1);
-            for (const TimelineEvent &e : loadTimeline(*m_session->store(), f).value_or(QList<TimelineEvent>()))
+            for (const TimelineEvent &e :
+                 loadTimeline(*m_session->store(), f).value_or(QList<TimelineEvent>()))
                 if (e.kind == TimelineEvent::Kind::AlertFiring)
                     alerts.prepend(e);
         }
@@ -534,12 +561,15 @@ void IncidentsPage::retranslate()
     m_declare->setText(tr("Declare an incident…"));
     m_export->setText(tr("Export postmortem…"));
     m_rollback->setText(tr("Roll back from here…"));
-    m_rollback->setToolTip(tr("Plan a rollback of the selected suspect's service in its environment; "
-                              "you confirm it before anything is sent."));
+    m_rollback->setToolTip(
+        tr("Plan a rollback of the selected suspect's service in its environment; "
+           "you confirm it before anything is sent."));
     m_notesLabel->setText(tr("Notes"));
-    m_noteEdit->setPlaceholderText(tr("Add a note (start with \"Follow-up:\" to list it in the postmortem)"));
+    m_noteEdit->setPlaceholderText(
+        tr("Add a note (start with \"Follow-up:\" to list it in the postmortem)"));
     m_addNote->setText(tr("Add note"));
-    m_list->setHorizontalHeaderLabels({tr("#"), tr("Incident"), tr("Severity"), tr("Phase"), tr("Detected")});
+    m_list->setHorizontalHeaderLabels(
+        {tr("#"), tr("Incident"), tr("Severity"), tr("Phase"), tr("Detected")});
     m_suspectTable->setHorizontalHeaderLabels(
         {tr("Score"), tr("Change"), tr("Service"), tr("Environment"), tr("When"), tr("Why")});
     m_suspectsLabel->setText(tr("Suspects"));

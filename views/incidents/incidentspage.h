@@ -26,8 +26,10 @@ class DeclareIncidentDialog : public QDialog
 {
     Q_OBJECT
 public:
-    DeclareIncidentDialog(const QStringList &services, const QStringList &environments,
-                          const QList<TimelineEvent> &alerts, QWidget *parent = nullptr);
+    DeclareIncidentDialog(const QStringList &services,
+                          const QStringList &environments,
+                          const QList<TimelineEvent> &alerts,
+                          QWidget *parent = nullptr);
     Incident incident() const;
     QLineEdit *titleEdit() const { return m_title; }
     QComboBox *alertChoice() const { return m_alert; }

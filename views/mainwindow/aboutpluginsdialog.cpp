@@ -18,9 +18,10 @@ AboutPluginsDialog::AboutPluginsDialog(const QList<PluginRecord> &records, QWidg
     setWindowTitle(tr("About plugins"));
     setObjectName(QStringLiteral("aboutPluginsDialog"));
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("Backend plugins found by Flightdeck %1").arg(QStringLiteral(FD_VERSION)), this));
-    m_table->setHorizontalHeaderLabels({tr("Plugin"), tr("Version"), tr("Kind"), tr("API"),
-                                        tr("Capabilities"), tr("State")});
+    layout->addWidget(new QLabel(
+        tr("Backend plugins found by Flightdeck %1").arg(QStringLiteral(FD_VERSION)), this));
+    m_table->setHorizontalHeaderLabels(
+        {tr("Plugin"), tr("Version"), tr("Kind"), tr("API"), tr("Capabilities"), tr("State")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setStretchLastSection(true);

@@ -37,7 +37,8 @@ QString ConnectionStatusBar::describe(const QString &connectionId, const Connect
     using S = ConnectionHealth::State;
     QString state = Wording::connectionState(health.state);
     if (health.state == S::RateLimited && health.rateLimitedUntil.isValid())
-        state = tr("rate limited until %1").arg(health.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm")));
+        state = tr("rate limited until %1")
+                    .arg(health.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm")));
     return QStringLiteral("%1: %2").arg(connectionId, state);
 }
 
@@ -77,16 +78,16 @@ void ConnectionStatusBar::refresh()
                            .arg(colorFor(h.state, colors).name(), text.toHtmlEscaped()));
         QString tip = h.reason;
         if (h.rateLimitRemaining >= 0)
-            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n"))
-                   + tr("%1 of %2 requests left").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);
+            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
+                   tr("%1 of %2 requests left").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);
         label->setToolTip(tip);
         const QDateTime t = m_estate->dataTime(id);
         if (t.isValid() && (!oldest.isValid() || t < oldest))
             oldest = t;
     }
-    m_age->setText(oldest.isValid()
-                       ? tr("data %1").arg(Wording::age(oldest.secsTo(QDateTime::currentDateTimeUtc())))
-                       : tr("no data yet"));
+    m_age->setText(oldest.isValid() ? tr("data %1").arg(Wording::age(
+                                          oldest.secsTo(QDateTime::currentDateTimeUtc())))
+                                    : tr("no data yet"));
 }
 
 void ConnectionStatusBar::changeEvent(QEvent *event)

@@ -51,9 +51,10 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
     m_banner->setAutoFillBackground(true);
     auto *bl = new QHBoxLayout(m_banner);
     bl->setContentsMargins(12, 6, 12, 6);
-    m_bannerText = new QLabel(tr("<b>Demo estate</b> — a simulated GitHub, Jenkins, GitLab and Argo CD "
-                                 "running on this machine. Nothing here touches a real system."),
-                              m_banner);
+    m_bannerText =
+        new QLabel(tr("<b>Demo estate</b> — a simulated GitHub, Jenkins, GitLab and Argo CD "
+                      "running on this machine. Nothing here touches a real system."),
+                   m_banner);
     m_bannerText->setWordWrap(true);
     auto *open = new QPushButton(tr("Open workspace…"), m_banner);
     open->setObjectName(QStringLiteral("bannerOpenWorkspace"));
@@ -92,7 +93,8 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
     // Width follows the longest translated label, so Korean and English both fit.
     int navWidth = 0;
     for (int i = 0; i < m_nav->count(); ++i)
-        navWidth = std::max(navWidth, m_nav->fontMetrics().horizontalAdvance(m_nav->item(i)->text()));
+        navWidth =
+            std::max(navWidth, m_nav->fontMetrics().horizontalAdvance(m_nav->item(i)->text()));
     m_nav->setFixedWidth(navWidth + 64);
     m_nav->setCurrentRow(0);
 
@@ -107,11 +109,19 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
         raise();
         activateWindow();
         switch (n.category) {
-        case Notice::Category::Approval: showPage(Page::Inbox); break;
-        case Notice::Category::FailedDeploy: showPage(Page::Pipelines); break;
+        case Notice::Category::Approval:
+            showPage(Page::Inbox);
+            break;
+        case Notice::Category::FailedDeploy:
+            showPage(Page::Pipelines);
+            break;
         case Notice::Category::CanaryPaused:
-        case Notice::Category::CanaryAborted: showPage(Page::Canary); break;
-        case Notice::Category::Rollback: showPage(Page::Matrix); break;
+        case Notice::Category::CanaryAborted:
+            showPage(Page::Canary);
+            break;
+        case Notice::Category::Rollback:
+            showPage(Page::Matrix);
+            break;
         }
     });
     buildMenus();
@@ -119,7 +129,10 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut)
+void MainWindow::addPage(ConsolePage *page,
+                         const QString &icon,
+                         const QString &title,
+                         const QString &shortcut)
 {
     m_stack->addWidget(page);
     auto *item = new QListWidgetItem(pageIcon(icon, palette().color(QPalette::Text)), title, m_nav);
@@ -136,7 +149,8 @@ void MainWindow::addSessionPage(QWidget *page, const QString &icon, const QStrin
     item->setSizeHint(QSize(0, 40));
     if (index < 9) {
         const QKeySequence key(QStringLiteral("Ctrl+%1").arg(index + 1));
-        item->setToolTip(QStringLiteral("%1 (%2)").arg(title, key.toString(QKeySequence::NativeText)));
+        item->setToolTip(
+            QStringLiteral("%1 (%2)").arg(title, key.toString(QKeySequence::NativeText)));
         auto *a = new QAction(page);
         a->setShortcut(key);
         a->setShortcutContext(Qt::ApplicationShortcut);
@@ -170,7 +184,8 @@ void MainWindow::buildMenus()
     }
 
     view->addSeparator();
-    QAction *palette = view->addAction(tr("Command palette…"), this, &MainWindow::openCommandPalette);
+    QAction *palette =
+        view->addAction(tr("Command palette…"), this, &MainWindow::openCommandPalette);
     palette->setObjectName(QStringLiteral("commandPaletteAction"));
     palette->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
     palette->setShortcutContext(Qt::ApplicationShortcut);
@@ -184,7 +199,8 @@ void MainWindow::buildMenus()
     help->addAction(tr("&About Flightdeck"), this, [this] {
         QMessageBox::about(this, tr("About Flightdeck"),
                            tr("Flightdeck %1 — one release console for GitHub Actions, Jenkins, "
-                              "GitLab and Argo CD.").arg(QStringLiteral(FD_VERSION)));
+                              "GitLab and Argo CD.")
+                               .arg(QStringLiteral(FD_VERSION)));
     });
 }
 
@@ -202,7 +218,8 @@ void MainWindow::setWorkspace(const Workspace *workspace)
         return workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), reason);
     });
     setReadOnly(workspace->readOnly);
-    const QString name = workspace->name.isEmpty() ? QFileInfo(workspace->file).fileName() : workspace->name;
+    const QString name =
+        workspace->name.isEmpty() ? QFileInfo(workspace->file).fileName() : workspace->name;
     setWindowTitle(tr("%1 — Flightdeck").arg(name));
 }
 
@@ -212,7 +229,8 @@ void MainWindow::setActionRunner(ActionRunner *runner)
     if (!runner)
         return;
     connect(runner, &ActionRunner::finished, this, [this](quint64, const ActionResult &r) {
-        statusBar()->showMessage(r.ok ? tr("Done: %1").arg(r.message) : tr("Failed: %1").arg(r.message), 15000);
+        statusBar()->showMessage(
+            r.ok ? tr("Done: %1").arg(r.message) : tr("Failed: %1").arg(r.message), 15000);
     });
 }
 
@@ -253,7 +271,8 @@ void MainWindow::setRecentWorkspaces(const QStringList &files)
 void MainWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
-    for (ConsolePage *p : std::initializer_list<ConsolePage *>{m_matrix, m_pipelines, m_canary, m_inbox})
+    for (ConsolePage *p :
+         std::initializer_list<ConsolePage *>{m_matrix, m_pipelines, m_canary, m_inbox})
         p->setMutationsEnabled(!readOnly);
     if (readOnly)
         statusBar()->showMessage(tr("Read-only workspace: actions are disabled."));
@@ -296,7 +315,8 @@ void MainWindow::requestAction(const ReleaseAction &requested)
     connect(dialog, &QDialog::accepted, this, [this, dialog, prepared] {
         QString why;
         const quint64 id = m_runner->run(prepared, dialog->confirmation(), &why);
-        statusBar()->showMessage(id ? tr("Sent: %1").arg(prepared.plan.summary) : tr("Refused: %1").arg(why), 15000);
+        statusBar()->showMessage(
+            id ? tr("Sent: %1").arg(prepared.plan.summary) : tr("Refused: %1").arg(why), 15000);
     });
     dialog->open();
 }
@@ -366,7 +386,8 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
         services << matrix->serviceAt(row);
     const QStringList envs = matrix->environments();
     for (const QString &service : services)
-        out << PaletteEntry{K::Service, service, {}, service, {}, {}, -1, std::nullopt}; // the kind says "service"
+        out << PaletteEntry{K::Service, service, {}, service,
+                            {},         {},      -1, std::nullopt}; // the kind says "service"
     for (const QString &env : envs)
         out << PaletteEntry{K::Environment, env, {}, {}, env, {}, -1, std::nullopt};
     QList<PaletteEntry> actions;
@@ -375,69 +396,122 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
             const auto cell = matrix->cell(service, env);
             if (cell.version.isEmpty())
                 continue;
-            out << PaletteEntry{K::Cell, tr("%1 in %2").arg(service, env), cell.version, service, env, {}, -1,
-                                std::nullopt};
+            out << PaletteEntry{
+                K::Cell,     tr("%1 in %2").arg(service, env), cell.version, service, env, {}, -1,
+                std::nullopt};
             if (m_readOnly)
                 continue;
             for (const ReleaseAction &a : m_matrix->cellActions(service, env)) {
                 QString text;
                 switch (a.verb) {
-                case V::Promote: text = tr("Promote %1 to %2").arg(service, a.environment); break;
-                case V::Rollback: text = tr("Roll back %1 in %2").arg(service, env); break;
-                case V::Pause: text = tr("Pause %1 in %2").arg(service, env); break;
-                default: text = tr("%1 %2 in %3").arg(ConfirmActionDialog::verbText(a.verb), service, env); break;
+                case V::Promote:
+                    text = tr("Promote %1 to %2").arg(service, a.environment);
+                    break;
+                case V::Rollback:
+                    text = tr("Roll back %1 in %2").arg(service, env);
+                    break;
+                case V::Pause:
+                    text = tr("Pause %1 in %2").arg(service, env);
+                    break;
+                default:
+                    text =
+                        tr("%1 %2 in %3").arg(ConfirmActionDialog::verbText(a.verb), service, env);
+                    break;
                 }
-                const QString detail = a.verb == V::Promote ? tr("%1 from %2").arg(cell.version, env) : cell.version;
+                const QString detail =
+                    a.verb == V::Promote ? tr("%1 from %2").arg(cell.version, env) : cell.version;
                 actions << PaletteEntry{K::Action, text, detail, service, env, {}, -1, a};
             }
         }
     }
     for (const Rollout &r : m_estate->rollouts()) {
         const QString where = tr("%1 in %2").arg(r.service, r.environment);
-        out << PaletteEntry{K::Rollout, tr("Canary %1").arg(where),
-                            tr("%1% canary · %2").arg(r.canaryWeight).arg(Wording::rolloutPhase(r.phase)), r.service,
-                            r.environment, r.key(), -1, std::nullopt};
+        out << PaletteEntry{
+            K::Rollout,
+            tr("Canary %1").arg(where),
+            tr("%1% canary · %2").arg(r.canaryWeight).arg(Wording::rolloutPhase(r.phase)),
+            r.service,
+            r.environment,
+            r.key(),
+            -1,
+            std::nullopt};
         if (m_readOnly)
             continue;
         // Only what the backend itself says may run now, as the cockpit's buttons.
         for (const auto &def : CanaryPage::rolloutActions())
             if (r.actionEnabled(def.name))
-                actions << PaletteEntry{K::Action, tr("%1: canary %2").arg(def.label, where),
-                                        tr("%1% canary").arg(r.canaryWeight), r.service, r.environment, r.key(), -1,
+                actions << PaletteEntry{K::Action,
+                                        tr("%1: canary %2").arg(def.label, where),
+                                        tr("%1% canary").arg(r.canaryWeight),
+                                        r.service,
+                                        r.environment,
+                                        r.key(),
+                                        -1,
                                         CanaryPage::actionFor(r, def.name)};
     }
     for (const Gate &g : m_estate->gates()) {
         const QString where = tr("%1 in %2").arg(g.service, g.environment);
-        out << PaletteEntry{K::Gate, g.title.isEmpty() ? where : g.title,
-                            tr("%1 · %2").arg(Wording::gateKind(g.kind), g.connectionId), g.service, g.environment,
-                            g.key(), -1, std::nullopt};
+        out << PaletteEntry{K::Gate,
+                            g.title.isEmpty() ? where : g.title,
+                            tr("%1 · %2").arg(Wording::gateKind(g.kind), g.connectionId),
+                            g.service,
+                            g.environment,
+                            g.key(),
+                            -1,
+                            std::nullopt};
         if (m_readOnly || !g.currentUserCanApprove)
             continue;
-        actions << PaletteEntry{K::Action, tr("Approve %1").arg(where), g.title, g.service, g.environment, g.key(),
-                                -1, InboxPage::actionFor(g, V::Approve, QString())};
-        actions << PaletteEntry{K::Action, tr("Reject %1").arg(where), g.title, g.service, g.environment, g.key(),
-                                -1, InboxPage::actionFor(g, V::Reject, QString())};
+        actions << PaletteEntry{K::Action,
+                                tr("Approve %1").arg(where),
+                                g.title,
+                                g.service,
+                                g.environment,
+                                g.key(),
+                                -1,
+                                InboxPage::actionFor(g, V::Approve, QString())};
+        actions << PaletteEntry{K::Action,
+                                tr("Reject %1").arg(where),
+                                g.title,
+                                g.service,
+                                g.environment,
+                                g.key(),
+                                -1,
+                                InboxPage::actionFor(g, V::Reject, QString())};
     }
     // Newest runs first, so a bare "checkout" finds the run that just started.
     QList<const Run *> runs;
     runs.reserve(m_estate->runs().size());
     for (const Run &r : m_estate->runs())
         runs << &r;
-    std::sort(runs.begin(), runs.end(), [](const Run *a, const Run *b) { return a->started > b->started; });
+    std::sort(runs.begin(), runs.end(),
+              [](const Run *a, const Run *b) { return a->started > b->started; });
     for (const Run *r : runs) {
         const QString name = tr("%1 #%2").arg(r->pipeline, r->number);
         const QString detail = QStringLiteral("%1 · %2 · %3")
-                                   .arg(r->service.isEmpty() ? r->connectionId : r->service, r->branch,
-                                        Wording::runStatus(r->status));
-        out << PaletteEntry{K::Run, name, detail, r->service, r->environment, r->key(), -1, std::nullopt};
+                                   .arg(r->service.isEmpty() ? r->connectionId : r->service,
+                                        r->branch, Wording::runStatus(r->status));
+        out << PaletteEntry{K::Run,         name,     detail, r->service,
+                            r->environment, r->key(), -1,     std::nullopt};
         if (m_readOnly)
             continue;
         if (isFinished(r->status))
-            actions << PaletteEntry{K::Action, tr("Re-run %1").arg(name), detail, r->service, r->environment,
-                                    r->key(), -1, PipelinesPage::actionFor(*r, V::Rerun)};
+            actions << PaletteEntry{K::Action,
+                                    tr("Re-run %1").arg(name),
+                                    detail,
+                                    r->service,
+                                    r->environment,
+                                    r->key(),
+                                    -1,
+                                    PipelinesPage::actionFor(*r, V::Rerun)};
         else
-            actions << PaletteEntry{K::Action, tr("Cancel %1").arg(name), detail, r->service, r->environment,
-                                    r->key(), -1, PipelinesPage::actionFor(*r, V::Cancel)};
+            actions << PaletteEntry{K::Action,
+                                    tr("Cancel %1").arg(name),
+                                    detail,
+                                    r->service,
+                                    r->environment,
+                                    r->key(),
+                                    -1,
+                                    PipelinesPage::actionFor(*r, V::Cancel)};
     }
     // Things to look at come before things to do when the scores tie.
     return out + actions;
@@ -459,7 +533,9 @@ void MainWindow::runPaletteEntry(const PaletteEntry &entry)
         return env.isEmpty() ? m->environments().value(0) : env;
     };
     switch (entry.kind) {
-    case K::Page: showPage(Page(entry.page)); return;
+    case K::Page:
+        showPage(Page(entry.page));
+        return;
     case K::Service:
         showPage(Page::Matrix);
         m_matrix->selectCell(entry.service, firstCellOf(entry.service, {}));
@@ -478,10 +554,20 @@ void MainWindow::runPaletteEntry(const PaletteEntry &entry)
         showPage(Page::Matrix);
         m_matrix->selectCell(entry.service, entry.environment);
         return;
-    case K::Run: showPage(Page::Pipelines); m_pipelines->selectRun(entry.key); return;
-    case K::Gate: showPage(Page::Inbox); m_inbox->selectGate(entry.key); return;
-    case K::Rollout: showPage(Page::Canary); m_canary->selectRollout(entry.key); return;
-    case K::Action: break;
+    case K::Run:
+        showPage(Page::Pipelines);
+        m_pipelines->selectRun(entry.key);
+        return;
+    case K::Gate:
+        showPage(Page::Inbox);
+        m_inbox->selectGate(entry.key);
+        return;
+    case K::Rollout:
+        showPage(Page::Canary);
+        m_canary->selectRollout(entry.key);
+        return;
+    case K::Action:
+        break;
     }
     if (!entry.action)
         return;

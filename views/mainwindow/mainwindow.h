@@ -90,7 +90,8 @@ protected:
 
 private:
     void buildMenus();
-    void addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut);
+    void
+    addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut);
     void chooseWorkspace();
     void updateInboxCount(int count);
 

@@ -18,11 +18,16 @@ QString NotificationTray::settingsKey(Notice::Category category)
 {
     using C = Notice::Category;
     switch (category) {
-    case C::Approval: return QStringLiteral("notifications/approval");
-    case C::FailedDeploy: return QStringLiteral("notifications/failedDeploy");
-    case C::CanaryPaused: return QStringLiteral("notifications/canaryPaused");
-    case C::CanaryAborted: return QStringLiteral("notifications/canaryAborted");
-    case C::Rollback: return QStringLiteral("notifications/rollback");
+    case C::Approval:
+        return QStringLiteral("notifications/approval");
+    case C::FailedDeploy:
+        return QStringLiteral("notifications/failedDeploy");
+    case C::CanaryPaused:
+        return QStringLiteral("notifications/canaryPaused");
+    case C::CanaryAborted:
+        return QStringLiteral("notifications/canaryAborted");
+    case C::Rollback:
+        return QStringLiteral("notifications/rollback");
     }
     return {};
 }
@@ -90,12 +95,13 @@ void NotificationTray::show(const Notice &notice)
     m_shown.append(notice);
     if (m_shown.size() > KeepShown)
         m_shown.removeFirst();
-    const bool urgent = notice.category == Notice::Category::FailedDeploy
-                        || notice.category == Notice::Category::CanaryAborted
-                        || notice.category == Notice::Category::Rollback;
+    const bool urgent = notice.category == Notice::Category::FailedDeploy ||
+                        notice.category == Notice::Category::CanaryAborted ||
+                        notice.category == Notice::Category::Rollback;
     if (m_tray && m_tray->isVisible()) {
         m_tray->showMessage(notice.title, notice.body,
-                            urgent ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 10000);
+                            urgent ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information,
+                            10000);
         return;
     }
     // No tray (offscreen, some desktops): the status bar says it instead.

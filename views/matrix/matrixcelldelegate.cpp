@@ -15,8 +15,13 @@ namespace fd {
 namespace {
 
 // Draws a rounded badge at x and returns where the next one starts.
-qreal badge(QPainter *p, qreal x, qreal centerY, const QString &text, const QColor &fill,
-            const QColor &textColor, const QFont &font)
+qreal badge(QPainter *p,
+            qreal x,
+            qreal centerY,
+            const QString &text,
+            const QColor &fill,
+            const QColor &textColor,
+            const QFont &font)
 {
     const QFontMetricsF fm(font);
     const qreal w = fm.horizontalAdvance(text) + 10;
@@ -33,7 +38,8 @@ qreal badge(QPainter *p, qreal x, qreal centerY, const QString &text, const QCol
 
 } // namespace
 
-void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+void MatrixCellDelegate::paint(QPainter *painter,
+                               const QStyleOptionViewItem &option,
                                const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
@@ -47,7 +53,8 @@ void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     }
     opt.text.clear();
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, w);
-    if (!index.data(Roles::HasStateRole).toBool() && index.data(Roles::GateCountRole).toInt() == 0) {
+    if (!index.data(Roles::HasStateRole).toBool() &&
+        index.data(Roles::GateCountRole).toInt() == 0) {
         painter->save();
         painter->setPen(option.palette.color(QPalette::Disabled, QPalette::Text));
         painter->drawText(option.rect, Qt::AlignCenter, QStringLiteral("—"));
@@ -92,7 +99,8 @@ void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     const QColor onBadge = isDark(option.palette) ? QColor(0x12, 0x14, 0x17) : QColor(Qt::white);
     if (stale) {
         const qint64 age = index.data(Roles::AgeSecondsRole).toLongLong();
-        x = badge(painter, x, line2, tr("stale %1").arg(Wording::age(age)), colors.stale, onBadge, small);
+        x = badge(painter, x, line2, tr("stale %1").arg(Wording::age(age)), colors.stale, onBadge,
+                  small);
     } else {
         const SyncState sync = SyncState(index.data(Roles::SyncRole).toInt());
         if (sync == SyncState::OutOfSync) {
@@ -104,7 +112,8 @@ void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     }
     const int gates = index.data(Roles::GateCountRole).toInt();
     if (gates > 0)
-        x = badge(painter, x, line2, tr("%n waiting", nullptr, gates), colors.accent, onBadge, small);
+        x = badge(painter, x, line2, tr("%n waiting", nullptr, gates), colors.accent, onBadge,
+                  small);
     const int weight = index.data(Roles::CanaryWeightRole).toInt();
     if (weight >= 0)
         x = badge(painter, x, line2, tr("canary %1%").arg(weight), colors.progress, onBadge, small);
@@ -114,7 +123,8 @@ void MatrixCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     painter->restore();
 }
 
-QSize MatrixCellDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+QSize MatrixCellDelegate::sizeHint(const QStyleOptionViewItem &option,
+                                   const QModelIndex &index) const
 {
     QSize s = QStyledItemDelegate::sizeHint(option, index);
     const QFontMetrics fm(option.font);
@@ -123,19 +133,23 @@ QSize MatrixCellDelegate::sizeHint(const QStyleOptionViewItem &option, const QMo
     return s;
 }
 
-bool MatrixCellDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
-                                   const QStyleOptionViewItem &option, const QModelIndex &index)
+bool MatrixCellDelegate::helpEvent(QHelpEvent *event,
+                                   QAbstractItemView *view,
+                                   const QStyleOptionViewItem &option,
+                                   const QModelIndex &index)
 {
     if (event->type() != QEvent::ToolTip || index.column() == 0)
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     QStringList lines;
-    lines << tr("%1 in %2").arg(index.data(Roles::ServiceRole).toString(),
-                                 index.data(Roles::EnvironmentRole).toString());
+    lines << tr("%1 in %2")
+                 .arg(index.data(Roles::ServiceRole).toString(),
+                      index.data(Roles::EnvironmentRole).toString());
     lines << tr("Version: %1").arg(index.data(Roles::VersionRole).toString());
     lines << tr("Health: %1").arg(Wording::health(Health(index.data(Roles::HealthRole).toInt())));
     lines << tr("Sync: %1").arg(Wording::sync(SyncState(index.data(Roles::SyncRole).toInt())));
     if (index.data(Roles::StaleRole).toBool())
-        lines << tr("Last known value, %1").arg(Wording::age(index.data(Roles::AgeSecondsRole).toLongLong()));
+        lines << tr("Last known value, %1")
+                     .arg(Wording::age(index.data(Roles::AgeSecondsRole).toLongLong()));
     if (index.data(Roles::FrozenRole).toBool())
         lines << tr("Frozen: %1").arg(index.data(Roles::FreezeReasonRole).toString());
     QToolTip::showText(event->globalPos(), lines.join(QLatin1Char('\n')), view);

@@ -25,7 +25,8 @@ MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
     , m_proxy(new RecordFilterProxyModel(this))
     , m_historyModel(new DeploymentHistoryModel(estate, this))
     , m_historyProxy(new RecordFilterProxyModel(this))
-    , m_historyStatus(new StatusProxy(StatusProxy::Kind::Deploy, DeploymentHistoryModel::Status, this))
+    , m_historyStatus(
+          new StatusProxy(StatusProxy::Kind::Deploy, DeploymentHistoryModel::Status, this))
 {
     setObjectName(QStringLiteral("matrixPage"));
     m_proxy->setSourceModel(m_model);
@@ -91,10 +92,13 @@ MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
     connect(m_history->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 const QUrl url = current.data(Roles::UrlRole).toUrl();
-                m_link->setText(url.isEmpty() ? QString()
-                                              : QStringLiteral("<a href=\"%1\">%2</a>")
-                                                    .arg(url.toString(QUrl::FullyEncoded),
-                                                         tr("Open in %1").arg(current.data(Roles::ConnectionRole).toString())));
+                m_link->setText(
+                    url.isEmpty()
+                        ? QString()
+                        : QStringLiteral("<a href=\"%1\">%2</a>")
+                              .arg(url.toString(QUrl::FullyEncoded),
+                                   tr("Open in %1")
+                                       .arg(current.data(Roles::ConnectionRole).toString())));
             });
     split->addWidget(m_view);
     split->addWidget(bottom);
@@ -125,15 +129,17 @@ void MatrixPage::showHistory(const QModelIndex &proxyIndex)
         return;
     m_historyModel->setTarget(service, env);
     const auto cell = m_model->cell(service, env);
-    m_historyTitle->setText(tr("Deployment history of %1 in %2 — now %3")
-                                .arg(service, env, cell.version.isEmpty() ? QStringLiteral("—") : cell.version));
+    m_historyTitle->setText(
+        tr("Deployment history of %1 in %2 — now %3")
+            .arg(service, env, cell.version.isEmpty() ? QStringLiteral("—") : cell.version));
     m_link->setText(cell.url.isEmpty() ? QString()
                                        : QStringLiteral("<a href=\"%1\">%2</a>")
                                              .arg(cell.url.toString(QUrl::FullyEncoded),
                                                   tr("Open in %1").arg(cell.connections.value(0))));
 }
 
-QList<ReleaseAction> MatrixPage::cellActions(const QString &service, const QString &environment) const
+QList<ReleaseAction> MatrixPage::cellActions(const QString &service,
+                                             const QString &environment) const
 {
     QList<ReleaseAction> out;
     const auto cell = m_model->cell(service, environment);
@@ -144,8 +150,9 @@ QList<ReleaseAction> MatrixPage::cellActions(const QString &service, const QStri
         promote.service = service;
         promote.environment = next;
         // The cell shows a short sha; the action needs the full one.
-        promote.version = !cell.commit.isEmpty() && cell.commit.startsWith(cell.version) ? cell.commit
-                                                                                          : cell.version;
+        promote.version = !cell.commit.isEmpty() && cell.commit.startsWith(cell.version)
+                              ? cell.commit
+                              : cell.version;
         promote.options.insert(QStringLiteral("from"), environment);
         out << promote;
     }
@@ -176,9 +183,15 @@ void MatrixPage::showContextMenu(const QPoint &pos)
         case ReleaseAction::Verb::Promote:
             text = tr("Promote %1 to %2").arg(a.version, a.environment);
             break;
-        case ReleaseAction::Verb::Rollback: text = tr("Roll back %1 in %2").arg(service, env); break;
-        case ReleaseAction::Verb::Pause: text = tr("Pause %1 in %2").arg(service, env); break;
-        default: text = ConfirmActionDialog::verbText(a.verb); break;
+        case ReleaseAction::Verb::Rollback:
+            text = tr("Roll back %1 in %2").arg(service, env);
+            break;
+        case ReleaseAction::Verb::Pause:
+            text = tr("Pause %1 in %2").arg(service, env);
+            break;
+        default:
+            text = ConfirmActionDialog::verbText(a.verb);
+            break;
         }
         QAction *act = menu.addAction(text);
         act->setEnabled(mutationsEnabled());

@@ -19,7 +19,8 @@ class PaletteDelegate : public QStyledItemDelegate
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    void
+    paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const override
     {
         QStyleOptionViewItem opt = option;
         initStyleOption(&opt, index);
@@ -29,7 +30,8 @@ public:
         const bool selected = opt.state & QStyle::State_Selected;
         const QPalette &pal = opt.palette;
         const QRect r = opt.rect.adjusted(10, 0, -10, 0);
-        const QString kind = PaletteModel::kindText(PaletteEntry::Kind(index.data(PaletteModel::KindRole).toInt()));
+        const QString kind =
+            PaletteModel::kindText(PaletteEntry::Kind(index.data(PaletteModel::KindRole).toInt()));
         const QString detail = index.data(PaletteModel::DetailRole).toString();
         QFont small = opt.font;
         if (small.pointSizeF() > 0)
@@ -45,7 +47,8 @@ public:
         QColor dim = pal.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText);
         p->setPen(dim);
         p->drawText(QRect(r.right() - rightWidth, r.top(), rightWidth, r.height()),
-                    Qt::AlignVCenter | Qt::AlignRight, sfm.elidedText(right, Qt::ElideLeft, rightWidth));
+                    Qt::AlignVCenter | Qt::AlignRight,
+                    sfm.elidedText(right, Qt::ElideLeft, rightWidth));
         p->setFont(opt.font);
         p->setPen(pal.color(selected ? QPalette::HighlightedText : QPalette::Text));
         const QRect left(r.left(), r.top(), r.width() - rightWidth - 12, r.height());
@@ -74,7 +77,8 @@ CommandPalette::CommandPalette(QWidget *parent)
     layout->setContentsMargins(8, 8, 8, 8);
     m_query = new QLineEdit(this);
     m_query->setObjectName(QStringLiteral("paletteQuery"));
-    m_query->setPlaceholderText(tr("Jump to a service, environment, run or approval, or type an action…"));
+    m_query->setPlaceholderText(
+        tr("Jump to a service, environment, run or approval, or type an action…"));
     m_query->setClearButtonEnabled(true);
     QFont f = m_query->font();
     f.setPointSizeF(f.pointSizeF() * 1.15);
@@ -94,8 +98,10 @@ CommandPalette::CommandPalette(QWidget *parent)
         if (m_model->rowCount() > 0)
             m_list->setCurrentIndex(m_model->index(0));
     });
-    connect(m_list, &QListView::activated, this, [this](const QModelIndex &i) { activateRow(i.row()); });
-    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &i) { activateRow(i.row()); });
+    connect(m_list, &QListView::activated, this,
+            [this](const QModelIndex &i) { activateRow(i.row()); });
+    connect(m_list, &QListView::clicked, this,
+            [this](const QModelIndex &i) { activateRow(i.row()); });
 }
 
 void CommandPalette::popup(const QList<PaletteEntry> &entries)
@@ -119,7 +125,8 @@ void CommandPalette::placeOverParent()
         return;
     const int w = std::clamp(p->width() * 3 / 5, 420, 900);
     const int h = std::clamp(p->height() * 3 / 5, 240, 600);
-    const QPoint topLeft = p->mapToGlobal(QPoint((p->width() - w) / 2, std::min(80, p->height() / 8)));
+    const QPoint topLeft =
+        p->mapToGlobal(QPoint((p->width() - w) / 2, std::min(80, p->height() / 8)));
     setGeometry(QRect(topLeft, QSize(w, h)));
 }
 
@@ -143,14 +150,27 @@ bool CommandPalette::eventFilter(QObject *watched, QEvent *event)
         const int page = std::max(1, m_list->height() / std::max(1, m_list->sizeHintForRow(0)) - 1);
         int next = -2;
         switch (key->key()) {
-        case Qt::Key_Down: next = std::min(rows - 1, cur + 1); break;
-        case Qt::Key_Up: next = std::max(0, cur - 1); break;
-        case Qt::Key_PageDown: next = std::min(rows - 1, cur + page); break;
-        case Qt::Key_PageUp: next = std::max(0, cur - page); break;
+        case Qt::Key_Down:
+            next = std::min(rows - 1, cur + 1);
+            break;
+        case Qt::Key_Up:
+            next = std::max(0, cur - 1);
+            break;
+        case Qt::Key_PageDown:
+            next = std::min(rows - 1, cur + page);
+            break;
+        case Qt::Key_PageUp:
+            next = std::max(0, cur - page);
+            break;
         case Qt::Key_Return:
-        case Qt::Key_Enter: activateRow(cur); return true;
-        case Qt::Key_Escape: hide(); return true;
-        default: break;
+        case Qt::Key_Enter:
+            activateRow(cur);
+            return true;
+        case Qt::Key_Escape:
+            hide();
+            return true;
+        default:
+            break;
         }
         if (next != -2) {
             if (next >= 0 && rows > 0)

@@ -69,8 +69,8 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     m_service = filterCombo(QStringLiteral("serviceFilter"), tr("All services"), this);
     m_status = filterCombo(QStringLiteral("statusFilter"), tr("Any status"), this);
     m_branch = filterCombo(QStringLiteral("branchFilter"), tr("All branches"), this);
-    for (RunStatus s : {RunStatus::Running, RunStatus::Queued, RunStatus::Waiting, RunStatus::Succeeded,
-                        RunStatus::Failed, RunStatus::Cancelled})
+    for (RunStatus s : {RunStatus::Running, RunStatus::Queued, RunStatus::Waiting,
+                        RunStatus::Succeeded, RunStatus::Failed, RunStatus::Cancelled})
         m_status->addItem(Wording::runStatus(s), QString::number(int(s)));
     m_search = new QLineEdit(this);
     m_search->setObjectName(QStringLiteral("runSearch"));
@@ -116,13 +116,13 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     m_view->setTextElideMode(Qt::ElideRight);
     m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_view->installEventFilter(this);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showRun(); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { showRun(); });
     // The detail pane follows live changes of the selected run.
-    connect(m_model, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &tl) {
-                if (m_model->keyAt(tl.row()) == m_shownKey)
-                    showRun();
-            });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl) {
+        if (m_model->keyAt(tl.row()) == m_shownKey)
+            showRun();
+    });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &PipelinesPage::refreshFilterChoices);
 
     auto *detail = new QWidget(split);
@@ -157,8 +157,10 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
             return;
         Q_EMIT actionRequested(actionFor(r, verb));
     };
-    connect(m_rerun, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Rerun); });
-    connect(m_cancel, &QPushButton::clicked, this, [request] { request(ReleaseAction::Verb::Cancel); });
+    connect(m_rerun, &QPushButton::clicked, this,
+            [request] { request(ReleaseAction::Verb::Rerun); });
+    connect(m_cancel, &QPushButton::clicked, this,
+            [request] { request(ReleaseAction::Verb::Cancel); });
 
     m_stages = new QTreeWidget(detail);
     m_stages->setObjectName(QStringLiteral("stageTree"));
@@ -210,9 +212,12 @@ int PipelinesPage::columnWidthFor(int column) const
 {
     const QFontMetrics fm(m_view->font());
     const QFontMetrics hfm(m_view->horizontalHeader()->font());
-    const int pad = 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 14;
-    const int header = hfm.horizontalAdvance(m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString())
-                       + 22; // room for the sort arrow
+    const int pad =
+        2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 14;
+    const int header =
+        hfm.horizontalAdvance(
+            m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()) +
+        22; // room for the sort arrow
     auto widest = [&fm](const QStringList &samples) {
         int w = 0;
         for (const QString &t : samples)
@@ -221,25 +226,48 @@ int PipelinesPage::columnWidthFor(int column) const
     };
     int content = 0;
     switch (RunsModel::Column(column)) {
-    case RunsModel::Backend: content = widest({QStringLiteral("jenkins"), QStringLiteral("argocd"), QStringLiteral("gitlab")}); break;
-    case RunsModel::Service: content = fm.horizontalAdvance(QLatin1Char('m')) * 8; break;
-    case RunsModel::Pipeline: content = fm.horizontalAdvance(QLatin1Char('m')) * 8; break;
-    case RunsModel::Number: content = fm.horizontalAdvance(QStringLiteral("99999")); break;
-    case RunsModel::Branch: content = fm.horizontalAdvance(QLatin1Char('m')) * 7; break;
-    case RunsModel::Commit: content = fm.horizontalAdvance(QStringLiteral("0a1b2c3")); break;
-    case RunsModel::Actor: content = fm.horizontalAdvance(QLatin1Char('m')) * 6; break;
+    case RunsModel::Backend:
+        content =
+            widest({QStringLiteral("jenkins"), QStringLiteral("argocd"), QStringLiteral("gitlab")});
+        break;
+    case RunsModel::Service:
+        content = fm.horizontalAdvance(QLatin1Char('m')) * 8;
+        break;
+    case RunsModel::Pipeline:
+        content = fm.horizontalAdvance(QLatin1Char('m')) * 8;
+        break;
+    case RunsModel::Number:
+        content = fm.horizontalAdvance(QStringLiteral("99999"));
+        break;
+    case RunsModel::Branch:
+        content = fm.horizontalAdvance(QLatin1Char('m')) * 7;
+        break;
+    case RunsModel::Commit:
+        content = fm.horizontalAdvance(QStringLiteral("0a1b2c3"));
+        break;
+    case RunsModel::Actor:
+        content = fm.horizontalAdvance(QLatin1Char('m')) * 6;
+        break;
     case RunsModel::Status: {
         QStringList words;
-        for (RunStatus st : {RunStatus::Queued, RunStatus::Running, RunStatus::Waiting, RunStatus::Succeeded,
-                             RunStatus::Failed, RunStatus::Cancelled})
+        for (RunStatus st : {RunStatus::Queued, RunStatus::Running, RunStatus::Waiting,
+                             RunStatus::Succeeded, RunStatus::Failed, RunStatus::Cancelled})
             words << Wording::runStatus(st);
         content = widest(words);
         break;
     }
-    case RunsModel::Stages: content = 72; break;
-    case RunsModel::Duration: content = widest({Wording::duration(59 * 60000 + 59000), Wording::duration(23 * 3600000 + 59 * 60000)}); break;
-    case RunsModel::Started: content = fm.horizontalAdvance(QStringLiteral("12-31 23:59")); break;
-    case RunsModel::ColumnCount: break;
+    case RunsModel::Stages:
+        content = 72;
+        break;
+    case RunsModel::Duration:
+        content = widest(
+            {Wording::duration(59 * 60000 + 59000), Wording::duration(23 * 3600000 + 59 * 60000)});
+        break;
+    case RunsModel::Started:
+        content = fm.horizontalAdvance(QStringLiteral("12-31 23:59"));
+        break;
+    case RunsModel::ColumnCount:
+        break;
     }
     return std::max(header, content + pad);
 }
@@ -251,8 +279,8 @@ void PipelinesPage::fitColumns()
     if (available <= 0)
         return;
     // Least important first: these go, in this order, when the table is too narrow.
-    static const QList<int> dropOrder{RunsModel::Commit, RunsModel::Actor, RunsModel::Backend, RunsModel::Branch,
-                                      RunsModel::Number, RunsModel::Stages};
+    static const QList<int> dropOrder{RunsModel::Commit, RunsModel::Actor,  RunsModel::Backend,
+                                      RunsModel::Branch, RunsModel::Number, RunsModel::Stages};
     QHash<int, int> widths;
     for (int c = 0; c < RunsModel::ColumnCount; ++c)
         widths.insert(c, columnWidthFor(c));
@@ -278,8 +306,8 @@ void PipelinesPage::fitColumns()
 
 bool PipelinesPage::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show
-                              || event->type() == QEvent::FontChange))
+    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show ||
+                              event->type() == QEvent::FontChange))
         fitColumns();
     return ConsolePage::eventFilter(watched, event);
 }
@@ -301,7 +329,8 @@ void PipelinesPage::selectRun(const QString &key)
     const int row = m_model->rowOf(key);
     if (row < 0)
         return;
-    const QModelIndex idx = m_colours->mapFromSource(m_filter->mapFromSource(m_model->index(row, 0)));
+    const QModelIndex idx =
+        m_colours->mapFromSource(m_filter->mapFromSource(m_model->index(row, 0)));
     m_view->setCurrentIndex(idx);
     m_view->scrollTo(idx);
 }
@@ -349,17 +378,19 @@ void PipelinesPage::showRun()
     meta << Wording::duration(RunsModel::durationMs(r));
     QString html = meta.join(QStringLiteral(" · ")).toHtmlEscaped();
     if (r.url.isValid())
-        html += QStringLiteral("<br><a href=\"%1\">%2</a>").arg(r.url.toString(QUrl::FullyEncoded),
-                                                                tr("Open in %1").arg(r.connectionId));
+        html += QStringLiteral("<br><a href=\"%1\">%2</a>")
+                    .arg(r.url.toString(QUrl::FullyEncoded), tr("Open in %1").arg(r.connectionId));
     m_meta->setText(html);
     const StatusColors colors = StatusColors::of(palette());
-    std::function<void(QTreeWidgetItem *, const Stage &)> fill = [&](QTreeWidgetItem *item, const Stage &s) {
+    std::function<void(QTreeWidgetItem *, const Stage &)> fill = [&](QTreeWidgetItem *item,
+                                                                     const Stage &s) {
         item->setText(0, s.name);
         item->setText(1, Wording::runStatus(s.status));
         item->setForeground(1, colorFor(s.status, colors));
         qint64 ms = s.durationMs;
         if (ms < 0 && s.started.isValid())
-            ms = s.started.msecsTo(s.finished.isValid() ? s.finished : QDateTime::currentDateTimeUtc());
+            ms = s.started.msecsTo(s.finished.isValid() ? s.finished
+                                                        : QDateTime::currentDateTimeUtc());
         item->setText(2, Wording::duration(ms));
         item->setData(0, Qt::UserRole, s.id);
         for (const auto &step : s.steps)
@@ -382,7 +413,8 @@ void PipelinesPage::fetchLog(qint64 bytes)
     // Our own messages wrap to the pane; a log keeps its lines as they are.
     m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     if (!backend) {
-        m_log->setPlainText(tr("No log: the backend for %1 is not connected.").arg(it->connectionId));
+        m_log->setPlainText(
+            tr("No log: the backend for %1 is not connected.").arg(it->connectionId));
         m_more->setEnabled(false);
         return;
     }
@@ -390,19 +422,21 @@ void PipelinesPage::fetchLog(qint64 bytes)
     m_logBytes = bytes;
     m_log->setPlainText(tr("Loading the last %1 KiB…").arg(bytes / 1024));
     QPointer<PipelinesPage> self(this);
-    backend->fetchLogTail(it->id, QString(), bytes, [self, request, bytes](const QString &text, const QString &error) {
-        // The page may be gone, or the user may have moved on to another run.
-        if (!self || request != self->m_logRequest)
-            return;
-        if (!error.isEmpty()) {
-            self->m_log->setPlainText(tr("Could not load the log: %1").arg(error));
-            return;
-        }
-        self->m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-        self->m_log->setPlainText(text.right(int(LogCapBytes)));
-        self->m_log->moveCursor(QTextCursor::End);
-        self->m_more->setEnabled(bytes < LogCapBytes && text.size() >= bytes / 2);
-    });
+    backend->fetchLogTail(
+        it->id, QString(), bytes,
+        [self, request, bytes](const QString &text, const QString &error) {
+            // The page may be gone, or the user may have moved on to another run.
+            if (!self || request != self->m_logRequest)
+                return;
+            if (!error.isEmpty()) {
+                self->m_log->setPlainText(tr("Could not load the log: %1").arg(error));
+                return;
+            }
+            self->m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+            self->m_log->setPlainText(text.right(int(LogCapBytes)));
+            self->m_log->moveCursor(QTextCursor::End);
+            self->m_more->setEnabled(bytes < LogCapBytes && text.size() >= bytes / 2);
+        });
 }
 
 void PipelinesPage::updateActions()

@@ -17,20 +17,34 @@ QString ConfirmActionDialog::verbText(ReleaseAction::Verb verb)
 {
     using V = ReleaseAction::Verb;
     switch (verb) {
-    case V::Promote: return tr("Promote");
-    case V::PromoteFull: return tr("Promote fully");
-    case V::Pause: return tr("Pause");
-    case V::Resume: return tr("Resume");
-    case V::Abort: return tr("Abort");
-    case V::Retry: return tr("Retry");
-    case V::Rollback: return tr("Roll back");
-    case V::Approve: return tr("Approve");
-    case V::Reject: return tr("Reject");
-    case V::Rerun: return tr("Re-run");
-    case V::RerunFailed: return tr("Re-run failed jobs");
-    case V::Cancel: return tr("Cancel");
-    case V::Sync: return tr("Sync");
-    case V::Restart: return tr("Restart");
+    case V::Promote:
+        return tr("Promote");
+    case V::PromoteFull:
+        return tr("Promote fully");
+    case V::Pause:
+        return tr("Pause");
+    case V::Resume:
+        return tr("Resume");
+    case V::Abort:
+        return tr("Abort");
+    case V::Retry:
+        return tr("Retry");
+    case V::Rollback:
+        return tr("Roll back");
+    case V::Approve:
+        return tr("Approve");
+    case V::Reject:
+        return tr("Reject");
+    case V::Rerun:
+        return tr("Re-run");
+    case V::RerunFailed:
+        return tr("Re-run failed jobs");
+    case V::Cancel:
+        return tr("Cancel");
+    case V::Sync:
+        return tr("Sync");
+    case V::Restart:
+        return tr("Restart");
     }
     return {};
 }
@@ -74,11 +88,15 @@ QStringList ConfirmActionDialog::refusalTexts() const
     QStringList out;
     for (const auto &g : m_prepared.guards) {
         switch (g.outcome) {
-        case GuardResult::Outcome::Pass: break;
-        case GuardResult::Outcome::Block: out << guardMessage(g); break;
+        case GuardResult::Outcome::Pass:
+            break;
+        case GuardResult::Outcome::Block:
+            out << guardMessage(g);
+            break;
         case GuardResult::Outcome::NeedsTypedName:
             if (c.typedEnvironment != m_prepared.action.environment)
-                out << tr("type the environment name \"%1\" to confirm").arg(m_prepared.action.environment);
+                out << tr("type the environment name \"%1\" to confirm")
+                           .arg(m_prepared.action.environment);
             break;
         case GuardResult::Outcome::NeedsReason:
             if (c.overrideReason.trimmed().isEmpty())
@@ -108,10 +126,11 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
     title->setFont(big);
     title->setWordWrap(true);
     layout->addWidget(title);
-    auto *where = new QLabel(tr("Connection %1 · service %2 · environment %3")
-                                 .arg(a.connectionId, a.service.isEmpty() ? QStringLiteral("—") : a.service,
-                                      a.environment.isEmpty() ? QStringLiteral("—") : a.environment),
-                             this);
+    auto *where =
+        new QLabel(tr("Connection %1 · service %2 · environment %3")
+                       .arg(a.connectionId, a.service.isEmpty() ? QStringLiteral("—") : a.service,
+                            a.environment.isEmpty() ? QStringLiteral("—") : a.environment),
+                   this);
     layout->addWidget(where);
 
     // The exact requests: what the operator approves is what is sent.
@@ -130,7 +149,8 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
     if (prepared.plan.requests.isEmpty())
         lines << tr("(no requests)");
     for (const auto &p : prepared.plan.preconditions)
-        lines << tr("precondition: %1 (%2 = %3 at %4)").arg(p.description, p.field, p.expected, p.path);
+        lines << tr("precondition: %1 (%2 = %3 at %4)")
+                     .arg(p.description, p.field, p.expected, p.path);
     for (const auto &w : prepared.plan.warnings)
         lines << tr("warning: %1").arg(w);
     if (!prepared.plan.feasible) {
@@ -153,15 +173,25 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
         QString mark;
         QColor color;
         switch (g.outcome) {
-        case GuardResult::Outcome::Pass: mark = QStringLiteral("✓"); color = colors.ok; break;
-        case GuardResult::Outcome::Block: mark = QStringLiteral("✗"); color = colors.bad; break;
+        case GuardResult::Outcome::Pass:
+            mark = QStringLiteral("✓");
+            color = colors.ok;
+            break;
+        case GuardResult::Outcome::Block:
+            mark = QStringLiteral("✗");
+            color = colors.bad;
+            break;
         case GuardResult::Outcome::NeedsTypedName:
-        case GuardResult::Outcome::NeedsReason: mark = QStringLiteral("!"); color = colors.warn; break;
+        case GuardResult::Outcome::NeedsReason:
+            mark = QStringLiteral("!");
+            color = colors.warn;
+            break;
         }
         const QString message = guardMessage(g);
         rows << QStringLiteral("<span style='color:%1'><b>%2</b></span> %3%4")
                     .arg(color.name(), mark, guardName(g.guard).toHtmlEscaped(),
-                         message.isEmpty() ? QString() : QStringLiteral(" — ") + message.toHtmlEscaped());
+                         message.isEmpty() ? QString()
+                                           : QStringLiteral(" — ") + message.toHtmlEscaped());
     }
     guards->setText(rows.join(QStringLiteral("<br>")));
     layout->addWidget(new QLabel(tr("Guards:"), this));

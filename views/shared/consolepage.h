@@ -16,8 +16,7 @@ public:
     ConsolePage(Estate *estate, QWidget *parent)
         : QWidget(parent)
         , m_estate(estate)
-    {
-    }
+    {}
     Estate *estate() const { return m_estate; }
     /// A read-only workspace disables every mutating control.
     virtual void setMutationsEnabled(bool enabled)

@@ -12,8 +12,7 @@ StatusProxy::StatusProxy(Kind kind, int statusColumn, QObject *parent)
     : QIdentityProxyModel(parent)
     , m_kind(kind)
     , m_statusColumn(statusColumn)
-{
-}
+{}
 
 QVariant StatusProxy::data(const QModelIndex &index, int role) const
 {

@@ -62,9 +62,14 @@ void applyTheme(ThemeMode mode)
 {
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     switch (mode) {
-    case ThemeMode::Light: QApplication::setPalette(lightPalette()); break;
-    case ThemeMode::Dark: QApplication::setPalette(darkPalette()); break;
-    case ThemeMode::System: break;
+    case ThemeMode::Light:
+        QApplication::setPalette(lightPalette());
+        break;
+    case ThemeMode::Dark:
+        QApplication::setPalette(darkPalette());
+        break;
+    case ThemeMode::System:
+        break;
     }
 }
 
@@ -88,14 +93,20 @@ StatusColors StatusColors::of(const QPalette &palette)
 QColor colorFor(RunStatus s, const StatusColors &c)
 {
     switch (s) {
-    case RunStatus::Succeeded: return c.ok;
-    case RunStatus::Failed: return c.bad;
-    case RunStatus::Running: return c.progress;
-    case RunStatus::Waiting: return c.warn;
-    case RunStatus::Queued: return c.neutral;
+    case RunStatus::Succeeded:
+        return c.ok;
+    case RunStatus::Failed:
+        return c.bad;
+    case RunStatus::Running:
+        return c.progress;
+    case RunStatus::Waiting:
+        return c.warn;
+    case RunStatus::Queued:
+        return c.neutral;
     case RunStatus::Cancelled:
     case RunStatus::Skipped:
-    case RunStatus::Unknown: break;
+    case RunStatus::Unknown:
+        break;
     }
     return c.stale;
 }
@@ -103,12 +114,18 @@ QColor colorFor(RunStatus s, const StatusColors &c)
 QColor colorFor(Health h, const StatusColors &c)
 {
     switch (h) {
-    case Health::Healthy: return c.ok;
-    case Health::Degraded: return c.bad;
-    case Health::Missing: return c.bad;
-    case Health::Progressing: return c.progress;
-    case Health::Suspended: return c.warn;
-    case Health::Unknown: break;
+    case Health::Healthy:
+        return c.ok;
+    case Health::Degraded:
+        return c.bad;
+    case Health::Missing:
+        return c.bad;
+    case Health::Progressing:
+        return c.progress;
+    case Health::Suspended:
+        return c.warn;
+    case Health::Unknown:
+        break;
     }
     return c.neutral;
 }
@@ -116,11 +133,16 @@ QColor colorFor(Health h, const StatusColors &c)
 QColor colorFor(RolloutPhase p, const StatusColors &c)
 {
     switch (p) {
-    case RolloutPhase::Healthy: return c.ok;
-    case RolloutPhase::Degraded: return c.bad;
-    case RolloutPhase::Paused: return c.warn;
-    case RolloutPhase::Progressing: return c.progress;
-    case RolloutPhase::Unknown: break;
+    case RolloutPhase::Healthy:
+        return c.ok;
+    case RolloutPhase::Degraded:
+        return c.bad;
+    case RolloutPhase::Paused:
+        return c.warn;
+    case RolloutPhase::Progressing:
+        return c.progress;
+    case RolloutPhase::Unknown:
+        break;
     }
     return c.neutral;
 }
@@ -128,14 +150,19 @@ QColor colorFor(RolloutPhase p, const StatusColors &c)
 QColor colorFor(DeployStatus s, const StatusColors &c)
 {
     switch (s) {
-    case DeployStatus::Succeeded: return c.ok;
-    case DeployStatus::Failed: return c.bad;
+    case DeployStatus::Succeeded:
+        return c.ok;
+    case DeployStatus::Failed:
+        return c.bad;
     case DeployStatus::Running:
     case DeployStatus::Queued:
-    case DeployStatus::Created: return c.progress;
-    case DeployStatus::Blocked: return c.warn;
+    case DeployStatus::Created:
+        return c.progress;
+    case DeployStatus::Blocked:
+        return c.warn;
     case DeployStatus::Cancelled:
-    case DeployStatus::Unknown: break;
+    case DeployStatus::Unknown:
+        break;
     }
     return c.neutral;
 }
@@ -144,12 +171,17 @@ QColor colorFor(ConnectionHealth::State s, const StatusColors &c)
 {
     using S = ConnectionHealth::State;
     switch (s) {
-    case S::Ok: return c.ok;
-    case S::Degraded: return c.warn;
-    case S::RateLimited: return c.warn;
+    case S::Ok:
+        return c.ok;
+    case S::Degraded:
+        return c.warn;
+    case S::RateLimited:
+        return c.warn;
     case S::AuthFailed:
-    case S::Unreachable: return c.bad;
-    case S::Unknown: break;
+    case S::Unreachable:
+        return c.bad;
+    case S::Unknown:
+        break;
     }
     return c.neutral;
 }
@@ -193,7 +225,8 @@ QIcon pageIcon(const QString &name, const QColor &color)
             path.lineTo(3, 19);
             path.closeSubpath();
             p.drawPath(path);
-            p.drawPolyline(QList<QPointF>{{3, 13}, {8, 13}, {10, 16}, {14, 16}, {16, 13}, {21, 13}});
+            p.drawPolyline(
+                QList<QPointF>{{3, 13}, {8, 13}, {10, 16}, {14, 16}, {16, 13}, {21, 13}});
         } else {
             p.drawEllipse(QPointF(12, 12), 8, 8);
         }

@@ -58,8 +58,9 @@ QColor colourOf(TimelineEvent::Kind k, const StatusColors &c)
 /// A tick step that gives roughly @p wanted ticks over @p spanSecs.
 qint64 tickStep(qint64 spanSecs, int wanted)
 {
-    static const qint64 steps[] = {60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
-                                   86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
+    static const qint64 steps[] = {60,        120,       300,        600,       900,   1800,
+                                   3600,      7200,      10800,      21600,     43200, 86400,
+                                   2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
     for (qint64 s : steps)
         if (spanSecs / s <= wanted)
             return s;
@@ -174,7 +175,8 @@ QString TimelineChart::keyAt(const QPoint &pos) const
 void TimelineChart::zoom(double factor, int x)
 {
     const QRect plot = plotRect(rect());
-    const double frac = plot.width() > 0 ? std::clamp(double(x - plot.left()) / plot.width(), 0.0, 1.0) : 0.5;
+    const double frac =
+        plot.width() > 0 ? std::clamp(double(x - plot.left()) / plot.width(), 0.0, 1.0) : 0.5;
     const qint64 span = m_from.msecsTo(m_to);
     const qint64 newSpan = std::clamp<qint64>(qint64(span * factor), 60'000, 400LL * 86400'000);
     const QDateTime pivot = m_from.addMSecs(qint64(span * frac));
@@ -211,18 +213,19 @@ void TimelineChart::paint(QPainter &p, const QRect &area)
         if (lane % 2)
             p.fillRect(band, pal.color(QPalette::AlternateBase));
         p.setPen(pal.color(QPalette::Text));
-        p.drawText(QRect(area.left() + 8, band.top(), labelWidth - 12, laneH), Qt::AlignVCenter | Qt::AlignLeft,
-                   TimelineModel::laneName(TimelineLane(lane)));
+        p.drawText(QRect(area.left() + 8, band.top(), labelWidth - 12, laneH),
+                   Qt::AlignVCenter | Qt::AlignLeft, TimelineModel::laneName(TimelineLane(lane)));
     }
 
     // Time axis with ticks and grid lines.
     const qint64 span = m_from.secsTo(m_to);
     const QFontMetrics fm(font());
-    const int wanted = std::max(2, plot.width() / (fm.horizontalAdvance(QStringLiteral("00-00 00:00")) + 24));
+    const int wanted =
+        std::max(2, plot.width() / (fm.horizontalAdvance(QStringLiteral("00-00 00:00")) + 24));
     const qint64 step = tickStep(span, wanted);
     const QDateTime localFrom = m_from.toLocalTime();
-    qint64 first = (m_from.toSecsSinceEpoch() + localFrom.offsetFromUtc()) / step * step
-                   - localFrom.offsetFromUtc();
+    qint64 first = (m_from.toSecsSinceEpoch() + localFrom.offsetFromUtc()) / step * step -
+                   localFrom.offsetFromUtc();
     QColor grid = pal.color(QPalette::Mid);
     grid.setAlpha(90);
     for (qint64 t = first; t <= m_to.toSecsSinceEpoch(); t += step) {
@@ -234,10 +237,12 @@ void TimelineChart::paint(QPainter &p, const QRect &area)
         p.drawLine(x, plot.top(), x, plot.bottom());
         p.setPen(pal.color(QPalette::Text));
         const QDateTime local = at.toLocalTime();
-        const QString label = step >= 86400 ? local.toString(QStringLiteral("MM-dd"))
-                              : (local.time() == QTime(0, 0) ? local.toString(QStringLiteral("MM-dd"))
-                                                              : local.toString(QStringLiteral("HH:mm")));
-        p.drawText(QRect(x - 50, plot.bottom() + 4, 100, axisHeight - 4), Qt::AlignHCenter | Qt::AlignTop, label);
+        const QString label =
+            step >= 86400 ? local.toString(QStringLiteral("MM-dd"))
+                          : (local.time() == QTime(0, 0) ? local.toString(QStringLiteral("MM-dd"))
+                                                         : local.toString(QStringLiteral("HH:mm")));
+        p.drawText(QRect(x - 50, plot.bottom() + 4, 100, axisHeight - 4),
+                   Qt::AlignHCenter | Qt::AlignTop, label);
     }
     p.setPen(pal.color(QPalette::Mid));
     p.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom());
@@ -251,7 +256,8 @@ void TimelineChart::paint(QPainter &p, const QRect &area)
         p.setPen(pen);
         p.drawLine(x, plot.top() - 2, x, plot.bottom());
         p.setPen(pal.color(QPalette::Text));
-        p.drawText(QRect(x + 3, area.top() + 2, 200, markerHeaderHeight), Qt::AlignLeft | Qt::AlignVCenter, m.label);
+        p.drawText(QRect(x + 3, area.top() + 2, 200, markerHeaderHeight),
+                   Qt::AlignLeft | Qt::AlignVCenter, m.label);
     }
 
     if (!m_model)
@@ -269,11 +275,13 @@ void TimelineChart::paint(QPainter &p, const QRect &area)
         const QString key = TimelineModel::keyOf(e);
         const bool emphasised = key == m_selected || key == m_hover;
         const qint64 slot = (qint64(lane) << 32) | quint32(x);
-        if (!emphasised && drawn.contains(slot) && drawn.value(slot) == (e.kind == TimelineEvent::Kind::AlertFiring))
+        if (!emphasised && drawn.contains(slot) &&
+            drawn.value(slot) == (e.kind == TimelineEvent::Kind::AlertFiring))
             continue;
         drawn.insert(slot, e.kind == TimelineEvent::Kind::AlertFiring);
         const QColor c = colourOf(e.kind, colours);
-        p.setPen(QPen(emphasised ? pal.color(QPalette::Highlight) : c.darker(130), emphasised ? 2.5 : 1));
+        p.setPen(QPen(emphasised ? pal.color(QPalette::Highlight) : c.darker(130),
+                      emphasised ? 2.5 : 1));
         p.setBrush(c);
         const int rr = emphasised ? r + 2 : r;
         switch (TimelineLane(lane)) {
@@ -371,10 +379,11 @@ bool TimelineChart::event(QEvent *event)
             return true;
         }
         const TimelineEvent &e = m_model->event(row);
-        QString text = QStringLiteral("<b>%1</b><br>%2 · %3 %4<br>%5")
-                           .arg(e.title.toHtmlEscaped(), TimelineModel::kindName(e.kind),
-                                e.service.toHtmlEscaped(), e.environment.toHtmlEscaped(),
-                                e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+        QString text =
+            QStringLiteral("<b>%1</b><br>%2 · %3 %4<br>%5")
+                .arg(e.title.toHtmlEscaped(), TimelineModel::kindName(e.kind),
+                     e.service.toHtmlEscaped(), e.environment.toHtmlEscaped(),
+                     e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
         if (!e.actor.isEmpty())
             text += QStringLiteral(" · ") + e.actor.toHtmlEscaped();
         QToolTip::showText(help->globalPos(), text, this);

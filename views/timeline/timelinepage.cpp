@@ -60,7 +60,8 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(TimelineModel::TitleColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(TimelineModel::TitleColumn,
+                                                      QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setColumnWidth(TimelineModel::KindColumn, 150);
@@ -88,9 +89,8 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
 
     connect(m_service, &QComboBox::currentIndexChanged, this, &TimelinePage::applyFilter);
     connect(m_environment, &QComboBox::currentIndexChanged, this, &TimelinePage::applyFilter);
-    connect(m_window, &QComboBox::currentIndexChanged, this, [this] {
-        setNow(QDateTime::currentDateTimeUtc());
-    });
+    connect(m_window, &QComboBox::currentIndexChanged, this,
+            [this] { setNow(QDateTime::currentDateTimeUtc()); });
     connect(m_chart, &TimelineChart::eventActivated, this, &TimelinePage::selectEvent);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
@@ -98,10 +98,11 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
                     selectEvent(current.data(TimelineRoles::EventKeyRole).toString());
             });
     if (m_session && m_session->estate())
-        connect(m_session->estate(), &Estate::eventsArrived, this, [this](const QList<TimelineEvent> &events) {
-            m_model->addEvents(events);
-            fillFilters();
-        });
+        connect(m_session->estate(), &Estate::eventsArrived, this,
+                [this](const QList<TimelineEvent> &events) {
+                    m_model->addEvents(events);
+                    fillFilters();
+                });
     reload();
     applyFilter();
 }
@@ -159,7 +160,8 @@ void TimelinePage::applyFilter()
     f.environment = m_environment->currentData().toString();
     m_model->setFilter(f);
     const int hours = windowHours.value(m_window->currentIndex(), 6);
-    m_chart->setRange(m_now.addSecs(-qint64(hours) * 3600), m_now.addSecs(qint64(hours) * 3600 / 20));
+    m_chart->setRange(m_now.addSecs(-qint64(hours) * 3600),
+                      m_now.addSecs(qint64(hours) * 3600 / 20));
     m_hint->setText(tr("%n event(s) · wheel zooms, drag pans", nullptr, m_model->rowCount()));
 }
 
@@ -188,7 +190,8 @@ void TimelinePage::selectEvent(const QString &key)
     QString html = QStringLiteral("<h3>%1</h3><table>").arg(e.title.toHtmlEscaped());
     const auto line = [&html](const QString &name, const QString &value) {
         if (!value.isEmpty())
-            html += QStringLiteral("<tr><td><b>%1</b>&nbsp;</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
+            html += QStringLiteral("<tr><td><b>%1</b>&nbsp;</td><td>%2</td></tr>")
+                        .arg(name, value.toHtmlEscaped());
     };
     line(tr("Event"), TimelineModel::kindName(e.kind));
     line(tr("Time"), e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
@@ -221,7 +224,8 @@ void TimelinePage::retranslate()
             box->addItem(QString(), QString());
         box->setItemText(0, tr("All"));
     }
-    m_details->setPlaceholderText(tr("Pick an event in the chart or the table to see its details."));
+    m_details->setPlaceholderText(
+        tr("Pick an event in the chart or the table to see its details."));
 }
 
 void TimelinePage::changeEvent(QEvent *event)

@@ -38,7 +38,8 @@ QStringList params(const httplib::Request &req, const char *key)
     QStringList out;
     const size_t n = req.get_param_value_count(key);
     for (size_t i = 0; i < n; ++i)
-        for (const QString &v : fromStd(req.get_param_value(key, i)).split(u',', Qt::SkipEmptyParts))
+        for (const QString &v :
+             fromStd(req.get_param_value(key, i)).split(u',', Qt::SkipEmptyParts))
             out.append(v);
     return out;
 }
@@ -48,9 +49,15 @@ QByteArray compact(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-void projectItem(const QStringList &path, QJsonValueRef item, const QSet<QString> &fields, bool exclude);
+void projectItem(const QStringList &path,
+                 QJsonValueRef item,
+                 const QSet<QString> &fields,
+                 bool exclude);
 
-void projectObject(const QStringList &path, QJsonObject &obj, const QSet<QString> &fields, bool exclude)
+void projectObject(const QStringList &path,
+                   QJsonObject &obj,
+                   const QSet<QString> &fields,
+                   bool exclude)
 {
     const QStringList keys = obj.keys();
     for (const QString &k : keys) {
@@ -75,7 +82,10 @@ void projectObject(const QStringList &path, QJsonObject &obj, const QSet<QString
     }
 }
 
-void projectItem(const QStringList &path, QJsonValueRef item, const QSet<QString> &fields, bool exclude)
+void projectItem(const QStringList &path,
+                 QJsonValueRef item,
+                 const QSet<QString> &fields,
+                 bool exclude)
 {
     if (item.isObject()) {
         QJsonObject o = item.toObject();
@@ -193,10 +203,12 @@ private:
     QJsonObject appJson(const App &a) const;
     void refresh(int index, const QByteArray &type = "MODIFIED");
     App *findApp(const httplib::Request &req, httplib::Response &res, const QString &name);
-    bool matches(const App &a, const QString &name, const QStringList &projects,
+    bool matches(const App &a,
+                 const QString &name,
+                 const QStringList &projects,
                  const QString &selector) const;
-    void startOperation(App &a, const QString &revision, const QString &version, bool automated,
-                        qint64 now);
+    void startOperation(
+        App &a, const QString &revision, const QString &version, bool automated, qint64 now);
     void finishOperation(App &a, qint64 now);
     QString healthOf(const App &a, QString *message) const;
     QJsonObject liveObject(const App &a, const QString &kind, bool withStatus) const;
@@ -204,8 +216,11 @@ private:
 
     void handleList(const httplib::Request &req, httplib::Response &res);
     void handleStream(const httplib::Request &req, httplib::Response &res);
-    void handleAction(const httplib::Request &req, httplib::Response &res, const QString &name,
-                      const QJsonObject &target, const QString &action);
+    void handleAction(const httplib::Request &req,
+                      httplib::Response &res,
+                      const QString &name,
+                      const QJsonObject &target,
+                      const QString &action);
     void runChurn();
 
     bool m_v3 = true;
@@ -225,21 +240,24 @@ private:
     std::atomic<qint64> m_churned{0};
 };
 
-ArgoCdServer::ArgoCdServer(Sandbox &sandbox) : BackendServer(s("argocd"), sandbox)
+ArgoCdServer::ArgoCdServer(Sandbox &sandbox)
+    : BackendServer(s("argocd"), sandbox)
 {
     m_v3 = !sandbox.options().argocdVersion.startsWith(s("2."));
     const QString seed = QString::number(sandbox.options().seed);
     m_password = stableHex(s("argocd-password/") + seed, 16);
     const auto b64 = [](const QByteArray &b) {
-        return QString::fromLatin1(b.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        return QString::fromLatin1(
+            b.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     };
     // an account token shaped like Argo CD's HS256 JWTs; only the sandbox checks it
-    m_token = b64(R"({"alg":"HS256","typ":"JWT"})") + u'.'
-              + b64(QStringLiteral(R"({"iss":"argocd","sub":"admin:apiKey","nbf":%1,"iat":%1,"jti":"%2"})")
-                        .arg(sandbox.clock().epochMs() / 1000)
-                        .arg(stableHex(s("jti/") + seed, 32))
-                        .toUtf8())
-              + u'.' + b64(QByteArray::fromHex(stableHex(s("sig/") + seed, 64).toLatin1()));
+    m_token =
+        b64(R"({"alg":"HS256","typ":"JWT"})") + u'.' +
+        b64(QStringLiteral(R"({"iss":"argocd","sub":"admin:apiKey","nbf":%1,"iat":%1,"jti":"%2"})")
+                .arg(sandbox.clock().epochMs() / 1000)
+                .arg(stableHex(s("jti/") + seed, 32))
+                .toUtf8()) +
+        u'.' + b64(QByteArray::fromHex(stableHex(s("sig/") + seed, 64).toLatin1()));
     std::lock_guard guard(sandbox.lock());
     build();
     m_churnThread = std::thread([this] { runChurn(); });
@@ -255,10 +273,14 @@ ArgoCdServer::~ArgoCdServer()
 
 QJsonObject ArgoCdServer::credentials() const
 {
-    return QJsonObject{{s("token"), m_token}, {s("username"), m_username}, {s("password"), m_password}};
+    return QJsonObject{
+        {s("token"), m_token}, {s("username"), m_username}, {s("password"), m_password}};
 }
 
-void ArgoCdServer::grpcError(httplib::Response &res, int httpStatus, int code, const QString &message)
+void ArgoCdServer::grpcError(httplib::Response &res,
+                             int httpStatus,
+                             int code,
+                             const QString &message)
 {
     sendJson(res, httpStatus,
              QJsonDocument(QJsonObject{{s("error"), message},
@@ -272,16 +294,35 @@ void ArgoCdServer::writeError(httplib::Response &res, int status, const QString 
     // the grpc code grpc-gateway would have mapped to this HTTP status
     int code = 2;
     switch (status) {
-    case 400: code = 3; break;
-    case 401: code = 16; break;
-    case 403: code = 7; break;
-    case 404: code = 5; break;
-    case 409: code = 6; break;
-    case 429: code = 8; break;
-    case 501: code = 12; break;
-    case 503: code = 14; break;
-    case 504: code = 4; break;
-    default: code = status >= 500 ? 13 : 2;
+    case 400:
+        code = 3;
+        break;
+    case 401:
+        code = 16;
+        break;
+    case 403:
+        code = 7;
+        break;
+    case 404:
+        code = 5;
+        break;
+    case 409:
+        code = 6;
+        break;
+    case 429:
+        code = 8;
+        break;
+    case 501:
+        code = 12;
+        break;
+    case 503:
+        code = 14;
+        break;
+    case 504:
+        code = 4;
+        break;
+    default:
+        code = status >= 500 ? 13 : 2;
     }
     grpcError(res, status, code, message);
 }
@@ -357,8 +398,9 @@ void ArgoCdServer::build()
             HistoryEntry h;
             h.id = d.historyId > 0 ? d.historyId : nextId;
             nextId = h.id + 1;
-            h.revision = d.gitopsRevision.isEmpty() ? stableHex(s("gitops/") + a.name + u'/' + d.version)
-                                                    : d.gitopsRevision;
+            h.revision = d.gitopsRevision.isEmpty()
+                             ? stableHex(s("gitops/") + a.name + u'/' + d.version)
+                             : d.gitopsRevision;
             h.version = d.version;
             h.deployedMs = d.atMs;
             h.startedMs = d.atMs - 4000;
@@ -386,11 +428,13 @@ void ArgoCdServer::build()
             const SimDeploy &bad = target->history.last();
             a.op.exists = true;
             a.op.phase = s("Failed");
-            a.op.message = s("one or more objects failed to apply, reason: admission webhook denied the request");
+            a.op.message = s("one or more objects failed to apply, reason: admission webhook "
+                             "denied the request");
             a.op.startedMs = bad.atMs - 4000;
             a.op.finishedMs = bad.atMs;
-            a.op.revision = bad.gitopsRevision.isEmpty() ? stableHex(s("gitops/") + a.name + u'/' + bad.version)
-                                                          : bad.gitopsRevision;
+            a.op.revision = bad.gitopsRevision.isEmpty()
+                                ? stableHex(s("gitops/") + a.name + u'/' + bad.version)
+                                : bad.gitopsRevision;
             a.op.version = bad.version;
             a.op.username = bad.by;
         }
@@ -413,9 +457,11 @@ void ArgoCdServer::build()
                             next.startedMs);
                 // the gate: the canary waits at its manual pause step
                 r.startUpdateAt({next.version, imageOf(a, next.version), bad(next.version)},
-                                target->pendingApproval ? 1 : 0, target->pendingApproval ? now : next.deployedMs);
+                                target->pendingApproval ? 1 : 0,
+                                target->pendingApproval ? now : next.deployedMs);
             } else if (n >= 1) {
-                r.setStable({a.version, imageOf(a, a.version), bad(a.version)}, a.history.last().deployedMs);
+                r.setStable({a.version, imageOf(a, a.version), bad(a.version)},
+                            a.history.last().deployedMs);
             }
             a.rollout = std::move(r);
         } else if (!driftPicked && !a.autoSync && a.env != s("prod")) {
@@ -461,9 +507,10 @@ QJsonObject ArgoCdServer::appJson(const App &a) const
     const QString repo = world.gitopsPath.isEmpty()
                              ? QStringLiteral("https://git.example.com/%1/gitops.git").arg(a.org)
                              : QStringLiteral("file://") + world.gitopsPath;
-    const QJsonObject source{{s("repoURL"), repo},
-                             {s("path"), QStringLiteral("apps/%1/overlays/%2").arg(a.service, a.env)},
-                             {s("targetRevision"), s("HEAD")}};
+    const QJsonObject source{
+        {s("repoURL"), repo},
+        {s("path"), QStringLiteral("apps/%1/overlays/%2").arg(a.service, a.env)},
+        {s("targetRevision"), s("HEAD")}};
     const QJsonObject destination{{s("server"), s("https://kubernetes.default.svc")},
                                   {s("namespace"), a.ns}};
     QJsonObject syncPolicy{{s("syncOptions"), QJsonArray{s("CreateNamespace=true")}}};
@@ -476,13 +523,14 @@ QJsonObject ArgoCdServer::appJson(const App &a) const
 
     QJsonArray history;
     for (const HistoryEntry &h : a.history)
-        history.append(QJsonObject{{s("id"), h.id},
-                                   {s("revision"), h.revision},
-                                   {s("deployedAt"), isoTime(h.deployedMs)},
-                                   {s("deployStartedAt"), isoTime(h.startedMs)},
-                                   {s("source"), source},
-                                   {s("initiatedBy"), h.automated ? QJsonObject{{s("automated"), true}}
-                                                                  : QJsonObject{{s("username"), h.username}}}});
+        history.append(QJsonObject{
+            {s("id"), h.id},
+            {s("revision"), h.revision},
+            {s("deployedAt"), isoTime(h.deployedMs)},
+            {s("deployStartedAt"), isoTime(h.startedMs)},
+            {s("source"), source},
+            {s("initiatedBy"), h.automated ? QJsonObject{{s("automated"), true}}
+                                           : QJsonObject{{s("username"), h.username}}}});
 
     QString healthMessage;
     const QString health = healthOf(a, &healthMessage);
@@ -494,58 +542,77 @@ QJsonObject ArgoCdServer::appJson(const App &a) const
     QJsonObject workloadHealth{{s("status"), health}};
     if (!healthMessage.isEmpty())
         workloadHealth.insert(s("message"), healthMessage);
-    QJsonArray resources{
-        QJsonObject{{s("version"), s("v1")}, {s("kind"), s("Service")}, {s("namespace"), a.ns},
-                    {s("name"), a.service}, {s("status"), s("Synced")},
-                    {s("health"), QJsonObject{{s("status"), s("Healthy")}}}},
-        QJsonObject{{s("group"), group}, {s("version"), version}, {s("kind"), kind},
-                    {s("namespace"), a.ns}, {s("name"), workload}, {s("status"), syncStatus},
-                    {s("health"), workloadHealth}}};
+    QJsonArray resources{QJsonObject{{s("version"), s("v1")},
+                                     {s("kind"), s("Service")},
+                                     {s("namespace"), a.ns},
+                                     {s("name"), a.service},
+                                     {s("status"), s("Synced")},
+                                     {s("health"), QJsonObject{{s("status"), s("Healthy")}}}},
+                         QJsonObject{{s("group"), group},
+                                     {s("version"), version},
+                                     {s("kind"), kind},
+                                     {s("namespace"), a.ns},
+                                     {s("name"), workload},
+                                     {s("status"), syncStatus},
+                                     {s("health"), workloadHealth}}};
 
     QJsonArray images{imageOf(a, a.version)};
-    if (a.rollout && !a.rollout->fullyPromoted() && a.rollout->stableRevision().version != a.version)
+    if (a.rollout && !a.rollout->fullyPromoted() &&
+        a.rollout->stableRevision().version != a.version)
         images = QJsonArray{imageOf(a, a.rollout->stableRevision().version), imageOf(a, a.version)};
 
     QJsonObject appHealth{{s("status"), health}};
     if (m_v3)
-        appHealth.insert(s("lastTransitionTime"), isoTime(a.history.isEmpty() ? a.createdMs : a.history.last().deployedMs));
+        appHealth.insert(s("lastTransitionTime"),
+                         isoTime(a.history.isEmpty() ? a.createdMs : a.history.last().deployedMs));
     else if (!healthMessage.isEmpty())
         appHealth.insert(s("message"), healthMessage);
 
     QJsonObject status{
         {s("resources"), resources},
         {s("sync"), QJsonObject{{s("status"), syncStatus},
-                                {s("comparedTo"), QJsonObject{{s("source"), source}, {s("destination"), destination}}},
+                                {s("comparedTo"), QJsonObject{{s("source"), source},
+                                                              {s("destination"), destination}}},
                                 {s("revision"), a.revision}}},
         {s("health"), appHealth},
         {s("history"), history},
-        {s("reconciledAt"), isoTime(qMax(a.churnMs, a.history.isEmpty() ? a.createdMs : a.history.last().deployedMs))},
+        {s("reconciledAt"),
+         isoTime(qMax(a.churnMs, a.history.isEmpty() ? a.createdMs : a.history.last().deployedMs))},
         {s("sourceType"), s("Kustomize")},
         {s("summary"), QJsonObject{{s("images"), images}}},
         {s("controllerNamespace"), s("argocd")}};
     if (a.op.exists) {
         QJsonObject syncOp{{s("revision"), a.op.revision}};
         QJsonObject opState{
-            {s("operation"), QJsonObject{{s("sync"), syncOp},
-                                          {s("initiatedBy"), a.op.automated ? QJsonObject{{s("automated"), true}}
-                                                                            : QJsonObject{{s("username"), a.op.username}}},
-                                          {s("retry"), QJsonObject{}}}},
+            {s("operation"),
+             QJsonObject{{s("sync"), syncOp},
+                         {s("initiatedBy"), a.op.automated
+                                                ? QJsonObject{{s("automated"), true}}
+                                                : QJsonObject{{s("username"), a.op.username}}},
+                         {s("retry"), QJsonObject{}}}},
             {s("phase"), a.op.phase},
             {s("message"), a.op.message},
             {s("startedAt"), isoTime(a.op.startedMs)}};
         if (!a.op.running) {
             opState.insert(s("finishedAt"), isoTime(a.op.finishedMs));
-            opState.insert(s("syncResult"),
-                           QJsonObject{{s("revision"), a.op.revision},
-                                       {s("source"), source},
-                                       {s("resources"),
-                                        QJsonArray{QJsonObject{{s("group"), group}, {s("version"), version},
-                                                               {s("kind"), kind}, {s("namespace"), a.ns},
-                                                               {s("name"), workload},
-                                                               {s("status"), a.op.failed ? s("SyncFailed") : s("Synced")},
-                                                               {s("message"), a.op.failed ? a.op.message : QStringLiteral("%1.%2/%3 configured").arg(kind.toLower(), group, workload)},
-                                                               {s("hookPhase"), a.op.failed ? s("Failed") : s("Succeeded")},
-                                                               {s("syncPhase"), s("Sync")}}}}});
+            opState.insert(
+                s("syncResult"),
+                QJsonObject{
+                    {s("revision"), a.op.revision},
+                    {s("source"), source},
+                    {s("resources"),
+                     QJsonArray{QJsonObject{
+                         {s("group"), group},
+                         {s("version"), version},
+                         {s("kind"), kind},
+                         {s("namespace"), a.ns},
+                         {s("name"), workload},
+                         {s("status"), a.op.failed ? s("SyncFailed") : s("Synced")},
+                         {s("message"), a.op.failed ? a.op.message
+                                                    : QStringLiteral("%1.%2/%3 configured")
+                                                          .arg(kind.toLower(), group, workload)},
+                         {s("hookPhase"), a.op.failed ? s("Failed") : s("Succeeded")},
+                         {s("syncPhase"), s("Sync")}}}}});
         }
         status.insert(s("operationState"), opState);
     }
@@ -562,8 +629,9 @@ QJsonObject ArgoCdServer::appJson(const App &a) const
         {s("spec"), spec},
         {s("status"), status}};
     if (a.op.running)
-        app.insert(s("operation"), QJsonObject{{s("sync"), QJsonObject{{s("revision"), a.op.revision}}},
-                                               {s("initiatedBy"), QJsonObject{{s("username"), a.op.username}}}});
+        app.insert(s("operation"),
+                   QJsonObject{{s("sync"), QJsonObject{{s("revision"), a.op.revision}}},
+                               {s("initiatedBy"), QJsonObject{{s("username"), a.op.username}}}});
     return app;
 }
 
@@ -612,12 +680,13 @@ void ArgoCdServer::reset()
     build();
     std::lock_guard events(m_eventMutex);
     for (int i = 0; i < int(m_apps.size()); ++i)
-        m_events.push_back({m_apps[size_t(i)].resourceVersion, i, "MODIFIED", m_apps[size_t(i)].json});
+        m_events.push_back(
+            {m_apps[size_t(i)].resourceVersion, i, "MODIFIED", m_apps[size_t(i)].json});
     m_eventCv.notify_all();
 }
 
-void ArgoCdServer::startOperation(App &a, const QString &revision, const QString &version,
-                                  bool automated, qint64 now)
+void ArgoCdServer::startOperation(
+    App &a, const QString &revision, const QString &version, bool automated, qint64 now)
 {
     a.op = Operation{};
     a.op.exists = true;
@@ -666,7 +735,8 @@ App *ArgoCdServer::findApp(const httplib::Request &req, httplib::Response &res, 
     if (it == m_byName.constEnd()) {
         // Argo CD hides whether an app exists from callers that did not name its project
         if (req.has_param("project"))
-            grpcError(res, 404, 5, QStringLiteral("applications.argoproj.io \"%1\" not found").arg(name));
+            grpcError(res, 404, 5,
+                      QStringLiteral("applications.argoproj.io \"%1\" not found").arg(name));
         else
             grpcError(res, 403, 7, s("permission denied"));
         return nullptr;
@@ -680,7 +750,9 @@ App *ArgoCdServer::findApp(const httplib::Request &req, httplib::Response &res, 
     return a;
 }
 
-bool ArgoCdServer::matches(const App &a, const QString &name, const QStringList &projects,
+bool ArgoCdServer::matches(const App &a,
+                           const QString &name,
+                           const QStringList &projects,
                            const QString &selector) const
 {
     if (!name.isEmpty() && a.name != name)
@@ -789,7 +861,7 @@ void ArgoCdServer::handleStream(const httplib::Request &req, httplib::Response &
     res.set_chunked_content_provider(contentType, [this, st](size_t, httplib::DataSink &sink) {
         const auto frame = [&](const QByteArray &type, const QJsonObject &app) -> QByteArray {
             QJsonObject msg{{s("result"), QJsonObject{{s("type"), QString::fromLatin1(type)},
-                                                        {s("application"), app}}}};
+                                                      {s("application"), app}}}};
             projectFields(msg, st->fields);
             const QByteArray data = compact(msg);
             const QString key = app[s("metadata")][s("name")].toString();
@@ -813,15 +885,18 @@ void ArgoCdServer::handleStream(const httplib::Request &req, httplib::Response &
             {
                 std::unique_lock events(m_eventMutex);
                 const auto keepAlive = std::chrono::milliseconds(g_keepAliveMs.load());
-                const auto deadline = std::min(st->lastWrite + keepAlive,
-                                               std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
-                m_eventCv.wait_until(events, deadline, [&] { return m_stopping || m_rv > st->cursor; });
+                const auto deadline =
+                    std::min(st->lastWrite + keepAlive,
+                             std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+                m_eventCv.wait_until(events, deadline,
+                                     [&] { return m_stopping || m_rv > st->cursor; });
                 if (m_stopping) {
                     sink.done();
                     return true;
                 }
-                for (auto it = std::lower_bound(m_events.begin(), m_events.end(), st->cursor + 1,
-                                                [](const Event &e, qint64 rv) { return e.rv < rv; });
+                for (auto it =
+                         std::lower_bound(m_events.begin(), m_events.end(), st->cursor + 1,
+                                          [](const Event &e, qint64 rv) { return e.rv < rv; });
                      it != m_events.end(); ++it)
                     pending.push_back(*it);
                 st->cursor = m_rv;
@@ -836,7 +911,8 @@ void ArgoCdServer::handleStream(const httplib::Request &req, httplib::Response &
             }
         }
         const auto now = std::chrono::steady_clock::now();
-        if (out.isEmpty() && st->sse && now - st->lastWrite >= std::chrono::milliseconds(g_keepAliveMs.load()))
+        if (out.isEmpty() && st->sse &&
+            now - st->lastWrite >= std::chrono::milliseconds(g_keepAliveMs.load()))
             out = ":\n";
         if (out.isEmpty())
             return sink.is_writable();
@@ -851,7 +927,8 @@ QJsonObject ArgoCdServer::liveObject(const App &a, const QString &kind, bool wit
         QJsonObject o = a.rollout->manifest();
         if (!withStatus) {
             o.remove(s("status"));
-            QJsonObject meta{{s("name"), a.rollout->name()}, {s("namespace"), a.ns},
+            QJsonObject meta{{s("name"), a.rollout->name()},
+                             {s("namespace"), a.ns},
                              {s("labels"), QJsonObject{{s("app.kubernetes.io/instance"), a.name}}}};
             o.insert(s("metadata"), meta);
             QJsonObject spec = o[s("spec")].toObject();
@@ -862,25 +939,41 @@ QJsonObject ArgoCdServer::liveObject(const App &a, const QString &kind, bool wit
         return o;
     }
     if (kind == s("Service")) {
-        return QJsonObject{{s("apiVersion"), s("v1")},
-                           {s("kind"), s("Service")},
-                           {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
-                           {s("spec"), QJsonObject{{s("ports"), QJsonArray{QJsonObject{{s("port"), 80}, {s("targetPort"), 8080}, {s("protocol"), s("TCP")}}}},
-                                                   {s("selector"), QJsonObject{{s("app"), a.service}}},
-                                                   {s("type"), s("ClusterIP")}}}};
+        return QJsonObject{
+            {s("apiVersion"), s("v1")},
+            {s("kind"), s("Service")},
+            {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
+            {s("spec"),
+             QJsonObject{{s("ports"), QJsonArray{QJsonObject{{s("port"), 80},
+                                                             {s("targetPort"), 8080},
+                                                             {s("protocol"), s("TCP")}}}},
+                         {s("selector"), QJsonObject{{s("app"), a.service}}},
+                         {s("type"), s("ClusterIP")}}}};
     }
     if (kind == s("Deployment") && !a.rollout) {
         const int replicas = withStatus && a.drift ? a.replicas + 1 : a.replicas;
-        QJsonObject o{{s("apiVersion"), s("apps/v1")},
-                      {s("kind"), s("Deployment")},
-                      {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
-                      {s("spec"), QJsonObject{{s("replicas"), replicas},
-                                              {s("selector"), QJsonObject{{s("matchLabels"), QJsonObject{{s("app"), a.service}}}}},
-                                              {s("template"), QJsonObject{{s("metadata"), QJsonObject{{s("labels"), QJsonObject{{s("app"), a.service}}}}},
-                                                                          {s("spec"), QJsonObject{{s("containers"), QJsonArray{QJsonObject{{s("name"), a.service}, {s("image"), imageOf(a, a.version)}}}}}}}}}}};
+        QJsonObject o{
+            {s("apiVersion"), s("apps/v1")},
+            {s("kind"), s("Deployment")},
+            {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
+            {s("spec"),
+             QJsonObject{
+                 {s("replicas"), replicas},
+                 {s("selector"),
+                  QJsonObject{{s("matchLabels"), QJsonObject{{s("app"), a.service}}}}},
+                 {s("template"),
+                  QJsonObject{
+                      {s("metadata"),
+                       QJsonObject{{s("labels"), QJsonObject{{s("app"), a.service}}}}},
+                      {s("spec"), QJsonObject{{s("containers"),
+                                               QJsonArray{QJsonObject{
+                                                   {s("name"), a.service},
+                                                   {s("image"), imageOf(a, a.version)}}}}}}}}}}};
         if (withStatus)
-            o.insert(s("status"), QJsonObject{{s("replicas"), replicas}, {s("readyReplicas"), replicas},
-                                              {s("availableReplicas"), replicas}, {s("updatedReplicas"), replicas},
+            o.insert(s("status"), QJsonObject{{s("replicas"), replicas},
+                                              {s("readyReplicas"), replicas},
+                                              {s("availableReplicas"), replicas},
+                                              {s("updatedReplicas"), replicas},
                                               {s("observedGeneration"), 1}});
         return o;
     }
@@ -894,9 +987,14 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
     const auto node = [&](const QString &group, const QString &version, const QString &kind,
                           const QString &name, const QJsonArray &parents, const QString &health,
                           const QJsonArray &images, const QJsonArray &info) {
-        QJsonObject n{{s("version"), version}, {s("kind"), kind}, {s("namespace"), a.ns},
-                      {s("name"), name}, {s("uid"), stableHex(s("uid/") + a.ns + kind + name, 32)},
-                      {s("resourceVersion"), QString::number(stableHash(a.ns + name + QString::number(a.resourceVersion)) % 100000)},
+        QJsonObject n{{s("version"), version},
+                      {s("kind"), kind},
+                      {s("namespace"), a.ns},
+                      {s("name"), name},
+                      {s("uid"), stableHex(s("uid/") + a.ns + kind + name, 32)},
+                      {s("resourceVersion"),
+                       QString::number(
+                           stableHash(a.ns + name + QString::number(a.resourceVersion)) % 100000)},
                       {s("createdAt"), created}};
         if (!group.isEmpty())
             n.insert(s("group"), group);
@@ -911,7 +1009,9 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
         return n;
     };
     const auto ref = [&](const QString &group, const QString &kind, const QString &name) {
-        QJsonObject r{{s("kind"), kind}, {s("namespace"), a.ns}, {s("name"), name},
+        QJsonObject r{{s("kind"), kind},
+                      {s("namespace"), a.ns},
+                      {s("name"), name},
                       {s("uid"), stableHex(s("uid/") + a.ns + kind + name, 32)}};
         if (!group.isEmpty())
             r.insert(s("group"), group);
@@ -920,41 +1020,49 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
     nodes.append(node({}, s("v1"), s("Service"), a.service, {}, s("Healthy"), {}, {}));
     const auto pods = [&](const QString &rsName, int count, const QString &image) {
         for (int p = 0; p < count; ++p)
-            nodes.append(node({}, s("v1"), s("Pod"), rsName + u'-' + stableHex(rsName + QString::number(p), 5),
-                              QJsonArray{ref({}, s("ReplicaSet"), rsName)}, s("Healthy"), QJsonArray{image},
-                              QJsonArray{QJsonObject{{s("name"), s("Status Reason")}, {s("value"), s("Running")}},
-                                         QJsonObject{{s("name"), s("Containers")}, {s("value"), s("1/1")}}}));
+            nodes.append(node(
+                {}, s("v1"), s("Pod"), rsName + u'-' + stableHex(rsName + QString::number(p), 5),
+                QJsonArray{ref({}, s("ReplicaSet"), rsName)}, s("Healthy"), QJsonArray{image},
+                QJsonArray{QJsonObject{{s("name"), s("Status Reason")}, {s("value"), s("Running")}},
+                           QJsonObject{{s("name"), s("Containers")}, {s("value"), s("1/1")}}}));
     };
     if (a.rollout) {
         const RolloutSim &r = *a.rollout;
         QString hm;
         const QString h = healthOf(a, &hm);
-        nodes.append(node(s("argoproj.io"), s("v1alpha1"), s("Rollout"), r.name(), {}, h,
-                          QJsonArray{imageOf(a, r.canaryRevision().version)},
-                          QJsonArray{QJsonObject{{s("name"), s("Revision")}, {s("value"), QStringLiteral("Rev:%1").arg(r.generation())}}}));
+        nodes.append(node(
+            s("argoproj.io"), s("v1alpha1"), s("Rollout"), r.name(), {}, h,
+            QJsonArray{imageOf(a, r.canaryRevision().version)},
+            QJsonArray{QJsonObject{{s("name"), s("Revision")},
+                                   {s("value"), QStringLiteral("Rev:%1").arg(r.generation())}}}));
         QList<QPair<QString, QString>> sets{{r.stableHash(), r.stableRevision().image}};
         if (r.canaryHash() != r.stableHash())
             sets.append({r.canaryHash(), r.canaryRevision().image});
         for (const auto &[hash, image] : sets) {
             const QString rs = r.name() + u'-' + hash;
             nodes.append(node(s("apps"), s("v1"), s("ReplicaSet"), rs,
-                              QJsonArray{ref(s("argoproj.io"), s("Rollout"), r.name())}, s("Healthy"),
-                              QJsonArray{image}, {}));
+                              QJsonArray{ref(s("argoproj.io"), s("Rollout"), r.name())},
+                              s("Healthy"), QJsonArray{image}, {}));
             pods(rs, r.replicasFor(hash), image);
         }
     } else {
         const QString image = imageOf(a, a.version);
         const QString rs = a.service + u'-' + RolloutSim::podHash(image);
-        nodes.append(node(s("apps"), s("v1"), s("Deployment"), a.service, {}, s("Healthy"), QJsonArray{image}, {}));
-        nodes.append(node(s("apps"), s("v1"), s("ReplicaSet"), rs, QJsonArray{ref(s("apps"), s("Deployment"), a.service)},
-                          s("Healthy"), QJsonArray{image}, {}));
+        nodes.append(node(s("apps"), s("v1"), s("Deployment"), a.service, {}, s("Healthy"),
+                          QJsonArray{image}, {}));
+        nodes.append(node(s("apps"), s("v1"), s("ReplicaSet"), rs,
+                          QJsonArray{ref(s("apps"), s("Deployment"), a.service)}, s("Healthy"),
+                          QJsonArray{image}, {}));
         pods(rs, a.drift ? a.replicas + 1 : a.replicas, image);
     }
     return QJsonObject{{s("nodes"), nodes}, {s("hosts"), QJsonArray{}}};
 }
 
-void ArgoCdServer::handleAction(const httplib::Request &req, httplib::Response &res,
-                                const QString &name, const QJsonObject &target, const QString &action)
+void ArgoCdServer::handleAction(const httplib::Request &req,
+                                httplib::Response &res,
+                                const QString &name,
+                                const QJsonObject &target,
+                                const QString &action)
 {
     std::lock_guard guard(sandbox().lock());
     App *a = findApp(req, res, name);
@@ -962,8 +1070,11 @@ void ArgoCdServer::handleAction(const httplib::Request &req, httplib::Response &
         return;
     const QString kind = target[s("kind")].toString();
     const QString resourceName = target[s("resourceName")].toString();
-    if (kind != s("Rollout") || !a->rollout || (!resourceName.isEmpty() && resourceName != a->rollout->name())) {
-        grpcError(res, 404, 5, QStringLiteral("%1 %2 not found as part of application %3").arg(kind, resourceName, name));
+    if (kind != s("Rollout") || !a->rollout ||
+        (!resourceName.isEmpty() && resourceName != a->rollout->name())) {
+        grpcError(res, 404, 5,
+                  QStringLiteral("%1 %2 not found as part of application %3")
+                      .arg(kind, resourceName, name));
         return;
     }
     const qint64 now = sandbox().clock().nowMs();
@@ -1005,294 +1116,369 @@ void ArgoCdServer::runChurn()
 
 void ArgoCdServer::installRoutes(httplib::Server &server)
 {
-    server.Get("/api/version", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        const QString version = m_v3 ? s("v3.5.1+109ca7c") : s("v2.14.21+206a6ee");
-        QString why;
-        std::lock_guard guard(sandbox().lock());
-        if (!authenticated(req, &why)) { // unauthenticated callers learn the version only
-            sendJson(res, 200, QJsonDocument(QJsonObject{{s("Version"), version}}));
-            return;
-        }
-        sendJson(res, 200, QJsonDocument(QJsonObject{
-            {s("Version"), version}, {s("BuildDate"), m_v3 ? s("2026-10-02T13:03:11Z") : s("2025-09-30T17:20:44Z")},
-            {s("GitCommit"), m_v3 ? s("109ca7ca71139e514114499d294a492e7910a965") : s("206a6eeca509bbf7f239301f3d3fa498c23251a4")},
-            {s("GitTag"), m_v3 ? s("v3.5.1") : s("v2.14.21")}, {s("GitTreeState"), s("clean")},
-            {s("GoVersion"), m_v3 ? s("go1.25.1") : s("go1.24.6")}, {s("Compiler"), s("gc")},
-            {s("Platform"), s("linux/amd64")}, {s("KustomizeVersion"), s("v5.7.0 2025-06-28T07:00:07Z")},
-            {s("HelmVersion"), s("v3.18.4+gd80839c")}, {s("KubectlVersion"), s("v0.33.1")},
-            {s("JsonnetVersion"), s("v0.21.0")}}));
-    }, false));
+    server.Get(
+        "/api/version",
+        wrap(
+            [this](const httplib::Request &req, httplib::Response &res) {
+                const QString version = m_v3 ? s("v3.5.1+109ca7c") : s("v2.14.21+206a6ee");
+                QString why;
+                std::lock_guard guard(sandbox().lock());
+                if (!authenticated(req, &why)) { // unauthenticated callers learn the version only
+                    sendJson(res, 200, QJsonDocument(QJsonObject{{s("Version"), version}}));
+                    return;
+                }
+                sendJson(res, 200,
+                         QJsonDocument(QJsonObject{
+                             {s("Version"), version},
+                             {s("BuildDate"),
+                              m_v3 ? s("2026-10-02T13:03:11Z") : s("2025-09-30T17:20:44Z")},
+                             {s("GitCommit"), m_v3 ? s("109ca7ca71139e514114499d294a492e7910a965")
+                                                   : s("206a6eeca509bbf7f239301f3d3fa498c23251a4")},
+                             {s("GitTag"), m_v3 ? s("v3.5.1") : s("v2.14.21")},
+                             {s("GitTreeState"), s("clean")},
+                             {s("GoVersion"), m_v3 ? s("go1.25.1") : s("go1.24.6")},
+                             {s("Compiler"), s("gc")},
+                             {s("Platform"), s("linux/amd64")},
+                             {s("KustomizeVersion"), s("v5.7.0 2025-06-28T07:00:07Z")},
+                             {s("HelmVersion"), s("v3.18.4+gd80839c")},
+                             {s("KubectlVersion"), s("v0.33.1")},
+                             {s("JsonnetVersion"), s("v0.21.0")}}));
+            },
+            false));
 
-    server.Post("/api/v1/session", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
-            return;
-        }
-        const QJsonObject o = doc.object();
-        std::lock_guard guard(sandbox().lock());
-        if (o[s("username")].toString() != m_username || o[s("password")].toString() != m_password) {
-            grpcError(res, 401, 16, s("Invalid username or password"));
-            return;
-        }
-        const QByteArray payload = QStringLiteral(R"({"iss":"argocd","sub":"admin","iat":%1,"jti":"%2"})")
-                                       .arg(sandbox().clock().nowMs() / 1000)
-                                       .arg(stableHex(s("session/") + QString::number(m_sessions.size()), 32))
-                                       .toUtf8();
-        const auto b64 = [](const QByteArray &b) {
-            return QString::fromLatin1(b.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-        };
-        const QString token = b64(R"({"alg":"HS256","typ":"JWT"})") + u'.' + b64(payload) + u'.'
-                              + b64(QByteArray::fromHex(stableHex(QString::fromUtf8(payload), 64).toLatin1()));
-        m_sessions.insert(token);
-        res.set_header("Set-Cookie", toStd(s("argocd.token=") + token + s("; path=/; SameSite=lax; httpOnly; Secure")));
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("token"), token}}));
-    }, false));
+    server.Post(
+        "/api/v1/session",
+        wrap(
+            [this](const httplib::Request &req, httplib::Response &res) {
+                QJsonParseError pe;
+                const QJsonDocument doc =
+                    QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
+                if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+                    grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
+                    return;
+                }
+                const QJsonObject o = doc.object();
+                std::lock_guard guard(sandbox().lock());
+                if (o[s("username")].toString() != m_username ||
+                    o[s("password")].toString() != m_password) {
+                    grpcError(res, 401, 16, s("Invalid username or password"));
+                    return;
+                }
+                const QByteArray payload =
+                    QStringLiteral(R"({"iss":"argocd","sub":"admin","iat":%1,"jti":"%2"})")
+                        .arg(sandbox().clock().nowMs() / 1000)
+                        .arg(stableHex(s("session/") + QString::number(m_sessions.size()), 32))
+                        .toUtf8();
+                const auto b64 = [](const QByteArray &b) {
+                    return QString::fromLatin1(
+                        b.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+                };
+                const QString token =
+                    b64(R"({"alg":"HS256","typ":"JWT"})") + u'.' + b64(payload) + u'.' +
+                    b64(QByteArray::fromHex(stableHex(QString::fromUtf8(payload), 64).toLatin1()));
+                m_sessions.insert(token);
+                res.set_header("Set-Cookie", toStd(s("argocd.token=") + token +
+                                                   s("; path=/; SameSite=lax; httpOnly; Secure")));
+                sendJson(res, 200, QJsonDocument(QJsonObject{{s("token"), token}}));
+            },
+            false));
 
     server.Delete("/api/v1/session", wrap([](const httplib::Request &, httplib::Response &res) {
-        sendJson(res, 200, QJsonDocument(QJsonObject{}));
-    }));
+                      sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                  }));
 
-    server.Get("/api/v1/session/userinfo", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        QString why;
-        std::lock_guard guard(sandbox().lock());
-        if (!authenticated(req, &why)) {
-            sendJson(res, 200, QJsonDocument(QJsonObject{{s("loggedIn"), false}}));
-            return;
-        }
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("loggedIn"), true}, {s("username"), m_username},
-                                                     {s("iss"), s("argocd")}, {s("groups"), QJsonArray{}}}));
-    }, false));
+    server.Get("/api/v1/session/userinfo",
+               wrap(
+                   [this](const httplib::Request &req, httplib::Response &res) {
+                       QString why;
+                       std::lock_guard guard(sandbox().lock());
+                       if (!authenticated(req, &why)) {
+                           sendJson(res, 200, QJsonDocument(QJsonObject{{s("loggedIn"), false}}));
+                           return;
+                       }
+                       sendJson(res, 200,
+                                QJsonDocument(QJsonObject{{s("loggedIn"), true},
+                                                          {s("username"), m_username},
+                                                          {s("iss"), s("argocd")},
+                                                          {s("groups"), QJsonArray{}}}));
+                   },
+                   false));
 
-    server.Get("/api/v1/applications", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        handleList(req, res);
-    }));
+    server.Get("/api/v1/applications",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   handleList(req, res);
+               }));
 
-    server.Get("/api/v1/stream/applications", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        handleStream(req, res);
-    }));
+    server.Get("/api/v1/stream/applications",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   handleStream(req, res);
+               }));
 
-    server.Get(R"(/api/v1/applications/([^/]+))", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        if (App *a = findApp(req, res, fromStd(req.matches[1])))
-            sendJson(res, 200, QJsonDocument(a->json));
-    }));
+    server.Get(R"(/api/v1/applications/([^/]+))",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   if (App *a = findApp(req, res, fromStd(req.matches[1])))
+                       sendJson(res, 200, QJsonDocument(a->json));
+               }));
 
-    server.Post(R"(/api/v1/applications/([^/]+)/sync)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        QJsonObject body;
-        if (!req.body.empty()) {
-            QJsonParseError pe;
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
-            if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-                grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
+    server.Post(
+        R"(/api/v1/applications/([^/]+)/sync)",
+        wrap([this](const httplib::Request &req, httplib::Response &res) {
+            QJsonObject body;
+            if (!req.body.empty()) {
+                QJsonParseError pe;
+                const QJsonDocument doc =
+                    QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
+                if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+                    grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
+                    return;
+                }
+                body = doc.object();
+            }
+            std::lock_guard guard(sandbox().lock());
+            const QString name = fromStd(req.matches[1]);
+            App *a = findApp(req, res, name);
+            if (!a)
+                return;
+            if (a->op.running) {
+                grpcError(res, 400, 9, s("another operation is already in progress"));
                 return;
             }
-            body = doc.object();
-        }
-        std::lock_guard guard(sandbox().lock());
-        const QString name = fromStd(req.matches[1]);
-        App *a = findApp(req, res, name);
-        if (!a)
-            return;
-        if (a->op.running) {
-            grpcError(res, 400, 9, s("another operation is already in progress"));
-            return;
-        }
-        QString revision = body[s("revision")].toString();
-        QString version = a->version;
-        QString gitRevision = a->revision;
-        if (!revision.isEmpty() && revision != s("HEAD") && revision != a->revision) {
-            const SimService *svc = sandbox().world().service(a->service);
-            const SimRelease *rel = svc ? svc->release(revision) : nullptr;
-            bool found = false;
-            if (rel) {
-                version = rel->version;
-                gitRevision = stableHex(s("gitops/") + a->name + u'/' + rel->version);
-                found = true;
-            }
-            for (const HistoryEntry &h : a->history)
-                if (h.revision == revision) {
-                    version = h.version;
-                    gitRevision = h.revision;
+            QString revision = body[s("revision")].toString();
+            QString version = a->version;
+            QString gitRevision = a->revision;
+            if (!revision.isEmpty() && revision != s("HEAD") && revision != a->revision) {
+                const SimService *svc = sandbox().world().service(a->service);
+                const SimRelease *rel = svc ? svc->release(revision) : nullptr;
+                bool found = false;
+                if (rel) {
+                    version = rel->version;
+                    gitRevision = stableHex(s("gitops/") + a->name + u'/' + rel->version);
                     found = true;
                 }
-            if (!found && svc)
-                for (const SimRelease &r : svc->releases)
-                    if (r.sha == revision) {
-                        version = r.version;
-                        gitRevision = stableHex(s("gitops/") + a->name + u'/' + r.version);
+                for (const HistoryEntry &h : a->history)
+                    if (h.revision == revision) {
+                        version = h.version;
+                        gitRevision = h.revision;
                         found = true;
                     }
-            if (!found) {
-                grpcError(res, 400, 3, QStringLiteral("rpc error: code = Unknown desc = unable to resolve '%1' to a commit SHA").arg(revision));
-                return;
+                if (!found && svc)
+                    for (const SimRelease &r : svc->releases)
+                        if (r.sha == revision) {
+                            version = r.version;
+                            gitRevision = stableHex(s("gitops/") + a->name + u'/' + r.version);
+                            found = true;
+                        }
+                if (!found) {
+                    grpcError(res, 400, 3,
+                              QStringLiteral("rpc error: code = Unknown desc = unable to resolve "
+                                             "'%1' to a commit SHA")
+                                  .arg(revision));
+                    return;
+                }
             }
-        }
-        startOperation(*a, gitRevision, version, false, sandbox().clock().nowMs());
-        refresh(m_byName.value(name));
-        sendJson(res, 200, QJsonDocument(a->json));
-    }));
+            startOperation(*a, gitRevision, version, false, sandbox().clock().nowMs());
+            refresh(m_byName.value(name));
+            sendJson(res, 200, QJsonDocument(a->json));
+        }));
 
-    server.Post(R"(/api/v1/applications/([^/]+)/rollback)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
-            return;
-        }
-        std::lock_guard guard(sandbox().lock());
-        const QString name = fromStd(req.matches[1]);
-        App *a = findApp(req, res, name);
-        if (!a)
-            return;
-        // int64 ids may arrive as JSON strings (protobuf JSON) or numbers
-        const qint64 id = doc.object()[s("id")].toVariant().toLongLong();
-        const HistoryEntry *entry = nullptr;
-        for (const HistoryEntry &h : a->history)
-            if (h.id == id)
-                entry = &h;
-        if (!entry) {
-            grpcError(res, 400, 3, QStringLiteral("application %1 does not have deployment with id %2").arg(name).arg(id));
-            return;
-        }
-        if (a->autoSync) {
-            grpcError(res, 400, 9, s("rollback cannot be initiated when auto-sync is enabled"));
-            return;
-        }
-        if (a->op.running) {
-            grpcError(res, 400, 9, s("another operation is already in progress"));
-            return;
-        }
-        startOperation(*a, entry->revision, entry->version, false, sandbox().clock().nowMs());
-        refresh(m_byName.value(name));
-        sendJson(res, 200, QJsonDocument(a->json));
-    }));
-
-    server.Delete(R"(/api/v1/applications/([^/]+)/operation)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        const QString name = fromStd(req.matches[1]);
-        App *a = findApp(req, res, name);
-        if (!a)
-            return;
-        if (!a->op.running) {
-            grpcError(res, 400, 9, s("Unable to terminate operation. No operation is in progress"));
-            return;
-        }
-        a->op.running = false;
-        a->op.phase = s("Failed");
-        a->op.failed = true;
-        a->op.message = s("Operation terminated");
-        a->op.finishedMs = sandbox().clock().nowMs();
-        refresh(m_byName.value(name));
-        sendJson(res, 200, QJsonDocument(QJsonObject{}));
-    }));
-
-    server.Get(R"(/api/v1/applications/([^/]+)/resource-tree)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        if (App *a = findApp(req, res, fromStd(req.matches[1])))
-            sendJson(res, 200, QJsonDocument(treeOf(*a)));
-    }));
-
-    server.Get(R"(/api/v1/applications/([^/]+)/managed-resources)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        App *a = findApp(req, res, fromStd(req.matches[1]));
-        if (!a)
-            return;
-        const QString kindFilter = param(req, "kind");
-        QJsonArray items;
-        const QList<QPair<QString, QString>> kinds{{s(""), s("Service")},
-                                                   {a->rollout ? s("argoproj.io") : s("apps"),
-                                                    a->rollout ? s("Rollout") : s("Deployment")}};
-        for (const auto &[group, kind] : kinds) {
-            if (!kindFilter.isEmpty() && kindFilter != kind)
-                continue;
-            const QJsonObject target = liveObject(*a, kind, false);
-            const QJsonObject live = liveObject(*a, kind, true);
-            const bool modified = kind == s("Deployment") && a->drift;
-            QJsonObject item{{s("kind"), kind},
-                             {s("namespace"), a->ns},
-                             {s("name"), target[s("metadata")][s("name")].toString()},
-                             {s("targetState"), QString::fromUtf8(compact(target))},
-                             {s("liveState"), QString::fromUtf8(compact(live))},
-                             {s("normalizedLiveState"), QString::fromUtf8(compact(live))},
-                             {s("predictedLiveState"), QString::fromUtf8(compact(modified ? target : live))},
-                             {s("modified"), modified},
-                             {s("hook"), false},
-                             {s("resourceVersion"), QString::number(a->resourceVersion)}};
-            if (!group.isEmpty())
-                item.insert(s("group"), group);
-            if (modified)
-                item.insert(s("diff"), QStringLiteral(R"([{"op":"replace","path":"/spec/replicas","value":%1}])").arg(a->replicas));
-            items.append(item);
-        }
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("items"), items}}));
-    }));
-
-    server.Get(R"(/api/v1/applications/([^/]+)/resource)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        const QString name = fromStd(req.matches[1]);
-        App *a = findApp(req, res, name);
-        if (!a)
-            return;
-        const QString kind = param(req, "kind");
-        const QString resourceName = param(req, "resourceName");
-        const QJsonObject live = liveObject(*a, kind, true);
-        if (live.isEmpty() || (!resourceName.isEmpty() && live[s("metadata")][s("name")].toString() != resourceName)) {
-            grpcError(res, 404, 5, QStringLiteral("%1 %2 not found as part of application %3").arg(kind, resourceName, name));
-            return;
-        }
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("manifest"), QString::fromUtf8(compact(live))}}));
-    }));
-
-    server.Get(R"(/api/v1/applications/([^/]+)/resource/actions)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        const QString name = fromStd(req.matches[1]);
-        App *a = findApp(req, res, name);
-        if (!a)
-            return;
-        const QString kind = param(req, "kind");
-        if (kind != s("Rollout") || !a->rollout) {
-            const QJsonObject live = liveObject(*a, kind, true);
-            if (live.isEmpty()) {
-                grpcError(res, 404, 5, QStringLiteral("%1 %2 not found as part of application %3").arg(kind, param(req, "resourceName"), name));
-                return;
-            }
-            sendJson(res, 200, QJsonDocument(QJsonObject{}));
-            return;
-        }
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("actions"), rolloutActions(a->rollout->manifest(), m_v3)}}));
-    }));
-
-    server.Post(R"(/api/v1/applications/([^/]+)/resource/actions)", wrap([this](const httplib::Request &req, httplib::Response &res) {
-        // v1: the body is the action name as a JSON string
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson("[" + QByteArray::fromStdString(req.body) + "]", &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.array().first().isString()) {
-            grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
-            return;
-        }
-        const QJsonObject target{{s("kind"), param(req, "kind")}, {s("resourceName"), param(req, "resourceName")}};
-        handleAction(req, res, fromStd(req.matches[1]), target, doc.array().first().toString());
-    }));
-
-    if (m_v3) {
-        server.Post(R"(/api/v1/applications/([^/]+)/resource/actions/v2)", wrap([this](const httplib::Request &req, httplib::Response &res) {
+    server.Post(
+        R"(/api/v1/applications/([^/]+)/rollback)",
+        wrap([this](const httplib::Request &req, httplib::Response &res) {
             QJsonParseError pe;
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
+            const QJsonDocument doc =
+                QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
             if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
                 grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
                 return;
             }
-            handleAction(req, res, fromStd(req.matches[1]), doc.object(), doc.object()[s("action")].toString());
+            std::lock_guard guard(sandbox().lock());
+            const QString name = fromStd(req.matches[1]);
+            App *a = findApp(req, res, name);
+            if (!a)
+                return;
+            // int64 ids may arrive as JSON strings (protobuf JSON) or numbers
+            const qint64 id = doc.object()[s("id")].toVariant().toLongLong();
+            const HistoryEntry *entry = nullptr;
+            for (const HistoryEntry &h : a->history)
+                if (h.id == id)
+                    entry = &h;
+            if (!entry) {
+                grpcError(res, 400, 3,
+                          QStringLiteral("application %1 does not have deployment with id %2")
+                              .arg(name)
+                              .arg(id));
+                return;
+            }
+            if (a->autoSync) {
+                grpcError(res, 400, 9, s("rollback cannot be initiated when auto-sync is enabled"));
+                return;
+            }
+            if (a->op.running) {
+                grpcError(res, 400, 9, s("another operation is already in progress"));
+                return;
+            }
+            startOperation(*a, entry->revision, entry->version, false, sandbox().clock().nowMs());
+            refresh(m_byName.value(name));
+            sendJson(res, 200, QJsonDocument(a->json));
         }));
+
+    server.Delete(R"(/api/v1/applications/([^/]+)/operation)",
+                  wrap([this](const httplib::Request &req, httplib::Response &res) {
+                      std::lock_guard guard(sandbox().lock());
+                      const QString name = fromStd(req.matches[1]);
+                      App *a = findApp(req, res, name);
+                      if (!a)
+                          return;
+                      if (!a->op.running) {
+                          grpcError(
+                              res, 400, 9,
+                              s("Unable to terminate operation. No operation is in progress"));
+                          return;
+                      }
+                      a->op.running = false;
+                      a->op.phase = s("Failed");
+                      a->op.failed = true;
+                      a->op.message = s("Operation terminated");
+                      a->op.finishedMs = sandbox().clock().nowMs();
+                      refresh(m_byName.value(name));
+                      sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                  }));
+
+    server.Get(R"(/api/v1/applications/([^/]+)/resource-tree)",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   if (App *a = findApp(req, res, fromStd(req.matches[1])))
+                       sendJson(res, 200, QJsonDocument(treeOf(*a)));
+               }));
+
+    server.Get(
+        R"(/api/v1/applications/([^/]+)/managed-resources)",
+        wrap([this](const httplib::Request &req, httplib::Response &res) {
+            std::lock_guard guard(sandbox().lock());
+            App *a = findApp(req, res, fromStd(req.matches[1]));
+            if (!a)
+                return;
+            const QString kindFilter = param(req, "kind");
+            QJsonArray items;
+            const QList<QPair<QString, QString>> kinds{
+                {s(""), s("Service")},
+                {a->rollout ? s("argoproj.io") : s("apps"),
+                 a->rollout ? s("Rollout") : s("Deployment")}};
+            for (const auto &[group, kind] : kinds) {
+                if (!kindFilter.isEmpty() && kindFilter != kind)
+                    continue;
+                const QJsonObject target = liveObject(*a, kind, false);
+                const QJsonObject live = liveObject(*a, kind, true);
+                const bool modified = kind == s("Deployment") && a->drift;
+                QJsonObject item{
+                    {s("kind"), kind},
+                    {s("namespace"), a->ns},
+                    {s("name"), target[s("metadata")][s("name")].toString()},
+                    {s("targetState"), QString::fromUtf8(compact(target))},
+                    {s("liveState"), QString::fromUtf8(compact(live))},
+                    {s("normalizedLiveState"), QString::fromUtf8(compact(live))},
+                    {s("predictedLiveState"), QString::fromUtf8(compact(modified ? target : live))},
+                    {s("modified"), modified},
+                    {s("hook"), false},
+                    {s("resourceVersion"), QString::number(a->resourceVersion)}};
+                if (!group.isEmpty())
+                    item.insert(s("group"), group);
+                if (modified)
+                    item.insert(
+                        s("diff"),
+                        QStringLiteral(R"([{"op":"replace","path":"/spec/replicas","value":%1}])")
+                            .arg(a->replicas));
+                items.append(item);
+            }
+            sendJson(res, 200, QJsonDocument(QJsonObject{{s("items"), items}}));
+        }));
+
+    server.Get(
+        R"(/api/v1/applications/([^/]+)/resource)",
+        wrap([this](const httplib::Request &req, httplib::Response &res) {
+            std::lock_guard guard(sandbox().lock());
+            const QString name = fromStd(req.matches[1]);
+            App *a = findApp(req, res, name);
+            if (!a)
+                return;
+            const QString kind = param(req, "kind");
+            const QString resourceName = param(req, "resourceName");
+            const QJsonObject live = liveObject(*a, kind, true);
+            if (live.isEmpty() || (!resourceName.isEmpty() &&
+                                   live[s("metadata")][s("name")].toString() != resourceName)) {
+                grpcError(res, 404, 5,
+                          QStringLiteral("%1 %2 not found as part of application %3")
+                              .arg(kind, resourceName, name));
+                return;
+            }
+            sendJson(res, 200,
+                     QJsonDocument(QJsonObject{{s("manifest"), QString::fromUtf8(compact(live))}}));
+        }));
+
+    server.Get(R"(/api/v1/applications/([^/]+)/resource/actions)",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   const QString name = fromStd(req.matches[1]);
+                   App *a = findApp(req, res, name);
+                   if (!a)
+                       return;
+                   const QString kind = param(req, "kind");
+                   if (kind != s("Rollout") || !a->rollout) {
+                       const QJsonObject live = liveObject(*a, kind, true);
+                       if (live.isEmpty()) {
+                           grpcError(res, 404, 5,
+                                     QStringLiteral("%1 %2 not found as part of application %3")
+                                         .arg(kind, param(req, "resourceName"), name));
+                           return;
+                       }
+                       sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                       return;
+                   }
+                   sendJson(res, 200,
+                            QJsonDocument(QJsonObject{
+                                {s("actions"), rolloutActions(a->rollout->manifest(), m_v3)}}));
+               }));
+
+    server.Post(
+        R"(/api/v1/applications/([^/]+)/resource/actions)",
+        wrap([this](const httplib::Request &req, httplib::Response &res) {
+            // v1: the body is the action name as a JSON string
+            QJsonParseError pe;
+            const QJsonDocument doc =
+                QJsonDocument::fromJson("[" + QByteArray::fromStdString(req.body) + "]", &pe);
+            if (pe.error != QJsonParseError::NoError || !doc.array().first().isString()) {
+                grpcError(res, 400, 3, s("invalid character looking for beginning of value"));
+                return;
+            }
+            const QJsonObject target{{s("kind"), param(req, "kind")},
+                                     {s("resourceName"), param(req, "resourceName")}};
+            handleAction(req, res, fromStd(req.matches[1]), target, doc.array().first().toString());
+        }));
+
+    if (m_v3) {
+        server.Post(R"(/api/v1/applications/([^/]+)/resource/actions/v2)",
+                    wrap([this](const httplib::Request &req, httplib::Response &res) {
+                        QJsonParseError pe;
+                        const QJsonDocument doc =
+                            QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &pe);
+                        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+                            grpcError(res, 400, 3,
+                                      s("invalid character looking for beginning of value"));
+                            return;
+                        }
+                        handleAction(req, res, fromStd(req.matches[1]), doc.object(),
+                                     doc.object()[s("action")].toString());
+                    }));
     }
 
-    server.Post("/_sandbox/argocd/churn", [this](const httplib::Request &req, httplib::Response &res) {
-        m_churnPerSecond = param(req, "perSecond").toInt();
-        sendJson(res, 200, QJsonDocument(QJsonObject{{s("perSecond"), m_churnPerSecond.load()},
-                                                     {s("churned"), qint64(m_churned.load())}}));
-    });
+    server.Post("/_sandbox/argocd/churn",
+                [this](const httplib::Request &req, httplib::Response &res) {
+                    m_churnPerSecond = param(req, "perSecond").toInt();
+                    sendJson(res, 200,
+                             QJsonDocument(QJsonObject{{s("perSecond"), m_churnPerSecond.load()},
+                                                       {s("churned"), qint64(m_churned.load())}}));
+                });
 
     // grpc-gateway v1 without a proto error handler: plain-text 404 / 405 for unknown routes
     const QList<QPair<QString, QRegularExpression>> known = [this] {
@@ -1324,18 +1510,20 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
             add("POST", "/api/v1/applications/[^/]+/resource/actions/v2");
         return k;
     }();
-    const auto unknown = wrap([known](const httplib::Request &req, httplib::Response &res) {
-        const QString path = fromStd(req.path);
-        bool otherMethod = false;
-        for (const auto &[method, re] : known)
-            if (re.match(path).hasMatch() && method != fromStd(req.method))
-                otherMethod = true;
-        const int status = otherMethod ? 405 : 404;
-        const std::string body = otherMethod ? "Method Not Allowed\n" : "Not Found\n";
-        res.status = status;
-        res.set_header("X-Content-Type-Options", "nosniff");
-        res.set_content(body, "text/plain; charset=utf-8");
-    }, false);
+    const auto unknown = wrap(
+        [known](const httplib::Request &req, httplib::Response &res) {
+            const QString path = fromStd(req.path);
+            bool otherMethod = false;
+            for (const auto &[method, re] : known)
+                if (re.match(path).hasMatch() && method != fromStd(req.method))
+                    otherMethod = true;
+            const int status = otherMethod ? 405 : 404;
+            const std::string body = otherMethod ? "Method Not Allowed\n" : "Not Found\n";
+            res.status = status;
+            res.set_header("X-Content-Type-Options", "nosniff");
+            res.set_content(body, "text/plain; charset=utf-8");
+        },
+        false);
     server.Get("/api/.*", unknown);
     server.Post("/api/.*", unknown);
     server.Put("/api/.*", unknown);

@@ -52,8 +52,10 @@ QJsonArray rolloutActions(const QJsonObject &rollout, bool withV31Actions)
         // observedGeneration is a hash before Rollouts v0.10; such controllers cannot
         // promote a blue-green rollout fully
         bool numeric = false;
-        const qint64 observed = status[str("observedGeneration")].toVariant().toString().toLongLong(&numeric);
-        const qint64 generation = rollout[str("metadata")][str("generation")].toVariant().toLongLong();
+        const qint64 observed =
+            status[str("observedGeneration")].toVariant().toString().toLongLong(&numeric);
+        const qint64 generation =
+            rollout[str("metadata")][str("generation")].toVariant().toLongLong();
         if (!numeric || observed > generation)
             promoteFullDisabled = spec[str("strategy")].toObject().contains(str("blueGreen"));
         else
@@ -73,7 +75,8 @@ QJsonArray rolloutActions(const QJsonObject &rollout, bool withV31Actions)
     if (withV31Actions) {
         bool skipEnabled = false;
         if (isCanaryWithSteps(rollout)) {
-            const int steps = int(spec[str("strategy")][str("canary")][str("steps")].toArray().size());
+            const int steps =
+                int(spec[str("strategy")][str("canary")][str("steps")].toArray().size());
             skipEnabled = status[str("currentStepIndex")].toInt(0) < steps;
         }
         out.append(action(str("skip-current-step"), !skipEnabled));
@@ -81,8 +84,11 @@ QJsonArray rolloutActions(const QJsonObject &rollout, bool withV31Actions)
     return out;
 }
 
-bool applyRolloutAction(QJsonObject &rollout, const QString &actionName, const QString &nowIso,
-                        bool withV31Actions, QString *error)
+bool applyRolloutAction(QJsonObject &rollout,
+                        const QString &actionName,
+                        const QString &nowIso,
+                        bool withV31Actions,
+                        QString *error)
 {
     QJsonObject spec = rollout[str("spec")].toObject();
     QJsonObject status = rollout[str("status")].toObject();
@@ -100,14 +106,17 @@ bool applyRolloutAction(QJsonObject &rollout, const QString &actionName, const Q
         spec.insert(str("restartAt"), nowIso);
     } else if (a == str("promote-full")) {
         bool numeric = false;
-        const qint64 observed = status.value(str("observedGeneration")).toVariant().toString().toLongLong(&numeric);
-        const qint64 generation = rollout.value(str("metadata"))[str("generation")].toVariant().toLongLong();
+        const qint64 observed =
+            status.value(str("observedGeneration")).toVariant().toString().toLongLong(&numeric);
+        const qint64 generation =
+            rollout.value(str("metadata"))[str("generation")].toVariant().toLongLong();
         if (!numeric || observed > generation) {
             // Rollouts v0.9 has no promoteFull field: jump to the end of the steps
             if (isCanaryWithSteps(rollout)) {
                 status.insert(str("abort"), QJsonValue::Null);
-                status.insert(str("currentStepIndex"),
-                              int(spec.value(str("strategy"))[str("canary")][str("steps")].toArray().size()));
+                status.insert(
+                    str("currentStepIndex"),
+                    int(spec.value(str("strategy"))[str("canary")][str("steps")].toArray().size()));
             }
         } else {
             status.insert(str("promoteFull"), true);
@@ -130,10 +139,11 @@ bool applyRolloutAction(QJsonObject &rollout, const QString &actionName, const Q
 // ---------------------------------------------------------------------------------------
 
 RolloutSim::RolloutSim(QString name, QString ns, QList<CanaryStep> steps, int replicas)
-    : m_name(std::move(name)), m_namespace(std::move(ns)), m_steps(std::move(steps)),
-      m_replicas(replicas)
-{
-}
+    : m_name(std::move(name))
+    , m_namespace(std::move(ns))
+    , m_steps(std::move(steps))
+    , m_replicas(replicas)
+{}
 
 QString RolloutSim::podHash(const QString &image)
 {
@@ -214,8 +224,8 @@ void RolloutSim::finishAnalysis(bool failed, qint64 atMs)
 {
     if (failed) {
         m_analysisStatus = QStringLiteral("Failed");
-        m_analysisMessage =
-            QStringLiteral("metric \"error-rate\" assessed Failed due to failed (1) > failureLimit (0)");
+        m_analysisMessage = QStringLiteral(
+            "metric \"error-rate\" assessed Failed due to failed (1) > failureLimit (0)");
         m_abort = true;
         m_abortSet = true;
         m_abortedAtMs = atMs;
@@ -238,7 +248,8 @@ bool RolloutSim::reconcile(qint64 nowMs)
             if (m_abortedAtMs == 0)
                 m_abortedAtMs = nowMs;
             if (m_abortMessage.isEmpty())
-                m_abortMessage = QStringLiteral("Rollout aborted update to revision %1").arg(m_generation);
+                m_abortMessage =
+                    QStringLiteral("Rollout aborted update to revision %1").arg(m_generation);
             m_pauseConditions.clear();
             m_controllerPause = false;
             m_wasAborted = true;
@@ -259,7 +270,8 @@ bool RolloutSim::reconcile(qint64 nowMs)
             m_controllerPause = false;
             m_promoteFull = false;
         }
-        while (!fullyPromoted() && !m_specPaused && !m_abort && m_currentStepIndex < m_steps.size()) {
+        while (!fullyPromoted() && !m_specPaused && !m_abort &&
+               m_currentStepIndex < m_steps.size()) {
             const CanaryStep &step = m_steps[m_currentStepIndex];
             if (step.kind == CanaryStep::Kind::SetWeight) {
                 const qint64 doneAt = m_stepStartedMs + kStepSettleMs;
@@ -279,7 +291,8 @@ bool RolloutSim::reconcile(qint64 nowMs)
                     continue;
                 }
                 if (step.pauseSeconds >= 0) {
-                    const qint64 doneAt = m_pauseConditions.first().startMs + step.pauseSeconds * 1000;
+                    const qint64 doneAt =
+                        m_pauseConditions.first().startMs + step.pauseSeconds * 1000;
                     if (nowMs < doneAt)
                         break;
                     m_pauseConditions.clear();
@@ -358,7 +371,8 @@ QPair<QString, QString> RolloutSim::health() const
         return {QStringLiteral("Suspended"),
                 m_specPaused ? QStringLiteral("Rollout is paused") : m_message};
     if (m_phase == QStringLiteral("Progressing"))
-        return {QStringLiteral("Progressing"), QStringLiteral("Waiting for roll out to finish: ") + m_message};
+        return {QStringLiteral("Progressing"),
+                QStringLiteral("Waiting for roll out to finish: ") + m_message};
     return {QStringLiteral("Healthy"), QString()};
 }
 
@@ -381,8 +395,8 @@ QJsonObject RolloutSim::manifest() const
         case CanaryStep::Kind::Analysis:
             steps.append(QJsonObject{
                 {str("analysis"),
-                 QJsonObject{{str("templates"),
-                              QJsonArray{QJsonObject{{str("templateName"), s.analysisTemplate}}}}}}});
+                 QJsonObject{{str("templates"), QJsonArray{QJsonObject{{str("templateName"),
+                                                                        s.analysisTemplate}}}}}}});
             break;
         }
     }
@@ -394,22 +408,24 @@ QJsonObject RolloutSim::manifest() const
                                               {str("name"), str("http")},
                                               {str("protocol"), str("TCP")}}}},
         {str("resources"),
-         QJsonObject{{str("requests"), QJsonObject{{str("cpu"), str("50m")}, {str("memory"), str("64Mi")}}}}}};
+         QJsonObject{{str("requests"),
+                      QJsonObject{{str("cpu"), str("50m")}, {str("memory"), str("64Mi")}}}}}};
     QJsonObject spec{
         {str("replicas"), m_replicas},
         {str("revisionHistoryLimit"), 3},
         {str("selector"), QJsonObject{{str("matchLabels"), QJsonObject{{str("app"), app}}}}},
         {str("strategy"),
-         QJsonObject{{str("canary"),
-                      QJsonObject{{str("canaryService"), app + str("-canary")},
-                                  {str("stableService"), app + str("-stable")},
-                                  {str("trafficRouting"),
-                                   QJsonObject{{str("nginx"),
-                                                QJsonObject{{str("stableIngress"), app}}}}},
-                                  {str("steps"), steps}}}}},
+         QJsonObject{
+             {str("canary"),
+              QJsonObject{{str("canaryService"), app + str("-canary")},
+                          {str("stableService"), app + str("-stable")},
+                          {str("trafficRouting"),
+                           QJsonObject{{str("nginx"), QJsonObject{{str("stableIngress"), app}}}}},
+                          {str("steps"), steps}}}}},
         {str("template"),
-         QJsonObject{{str("metadata"), QJsonObject{{str("labels"), QJsonObject{{str("app"), app}}}}},
-                     {str("spec"), QJsonObject{{str("containers"), QJsonArray{container}}}}}}};
+         QJsonObject{
+             {str("metadata"), QJsonObject{{str("labels"), QJsonObject{{str("app"), app}}}}},
+             {str("spec"), QJsonObject{{str("containers"), QJsonArray{container}}}}}}};
     if (m_specPausedSet)
         spec.insert(str("paused"), m_specPaused);
     if (!m_restartAt.isEmpty())
@@ -423,11 +439,11 @@ QJsonObject RolloutSim::manifest() const
     QJsonObject canary{
         {str("weights"),
          QJsonObject{{str("canary"), QJsonObject{{str("podTemplateHash"), m_currentPodHash},
-                                                  {str("serviceName"), app + str("-canary")},
-                                                  {str("weight"), weight}}},
+                                                 {str("serviceName"), app + str("-canary")},
+                                                 {str("weight"), weight}}},
                      {str("stable"), QJsonObject{{str("podTemplateHash"), m_stableRS},
-                                                  {str("serviceName"), app + str("-stable")},
-                                                  {str("weight"), 100 - weight}}}}}};
+                                                 {str("serviceName"), app + str("-stable")},
+                                                 {str("weight"), 100 - weight}}}}}};
     if (!m_analysisName.isEmpty()) {
         QJsonObject run{{str("name"), m_analysisName}, {str("status"), m_analysisStatus}};
         if (!m_analysisMessage.isEmpty())
@@ -436,49 +452,54 @@ QJsonObject RolloutSim::manifest() const
     }
 
     const QString t = isoTime(m_transitionMs);
-    auto cond = [&](const char *type, const char *status, const QString &reason, const QString &msg) {
-        return QJsonObject{{str("type"), str(type)},     {str("status"), str(status)},
-                           {str("reason"), reason},      {str("message"), msg},
+    auto cond = [&](const char *type, const char *status, const QString &reason,
+                    const QString &msg) {
+        return QJsonObject{{str("type"), str(type)},       {str("status"), str(status)},
+                           {str("reason"), reason},        {str("message"), msg},
                            {str("lastTransitionTime"), t}, {str("lastUpdateTime"), t}};
     };
-    QJsonArray conditions{cond("Available", "True", str("AvailableReason"),
-                               str("Rollout has minimum availability"))};
+    QJsonArray conditions{
+        cond("Available", "True", str("AvailableReason"), str("Rollout has minimum availability"))};
     if (m_abort)
         conditions.append(cond("Progressing", "False", str("RolloutAborted"), m_abortMessage));
     else if (m_phase == str("Paused"))
-        conditions.append(cond("Progressing", "Unknown", str("RolloutPaused"), str("Rollout is paused")));
+        conditions.append(
+            cond("Progressing", "Unknown", str("RolloutPaused"), str("Rollout is paused")));
     else if (fullyPromoted())
         conditions.append(cond("Progressing", "True", str("NewReplicaSetAvailable"),
                                QStringLiteral("ReplicaSet \"%1-%2\" has successfully progressed.")
                                    .arg(app, m_currentPodHash)));
     else
-        conditions.append(cond("Progressing", "True", str("ReplicaSetUpdated"),
-                               QStringLiteral("ReplicaSet \"%1-%2\" is progressing.").arg(app, m_currentPodHash)));
+        conditions.append(cond(
+            "Progressing", "True", str("ReplicaSetUpdated"),
+            QStringLiteral("ReplicaSet \"%1-%2\" is progressing.").arg(app, m_currentPodHash)));
     if (m_phase == str("Paused"))
         conditions.append(cond("Paused", "True", str("RolloutPaused"), str("Rollout is paused")));
-    conditions.append(fullyPromoted()
-                          ? cond("Healthy", "True", str("RolloutHealthy"), str("Rollout is healthy"))
-                          : cond("Healthy", "False", str("RolloutHealthy"), str("Rollout is not healthy")));
-    conditions.append(fullyPromoted()
-                          ? cond("Completed", "True", str("RolloutCompleted"), str("Rollout completed update to revision ") + QString::number(m_generation))
-                          : cond("Completed", "False", str("RolloutCompleted"), str("RolloutCompleted")));
+    conditions.append(
+        fullyPromoted()
+            ? cond("Healthy", "True", str("RolloutHealthy"), str("Rollout is healthy"))
+            : cond("Healthy", "False", str("RolloutHealthy"), str("Rollout is not healthy")));
+    conditions.append(
+        fullyPromoted()
+            ? cond("Completed", "True", str("RolloutCompleted"),
+                   str("Rollout completed update to revision ") + QString::number(m_generation))
+            : cond("Completed", "False", str("RolloutCompleted"), str("RolloutCompleted")));
 
-    QJsonObject status{
-        {str("HPAReplicas"), total},
-        {str("availableReplicas"), total},
-        {str("readyReplicas"), total},
-        {str("replicas"), total},
-        {str("updatedReplicas"), updated},
-        {str("blueGreen"), QJsonObject{}},
-        {str("canary"), canary},
-        {str("conditions"), conditions},
-        {str("currentPodHash"), m_currentPodHash},
-        {str("currentStepHash"), stableHex(QStringLiteral("steps:") + m_name, 10)},
-        {str("currentStepIndex"), m_currentStepIndex},
-        {str("observedGeneration"), QString::number(m_observedGeneration)},
-        {str("phase"), m_phase},
-        {str("selector"), str("app=") + app},
-        {str("stableRS"), m_stableRS}};
+    QJsonObject status{{str("HPAReplicas"), total},
+                       {str("availableReplicas"), total},
+                       {str("readyReplicas"), total},
+                       {str("replicas"), total},
+                       {str("updatedReplicas"), updated},
+                       {str("blueGreen"), QJsonObject{}},
+                       {str("canary"), canary},
+                       {str("conditions"), conditions},
+                       {str("currentPodHash"), m_currentPodHash},
+                       {str("currentStepHash"), stableHex(QStringLiteral("steps:") + m_name, 10)},
+                       {str("currentStepIndex"), m_currentStepIndex},
+                       {str("observedGeneration"), QString::number(m_observedGeneration)},
+                       {str("phase"), m_phase},
+                       {str("selector"), str("app=") + app},
+                       {str("stableRS"), m_stableRS}};
     if (!m_message.isEmpty())
         status.insert(str("message"), m_message);
     if (m_abortSet)
@@ -490,7 +511,8 @@ QJsonObject RolloutSim::manifest() const
     if (!m_pauseConditions.isEmpty()) {
         QJsonArray pcs;
         for (const PauseCondition &pc : m_pauseConditions)
-            pcs.append(QJsonObject{{str("reason"), pc.reason}, {str("startTime"), isoTime(pc.startMs)}});
+            pcs.append(
+                QJsonObject{{str("reason"), pc.reason}, {str("startTime"), isoTime(pc.startMs)}});
         status.insert(str("pauseConditions"), pcs);
     }
     if (m_promoteFull)
@@ -502,14 +524,15 @@ QJsonObject RolloutSim::manifest() const
         {str("apiVersion"), str("argoproj.io/v1alpha1")},
         {str("kind"), str("Rollout")},
         {str("metadata"),
-         QJsonObject{{str("name"), m_name},
-                     {str("namespace"), m_namespace},
-                     {str("uid"), stableHex(QStringLiteral("rollout-uid:") + m_namespace + m_name, 32)},
-                     {str("generation"), m_generation},
-                     {str("creationTimestamp"), isoTime(m_createdMs)},
-                     {str("annotations"), QJsonObject{{str("rollout.argoproj.io/revision"),
-                                                       QString::number(m_generation)}}},
-                     {str("labels"), QJsonObject{{str("app.kubernetes.io/instance"), m_name}}}}},
+         QJsonObject{
+             {str("name"), m_name},
+             {str("namespace"), m_namespace},
+             {str("uid"), stableHex(QStringLiteral("rollout-uid:") + m_namespace + m_name, 32)},
+             {str("generation"), m_generation},
+             {str("creationTimestamp"), isoTime(m_createdMs)},
+             {str("annotations"),
+              QJsonObject{{str("rollout.argoproj.io/revision"), QString::number(m_generation)}}},
+             {str("labels"), QJsonObject{{str("app.kubernetes.io/instance"), m_name}}}}},
         {str("spec"), spec},
         {str("status"), status}};
 }
@@ -536,7 +559,9 @@ void RolloutSim::readBack(const QJsonObject &patched)
         m_pauseConditions.clear();
 }
 
-bool RolloutSim::runAction(const QString &actionName, qint64 nowMs, bool withV31Actions,
+bool RolloutSim::runAction(const QString &actionName,
+                           qint64 nowMs,
+                           bool withV31Actions,
                            QString *error)
 {
     QJsonObject live = manifest();

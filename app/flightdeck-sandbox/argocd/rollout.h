@@ -18,9 +18,9 @@ struct CanaryStep
 {
     enum class Kind { SetWeight, Pause, Analysis };
     Kind kind = Kind::SetWeight;
-    int weight = 0;            // SetWeight
-    qint64 pauseSeconds = -1;  // Pause: -1 = no duration, waits for a manual resume
-    QString analysisTemplate;  // Analysis
+    int weight = 0;           // SetWeight
+    qint64 pauseSeconds = -1; // Pause: -1 = no duration, waits for a manual resume
+    QString analysisTemplate; // Analysis
 
     static CanaryStep setWeight(int w) { return {Kind::SetWeight, w, -1, {}}; }
     static CanaryStep pause(qint64 seconds = -1) { return {Kind::Pause, 0, seconds, {}}; }
@@ -34,8 +34,11 @@ QJsonArray rolloutActions(const QJsonObject &rollout, bool withV31Actions);
 
 /// Applies one Rollout action to the live manifest the way the Lua action does.
 /// @p nowIso is used by `restart`. False with *error for an unknown action.
-bool applyRolloutAction(QJsonObject &rollout, const QString &action, const QString &nowIso,
-                        bool withV31Actions, QString *error);
+bool applyRolloutAction(QJsonObject &rollout,
+                        const QString &action,
+                        const QString &nowIso,
+                        bool withV31Actions,
+                        QString *error);
 
 /// One canary Rollout and the part of the Argo Rollouts controller that moves it.
 class RolloutSim
@@ -91,8 +94,8 @@ public:
     QPair<QString, QString> health() const;
     QString restartedAt() const { return m_restartedAt; }
 
-    static constexpr qint64 kStepSettleMs = 5000;     // a setWeight step's pods becoming ready
-    static constexpr qint64 kAnalysisMs = 30000;      // one AnalysisRun
+    static constexpr qint64 kStepSettleMs = 5000; // a setWeight step's pods becoming ready
+    static constexpr qint64 kAnalysisMs = 30000;  // one AnalysisRun
     static QString podHash(const QString &image);
 
 private:
@@ -116,11 +119,15 @@ private:
     QString m_stableRS, m_currentPodHash;
     int m_currentStepIndex = 0;
     bool m_abort = false;
-    bool m_abortSet = false;   // "abort: null" after retry stays visible as in the real object
+    bool m_abortSet = false; // "abort: null" after retry stays visible as in the real object
     qint64 m_abortedAtMs = 0;
     bool m_promoteFull = false;
     bool m_controllerPause = false;
-    struct PauseCondition { QString reason; qint64 startMs = 0; };
+    struct PauseCondition
+    {
+        QString reason;
+        qint64 startMs = 0;
+    };
     QList<PauseCondition> m_pauseConditions;
     qint64 m_stepStartedMs = 0;
     QString m_analysisName, m_analysisStatus, m_analysisMessage;

@@ -20,26 +20,28 @@ QString gitError(const char *where)
 }
 
 /// Builds the tree of every path under @p prefix (paths use '/'), recursing per directory.
-int writeTree(git_repository *repo, const std::map<std::string, std::string> &files,
-              const std::string &prefix, git_oid *out)
+int writeTree(git_repository *repo,
+              const std::map<std::string, std::string> &files,
+              const std::string &prefix,
+              git_oid *out)
 {
     git_treebuilder *builder = nullptr;
     if (int rc = git_treebuilder_new(&builder, repo, nullptr))
         return rc;
     std::unique_ptr<git_treebuilder, void (*)(git_treebuilder *)> guard(builder,
                                                                         git_treebuilder_free);
-    for (auto it = files.lower_bound(prefix); it != files.end(); ) {
+    for (auto it = files.lower_bound(prefix); it != files.end();) {
         if (it->first.compare(0, prefix.size(), prefix) != 0)
             break;
         const std::string rest = it->first.substr(prefix.size());
         const size_t slash = rest.find('/');
         git_oid oid;
         if (slash == std::string::npos) {
-            if (int rc = git_blob_create_from_buffer(&oid, repo, it->second.data(),
-                                                     it->second.size()))
+            if (int rc =
+                    git_blob_create_from_buffer(&oid, repo, it->second.data(), it->second.size()))
                 return rc;
-            if (int rc = git_treebuilder_insert(nullptr, builder, rest.c_str(), &oid,
-                                                GIT_FILEMODE_BLOB))
+            if (int rc =
+                    git_treebuilder_insert(nullptr, builder, rest.c_str(), &oid, GIT_FILEMODE_BLOB))
                 return rc;
             ++it;
         } else {
@@ -47,8 +49,8 @@ int writeTree(git_repository *repo, const std::map<std::string, std::string> &fi
             const std::string sub = prefix + dir + '/';
             if (int rc = writeTree(repo, files, sub, &oid))
                 return rc;
-            if (int rc = git_treebuilder_insert(nullptr, builder, dir.c_str(), &oid,
-                                                GIT_FILEMODE_TREE))
+            if (int rc =
+                    git_treebuilder_insert(nullptr, builder, dir.c_str(), &oid, GIT_FILEMODE_TREE))
                 return rc;
             // skip everything under this directory
             std::string after = sub;
@@ -61,7 +63,10 @@ int writeTree(git_repository *repo, const std::map<std::string, std::string> &fi
 
 } // namespace
 
-GitWriter::GitWriter() { git_libgit2_init(); }
+GitWriter::GitWriter()
+{
+    git_libgit2_init();
+}
 
 GitWriter::~GitWriter()
 {
@@ -92,8 +97,10 @@ bool GitWriter::open(const QString &path, QString *error)
     return true;
 }
 
-bool GitWriter::commit(const GitCommitSpec &spec, const std::map<std::string, std::string> &files,
-                       QString *sha, QString *error)
+bool GitWriter::commit(const GitCommitSpec &spec,
+                       const std::map<std::string, std::string> &files,
+                       QString *sha,
+                       QString *error)
 {
     git_oid treeId;
     if (writeTree(m_repo, files, std::string(), &treeId) != 0) {
@@ -104,18 +111,18 @@ bool GitWriter::commit(const GitCommitSpec &spec, const std::map<std::string, st
     git_tree *tree = nullptr;
     git_signature *author = nullptr, *committer = nullptr;
     std::vector<git_commit *> parents;
-    bool ok = git_tree_lookup(&tree, m_repo, &treeId) == 0
-        && git_signature_new(&author, spec.author.toUtf8().constData(),
-                             spec.email.toUtf8().constData(), spec.timeSeconds, 0) == 0
-        && git_signature_new(&committer, spec.committer.toUtf8().constData(),
-                             spec.committerEmail.toUtf8().constData(), spec.timeSeconds, 0) == 0;
+    bool ok = git_tree_lookup(&tree, m_repo, &treeId) == 0 &&
+              git_signature_new(&author, spec.author.toUtf8().constData(),
+                                spec.email.toUtf8().constData(), spec.timeSeconds, 0) == 0 &&
+              git_signature_new(&committer, spec.committer.toUtf8().constData(),
+                                spec.committerEmail.toUtf8().constData(), spec.timeSeconds, 0) == 0;
     for (const QString &p : spec.parents) {
         if (!ok)
             break;
         git_oid pid;
         git_commit *pc = nullptr;
-        ok = git_oid_fromstr(&pid, p.toLatin1().constData()) == 0
-            && git_commit_lookup(&pc, m_repo, &pid) == 0;
+        ok = git_oid_fromstr(&pid, p.toLatin1().constData()) == 0 &&
+             git_commit_lookup(&pc, m_repo, &pid) == 0;
         if (pc)
             parents.push_back(pc);
     }
@@ -141,16 +148,19 @@ bool GitWriter::commit(const GitCommitSpec &spec, const std::map<std::string, st
     return ok;
 }
 
-void GitWriter::setRef(const QString &name, const QString &sha) { m_refs[name] = sha; }
+void GitWriter::setRef(const QString &name, const QString &sha)
+{
+    m_refs[name] = sha;
+}
 
 bool GitWriter::finish(const QString &head, QString *error)
 {
     for (const auto &[name, sha] : m_refs) {
         git_oid oid;
         git_reference *ref = nullptr;
-        if (git_oid_fromstr(&oid, sha.toLatin1().constData()) != 0
-            || git_reference_create(&ref, m_repo, name.toUtf8().constData(), &oid, 1,
-                                    "flightdeck-sandbox") != 0) {
+        if (git_oid_fromstr(&oid, sha.toLatin1().constData()) != 0 ||
+            git_reference_create(&ref, m_repo, name.toUtf8().constData(), &oid, 1,
+                                 "flightdeck-sandbox") != 0) {
             if (error)
                 *error = gitError("ref") + u' ' + name;
             return false;

@@ -32,8 +32,10 @@ public:
     /// Opens the repository at @p path, creating it (HEAD -> main) when absent.
     bool open(const QString &path, QString *error);
     /// Writes a commit whose tree holds exactly @p files (path -> content).
-    bool commit(const GitCommitSpec &spec, const std::map<std::string, std::string> &files,
-                QString *sha, QString *error);
+    bool commit(const GitCommitSpec &spec,
+                const std::map<std::string, std::string> &files,
+                QString *sha,
+                QString *error);
     void setRef(const QString &name, const QString &sha);
     /// Writes the refs, points HEAD at @p head and checks the work tree out.
     bool finish(const QString &head, QString *error);

@@ -38,8 +38,8 @@ Options resolveOptions(Options o)
 {
     o.epochMs = resolveEpoch(o);
     if (o.gitDir.isEmpty() && !o.workspaceFile.isEmpty()) {
-        const bool wantsGit = o.scenario == QLatin1String("demo")
-            || o.scenario == QLatin1String("incident");
+        const bool wantsGit =
+            o.scenario == QLatin1String("demo") || o.scenario == QLatin1String("incident");
         if (wantsGit)
             o.gitDir = QFileInfo(o.workspaceFile).absolutePath() + QStringLiteral("/git");
     }
@@ -52,9 +52,15 @@ const QStringList kBackends{u"github"_s, u"jenkins"_s, u"gitlab"_s, u"argocd"_s,
 
 // ---- helpers ----
 
-QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+QString fromStd(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
 
-std::string toStd(const QString &s) { return s.toStdString(); }
+std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
 
 void sendJson(httplib::Response &res, int status, const QJsonDocument &doc)
 {
@@ -92,15 +98,16 @@ quint64 stableHash(const QString &seed)
 // ---- clock ----
 
 Clock::Clock(qint64 epochMs, double speed)
-    : m_epochMs(epochMs), m_speed(speed), m_realStartMs(realNowMs())
-{
-}
+    : m_epochMs(epochMs)
+    , m_speed(speed)
+    , m_realStartMs(realNowMs())
+{}
 
 qint64 Clock::nowMs() const
 {
     std::lock_guard guard(m_mutex);
-    return m_epochMs + m_baseSimMs + qint64(double(realNowMs() - m_realStartMs) * m_speed)
-        + m_advancedMs;
+    return m_epochMs + m_baseSimMs + qint64(double(realNowMs() - m_realStartMs) * m_speed) +
+           m_advancedMs;
 }
 
 void Clock::advance(qint64 ms)
@@ -136,10 +143,11 @@ void Clock::restart()
 
 bool parseFault(const QString &spec, Fault *out, QString *error)
 {
-    static const QStringList backends{u"github"_s, u"jenkins"_s, u"gitlab"_s, u"argocd"_s,
-                                      u"metrics"_s, u"all"_s};
-    static const QStringList kinds{u"latency"_s, u"5xx"_s, u"rate-limit"_s, u"timeout"_s,
-                                   u"malformed"_s, u"expired-token"_s, u"drop"_s};
+    static const QStringList backends{u"github"_s, u"jenkins"_s, u"gitlab"_s,
+                                      u"argocd"_s, u"metrics"_s, u"all"_s};
+    static const QStringList kinds{u"latency"_s, u"5xx"_s,       u"rate-limit"_s,
+                                   u"timeout"_s, u"malformed"_s, u"expired-token"_s,
+                                   u"drop"_s};
     const auto fail = [&](const QString &why) {
         if (error)
             *error = QStringLiteral("fault '%1': %2").arg(spec, why);
@@ -153,7 +161,8 @@ bool parseFault(const QString &spec, Fault *out, QString *error)
     f.backend = parts[0].toLower();
     f.kind = parts[1].toLower();
     if (!backends.contains(f.backend))
-        return fail(u"unknown backend '%1' (github, jenkins, gitlab, argocd, metrics, all)"_s.arg(f.backend));
+        return fail(u"unknown backend '%1' (github, jenkins, gitlab, argocd, metrics, all)"_s.arg(
+            f.backend));
     if (!kinds.contains(f.kind))
         return fail(u"unknown kind '%1' (%2)"_s.arg(f.kind, kinds.join(u", "_s)));
     if (f.kind == QLatin1String("latency"))
@@ -180,7 +189,9 @@ bool parseFault(const QString &spec, Fault *out, QString *error)
                 scale = 60'000;
                 num = arg.chopped(1);
             } else {
-                return fail(u"argument '%1' is neither a probability (20%) nor a duration (2s, 500ms)"_s.arg(arg));
+                return fail(
+                    u"argument '%1' is neither a probability (20%) nor a duration (2s, 500ms)"_s
+                        .arg(arg));
             }
             const double v = num.toDouble(&ok);
             if (!ok || v < 0)
@@ -208,14 +219,16 @@ void BackendServer::writeExpiredToken(httplib::Response &res)
 // ---- sandbox ----
 
 Sandbox::Sandbox(Options options)
-    : m_options(resolveOptions(std::move(options))),
-      m_clock(m_options.epochMs, m_options.clockSpeed),
-      m_rng(m_options.seed),
-      m_faultRng(m_options.seed ^ 0xFA17FA17ULL)
-{
-}
+    : m_options(resolveOptions(std::move(options)))
+    , m_clock(m_options.epochMs, m_options.clockSpeed)
+    , m_rng(m_options.seed)
+    , m_faultRng(m_options.seed ^ 0xFA17FA17ULL)
+{}
 
-Sandbox::~Sandbox() { stop(); }
+Sandbox::~Sandbox()
+{
+    stop();
+}
 
 bool Sandbox::start(QString *error)
 {
@@ -298,7 +311,9 @@ bool Sandbox::start(QString *error)
     return true;
 }
 
-bool Sandbox::serve(const QString &name, std::unique_ptr<httplib::Server> server, int port,
+bool Sandbox::serve(const QString &name,
+                    std::unique_ptr<httplib::Server> server,
+                    int port,
                     QString *error)
 {
     server->set_tcp_nodelay(true);
@@ -350,7 +365,10 @@ void Sandbox::runTicker()
     }
 }
 
-int Sandbox::port(const QString &backend) const { return m_ports.value(backend, 0); }
+int Sandbox::port(const QString &backend) const
+{
+    return m_ports.value(backend, 0);
+}
 
 BackendServer *Sandbox::backend(const QString &name) const
 {
@@ -414,7 +432,8 @@ bool Sandbox::rollFault(double probability)
     return double(m_faultRng() % 1'000'000) / 1'000'000.0 < probability;
 }
 
-bool Sandbox::applyFaults(BackendServer &backend, const httplib::Request &req,
+bool Sandbox::applyFaults(BackendServer &backend,
+                          const httplib::Request &req,
                           httplib::Response &res)
 {
     QList<Fault> hits;
@@ -444,9 +463,10 @@ bool Sandbox::applyFaults(BackendServer &backend, const httplib::Request &req,
                 static const int codes[] = {500, 502, 503};
                 status = codes[m_faultRng() % 3];
             }
-            backend.writeError(res, status, status == 500   ? u"Internal Server Error"_s
-                                            : status == 502 ? u"Bad Gateway"_s
-                                                            : u"Service Unavailable"_s);
+            backend.writeError(res, status,
+                               status == 500   ? u"Internal Server Error"_s
+                               : status == 502 ? u"Bad Gateway"_s
+                                               : u"Service Unavailable"_s);
             return true;
         } else if (f.kind == QLatin1String("rate-limit")) {
             backend.writeRateLimited(res);
@@ -457,8 +477,8 @@ bool Sandbox::applyFaults(BackendServer &backend, const httplib::Request &req,
         } else if (f.kind == QLatin1String("drop")) {
             // The provider fails at once: headers go out, then the connection closes mid-body.
             res.status = 200;
-            res.set_chunked_content_provider(
-                "application/json", [](size_t, httplib::DataSink &) { return false; });
+            res.set_chunked_content_provider("application/json",
+                                             [](size_t, httplib::DataSink &) { return false; });
             return true;
         }
     }
@@ -471,8 +491,8 @@ void Sandbox::applyPostFaults(const QString &backend, httplib::Response &res)
     {
         std::lock_guard guard(m_metaMutex);
         for (const Fault &f : std::as_const(m_faults))
-            if ((f.backend == backend || f.backend == QLatin1String("all"))
-                && f.kind == QLatin1String("malformed") && rollFault(f.probability))
+            if ((f.backend == backend || f.backend == QLatin1String("all")) &&
+                f.kind == QLatin1String("malformed") && rollFault(f.probability))
                 mangle = true;
     }
     if (mangle && !res.body.empty()) {
@@ -538,8 +558,8 @@ QByteArray Sandbox::readyLine() const
         return QJsonDocument(o).toJson(QJsonDocument::Compact);
     };
     QByteArray ports = "{";
-    const QStringList names{u"github"_s, u"jenkins"_s, u"gitlab"_s, u"argocd"_s, u"metrics"_s,
-                            u"control"_s};
+    const QStringList names{u"github"_s, u"jenkins"_s, u"gitlab"_s,
+                            u"argocd"_s, u"metrics"_s, u"control"_s};
     for (const QString &n : names) {
         if (ports.size() > 1)
             ports += ',';
@@ -559,11 +579,11 @@ QByteArray Sandbox::readyLine() const
     for (auto it = vars.cbegin(); it != vars.cend(); ++it)
         env.insert(it.key(), it.value());
     const QString ws = m_options.workspaceFile.isEmpty()
-        ? QString()
-        : QFileInfo(m_options.workspaceFile).absoluteFilePath();
+                           ? QString()
+                           : QFileInfo(m_options.workspaceFile).absoluteFilePath();
     const QByteArray wsJson = QJsonDocument(QJsonArray{ws}).toJson(QJsonDocument::Compact);
-    return "{\"ready\":true,\"ports\":" + ports + ",\"credentials\":" + creds
-        + ",\"env\":" + compact(env) + ",\"workspace\":" + wsJson.mid(1, wsJson.size() - 2) + '}';
+    return "{\"ready\":true,\"ports\":" + ports + ",\"credentials\":" + creds +
+           ",\"env\":" + compact(env) + ",\"workspace\":" + wsJson.mid(1, wsJson.size() - 2) + '}';
 }
 
 namespace {
@@ -620,16 +640,21 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
     y += u"version: 1\n"_s;
     y += u"name: Flightdeck %1 estate\n"_s.arg(m_world.scenario.section(u':', 0, 0));
     y += u"connections:\n"_s;
-    y += u"  github: {kind: github, url: %1, credentials: {token: \"env:FD_SANDBOX_GITHUB_TOKEN\"}, scope: {repos: %2}}\n"_s
-             .arg(url("github"), yList(repos));
-    y += u"  jenkins: {kind: jenkins, url: %1, credentials: {user: \"env:FD_SANDBOX_JENKINS_USER\", token: \"env:FD_SANDBOX_JENKINS_TOKEN\"}, scope: {folders: %2}}\n"_s
-             .arg(url("jenkins"), yList(folders));
-    y += u"  gitlab: {kind: gitlab, url: %1, credentials: {token: \"env:FD_SANDBOX_GITLAB_TOKEN\"}, scope: {projects: %2}}\n"_s
-             .arg(url("gitlab"), yList(projects));
+    y +=
+        u"  github: {kind: github, url: %1, credentials: {token: \"env:FD_SANDBOX_GITHUB_TOKEN\"}, scope: {repos: %2}}\n"_s
+            .arg(url("github"), yList(repos));
+    y +=
+        u"  jenkins: {kind: jenkins, url: %1, credentials: {user: \"env:FD_SANDBOX_JENKINS_USER\", token: \"env:FD_SANDBOX_JENKINS_TOKEN\"}, scope: {folders: %2}}\n"_s
+            .arg(url("jenkins"), yList(folders));
+    y +=
+        u"  gitlab: {kind: gitlab, url: %1, credentials: {token: \"env:FD_SANDBOX_GITLAB_TOKEN\"}, scope: {projects: %2}}\n"_s
+            .arg(url("gitlab"), yList(projects));
     // The simulated Argo CD keeps one AppProject per environment, as many teams do.
-    y += u"  argocd: {kind: argocd, url: %1, credentials: {token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}, scope: {projects: %2}}\n"_s
-             .arg(url("argocd"), yList(m_world.environments));
-    y += u"  signals: {kind: prometheus, url: %1, options: {alertmanagerUrl: %1}}\n"_s.arg(url("metrics"));
+    y +=
+        u"  argocd: {kind: argocd, url: %1, credentials: {token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}, scope: {projects: %2}}\n"_s
+            .arg(url("argocd"), yList(m_world.environments));
+    y += u"  signals: {kind: prometheus, url: %1, options: {alertmanagerUrl: %1}}\n"_s.arg(
+        url("metrics"));
     y += u"environments:\n"_s;
     for (const QString &env : m_world.environments)
         y += env == QLatin1String("prod") ? u"  - {name: prod, protected: true}\n"_s
@@ -638,9 +663,11 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
     for (const SimService &s : m_world.services) {
         y += u"  %1:\n"_s.arg(s.name);
         if (!s.gitPath.isEmpty())
-            y += u"    repository: {path: %1, mainBranch: %2}\n"_s.arg(yq(s.gitPath), s.defaultBranch);
+            y += u"    repository: {path: %1, mainBranch: %2}\n"_s.arg(yq(s.gitPath),
+                                                                       s.defaultBranch);
         if (s.ciBackend == QLatin1String("github"))
-            y += u"    pipelines: [{connection: github, repo: %1, workflow: ci.yml}]\n"_s.arg(s.ciObject);
+            y += u"    pipelines: [{connection: github, repo: %1, workflow: ci.yml}]\n"_s.arg(
+                s.ciObject);
         else if (s.ciBackend == QLatin1String("jenkins"))
             y += u"    pipelines: [{connection: jenkins, job: %1}]\n"_s.arg(s.ciObject);
         else if (s.ciBackend == QLatin1String("gitlab"))
@@ -657,7 +684,8 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
             else if (t.backend == QLatin1String("jenkins"))
                 b = u"{connection: jenkins, job: %1, versionParameter: VERSION}"_s.arg(t.object);
             else if (t.backend == QLatin1String("gitlab"))
-                b = u"{connection: gitlab, project: %1, environment: %2}"_s.arg(t.object, t.environment);
+                b = u"{connection: gitlab, project: %1, environment: %2}"_s.arg(t.object,
+                                                                                t.environment);
             y += u"      %1: %2\n"_s.arg(t.environment, b);
         }
         if (!s.dependsOn.isEmpty())
@@ -684,10 +712,14 @@ namespace {
 
 QJsonObject requestJson(const LoggedRequest &r)
 {
-    return {{u"backend"_s, r.backend},       {u"method"_s, r.method},
-            {u"path"_s, r.path},             {u"body"_s, r.body},
-            {u"status"_s, r.status},         {u"time"_s, isoTime(r.simTimeMs)},
-            {u"simTimeMs"_s, double(r.simTimeMs)}, {u"realTimeMs"_s, double(r.realTimeMs)}};
+    return {{u"backend"_s, r.backend},
+            {u"method"_s, r.method},
+            {u"path"_s, r.path},
+            {u"body"_s, r.body},
+            {u"status"_s, r.status},
+            {u"time"_s, isoTime(r.simTimeMs)},
+            {u"simTimeMs"_s, double(r.simTimeMs)},
+            {u"realTimeMs"_s, double(r.realTimeMs)}};
 }
 
 void controlError(httplib::Response &res, int status, const QString &message)
@@ -703,7 +735,7 @@ void Sandbox::installControlRoutes(httplib::Server &server)
         if (res.body.empty())
             controlError(res, res.status,
                          res.status == 404 ? u"no control route %1 %2"_s.arg(fromStd(req.method),
-                                                                            fromStd(req.path))
+                                                                             fromStd(req.path))
                                            : u"bad request (POST needs Content-Length)"_s);
     });
     const auto clockJson = [this] {
@@ -735,7 +767,8 @@ void Sandbox::installControlRoutes(httplib::Server &server)
     });
     server.Put("/_sandbox/faults", [this](const httplib::Request &req, httplib::Response &res) {
         QJsonParseError perr;
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
         if (perr.error != QJsonParseError::NoError || !doc.isArray()) {
             controlError(res, 400, u"body must be a JSON array of fault specs"_s);
             return;
@@ -756,10 +789,11 @@ void Sandbox::installControlRoutes(httplib::Server &server)
             a.append(f.spec);
         sendJson(res, 200, QJsonDocument(a));
     });
-    server.Post("/_sandbox/reset", [this, clockJson](const httplib::Request &, httplib::Response &res) {
-        reset();
-        sendJson(res, 200, clockJson());
-    });
+    server.Post("/_sandbox/reset",
+                [this, clockJson](const httplib::Request &, httplib::Response &res) {
+                    reset();
+                    sendJson(res, 200, clockJson());
+                });
     server.Get("/_sandbox/requests", [this](const httplib::Request &req, httplib::Response &res) {
         const QString mut = fromStd(req.get_param_value("mutating"));
         const bool mutating = mut == QLatin1String("1") || mut == QLatin1String("true");

@@ -31,23 +31,26 @@ namespace fd::sandbox {
 
 struct Options
 {
-    int githubPort = 0, jenkinsPort = 0, gitlabPort = 0, argocdPort = 0, metricsPort = 0, controlPort = 0;
+    int githubPort = 0, jenkinsPort = 0, gitlabPort = 0, argocdPort = 0, metricsPort = 0,
+        controlPort = 0;
     QString scenario = QStringLiteral("demo"); // demo | incident | scale:N | gitlab-scale:N | empty
     quint64 seed = 1;
-    double clockSpeed = 1.0;        // simulated seconds per real second
-    qint64 epochMs = 0;             // simulated start time; 0 = now (rounded down to a minute)
+    double clockSpeed = 1.0; // simulated seconds per real second
+    qint64 epochMs = 0;      // simulated start time; 0 = now (rounded down to a minute)
     QString argocdVersion = QStringLiteral("3.5"); // 2.14 | 3.5
-    QStringList faults;             // "github:rate-limit", "argocd:5xx:20%", "jenkins:latency:2s", ...
-    QString workspaceFile;          // --write-workspace
-    QString gitDir;                 // where the scenario's git repositories are made; "" = beside the workspace, or none
-    int githubRateLimit = 5000;     // GitHub primary limit per hour (tests lower it to reach 0)
+    QStringList faults;    // "github:rate-limit", "argocd:5xx:20%", "jenkins:latency:2s", ...
+    QString workspaceFile; // --write-workspace
+    QString gitDir; // where the scenario's git repositories are made; "" = beside the workspace, or
+                    // none
+    int githubRateLimit = 5000; // GitHub primary limit per hour (tests lower it to reach 0)
 };
 
 // ---- the world: what the scenario says exists, shared read-only by every backend ----
 
 struct SimCommit
 {
-    QString sha;       // real sha of the commit in the service's git repository (or synthetic when no git)
+    QString
+        sha; // real sha of the commit in the service's git repository (or synthetic when no git)
     QString subject;
     QString author;
     QString email;
@@ -57,10 +60,10 @@ struct SimCommit
 
 struct SimRelease
 {
-    QString version;   // v1.4.2
-    QString sha;       // the commit it was built from
+    QString version; // v1.4.2
+    QString sha;     // the commit it was built from
     qint64 builtAtMs = 0;
-    bool bad = false;  // the incident scenario's bad release errors more
+    bool bad = false; // the incident scenario's bad release errors more
 };
 
 struct SimDeploy
@@ -71,26 +74,27 @@ struct SimDeploy
     QString by;
     bool succeeded = true;
     int historyId = 0; // Argo CD history id; a running counter per target
-    QString gitopsRevision; // sha of the gitops commit that set this version (synthetic without git)
-    int number = 0;    // run/build/pipeline number of the deploy on its backend, rising per target
+    QString
+        gitopsRevision; // sha of the gitops commit that set this version (synthetic without git)
+    int number = 0;     // run/build/pipeline number of the deploy on its backend, rising per target
 };
 
 /// One environment of one service: where it is deployed and what it ran, oldest first.
 struct SimTarget
 {
-    QString environment;     // dev | staging | prod
-    QString backend;         // github | jenkins | gitlab | argocd
-    QString object;          // owner/repo, Jenkins job path, GitLab group/project, Argo CD app name
+    QString environment; // dev | staging | prod
+    QString backend;     // github | jenkins | gitlab | argocd
+    QString object;      // owner/repo, Jenkins job path, GitLab group/project, Argo CD app name
     bool protectedEnv = false;
-    bool canary = false;     // an Argo Rollout canary stands behind the app
-    bool autoSync = false;   // Argo CD automated sync policy
+    bool canary = false;          // an Argo Rollout canary stands behind the app
+    bool autoSync = false;        // Argo CD automated sync policy
     bool pendingApproval = false; // the scenario leaves a gate waiting here
     /// The version waiting at the gate when pendingApproval. For a canary target the canary
     /// version is already synced: it is history.last(), and history[size-2] is the stable one.
     /// For every other gated target history.last() runs and pendingVersion waits to go out.
     QString pendingVersion;
     QString pendingSha;
-    QString rollout;         // Argo Rollout name when canary ("" otherwise)
+    QString rollout;          // Argo Rollout name when canary ("" otherwise)
     QList<SimDeploy> history; // oldest first; a failed deploy does not change what runs
     /// What runs now: the newest succeeded deploy (nullptr when none).
     const SimDeploy *current() const;
@@ -98,16 +102,16 @@ struct SimTarget
 
 struct SimService
 {
-    QString name;            // checkout, payments, ...
-    QString ciBackend;       // github | jenkins | gitlab: where its build pipeline runs
-    QString ciObject;        // owner/repo, Jenkins job path, GitLab project path
-    QString gitPath;         // absolute path of its git repository ("" when none was made)
+    QString name;      // checkout, payments, ...
+    QString ciBackend; // github | jenkins | gitlab: where its build pipeline runs
+    QString ciObject;  // owner/repo, Jenkins job path, GitLab project path
+    QString gitPath;   // absolute path of its git repository ("" when none was made)
     QString defaultBranch = QStringLiteral("main");
-    QList<SimCommit> commits; // main branch, oldest first
+    QList<SimCommit> commits;   // main branch, oldest first
     QList<SimRelease> releases; // oldest first
-    QList<SimTarget> targets; // one per environment, in promotion order
+    QList<SimTarget> targets;   // one per environment, in promotion order
     QStringList dependsOn;
-    QString releaseBranch;   // e.g. release/1.4 ("" when none)
+    QString releaseBranch; // e.g. release/1.4 ("" when none)
 
     const SimRelease *release(const QString &version) const;
     const SimTarget *target(const QString &environment) const;
@@ -118,19 +122,22 @@ struct World
     QString scenario;
     quint64 seed = 1;
     qint64 epochMs = 0;
-    QStringList environments{QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+    QStringList environments{QStringLiteral("dev"), QStringLiteral("staging"),
+                             QStringLiteral("prod")};
     QList<SimService> services;
-    QString gitRoot;         // directory holding one repository per service + "gitops"
-    QString gitopsPath;      // the GitOps repository (kustomize overlays, values-<env>.yaml)
+    QString gitRoot;    // directory holding one repository per service + "gitops"
+    QString gitopsPath; // the GitOps repository (kustomize overlays, values-<env>.yaml)
     QString org = QStringLiteral("acme"); // GitHub owner / GitLab group of every repository
 
     const SimService *service(const QString &name) const;
     /// Targets served by one backend, as (service, target) pairs.
-    std::vector<std::pair<const SimService *, const SimTarget *>> targetsOn(const QString &backend) const;
+    std::vector<std::pair<const SimService *, const SimTarget *>>
+    targetsOn(const QString &backend) const;
 };
 
 /// Builds the world of a scenario: services, histories and (when gitDir is set) real git
-/// repositories whose commit SHAs are the ones the APIs report. Deterministic in (scenario, seed, epoch).
+/// repositories whose commit SHAs are the ones the APIs report. Deterministic in (scenario, seed,
+/// epoch).
 World buildWorld(const Options &options, QString *error);
 /// The world as JSON (services, targets, histories, current versions): GET /_sandbox/world.
 QJsonObject worldToJson(const World &world);
@@ -161,11 +168,11 @@ private:
 
 struct Fault
 {
-    QString backend;     // github | jenkins | gitlab | argocd | metrics | all
-    QString kind;        // latency | 5xx | rate-limit | timeout | malformed | expired-token | drop
+    QString backend; // github | jenkins | gitlab | argocd | metrics | all
+    QString kind;    // latency | 5xx | rate-limit | timeout | malformed | expired-token | drop
     double probability = 1.0;
     qint64 durationMs = 0; // latency / timeout length
-    QString spec;        // as given
+    QString spec;          // as given
 };
 
 /// Parses "backend:kind[:arg]" where arg is a probability ("20%") or a duration ("2s", "500ms").
@@ -175,7 +182,7 @@ struct LoggedRequest
 {
     QString backend;
     QString method;
-    QString path;        // with query
+    QString path; // with query
     QString body;
     qint64 simTimeMs = 0;
     qint64 realTimeMs = 0;
@@ -188,17 +195,22 @@ class Sandbox;
 class BackendServer
 {
 public:
-    BackendServer(QString name, Sandbox &sandbox) : m_name(std::move(name)), m_sandbox(sandbox) {}
+    BackendServer(QString name, Sandbox &sandbox)
+        : m_name(std::move(name))
+        , m_sandbox(sandbox)
+    {}
     virtual ~BackendServer() = default;
 
     const QString &name() const { return m_name; }
     /// Register the routes of this API on @p server.
     virtual void installRoutes(httplib::Server &server) = 0;
-    /// Advance the simulation to @p simNowMs (called by the ticker about 10×/s and after clock advances).
+    /// Advance the simulation to @p simNowMs (called by the ticker about 10×/s and after clock
+    /// advances).
     virtual void tick(qint64 simNowMs) { (void)simNowMs; }
     /// Back to the scenario's initial state.
     virtual void reset() {}
-    /// Write this API's own error shape (GitHub {"message","documentation_url"}, Argo CD grpc-gateway, ...).
+    /// Write this API's own error shape (GitHub {"message","documentation_url"}, Argo CD
+    /// grpc-gateway, ...).
     virtual void writeError(httplib::Response &res, int status, const QString &message) = 0;
     /// Credentials this backend accepts, for the ready line: e.g. {"token": "..."}.
     virtual QJsonObject credentials() const = 0;
@@ -251,7 +263,8 @@ public:
 
     // request log (all requests; `mutating` = not GET/HEAD)
     void logRequest(const LoggedRequest &r);
-    QList<LoggedRequest> requests(const QString &backend = QString(), bool mutatingOnly = false) const;
+    QList<LoggedRequest> requests(const QString &backend = QString(),
+                                  bool mutatingOnly = false) const;
     void clearRequests();
 
     void advance(qint64 ms); // clock advance + tick every backend
@@ -261,8 +274,8 @@ public:
 
 private:
     void runTicker();
-    bool serve(const QString &name, std::unique_ptr<httplib::Server> server, int port,
-               QString *error);
+    bool
+    serve(const QString &name, std::unique_ptr<httplib::Server> server, int port, QString *error);
     void installControlRoutes(httplib::Server &server);
     bool rollFault(double probability); // under m_metaMutex
 

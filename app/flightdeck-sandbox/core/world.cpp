@@ -48,33 +48,45 @@ QList<ServicePlan> demoPlan(const QString &org)
     };
     QList<ServicePlan> plan;
     // GitHub Actions builds, Argo CD deploys; prod goes through an Argo Rollout canary.
-    plan.append({QStringLiteral("checkout"), QStringLiteral("github"), repo("checkout"),
+    plan.append({QStringLiteral("checkout"),
+                 QStringLiteral("github"),
+                 repo("checkout"),
                  {{"dev", "argocd", app("checkout", "dev"), false, true, false},
                   {"staging", "argocd", app("checkout", "staging"), false, true, false},
                   {"prod", "argocd", app("checkout", "prod"), true, false, true}},
                  {QStringLiteral("payments"), QStringLiteral("catalog")}});
     // Argo CD for the lower environments, a GitHub environment with reviewers for prod.
-    plan.append({QStringLiteral("payments"), QStringLiteral("github"), repo("payments"),
+    plan.append({QStringLiteral("payments"),
+                 QStringLiteral("github"),
+                 repo("payments"),
                  {{"dev", "argocd", app("payments", "dev"), false, true, false},
                   {"staging", "argocd", app("payments", "staging"), false, false, false},
                   {"prod", "github", repo("payments"), false, false, true}},
                  {QStringLiteral("auth")}});
-    plan.append({QStringLiteral("catalog"), QStringLiteral("jenkins"), QStringLiteral("catalog/build"),
+    plan.append({QStringLiteral("catalog"),
+                 QStringLiteral("jenkins"),
+                 QStringLiteral("catalog/build"),
                  {{"dev", "jenkins", job("catalog", "dev")},
                   {"staging", "jenkins", job("catalog", "staging")},
                   {"prod", "jenkins", job("catalog", "prod"), false, false, true}},
                  {QStringLiteral("search")}});
-    plan.append({QStringLiteral("search"), QStringLiteral("jenkins"), QStringLiteral("search/build"),
+    plan.append({QStringLiteral("search"),
+                 QStringLiteral("jenkins"),
+                 QStringLiteral("search/build"),
                  {{"dev", "jenkins", job("search", "dev")},
                   {"staging", "jenkins", job("search", "staging")},
                   {"prod", "jenkins", job("search", "prod")}},
                  {}});
-    plan.append({QStringLiteral("auth"), QStringLiteral("gitlab"), repo("auth"),
+    plan.append({QStringLiteral("auth"),
+                 QStringLiteral("gitlab"),
+                 repo("auth"),
                  {{"dev", "gitlab", repo("auth")},
                   {"staging", "gitlab", repo("auth")},
                   {"prod", "gitlab", repo("auth"), false, false, true}},
                  {}});
-    plan.append({QStringLiteral("notifications"), QStringLiteral("gitlab"), repo("notifications"),
+    plan.append({QStringLiteral("notifications"),
+                 QStringLiteral("gitlab"),
+                 repo("notifications"),
                  {{"dev", "gitlab", repo("notifications")},
                   {"staging", "gitlab", repo("notifications")},
                   {"prod", "gitlab", repo("notifications")}},
@@ -87,13 +99,13 @@ const char *const kPeople[][2] = {
     {"Tomas Silva", "tomas.silva"}, {"Aiko Tanaka", "aiko.tanaka"}, {"Sam Okafor", "sam.okafor"},
 };
 
-const char *const kVerbs[] = {"Add", "Fix", "Refactor", "Speed up", "Handle", "Log", "Validate",
-                              "Retry", "Cache", "Remove"};
-const char *const kThings[] = {"cart totals", "currency rounding", "idempotency keys",
-                               "timeout on upstream calls", "empty search results",
-                               "token refresh", "pagination cursor", "health endpoint",
-                               "metrics labels", "feature flag lookup", "config reload",
-                               "batch size", "error messages", "rate limiter", "db pool size"};
+const char *const kVerbs[] = {"Add", "Fix",      "Refactor", "Speed up", "Handle",
+                              "Log", "Validate", "Retry",    "Cache",    "Remove"};
+const char *const kThings[] = {
+    "cart totals",          "currency rounding",   "idempotency keys",  "timeout on upstream calls",
+    "empty search results", "token refresh",       "pagination cursor", "health endpoint",
+    "metrics labels",       "feature flag lookup", "config reload",     "batch size",
+    "error messages",       "rate limiter",        "db pool size"};
 
 QString slugOf(const QString &s)
 {
@@ -109,22 +121,25 @@ QString slugOf(const QString &s)
     return out;
 }
 
-int pick(std::mt19937_64 &rng, int n) { return int(rng() % quint64(n)); }
+int pick(std::mt19937_64 &rng, int n)
+{
+    return int(rng() % quint64(n));
+}
 
 /// A commit before it has a sha: git (or the synthetic hasher) assigns it.
 struct PlannedCommit
 {
     QString subject, body, author, email, committer, committerEmail;
     qint64 timeMs = 0;
-    QList<int> parents;                   // indices into the planned list
+    QList<int> parents;                         // indices into the planned list
     std::map<std::string, std::string> changes; // path -> new content
-    bool onMain = true;                   // false for feature-branch and release-branch commits
+    bool onMain = true; // false for feature-branch and release-branch commits
 };
 
 struct PlannedRepo
 {
     QList<PlannedCommit> commits;
-    QList<QPair<QString, int>> tags;     // version -> commit index
+    QList<QPair<QString, int>> tags; // version -> commit index
     int mainTip = -1;
     QString releaseBranch;
     int releaseTip = -1;
@@ -132,8 +147,12 @@ struct PlannedRepo
 
 /// Plans the git history of one service: PRs merged (merge commit or squash) between releases,
 /// a tag per release, and a release branch with one fix that has not gone out yet.
-PlannedRepo planRepo(const QString &org, const QString &service, const QList<qint64> &releaseTimes,
-                     const QStringList &versions, std::mt19937_64 &rng, int *prCounter)
+PlannedRepo planRepo(const QString &org,
+                     const QString &service,
+                     const QList<qint64> &releaseTimes,
+                     const QStringList &versions,
+                     std::mt19937_64 &rng,
+                     int *prCounter)
 {
     PlannedRepo repo;
     const qint64 start = releaseTimes.first() - 5 * kDay;
@@ -144,8 +163,9 @@ PlannedRepo planRepo(const QString &org, const QString &service, const QList<qin
     init.committer = init.author;
     init.committerEmail = init.email;
     init.timeMs = start;
-    init.changes["README.md"] = (u"# "_s + service + u"\n\nThe "_s + service +
-                                 u" service of the acme shop.\n"_s).toStdString();
+    init.changes["README.md"] =
+        (u"# "_s + service + u"\n\nThe "_s + service + u" service of the acme shop.\n"_s)
+            .toStdString();
     init.changes["VERSION"] = "v0.0.0\n";
     repo.commits.append(init);
     int tip = 0;
@@ -158,8 +178,8 @@ PlannedRepo planRepo(const QString &org, const QString &service, const QList<qin
             const int who = pick(rng, 6);
             const QString author = QLatin1String(kPeople[who][0]);
             const QString email = QLatin1String(kPeople[who][1]) + QStringLiteral("@acme.dev");
-            const QString subject = QLatin1String(kVerbs[pick(rng, 10)]) + u' ' +
-                                    QLatin1String(kThings[pick(rng, 15)]);
+            const QString subject =
+                QLatin1String(kVerbs[pick(rng, 10)]) + u' ' + QLatin1String(kThings[pick(rng, 15)]);
             const int pr = ++*prCounter;
             const std::string path = "src/" + slugOf(subject).toStdString() + ".go";
             const std::string content = "package " + service.toStdString() + "\n\n// " +
@@ -262,8 +282,8 @@ QStringList versionSeries(std::mt19937_64 &rng, int count)
     return out;
 }
 
-QString kustomization(const QString &org, const QString &service, const QString &env,
-                      const QString &tag)
+QString
+kustomization(const QString &org, const QString &service, const QString &env, const QString &tag)
 {
     return QStringLiteral("apiVersion: kustomize.config.k8s.io/v1beta1\n"
                           "kind: Kustomization\n"
@@ -276,8 +296,8 @@ QString kustomization(const QString &org, const QString &service, const QString 
         .arg(org, service, env, tag);
 }
 
-QString helmValues(const QString &org, const QString &service, const QString &env,
-                   const QString &tag)
+QString
+helmValues(const QString &org, const QString &service, const QString &env, const QString &tag)
 {
     return QStringLiteral("image:\n"
                           "  repository: ghcr.io/%1/%2\n"
@@ -297,7 +317,8 @@ QString baseManifest(const QString &org, const QString &service, bool rollout)
                    "  template:\n    metadata:\n      labels:\n        app: %2\n    spec:\n"
                    "      containers:\n        - name: %2\n          image: ghcr.io/%1/%2\n"
                    "  strategy:\n    canary:\n      steps:\n        - setWeight: 20\n"
-                   "        - pause: {}\n        - setWeight: 50\n        - pause: {duration: 10m}\n"
+                   "        - pause: {}\n        - setWeight: 50\n        - pause: {duration: "
+                   "10m}\n"
                    "        - setWeight: 100\n")
             .arg(org, service);
     return QStringLiteral(
@@ -309,8 +330,8 @@ QString baseManifest(const QString &org, const QString &service, bool rollout)
 }
 
 /// Turns a planned history into commits with shas, writing them to git when @p git is set.
-bool realiseRepo(const PlannedRepo &plan, GitWriter *git, const QString &salt,
-                 QStringList *shas, QString *error)
+bool realiseRepo(
+    const PlannedRepo &plan, GitWriter *git, const QString &salt, QStringList *shas, QString *error)
 {
     shas->clear();
     std::vector<std::map<std::string, std::string>> states;
@@ -328,8 +349,13 @@ bool realiseRepo(const PlannedRepo &plan, GitWriter *git, const QString &salt,
             parents.append(shas->at(p));
         QString sha;
         if (git) {
-            GitCommitSpec spec{c.subject + (c.body.isEmpty() ? QString() : u"\n\n"_s + c.body) + u'\n',
-                               c.author, c.email, c.committer, c.committerEmail, c.timeMs / 1000,
+            GitCommitSpec spec{c.subject + (c.body.isEmpty() ? QString() : u"\n\n"_s + c.body) +
+                                   u'\n',
+                               c.author,
+                               c.email,
+                               c.committer,
+                               c.committerEmail,
+                               c.timeMs / 1000,
                                parents};
             if (!git->commit(spec, states.back(), &sha, error))
                 return false;
@@ -417,9 +443,14 @@ World buildScale(World world, int n, std::mt19937_64 &rng)
         t.autoSync = i % 2 == 0;
         for (int r = 0; r < 3; ++r) {
             const SimRelease &rel = s.releases[r];
-            SimDeploy d{rel.version, rel.sha, rel.builtAtMs + 30 * kMinute,
-                        QStringLiteral("argocd"), true, r + 1,
-                        stableHex(QStringLiteral("gitops/") + t.object + u'/' + rel.version), r + 1};
+            SimDeploy d{rel.version,
+                        rel.sha,
+                        rel.builtAtMs + 30 * kMinute,
+                        QStringLiteral("argocd"),
+                        true,
+                        r + 1,
+                        stableHex(QStringLiteral("gitops/") + t.object + u'/' + rel.version),
+                        r + 1};
             t.history.append(d);
         }
         s.targets.append(t);
@@ -509,7 +540,8 @@ World buildWorld(const Options &options, QString *error)
         const int n = scenario.mid(6).toInt(&ok);
         if (!ok || n < 1 || n > 100000) {
             if (error)
-                *error = QStringLiteral("buildWorld: bad scale count in '%1' (1..100000)").arg(scenario);
+                *error =
+                    QStringLiteral("buildWorld: bad scale count in '%1' (1..100000)").arg(scenario);
             return {};
         }
         return buildScale(world, n, rng);
@@ -519,8 +551,8 @@ World buildWorld(const Options &options, QString *error)
         const int n = scenario.mid(13).toInt(&ok);
         if (!ok || n < 1 || n > 9999) {
             if (error)
-                *error = QStringLiteral("buildWorld: bad project count in '%1' (1..9999)")
-                             .arg(scenario);
+                *error =
+                    QStringLiteral("buildWorld: bad project count in '%1' (1..9999)").arg(scenario);
             return {};
         }
         return buildGitLabScale(world, n, rng);
@@ -528,7 +560,8 @@ World buildWorld(const Options &options, QString *error)
     const bool incident = scenario == QLatin1String("incident");
     if (scenario != QLatin1String("demo") && !incident) {
         if (error)
-            *error = QStringLiteral("buildWorld: unknown scenario '%1' (demo, incident, scale:N, gitlab-scale:N, empty)")
+            *error = QStringLiteral("buildWorld: unknown scenario '%1' (demo, incident, scale:N, "
+                                    "gitlab-scale:N, empty)")
                          .arg(scenario);
         return {};
     }
@@ -575,8 +608,8 @@ World buildWorld(const Options &options, QString *error)
             if (!git->open(s.gitPath, error))
                 return {};
         }
-        if (!realiseRepo(repo, git.get(), QStringLiteral("%1/%2").arg(s.name).arg(world.seed), &shas,
-                         error))
+        if (!realiseRepo(repo, git.get(), QStringLiteral("%1/%2").arg(s.name).arg(world.seed),
+                         &shas, error))
             return {};
         for (int i = 0; i < repo.commits.size(); ++i) {
             const PlannedCommit &c = repo.commits[i];
@@ -635,13 +668,20 @@ World buildWorld(const Options &options, QString *error)
                 target.pendingSha = next.sha;
                 if (tp.canary) {
                     // The canary's version is synced and the Rollout pauses at its manual step.
-                    SimDeploy d{next.version, next.sha, world.epochMs - 40 * kMinute,
-                                QLatin1String(kPeople[0][1]), true, 0, QString(), 0};
+                    SimDeploy d{next.version,
+                                next.sha,
+                                world.epochMs - 40 * kMinute,
+                                QLatin1String(kPeople[0][1]),
+                                true,
+                                0,
+                                QString(),
+                                0};
                     target.history.append(d);
                 }
             }
             // The recent failure: search's newest staging deploy failed an hour ago.
-            if (s.name == QLatin1String("search") && target.environment == QLatin1String("staging")) {
+            if (s.name == QLatin1String("search") &&
+                target.environment == QLatin1String("staging")) {
                 const SimRelease &next = s.releases[kReleases - lag];
                 target.history.append({next.version, next.sha, world.epochMs - kHour,
                                        QLatin1String(kPeople[3][1]), false, 0, QString(), 0});
@@ -684,19 +724,25 @@ World buildWorld(const Options &options, QString *error)
             return {};
     }
     std::map<std::string, std::string> files;
-    files["README.md"] = "# gitops\n\nDesired state of every acme app, one overlay per environment.\n";
+    files["README.md"] =
+        "# gitops\n\nDesired state of every acme app, one overlay per environment.\n";
     for (const SimService &s : world.services)
         for (const SimTarget &t : s.targets)
             if (t.backend == QLatin1String("argocd"))
-                files[(u"apps/"_s + s.name + (t.canary ? u"/base/rollout.yaml"_s
-                                                      : u"/base/deployment.yaml"_s))
+                files[(u"apps/"_s + s.name +
+                       (t.canary ? u"/base/rollout.yaml"_s : u"/base/deployment.yaml"_s))
                           .toStdString()] = baseManifest(world.org, s.name, t.canary).toStdString();
     QString parent;
     const QString bot = QStringLiteral("acme-release-bot");
     const QString botEmail = QStringLiteral("release-bot@acme.dev");
     const auto commitOps = [&](const QString &message, qint64 atMs, QString *sha) {
         if (ops) {
-            GitCommitSpec spec{message + u'\n', bot, botEmail, bot, botEmail, atMs / 1000,
+            GitCommitSpec spec{message + u'\n',
+                               bot,
+                               botEmail,
+                               bot,
+                               botEmail,
+                               atMs / 1000,
                                parent.isEmpty() ? QStringList() : QStringList{parent}};
             if (!ops->commit(spec, files, sha, error))
                 return false;
@@ -735,10 +781,10 @@ World buildWorld(const Options &options, QString *error)
 QJsonObject worldToJson(const World &world)
 {
     const auto deployJson = [](const SimDeploy &d) {
-        return QJsonObject{{u"version"_s, d.version},         {u"sha"_s, d.sha},
-                           {u"at"_s, isoTime(d.atMs)},       {u"by"_s, d.by},
-                           {u"succeeded"_s, d.succeeded},    {u"historyId"_s, d.historyId},
-                           {u"number"_s, d.number},          {u"gitopsRevision"_s, d.gitopsRevision}};
+        return QJsonObject{{u"version"_s, d.version},     {u"sha"_s, d.sha},
+                           {u"at"_s, isoTime(d.atMs)},    {u"by"_s, d.by},
+                           {u"succeeded"_s, d.succeeded}, {u"historyId"_s, d.historyId},
+                           {u"number"_s, d.number},       {u"gitopsRevision"_s, d.gitopsRevision}};
     };
     QJsonArray services;
     for (const SimService &s : world.services) {

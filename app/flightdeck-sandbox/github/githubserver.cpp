@@ -37,8 +37,8 @@ struct JobPlan
     QString name;
     qint64 offsetMs = 0; // after the run (or its gate) starts
     QList<Step> steps;
-    bool fails = false;  // this attempt's planned outcome
-    bool gated = false;  // waits for the run's environment gate
+    bool fails = false; // this attempt's planned outcome
+    bool gated = false; // waits for the run's environment gate
     qint64 durationMs() const
     {
         qint64 d = 0;
@@ -64,11 +64,11 @@ struct Run
     QString event, branch, sha, title, actor;
     qint64 createdMs = 0, startMs = 0;
     QList<JobPlan> jobs;
-    QString gateEnv;      // environment the gated job deploys to
-    QString gateState;    // "" | waiting | approved | rejected
+    QString gateEnv;   // environment the gated job deploys to
+    QString gateState; // "" | waiting | approved | rejected
     qint64 gateResolvedMs = 0;
     qint64 cancelledMs = 0;
-    QString version;      // the release a deploy run ships
+    QString version; // the release a deploy run ships
     QList<Approval> approvals;
     qint64 deploymentId = 0; // created when the gated deploy job starts
     bool deploymentDone = false;
@@ -123,7 +123,10 @@ struct JobState
     qint64 startedMs = 0, completedMs = 0;
 };
 
-QString login(const QString &by) { return QString(by).replace(u'.', u'-'); }
+QString login(const QString &by)
+{
+    return QString(by).replace(u'.', u'-');
+}
 
 QJsonObject user(const QString &loginName, const QString &api)
 {
@@ -135,8 +138,8 @@ QJsonObject user(const QString &loginName, const QString &api)
             {u"avatar_url"_s, u"https://avatars.githubusercontent.com/u/%1?v=4"_s.arg(id)},
             {u"gravatar_id"_s, u""_s},
             {u"url"_s, u},
-            {u"html_url"_s, api.section(u"/api/v3"_s, 0, 0) + u'/'
-                                + QString::fromLatin1(QUrl::toPercentEncoding(loginName))},
+            {u"html_url"_s, api.section(u"/api/v3"_s, 0, 0) + u'/' +
+                                QString::fromLatin1(QUrl::toPercentEncoding(loginName))},
             {u"followers_url"_s, u + u"/followers"_s},
             {u"following_url"_s, u + u"/following{/other_user}"_s},
             {u"gists_url"_s, u + u"/gists{/gist_id}"_s},
@@ -146,23 +149,28 @@ QJsonObject user(const QString &loginName, const QString &api)
             {u"repos_url"_s, u + u"/repos"_s},
             {u"events_url"_s, u + u"/events{/privacy}"_s},
             {u"received_events_url"_s, u + u"/received_events"_s},
-            {u"type"_s, loginName == u"acme"_s ? u"Organization"_s
-                        : loginName.endsWith(u"[bot]"_s) ? u"Bot"_s : u"User"_s},
+            {u"type"_s, loginName == u"acme"_s           ? u"Organization"_s
+                        : loginName.endsWith(u"[bot]"_s) ? u"Bot"_s
+                                                         : u"User"_s},
             {u"site_admin"_s, false}};
 }
 
 QString nodeId(const char *prefix, qint64 id)
 {
-    return QLatin1String(prefix) + u'_'
-        + QString::fromLatin1(QByteArray::number(id).toBase64(QByteArray::OmitTrailingEquals));
+    return QLatin1String(prefix) + u'_' +
+           QString::fromLatin1(QByteArray::number(id).toBase64(QByteArray::OmitTrailingEquals));
 }
 
-QJsonValue timeOrNull(qint64 ms) { return ms ? QJsonValue(isoTime(ms)) : QJsonValue(); }
+QJsonValue timeOrNull(qint64 ms)
+{
+    return ms ? QJsonValue(isoTime(ms)) : QJsonValue();
+}
 
 class GitHubServer final : public BackendServer
 {
 public:
-    GitHubServer(QString name, Sandbox &sandbox) : BackendServer(std::move(name), sandbox)
+    GitHubServer(QString name, Sandbox &sandbox)
+        : BackendServer(std::move(name), sandbox)
     {
         m_token = u"ghp_"_s + stableHex(u"github-token/%1"_s.arg(sandbox.world().seed), 36);
         build();
@@ -172,9 +180,10 @@ public:
 
     void writeError(httplib::Response &res, int status, const QString &message) override
     {
-        sendJson(res, status, QJsonDocument(QJsonObject{{u"message"_s, message},
-                                                        {u"documentation_url"_s, kDocs},
-                                                        {u"status"_s, QString::number(status)}}));
+        sendJson(res, status,
+                 QJsonDocument(QJsonObject{{u"message"_s, message},
+                                           {u"documentation_url"_s, kDocs},
+                                           {u"status"_s, QString::number(status)}}));
     }
 
     void writeRateLimited(httplib::Response &res) override
@@ -212,10 +221,10 @@ public:
             if (st.status == u"queued"_s)
                 continue;
             if (!r.deploymentId) {
-                Deployment &d = addDeployment(r.repo, r.sha, r.version, r.gateEnv, r.actor,
-                                              st.startedMs);
-                d.statuses.append({++m_nextStatusId, u"in_progress"_s, u"Deploying"_s,
-                                   r.gateEnv, u"github-actions[bot]"_s, st.startedMs});
+                Deployment &d =
+                    addDeployment(r.repo, r.sha, r.version, r.gateEnv, r.actor, st.startedMs);
+                d.statuses.append({++m_nextStatusId, u"in_progress"_s, u"Deploying"_s, r.gateEnv,
+                                   u"github-actions[bot]"_s, st.startedMs});
                 r.deploymentId = d.id;
             }
             if (st.status == u"completed"_s) {
@@ -266,14 +275,17 @@ private:
             repo.createdMs = created - qint64(stableHash(s.name) % 1000) * kMinute;
             for (const SimTarget &t : s.targets)
                 if (t.backend == u"github"_s)
-                    repo.environments.append({qint64(stableHash(repo.full() + t.environment) % 900'000'000) + 100'000'000,
-                                              t.environment, t.protectedEnv, created});
+                    repo.environments.append(
+                        {qint64(stableHash(repo.full() + t.environment) % 900'000'000) +
+                             100'000'000,
+                         t.environment, t.protectedEnv, created});
             m_repos.append(repo);
             const qint64 wfBase = qint64(stableHash(repo.full()) % 90'000'000) + 10'000'000;
             if (ci)
                 m_workflows.append({wfBase, repo.full(), u"ci.yml"_s, u"CI"_s, created});
             if (deploys)
-                m_workflows.append({wfBase + 1, repo.full(), u"deploy.yml"_s, u"Deploy"_s, created});
+                m_workflows.append(
+                    {wfBase + 1, repo.full(), u"deploy.yml"_s, u"Deploy"_s, created});
         }
         // CI history: one push run per release, the newest commit's run in progress.
         std::vector<Run> runs;
@@ -294,8 +306,8 @@ private:
                 if (!s.commits.isEmpty()) {
                     const SimCommit &head = s.commits.last();
                     runs.push_back(ciRun(repo, head.sha, head.subject,
-                                         login(head.email.section(u'@', 0, 0)),
-                                         epoch - 2 * kMinute, ++number));
+                                         login(head.email.section(u'@', 0, 0)), epoch - 2 * kMinute,
+                                         ++number));
                 }
             }
             // Deploy history on GitHub environments, and the run waiting at the gate.
@@ -308,8 +320,8 @@ private:
                     r.gateState = t.protectedEnv ? u"approved"_s : QString();
                     r.gateResolvedMs = t.protectedEnv ? d.atMs - 5 * kMinute : 0;
                     if (t.protectedEnv)
-                        r.approvals.append({u"approved"_s, u"Ship it"_s, u"mina-park"_s,
-                                            r.gateResolvedMs});
+                        r.approvals.append(
+                            {u"approved"_s, u"Ship it"_s, u"mina-park"_s, r.gateResolvedMs});
                     runs.push_back(r);
                     Deployment &dep = addDeployment(repo.full(), d.sha, d.version, t.environment,
                                                     login(d.by), d.atMs - 4 * kMinute);
@@ -370,8 +382,12 @@ private:
         return nullptr;
     }
 
-    Run ciRun(const Repo &repo, const QString &sha, const QString &title, const QString &actor,
-              qint64 createdMs, int number)
+    Run ciRun(const Repo &repo,
+              const QString &sha,
+              const QString &title,
+              const QString &actor,
+              qint64 createdMs,
+              int number)
     {
         const Workflow *wf = workflowByFile(repo.full(), u"ci.yml"_s);
         Run r;
@@ -387,20 +403,35 @@ private:
         r.actor = actor;
         r.createdMs = createdMs;
         r.startMs = createdMs + 8 * kSecond;
-        r.jobs.append({0, u"build"_s, 0,
-                       {{u"Set up job"_s, 2 * kSecond}, {u"Run actions/checkout@v4"_s, 3 * kSecond},
-                        {u"Build image"_s, 70 * kSecond}, {u"Push image"_s, 15 * kSecond},
+        r.jobs.append({0,
+                       u"build"_s,
+                       0,
+                       {{u"Set up job"_s, 2 * kSecond},
+                        {u"Run actions/checkout@v4"_s, 3 * kSecond},
+                        {u"Build image"_s, 70 * kSecond},
+                        {u"Push image"_s, 15 * kSecond},
                         {u"Complete job"_s, 1 * kSecond}},
-                       false, false});
-        r.jobs.append({0, u"test"_s, 91 * kSecond,
-                       {{u"Set up job"_s, 2 * kSecond}, {u"Run actions/checkout@v4"_s, 3 * kSecond},
-                        {u"Run tests"_s, 120 * kSecond}, {u"Complete job"_s, 1 * kSecond}},
-                       false, false});
+                       false,
+                       false});
+        r.jobs.append({0,
+                       u"test"_s,
+                       91 * kSecond,
+                       {{u"Set up job"_s, 2 * kSecond},
+                        {u"Run actions/checkout@v4"_s, 3 * kSecond},
+                        {u"Run tests"_s, 120 * kSecond},
+                        {u"Complete job"_s, 1 * kSecond}},
+                       false,
+                       false});
         return r;
     }
 
-    Run deployRun(const Repo &repo, const SimTarget &t, const QString &version, const QString &sha,
-                  const QString &actor, qint64 createdMs, int number)
+    Run deployRun(const Repo &repo,
+                  const SimTarget &t,
+                  const QString &version,
+                  const QString &sha,
+                  const QString &actor,
+                  qint64 createdMs,
+                  int number)
     {
         const Workflow *wf = workflowByFile(repo.full(), u"deploy.yml"_s);
         Run r;
@@ -418,19 +449,32 @@ private:
         r.startMs = createdMs + 5 * kSecond;
         r.version = version;
         r.gateEnv = t.environment;
-        r.jobs.append({0, u"plan"_s, 0,
-                       {{u"Set up job"_s, 2 * kSecond}, {u"Render manifests"_s, 20 * kSecond},
+        r.jobs.append({0,
+                       u"plan"_s,
+                       0,
+                       {{u"Set up job"_s, 2 * kSecond},
+                        {u"Render manifests"_s, 20 * kSecond},
                         {u"Complete job"_s, 1 * kSecond}},
-                       false, false});
-        r.jobs.append({0, u"deploy (%1)"_s.arg(t.environment), 23 * kSecond,
-                       {{u"Set up job"_s, 2 * kSecond}, {u"Deploy %1"_s.arg(version), 90 * kSecond},
-                        {u"Smoke test"_s, 30 * kSecond}, {u"Complete job"_s, 1 * kSecond}},
-                       false, t.protectedEnv});
+                       false,
+                       false});
+        r.jobs.append({0,
+                       u"deploy (%1)"_s.arg(t.environment),
+                       23 * kSecond,
+                       {{u"Set up job"_s, 2 * kSecond},
+                        {u"Deploy %1"_s.arg(version), 90 * kSecond},
+                        {u"Smoke test"_s, 30 * kSecond},
+                        {u"Complete job"_s, 1 * kSecond}},
+                       false,
+                       t.protectedEnv});
         return r;
     }
 
-    Deployment &addDeployment(const QString &repo, const QString &sha, const QString &ref,
-                              const QString &env, const QString &creator, qint64 atMs)
+    Deployment &addDeployment(const QString &repo,
+                              const QString &sha,
+                              const QString &ref,
+                              const QString &env,
+                              const QString &creator,
+                              qint64 atMs)
     {
         Deployment d;
         d.id = ++m_nextDeploymentId;
@@ -540,25 +584,41 @@ private:
                       {u"fork"_s, false},
                       {u"url"_s, u}};
         const char *const templated[][2] = {
-            {"archive_url", "/{archive_format}{/ref}"}, {"assignees_url", "/assignees{/user}"},
-            {"blobs_url", "/git/blobs{/sha}"},           {"branches_url", "/branches{/branch}"},
+            {"archive_url", "/{archive_format}{/ref}"},
+            {"assignees_url", "/assignees{/user}"},
+            {"blobs_url", "/git/blobs{/sha}"},
+            {"branches_url", "/branches{/branch}"},
             {"collaborators_url", "/collaborators{/collaborator}"},
-            {"comments_url", "/comments{/number}"},      {"commits_url", "/commits{/sha}"},
-            {"compare_url", "/compare/{base}...{head}"}, {"contents_url", "/contents/{+path}"},
-            {"contributors_url", "/contributors"},       {"deployments_url", "/deployments"},
-            {"downloads_url", "/downloads"},             {"events_url", "/events"},
-            {"forks_url", "/forks"},                     {"git_commits_url", "/git/commits{/sha}"},
-            {"git_refs_url", "/git/refs{/sha}"},         {"git_tags_url", "/git/tags{/sha}"},
-            {"hooks_url", "/hooks"},                     {"issue_comment_url", "/issues/comments{/number}"},
-            {"issue_events_url", "/issues/events{/number}"}, {"issues_url", "/issues{/number}"},
-            {"keys_url", "/keys{/key_id}"},              {"labels_url", "/labels{/name}"},
-            {"languages_url", "/languages"},             {"merges_url", "/merges"},
+            {"comments_url", "/comments{/number}"},
+            {"commits_url", "/commits{/sha}"},
+            {"compare_url", "/compare/{base}...{head}"},
+            {"contents_url", "/contents/{+path}"},
+            {"contributors_url", "/contributors"},
+            {"deployments_url", "/deployments"},
+            {"downloads_url", "/downloads"},
+            {"events_url", "/events"},
+            {"forks_url", "/forks"},
+            {"git_commits_url", "/git/commits{/sha}"},
+            {"git_refs_url", "/git/refs{/sha}"},
+            {"git_tags_url", "/git/tags{/sha}"},
+            {"hooks_url", "/hooks"},
+            {"issue_comment_url", "/issues/comments{/number}"},
+            {"issue_events_url", "/issues/events{/number}"},
+            {"issues_url", "/issues{/number}"},
+            {"keys_url", "/keys{/key_id}"},
+            {"labels_url", "/labels{/name}"},
+            {"languages_url", "/languages"},
+            {"merges_url", "/merges"},
             {"milestones_url", "/milestones{/number}"},
             {"notifications_url", "/notifications{?since,all,participating}"},
-            {"pulls_url", "/pulls{/number}"},            {"releases_url", "/releases{/id}"},
-            {"stargazers_url", "/stargazers"},           {"statuses_url", "/statuses/{sha}"},
-            {"subscribers_url", "/subscribers"},         {"subscription_url", "/subscription"},
-            {"tags_url", "/tags"},                       {"teams_url", "/teams"},
+            {"pulls_url", "/pulls{/number}"},
+            {"releases_url", "/releases{/id}"},
+            {"stargazers_url", "/stargazers"},
+            {"statuses_url", "/statuses/{sha}"},
+            {"subscribers_url", "/subscribers"},
+            {"subscription_url", "/subscription"},
+            {"tags_url", "/tags"},
+            {"teams_url", "/teams"},
             {"trees_url", "/git/trees{/sha}"}};
         for (const auto &t : templated)
             o.insert(QLatin1String(t[0]), u + QLatin1String(t[1]));
@@ -612,8 +672,10 @@ private:
         o.insert(u"pushed_at"_s, pushed);
         o.insert(u"created_at"_s, isoTime(repo.createdMs));
         o.insert(u"updated_at"_s, pushed);
-        o.insert(u"permissions"_s, QJsonObject{{u"admin"_s, false}, {u"maintain"_s, false},
-                                               {u"push"_s, true}, {u"triage"_s, true},
+        o.insert(u"permissions"_s, QJsonObject{{u"admin"_s, false},
+                                               {u"maintain"_s, false},
+                                               {u"push"_s, true},
+                                               {u"triage"_s, true},
                                                {u"pull"_s, true}});
         o.insert(u"allow_forking"_s, false);
         o.insert(u"web_commit_signoff_required"_s, false);
@@ -640,8 +702,8 @@ private:
     const Repo *repo(const QString &owner, const QString &name) const
     {
         for (const Repo &r : m_repos)
-            if (r.owner.compare(owner, Qt::CaseInsensitive) == 0
-                && r.name.compare(name, Qt::CaseInsensitive) == 0)
+            if (r.owner.compare(owner, Qt::CaseInsensitive) == 0 &&
+                r.name.compare(name, Qt::CaseInsensitive) == 0)
                 return &r;
         return nullptr;
     }
@@ -666,43 +728,46 @@ private:
                                          {u"email"_s, c ? c->email : r.actor + u"@acme.dev"_s}}}};
         const QJsonObject repoObj = rp ? repoJson(*rp, api) : QJsonObject();
         const qint64 checkSuite = r.id + 11'000'000'000LL;
-        return {{u"id"_s, r.id},
-                {u"name"_s, r.workflowName},
-                {u"node_id"_s, nodeId("WFR", r.id)},
-                {u"check_suite_id"_s, checkSuite},
-                {u"check_suite_node_id"_s, nodeId("CS", checkSuite)},
-                {u"head_branch"_s, r.branch},
-                {u"head_sha"_s, r.sha},
-                {u"path"_s, u".github/workflows/%1"_s.arg(r.workflowFile)},
-                {u"run_number"_s, r.runNumber},
-                {u"run_attempt"_s, r.attempt},
-                {u"referenced_workflows"_s, QJsonArray()},
-                {u"event"_s, r.event},
-                {u"status"_s, status},
-                {u"conclusion"_s, conclusion.isEmpty() ? QJsonValue() : QJsonValue(conclusion)},
-                {u"workflow_id"_s, r.workflowId},
-                {u"url"_s, u},
-                {u"html_url"_s, htmlBase(api) + u"/%1/actions/runs/%2"_s.arg(r.repo).arg(r.id)},
-                {u"pull_requests"_s, QJsonArray()},
-                {u"created_at"_s, isoTime(r.createdMs)},
-                {u"updated_at"_s, isoTime(updated)},
-                {u"actor"_s, user(r.actor, api)},
-                {u"triggering_actor"_s, user(r.actor, api)},
-                {u"run_started_at"_s, isoTime(r.startMs)},
-                {u"jobs_url"_s, u + u"/jobs"_s},
-                {u"logs_url"_s, u + u"/logs"_s},
-                {u"check_suite_url"_s, api + u"/repos/%1/check-suites/%2"_s.arg(r.repo).arg(checkSuite)},
-                {u"artifacts_url"_s, u + u"/artifacts"_s},
-                {u"cancel_url"_s, u + u"/cancel"_s},
-                {u"rerun_url"_s, u + u"/rerun"_s},
-                {u"previous_attempt_url"_s,
-                 r.attempt > 1 ? QJsonValue(u + u"/attempts/%1"_s.arg(r.attempt - 1)) : QJsonValue()},
-                {u"workflow_url"_s, api + u"/repos/%1/actions/workflows/%2"_s.arg(r.repo).arg(r.workflowId)},
-                {u"head_commit"_s, headCommit},
-                {u"repository"_s, repoObj},
-                {u"head_repository"_s, repoObj},
-                {u"head_repository_id"_s, rp ? rp->id : 0},
-                {u"display_title"_s, r.title}};
+        return {
+            {u"id"_s, r.id},
+            {u"name"_s, r.workflowName},
+            {u"node_id"_s, nodeId("WFR", r.id)},
+            {u"check_suite_id"_s, checkSuite},
+            {u"check_suite_node_id"_s, nodeId("CS", checkSuite)},
+            {u"head_branch"_s, r.branch},
+            {u"head_sha"_s, r.sha},
+            {u"path"_s, u".github/workflows/%1"_s.arg(r.workflowFile)},
+            {u"run_number"_s, r.runNumber},
+            {u"run_attempt"_s, r.attempt},
+            {u"referenced_workflows"_s, QJsonArray()},
+            {u"event"_s, r.event},
+            {u"status"_s, status},
+            {u"conclusion"_s, conclusion.isEmpty() ? QJsonValue() : QJsonValue(conclusion)},
+            {u"workflow_id"_s, r.workflowId},
+            {u"url"_s, u},
+            {u"html_url"_s, htmlBase(api) + u"/%1/actions/runs/%2"_s.arg(r.repo).arg(r.id)},
+            {u"pull_requests"_s, QJsonArray()},
+            {u"created_at"_s, isoTime(r.createdMs)},
+            {u"updated_at"_s, isoTime(updated)},
+            {u"actor"_s, user(r.actor, api)},
+            {u"triggering_actor"_s, user(r.actor, api)},
+            {u"run_started_at"_s, isoTime(r.startMs)},
+            {u"jobs_url"_s, u + u"/jobs"_s},
+            {u"logs_url"_s, u + u"/logs"_s},
+            {u"check_suite_url"_s,
+             api + u"/repos/%1/check-suites/%2"_s.arg(r.repo).arg(checkSuite)},
+            {u"artifacts_url"_s, u + u"/artifacts"_s},
+            {u"cancel_url"_s, u + u"/cancel"_s},
+            {u"rerun_url"_s, u + u"/rerun"_s},
+            {u"previous_attempt_url"_s,
+             r.attempt > 1 ? QJsonValue(u + u"/attempts/%1"_s.arg(r.attempt - 1)) : QJsonValue()},
+            {u"workflow_url"_s,
+             api + u"/repos/%1/actions/workflows/%2"_s.arg(r.repo).arg(r.workflowId)},
+            {u"head_commit"_s, headCommit},
+            {u"repository"_s, repoObj},
+            {u"head_repository"_s, repoObj},
+            {u"head_repository_id"_s, rp ? rp->id : 0},
+            {u"display_title"_s, r.title}};
     }
 
     QJsonObject jobJson(const Run &r, const JobPlan &j, const QString &api, qint64 now) const
@@ -720,8 +785,8 @@ private:
                 const qint64 limit = s.completedMs ? s.completedMs : now;
                 if (limit >= end) {
                     status = u"completed"_s;
-                    conclusion = (j.fails && number == j.steps.size() - 1) ? u"failure"_s
-                                                                          : u"success"_s;
+                    conclusion =
+                        (j.fails && number == j.steps.size() - 1) ? u"failure"_s : u"success"_s;
                     started = t;
                     completed = end;
                 } else if (limit >= t) {
@@ -752,7 +817,8 @@ private:
                 {u"node_id"_s, nodeId("CR", j.id)},
                 {u"head_sha"_s, r.sha},
                 {u"url"_s, u},
-                {u"html_url"_s, htmlBase(api) + u"/%1/actions/runs/%2/job/%3"_s.arg(r.repo).arg(r.id).arg(j.id)},
+                {u"html_url"_s,
+                 htmlBase(api) + u"/%1/actions/runs/%2/job/%3"_s.arg(r.repo).arg(r.id).arg(j.id)},
                 {u"status"_s, s.status},
                 {u"conclusion"_s, s.conclusion.isEmpty() ? QJsonValue() : QJsonValue(s.conclusion)},
                 {u"created_at"_s, isoTime(r.startMs)},
@@ -763,7 +829,8 @@ private:
                 {u"check_run_url"_s, api + u"/repos/%1/check-runs/%2"_s.arg(r.repo).arg(j.id)},
                 {u"labels"_s, QJsonArray{u"ubuntu-latest"_s}},
                 {u"runner_id"_s, running ? QJsonValue(qint64(j.id % 1000 + 1)) : QJsonValue()},
-                {u"runner_name"_s, running ? QJsonValue(u"GitHub Actions %1"_s.arg(j.id % 1000 + 1)) : QJsonValue()},
+                {u"runner_name"_s,
+                 running ? QJsonValue(u"GitHub Actions %1"_s.arg(j.id % 1000 + 1)) : QJsonValue()},
                 {u"runner_group_id"_s, running ? QJsonValue(2) : QJsonValue()},
                 {u"runner_group_name"_s, running ? QJsonValue(u"GitHub Actions"_s) : QJsonValue()},
                 {u"workflow_name"_s, r.workflowName},
@@ -772,16 +839,18 @@ private:
 
     QJsonObject workflowJson(const Workflow &w, const QString &api) const
     {
-        return {{u"id"_s, w.id},
-                {u"node_id"_s, nodeId("W", w.id)},
-                {u"name"_s, w.name},
-                {u"path"_s, u".github/workflows/"_s + w.file},
-                {u"state"_s, u"active"_s},
-                {u"created_at"_s, isoTime(w.createdMs)},
-                {u"updated_at"_s, isoTime(w.createdMs)},
-                {u"url"_s, api + u"/repos/%1/actions/workflows/%2"_s.arg(w.repo).arg(w.id)},
-                {u"html_url"_s, htmlBase(api) + u"/%1/blob/main/.github/workflows/%2"_s.arg(w.repo, w.file)},
-                {u"badge_url"_s, htmlBase(api) + u"/%1/workflows/%2/badge.svg"_s.arg(w.repo, w.name)}};
+        return {
+            {u"id"_s, w.id},
+            {u"node_id"_s, nodeId("W", w.id)},
+            {u"name"_s, w.name},
+            {u"path"_s, u".github/workflows/"_s + w.file},
+            {u"state"_s, u"active"_s},
+            {u"created_at"_s, isoTime(w.createdMs)},
+            {u"updated_at"_s, isoTime(w.createdMs)},
+            {u"url"_s, api + u"/repos/%1/actions/workflows/%2"_s.arg(w.repo).arg(w.id)},
+            {u"html_url"_s,
+             htmlBase(api) + u"/%1/blob/main/.github/workflows/%2"_s.arg(w.repo, w.file)},
+            {u"badge_url"_s, htmlBase(api) + u"/%1/workflows/%2/badge.svg"_s.arg(w.repo, w.name)}};
     }
 
     QJsonObject deploymentJson(const Deployment &d, const QString &api) const
@@ -819,7 +888,8 @@ private:
                 {u"environment"_s, s.environment},
                 {u"target_url"_s, htmlBase(api) + u"/%1/deployments/%2"_s.arg(d.repo).arg(d.id)},
                 {u"log_url"_s, htmlBase(api) + u"/%1/deployments/%2"_s.arg(d.repo).arg(d.id)},
-                {u"environment_url"_s, u"https://%1.%2.acme.test"_s.arg(d.repo.section(u'/', 1), s.environment)},
+                {u"environment_url"_s,
+                 u"https://%1.%2.acme.test"_s.arg(d.repo.section(u'/', 1), s.environment)},
                 {u"created_at"_s, isoTime(s.atMs)},
                 {u"updated_at"_s, isoTime(s.atMs)},
                 {u"deployment_url"_s, du},
@@ -830,23 +900,29 @@ private:
     {
         QJsonArray rules;
         if (e.protectedEnv) {
-            rules.append(QJsonObject{{u"id"_s, e.id + 1}, {u"node_id"_s, nodeId("GA", e.id + 1)},
-                                     {u"type"_s, u"wait_timer"_s}, {u"wait_timer"_s, 0}});
-            rules.append(QJsonObject{
-                {u"id"_s, e.id + 2},
-                {u"node_id"_s, nodeId("GA", e.id + 2)},
-                {u"type"_s, u"required_reviewers"_s},
-                {u"prevent_self_review"_s, false},
-                {u"reviewers"_s, QJsonArray{QJsonObject{{u"type"_s, u"User"_s},
-                                                        {u"reviewer"_s, user(u"mina-park"_s, api)}}}}});
-            rules.append(QJsonObject{{u"id"_s, e.id + 3}, {u"node_id"_s, nodeId("GA", e.id + 3)},
+            rules.append(QJsonObject{{u"id"_s, e.id + 1},
+                                     {u"node_id"_s, nodeId("GA", e.id + 1)},
+                                     {u"type"_s, u"wait_timer"_s},
+                                     {u"wait_timer"_s, 0}});
+            rules.append(
+                QJsonObject{{u"id"_s, e.id + 2},
+                            {u"node_id"_s, nodeId("GA", e.id + 2)},
+                            {u"type"_s, u"required_reviewers"_s},
+                            {u"prevent_self_review"_s, false},
+                            {u"reviewers"_s,
+                             QJsonArray{QJsonObject{{u"type"_s, u"User"_s},
+                                                    {u"reviewer"_s, user(u"mina-park"_s, api)}}}}});
+            rules.append(QJsonObject{{u"id"_s, e.id + 3},
+                                     {u"node_id"_s, nodeId("GA", e.id + 3)},
                                      {u"type"_s, u"branch_policy"_s}});
         }
         QJsonObject o{{u"id"_s, e.id},
                       {u"node_id"_s, nodeId("EN", e.id)},
                       {u"name"_s, e.name},
                       {u"url"_s, api + u"/repos/%1/environments/%2"_s.arg(repo.full(), e.name)},
-                      {u"html_url"_s, htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s.arg(repo.full(), e.name)},
+                      {u"html_url"_s,
+                       htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s.arg(
+                                           repo.full(), e.name)},
                       {u"created_at"_s, isoTime(e.createdMs)},
                       {u"updated_at"_s, isoTime(e.createdMs)},
                       {u"protection_rules"_s, rules}};
@@ -863,7 +939,9 @@ private:
                 {u"node_id"_s, nodeId("EN", e.id)},
                 {u"name"_s, e.name},
                 {u"url"_s, api + u"/repos/%1/environments/%2"_s.arg(repo.full(), e.name)},
-                {u"html_url"_s, htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s.arg(repo.full(), e.name)},
+                {u"html_url"_s,
+                 htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s.arg(
+                                     repo.full(), e.name)},
                 {u"created_at"_s, isoTime(e.createdMs)},
                 {u"updated_at"_s, isoTime(e.createdMs)}};
     }
@@ -881,8 +959,8 @@ private:
     struct Reply
     {
         int status = 200;
-        QJsonValue body;         // undefined = no body
-        bool list = false;       // paginated list: set by paginate()
+        QJsonValue body;   // undefined = no body
+        bool list = false; // paginated list: set by paginate()
         std::vector<std::pair<std::string, std::string>> headers;
         bool counted = true;
     };
@@ -896,11 +974,14 @@ private:
     {
         Reply r;
         r.status = status;
-        r.body = QJsonObject{{u"message"_s, message}, {u"documentation_url"_s, kDocs},
+        r.body = QJsonObject{{u"message"_s, message},
+                             {u"documentation_url"_s, kDocs},
                              {u"status"_s, QString::number(status)}};
         return r;
     }
-    Reply validation(const QString &resource, const QString &field, const QString &code,
+    Reply validation(const QString &resource,
+                     const QString &field,
+                     const QString &code,
                      const QString &message = QString()) const
     {
         QJsonObject e{{u"resource"_s, resource}, {u"code"_s, code}, {u"field"_s, field}};
@@ -914,19 +995,22 @@ private:
                              {u"status"_s, u"422"_s}};
         return r;
     }
-    Reply paginate(const httplib::Request &req, const QString &api, const QJsonArray &items,
+    Reply paginate(const httplib::Request &req,
+                   const QString &api,
+                   const QJsonArray &items,
                    const QString &key) const;
     /// GET /orgs/{org}/repos and /users/{username}/repos: filter by type, then sort.
-    Reply ownerRepos(const httplib::Request &req, const QString &api, qint64 now, bool org,
-                     bool publicOnly)
+    Reply ownerRepos(
+        const httplib::Request &req, const QString &api, qint64 now, bool org, bool publicOnly)
     {
         const QString type = req.has_param("type") ? fromStd(req.get_param_value("type"))
-                                                    : (org ? u"all"_s : u"owner"_s);
-        const QStringList types = org ? QStringList{u"all"_s, u"public"_s, u"private"_s, u"forks"_s,
-                                                    u"sources"_s, u"member"_s, u"internal"_s}
-                                      : QStringList{u"all"_s, u"owner"_s, u"member"_s};
+                                                   : (org ? u"all"_s : u"owner"_s);
+        const QStringList types =
+            org ? QStringList{u"all"_s,     u"public"_s, u"private"_s, u"forks"_s,
+                              u"sources"_s, u"member"_s, u"internal"_s}
+                : QStringList{u"all"_s, u"owner"_s, u"member"_s};
         const QString sort = req.has_param("sort") ? fromStd(req.get_param_value("sort"))
-                                                    : (org ? u"created"_s : u"full_name"_s);
+                                                   : (org ? u"created"_s : u"full_name"_s);
         const QStringList sorts{u"created"_s, u"updated"_s, u"pushed"_s, u"full_name"_s};
         const QString direction = req.has_param("direction")
                                       ? fromStd(req.get_param_value("direction"))
@@ -939,8 +1023,8 @@ private:
             return validation(u"Repository"_s, u"direction"_s, u"invalid"_s);
         const QString owner = fromStd(req.matches[1]);
         // Every simulated repository is private and none is a fork or internal.
-        const bool none = publicOnly || type == u"public"_s || type == u"forks"_s
-                          || type == u"internal"_s;
+        const bool none =
+            publicOnly || type == u"public"_s || type == u"forks"_s || type == u"internal"_s;
         QList<const Repo *> picked;
         if (!none) {
             for (const QList<Repo> *list : {&m_repos, &m_archivedRepos})
@@ -965,7 +1049,6 @@ private:
             items.append(listedRepoJson(*r, api, now));
         return paginate(req, api, items, QString());
     }
-
 
     Run *run(const QString &repoName, const std::string &id)
     {
@@ -1014,8 +1097,10 @@ void GitHubServer::rateHeaders(httplib::Response &res)
     res.set_header("X-RateLimit-Resource", "core");
 }
 
-GitHubServer::Reply GitHubServer::paginate(const httplib::Request &req, const QString &api,
-                                           const QJsonArray &items, const QString &key) const
+GitHubServer::Reply GitHubServer::paginate(const httplib::Request &req,
+                                           const QString &api,
+                                           const QJsonArray &items,
+                                           const QString &key) const
 {
     int perPage = req.has_param("per_page") ? fromStd(req.get_param_value("per_page")).toInt() : 30;
     int page = req.has_param("page") ? fromStd(req.get_param_value("page")).toInt() : 1;
@@ -1041,7 +1126,7 @@ GitHubServer::Reply GitHubServer::paginate(const httplib::Request &req, const QS
             QUrlQuery qq = q;
             qq.addQueryItem(u"page"_s, QString::number(p));
             return u"<%1%2>; rel=\"%3\""_s.arg(prefix, qq.toString(QUrl::FullyEncoded),
-                                                QLatin1String(rel));
+                                               QLatin1String(rel));
         };
         QStringList links;
         if (page > 1)
@@ -1056,7 +1141,9 @@ GitHubServer::Reply GitHubServer::paginate(const httplib::Request &req, const QS
     return r;
 }
 
-void GitHubServer::route(httplib::Server &server, const char *method, const std::string &pattern,
+void GitHubServer::route(httplib::Server &server,
+                         const char *method,
+                         const std::string &pattern,
                          Handler h)
 {
     auto handler = [this, h](const httplib::Request &req, httplib::Response &res) {
@@ -1068,8 +1155,8 @@ void GitHubServer::route(httplib::Server &server, const char *method, const std:
         }
         const bool ghes = req.path.rfind("/api/v3", 0) == 0;
         const std::string host = req.get_header_value("Host");
-        const QString api = u"http://"_s + fromStd(host.empty() ? "127.0.0.1" : host)
-            + (ghes ? u"/api/v3"_s : QString());
+        const QString api = u"http://"_s + fromStd(host.empty() ? "127.0.0.1" : host) +
+                            (ghes ? u"/api/v3"_s : QString());
         res.set_header("X-GitHub-Media-Type", "github.v3; format=json");
         res.set_header("X-GitHub-Api-Version-Selected", "2022-11-28");
         res.set_header("X-GitHub-Request-Id",
@@ -1104,8 +1191,8 @@ void GitHubServer::route(httplib::Server &server, const char *method, const std:
         }
         Reply r;
         QJsonParseError perr{};
-        if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH")
-            && !req.body.empty()) {
+        if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+            !req.body.empty()) {
             QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
             if (perr.error != QJsonParseError::NoError) {
                 r = error(400, u"Problems parsing JSON"_s);
@@ -1123,21 +1210,18 @@ void GitHubServer::route(httplib::Server &server, const char *method, const std:
                        .toStdString();
         const bool counted = r.counted && !isRateLimit;
         if (req.method == "GET" && r.status == 200) {
-            const QByteArray hash =
-                QCryptographicHash::hash(QByteArray::fromStdString(body), QCryptographicHash::Sha256)
-                    .toHex();
-            const std::string etag =
-                (r.list ? "W/\"" : "\"") + hash.toStdString() + "\"";
+            const QByteArray hash = QCryptographicHash::hash(QByteArray::fromStdString(body),
+                                                             QCryptographicHash::Sha256)
+                                        .toHex();
+            const std::string etag = (r.list ? "W/\"" : "\"") + hash.toStdString() + "\"";
             res.set_header("ETag", etag);
             res.set_header("Cache-Control", "private, max-age=60, s-maxage=60");
             const std::string inm = req.get_header_value("If-None-Match");
-            const auto bare = [](std::string s) {
-                return s.rfind("W/", 0) == 0 ? s.substr(2) : s;
-            };
+            const auto bare = [](std::string s) { return s.rfind("W/", 0) == 0 ? s.substr(2) : s; };
             bool match = false;
             for (const QString &tag : fromStd(inm).split(u',', Qt::SkipEmptyParts))
-                match = match || bare(tag.trimmed().toStdString()) == bare(etag)
-                    || tag.trimmed() == u"*"_s;
+                match = match || bare(tag.trimmed().toStdString()) == bare(etag) ||
+                        tag.trimmed() == u"*"_s;
             if (match) {
                 res.status = 304;
                 rateHeaders(res);
@@ -1172,11 +1256,13 @@ void GitHubServer::installRoutes(httplib::Server &server)
 
     route(server, "GET", "/rate_limit", [this](const httplib::Request &, const QString &, qint64) {
         const int limit = sandbox().options().githubRateLimit;
-        const QJsonObject core{{u"limit"_s, limit}, {u"remaining"_s, m_remaining},
-                               {u"reset"_s, m_resetSec}, {u"used"_s, limit - m_remaining}};
+        const QJsonObject core{{u"limit"_s, limit},
+                               {u"remaining"_s, m_remaining},
+                               {u"reset"_s, m_resetSec},
+                               {u"used"_s, limit - m_remaining}};
         const auto other = [this](int l) {
-            return QJsonObject{{u"limit"_s, l}, {u"remaining"_s, l}, {u"reset"_s, m_resetSec},
-                               {u"used"_s, 0}};
+            return QJsonObject{
+                {u"limit"_s, l}, {u"remaining"_s, l}, {u"reset"_s, m_resetSec}, {u"used"_s, 0}};
         };
         Reply r;
         r.body = QJsonObject{{u"resources"_s, QJsonObject{{u"core"_s, core},
@@ -1227,7 +1313,8 @@ void GitHubServer::installRoutes(httplib::Server &server)
                     continue;
                 if (created.startsWith(u"<="_s) && at > created.mid(2) + u"~"_s)
                     continue;
-                if (created.startsWith(u'>') && !created.startsWith(u">="_s) && at <= created.mid(1))
+                if (created.startsWith(u'>') && !created.startsWith(u">="_s) &&
+                    at <= created.mid(1))
                     continue;
                 if (created.contains(u".."_s)) {
                     const QString from = created.section(u".."_s, 0, 0);
@@ -1249,12 +1336,14 @@ void GitHubServer::installRoutes(httplib::Server &server)
     route(server, "GET", repoP + "/actions/workflows/([^/]+)/runs",
           [this, repoOf, listRuns](const httplib::Request &req, const QString &api, qint64 now) {
               const Repo *rp = repoOf(req);
-              const Workflow *wf = rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
+              const Workflow *wf =
+                  rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
               if (!wf)
                   return error(404, u"Not Found"_s);
               return listRuns(req, api, now, wf);
           });
-    const auto getRun = [this, repoOf](const httplib::Request &req, const QString &api, qint64 now) {
+    const auto getRun = [this, repoOf](const httplib::Request &req, const QString &api,
+                                       qint64 now) {
         const Repo *rp = repoOf(req);
         const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
         if (!r || r->createdMs > now)
@@ -1289,8 +1378,8 @@ void GitHubServer::installRoutes(httplib::Server &server)
     route(server, "GET", repoP + R"(/actions/runs/(\d+)/jobs)", jobs);
     route(server, "GET", repoP + R"(/actions/runs/(\d+)/attempts/(\d+)/jobs)", jobs);
 
-    const auto findJob = [this](const QString &repoName, const std::string &id,
-                                const Run **run, const JobPlan **job) {
+    const auto findJob = [this](const QString &repoName, const std::string &id, const Run **run,
+                                const JobPlan **job) {
         const qint64 n = QString::fromStdString(id).toLongLong();
         for (const Run &r : m_runs)
             if (r.repo == repoName)
@@ -1321,55 +1410,63 @@ void GitHubServer::installRoutes(httplib::Server &server)
               if (!rp || !findJob(rp->full(), req.matches[3], &r, &j) || r->createdMs > now)
                   return error(404, u"Not Found"_s);
               const qint64 expires = now / 1000 + 60;
-              const QString sig = stableHex(u"log/%1/%2/%3"_s.arg(j->id).arg(expires).arg(m_token), 32);
+              const QString sig =
+                  stableHex(u"log/%1/%2/%3"_s.arg(j->id).arg(expires).arg(m_token), 32);
               Reply rep;
               rep.status = 302;
               rep.headers.emplace_back(
-                  "Location", (htmlBase(api) + u"/_signed/jobs/%1/logs?urlExpires=%2&urlSignature=%3"_s
-                                                   .arg(j->id).arg(expires).arg(sig)).toStdString());
+                  "Location", (htmlBase(api) +
+                               u"/_signed/jobs/%1/logs?urlExpires=%2&urlSignature=%3"_s.arg(j->id)
+                                   .arg(expires)
+                                   .arg(sig))
+                                  .toStdString());
               return rep;
           });
     // The signed log target: no Authorization (a browser-style URL), checked by signature.
-    server.Get(R"(/_signed/jobs/(\d+)/logs)", [this](const httplib::Request &req,
-                                                     httplib::Response &res) {
-        std::lock_guard guard(sandbox().lock());
-        const qint64 now = sandbox().clock().nowMs();
-        const qint64 id = fromStd(req.matches[1]).toLongLong();
-        const qint64 expires = fromStd(req.get_param_value("urlExpires")).toLongLong();
-        const QString sig = fromStd(req.get_param_value("urlSignature"));
-        if (sig != stableHex(u"log/%1/%2/%3"_s.arg(id).arg(expires).arg(m_token), 32)
-            || now / 1000 > expires) {
-            res.status = 403;
-            res.set_content("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
-                            "AuthenticationFailed</Code></Error>",
-                            "application/xml");
-            return;
-        }
-        for (const Run &r : m_runs)
-            for (const JobPlan &j : r.jobs) {
-                if (j.id != id)
-                    continue;
-                const JobState s = jobState(r, j, now);
-                QString text;
-                qint64 t = s.startedMs;
-                for (const Step &st : j.steps) {
-                    if (!t || t > now)
-                        break;
-                    text += u"%1 ##[group]%2\n"_s.arg(isoTime(t), st.name);
-                    text += u"%1 %2: %3 on %4\n"_s.arg(isoTime(t), st.name, r.version.isEmpty() ? r.sha.left(7) : r.version, r.branch);
-                    text += u"%1 ##[endgroup]\n"_s.arg(isoTime(t));
-                    t += st.durationMs;
-                }
-                if (s.conclusion == u"failure"_s)
-                    text += u"%1 ##[error]Process completed with exit code 1.\n"_s.arg(isoTime(s.completedMs));
-                res.status = 200;
-                res.set_content(text.toStdString(), "text/plain; charset=utf-8");
-                return;
-            }
-        res.status = 404;
-    });
+    server.Get(R"(/_signed/jobs/(\d+)/logs)",
+               [this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   const qint64 now = sandbox().clock().nowMs();
+                   const qint64 id = fromStd(req.matches[1]).toLongLong();
+                   const qint64 expires = fromStd(req.get_param_value("urlExpires")).toLongLong();
+                   const QString sig = fromStd(req.get_param_value("urlSignature"));
+                   if (sig != stableHex(u"log/%1/%2/%3"_s.arg(id).arg(expires).arg(m_token), 32) ||
+                       now / 1000 > expires) {
+                       res.status = 403;
+                       res.set_content("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
+                                       "AuthenticationFailed</Code></Error>",
+                                       "application/xml");
+                       return;
+                   }
+                   for (const Run &r : m_runs)
+                       for (const JobPlan &j : r.jobs) {
+                           if (j.id != id)
+                               continue;
+                           const JobState s = jobState(r, j, now);
+                           QString text;
+                           qint64 t = s.startedMs;
+                           for (const Step &st : j.steps) {
+                               if (!t || t > now)
+                                   break;
+                               text += u"%1 ##[group]%2\n"_s.arg(isoTime(t), st.name);
+                               text += u"%1 %2: %3 on %4\n"_s.arg(
+                                   isoTime(t), st.name,
+                                   r.version.isEmpty() ? r.sha.left(7) : r.version, r.branch);
+                               text += u"%1 ##[endgroup]\n"_s.arg(isoTime(t));
+                               t += st.durationMs;
+                           }
+                           if (s.conclusion == u"failure"_s)
+                               text += u"%1 ##[error]Process completed with exit code 1.\n"_s.arg(
+                                   isoTime(s.completedMs));
+                           res.status = 200;
+                           res.set_content(text.toStdString(), "text/plain; charset=utf-8");
+                           return;
+                       }
+                   res.status = 404;
+               });
 
-    route(server, "POST", repoP + R"(/actions/runs/(\d+)/(rerun|rerun-failed-jobs|cancel|force-cancel))",
+    route(server, "POST",
+          repoP + R"(/actions/runs/(\d+)/(rerun|rerun-failed-jobs|cancel|force-cancel))",
           [this, repoOf](const httplib::Request &req, const QString &, qint64 now) {
               const Repo *rp = repoOf(req);
               Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
@@ -1413,29 +1510,36 @@ void GitHubServer::installRoutes(httplib::Server &server)
               return rep;
           });
 
-    route(server, "GET", repoP + R"(/actions/runs/(\d+)/pending_deployments)",
-          [this, repoOf](const httplib::Request &req, const QString &api, qint64 now) {
-              const Repo *rp = repoOf(req);
-              const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
-              if (!r || r->createdMs > now)
-                  return error(404, u"Not Found"_s);
-              QJsonArray items;
-              const Environment *e = environment(*rp, r->gateEnv);
-              if (e && r->gateState == u"waiting"_s && !(r->cancelledMs && now >= r->cancelledMs))
-                  items.append(QJsonObject{
-                      {u"environment"_s, QJsonObject{{u"id"_s, e->id}, {u"node_id"_s, nodeId("EN", e->id)},
-                                                     {u"name"_s, e->name},
-                                                     {u"url"_s, api + u"/repos/%1/environments/%2"_s.arg(rp->full(), e->name)},
-                                                     {u"html_url"_s, htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s.arg(rp->full(), e->name)}}},
-                      {u"wait_timer"_s, 0},
-                      {u"wait_timer_started_at"_s, isoTime(r->startMs)},
-                      {u"current_user_can_approve"_s, true},
-                      {u"reviewers"_s, QJsonArray{QJsonObject{{u"type"_s, u"User"_s},
-                                                              {u"reviewer"_s, user(u"mina-park"_s, api)}}}}});
-              Reply rep;
-              rep.body = items;
-              return rep;
-          });
+    route(
+        server, "GET", repoP + R"(/actions/runs/(\d+)/pending_deployments)",
+        [this, repoOf](const httplib::Request &req, const QString &api, qint64 now) {
+            const Repo *rp = repoOf(req);
+            const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
+            if (!r || r->createdMs > now)
+                return error(404, u"Not Found"_s);
+            QJsonArray items;
+            const Environment *e = environment(*rp, r->gateEnv);
+            if (e && r->gateState == u"waiting"_s && !(r->cancelledMs && now >= r->cancelledMs))
+                items.append(QJsonObject{
+                    {u"environment"_s,
+                     QJsonObject{
+                         {u"id"_s, e->id},
+                         {u"node_id"_s, nodeId("EN", e->id)},
+                         {u"name"_s, e->name},
+                         {u"url"_s, api + u"/repos/%1/environments/%2"_s.arg(rp->full(), e->name)},
+                         {u"html_url"_s,
+                          htmlBase(api) + u"/%1/deployments/activity_log?environments_filter=%2"_s
+                                              .arg(rp->full(), e->name)}}},
+                    {u"wait_timer"_s, 0},
+                    {u"wait_timer_started_at"_s, isoTime(r->startMs)},
+                    {u"current_user_can_approve"_s, true},
+                    {u"reviewers"_s,
+                     QJsonArray{QJsonObject{{u"type"_s, u"User"_s},
+                                            {u"reviewer"_s, user(u"mina-park"_s, api)}}}}});
+            Reply rep;
+            rep.body = items;
+            return rep;
+        });
     route(server, "POST", repoP + R"(/actions/runs/(\d+)/pending_deployments)",
           [this, repoOf, body](const httplib::Request &req, const QString &api, qint64 now) {
               const Repo *rp = repoOf(req);
@@ -1445,7 +1549,8 @@ void GitHubServer::installRoutes(httplib::Server &server)
               const QJsonObject b = body(req);
               const QString state = b.value(u"state"_s).toString();
               if (!b.value(u"environment_ids"_s).isArray())
-                  return validation(u"DeploymentReview"_s, u"environment_ids"_s, u"missing_field"_s);
+                  return validation(u"DeploymentReview"_s, u"environment_ids"_s,
+                                    u"missing_field"_s);
               if (state != u"approved"_s && state != u"rejected"_s)
                   return validation(u"DeploymentReview"_s, u"state"_s, u"invalid"_s);
               if (!b.value(u"comment"_s).isString())
@@ -1463,11 +1568,10 @@ void GitHubServer::installRoutes(httplib::Server &server)
               QJsonArray out;
               if (state == u"approved"_s) {
                   // The deployment exists from the approval on; its job then runs and reports.
-                  Deployment &d = addDeployment(rp->full(), r->sha, r->version, r->gateEnv,
-                                                r->actor, now);
-                  d.statuses.append({++m_nextStatusId, u"queued"_s,
-                                     u"Approved by mina-park"_s, r->gateEnv,
-                                     u"github-actions[bot]"_s, now});
+                  Deployment &d =
+                      addDeployment(rp->full(), r->sha, r->version, r->gateEnv, r->actor, now);
+                  d.statuses.append({++m_nextStatusId, u"queued"_s, u"Approved by mina-park"_s,
+                                     r->gateEnv, u"github-actions[bot]"_s, now});
                   r->deploymentId = d.id;
                   out.append(deploymentJson(d, api));
               }
@@ -1484,11 +1588,12 @@ void GitHubServer::installRoutes(httplib::Server &server)
               QJsonArray items;
               const Environment *e = environment(*rp, r->gateEnv);
               for (const Approval &a : r->approvals)
-                  items.append(QJsonObject{
-                      {u"environments"_s, e ? QJsonArray{environmentRef(*rp, *e, api)} : QJsonArray()},
-                      {u"state"_s, a.state},
-                      {u"user"_s, user(a.user, api)},
-                      {u"comment"_s, a.comment}});
+                  items.append(
+                      QJsonObject{{u"environments"_s,
+                                   e ? QJsonArray{environmentRef(*rp, *e, api)} : QJsonArray()},
+                                  {u"state"_s, a.state},
+                                  {u"user"_s, user(a.user, api)},
+                                  {u"comment"_s, a.comment}});
               Reply rep;
               rep.body = items;
               return rep;
@@ -1509,75 +1614,82 @@ void GitHubServer::installRoutes(httplib::Server &server)
     route(server, "GET", repoP + "/actions/workflows/([^/]+)",
           [this, repoOf](const httplib::Request &req, const QString &api, qint64) {
               const Repo *rp = repoOf(req);
-              const Workflow *wf = rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
+              const Workflow *wf =
+                  rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
               if (!wf)
                   return error(404, u"Not Found"_s);
               Reply rep;
               rep.body = workflowJson(*wf, api);
               return rep;
           });
-    route(server, "POST", repoP + "/actions/workflows/([^/]+)/dispatches",
-          [this, repoOf, body](const httplib::Request &req, const QString &api, qint64 now) {
-              const Repo *rp = repoOf(req);
-              const Workflow *wf = rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
-              if (!wf)
-                  return error(404, u"Not Found"_s);
-              const QJsonObject b = body(req);
-              const QString ref = b.value(u"ref"_s).toString();
-              if (ref.isEmpty())
-                  return error(422, u"Invalid request.\n\n\"ref\" wasn't supplied."_s);
-              const QJsonObject inputs = b.value(u"inputs"_s).toObject();
-              if (inputs.size() > 25)
-                  return error(422, u"you may only define up to 25 `inputs` for a workflow_dispatch event"_s);
-              const SimService &s = *rp->service;
-              QString sha;
-              const QString bare = QString(ref).remove(u"refs/heads/"_s).remove(u"refs/tags/"_s);
-              if (bare == s.defaultBranch && !s.commits.isEmpty())
-                  sha = s.commits.last().sha;
-              if (const SimRelease *rel = s.release(bare))
-                  sha = rel->sha;
-              if (sha.isEmpty())
-                  return error(422, u"No ref found for: %1"_s.arg(ref));
-              Run r;
-              if (wf->file == u"deploy.yml"_s) {
-                  const QString env = inputs.value(u"environment"_s).toString(u"prod"_s);
-                  const SimTarget *t = s.target(env);
-                  if (!t || t->backend != u"github"_s)
-                      return error(422, u"Unexpected inputs provided: environment"_s);
-                  const QString version = inputs.value(u"version"_s).toString(
-                      s.release(bare) ? bare : s.releases.isEmpty() ? bare : s.releases.last().version);
-                  const SimRelease *rel = s.release(version);
-                  r = deployRun(*rp, *t, version, rel ? rel->sha : sha, u"mina-park"_s, now, 0);
-                  if (t->protectedEnv)
-                      r.gateState = u"waiting"_s;
-                  else
-                      r.gateState = QString();
-              } else {
-                  r = ciRun(*rp, sha, u"CI"_s, u"mina-park"_s, now, 0);
-              }
-              int number = 0;
-              for (const Run &o : m_runs)
-                  if (o.workflowId == wf->id)
-                      number = std::max(number, o.runNumber);
-              r.runNumber = number + 1;
-              r.event = u"workflow_dispatch"_s;
-              r.branch = bare;
-              r.id = ++m_nextRunId;
-              for (JobPlan &j : r.jobs)
-                  j.id = ++m_nextJobId;
-              m_runs.append(r);
-              Reply rep;
-              if (b.value(u"return_run_details"_s).toBool()) {
-                  rep.status = 200;
-                  rep.body = QJsonObject{
-                      {u"workflow_run_id"_s, r.id},
-                      {u"run_url"_s, api + u"/repos/%1/actions/runs/%2"_s.arg(rp->full()).arg(r.id)},
-                      {u"html_url"_s, htmlBase(api) + u"/%1/actions/runs/%2"_s.arg(rp->full()).arg(r.id)}};
-              } else {
-                  rep.status = 204;
-              }
-              return rep;
-          });
+    route(
+        server, "POST", repoP + "/actions/workflows/([^/]+)/dispatches",
+        [this, repoOf, body](const httplib::Request &req, const QString &api, qint64 now) {
+            const Repo *rp = repoOf(req);
+            const Workflow *wf = rp ? workflowByFile(rp->full(), fromStd(req.matches[3])) : nullptr;
+            if (!wf)
+                return error(404, u"Not Found"_s);
+            const QJsonObject b = body(req);
+            const QString ref = b.value(u"ref"_s).toString();
+            if (ref.isEmpty())
+                return error(422, u"Invalid request.\n\n\"ref\" wasn't supplied."_s);
+            const QJsonObject inputs = b.value(u"inputs"_s).toObject();
+            if (inputs.size() > 25)
+                return error(
+                    422, u"you may only define up to 25 `inputs` for a workflow_dispatch event"_s);
+            const SimService &s = *rp->service;
+            QString sha;
+            const QString bare = QString(ref).remove(u"refs/heads/"_s).remove(u"refs/tags/"_s);
+            if (bare == s.defaultBranch && !s.commits.isEmpty())
+                sha = s.commits.last().sha;
+            if (const SimRelease *rel = s.release(bare))
+                sha = rel->sha;
+            if (sha.isEmpty())
+                return error(422, u"No ref found for: %1"_s.arg(ref));
+            Run r;
+            if (wf->file == u"deploy.yml"_s) {
+                const QString env = inputs.value(u"environment"_s).toString(u"prod"_s);
+                const SimTarget *t = s.target(env);
+                if (!t || t->backend != u"github"_s)
+                    return error(422, u"Unexpected inputs provided: environment"_s);
+                const QString version =
+                    inputs.value(u"version"_s)
+                        .toString(s.release(bare)        ? bare
+                                  : s.releases.isEmpty() ? bare
+                                                         : s.releases.last().version);
+                const SimRelease *rel = s.release(version);
+                r = deployRun(*rp, *t, version, rel ? rel->sha : sha, u"mina-park"_s, now, 0);
+                if (t->protectedEnv)
+                    r.gateState = u"waiting"_s;
+                else
+                    r.gateState = QString();
+            } else {
+                r = ciRun(*rp, sha, u"CI"_s, u"mina-park"_s, now, 0);
+            }
+            int number = 0;
+            for (const Run &o : m_runs)
+                if (o.workflowId == wf->id)
+                    number = std::max(number, o.runNumber);
+            r.runNumber = number + 1;
+            r.event = u"workflow_dispatch"_s;
+            r.branch = bare;
+            r.id = ++m_nextRunId;
+            for (JobPlan &j : r.jobs)
+                j.id = ++m_nextJobId;
+            m_runs.append(r);
+            Reply rep;
+            if (b.value(u"return_run_details"_s).toBool()) {
+                rep.status = 200;
+                rep.body = QJsonObject{
+                    {u"workflow_run_id"_s, r.id},
+                    {u"run_url"_s, api + u"/repos/%1/actions/runs/%2"_s.arg(rp->full()).arg(r.id)},
+                    {u"html_url"_s,
+                     htmlBase(api) + u"/%1/actions/runs/%2"_s.arg(rp->full()).arg(r.id)}};
+            } else {
+                rep.status = 204;
+            }
+            return rep;
+        });
 
     // ---- deployments ----
     route(server, "GET", repoP + "/deployments",
@@ -1594,8 +1706,9 @@ void GitHubServer::installRoutes(httplib::Server &server)
                   const Deployment &d = *it;
                   if (d.repo != rp->full() || d.createdMs > now)
                       continue;
-                  if ((!sha.isEmpty() && d.sha != sha) || (!ref.isEmpty() && d.ref != ref)
-                      || (!task.isEmpty() && d.task != task) || (!env.isEmpty() && d.environment != env))
+                  if ((!sha.isEmpty() && d.sha != sha) || (!ref.isEmpty() && d.ref != ref) ||
+                      (!task.isEmpty() && d.task != task) ||
+                      (!env.isEmpty() && d.environment != env))
                       continue;
                   items.append(deploymentJson(d, api));
               }
@@ -1679,15 +1792,16 @@ void GitHubServer::installRoutes(httplib::Server &server)
               if (!rp || !d || d->repo != rp->full())
                   return error(404, u"Not Found"_s);
               const QJsonObject b = body(req);
-              static const QStringList states{u"error"_s, u"failure"_s, u"inactive"_s, u"pending"_s,
-                                              u"success"_s, u"queued"_s, u"in_progress"_s};
+              static const QStringList states{u"error"_s,      u"failure"_s, u"inactive"_s,
+                                              u"pending"_s,    u"success"_s, u"queued"_s,
+                                              u"in_progress"_s};
               const QString state = b.value(u"state"_s).toString();
               if (!states.contains(state))
                   return validation(u"DeploymentStatus"_s, u"state"_s,
                                     state.isEmpty() ? u"missing_field"_s : u"invalid"_s);
               d->statuses.append({++m_nextStatusId, state, b.value(u"description"_s).toString(),
-                                  b.value(u"environment"_s).toString(d->environment), u"mina-park"_s,
-                                  now});
+                                  b.value(u"environment"_s).toString(d->environment),
+                                  u"mina-park"_s, now});
               Reply rep;
               rep.status = 201;
               rep.body = statusJson(*d, d->statuses.last(), api);
@@ -1726,9 +1840,10 @@ void GitHubServer::installRoutes(httplib::Server &server)
     route(server, "GET", repoP + "/environments/([^/]+)",
           [this, repoOf](const httplib::Request &req, const QString &api, qint64) {
               const Repo *rp = repoOf(req);
-              const Environment *e = rp ? environment(*rp, QUrl::fromPercentEncoding(
-                                                               QByteArray::fromStdString(req.matches[3])))
-                                        : nullptr;
+              const Environment *e =
+                  rp ? environment(*rp, QUrl::fromPercentEncoding(
+                                            QByteArray::fromStdString(req.matches[3])))
+                     : nullptr;
               if (!e)
                   return error(404, u"Not Found"_s);
               Reply rep;

@@ -16,15 +16,28 @@ namespace fd::sandbox {
 
 namespace {
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
-std::string s(const QString &q) { return q.toStdString(); }
-QLatin1String k(const char *name) { return QLatin1String(name); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string s(const QString &q)
+{
+    return q.toStdString();
+}
+QLatin1String k(const char *name)
+{
+    return QLatin1String(name);
+}
 
 QString iso(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
 }
-QJsonValue isoOrNull(qint64 ms) { return ms < 0 ? QJsonValue() : QJsonValue(iso(ms)); }
+QJsonValue isoOrNull(qint64 ms)
+{
+    return ms < 0 ? QJsonValue() : QJsonValue(iso(ms));
+}
 qint64 parseIso(const QString &text)
 {
     QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
@@ -35,12 +48,13 @@ qint64 parseIso(const QString &text)
 QString httpDate(qint64 ms)
 {
     return QLocale::c().toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
-                                 QStringLiteral("ddd, dd MMM yyyy HH:mm:ss")) + QStringLiteral(" GMT");
+                                 QStringLiteral("ddd, dd MMM yyyy HH:mm:ss")) +
+           QStringLiteral(" GMT");
 }
 bool finished(const QString &st)
 {
-    return st == QLatin1String("success") || st == QLatin1String("failed")
-           || st == QLatin1String("canceled") || st == QLatin1String("skipped");
+    return st == QLatin1String("success") || st == QLatin1String("failed") ||
+           st == QLatin1String("canceled") || st == QLatin1String("skipped");
 }
 
 } // namespace
@@ -64,7 +78,8 @@ struct GitLabServer::Request
     }
 };
 
-GitLabServer::GitLabServer(Sandbox &sandbox) : BackendServer(QStringLiteral("gitlab"), sandbox)
+GitLabServer::GitLabServer(Sandbox &sandbox)
+    : BackendServer(QStringLiteral("gitlab"), sandbox)
 {
     build();
 }
@@ -109,8 +124,8 @@ GitLabServer::Project &GitLabServer::addProject(const QString &path, const QStri
     return *m_projects.insert(p.id, p);
 }
 
-GitLabServer::Pipeline &GitLabServer::addPipeline(Project &p, const QString &sha, qint64 createdMs,
-                                                   int userId)
+GitLabServer::Pipeline &
+GitLabServer::addPipeline(Project &p, const QString &sha, qint64 createdMs, int userId)
 {
     Pipeline pl;
     pl.id = m_nextPipeline++;
@@ -125,8 +140,8 @@ GitLabServer::Pipeline &GitLabServer::addPipeline(Project &p, const QString &sha
     return *m_pipelines.insert(pl.id, pl);
 }
 
-GitLabServer::Job &GitLabServer::addJob(Pipeline &pl, const QString &name, const QString &stage,
-                                        int stageIndex, qint64 durationMs)
+GitLabServer::Job &GitLabServer::addJob(
+    Pipeline &pl, const QString &name, const QString &stage, int stageIndex, qint64 durationMs)
 {
     Job j;
     j.id = m_nextJob++;
@@ -174,11 +189,16 @@ void GitLabServer::build()
     const qint64 epoch = sandbox().clock().epochMs();
     m_lastTickMs = epoch;
     const QString seed = QString::number(world.seed);
-    m_users.insert(1, User{1, QStringLiteral("flightdeck"), QStringLiteral("Flightdeck"),
-                           QStringLiteral("glpat-") + stableHex(QStringLiteral("gitlab-token:") + seed, 20), 40});
-    m_users.insert(2, User{2, QStringLiteral("release-approver"), QStringLiteral("Release Approver"),
-                           QStringLiteral("glpat-") + stableHex(QStringLiteral("gitlab-approver:") + seed, 20), 40});
-    m_users.insert(3, User{3, QStringLiteral("release-bot"), QStringLiteral("Release Bot"), QString(), 30});
+    m_users.insert(
+        1,
+        User{1, QStringLiteral("flightdeck"), QStringLiteral("Flightdeck"),
+             QStringLiteral("glpat-") + stableHex(QStringLiteral("gitlab-token:") + seed, 20), 40});
+    m_users.insert(
+        2, User{2, QStringLiteral("release-approver"), QStringLiteral("Release Approver"),
+                QStringLiteral("glpat-") + stableHex(QStringLiteral("gitlab-approver:") + seed, 20),
+                40});
+    m_users.insert(
+        3, User{3, QStringLiteral("release-bot"), QStringLiteral("Release Bot"), QString(), 30});
 
     bool approverRulePlaced = false;
     bool runningPlaced = false;
@@ -191,7 +211,7 @@ void GitLabServer::build()
         const bool ci = svc.ciBackend == QLatin1String("gitlab");
         if (targets.isEmpty() && !ci)
             continue;
-        const QString path = !targets.isEmpty() ? targets.first()->object
+        const QString path = !targets.isEmpty()        ? targets.first()->object
                              : !svc.ciObject.isEmpty() ? svc.ciObject
                                                        : world.org + QLatin1Char('/') + svc.name;
         Project &p = addProject(path, svc.name);
@@ -205,7 +225,7 @@ void GitLabServer::build()
             e.id = m_nextEnvironment++;
             e.projectId = p.id;
             e.name = t->environment;
-            e.tier = t->environment == QLatin1String("prod") ? QStringLiteral("production")
+            e.tier = t->environment == QLatin1String("prod")      ? QStringLiteral("production")
                      : t->environment == QLatin1String("staging") ? QStringLiteral("staging")
                                                                   : QStringLiteral("development");
             e.isProtected = t->protectedEnv || t->environment == QLatin1String("prod");
@@ -214,13 +234,21 @@ void GitLabServer::build()
                 e.approverUserId = 2; // only the release approver may approve here
                 approverRulePlaced = true;
             }
-            e.createdMs = t->history.isEmpty() ? epoch - 90LL * 86400000 : t->history.first().atMs - 86400000;
+            e.createdMs =
+                t->history.isEmpty() ? epoch - 90LL * 86400000 : t->history.first().atMs - 86400000;
             e.updatedMs = e.createdMs;
             m_environments.insert(e.id, e);
             p.environmentIds.append(e.id);
         }
         // Everything that happens on this project, oldest first, so ids rise with time.
-        struct Event { qint64 at; int kind; const SimTarget *target; SimDeploy deploy; QString version, sha; };
+        struct Event
+        {
+            qint64 at;
+            int kind;
+            const SimTarget *target;
+            SimDeploy deploy;
+            QString version, sha;
+        };
         QList<Event> events;
         for (const SimRelease &rel : svc.releases)
             events.append({rel.builtAtMs - 300000, 0, nullptr, {}, rel.version, rel.sha});
@@ -230,7 +258,8 @@ void GitLabServer::build()
             if (t->pendingApproval && !t->pendingSha.isEmpty())
                 events.append({epoch - 10 * 60000, 2, t, {}, t->pendingVersion, t->pendingSha});
         }
-        std::stable_sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.at < b.at; });
+        std::stable_sort(events.begin(), events.end(),
+                         [](const Event &a, const Event &b) { return a.at < b.at; });
         QHash<QString, int> pipelineOfSha;
         auto pipelineFor = [&](const QString &sha, qint64 at) -> Pipeline & {
             auto it = pipelineOfSha.find(sha);
@@ -244,7 +273,9 @@ void GitLabServer::build()
                 j->queuedAtMs = at;
                 j->startedMs = at + (j->stageIndex ? 125000 : 3000);
                 j->finishedMs = j->startedMs + j->durationPlanMs - 5000;
-                j->log = QStringLiteral("Running with gitlab-runner 17.5.0\n$ make %1\n%1 ok\nJob succeeded\n").arg(j->name);
+                j->log = QStringLiteral(
+                             "Running with gitlab-runner 17.5.0\n$ make %1\n%1 ok\nJob succeeded\n")
+                             .arg(j->name);
             }
             pipelineOfSha.insert(sha, pl.id);
             return pl;
@@ -274,14 +305,19 @@ void GitLabServer::build()
                 j.queuedAtMs = ev.at - 45000;
                 j.startedMs = ev.at - 40000;
                 j.finishedMs = ev.at;
-                j.status = ev.deploy.succeeded ? QStringLiteral("success") : QStringLiteral("failed");
-                j.failureReason = ev.deploy.succeeded ? QString() : QStringLiteral("script_failure");
-                j.log = QStringLiteral("$ ./deploy.sh %1 %2\n").arg(env->name, ev.version)
-                        + (ev.deploy.succeeded ? QStringLiteral("Job succeeded\n") : QStringLiteral("ERROR: rollout failed\nJob failed: exit code 1\n"));
+                j.status =
+                    ev.deploy.succeeded ? QStringLiteral("success") : QStringLiteral("failed");
+                j.failureReason =
+                    ev.deploy.succeeded ? QString() : QStringLiteral("script_failure");
+                j.log = QStringLiteral("$ ./deploy.sh %1 %2\n").arg(env->name, ev.version) +
+                        (ev.deploy.succeeded
+                             ? QStringLiteral("Job succeeded\n")
+                             : QStringLiteral("ERROR: rollout failed\nJob failed: exit code 1\n"));
                 d.updatedMs = ev.at;
                 if (env->isProtected)
                     d.approvals.append(Approval{env->approverUserId ? env->approverUserId : 1,
-                                                QStringLiteral("approved"), QString(), ev.at - 50000});
+                                                QStringLiteral("approved"), QString(),
+                                                ev.at - 50000});
                 env->updatedMs = qMax(env->updatedMs, ev.at);
             } else {
                 j.status = QStringLiteral("manual");
@@ -339,7 +375,9 @@ void GitLabServer::advancePipeline(Pipeline &pl, qint64 now)
                 if (j.status == QLatin1String("pending") && now >= j.queuedAtMs + 3000) {
                     j.status = QStringLiteral("running");
                     j.startedMs = j.queuedAtMs + 3000;
-                    j.log = QStringLiteral("Running with gitlab-runner 17.5.0\nPreparing the \"docker\" executor\n$ make %1\n").arg(j.name);
+                    j.log = QStringLiteral("Running with gitlab-runner 17.5.0\nPreparing the "
+                                           "\"docker\" executor\n$ make %1\n")
+                                .arg(j.name);
                     changed = true;
                 }
                 if (j.status == QLatin1String("running") && now >= j.startedMs + j.durationPlanMs) {
@@ -349,7 +387,8 @@ void GitLabServer::advancePipeline(Pipeline &pl, qint64 now)
                                            : QStringLiteral("%1 ok\nJob succeeded\n").arg(j.name);
                     if (j.deploymentId) {
                         m_deployments[j.deploymentId].updatedMs = j.finishedMs;
-                        m_environments[m_deployments[j.deploymentId].environmentId].updatedMs = j.finishedMs;
+                        m_environments[m_deployments[j.deploymentId].environmentId].updatedMs =
+                            j.finishedMs;
                     }
                     changed = true;
                 }
@@ -498,13 +537,15 @@ qint64 GitLabServer::pipelineFinished(const Pipeline &pl) const
 QJsonObject GitLabServer::userJson(int id, bool full) const
 {
     const User u = m_users.value(id, m_users.value(3));
-    QJsonObject o{{k("id"), u.id},
-                  {k("username"), u.username},
-                  {k("name"), u.name},
-                  {k("state"), QStringLiteral("active")},
-                  {k("locked"), false},
-                  {k("avatar_url"), QStringLiteral("https://www.gravatar.com/avatar/%1?s=80&d=identicon").arg(stableHex(u.username, 32))},
-                  {k("web_url"), m_root + u.username}};
+    QJsonObject o{
+        {k("id"), u.id},
+        {k("username"), u.username},
+        {k("name"), u.name},
+        {k("state"), QStringLiteral("active")},
+        {k("locked"), false},
+        {k("avatar_url"), QStringLiteral("https://www.gravatar.com/avatar/%1?s=80&d=identicon")
+                              .arg(stableHex(u.username, 32))},
+        {k("web_url"), m_root + u.username}};
     if (full) {
         o.insert(k("created_at"), iso(sandbox().clock().epochMs() - 400LL * 86400000));
         o.insert(k("bio"), QString());
@@ -539,14 +580,18 @@ QJsonObject GitLabServer::projectJson(const Project &p) const
                        {k("http_url_to_repo"), m_root + p.path + QStringLiteral(".git")},
                        {k("visibility"), QStringLiteral("private")},
                        {k("archived"), false},
-                       {k("namespace"), QJsonObject{{k("id"), 10}, {k("name"), ns}, {k("path"), ns},
-                                                    {k("kind"), QStringLiteral("group")}, {k("full_path"), ns}}}};
+                       {k("namespace"), QJsonObject{{k("id"), 10},
+                                                    {k("name"), ns},
+                                                    {k("path"), ns},
+                                                    {k("kind"), QStringLiteral("group")},
+                                                    {k("full_path"), ns}}}};
 }
 
 QJsonObject GitLabServer::commitJson(const Project &p, const QString &sha) const
 {
     (void)p;
-    const QString subject = m_commitSubjects.value(sha, QStringLiteral("Update %1").arg(sha.left(8)));
+    const QString subject =
+        m_commitSubjects.value(sha, QStringLiteral("Update %1").arg(sha.left(8)));
     return QJsonObject{{k("id"), sha},
                        {k("short_id"), sha.left(8)},
                        {k("title"), subject},
@@ -565,7 +610,8 @@ QJsonObject GitLabServer::pipelineJson(const Pipeline &pl, bool detail) const
 {
     const Project &p = m_projects[pl.projectId];
     const QString status = pipelineStatus(pl);
-    const QString webUrl = m_root + p.path + QStringLiteral("/-/pipelines/") + QString::number(pl.id);
+    const QString webUrl =
+        m_root + p.path + QStringLiteral("/-/pipelines/") + QString::number(pl.id);
     QJsonObject o{{k("id"), pl.id},
                   {k("iid"), pl.iid},
                   {k("project_id"), pl.projectId},
@@ -587,21 +633,27 @@ QJsonObject GitLabServer::pipelineJson(const Pipeline &pl, bool detail) const
     o.insert(k("started_at"), isoOrNull(started));
     o.insert(k("finished_at"), isoOrNull(fin));
     o.insert(k("committed_at"), QJsonValue());
-    o.insert(k("duration"), started >= 0 && fin >= 0 ? QJsonValue(int((fin - started) / 1000)) : QJsonValue());
-    o.insert(k("queued_duration"), started >= 0 ? QJsonValue(double(started - pl.createdMs) / 1000.0) : QJsonValue());
+    o.insert(k("duration"),
+             started >= 0 && fin >= 0 ? QJsonValue(int((fin - started) / 1000)) : QJsonValue());
+    o.insert(k("queued_duration"),
+             started >= 0 ? QJsonValue(double(started - pl.createdMs) / 1000.0) : QJsonValue());
     o.insert(k("coverage"), QJsonValue());
-    const QString label = status == QLatin1String("success") ? QStringLiteral("passed")
-                          : status == QLatin1String("manual") ? QStringLiteral("blocked") : status;
-    o.insert(k("detailed_status"), QJsonObject{
-        {k("icon"), QStringLiteral("status_") + status},
-        {k("text"), label},
-        {k("label"), label},
-        {k("group"), status},
-        {k("tooltip"), label},
-        {k("has_details"), true},
-        {k("details_path"), QLatin1Char('/') + p.path + QStringLiteral("/-/pipelines/") + QString::number(pl.id)},
-        {k("illustration"), QJsonValue()},
-        {k("favicon"), QStringLiteral("/assets/ci_favicons/favicon_status_%1.png").arg(status)}});
+    const QString label = status == QLatin1String("success")  ? QStringLiteral("passed")
+                          : status == QLatin1String("manual") ? QStringLiteral("blocked")
+                                                              : status;
+    o.insert(k("detailed_status"),
+             QJsonObject{
+                 {k("icon"), QStringLiteral("status_") + status},
+                 {k("text"), label},
+                 {k("label"), label},
+                 {k("group"), status},
+                 {k("tooltip"), label},
+                 {k("has_details"), true},
+                 {k("details_path"), QLatin1Char('/') + p.path + QStringLiteral("/-/pipelines/") +
+                                         QString::number(pl.id)},
+                 {k("illustration"), QJsonValue()},
+                 {k("favicon"),
+                  QStringLiteral("/assets/ci_favicons/favicon_status_%1.png").arg(status)}});
     return o;
 }
 
@@ -617,47 +669,66 @@ QJsonObject GitLabServer::jobJson(const Job &j) const
         queued = double((j.startedMs >= 0 ? j.startedMs : now) - j.queuedAtMs) / 1000.0;
     QJsonArray artifacts;
     if (finished(j.status) && j.status != QLatin1String("skipped"))
-        artifacts.append(QJsonObject{{k("file_type"), QStringLiteral("trace")}, {k("size"), int(j.log.size())},
-                                     {k("filename"), QStringLiteral("job.log")}, {k("file_format"), QJsonValue()}});
-    QJsonObject o{{k("id"), j.id},
-                  {k("name"), j.name},
-                  {k("stage"), j.stage},
-                  {k("status"), j.status},
-                  {k("allow_failure"), j.allowFailure},
-                  {k("when"), j.when},
-                  {k("manual"), j.when == QLatin1String("manual")},
-                  {k("ref"), pl.ref},
-                  {k("tag"), false},
-                  {k("coverage"), QJsonValue()},
-                  {k("archived"), false},
-                  {k("created_at"), iso(j.createdMs)},
-                  {k("started_at"), isoOrNull(j.startedMs)},
-                  {k("finished_at"), isoOrNull(j.finishedMs)},
-                  {k("erased_at"), QJsonValue()},
-                  {k("duration"), duration},
-                  {k("queued_duration"), queued},
-                  {k("failure_reason"), j.failureReason.isEmpty() ? QJsonValue() : QJsonValue(j.failureReason)},
-                  {k("web_url"), m_root + p.path + QStringLiteral("/-/jobs/") + QString::number(j.id)},
-                  {k("pipeline"), QJsonObject{{k("id"), pl.id}, {k("iid"), pl.iid}, {k("project_id"), pl.projectId},
-                                              {k("ref"), pl.ref}, {k("sha"), pl.sha}, {k("status"), pipelineStatus(pl)},
-                                              {k("source"), pl.source},
-                                              {k("created_at"), iso(pl.createdMs)}, {k("updated_at"), iso(pl.updatedMs)},
-                                              {k("web_url"), m_root + p.path + QStringLiteral("/-/pipelines/") + QString::number(pl.id)}}},
-                  {k("user"), userJson(j.userId, true)},
-                  {k("commit"), commitJson(p, pl.sha)},
-                  {k("artifacts"), artifacts},
-                  {k("artifacts_expire_at"), j.finishedMs >= 0 ? QJsonValue(iso(j.finishedMs + 30LL * 86400000)) : QJsonValue()},
-                  {k("artifacts_file"), QJsonObject{{k("filename"), QStringLiteral("job.log")}, {k("size"), int(j.log.size())}}},
-                  {k("tag_list"), QJsonArray{QStringLiteral("docker"), QStringLiteral("linux")}},
-                  {k("runner"), j.startedMs >= 0 ? QJsonValue(QJsonObject{{k("id"), 7}, {k("description"), QStringLiteral("shared-runner-1")},
-                                                                            {k("active"), true}, {k("paused"), false},
-                                                                            {k("is_shared"), true}, {k("runner_type"), QStringLiteral("instance_type")},
-                                                                            {k("name"), QStringLiteral("gitlab-runner")},
-                                                                            {k("online"), true}, {k("status"), QStringLiteral("online")}})
-                                                 : QJsonValue()},
-                  {k("project"), QJsonObject{{k("ci_job_token_scope_enabled"), false}}}};
+        artifacts.append(QJsonObject{{k("file_type"), QStringLiteral("trace")},
+                                     {k("size"), int(j.log.size())},
+                                     {k("filename"), QStringLiteral("job.log")},
+                                     {k("file_format"), QJsonValue()}});
+    QJsonObject o{
+        {k("id"), j.id},
+        {k("name"), j.name},
+        {k("stage"), j.stage},
+        {k("status"), j.status},
+        {k("allow_failure"), j.allowFailure},
+        {k("when"), j.when},
+        {k("manual"), j.when == QLatin1String("manual")},
+        {k("ref"), pl.ref},
+        {k("tag"), false},
+        {k("coverage"), QJsonValue()},
+        {k("archived"), false},
+        {k("created_at"), iso(j.createdMs)},
+        {k("started_at"), isoOrNull(j.startedMs)},
+        {k("finished_at"), isoOrNull(j.finishedMs)},
+        {k("erased_at"), QJsonValue()},
+        {k("duration"), duration},
+        {k("queued_duration"), queued},
+        {k("failure_reason"),
+         j.failureReason.isEmpty() ? QJsonValue() : QJsonValue(j.failureReason)},
+        {k("web_url"), m_root + p.path + QStringLiteral("/-/jobs/") + QString::number(j.id)},
+        {k("pipeline"),
+         QJsonObject{{k("id"), pl.id},
+                     {k("iid"), pl.iid},
+                     {k("project_id"), pl.projectId},
+                     {k("ref"), pl.ref},
+                     {k("sha"), pl.sha},
+                     {k("status"), pipelineStatus(pl)},
+                     {k("source"), pl.source},
+                     {k("created_at"), iso(pl.createdMs)},
+                     {k("updated_at"), iso(pl.updatedMs)},
+                     {k("web_url"),
+                      m_root + p.path + QStringLiteral("/-/pipelines/") + QString::number(pl.id)}}},
+        {k("user"), userJson(j.userId, true)},
+        {k("commit"), commitJson(p, pl.sha)},
+        {k("artifacts"), artifacts},
+        {k("artifacts_expire_at"),
+         j.finishedMs >= 0 ? QJsonValue(iso(j.finishedMs + 30LL * 86400000)) : QJsonValue()},
+        {k("artifacts_file"),
+         QJsonObject{{k("filename"), QStringLiteral("job.log")}, {k("size"), int(j.log.size())}}},
+        {k("tag_list"), QJsonArray{QStringLiteral("docker"), QStringLiteral("linux")}},
+        {k("runner"), j.startedMs >= 0 ? QJsonValue(QJsonObject{
+                                             {k("id"), 7},
+                                             {k("description"), QStringLiteral("shared-runner-1")},
+                                             {k("active"), true},
+                                             {k("paused"), false},
+                                             {k("is_shared"), true},
+                                             {k("runner_type"), QStringLiteral("instance_type")},
+                                             {k("name"), QStringLiteral("gitlab-runner")},
+                                             {k("online"), true},
+                                             {k("status"), QStringLiteral("online")}})
+                                       : QJsonValue()},
+        {k("project"), QJsonObject{{k("ci_job_token_scope_enabled"), false}}}};
     if (!j.environment.isEmpty())
-        o.insert(k("environment"), QJsonObject{{k("name"), j.environment}, {k("action"), QStringLiteral("start")}});
+        o.insert(k("environment"),
+                 QJsonObject{{k("name"), j.environment}, {k("action"), QStringLiteral("start")}});
     return o;
 }
 
@@ -682,51 +753,60 @@ QJsonObject GitLabServer::deploymentJson(const Deployment &d) const
     QJsonObject rule{{k("user_id"), e.approverUserId ? QJsonValue(e.approverUserId) : QJsonValue()},
                      {k("group_id"), QJsonValue()},
                      {k("access_level"), e.approverUserId ? QJsonValue() : QJsonValue(40)},
-                     {k("access_level_description"), e.approverUserId ? m_users.value(e.approverUserId).name : QStringLiteral("Maintainers")},
+                     {k("access_level_description"), e.approverUserId
+                                                         ? m_users.value(e.approverUserId).name
+                                                         : QStringLiteral("Maintainers")},
                      {k("required_approvals"), e.requiredApprovals},
                      {k("deployment_approvals"), ruleApprovals}};
     const QString status = deploymentStatus(d);
-    return QJsonObject{{k("id"), d.id},
-                       {k("iid"), d.iid},
-                       {k("ref"), d.ref},
-                       {k("sha"), d.sha},
-                       {k("created_at"), iso(d.createdMs)},
-                       {k("updated_at"), iso(qMax(d.updatedMs, j.finishedMs))},
-                       {k("finished_at"), finished(status) ? isoOrNull(j.finishedMs) : QJsonValue()},
-                       {k("status"), status},
-                       {k("user"), userJson(d.userId)},
-                       {k("environment"), QJsonObject{{k("id"), e.id}, {k("name"), e.name},
-                                                      {k("external_url"), QStringLiteral("https://%1.%2.example.com").arg(e.name, m_projects[e.projectId].service)}}},
-                       {k("deployable"), deployable},
-                       {k("pending_approval_count"), e.requiredApprovals ? pendingApprovals(d) : 0},
-                       {k("approvals"), approvals},
-                       {k("approval_summary"), QJsonObject{{k("rules"), e.requiredApprovals ? QJsonArray{rule} : QJsonArray{}}}}};
+    return QJsonObject{
+        {k("id"), d.id},
+        {k("iid"), d.iid},
+        {k("ref"), d.ref},
+        {k("sha"), d.sha},
+        {k("created_at"), iso(d.createdMs)},
+        {k("updated_at"), iso(qMax(d.updatedMs, j.finishedMs))},
+        {k("finished_at"), finished(status) ? isoOrNull(j.finishedMs) : QJsonValue()},
+        {k("status"), status},
+        {k("user"), userJson(d.userId)},
+        {k("environment"),
+         QJsonObject{{k("id"), e.id},
+                     {k("name"), e.name},
+                     {k("external_url"), QStringLiteral("https://%1.%2.example.com")
+                                             .arg(e.name, m_projects[e.projectId].service)}}},
+        {k("deployable"), deployable},
+        {k("pending_approval_count"), e.requiredApprovals ? pendingApprovals(d) : 0},
+        {k("approvals"), approvals},
+        {k("approval_summary"),
+         QJsonObject{{k("rules"), e.requiredApprovals ? QJsonArray{rule} : QJsonArray{}}}}};
 }
 
 QJsonObject GitLabServer::environmentJson(const Environment &e, bool detail) const
 {
     const Project &p = m_projects[e.projectId];
-    QJsonObject o{{k("id"), e.id},
-                  {k("name"), e.name},
-                  {k("slug"), e.name + QLatin1Char('-') + stableHex(p.path + e.name, 6)},
-                  {k("external_url"), QStringLiteral("https://%1.%2.example.com").arg(e.name, p.service)},
-                  {k("state"), e.state},
-                  {k("tier"), e.tier},
-                  {k("created_at"), iso(e.createdMs)},
-                  {k("updated_at"), iso(e.updatedMs)},
-                  {k("enable_advanced_logs_querying"), false},
-                  {k("logs_api_path"), QStringLiteral("/%1/-/logs/k8s.json?environment_name=%2").arg(p.path, e.name)},
-                  {k("auto_stop_at"), QJsonValue()},
-                  {k("description"), QJsonValue()},
-                  {k("kubernetes_namespace"), p.service + QLatin1Char('-') + e.name},
-                  {k("flux_resource_path"), QJsonValue()}};
+    QJsonObject o{
+        {k("id"), e.id},
+        {k("name"), e.name},
+        {k("slug"), e.name + QLatin1Char('-') + stableHex(p.path + e.name, 6)},
+        {k("external_url"), QStringLiteral("https://%1.%2.example.com").arg(e.name, p.service)},
+        {k("state"), e.state},
+        {k("tier"), e.tier},
+        {k("created_at"), iso(e.createdMs)},
+        {k("updated_at"), iso(e.updatedMs)},
+        {k("enable_advanced_logs_querying"), false},
+        {k("logs_api_path"),
+         QStringLiteral("/%1/-/logs/k8s.json?environment_name=%2").arg(p.path, e.name)},
+        {k("auto_stop_at"), QJsonValue()},
+        {k("description"), QJsonValue()},
+        {k("kubernetes_namespace"), p.service + QLatin1Char('-') + e.name},
+        {k("flux_resource_path"), QJsonValue()}};
     if (!detail)
         return o;
     // The newest successful deployment, as GitLab's last_deployment.
     const Deployment *last = nullptr;
     for (const Deployment &d : m_deployments) {
-        if (d.environmentId == e.id && deploymentStatus(d) == QLatin1String("success")
-            && (!last || m_jobs[d.jobId].finishedMs >= m_jobs[last->jobId].finishedMs))
+        if (d.environmentId == e.id && deploymentStatus(d) == QLatin1String("success") &&
+            (!last || m_jobs[d.jobId].finishedMs >= m_jobs[last->jobId].finishedMs))
             last = &d;
     }
     if (last) {
@@ -740,13 +820,20 @@ QJsonObject GitLabServer::environmentJson(const Environment &e, bool detail) con
     } else {
         o.insert(k("last_deployment"), QJsonValue());
     }
-    o.insert(k("cluster_agent"), QJsonObject{
-        {k("id"), 1}, {k("name"), QStringLiteral("%1-agent").arg(e.tier)},
-        {k("config_project"), QJsonObject{{k("id"), 1}, {k("description"), QString()}, {k("name"), QStringLiteral("cluster-config")},
-                                          {k("name_with_namespace"), QStringLiteral("acme / cluster-config")}, {k("path"), QStringLiteral("cluster-config")},
-                                          {k("path_with_namespace"), QStringLiteral("acme/cluster-config")},
-                                          {k("created_at"), iso(e.createdMs)}}},
-        {k("created_at"), iso(e.createdMs)}, {k("created_by_user_id"), 1}});
+    o.insert(k("cluster_agent"),
+             QJsonObject{
+                 {k("id"), 1},
+                 {k("name"), QStringLiteral("%1-agent").arg(e.tier)},
+                 {k("config_project"),
+                  QJsonObject{{k("id"), 1},
+                              {k("description"), QString()},
+                              {k("name"), QStringLiteral("cluster-config")},
+                              {k("name_with_namespace"), QStringLiteral("acme / cluster-config")},
+                              {k("path"), QStringLiteral("cluster-config")},
+                              {k("path_with_namespace"), QStringLiteral("acme/cluster-config")},
+                              {k("created_at"), iso(e.createdMs)}}},
+                 {k("created_at"), iso(e.createdMs)},
+                 {k("created_by_user_id"), 1}});
     return o;
 }
 
@@ -756,15 +843,22 @@ QJsonObject GitLabServer::protectedJson(const Environment &e) const
                      {k("user_id"), e.approverUserId ? QJsonValue(e.approverUserId) : QJsonValue()},
                      {k("group_id"), QJsonValue()},
                      {k("access_level"), e.approverUserId ? QJsonValue() : QJsonValue(40)},
-                     {k("access_level_description"), e.approverUserId ? m_users.value(e.approverUserId).name : QStringLiteral("Maintainers")},
+                     {k("access_level_description"), e.approverUserId
+                                                         ? m_users.value(e.approverUserId).name
+                                                         : QStringLiteral("Maintainers")},
                      {k("required_approvals"), e.requiredApprovals},
                      {k("group_inheritance_type"), 0}};
-    return QJsonObject{{k("name"), e.name},
-                       {k("deploy_access_levels"), QJsonArray{QJsonObject{
-                            {k("id"), e.id}, {k("access_level"), 40}, {k("access_level_description"), QStringLiteral("Maintainers")},
-                            {k("user_id"), QJsonValue()}, {k("group_id"), QJsonValue()}, {k("group_inheritance_type"), 0}}}},
-                       {k("required_approval_count"), e.requiredApprovals},
-                       {k("approval_rules"), QJsonArray{rule}}};
+    return QJsonObject{
+        {k("name"), e.name},
+        {k("deploy_access_levels"),
+         QJsonArray{QJsonObject{{k("id"), e.id},
+                                {k("access_level"), 40},
+                                {k("access_level_description"), QStringLiteral("Maintainers")},
+                                {k("user_id"), QJsonValue()},
+                                {k("group_id"), QJsonValue()},
+                                {k("group_inheritance_type"), 0}}}},
+        {k("required_approval_count"), e.requiredApprovals},
+        {k("approval_rules"), QJsonArray{rule}}};
 }
 
 // ---- HTTP plumbing ----
@@ -793,7 +887,8 @@ void GitLabServer::rateLimitHeaders(httplib::Response &res, const QString &token
     res.set_header("RateLimit-Name", "throttle_authenticated_api");
     res.set_header("RateLimit-Limit", std::to_string(limit));
     res.set_header("RateLimit-Observed", std::to_string(exhausted ? limit + 1 : w.second));
-    res.set_header("RateLimit-Remaining", std::to_string(exhausted ? 0 : qMax(0, limit - w.second)));
+    res.set_header("RateLimit-Remaining",
+                   std::to_string(exhausted ? 0 : qMax(0, limit - w.second)));
     res.set_header("RateLimit-Reset", std::to_string(resetMs / 1000));
     res.set_header("RateLimit-ResetTime", s(httpDate(resetMs)));
 }
@@ -812,8 +907,9 @@ void GitLabServer::writeRateLimited(httplib::Response &res)
 void GitLabServer::sendWithEtag(Request &r, httplib::Response &res, const QJsonDocument &doc)
 {
     const QByteArray body = doc.toJson(QJsonDocument::Compact);
-    const QString etag = QStringLiteral("W/\"%1\"").arg(QString::fromLatin1(
-        QCryptographicHash::hash(body, QCryptographicHash::Md5).toHex()));
+    const QString etag = QStringLiteral("W/\"%1\"")
+                             .arg(QString::fromLatin1(
+                                 QCryptographicHash::hash(body, QCryptographicHash::Md5).toHex()));
     res.set_header("ETag", s(etag));
     res.set_header("Poll-Interval", "10000");
     res.set_header("Cache-Control", "max-age=0, private, must-revalidate");
@@ -883,7 +979,8 @@ void GitLabServer::serve(const httplib::Request &req, httplib::Response &res)
     std::lock_guard guard(sandbox().lock());
     advanceTo(sandbox().clock().nowMs());
     const std::string host = req.get_header_value("Host");
-    m_root = QStringLiteral("http://") + (host.empty() ? QStringLiteral("127.0.0.1") : q(host)) + QLatin1Char('/');
+    m_root = QStringLiteral("http://") + (host.empty() ? QStringLiteral("127.0.0.1") : q(host)) +
+             QLatin1Char('/');
     const std::string target = req.target.empty() ? req.path : req.target;
     const QString path = q(target.substr(0, target.find('?')));
     Request r{req, q(req.method), {}, path, 0, QString()};
@@ -900,9 +997,11 @@ void GitLabServer::serve(const httplib::Request &req, httplib::Response &res)
         if (!u.token.isEmpty() && u.token == token)
             r.userId = u.id;
     }
-    if (r.segments.size() < 2 || r.segments.at(0) != QLatin1String("api") || r.segments.at(1) != QLatin1String("v4")) {
+    if (r.segments.size() < 2 || r.segments.at(0) != QLatin1String("api") ||
+        r.segments.at(1) != QLatin1String("v4")) {
         res.status = 404;
-        res.set_content("<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8");
+        res.set_content("<html><body><h1>404 Not Found</h1></body></html>",
+                        "text/html; charset=utf-8");
         return;
     }
     if (!r.userId) {
@@ -943,23 +1042,34 @@ void GitLabServer::route(Request &r, httplib::Response &res)
     sendMessage(res, 404, QStringLiteral("404 Not Found"));
 }
 
-void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, const QStringList &rest)
+void GitLabServer::routeProject(Request &r,
+                                httplib::Response &res,
+                                Project &p,
+                                const QStringList &rest)
 {
     const bool get = r.method == QLatin1String("GET");
     const bool post = r.method == QLatin1String("POST");
     const qint64 now = m_lastTickMs;
     auto notFound = [&](const QString &what) {
-        sendMessage(res, 404, what.isEmpty() ? QStringLiteral("404 Not Found")
-                                             : QStringLiteral("404 %1 Not Found").arg(what));
+        sendMessage(res, 404,
+                    what.isEmpty() ? QStringLiteral("404 Not Found")
+                                   : QStringLiteral("404 %1 Not Found").arg(what));
     };
-    auto methodNotAllowed = [&] { sendMessage(res, 405, QStringLiteral("405 Method Not Allowed")); };
+    auto methodNotAllowed = [&] {
+        sendMessage(res, 405, QStringLiteral("405 Method Not Allowed"));
+    };
     auto head = [&](int i) { return i < rest.size() ? rest.at(i) : QString(); };
     if (r.param("pagination") == QLatin1String("keyset")) {
         // Keyset exists on a few endpoints only; of ours, project jobs ordered by id.
         const bool jobs = rest == QStringList{QStringLiteral("jobs")};
         const QString order = r.has("order_by") ? r.param("order_by") : QStringLiteral("id");
         if (!jobs || order != QLatin1String("id")) {
-            sendJson(res, 405, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("Keyset pagination is not yet available for this type of request")}}));
+            sendJson(
+                res, 405,
+                QJsonDocument(QJsonObject{
+                    {k("error"),
+                     QStringLiteral(
+                         "Keyset pagination is not yet available for this type of request")}}));
             return;
         }
     }
@@ -974,17 +1084,30 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
         if (!post)
             return methodNotAllowed();
         if (!r.has("ref"))
-            return sendJson(res, 400, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("ref is missing")}}));
+            return sendJson(
+                res, 400,
+                QJsonDocument(QJsonObject{{k("error"), QStringLiteral("ref is missing")}}));
         auto &times = m_pipelineCreates[r.token];
-        times.erase(std::remove_if(times.begin(), times.end(), [&](qint64 t) { return t <= now - 60000; }), times.end());
+        times.erase(
+            std::remove_if(times.begin(), times.end(), [&](qint64 t) { return t <= now - 60000; }),
+            times.end());
         if (times.size() >= kPipelineCreateLimit) {
             // GitLab's application rate limiter: no Retry-After, unlike Rack::Attack.
-            sendJson(res, 429, QJsonDocument(QJsonObject{{k("message"), QJsonObject{{k("error"), QStringLiteral("This endpoint has been requested too many times. Try again later.")}}}}));
+            sendJson(
+                res, 429,
+                QJsonDocument(QJsonObject{
+                    {k("message"),
+                     QJsonObject{{k("error"), QStringLiteral("This endpoint has been requested too "
+                                                             "many times. Try again later.")}}}}));
             return;
         }
         times.append(now);
         if (r.param("ref") != QLatin1String("main"))
-            return sendJson(res, 400, QJsonDocument(QJsonObject{{k("message"), QJsonObject{{k("base"), QJsonArray{QStringLiteral("Reference not found")}}}}}));
+            return sendJson(
+                res, 400,
+                QJsonDocument(QJsonObject{
+                    {k("message"), QJsonObject{{k("base"), QJsonArray{QStringLiteral(
+                                                               "Reference not found")}}}}}));
         const QString sha = p.commits.isEmpty() ? stableHex(p.path) : p.commits.last();
         Pipeline &pl = addPipeline(p, sha, now, r.userId);
         pl.source = QStringLiteral("api");
@@ -999,8 +1122,9 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             if (!get)
                 return methodNotAllowed();
             QList<const Pipeline *> list;
-            const QString scope = r.param("scope"), status = r.param("status"), ref = r.param("ref"),
-                          sha = r.param("sha"), source = r.param("source"), username = r.param("username");
+            const QString scope = r.param("scope"), status = r.param("status"),
+                          ref = r.param("ref"), sha = r.param("sha"), source = r.param("source"),
+                          username = r.param("username");
             const qint64 ua = r.has("updated_after") ? parseIso(r.param("updated_after")) : -1;
             const qint64 ub = r.has("updated_before") ? parseIso(r.param("updated_before")) : -1;
             const qint64 ca = r.has("created_after") ? parseIso(r.param("created_after")) : -1;
@@ -1008,19 +1132,32 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             for (int id : p.pipelineIds) {
                 const Pipeline &pl = m_pipelines[id];
                 const QString st = pipelineStatus(pl);
-                if (!status.isEmpty() && st != status) continue;
-                if (!ref.isEmpty() && pl.ref != ref) continue;
-                if (!sha.isEmpty() && pl.sha != sha) continue;
-                if (!source.isEmpty() && pl.source != source) continue;
-                if (!username.isEmpty() && m_users.value(pl.userId).username != username) continue;
-                if (scope == QLatin1String("running") && st != QLatin1String("running")) continue;
-                if (scope == QLatin1String("pending") && st != QLatin1String("pending")) continue;
-                if (scope == QLatin1String("finished") && !finished(st)) continue;
-                if (scope == QLatin1String("tags")) continue;
-                if (ua >= 0 && pl.updatedMs <= ua) continue;
-                if (ub >= 0 && pl.updatedMs >= ub) continue;
-                if (ca >= 0 && pl.createdMs <= ca) continue;
-                if (cb >= 0 && pl.createdMs >= cb) continue;
+                if (!status.isEmpty() && st != status)
+                    continue;
+                if (!ref.isEmpty() && pl.ref != ref)
+                    continue;
+                if (!sha.isEmpty() && pl.sha != sha)
+                    continue;
+                if (!source.isEmpty() && pl.source != source)
+                    continue;
+                if (!username.isEmpty() && m_users.value(pl.userId).username != username)
+                    continue;
+                if (scope == QLatin1String("running") && st != QLatin1String("running"))
+                    continue;
+                if (scope == QLatin1String("pending") && st != QLatin1String("pending"))
+                    continue;
+                if (scope == QLatin1String("finished") && !finished(st))
+                    continue;
+                if (scope == QLatin1String("tags"))
+                    continue;
+                if (ua >= 0 && pl.updatedMs <= ua)
+                    continue;
+                if (ub >= 0 && pl.updatedMs >= ub)
+                    continue;
+                if (ca >= 0 && pl.createdMs <= ca)
+                    continue;
+                if (cb >= 0 && pl.createdMs >= cb)
+                    continue;
                 list.append(&pl);
             }
             const QString order = r.has("order_by") ? r.param("order_by") : QStringLiteral("id");
@@ -1031,11 +1168,14 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
                 return asc ? a->id < b->id : a->id > b->id;
             });
             // Render only the page asked for; the list can hold more than 10,000 pipelines.
-            const int perPage = qBound(1, r.has("per_page") ? r.param("per_page").toInt() : 20, 100);
+            const int perPage =
+                qBound(1, r.has("per_page") ? r.param("per_page").toInt() : 20, 100);
             const int page = qMax(1, r.has("page") ? r.param("page").toInt() : 1);
             QJsonArray all;
             for (int i = 0; i < list.size(); ++i)
-                all.append(i >= (page - 1) * perPage && i < page * perPage ? QJsonValue(pipelineJson(*list.at(i), false)) : QJsonValue());
+                all.append(i >= (page - 1) * perPage && i < page * perPage
+                               ? QJsonValue(pipelineJson(*list.at(i), false))
+                               : QJsonValue());
             sendPage(r, res, all);
             const std::string body = res.body;
             QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(body));
@@ -1068,21 +1208,25 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             QJsonArray all;
             for (int i = pl.jobIds.size() - 1; i >= 0; --i) {
                 const Job &j = m_jobs[pl.jobIds.at(i)];
-                if (j.retried && !includeRetried) continue;
-                if (!scopes.isEmpty() && !scopes.contains(j.status)) continue;
+                if (j.retried && !includeRetried)
+                    continue;
+                if (!scopes.isEmpty() && !scopes.contains(j.status))
+                    continue;
                 all.append(jobJson(j));
             }
             return sendPage(r, res, all);
         }
-        if (rest.size() == 3 && (head(2) == QLatin1String("retry") || head(2) == QLatin1String("cancel"))) {
+        if (rest.size() == 3 &&
+            (head(2) == QLatin1String("retry") || head(2) == QLatin1String("cancel"))) {
             if (!post)
                 return methodNotAllowed();
             if (head(2) == QLatin1String("cancel")) {
                 // Cancel answers success whatever the state: finished jobs simply stay as they are.
                 for (int id : pl.jobIds) {
                     Job &j = m_jobs[id];
-                    if (j.status == QLatin1String("created") || j.status == QLatin1String("pending")
-                        || j.status == QLatin1String("running")) {
+                    if (j.status == QLatin1String("created") ||
+                        j.status == QLatin1String("pending") ||
+                        j.status == QLatin1String("running")) {
                         j.status = QStringLiteral("canceled");
                         j.finishedMs = now;
                         j.log += QStringLiteral("ERROR: Job was canceled\n");
@@ -1096,7 +1240,8 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             const QList<int> ids = pl.jobIds;
             for (int id : ids) {
                 const Job j = m_jobs[id];
-                if (!j.retried && (j.status == QLatin1String("failed") || j.status == QLatin1String("canceled"))) {
+                if (!j.retried && (j.status == QLatin1String("failed") ||
+                                   j.status == QLatin1String("canceled"))) {
                     retryJob(m_jobs[id], r.userId);
                     any = true;
                 }
@@ -1120,9 +1265,12 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
                     list.append(&j);
             }
             const bool asc = r.param("sort") == QLatin1String("asc");
-            std::sort(list.begin(), list.end(), [&](const Job *a, const Job *b) { return asc ? a->id < b->id : a->id > b->id; });
+            std::sort(list.begin(), list.end(), [&](const Job *a, const Job *b) {
+                return asc ? a->id < b->id : a->id > b->id;
+            });
             if (r.param("pagination") == QLatin1String("keyset")) {
-                const int perPage = qBound(1, r.has("per_page") ? r.param("per_page").toInt() : 20, 100);
+                const int perPage =
+                    qBound(1, r.has("per_page") ? r.param("per_page").toInt() : 20, 100);
                 const int after = r.has("id_after") ? r.param("id_after").toInt() : -1;
                 QJsonArray out;
                 int lastId = 0;
@@ -1144,9 +1292,9 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
                             query.addQueryItem(q(name), q(value));
                     }
                     query.addQueryItem(QStringLiteral("id_after"), QString::number(lastId));
-                    res.set_header("Link", s(QLatin1Char('<') + m_root.chopped(1) + r.path + QLatin1Char('?')
-                                             + query.toString(QUrl::FullyEncoded)
-                                             + QStringLiteral(">; rel=\"next\"")));
+                    res.set_header("Link", s(QLatin1Char('<') + m_root.chopped(1) + r.path +
+                                             QLatin1Char('?') + query.toString(QUrl::FullyEncoded) +
+                                             QStringLiteral(">; rel=\"next\"")));
                 }
                 sendJson(res, 200, QJsonDocument(out));
                 return;
@@ -1175,14 +1323,17 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             return;
         }
         if (rest.size() != 3 || !post) {
-            if (rest.size() == 3 && (verb == QLatin1String("play") || verb == QLatin1String("retry") || verb == QLatin1String("cancel")))
+            if (rest.size() == 3 &&
+                (verb == QLatin1String("play") || verb == QLatin1String("retry") ||
+                 verb == QLatin1String("cancel")))
                 return methodNotAllowed();
             return notFound(QString());
         }
         if (verb == QLatin1String("play")) {
             if (j.status != QLatin1String("manual"))
                 return sendMessage(res, 400, QStringLiteral("400 Bad request - Unplayable Job"));
-            if (j.deploymentId && deploymentStatus(m_deployments[j.deploymentId]) == QLatin1String("blocked"))
+            if (j.deploymentId &&
+                deploymentStatus(m_deployments[j.deploymentId]) == QLatin1String("blocked"))
                 return sendMessage(res, 403, QStringLiteral("403 Forbidden"));
             j.status = QStringLiteral("pending");
             j.queuedAtMs = now;
@@ -1193,14 +1344,15 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
         }
         if (verb == QLatin1String("retry")) {
             if (!finished(j.status) || j.status == QLatin1String("skipped"))
-                return sendMessage(res, 403, QStringLiteral("403 Forbidden  - Job is not retryable"));
+                return sendMessage(res, 403,
+                                   QStringLiteral("403 Forbidden  - Job is not retryable"));
             Job &nj = retryJob(j, r.userId);
             sendJson(res, 201, QJsonDocument(jobJson(nj)));
             return;
         }
         if (verb == QLatin1String("cancel")) {
-            if (j.status == QLatin1String("created") || j.status == QLatin1String("pending")
-                || j.status == QLatin1String("running")) {
+            if (j.status == QLatin1String("created") || j.status == QLatin1String("pending") ||
+                j.status == QLatin1String("running")) {
                 j.status = QStringLiteral("canceled");
                 j.finishedMs = now;
                 m_pipelines[j.pipelineId].updatedMs = now;
@@ -1214,15 +1366,24 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
         if (rest.size() == 1) {
             if (!get)
                 return methodNotAllowed();
-            const QString name = r.param("name"), search = r.param("search"), states = r.param("states");
+            const QString name = r.param("name"), search = r.param("search"),
+                          states = r.param("states");
             if (!search.isEmpty() && search.size() < 3)
-                return sendJson(res, 400, QJsonDocument(QJsonObject{{k("message"), QStringLiteral("400 Bad request - search must be at least 3 characters")}}));
+                return sendJson(
+                    res, 400,
+                    QJsonDocument(QJsonObject{
+                        {k("message"),
+                         QStringLiteral(
+                             "400 Bad request - search must be at least 3 characters")}}));
             QJsonArray all;
             for (int id : p.environmentIds) {
                 const Environment &e = m_environments[id];
-                if (!name.isEmpty() && e.name != name) continue;
-                if (!search.isEmpty() && !e.name.contains(search)) continue;
-                if (!states.isEmpty() && e.state != states) continue;
+                if (!name.isEmpty() && e.name != name)
+                    continue;
+                if (!search.isEmpty() && !e.name.contains(search))
+                    continue;
+                if (!states.isEmpty() && e.state != states)
+                    continue;
                 all.append(environmentJson(e, false));
             }
             return sendPage(r, res, all);
@@ -1253,48 +1414,73 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
                 return methodNotAllowed();
             const QString env = r.param("environment"), status = r.param("status");
             const QString order = r.has("order_by") ? r.param("order_by") : QStringLiteral("id");
-            static const QStringList orders{QStringLiteral("id"), QStringLiteral("iid"), QStringLiteral("created_at"),
-                                            QStringLiteral("updated_at"), QStringLiteral("finished_at"), QStringLiteral("ref")};
+            static const QStringList orders{
+                QStringLiteral("id"),          QStringLiteral("iid"),
+                QStringLiteral("created_at"),  QStringLiteral("updated_at"),
+                QStringLiteral("finished_at"), QStringLiteral("ref")};
             if (!orders.contains(order))
-                return sendJson(res, 400, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("order_by does not have a valid value")}}));
-            static const QStringList statuses{QStringLiteral("created"), QStringLiteral("running"), QStringLiteral("success"),
-                                              QStringLiteral("failed"), QStringLiteral("canceled"), QStringLiteral("skipped"),
+                return sendJson(
+                    res, 400,
+                    QJsonDocument(QJsonObject{
+                        {k("error"), QStringLiteral("order_by does not have a valid value")}}));
+            static const QStringList statuses{QStringLiteral("created"),  QStringLiteral("running"),
+                                              QStringLiteral("success"),  QStringLiteral("failed"),
+                                              QStringLiteral("canceled"), QStringLiteral("skipped"),
                                               QStringLiteral("blocked")};
             if (!status.isEmpty() && !statuses.contains(status))
-                return sendJson(res, 400, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("status does not have a valid value")}}));
+                return sendJson(
+                    res, 400,
+                    QJsonDocument(QJsonObject{
+                        {k("error"), QStringLiteral("status does not have a valid value")}}));
             const bool finishedFilter = r.has("finished_after") || r.has("finished_before");
-            if (finishedFilter && (order != QLatin1String("finished_at") || status != QLatin1String("success")))
-                return sendMessage(res, 400, QStringLiteral("400 Bad request - `finished_at` filter and `finished_at` sorting must be used together with `success` status filter"));
+            if (finishedFilter &&
+                (order != QLatin1String("finished_at") || status != QLatin1String("success")))
+                return sendMessage(
+                    res, 400,
+                    QStringLiteral("400 Bad request - `finished_at` filter and `finished_at` "
+                                   "sorting must be used together with `success` status filter"));
             const qint64 ua = r.has("updated_after") ? parseIso(r.param("updated_after")) : -1;
             const qint64 ub = r.has("updated_before") ? parseIso(r.param("updated_before")) : -1;
             const qint64 fa = r.has("finished_after") ? parseIso(r.param("finished_after")) : -1;
             const qint64 fb = r.has("finished_before") ? parseIso(r.param("finished_before")) : -1;
             QList<const Deployment *> list;
             for (const Deployment &d : std::as_const(m_deployments)) {
-                if (d.projectId != p.id) continue;
-                if (!env.isEmpty() && m_environments[d.environmentId].name != env) continue;
-                if (!status.isEmpty() && deploymentStatus(d) != status) continue;
+                if (d.projectId != p.id)
+                    continue;
+                if (!env.isEmpty() && m_environments[d.environmentId].name != env)
+                    continue;
+                if (!status.isEmpty() && deploymentStatus(d) != status)
+                    continue;
                 const qint64 updated = qMax(d.updatedMs, m_jobs[d.jobId].finishedMs);
-                if (ua >= 0 && updated < ua) continue;
-                if (ub >= 0 && updated > ub) continue;
-                if (fa >= 0 && m_jobs[d.jobId].finishedMs < fa) continue;
-                if (fb >= 0 && m_jobs[d.jobId].finishedMs > fb) continue;
+                if (ua >= 0 && updated < ua)
+                    continue;
+                if (ub >= 0 && updated > ub)
+                    continue;
+                if (fa >= 0 && m_jobs[d.jobId].finishedMs < fa)
+                    continue;
+                if (fb >= 0 && m_jobs[d.jobId].finishedMs > fb)
+                    continue;
                 list.append(&d);
             }
             const bool desc = r.param("sort") == QLatin1String("desc"); // GitLab's default is asc
             auto keyOf = [&](const Deployment *d) -> qint64 {
-                if (order == QLatin1String("created_at")) return d->createdMs;
-                if (order == QLatin1String("updated_at")) return qMax(d->updatedMs, m_jobs[d->jobId].finishedMs);
-                if (order == QLatin1String("finished_at")) return m_jobs[d->jobId].finishedMs;
-                if (order == QLatin1String("iid")) return d->iid;
+                if (order == QLatin1String("created_at"))
+                    return d->createdMs;
+                if (order == QLatin1String("updated_at"))
+                    return qMax(d->updatedMs, m_jobs[d->jobId].finishedMs);
+                if (order == QLatin1String("finished_at"))
+                    return m_jobs[d->jobId].finishedMs;
+                if (order == QLatin1String("iid"))
+                    return d->iid;
                 return d->id;
             };
-            std::stable_sort(list.begin(), list.end(), [&](const Deployment *a, const Deployment *b) {
-                const qint64 ka = keyOf(a), kb = keyOf(b);
-                if (ka != kb)
-                    return desc ? ka > kb : ka < kb;
-                return desc ? a->id > b->id : a->id < b->id;
-            });
+            std::stable_sort(list.begin(), list.end(),
+                             [&](const Deployment *a, const Deployment *b) {
+                                 const qint64 ka = keyOf(a), kb = keyOf(b);
+                                 if (ka != kb)
+                                     return desc ? ka > kb : ka < kb;
+                                 return desc ? a->id > b->id : a->id < b->id;
+                             });
             QJsonArray all;
             for (const Deployment *d : list)
                 all.append(deploymentJson(*d));
@@ -1316,22 +1502,33 @@ void GitLabServer::routeProject(Request &r, httplib::Response &res, Project &p, 
             QString status = r.param("status");
             QString comment = r.param("comment");
             if (status.isEmpty() && !r.http.body.empty()) {
-                const QJsonObject body = QJsonDocument::fromJson(QByteArray::fromStdString(r.http.body)).object();
+                const QJsonObject body =
+                    QJsonDocument::fromJson(QByteArray::fromStdString(r.http.body)).object();
                 status = body.value(k("status")).toString();
                 comment = body.value(k("comment")).toString();
             }
             if (status.isEmpty())
-                return sendJson(res, 400, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("status is missing")}}));
+                return sendJson(
+                    res, 400,
+                    QJsonDocument(QJsonObject{{k("error"), QStringLiteral("status is missing")}}));
             if (status != QLatin1String("approved") && status != QLatin1String("rejected"))
-                return sendJson(res, 400, QJsonDocument(QJsonObject{{k("error"), QStringLiteral("status does not have a valid value")}}));
+                return sendJson(
+                    res, 400,
+                    QJsonDocument(QJsonObject{
+                        {k("error"), QStringLiteral("status does not have a valid value")}}));
             const Environment &e = m_environments[d.environmentId];
             if (e.requiredApprovals == 0 || deploymentStatus(d) != QLatin1String("blocked"))
-                return sendMessage(res, 400, QStringLiteral("This deployment is not waiting for approvals."));
+                return sendMessage(res, 400,
+                                   QStringLiteral("This deployment is not waiting for approvals."));
             if (e.approverUserId && e.approverUserId != r.userId)
-                return sendMessage(res, 403, QStringLiteral("You don't have permission to review this deployment. Contact the project or group owner for help."));
+                return sendMessage(
+                    res, 403,
+                    QStringLiteral("You don't have permission to review this deployment. Contact "
+                                   "the project or group owner for help."));
             for (const Approval &a : d.approvals) {
                 if (a.userId == r.userId)
-                    return sendMessage(res, 400, QStringLiteral("You have already reviewed this deployment."));
+                    return sendMessage(
+                        res, 400, QStringLiteral("You have already reviewed this deployment."));
             }
             Approval a{r.userId, status, comment, now};
             d.approvals.append(a);

@@ -42,7 +42,8 @@ public:
         QString name, stage, status, when = QStringLiteral("on_success");
         int stageIndex = 0;
         bool allowFailure = false, retried = false, failPlanned = false;
-        qint64 createdMs = 0, queuedAtMs = -1, startedMs = -1, finishedMs = -1, durationPlanMs = 60000;
+        qint64 createdMs = 0, queuedAtMs = -1, startedMs = -1, finishedMs = -1,
+               durationPlanMs = 60000;
         QString environment, failureReason;
         int deploymentId = 0, userId = 1;
         QString log;
@@ -96,8 +97,8 @@ private:
     void build();
     Project &addProject(const QString &path, const QString &service);
     Pipeline &addPipeline(Project &p, const QString &sha, qint64 createdMs, int userId);
-    Job &addJob(Pipeline &pl, const QString &name, const QString &stage, int stageIndex,
-                qint64 durationMs);
+    Job &addJob(
+        Pipeline &pl, const QString &name, const QString &stage, int stageIndex, qint64 durationMs);
     Deployment &addDeployment(Project &p, Job &job, int environmentId);
     Environment *environmentByName(const Project &p, const QString &name);
     Job &retryJob(Job &old, int userId);
@@ -135,7 +136,7 @@ private:
     QHash<QString, QString> m_commitSubjects;
     QHash<QString, QStringList> m_commitParents;
     QHash<QString, QPair<qint64, int>> m_requestWindow; // token -> (minute, count)
-    QHash<QString, QList<qint64>> m_pipelineCreates; // user -> sim times
+    QHash<QString, QList<qint64>> m_pipelineCreates;    // user -> sim times
     int m_nextPipeline = 1, m_nextJob = 1, m_nextDeployment = 1, m_nextEnvironment = 1;
     qint64 m_lastTickMs = 0;
 };

@@ -21,9 +21,18 @@ const QString kFreestyleClass = QStringLiteral("hudson.model.FreeStyleProject");
 const QString kWorkflowRunClass = QStringLiteral("org.jenkinsci.plugins.workflow.job.WorkflowRun");
 const QString kFreestyleBuildClass = QStringLiteral("hudson.model.FreeStyleBuild");
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
-std::string s(const QString &q) { return q.toStdString(); }
-QString key(const char *name) { return QString::fromLatin1(name); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string s(const QString &q)
+{
+    return q.toStdString();
+}
+QString key(const char *name)
+{
+    return QString::fromLatin1(name);
+}
 
 QString encodeSegment(const QString &name)
 {
@@ -41,12 +50,13 @@ class Fields
 {
 public:
     Fields(const JenkinsSelection &sel, QStringList shallow, const QString &cls)
-        : m_sel(sel), m_shallow(std::move(shallow))
+        : m_sel(sel)
+        , m_shallow(std::move(shallow))
     {
         if (!cls.isEmpty())
             m_obj.insert(QLatin1String("_class"), cls);
     }
-    template<typename F>
+    template <typename F>
     void put(const char *name, F &&value)
     {
         const QString k = key(name);
@@ -62,7 +72,7 @@ private:
     QJsonObject m_obj;
 };
 
-template<typename T, typename F>
+template <typename T, typename F>
 QJsonArray sliced(const JenkinsSelection &sel, const QString &name, const QList<T> &list, F &&fn)
 {
     int from = 0, to = 0;
@@ -73,10 +83,13 @@ QJsonArray sliced(const JenkinsSelection &sel, const QString &name, const QList<
     return out;
 }
 
-QJsonValue nullable(const QString &v) { return v.isEmpty() ? QJsonValue() : QJsonValue(v); }
+QJsonValue nullable(const QString &v)
+{
+    return v.isEmpty() ? QJsonValue() : QJsonValue(v);
+}
 
-SimDeploy deployOf(const QString &version, const QString &sha, qint64 atMs, const QString &by,
-                   bool succeeded)
+SimDeploy
+deployOf(const QString &version, const QString &sha, qint64 atMs, const QString &by, bool succeeded)
 {
     SimDeploy d;
     d.version = version;
@@ -98,8 +111,8 @@ struct JenkinsServer::Request
 {
     const httplib::Request &http;
     QString method;
-    QString root;            // http://host:port/
-    QStringList segments;    // raw (still percent-encoded) path segments
+    QString root;         // http://host:port/
+    QStringList segments; // raw (still percent-encoded) path segments
     QString authUser;
     bool tokenAuth = false;
     QString session;
@@ -107,7 +120,8 @@ struct JenkinsServer::Request
     bool hasParam(const char *name) const { return http.has_param(name); }
 };
 
-JenkinsServer::JenkinsServer(Sandbox &sandbox) : BackendServer(QStringLiteral("jenkins"), sandbox)
+JenkinsServer::JenkinsServer(Sandbox &sandbox)
+    : BackendServer(QStringLiteral("jenkins"), sandbox)
 {
     const QString seed = QString::number(sandbox.world().seed);
     m_user = QStringLiteral("flightdeck");
@@ -126,7 +140,10 @@ QJsonObject JenkinsServer::credentials() const
     return QJsonObject{{QLatin1String("user"), m_user}, {QLatin1String("token"), m_token}};
 }
 
-int JenkinsServer::depthRequestCount() const { return m_depthRequests.load(); }
+int JenkinsServer::depthRequestCount() const
+{
+    return m_depthRequests.load();
+}
 
 int JenkinsServer::jobCount() const
 {
@@ -153,10 +170,11 @@ void JenkinsServer::reset()
 
 // ---- the estate ----
 
-JenkinsServer::Job &JenkinsServer::addJob(const QString &parentKey, const QString &name, JobKind kind)
+JenkinsServer::Job &
+JenkinsServer::addJob(const QString &parentKey, const QString &name, JobKind kind)
 {
-    const QString k = (parentKey.isEmpty() ? QString() : parentKey + QLatin1Char('/'))
-                      + encodeSegment(name);
+    const QString k =
+        (parentKey.isEmpty() ? QString() : parentKey + QLatin1Char('/')) + encodeSegment(name);
     auto it = m_jobs.find(k);
     if (it != m_jobs.end())
         return *it;
@@ -181,7 +199,8 @@ void JenkinsServer::ensureFolders(const QStringList &segments, QString *parentKe
     *parentKey = parent;
 }
 
-JenkinsServer::Build JenkinsServer::makeBuild(Job &job, qint64 startMs,
+JenkinsServer::Build JenkinsServer::makeBuild(Job &job,
+                                              qint64 startMs,
                                               const QList<QPair<QString, QString>> &params,
                                               const QString &causeUser)
 {
@@ -209,8 +228,8 @@ void JenkinsServer::startBuild(Job &job, Build &b)
     b.log += b.causeUser.isEmpty() ? QByteArrayLiteral("Started by an SCM change\n")
                                    : "Started by user " + b.causeUser.toUtf8() + '\n';
     if (job.kind == JobKind::Freestyle)
-        b.log += "Running as SYSTEM\nBuilding in workspace /var/jenkins_home/workspace/"
-                 + job.name.toUtf8() + '\n';
+        b.log += "Running as SYSTEM\nBuilding in workspace /var/jenkins_home/workspace/" +
+                 job.name.toUtf8() + '\n';
     else
         b.log += QByteArrayLiteral("[Pipeline] Start of Pipeline\n[Pipeline] node\n");
 }
@@ -276,8 +295,8 @@ void JenkinsServer::advanceBuild(Job &job, Build &b, qint64 now)
         if (st.input)
             b.log += "Approved by " + b.causeUser.toUtf8() + '\n';
         else
-            b.log += "+ ./ci/" + st.name.toLower().toUtf8() + ".sh\n" + st.name.toUtf8()
-                     + " ok for " + b.sha.left(7).toUtf8() + '\n';
+            b.log += "+ ./ci/" + st.name.toLower().toUtf8() + ".sh\n" + st.name.toUtf8() +
+                     " ok for " + b.sha.left(7).toUtf8() + '\n';
         if (pipeline)
             b.log += "[Pipeline] }\n";
         ++b.current;
@@ -368,7 +387,8 @@ void JenkinsServer::build()
             for (const SimDeploy &d : t.history) {
                 addHistoryBuild(job, d, 1);
                 fillCommit(svc, job.builds.last());
-                job.builds.last().artifact = QStringLiteral("deploy/%1-manifest.yaml").arg(t.environment);
+                job.builds.last().artifact =
+                    QStringLiteral("deploy/%1-manifest.yaml").arg(t.environment);
             }
             if (t.pendingApproval && job.inputStage >= 0) {
                 // The gate the scenario leaves open: the newest release, waiting at its input step.
@@ -416,7 +436,8 @@ void JenkinsServer::build()
             const SimRelease &rel = svc.releases.at(i);
             if (!failurePlaced && i == svc.releases.size() - 1 && i > 0) {
                 // One recent failure: the first try of the newest release broke its tests.
-                SimDeploy failed = deployOf(rel.version, rel.sha, rel.builtAtMs - 20 * 60000, QString(), false);
+                SimDeploy failed =
+                    deployOf(rel.version, rel.sha, rel.builtAtMs - 20 * 60000, QString(), false);
                 addHistoryBuild(ci, failed, 1);
                 Build &fb = ci.builds.last();
                 fb.failStage = 2;
@@ -433,7 +454,8 @@ void JenkinsServer::build()
             }
             addHistoryBuild(ci, deployOf(rel.version, rel.sha, rel.builtAtMs, QString(), true), 1);
             fillCommit(svc, ci.builds.last());
-            ci.builds.last().artifact = QStringLiteral("dist/%1-%2.tar.gz").arg(svc.name, rel.version);
+            ci.builds.last().artifact =
+                QStringLiteral("dist/%1-%2.tar.gz").arg(svc.name, rel.version);
         }
         if (servicesDone.size() == 1 && !svc.commits.isEmpty()) {
             // A run in progress on the head of main.
@@ -458,8 +480,10 @@ void JenkinsServer::build()
         smoke.stageDurations = {45000};
         for (int i = 0; i < qMin<qsizetype>(3, svc.releases.size()); ++i) {
             const SimRelease &rel = svc.releases.at(svc.releases.size() - 1 - i);
-            addHistoryBuild(smoke, deployOf(rel.version, rel.sha, rel.builtAtMs + 600000,
-                                             QStringLiteral("flightdeck"), true), 1);
+            addHistoryBuild(smoke,
+                            deployOf(rel.version, rel.sha, rel.builtAtMs + 600000,
+                                     QStringLiteral("flightdeck"), true),
+                            1);
         }
         std::sort(smoke.builds.begin(), smoke.builds.end(),
                   [](const Build &a, const Build &b) { return a.startMs < b.startMs; });
@@ -481,7 +505,8 @@ void JenkinsServer::build()
             bj.stageDurations = ciDurations;
             if (!svc.releases.isEmpty()) {
                 const SimRelease &rel = svc.releases.last();
-                addHistoryBuild(bj, deployOf(rel.version, rel.sha, rel.builtAtMs, QString(), true), 1);
+                addHistoryBuild(bj, deployOf(rel.version, rel.sha, rel.builtAtMs, QString(), true),
+                                1);
                 bj.builds.last().branch = branch;
                 fillCommit(svc, bj.builds.last());
             }
@@ -496,8 +521,11 @@ void JenkinsServer::build()
         seed.stagePlan = {QStringLiteral("Build")};
         seed.stageDurations = {15000};
         for (int i = 0; i < 2; ++i)
-            addHistoryBuild(seed, deployOf(QString(), stableHex(QStringLiteral("seed%1").arg(i)),
-                                           epoch - (2 - i) * 86400000LL, QStringLiteral("flightdeck"), true), 1);
+            addHistoryBuild(seed,
+                            deployOf(QString(), stableHex(QStringLiteral("seed%1").arg(i)),
+                                     epoch - (2 - i) * 86400000LL, QStringLiteral("flightdeck"),
+                                     true),
+                            1);
     }
 
     // scale:N: a fleet of deploy jobs so the per-poll payload can be measured at 1,000 jobs.
@@ -509,17 +537,20 @@ void JenkinsServer::build()
             const QString folder = QStringLiteral("fleet-%1").arg(i / 100, 2, 10, QLatin1Char('0'));
             QString parent;
             ensureFolders({folder}, &parent);
-            Job &job = addJob(parent, QStringLiteral("app-%1-deploy").arg(i, 4, 10, QLatin1Char('0')),
-                              JobKind::Workflow);
+            Job &job =
+                addJob(parent, QStringLiteral("app-%1-deploy").arg(i, 4, 10, QLatin1Char('0')),
+                       JobKind::Workflow);
             job.kindHint = QStringLiteral("deploy");
             job.paramDefs = {{QStringLiteral("VERSION"), QStringLiteral("v1.0.0")}};
             job.stagePlan = {deployStages.at(0), deployStages.at(2), deployStages.at(3)};
             job.stageDurations = {8000, 45000, 20000};
             for (int k = 0; k < 3; ++k) {
                 const QString version = QStringLiteral("v1.%1.%2").arg(i % 7).arg(k);
-                addHistoryBuild(job, deployOf(version, stableHex(job.key + version),
-                                               epoch - (3 - k) * 3600000LL - i * 1000LL,
-                                               QStringLiteral("release-bot"), (i + k) % 13 != 0), 1);
+                addHistoryBuild(job,
+                                deployOf(version, stableHex(job.key + version),
+                                         epoch - (3 - k) * 3600000LL - i * 1000LL,
+                                         QStringLiteral("release-bot"), (i + k) % 13 != 0),
+                                1);
                 job.builds.last().artifact = QStringLiteral("deploy/manifest.yaml");
             }
             ++have;
@@ -530,7 +561,9 @@ void JenkinsServer::build()
 
 // ---- the clock ----
 
-int JenkinsServer::enqueue(Job &job, const QList<QPair<QString, QString>> &params, qint64 delayMs,
+int JenkinsServer::enqueue(Job &job,
+                           const QList<QPair<QString, QString>> &params,
+                           qint64 delayMs,
                            const QString &causeUser)
 {
     const qint64 now = sandbox().clock().nowMs();
@@ -623,9 +656,8 @@ JenkinsServer::Build *JenkinsServer::findBuild(Job &job, const QString &ref)
     if (ref == QLatin1String("lastCompletedBuild"))
         return last([](const Build &b) { return !b.building; });
     if (ref == QLatin1String("lastUnsuccessfulBuild"))
-        return last([](const Build &b) {
-            return !b.building && b.result != QLatin1String("SUCCESS");
-        });
+        return last(
+            [](const Build &b) { return !b.building && b.result != QLatin1String("SUCCESS"); });
     bool ok = false;
     const int n = ref.toInt(&ok);
     if (!ok)
@@ -694,7 +726,9 @@ QString JenkinsServer::stageStatus(const Build &b, const Stage &st) const
     return QStringLiteral("IN_PROGRESS");
 }
 
-QJsonValue JenkinsServer::renderBuildRef(const Request &r, const Job &job, const Build *b,
+QJsonValue JenkinsServer::renderBuildRef(const Request &r,
+                                         const Job &job,
+                                         const Build *b,
                                          const JenkinsSelection &sel) const
 {
     if (!b)
@@ -702,8 +736,8 @@ QJsonValue JenkinsServer::renderBuildRef(const Request &r, const Job &job, const
     return renderBuild(r, job, *b, sel);
 }
 
-QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
-                                             const JenkinsSelection &sel) const
+QJsonArray
+JenkinsServer::renderBuildActions(const Job &job, const Build &b, const JenkinsSelection &sel) const
 {
     // Each action is plain data: under a tree only the listed fields appear.
     QJsonArray out;
@@ -734,7 +768,8 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
         // The badge plugin's summary: what this build was asked to do.
         QString summary;
         for (const auto &[name, value] : b.params)
-            summary += QStringLiteral("<b>%1</b>=%2 ").arg(name.toHtmlEscaped(), value.toHtmlEscaped());
+            summary +=
+                QStringLiteral("<b>%1</b>=%2 ").arg(name.toHtmlEscaped(), value.toHtmlEscaped());
         action(QStringLiteral("com.jenkinsci.plugins.badge.action.BadgeSummaryAction"),
                {{"text", summary.trimmed()}, {"iconPath", QStringLiteral("symbol-parameters")}});
     }
@@ -742,13 +777,16 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
         const JenkinsSelection cs = sel.data(QStringLiteral("causes"));
         QJsonObject c;
         if (b.causeUser.isEmpty()) {
-            c.insert(QLatin1String("_class"), QStringLiteral("hudson.triggers.SCMTrigger$SCMTriggerCause"));
+            c.insert(QLatin1String("_class"),
+                     QStringLiteral("hudson.triggers.SCMTrigger$SCMTriggerCause"));
             if (cs.wants(QStringLiteral("shortDescription")))
-                c.insert(QLatin1String("shortDescription"), QStringLiteral("Started by an SCM change"));
+                c.insert(QLatin1String("shortDescription"),
+                         QStringLiteral("Started by an SCM change"));
         } else {
             c.insert(QLatin1String("_class"), QStringLiteral("hudson.model.Cause$UserIdCause"));
             if (cs.wants(QStringLiteral("shortDescription")))
-                c.insert(QLatin1String("shortDescription"), QStringLiteral("Started by user ") + b.causeUser);
+                c.insert(QLatin1String("shortDescription"),
+                         QStringLiteral("Started by user ") + b.causeUser);
             if (cs.wants(QStringLiteral("userId")))
                 c.insert(QLatin1String("userId"), b.causeUser);
             if (cs.wants(QStringLiteral("userName")))
@@ -760,8 +798,9 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
            {{"blockedDurationMillis", 0}, {"queuingDurationMillis", 5000}});
     if (!b.sha.isEmpty()) {
         const JenkinsSelection bs = sel.data(QStringLiteral("lastBuiltRevision"));
-        QJsonObject branch{{QLatin1String("SHA1"), b.sha},
-                           {QLatin1String("name"), QStringLiteral("refs/remotes/origin/") + b.branch}};
+        QJsonObject branch{
+            {QLatin1String("SHA1"), b.sha},
+            {QLatin1String("name"), QStringLiteral("refs/remotes/origin/") + b.branch}};
         QJsonObject rev;
         if (bs.wants(QStringLiteral("SHA1")))
             rev.insert(QLatin1String("SHA1"), b.sha);
@@ -769,7 +808,8 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
             rev.insert(QLatin1String("branch"), QJsonArray{branch});
         action(QStringLiteral("hudson.plugins.git.util.BuildData"),
                {{"lastBuiltRevision", rev},
-                {"remoteUrls", QJsonArray{QStringLiteral("https://git.example.com/%1.git").arg(job.service)}},
+                {"remoteUrls",
+                 QJsonArray{QStringLiteral("https://git.example.com/%1.git").arg(job.service)}},
                 {"scmName", QString()}});
     }
     if (job.kind != JobKind::Freestyle) {
@@ -783,7 +823,9 @@ QJsonArray JenkinsServer::renderBuildActions(const Job &job, const Build &b,
     return out;
 }
 
-QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const Build &b,
+QJsonObject JenkinsServer::renderBuild(const Request &r,
+                                       const Job &job,
+                                       const Build &b,
                                        const JenkinsSelection &sel) const
 {
     const bool freestyle = job.kind == JobKind::Freestyle;
@@ -791,7 +833,8 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
     const QString url = jobUrl(r.root, job) + QString::number(b.number) + QLatin1Char('/');
     Fields f(sel, {QStringLiteral("number"), QStringLiteral("url")},
              freestyle ? kFreestyleBuildClass : kWorkflowRunClass);
-    f.put("actions", [&] { return renderBuildActions(job, b, sel.data(QStringLiteral("actions"))); });
+    f.put("actions",
+          [&] { return renderBuildActions(job, b, sel.data(QStringLiteral("actions"))); });
     f.put("artifacts", [&] {
         QJsonArray a;
         if (!b.artifact.isEmpty() && !b.building && b.result == QLatin1String("SUCCESS")) {
@@ -808,10 +851,17 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
     f.put("duration", [&] { return b.building ? 0.0 : double(b.endMs - b.startMs); });
     f.put("estimatedDuration", [&] { return double(b.estimatedMs); });
     f.put("executor", [&] {
-        return b.building ? QJsonValue(QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.OneOffExecutor")}})
+        return b.building ? QJsonValue(QJsonObject{{QLatin1String("_class"),
+                                                    QStringLiteral("hudson.model.OneOffExecutor")}})
                           : QJsonValue();
     });
-    f.put("fullDisplayName", [&] { return QStringLiteral("%1 #%2").arg(job.key.split(QLatin1Char('/')).join(QStringLiteral(" » ")).replace(QStringLiteral("%2F"), QStringLiteral("/"))).arg(b.number); });
+    f.put("fullDisplayName", [&] {
+        return QStringLiteral("%1 #%2")
+            .arg(job.key.split(QLatin1Char('/'))
+                     .join(QStringLiteral(" » "))
+                     .replace(QStringLiteral("%2F"), QStringLiteral("/")))
+            .arg(b.number);
+    });
     f.put("id", [&] { return QString::number(b.number); });
     f.put("inProgress", [&] { return b.building; });
     f.put("keepLog", [&] { return false; });
@@ -839,7 +889,8 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
         it.put("comment", [&] { return b.commitSubject + QLatin1Char('\n'); });
         it.put("date", [&] {
             return QDateTime::fromMSecsSinceEpoch(b.commitTimeMs, Qt::UTC)
-                       .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" +0000");
+                       .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) +
+                   QStringLiteral(" +0000");
         });
         it.put("id", [&] { return b.sha; });
         it.put("msg", [&] { return b.commitSubject; });
@@ -853,7 +904,8 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
     if (freestyle) {
         f.put("changeSet", [&] {
             const JenkinsSelection cs = sel.data(QStringLiteral("changeSet"));
-            QJsonObject o{{QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitChangeSetList")}};
+            QJsonObject o{
+                {QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitChangeSetList")}};
             if (cs.wants(QStringLiteral("items")))
                 o.insert(QLatin1String("items"), changeItems(cs));
             if (cs.wants(QStringLiteral("kind")))
@@ -863,7 +915,8 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
     } else {
         f.put("changeSets", [&] {
             const JenkinsSelection cs = sel.data(QStringLiteral("changeSets"));
-            QJsonObject o{{QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitChangeSetList")}};
+            QJsonObject o{
+                {QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitChangeSetList")}};
             if (cs.wants(QStringLiteral("items")))
                 o.insert(QLatin1String("items"), changeItems(cs));
             if (cs.wants(QStringLiteral("kind")))
@@ -874,15 +927,17 @@ QJsonObject JenkinsServer::renderBuild(const Request &r, const Job &job, const B
     f.put("culprits", [&] {
         QJsonArray c;
         if (!b.commitAuthor.isEmpty())
-            c.append(QJsonObject{{QLatin1String("absoluteUrl"), r.root + QStringLiteral("user/") + b.commitAuthor},
-                                 {QLatin1String("fullName"), b.commitAuthor}});
+            c.append(QJsonObject{
+                {QLatin1String("absoluteUrl"), r.root + QStringLiteral("user/") + b.commitAuthor},
+                {QLatin1String("fullName"), b.commitAuthor}});
         return c;
     });
     (void)now;
     return f.take();
 }
 
-QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const JenkinsSelection &sel) const
+QJsonObject
+JenkinsServer::renderJob(const Request &r, const Job &job, const JenkinsSelection &sel) const
 {
     const QString url = jobUrl(r.root, job);
     const bool folder = job.kind == JobKind::Folder || job.kind == JobKind::MultiBranch;
@@ -892,23 +947,32 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
                                                            : kFreestyleClass;
     Fields f(sel,
              folder ? QStringList{QStringLiteral("name"), QStringLiteral("url")}
-                    : QStringList{QStringLiteral("name"), QStringLiteral("url"), QStringLiteral("color")},
+                    : QStringList{QStringLiteral("name"), QStringLiteral("url"),
+                                  QStringLiteral("color")},
              cls);
     auto paramDefs = [&](const JenkinsSelection &ps) {
         QJsonArray defs;
         for (const auto &[name, def] : job.paramDefs) {
             const bool boolean = def == QLatin1String("true") || def == QLatin1String("false");
-            const QJsonValue dv = boolean ? QJsonValue(def == QLatin1String("true")) : QJsonValue(def);
+            const QJsonValue dv =
+                boolean ? QJsonValue(def == QLatin1String("true")) : QJsonValue(def);
             Fields d(ps.data(QStringLiteral("parameterDefinitions")), {},
                      boolean ? QStringLiteral("hudson.model.BooleanParameterDefinition")
                              : QStringLiteral("hudson.model.StringParameterDefinition"));
             d.put("defaultParameterValue", [&] {
-                return QJsonObject{{QLatin1String("_class"), boolean ? QStringLiteral("hudson.model.BooleanParameterValue") : QStringLiteral("hudson.model.StringParameterValue")},
-                                   {QLatin1String("name"), name}, {QLatin1String("value"), dv}};
+                return QJsonObject{{QLatin1String("_class"),
+                                    boolean ? QStringLiteral("hudson.model.BooleanParameterValue")
+                                            : QStringLiteral("hudson.model.StringParameterValue")},
+                                   {QLatin1String("name"), name},
+                                   {QLatin1String("value"), dv}};
             });
-            d.put("description", [&] { return QStringLiteral("The %1 to use").arg(name.toLower()); });
+            d.put("description",
+                  [&] { return QStringLiteral("The %1 to use").arg(name.toLower()); });
             d.put("name", [&] { return name; });
-            d.put("type", [&] { return boolean ? QStringLiteral("BooleanParameterDefinition") : QStringLiteral("StringParameterDefinition"); });
+            d.put("type", [&] {
+                return boolean ? QStringLiteral("BooleanParameterDefinition")
+                               : QStringLiteral("StringParameterDefinition");
+            });
             defs.append(d.take());
         }
         return defs;
@@ -917,13 +981,16 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
         QJsonArray a;
         if (!job.paramDefs.isEmpty()) {
             const JenkinsSelection as = sel.data(QStringLiteral("actions"));
-            QJsonObject o{{QLatin1String("_class"), QStringLiteral("hudson.model.ParametersDefinitionProperty")}};
+            QJsonObject o{{QLatin1String("_class"),
+                           QStringLiteral("hudson.model.ParametersDefinitionProperty")}};
             if (as.wants(QStringLiteral("parameterDefinitions")))
                 o.insert(QLatin1String("parameterDefinitions"), paramDefs(as));
             a.append(o);
         }
         a.append(QJsonObject{});
-        a.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("com.cloudbees.plugins.credentials.ViewCredentialsAction")}});
+        a.append(QJsonObject{
+            {QLatin1String("_class"),
+             QStringLiteral("com.cloudbees.plugins.credentials.ViewCredentialsAction")}});
         return a;
     });
     f.put("description", [&] { return job.description; });
@@ -952,14 +1019,19 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
             ok += job.builds.at(i).result == QLatin1String("SUCCESS");
         }
         const int score = n ? ok * 100 / n : 100;
-        const QString bucket = score > 80 ? QStringLiteral("80plus") : score > 60 ? QStringLiteral("60to79")
-                               : score > 40 ? QStringLiteral("40to59") : score > 20 ? QStringLiteral("20to39")
+        const QString bucket = score > 80   ? QStringLiteral("80plus")
+                               : score > 60 ? QStringLiteral("60to79")
+                               : score > 40 ? QStringLiteral("40to59")
+                               : score > 20 ? QStringLiteral("20to39")
                                             : QStringLiteral("00to19");
-        return QJsonArray{QJsonObject{
-            {QLatin1String("description"), QStringLiteral("Build stability: %1 out of the last %2 builds failed.").arg(n - ok).arg(n)},
-            {QLatin1String("iconClassName"), QStringLiteral("icon-health-") + bucket},
-            {QLatin1String("iconUrl"), QStringLiteral("health-%1.png").arg(bucket)},
-            {QLatin1String("score"), score}}};
+        return QJsonArray{
+            QJsonObject{{QLatin1String("description"),
+                         QStringLiteral("Build stability: %1 out of the last %2 builds failed.")
+                             .arg(n - ok)
+                             .arg(n)},
+                        {QLatin1String("iconClassName"), QStringLiteral("icon-health-") + bucket},
+                        {QLatin1String("iconUrl"), QStringLiteral("health-%1.png").arg(bucket)},
+                        {QLatin1String("score"), score}}};
     });
     if (folder) {
         f.put("jobs", [&] {
@@ -1021,26 +1093,30 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
     ref("lastStableBuild", [](const Build &b) { return b.result == QLatin1String("SUCCESS"); });
     ref("lastSuccessfulBuild", [](const Build &b) { return b.result == QLatin1String("SUCCESS"); });
     ref("lastUnstableBuild", [](const Build &b) { return b.result == QLatin1String("UNSTABLE"); });
-    ref("lastUnsuccessfulBuild", [](const Build &b) {
-        return !b.building && b.result != QLatin1String("SUCCESS");
-    });
+    ref("lastUnsuccessfulBuild",
+        [](const Build &b) { return !b.building && b.result != QLatin1String("SUCCESS"); });
     f.put("nextBuildNumber", [&] { return job.nextBuildNumber; });
     f.put("property", [&] {
         QJsonArray props;
         if (!job.paramDefs.isEmpty()) {
             const JenkinsSelection ps = sel.data(QStringLiteral("property"));
-            QJsonObject o{{QLatin1String("_class"), QStringLiteral("hudson.model.ParametersDefinitionProperty")}};
+            QJsonObject o{{QLatin1String("_class"),
+                           QStringLiteral("hudson.model.ParametersDefinitionProperty")}};
             if (ps.wants(QStringLiteral("parameterDefinitions")))
                 o.insert(QLatin1String("parameterDefinitions"), paramDefs(ps));
             props.append(o);
         }
         if (job.kind == JobKind::Workflow && !job.concurrent)
-            props.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty")}});
+            props.append(
+                QJsonObject{{QLatin1String("_class"),
+                             QStringLiteral("org.jenkinsci.plugins.workflow.job.properties."
+                                            "DisableConcurrentBuildsJobProperty")}});
         return props;
     });
     f.put("queueItem", [&] {
-        return queued ? QJsonValue(renderQueueItem(r, *queued, sel.data(QStringLiteral("queueItem"))))
-                      : QJsonValue();
+        return queued
+                   ? QJsonValue(renderQueueItem(r, *queued, sel.data(QStringLiteral("queueItem"))))
+                   : QJsonValue();
     });
     f.put("concurrentBuild", [&] { return job.concurrent; });
     if (job.kind == JobKind::Workflow) {
@@ -1048,7 +1124,10 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
     } else {
         f.put("downstreamProjects", [&] { return QJsonArray{}; });
         f.put("labelExpression", [&] { return QJsonValue(); });
-        f.put("scm", [&] { return QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitSCM")}}; });
+        f.put("scm", [&] {
+            return QJsonObject{
+                {QLatin1String("_class"), QStringLiteral("hudson.plugins.git.GitSCM")}};
+        });
         f.put("upstreamProjects", [&] { return QJsonArray{}; });
     }
     return f.take();
@@ -1057,9 +1136,12 @@ QJsonObject JenkinsServer::renderJob(const Request &r, const Job &job, const Jen
 QJsonObject JenkinsServer::renderRoot(const Request &r, const JenkinsSelection &sel) const
 {
     Fields f(sel, {}, QStringLiteral("hudson.model.Hudson"));
-    f.put("assignedLabels", [&] { return QJsonArray{QJsonObject{{QLatin1String("name"), QStringLiteral("built-in")}}}; });
+    f.put("assignedLabels", [&] {
+        return QJsonArray{QJsonObject{{QLatin1String("name"), QStringLiteral("built-in")}}};
+    });
     f.put("mode", [&] { return QStringLiteral("NORMAL"); });
-    f.put("nodeDescription", [&] { return QStringLiteral("the Jenkins controller's built-in node"); });
+    f.put("nodeDescription",
+          [&] { return QStringLiteral("the Jenkins controller's built-in node"); });
     f.put("nodeName", [&] { return QString(); });
     f.put("numExecutors", [&] { return 4; });
     f.put("description", [&] { return QJsonValue(); });
@@ -1081,7 +1163,8 @@ QJsonObject JenkinsServer::renderRoot(const Request &r, const JenkinsSelection &
     return f.take();
 }
 
-QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &item,
+QJsonObject JenkinsServer::renderQueueItem(const Request &r,
+                                           const QueueItem &item,
                                            const JenkinsSelection &sel) const
 {
     const Job &job = m_jobs[item.jobKey];
@@ -1105,20 +1188,27 @@ QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &it
             QJsonArray ps;
             for (const auto &[n, v] : item.params) {
                 const bool boolean = v == QLatin1String("true") || v == QLatin1String("false");
-                ps.append(QJsonObject{{QLatin1String("_class"), boolean ? QStringLiteral("hudson.model.BooleanParameterValue")
-                                                                        : QStringLiteral("hudson.model.StringParameterValue")},
-                                      {QLatin1String("name"), n},
-                                      {QLatin1String("value"), boolean ? QJsonValue(v == QLatin1String("true")) : QJsonValue(v)}});
+                ps.append(QJsonObject{
+                    {QLatin1String("_class"),
+                     boolean ? QStringLiteral("hudson.model.BooleanParameterValue")
+                             : QStringLiteral("hudson.model.StringParameterValue")},
+                    {QLatin1String("name"), n},
+                    {QLatin1String("value"),
+                     boolean ? QJsonValue(v == QLatin1String("true")) : QJsonValue(v)}});
             }
-            a.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.ParametersAction")},
-                                 {QLatin1String("parameters"), ps}});
+            a.append(QJsonObject{
+                {QLatin1String("_class"), QStringLiteral("hudson.model.ParametersAction")},
+                {QLatin1String("parameters"), ps}});
         }
-        a.append(QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.CauseAction")},
-                             {QLatin1String("causes"), QJsonArray{QJsonObject{
-                                  {QLatin1String("_class"), QStringLiteral("hudson.model.Cause$UserIdCause")},
-                                  {QLatin1String("shortDescription"), QStringLiteral("Started by user ") + item.causeUser},
-                                  {QLatin1String("userId"), item.causeUser},
-                                  {QLatin1String("userName"), item.causeUser}}}}});
+        a.append(QJsonObject{
+            {QLatin1String("_class"), QStringLiteral("hudson.model.CauseAction")},
+            {QLatin1String("causes"),
+             QJsonArray{QJsonObject{
+                 {QLatin1String("_class"), QStringLiteral("hudson.model.Cause$UserIdCause")},
+                 {QLatin1String("shortDescription"),
+                  QStringLiteral("Started by user ") + item.causeUser},
+                 {QLatin1String("userId"), item.causeUser},
+                 {QLatin1String("userName"), item.causeUser}}}}});
         return a;
     });
     f.put("blocked", [&] { return blocked; });
@@ -1133,7 +1223,8 @@ QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &it
     });
     f.put("stuck", [&] { return false; });
     f.put("task", [&] {
-        return QJsonObject{{QLatin1String("_class"), job.kind == JobKind::Freestyle ? kFreestyleClass : kWorkflowJobClass},
+        return QJsonObject{{QLatin1String("_class"),
+                            job.kind == JobKind::Freestyle ? kFreestyleClass : kWorkflowJobClass},
                            {QLatin1String("name"), job.name},
                            {QLatin1String("url"), jobUrl(r.root, job)},
                            {QLatin1String("color"), color(job)}};
@@ -1143,9 +1234,10 @@ QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &it
         if (item.left)
             return QJsonValue();
         if (blocked)
-            return QJsonValue(QStringLiteral("Build #%1 is already in progress (ETA: %2 sec)")
-                                  .arg(running->number)
-                                  .arg(qMax<qint64>(1, (running->startMs + running->estimatedMs - now) / 1000)));
+            return QJsonValue(
+                QStringLiteral("Build #%1 is already in progress (ETA: %2 sec)")
+                    .arg(running->number)
+                    .arg(qMax<qint64>(1, (running->startMs + running->estimatedMs - now) / 1000)));
         if (waiting)
             return QJsonValue(QStringLiteral("In the quiet period. Expires in %1 sec")
                                   .arg(qMax<qint64>(1, (item.readyAtMs - now + 999) / 1000)));
@@ -1157,9 +1249,11 @@ QJsonObject JenkinsServer::renderQueueItem(const Request &r, const QueueItem &it
             if (item.cancelled || item.buildNumber == 0)
                 return QJsonValue();
             return QJsonValue(QJsonObject{
-                {QLatin1String("_class"), job.kind == JobKind::Freestyle ? kFreestyleBuildClass : kWorkflowRunClass},
+                {QLatin1String("_class"),
+                 job.kind == JobKind::Freestyle ? kFreestyleBuildClass : kWorkflowRunClass},
                 {QLatin1String("number"), item.buildNumber},
-                {QLatin1String("url"), jobUrl(r.root, job) + QString::number(item.buildNumber) + QLatin1Char('/')}});
+                {QLatin1String("url"),
+                 jobUrl(r.root, job) + QString::number(item.buildNumber) + QLatin1Char('/')}});
         });
     } else {
         f.put("buildableStartMilliseconds", [&] { return double(item.readyAtMs); });
@@ -1174,7 +1268,8 @@ QJsonObject JenkinsServer::renderRun(const Request &r, const Job &job, const Bui
     const QString base = jobPath(job) + QString::number(b.number) + QLatin1Char('/');
     QJsonObject links{{QLatin1String("self"), link(base + QStringLiteral("wfapi/describe"))}};
     if (b.input == InputState::Waiting)
-        links.insert(QLatin1String("pendingInputActions"), link(base + QStringLiteral("wfapi/pendingInputActions")));
+        links.insert(QLatin1String("pendingInputActions"),
+                     link(base + QStringLiteral("wfapi/pendingInputActions")));
     if (!b.building && b.result == QLatin1String("SUCCESS") && !b.artifact.isEmpty())
         links.insert(QLatin1String("artifacts"), link(base + QStringLiteral("wfapi/artifacts")));
     const qint64 now = m_lastTickMs;
@@ -1187,7 +1282,10 @@ QJsonObject JenkinsServer::renderRun(const Request &r, const Job &job, const Bui
         const QString id = QString::number(5 + 3 * i);
         const qint64 stEnd = st.endMs >= 0 ? st.endMs : now;
         stages.append(QJsonObject{
-            {QLatin1String("_links"), QJsonObject{{QLatin1String("self"), link(base + QStringLiteral("execution/node/%1/wfapi/describe").arg(id))}}},
+            {QLatin1String("_links"),
+             QJsonObject{
+                 {QLatin1String("self"),
+                  link(base + QStringLiteral("execution/node/%1/wfapi/describe").arg(id))}}},
             {QLatin1String("id"), id},
             {QLatin1String("name"), st.name},
             {QLatin1String("execNode"), QString()},
@@ -1208,35 +1306,43 @@ QJsonObject JenkinsServer::renderRun(const Request &r, const Job &job, const Bui
                        {QLatin1String("stages"), stages}};
 }
 
-QJsonArray JenkinsServer::renderPendingInputs(const Request &r, const Job &job, const Build &b) const
+QJsonArray
+JenkinsServer::renderPendingInputs(const Request &r, const Job &job, const Build &b) const
 {
     (void)r;
     QJsonArray out;
     if (b.input != InputState::Waiting)
         return out;
     const QString base = jobPath(job) + QString::number(b.number) + QLatin1Char('/');
-    out.append(QJsonObject{
-        {QLatin1String("id"), b.inputId},
-        {QLatin1String("proceedText"), QStringLiteral("Proceed")},
-        {QLatin1String("message"), b.inputMessage},
-        {QLatin1String("inputs"), QJsonArray{}},
-        {QLatin1String("proceedUrl"), base + QStringLiteral("wfapi/inputSubmit?inputId=") + b.inputId},
-        {QLatin1String("abortUrl"), base + QStringLiteral("input/") + b.inputId + QStringLiteral("/abort")},
-        {QLatin1String("redirectApprovalUrl"), base + QStringLiteral("input/")}});
+    out.append(
+        QJsonObject{{QLatin1String("id"), b.inputId},
+                    {QLatin1String("proceedText"), QStringLiteral("Proceed")},
+                    {QLatin1String("message"), b.inputMessage},
+                    {QLatin1String("inputs"), QJsonArray{}},
+                    {QLatin1String("proceedUrl"),
+                     base + QStringLiteral("wfapi/inputSubmit?inputId=") + b.inputId},
+                    {QLatin1String("abortUrl"),
+                     base + QStringLiteral("input/") + b.inputId + QStringLiteral("/abort")},
+                    {QLatin1String("redirectApprovalUrl"), base + QStringLiteral("input/")}});
     return out;
 }
 
 // ---- HTTP ----
 
-void JenkinsServer::sendHtml(httplib::Response &res, int status, const QString &title, const QString &text)
+void JenkinsServer::sendHtml(httplib::Response &res,
+                             int status,
+                             const QString &title,
+                             const QString &text)
 {
-    const QString body = QStringLiteral(
-        "<html><head><meta http-equiv='Content-Type' content='text/html;charset=utf-8'/>"
-        "<title>Error %1 %2</title></head><body><h2>HTTP ERROR %1 %2</h2>"
-        "<table><tr><th>URI:</th><td>%3</td></tr><tr><th>STATUS:</th><td>%1</td></tr>"
-        "<tr><th>MESSAGE:</th><td>%2</td></tr></table><hr/>"
-        "<a href=\"https://jetty.org/\">Powered by Jetty:// 12.0.13</a><hr/></body></html>\n")
-        .arg(status).arg(title.toHtmlEscaped(), text.toHtmlEscaped());
+    const QString body =
+        QStringLiteral(
+            "<html><head><meta http-equiv='Content-Type' content='text/html;charset=utf-8'/>"
+            "<title>Error %1 %2</title></head><body><h2>HTTP ERROR %1 %2</h2>"
+            "<table><tr><th>URI:</th><td>%3</td></tr><tr><th>STATUS:</th><td>%1</td></tr>"
+            "<tr><th>MESSAGE:</th><td>%2</td></tr></table><hr/>"
+            "<a href=\"https://jetty.org/\">Powered by Jetty:// 12.0.13</a><hr/></body></html>\n")
+            .arg(status)
+            .arg(title.toHtmlEscaped(), text.toHtmlEscaped());
     res.status = status;
     res.set_content(s(body), "text/html;charset=utf-8");
 }
@@ -1265,11 +1371,12 @@ void JenkinsServer::serve(const httplib::Request &req, httplib::Response &res)
         advanceTo(sandbox().clock().nowMs());
         const std::string target = req.target.empty() ? req.path : req.target;
         const QString path = q(target.substr(0, target.find('?')));
-        Request r{req, q(req.method), QString(), path.split(QLatin1Char('/'), Qt::SkipEmptyParts),
-                  QString(), false, QString()};
+        Request r{
+            req,       q(req.method), QString(), path.split(QLatin1Char('/'), Qt::SkipEmptyParts),
+            QString(), false,         QString()};
         const std::string host = req.get_header_value("Host");
-        r.root = QStringLiteral("http://") + (host.empty() ? QStringLiteral("127.0.0.1") : q(host))
-                 + QLatin1Char('/');
+        r.root = QStringLiteral("http://") +
+                 (host.empty() ? QStringLiteral("127.0.0.1") : q(host)) + QLatin1Char('/');
         if (authenticate(r, res))
             route(r, res);
     }
@@ -1278,23 +1385,27 @@ void JenkinsServer::serve(const httplib::Request &req, httplib::Response &res)
 bool JenkinsServer::authenticate(Request &r, httplib::Response &res)
 {
     // Login form: the only way into a cookie session, which then needs a crumb on POST.
-    if (r.segments == QStringList{QStringLiteral("j_spring_security_check")} && r.method == QLatin1String("POST")) {
+    if (r.segments == QStringList{QStringLiteral("j_spring_security_check")} &&
+        r.method == QLatin1String("POST")) {
         if (r.param("j_username") != m_user || r.param("j_password") != m_password) {
             res.status = 302;
             res.set_header("Location", s(r.root + QStringLiteral("loginError")));
             return false;
         }
-        const QString sid = QStringLiteral("node0") + stableHex(QStringLiteral("session:%1").arg(m_nextSession++), 24);
+        const QString sid = QStringLiteral("node0") +
+                            stableHex(QStringLiteral("session:%1").arg(m_nextSession++), 24);
         m_sessions.insert(sid, stableHex(QStringLiteral("crumb:") + sid, 64));
         res.status = 302;
-        res.set_header("Set-Cookie", s(QStringLiteral("JSESSIONID.%1=%2; Path=/; HttpOnly")
-                                           .arg(stableHex(m_user, 8), sid)));
+        res.set_header(
+            "Set-Cookie",
+            s(QStringLiteral("JSESSIONID.%1=%2; Path=/; HttpOnly").arg(stableHex(m_user, 8), sid)));
         res.set_header("Location", s(r.root));
         return false;
     }
     const std::string auth = r.http.get_header_value("Authorization");
     if (auth.rfind("Basic ", 0) == 0) {
-        const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(auth.substr(6)));
+        const QByteArray decoded =
+            QByteArray::fromBase64(QByteArray::fromStdString(auth.substr(6)));
         const int colon = decoded.indexOf(':');
         const QString user = QString::fromUtf8(decoded.left(colon));
         const QString secret = QString::fromUtf8(decoded.mid(colon + 1));
@@ -1323,7 +1434,8 @@ bool JenkinsServer::authenticate(Request &r, httplib::Response &res)
         res.set_header("X-You-Are-Authenticated-As", "anonymous");
         res.set_header("X-Required-Permission", "hudson.model.Hudson.Read");
         res.set_header("WWW-Authenticate", "Basic realm=\"Jenkins\"");
-        sendHtml(res, 401, QStringLiteral("Unauthorized"), QStringLiteral("Authentication required"));
+        sendHtml(res, 401, QStringLiteral("Unauthorized"),
+                 QStringLiteral("Authentication required"));
         return false;
     }
     res.set_header("X-You-Are-Authenticated-As", s(r.authUser));
@@ -1346,16 +1458,20 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
     const QStringList &seg = r.segments;
     const bool get = r.method == QLatin1String("GET");
     const bool post = r.method == QLatin1String("POST");
-    auto notFound = [&] { sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found")); };
+    auto notFound = [&] {
+        sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found"));
+    };
     auto methodNotAllowed = [&] {
-        sendHtml(res, 405, QStringLiteral("Method Not Allowed"), QStringLiteral("This URL requires POST"));
+        sendHtml(res, 405, QStringLiteral("Method Not Allowed"),
+                 QStringLiteral("This URL requires POST"));
     };
 
     if (seg.isEmpty() || seg.first() == QLatin1String("api")) {
         if (seg.isEmpty()) {
             res.status = 200;
-            res.set_content("<html><head><title>Dashboard [Jenkins]</title></head><body></body></html>",
-                            "text/html;charset=utf-8");
+            res.set_content(
+                "<html><head><title>Dashboard [Jenkins]</title></head><body></body></html>",
+                "text/html;charset=utf-8");
             return;
         }
         if (seg != QStringList{QStringLiteral("api"), QStringLiteral("json")})
@@ -1366,11 +1482,11 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
         QString k;
         int i = 0;
         while (i + 1 < seg.size() && seg.at(i) == QLatin1String("job")) {
-            const QString next = (k.isEmpty() ? QString() : k + QLatin1Char('/'))
-                                 + encodeSegment(decodeSegment(seg.at(i + 1)));
+            const QString next = (k.isEmpty() ? QString() : k + QLatin1Char('/')) +
+                                 encodeSegment(decodeSegment(seg.at(i + 1)));
             auto it = m_jobs.find(next);
-            if (it == m_jobs.end() || (job && !job->children.contains(next))
-                || (!job && !m_root.contains(next)))
+            if (it == m_jobs.end() || (job && !job->children.contains(next)) ||
+                (!job && !m_root.contains(next)))
                 return notFound();
             job = &*it;
             k = next;
@@ -1380,17 +1496,20 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
             return notFound();
         return routeJob(r, res, m_jobs[k], seg.mid(i));
     } else if (seg.first() == QLatin1String("queue")) {
-        if (seg == QStringList{QStringLiteral("queue"), QStringLiteral("api"), QStringLiteral("json")} && get) {
+        if (seg == QStringList{QStringLiteral("queue"), QStringLiteral("api"),
+                               QStringLiteral("json")} &&
+            get) {
             const JenkinsSelection sel = JenkinsSelection::all(0);
             QJsonArray items;
             for (const QueueItem &item : m_queue) {
                 if (!item.left)
                     items.append(renderQueueItem(r, item, sel));
             }
-            sendJson(res, 200, QJsonDocument(QJsonObject{
-                                   {QLatin1String("_class"), QStringLiteral("hudson.model.Queue")},
-                                   {QLatin1String("discoverableItems"), QJsonArray{}},
-                                   {QLatin1String("items"), items}}));
+            sendJson(res, 200,
+                     QJsonDocument(QJsonObject{
+                         {QLatin1String("_class"), QStringLiteral("hudson.model.Queue")},
+                         {QLatin1String("discoverableItems"), QJsonArray{}},
+                         {QLatin1String("items"), items}}));
             return;
         }
         if (seg.size() == 2 && seg.at(1) == QLatin1String("cancelItem")) {
@@ -1420,7 +1539,8 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
                 sendHtml(res, 400, QStringLiteral("Bad Request"), error);
                 return;
             }
-            const JenkinsSelection sel = r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(0);
+            const JenkinsSelection sel =
+                r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(0);
             sendJson(res, 200, QJsonDocument(renderQueueItem(r, *it, sel)));
             return;
         }
@@ -1430,32 +1550,41 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
             return notFound();
         QString sid = r.session;
         if (sid.isEmpty()) {
-            sid = QStringLiteral("node0") + stableHex(QStringLiteral("session:%1").arg(m_nextSession++), 24);
+            sid = QStringLiteral("node0") +
+                  stableHex(QStringLiteral("session:%1").arg(m_nextSession++), 24);
             m_sessions.insert(sid, stableHex(QStringLiteral("crumb:") + sid, 64));
             res.set_header("Set-Cookie", s(QStringLiteral("JSESSIONID.%1=%2; Path=/; HttpOnly")
                                                .arg(stableHex(m_user, 8), sid)));
         }
-        sendJson(res, 200, QJsonDocument(QJsonObject{
-                               {QLatin1String("_class"), QStringLiteral("hudson.security.csrf.DefaultCrumbIssuer")},
-                               {QLatin1String("crumb"), m_sessions.value(sid)},
-                               {QLatin1String("crumbRequestField"), QStringLiteral("Jenkins-Crumb")}}));
+        sendJson(res, 200,
+                 QJsonDocument(QJsonObject{
+                     {QLatin1String("_class"),
+                      QStringLiteral("hudson.security.csrf.DefaultCrumbIssuer")},
+                     {QLatin1String("crumb"), m_sessions.value(sid)},
+                     {QLatin1String("crumbRequestField"), QStringLiteral("Jenkins-Crumb")}}));
         return;
-    } else if (seg.first() == QLatin1String("user") && seg.size() == 4
-               && seg.mid(2) == QStringList{QStringLiteral("api"), QStringLiteral("json")}) {
+    } else if (seg.first() == QLatin1String("user") && seg.size() == 4 &&
+               seg.mid(2) == QStringList{QStringLiteral("api"), QStringLiteral("json")}) {
         if (seg.at(1) != m_user)
             return notFound();
-        sendJson(res, 200, QJsonDocument(QJsonObject{
-            {QLatin1String("_class"), QStringLiteral("hudson.model.User")},
-            {QLatin1String("absoluteUrl"), r.root + QStringLiteral("user/") + m_user},
-            {QLatin1String("description"), QJsonValue()},
-            {QLatin1String("fullName"), QStringLiteral("Flightdeck")},
-            {QLatin1String("id"), m_user},
-            {QLatin1String("property"), QJsonArray{
-                QJsonObject{{QLatin1String("_class"), QStringLiteral("jenkins.security.ApiTokenProperty")}},
-                QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.MyViewsProperty")}},
-                QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.search.UserSearchProperty")},
-                            {QLatin1String("insensitiveSearch"), true}},
-                QJsonObject{{QLatin1String("_class"), QStringLiteral("hudson.model.TimeZoneProperty")}}}}}));
+        sendJson(
+            res, 200,
+            QJsonDocument(QJsonObject{
+                {QLatin1String("_class"), QStringLiteral("hudson.model.User")},
+                {QLatin1String("absoluteUrl"), r.root + QStringLiteral("user/") + m_user},
+                {QLatin1String("description"), QJsonValue()},
+                {QLatin1String("fullName"), QStringLiteral("Flightdeck")},
+                {QLatin1String("id"), m_user},
+                {QLatin1String("property"),
+                 QJsonArray{QJsonObject{{QLatin1String("_class"),
+                                         QStringLiteral("jenkins.security.ApiTokenProperty")}},
+                            QJsonObject{{QLatin1String("_class"),
+                                         QStringLiteral("hudson.model.MyViewsProperty")}},
+                            QJsonObject{{QLatin1String("_class"),
+                                         QStringLiteral("hudson.search.UserSearchProperty")},
+                                        {QLatin1String("insensitiveSearch"), true}},
+                            QJsonObject{{QLatin1String("_class"),
+                                         QStringLiteral("hudson.model.TimeZoneProperty")}}}}}));
         return;
     } else {
         return notFound();
@@ -1472,7 +1601,8 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
         ++m_depthRequests;
         depth = r.param("depth").toInt();
     }
-    const JenkinsSelection sel = r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
+    const JenkinsSelection sel =
+        r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
     sendJson(res, 200, QJsonDocument(renderRoot(r, sel)));
 }
 
@@ -1482,15 +1612,19 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
     const bool post = r.method == QLatin1String("POST");
     const bool pipeline = job.kind == JobKind::Workflow;
     const bool buildable = job.kind == JobKind::Workflow || job.kind == JobKind::Freestyle;
-    auto notFound = [&] { sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found")); };
+    auto notFound = [&] {
+        sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found"));
+    };
     auto methodNotAllowed = [&] {
-        sendHtml(res, 405, QStringLiteral("Method Not Allowed"), QStringLiteral("This URL requires POST"));
+        sendHtml(res, 405, QStringLiteral("Method Not Allowed"),
+                 QStringLiteral("This URL requires POST"));
     };
     if (rest.isEmpty()) {
         res.status = 200;
-        res.set_content(s(QStringLiteral("<html><head><title>%1 [Jenkins]</title></head><body></body></html>")
-                              .arg(job.name.toHtmlEscaped())),
-                        "text/html;charset=utf-8");
+        res.set_content(
+            s(QStringLiteral("<html><head><title>%1 [Jenkins]</title></head><body></body></html>")
+                  .arg(job.name.toHtmlEscaped())),
+            "text/html;charset=utf-8");
         return;
     }
     if (rest == QStringList{QStringLiteral("api"), QStringLiteral("json")}) {
@@ -1505,12 +1639,14 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
             ++m_depthRequests;
             depth = r.param("depth").toInt();
         }
-        const JenkinsSelection sel = r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
+        const JenkinsSelection sel =
+            r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
         sendJson(res, 200, QJsonDocument(renderJob(r, job, sel)));
         return;
     }
     const QString head = rest.first();
-    if ((head == QLatin1String("build") || head == QLatin1String("buildWithParameters")) && rest.size() == 1) {
+    if ((head == QLatin1String("build") || head == QLatin1String("buildWithParameters")) &&
+        rest.size() == 1) {
         if (!buildable)
             return notFound();
         if (!post)
@@ -1518,13 +1654,16 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
         QList<QPair<QString, QString>> params;
         if (head == QLatin1String("buildWithParameters") && job.paramDefs.isEmpty()) {
             sendHtml(res, 500, QStringLiteral("Server Error"),
-                     QStringLiteral("java.lang.IllegalStateException: This build is not parameterized!"));
+                     QStringLiteral(
+                         "java.lang.IllegalStateException: This build is not parameterized!"));
             return;
         }
         for (const auto &[name, def] : job.paramDefs) {
             const QByteArray n = name.toUtf8();
-            params.append({name, r.hasParam(n.constData()) && head == QLatin1String("buildWithParameters")
-                                     ? r.param(n.constData()) : def});
+            params.append(
+                {name, r.hasParam(n.constData()) && head == QLatin1String("buildWithParameters")
+                           ? r.param(n.constData())
+                           : def});
         }
         qint64 delay = 5000; // Jenkins' default quiet period
         if (r.hasParam("delay")) {
@@ -1536,7 +1675,8 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
         for (const QueueItem &item : m_queue) {
             if (!item.left && item.jobKey == job.key && item.params == params) {
                 res.status = 201;
-                res.set_header("Location", s(r.root + QStringLiteral("queue/item/%1/").arg(item.id)));
+                res.set_header("Location",
+                               s(r.root + QStringLiteral("queue/item/%1/").arg(item.id)));
                 return;
             }
         }
@@ -1550,16 +1690,21 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
         if (!pipeline || rest.size() != 2)
             return notFound();
         if (rest.at(1) == QLatin1String("describe")) {
-            sendJson(res, 200, QJsonDocument(QJsonObject{
-                {QLatin1String("_links"), QJsonObject{{QLatin1String("self"), link(jobPath(job) + QStringLiteral("wfapi/describe"))},
-                                                     {QLatin1String("runs"), link(jobPath(job) + QStringLiteral("wfapi/runs"))}}},
-                {QLatin1String("name"), job.name},
-                {QLatin1String("runCount"), int(job.builds.size())}}));
+            sendJson(res, 200,
+                     QJsonDocument(QJsonObject{
+                         {QLatin1String("_links"),
+                          QJsonObject{{QLatin1String("self"),
+                                       link(jobPath(job) + QStringLiteral("wfapi/describe"))},
+                                      {QLatin1String("runs"),
+                                       link(jobPath(job) + QStringLiteral("wfapi/runs"))}}},
+                         {QLatin1String("name"), job.name},
+                         {QLatin1String("runCount"), int(job.builds.size())}}));
             return;
         }
         if (rest.at(1) == QLatin1String("runs")) {
             QJsonArray runs;
-            const int since = r.hasParam("since") ? r.param("since").remove(QLatin1Char('#')).toInt() : 0;
+            const int since =
+                r.hasParam("since") ? r.param("since").remove(QLatin1Char('#')).toInt() : 0;
             for (int i = job.builds.size() - 1; i >= 0 && runs.size() < 10; --i) {
                 if (job.builds.at(i).number <= since && since > 0)
                     break;
@@ -1577,17 +1722,20 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
     notFound();
 }
 
-void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Build &b,
-                               const QStringList &rest)
+void JenkinsServer::routeBuild(
+    Request &r, httplib::Response &res, Job &job, Build &b, const QStringList &rest)
 {
     const bool get = r.method == QLatin1String("GET");
     const bool post = r.method == QLatin1String("POST");
     const bool pipeline = job.kind == JobKind::Workflow;
     const QString buildUrl = jobUrl(r.root, job) + QString::number(b.number) + QLatin1Char('/');
     const qint64 now = sandbox().clock().nowMs();
-    auto notFound = [&] { sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found")); };
+    auto notFound = [&] {
+        sendHtml(res, 404, QStringLiteral("Not Found"), QStringLiteral("Not Found"));
+    };
     auto methodNotAllowed = [&] {
-        sendHtml(res, 405, QStringLiteral("Method Not Allowed"), QStringLiteral("This URL requires POST"));
+        sendHtml(res, 405, QStringLiteral("Method Not Allowed"),
+                 QStringLiteral("This URL requires POST"));
     };
     auto redirectToBuild = [&] {
         res.status = 302;
@@ -1604,8 +1752,10 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
     };
     if (rest.isEmpty()) {
         res.status = 200;
-        res.set_content(s(QStringLiteral("<html><head><title>#%1 [Jenkins]</title></head><body></body></html>").arg(b.number)),
-                        "text/html;charset=utf-8");
+        res.set_content(
+            s(QStringLiteral("<html><head><title>#%1 [Jenkins]</title></head><body></body></html>")
+                  .arg(b.number)),
+            "text/html;charset=utf-8");
         return;
     }
     if (rest == QStringList{QStringLiteral("api"), QStringLiteral("json")}) {
@@ -1620,12 +1770,14 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
             ++m_depthRequests;
             depth = r.param("depth").toInt();
         }
-        const JenkinsSelection sel = r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
+        const JenkinsSelection sel =
+            r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
         sendJson(res, 200, QJsonDocument(renderBuild(r, job, b, sel)));
         return;
     }
     const QString head = rest.first();
-    if (head == QLatin1String("stop") || head == QLatin1String("term") || head == QLatin1String("kill")) {
+    if (head == QLatin1String("stop") || head == QLatin1String("term") ||
+        head == QLatin1String("kill")) {
         if (!post)
             return methodNotAllowed();
         if (b.building) {
@@ -1647,8 +1799,9 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         res.set_content(b.log.constData(), size_t(b.log.size()), "text/plain;charset=utf-8");
         return;
     }
-    if (head == QLatin1String("logText") && rest.size() == 2
-        && (rest.at(1) == QLatin1String("progressiveText") || rest.at(1) == QLatin1String("progressiveHtml"))) {
+    if (head == QLatin1String("logText") && rest.size() == 2 &&
+        (rest.at(1) == QLatin1String("progressiveText") ||
+         rest.at(1) == QLatin1String("progressiveHtml"))) {
         const qint64 start = qBound<qint64>(0, r.param("start").toLongLong(), b.log.size());
         const QByteArray chunk = b.log.mid(start);
         res.status = 200;
@@ -1656,10 +1809,12 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         if (b.building)
             res.set_header("X-More-Data", "true");
         if (rest.at(1) == QLatin1String("progressiveHtml"))
-            res.set_header("X-ConsoleAnnotator", "rO0ABXNyAC5odWRzb24uY29uc29sZS5Db25zb2xlQW5ub3RhdG9y");
+            res.set_header("X-ConsoleAnnotator",
+                           "rO0ABXNyAC5odWRzb24uY29uc29sZS5Db25zb2xlQW5ub3RhdG9y");
         res.set_content(chunk.constData(), size_t(chunk.size()),
-                        rest.at(1) == QLatin1String("progressiveHtml") ? "text/html;charset=utf-8"
-                                                                        : "text/plain;charset=utf-8");
+                        rest.at(1) == QLatin1String("progressiveHtml")
+                            ? "text/html;charset=utf-8"
+                            : "text/plain;charset=utf-8");
         return;
     }
     if (head == QLatin1String("input") && pipeline) {
@@ -1667,8 +1822,8 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         if (rest.size() != 3 || b.input != InputState::Waiting || rest.at(1) != b.inputId)
             return notFound();
         const QString verb = rest.at(2);
-        if (verb != QLatin1String("proceedEmpty") && verb != QLatin1String("proceed")
-            && verb != QLatin1String("abort"))
+        if (verb != QLatin1String("proceedEmpty") && verb != QLatin1String("proceed") &&
+            verb != QLatin1String("abort"))
             return notFound();
         if (!post)
             return methodNotAllowed();
@@ -1695,11 +1850,13 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         if (what == QLatin1String("artifacts") && get) {
             QJsonArray a;
             if (!b.artifact.isEmpty() && !b.building && b.result == QLatin1String("SUCCESS"))
-                a.append(QJsonObject{{QLatin1String("id"), QStringLiteral("n1")},
-                                     {QLatin1String("name"), b.artifact.section(QLatin1Char('/'), -1)},
-                                     {QLatin1String("path"), b.artifact},
-                                     {QLatin1String("url"), jobPath(job) + QString::number(b.number) + QStringLiteral("/artifact/") + b.artifact},
-                                     {QLatin1String("size"), 2048}});
+                a.append(QJsonObject{
+                    {QLatin1String("id"), QStringLiteral("n1")},
+                    {QLatin1String("name"), b.artifact.section(QLatin1Char('/'), -1)},
+                    {QLatin1String("path"), b.artifact},
+                    {QLatin1String("url"), jobPath(job) + QString::number(b.number) +
+                                               QStringLiteral("/artifact/") + b.artifact},
+                    {QLatin1String("size"), 2048}});
             sendJson(res, 200, QJsonDocument(a));
             return;
         }
@@ -1714,8 +1871,8 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         }
         return notFound();
     }
-    if (head == QLatin1String("execution") && pipeline && rest.size() == 5
-        && rest.at(1) == QLatin1String("node") && rest.at(3) == QLatin1String("wfapi")) {
+    if (head == QLatin1String("execution") && pipeline && rest.size() == 5 &&
+        rest.at(1) == QLatin1String("node") && rest.at(3) == QLatin1String("wfapi")) {
         const int id = rest.at(2).toInt();
         const int stageIndex = (id - 5) / 3;
         const bool isStage = id >= 5 && (id - 5) % 3 == 0;
@@ -1724,44 +1881,59 @@ void JenkinsServer::routeBuild(Request &r, httplib::Response &res, Job &job, Bui
         if ((!isStage && !isStep) || si < 0 || si >= b.stages.size() || b.stages.at(si).startMs < 0)
             return notFound();
         const Stage &st = b.stages.at(si);
-        const QString base = jobPath(job) + QString::number(b.number) + QStringLiteral("/execution/node/");
+        const QString base =
+            jobPath(job) + QString::number(b.number) + QStringLiteral("/execution/node/");
         const qint64 end = st.endMs >= 0 ? st.endMs : now;
         const QString status = stageStatus(b, st);
         const QString stepId = QString::number(6 + 3 * si);
         const QByteArray stepLog = "+ ./ci/" + st.name.toLower().toUtf8() + ".sh\n";
         if (rest.at(4) == QLatin1String("log") && isStep) {
-            sendJson(res, 200, QJsonDocument(QJsonObject{
-                {QLatin1String("nodeId"), stepId}, {QLatin1String("nodeStatus"), status},
-                {QLatin1String("length"), int(stepLog.size())}, {QLatin1String("hasMore"), st.endMs < 0},
-                {QLatin1String("text"), QString::fromUtf8(stepLog)},
-                {QLatin1String("consoleUrl"), base + stepId + QStringLiteral("/log")}}));
+            sendJson(res, 200,
+                     QJsonDocument(QJsonObject{
+                         {QLatin1String("nodeId"), stepId},
+                         {QLatin1String("nodeStatus"), status},
+                         {QLatin1String("length"), int(stepLog.size())},
+                         {QLatin1String("hasMore"), st.endMs < 0},
+                         {QLatin1String("text"), QString::fromUtf8(stepLog)},
+                         {QLatin1String("consoleUrl"), base + stepId + QStringLiteral("/log")}}));
             return;
         }
         if (rest.at(4) != QLatin1String("describe"))
             return notFound();
         QJsonObject step{
-            {QLatin1String("_links"), QJsonObject{{QLatin1String("self"), link(base + stepId + QStringLiteral("/wfapi/describe"))},
-                                                 {QLatin1String("log"), link(base + stepId + QStringLiteral("/wfapi/log"))}}},
+            {QLatin1String("_links"),
+             QJsonObject{
+                 {QLatin1String("self"), link(base + stepId + QStringLiteral("/wfapi/describe"))},
+                 {QLatin1String("log"), link(base + stepId + QStringLiteral("/wfapi/log"))}}},
             {QLatin1String("id"), stepId},
-            {QLatin1String("name"), st.input ? QStringLiteral("Wait for interactive input") : QStringLiteral("Shell Script")},
+            {QLatin1String("name"), st.input ? QStringLiteral("Wait for interactive input")
+                                             : QStringLiteral("Shell Script")},
             {QLatin1String("status"), status},
             {QLatin1String("startTimeMillis"), double(st.startMs)},
             {QLatin1String("durationMillis"), double(end - st.startMs)},
             {QLatin1String("parentNodes"), QJsonArray{QString::number(5 + 3 * si)}}};
         if (status == QLatin1String("FAILED"))
-            step.insert(QLatin1String("error"), QJsonObject{{QLatin1String("message"), QStringLiteral("script returned exit code 1")},
-                                                            {QLatin1String("type"), QStringLiteral("hudson.AbortException")}});
+            step.insert(
+                QLatin1String("error"),
+                QJsonObject{
+                    {QLatin1String("message"), QStringLiteral("script returned exit code 1")},
+                    {QLatin1String("type"), QStringLiteral("hudson.AbortException")}});
         if (isStep) {
             sendJson(res, 200, QJsonDocument(step));
             return;
         }
         const QString sid = QString::number(5 + 3 * si);
-        sendJson(res, 200, QJsonDocument(QJsonObject{
-            {QLatin1String("_links"), QJsonObject{{QLatin1String("self"), link(base + sid + QStringLiteral("/wfapi/describe"))}}},
-            {QLatin1String("id"), sid}, {QLatin1String("name"), st.name}, {QLatin1String("status"), status},
-            {QLatin1String("startTimeMillis"), double(st.startMs)},
-            {QLatin1String("durationMillis"), double(end - st.startMs)},
-            {QLatin1String("stageFlowNodes"), QJsonArray{step}}}));
+        sendJson(res, 200,
+                 QJsonDocument(QJsonObject{
+                     {QLatin1String("_links"),
+                      QJsonObject{{QLatin1String("self"),
+                                   link(base + sid + QStringLiteral("/wfapi/describe"))}}},
+                     {QLatin1String("id"), sid},
+                     {QLatin1String("name"), st.name},
+                     {QLatin1String("status"), status},
+                     {QLatin1String("startTimeMillis"), double(st.startMs)},
+                     {QLatin1String("durationMillis"), double(end - st.startMs)},
+                     {QLatin1String("stageFlowNodes"), QJsonArray{step}}}));
         return;
     }
     notFound();

@@ -105,35 +105,43 @@ private:
     void serve(const httplib::Request &req, httplib::Response &res);
     void route(Request &r, httplib::Response &res);
     void routeJob(Request &r, httplib::Response &res, Job &job, const QStringList &rest);
-    void routeBuild(Request &r, httplib::Response &res, Job &job, Build &build,
-                    const QStringList &rest);
+    void
+    routeBuild(Request &r, httplib::Response &res, Job &job, Build &build, const QStringList &rest);
     bool authenticate(Request &r, httplib::Response &res);
 
     void build();
     Job &addJob(const QString &parentKey, const QString &name, JobKind kind);
     void ensureFolders(const QStringList &segments, QString *parentKey);
     void addHistoryBuild(Job &job, const SimDeploy &deploy, qint64 durationScale);
-    Build makeBuild(Job &job, qint64 startMs, const QList<QPair<QString, QString>> &params,
+    Build makeBuild(Job &job,
+                    qint64 startMs,
+                    const QList<QPair<QString, QString>> &params,
                     const QString &causeUser);
     void startBuild(Job &job, Build &build);
     void advanceBuild(Job &job, Build &build, qint64 now);
     void finishBuild(Build &build, qint64 at, const QString &result);
     void advanceTo(qint64 now);
-    int enqueue(Job &job, const QList<QPair<QString, QString>> &params, qint64 delayMs,
+    int enqueue(Job &job,
+                const QList<QPair<QString, QString>> &params,
+                qint64 delayMs,
                 const QString &causeUser);
     Build *findBuild(Job &job, const QString &ref);
     Build *runningBuild(Job &job);
 
     QJsonObject renderRoot(const Request &r, const JenkinsSelection &sel) const;
     QJsonObject renderJob(const Request &r, const Job &job, const JenkinsSelection &sel) const;
-    QJsonObject renderBuild(const Request &r, const Job &job, const Build &build,
+    QJsonObject renderBuild(const Request &r,
+                            const Job &job,
+                            const Build &build,
                             const JenkinsSelection &sel) const;
-    QJsonValue renderBuildRef(const Request &r, const Job &job, const Build *build,
+    QJsonValue renderBuildRef(const Request &r,
+                              const Job &job,
+                              const Build *build,
                               const JenkinsSelection &sel) const;
-    QJsonObject renderQueueItem(const Request &r, const QueueItem &item,
-                                const JenkinsSelection &sel) const;
-    QJsonArray renderBuildActions(const Job &job, const Build &build,
-                                  const JenkinsSelection &sel) const;
+    QJsonObject
+    renderQueueItem(const Request &r, const QueueItem &item, const JenkinsSelection &sel) const;
+    QJsonArray
+    renderBuildActions(const Job &job, const Build &build, const JenkinsSelection &sel) const;
     QJsonObject renderRun(const Request &r, const Job &job, const Build &build) const;
     QJsonArray renderPendingInputs(const Request &r, const Job &job, const Build &build) const;
     QString color(const Job &job) const;
@@ -150,7 +158,7 @@ private:
     QMap<int, QueueItem> m_queue;
     int m_nextQueueId = 1;
     QList<QPair<QString, int>> m_active; // running builds: job key, number
-    QHash<QString, QString> m_sessions; // session id -> crumb
+    QHash<QString, QString> m_sessions;  // session id -> crumb
     int m_nextSession = 1;
     std::atomic<int> m_depthRequests{0};
     qint64 m_lastTickMs = 0;

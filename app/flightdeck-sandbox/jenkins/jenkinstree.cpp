@@ -7,7 +7,9 @@ namespace {
 class TreeParser
 {
 public:
-    explicit TreeParser(const QString &text) : m_text(text) {}
+    explicit TreeParser(const QString &text)
+        : m_text(text)
+    {}
 
     bool parseList(QList<TreeField> *out, QString *error)
     {
@@ -30,8 +32,8 @@ public:
 private:
     static bool isNameChar(QChar c)
     {
-        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$')
-               || c == QLatin1Char('.') || c == QLatin1Char('-') || c == QLatin1Char('*');
+        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('$') ||
+               c == QLatin1Char('.') || c == QLatin1Char('-') || c == QLatin1Char('*');
     }
 
     bool fail(QString *error, const QString &what)

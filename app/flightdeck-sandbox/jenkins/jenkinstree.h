@@ -44,14 +44,18 @@ public:
     bool wants(const QString &name, const QStringList &shallowFields = {}) const;
     /// The selection for a nested model object (job, build) under @p name.
     JenkinsSelection model(const QString &name) const;
-    /// The selection for nested plain data (actions, parameters): shown whole unless a tree narrows it.
+    /// The selection for nested plain data (actions, parameters): shown whole unless a tree narrows
+    /// it.
     JenkinsSelection data(const QString &name) const;
     /// Slices [from, to) of an array of @p count elements under @p name.
     void range(const QString &name, int count, int *from, int *to) const;
 
 private:
     JenkinsSelection(Mode mode, int depth, const QList<TreeField> *fields)
-        : m_mode(mode), m_depth(depth), m_fields(fields) {}
+        : m_mode(mode)
+        , m_depth(depth)
+        , m_fields(fields)
+    {}
     const TreeField *field(const QString &name) const;
 
     Mode m_mode;

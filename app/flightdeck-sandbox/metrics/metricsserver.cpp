@@ -22,7 +22,7 @@ namespace fd::sandbox {
 
 namespace {
 
-constexpr int kMaxPoints = 11'000; // Prometheus's limit per series of a range query
+constexpr int kMaxPoints = 11'000;              // Prometheus's limit per series of a range query
 constexpr qint64 kLookbackMs = 2 * 3600 * 1000; // how far back a first rule evaluation starts
 
 QString param(const httplib::Request &req, const char *name)
@@ -123,8 +123,10 @@ QString humanizeDuration(double v)
 QString renderTemplate(QString text, const promql::Labels &labels, double value)
 {
     static const QRegularExpression labelRe(u"\\{\\{\\s*\\$labels\\.(\\w+)\\s*\\}\\}"_s);
-    static const QRegularExpression percentRe(u"\\{\\{\\s*\\$value\\s*\\|\\s*humanizePercentage\\s*\\}\\}"_s);
-    static const QRegularExpression durationRe(u"\\{\\{\\s*\\$value\\s*\\|\\s*humanizeDuration\\s*\\}\\}"_s);
+    static const QRegularExpression percentRe(
+        u"\\{\\{\\s*\\$value\\s*\\|\\s*humanizePercentage\\s*\\}\\}"_s);
+    static const QRegularExpression durationRe(
+        u"\\{\\{\\s*\\$value\\s*\\|\\s*humanizeDuration\\s*\\}\\}"_s);
     static const QRegularExpression valueRe(u"\\{\\{\\s*\\$value\\s*\\}\\}"_s);
     QString out;
     int last = 0;
@@ -151,9 +153,10 @@ bool parseFilter(const QString &text, promql::Matcher *out)
         return false;
     out->name = m.captured(1);
     const QString op = m.captured(2);
-    out->op = op == u"=" ? promql::Matcher::Op::Equal
-            : op == u"!=" ? promql::Matcher::Op::NotEqual
-            : op == u"=~" ? promql::Matcher::Op::Regex : promql::Matcher::Op::NotRegex;
+    out->op = op == u"="    ? promql::Matcher::Op::Equal
+              : op == u"!=" ? promql::Matcher::Op::NotEqual
+              : op == u"=~" ? promql::Matcher::Op::Regex
+                            : promql::Matcher::Op::NotRegex;
     out->value = m.captured(3);
     if (out->op == promql::Matcher::Op::Regex || out->op == promql::Matcher::Op::NotRegex) {
         out->regex = QRegularExpression(u"^(?:%1)$"_s.arg(out->value));
@@ -181,17 +184,16 @@ const QList<AlertRule> &MetricsServer::rules()
         {u"FlightdeckHighLatencyP99"_s,
          u"histogram_quantile(0.99, sum by (le, service, env) "
          "(rate(http_request_duration_seconds_bucket[5m]))) > 0.5"_s,
-         300'000, u"warning"_s,
-         u"{{ $labels.service }} in {{ $labels.env }} answers slowly"_s,
+         300'000, u"warning"_s, u"{{ $labels.service }} in {{ $labels.env }} answers slowly"_s,
          u"99th percentile latency is {{ $value | humanizeDuration }} (objective: under 500ms)."_s},
     };
     return r;
 }
 
 MetricsServer::MetricsServer(Sandbox &sandbox)
-    : BackendServer(u"metrics"_s, sandbox), m_traffic(sandbox.world())
-{
-}
+    : BackendServer(u"metrics"_s, sandbox)
+    , m_traffic(sandbox.world())
+{}
 
 void MetricsServer::installRoutes(httplib::Server &server)
 {
@@ -217,9 +219,9 @@ void MetricsServer::installRoutes(httplib::Server &server)
     };
     server.Get("/-/ready", ok);
     server.Get("/-/healthy", ok);
-    server.Post("/_sandbox/metrics/deploy", [this](const httplib::Request &req, httplib::Response &res) {
-        serveDeploy(req, res);
-    });
+    server.Post(
+        "/_sandbox/metrics/deploy",
+        [this](const httplib::Request &req, httplib::Response &res) { serveDeploy(req, res); });
 }
 
 void MetricsServer::reset()
@@ -236,18 +238,22 @@ void MetricsServer::writeError(httplib::Response &res, int status, const QString
     res.set_content((message + u'\n').toStdString(), "text/plain; charset=utf-8");
 }
 
-bool MetricsServer::switchVersion(const QString &service, const QString &environment,
-                                  const QString &version, QString *error)
+bool MetricsServer::switchVersion(const QString &service,
+                                  const QString &environment,
+                                  const QString &version,
+                                  QString *error)
 {
     return m_traffic.switchVersion(service, environment, version, sandbox().clock().nowMs(), error);
 }
 
-void MetricsServer::promError(httplib::Response &res, int status, const QString &type,
+void MetricsServer::promError(httplib::Response &res,
+                              int status,
+                              const QString &type,
                               const QString &message)
 {
-    sendJson(res, status, QJsonDocument(QJsonObject{{u"status"_s, u"error"_s},
-                                                    {u"errorType"_s, type},
-                                                    {u"error"_s, message}}));
+    sendJson(res, status,
+             QJsonDocument(QJsonObject{
+                 {u"status"_s, u"error"_s}, {u"errorType"_s, type}, {u"error"_s, message}}));
 }
 
 void MetricsServer::serveQuery(const httplib::Request &req, httplib::Response &res, bool range)
@@ -263,23 +269,28 @@ void MetricsServer::serveQuery(const httplib::Request &req, httplib::Response &r
     if (!range) {
         const QString t = param(req, "time");
         if (!t.isEmpty() && !parseTime(t, &start))
-            return promError(res, 400, u"bad_data"_s,
-                             u"invalid parameter \"time\": cannot parse \"%1\" to a valid timestamp"_s.arg(t));
+            return promError(
+                res, 400, u"bad_data"_s,
+                u"invalid parameter \"time\": cannot parse \"%1\" to a valid timestamp"_s.arg(t));
         end = start;
     } else {
         const QString s = param(req, "start"), e = param(req, "end"), st = param(req, "step");
         if (!parseTime(s, &start))
-            return promError(res, 400, u"bad_data"_s,
-                             u"invalid parameter \"start\": cannot parse \"%1\" to a valid timestamp"_s.arg(s));
+            return promError(
+                res, 400, u"bad_data"_s,
+                u"invalid parameter \"start\": cannot parse \"%1\" to a valid timestamp"_s.arg(s));
         if (!parseTime(e, &end))
-            return promError(res, 400, u"bad_data"_s,
-                             u"invalid parameter \"end\": cannot parse \"%1\" to a valid timestamp"_s.arg(e));
+            return promError(
+                res, 400, u"bad_data"_s,
+                u"invalid parameter \"end\": cannot parse \"%1\" to a valid timestamp"_s.arg(e));
         if (end < start)
-            return promError(res, 400, u"bad_data"_s,
-                             u"invalid parameter \"end\": end timestamp must not be before start time"_s);
+            return promError(
+                res, 400, u"bad_data"_s,
+                u"invalid parameter \"end\": end timestamp must not be before start time"_s);
         if (!parseStep(st, &step))
-            return promError(res, 400, u"bad_data"_s,
-                             u"invalid parameter \"step\": cannot parse \"%1\" to a valid duration"_s.arg(st));
+            return promError(
+                res, 400, u"bad_data"_s,
+                u"invalid parameter \"step\": cannot parse \"%1\" to a valid duration"_s.arg(st));
         if (step <= 0)
             return promError(res, 400, u"bad_data"_s,
                              u"invalid parameter \"step\": zero or negative query resolution step "
@@ -341,7 +352,8 @@ void MetricsServer::evaluateRules(qint64 nowMs)
         promql::Expression e;
         QString error;
         if (!e.parse(rule.expr, &error))
-            qFatal("sandbox metrics: rule %s does not parse: %s", qPrintable(rule.name), qPrintable(error));
+            qFatal("sandbox metrics: rule %s does not parse: %s", qPrintable(rule.name),
+                   qPrintable(error));
         exprs.push_back(std::move(e));
     }
     for (qint64 t = from; t <= last; t += kEvaluationMs) {
@@ -380,7 +392,10 @@ void MetricsServer::serveAlerts(const httplib::Request &req, httplib::Response &
         if (!parseFilter(f, &m)) {
             res.status = 400;
             res.set_content(QJsonDocument(QJsonArray{u"bad matcher format: %1"_s.arg(f)})
-                                .toJson(QJsonDocument::Compact).mid(1).chopped(1).toStdString(),
+                                .toJson(QJsonDocument::Compact)
+                                .mid(1)
+                                .chopped(1)
+                                .toStdString(),
                             "application/json");
             return;
         }
@@ -418,14 +433,15 @@ void MetricsServer::serveAlerts(const httplib::Request &req, httplib::Response &
             if (r.name == a.rule)
                 rule = &r;
         // Prometheus sends the alert when the `for` time has passed on its evaluation grid.
-        const qint64 firedAt = a.activeAtMs
-            + (rule->forMs + kEvaluationMs - 1) / kEvaluationMs * kEvaluationMs;
+        const qint64 firedAt =
+            a.activeAtMs + (rule->forMs + kEvaluationMs - 1) / kEvaluationMs * kEvaluationMs;
         QUrlQuery graph;
         graph.addQueryItem(u"g0.expr"_s, QString::fromLatin1(QUrl::toPercentEncoding(rule->expr)));
         graph.addQueryItem(u"g0.tab"_s, u"1"_s);
         out.append(QJsonObject{
-            {u"annotations"_s, QJsonObject{{u"summary"_s, renderTemplate(rule->summary, a.labels, a.value)},
-                                           {u"description"_s, renderTemplate(rule->description, a.labels, a.value)}}},
+            {u"annotations"_s,
+             QJsonObject{{u"summary"_s, renderTemplate(rule->summary, a.labels, a.value)},
+                         {u"description"_s, renderTemplate(rule->description, a.labels, a.value)}}},
             {u"endsAt"_s, amTime(evaluatedAt + 4 * 60'000)},
             {u"fingerprint"_s, fingerprint(a.labels)},
             {u"receivers"_s, QJsonArray{QJsonObject{{u"name"_s, u"flightdeck"_s}}}},
@@ -443,19 +459,24 @@ void MetricsServer::serveAlerts(const httplib::Request &req, httplib::Response &
 
 void MetricsServer::serveDeploy(const httplib::Request &req, httplib::Response &res)
 {
-    const QString service = param(req, "service"), env = param(req, "env"), version = param(req, "version");
+    const QString service = param(req, "service"), env = param(req, "env"),
+                  version = param(req, "version");
     QString error;
     if (service.isEmpty() || env.isEmpty() || version.isEmpty()) {
-        sendJson(res, 400, QJsonDocument(QJsonObject{{u"error"_s, u"service, env and version are required"_s}}));
+        sendJson(
+            res, 400,
+            QJsonDocument(QJsonObject{{u"error"_s, u"service, env and version are required"_s}}));
         return;
     }
     if (!switchVersion(service, env, version, &error)) {
         sendJson(res, 404, QJsonDocument(QJsonObject{{u"error"_s, error}}));
         return;
     }
-    sendJson(res, 200, QJsonDocument(QJsonObject{{u"service"_s, service}, {u"env"_s, env},
-                                                 {u"version"_s, version},
-                                                 {u"at"_s, isoTime(sandbox().clock().nowMs())}}));
+    sendJson(res, 200,
+             QJsonDocument(QJsonObject{{u"service"_s, service},
+                                       {u"env"_s, env},
+                                       {u"version"_s, version},
+                                       {u"at"_s, isoTime(sandbox().clock().nowMs())}}));
 }
 
 std::unique_ptr<BackendServer> makeMetricsServer(Sandbox &sandbox)

@@ -37,7 +37,9 @@ public:
 
     /// From now on the target runs @p version alone: a deploy or rollback the world's history
     /// does not know (POST /_sandbox/metrics/deploy). False with *error naming what is unknown.
-    bool switchVersion(const QString &service, const QString &environment, const QString &version,
+    bool switchVersion(const QString &service,
+                       const QString &environment,
+                       const QString &version,
                        QString *error);
     const TrafficModel &traffic() const { return m_traffic; }
     /// The rules the sandbox evaluates, as in resources/signals/flightdeck-rules.yml.

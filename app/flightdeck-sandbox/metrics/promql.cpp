@@ -15,10 +15,14 @@ namespace fd::sandbox::promql {
 bool Matcher::matches(const QString &v) const
 {
     switch (op) {
-    case Op::Equal: return v == value;
-    case Op::NotEqual: return v != value;
-    case Op::Regex: return regex.match(v).hasMatch();
-    case Op::NotRegex: return !regex.match(v).hasMatch();
+    case Op::Equal:
+        return v == value;
+    case Op::NotEqual:
+        return v != value;
+    case Op::Regex:
+        return regex.match(v).hasMatch();
+    case Op::NotRegex:
+        return !regex.match(v).hasMatch();
     }
     return false;
 }
@@ -44,12 +48,14 @@ QString formatValue(double v)
 
 bool parseDuration(const QString &text, qint64 *ms)
 {
-    static const QRegularExpression re(u"^(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?"
-                                       "(?:(\\d+)s)?(?:(\\d+)ms)?$"_s);
+    static const QRegularExpression re(
+        u"^(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?"
+        "(?:(\\d+)s)?(?:(\\d+)ms)?$"_s);
     const auto m = re.match(text);
     if (text.isEmpty() || !m.hasMatch())
         return false;
-    static const qint64 unit[] = {365LL * 86400000, 7LL * 86400000, 86400000, 3600000, 60000, 1000, 1};
+    static const qint64 unit[] = {
+        365LL * 86400000, 7LL * 86400000, 86400000, 3600000, 60000, 1000, 1};
     qint64 total = 0;
     for (int i = 0; i < 7; ++i)
         total += m.captured(i + 1).toLongLong() * unit[i];
@@ -65,12 +71,12 @@ struct Node
     Kind kind = Kind::Number;
     double number = 0;
     Selector selector;
-    QString name;                 // function or aggregation or operator
+    QString name; // function or aggregation or operator
     QList<std::shared_ptr<Node>> args;
-    QStringList grouping;         // by/without labels, or on/ignoring labels
-    bool without = false;         // aggregation: without; binary: ignoring
-    bool hasMatching = false;     // binary: on/ignoring given
-    bool returnBool = false;      // binary: bool modifier
+    QStringList grouping;     // by/without labels, or on/ignoring labels
+    bool without = false;     // aggregation: without; binary: ignoring
+    bool hasMatching = false; // binary: on/ignoring given
+    bool returnBool = false;  // binary: bool modifier
 };
 
 namespace {
@@ -78,18 +84,52 @@ namespace {
 using NodePtr = std::shared_ptr<Node>;
 
 const QSet<QString> kAggregations{u"sum"_s, u"avg"_s, u"min"_s, u"max"_s, u"count"_s};
-const QSet<QString> kUnsupportedAggregations{u"stddev"_s, u"stdvar"_s, u"topk"_s, u"bottomk"_s,
-                                             u"quantile"_s, u"count_values"_s, u"group"_s};
+const QSet<QString> kUnsupportedAggregations{u"stddev"_s,  u"stdvar"_s,   u"topk"_s,
+                                             u"bottomk"_s, u"quantile"_s, u"count_values"_s,
+                                             u"group"_s};
 const QSet<QString> kFunctions{u"rate"_s, u"increase"_s, u"histogram_quantile"_s, u"abs"_s};
 // Real PromQL functions the sandbox does not evaluate: refused as unsupported, not unknown.
-const QSet<QString> kOtherFunctions{
-    u"irate"_s, u"delta"_s, u"idelta"_s, u"deriv"_s, u"predict_linear"_s, u"resets"_s,
-    u"changes"_s, u"avg_over_time"_s, u"sum_over_time"_s, u"max_over_time"_s, u"min_over_time"_s,
-    u"count_over_time"_s, u"quantile_over_time"_s, u"last_over_time"_s, u"absent"_s,
-    u"absent_over_time"_s, u"ceil"_s, u"floor"_s, u"round"_s, u"clamp"_s, u"clamp_min"_s,
-    u"clamp_max"_s, u"exp"_s, u"ln"_s, u"log2"_s, u"log10"_s, u"sqrt"_s, u"scalar"_s, u"vector"_s,
-    u"time"_s, u"timestamp"_s, u"label_replace"_s, u"label_join"_s, u"sort"_s, u"sort_desc"_s,
-    u"sgn"_s, u"day_of_week"_s, u"hour"_s, u"minute"_s, u"month"_s, u"year"_s};
+const QSet<QString> kOtherFunctions{u"irate"_s,
+                                    u"delta"_s,
+                                    u"idelta"_s,
+                                    u"deriv"_s,
+                                    u"predict_linear"_s,
+                                    u"resets"_s,
+                                    u"changes"_s,
+                                    u"avg_over_time"_s,
+                                    u"sum_over_time"_s,
+                                    u"max_over_time"_s,
+                                    u"min_over_time"_s,
+                                    u"count_over_time"_s,
+                                    u"quantile_over_time"_s,
+                                    u"last_over_time"_s,
+                                    u"absent"_s,
+                                    u"absent_over_time"_s,
+                                    u"ceil"_s,
+                                    u"floor"_s,
+                                    u"round"_s,
+                                    u"clamp"_s,
+                                    u"clamp_min"_s,
+                                    u"clamp_max"_s,
+                                    u"exp"_s,
+                                    u"ln"_s,
+                                    u"log2"_s,
+                                    u"log10"_s,
+                                    u"sqrt"_s,
+                                    u"scalar"_s,
+                                    u"vector"_s,
+                                    u"time"_s,
+                                    u"timestamp"_s,
+                                    u"label_replace"_s,
+                                    u"label_join"_s,
+                                    u"sort"_s,
+                                    u"sort_desc"_s,
+                                    u"sgn"_s,
+                                    u"day_of_week"_s,
+                                    u"hour"_s,
+                                    u"minute"_s,
+                                    u"month"_s,
+                                    u"year"_s};
 
 struct Token
 {
@@ -103,7 +143,9 @@ struct Token
 class Parser
 {
 public:
-    explicit Parser(const QString &text) : m_text(text) {}
+    explicit Parser(const QString &text)
+        : m_text(text)
+    {}
 
     NodePtr parse(QString *error)
     {
@@ -157,13 +199,13 @@ private:
             }
             if (c.isLetter() || c == u'_' || c == u':') {
                 int j = i;
-                while (j < n && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == u'_'
-                                 || m_text.at(j) == u':'))
+                while (j < n && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == u'_' ||
+                                 m_text.at(j) == u':'))
                     ++j;
                 t.type = Token::Type::Ident;
                 t.text = m_text.mid(i, j - i);
-                if (t.text.compare(u"inf"_s, Qt::CaseInsensitive) == 0
-                    || t.text.compare(u"nan"_s, Qt::CaseInsensitive) == 0) {
+                if (t.text.compare(u"inf"_s, Qt::CaseInsensitive) == 0 ||
+                    t.text.compare(u"nan"_s, Qt::CaseInsensitive) == 0) {
                     t.type = Token::Type::Number;
                     t.number = t.text.startsWith(u'n', Qt::CaseInsensitive)
                                    ? std::numeric_limits<double>::quiet_NaN()
@@ -172,9 +214,9 @@ private:
                 i = j;
             } else if (c.isDigit() || (c == u'.' && i + 1 < n && m_text.at(i + 1).isDigit())) {
                 int j = i;
-                while (j < n && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == u'.'
-                                 || ((m_text.at(j) == u'+' || m_text.at(j) == u'-')
-                                     && (m_text.at(j - 1) == u'e' || m_text.at(j - 1) == u'E'))))
+                while (j < n && (m_text.at(j).isLetterOrNumber() || m_text.at(j) == u'.' ||
+                                 ((m_text.at(j) == u'+' || m_text.at(j) == u'-') &&
+                                  (m_text.at(j - 1) == u'e' || m_text.at(j - 1) == u'E'))))
                     ++j;
                 t.text = m_text.mid(i, j - i);
                 bool ok = false;
@@ -186,7 +228,8 @@ private:
                     t.type = Token::Type::Duration;
                     t.number = double(ms);
                 } else {
-                    m_error = u"1:%1: bad number or duration syntax: \"%2\""_s.arg(i + 1).arg(t.text);
+                    m_error =
+                        u"1:%1: bad number or duration syntax: \"%2\""_s.arg(i + 1).arg(t.text);
                     return false;
                 }
                 i = j;
@@ -270,8 +313,8 @@ private:
         const Token &t = peek();
         if (t.type == Token::Type::Op && precedence(t.text) > 0)
             return t.text;
-        if (t.type == Token::Type::Ident
-            && (t.text == u"and" || t.text == u"or" || t.text == u"unless"))
+        if (t.type == Token::Type::Ident &&
+            (t.text == u"and" || t.text == u"or" || t.text == u"unless"))
             return t.text;
         return {};
     }
@@ -303,14 +346,14 @@ private:
                 node->returnBool = true;
                 ++m_at;
             }
-            if (peek().type == Token::Type::Ident
-                && (peek().text == u"on" || peek().text == u"ignoring")) {
+            if (peek().type == Token::Type::Ident &&
+                (peek().text == u"on" || peek().text == u"ignoring")) {
                 node->hasMatching = true;
                 node->without = next().text == u"ignoring";
                 node->grouping = labelList();
             }
-            if (peek().type == Token::Type::Ident
-                && (peek().text == u"group_left" || peek().text == u"group_right")) {
+            if (peek().type == Token::Type::Ident &&
+                (peek().text == u"group_left" || peek().text == u"group_right")) {
                 err(u"the sandbox does not evaluate %1 matching"_s.arg(peek().text));
                 return nullptr;
             }
@@ -362,7 +405,8 @@ private:
             if (isOp(u","_s))
                 ++m_at;
             else if (!isOp(u")"_s)) {
-                err(u"unexpected %1 in grouping opts, expected \",\" or \")\""_s.arg(describe(peek())));
+                err(u"unexpected %1 in grouping opts, expected \",\" or \")\""_s.arg(
+                    describe(peek())));
                 return out;
             }
         }
@@ -406,7 +450,8 @@ private:
             err(u"the sandbox does not evaluate subqueries"_s);
             return nullptr;
         }
-        if (peek().type == Token::Type::Ident && (peek().text == u"offset" || peek().text == u"@")) {
+        if (peek().type == Token::Type::Ident &&
+            (peek().text == u"offset" || peek().text == u"@")) {
             err(u"the sandbox does not evaluate offset modifiers"_s);
             return nullptr;
         }
@@ -430,15 +475,19 @@ private:
                 Matcher m;
                 m.name = next().text;
                 const Token op = next();
-                if (op.type != Token::Type::Op || !QStringList{u"="_s, u"!="_s, u"=~"_s, u"!~"_s}.contains(op.text)) {
-                    err(u"unexpected %1 in label matching, expected label matching operator"_s.arg(describe(op)));
+                if (op.type != Token::Type::Op ||
+                    !QStringList{u"="_s, u"!="_s, u"=~"_s, u"!~"_s}.contains(op.text)) {
+                    err(u"unexpected %1 in label matching, expected label matching operator"_s.arg(
+                        describe(op)));
                     return nullptr;
                 }
-                m.op = op.text == u"=" ? Matcher::Op::Equal
-                     : op.text == u"!=" ? Matcher::Op::NotEqual
-                     : op.text == u"=~" ? Matcher::Op::Regex : Matcher::Op::NotRegex;
+                m.op = op.text == u"="    ? Matcher::Op::Equal
+                       : op.text == u"!=" ? Matcher::Op::NotEqual
+                       : op.text == u"=~" ? Matcher::Op::Regex
+                                          : Matcher::Op::NotRegex;
                 if (peek().type != Token::Type::String) {
-                    err(u"unexpected %1 in label matching, expected string"_s.arg(describe(peek())));
+                    err(u"unexpected %1 in label matching, expected string"_s.arg(
+                        describe(peek())));
                     return nullptr;
                 }
                 m.value = next().text;
@@ -453,7 +502,8 @@ private:
                 if (isOp(u","_s))
                     ++m_at;
                 else if (!isOp(u"}"_s)) {
-                    err(u"unexpected %1 in label matching, expected \",\" or \"}\""_s.arg(describe(peek())));
+                    err(u"unexpected %1 in label matching, expected \",\" or \"}\""_s.arg(
+                        describe(peek())));
                     return nullptr;
                 }
             }
@@ -497,7 +547,8 @@ private:
             return nullptr;
         }
         const auto modifier = [&] {
-            if (peek().type == Token::Type::Ident && (peek().text == u"by" || peek().text == u"without")) {
+            if (peek().type == Token::Type::Ident &&
+                (peek().text == u"by" || peek().text == u"without")) {
                 n->without = next().text == u"without";
                 n->grouping = labelList();
             }
@@ -543,7 +594,8 @@ private:
             if (isOp(u","_s))
                 ++m_at;
             else if (!isOp(u")"_s)) {
-                err(u"unexpected %1 in function call, expected \",\" or \")\""_s.arg(describe(peek())));
+                err(u"unexpected %1 in function call, expected \",\" or \")\""_s.arg(
+                    describe(peek())));
                 return nullptr;
             }
         }
@@ -551,14 +603,18 @@ private:
         const bool rangeFn = n->name == u"rate" || n->name == u"increase";
         const int want = n->name == u"histogram_quantile" ? 2 : 1;
         if (n->args.size() != want) {
-            err(u"expected %1 argument(s) in call to \"%2\", got %3"_s.arg(want).arg(n->name).arg(n->args.size()));
+            err(u"expected %1 argument(s) in call to \"%2\", got %3"_s.arg(want).arg(n->name).arg(
+                n->args.size()));
             return nullptr;
         }
         const Node &last = *n->args.last();
         const bool isRange = last.kind == Node::Kind::Selector && last.selector.rangeMs > 0;
         if (rangeFn != isRange) {
-            err(rangeFn ? u"expected type range vector in call to function \"%1\", got instant vector"_s.arg(n->name)
-                        : u"expected type instant vector in call to function \"%1\", got range vector"_s.arg(n->name));
+            err(rangeFn
+                    ? u"expected type range vector in call to function \"%1\", got instant vector"_s
+                          .arg(n->name)
+                    : u"expected type instant vector in call to function \"%1\", got range vector"_s
+                          .arg(n->name));
             return nullptr;
         }
         if (n->name == u"histogram_quantile" && !isScalar(*n->args.first())) {
@@ -572,10 +628,14 @@ public:
     static bool isScalar(const Node &n)
     {
         switch (n.kind) {
-        case Node::Kind::Number: return true;
-        case Node::Kind::Negate: return isScalar(*n.args[0]);
-        case Node::Kind::Binary: return isScalar(*n.args[0]) && isScalar(*n.args[1]);
-        default: return false;
+        case Node::Kind::Number:
+            return true;
+        case Node::Kind::Negate:
+            return isScalar(*n.args[0]);
+        case Node::Kind::Binary:
+            return isScalar(*n.args[0]) && isScalar(*n.args[1]);
+        default:
+            return false;
         }
     }
 
@@ -612,23 +672,35 @@ QString signature(const Labels &l)
 
 double arithmetic(const QString &op, double a, double b)
 {
-    if (op == u"+") return a + b;
-    if (op == u"-") return a - b;
-    if (op == u"*") return a * b;
-    if (op == u"/") return a / b;
-    if (op == u"%") return std::fmod(a, b);
-    if (op == u"^") return std::pow(a, b);
+    if (op == u"+")
+        return a + b;
+    if (op == u"-")
+        return a - b;
+    if (op == u"*")
+        return a * b;
+    if (op == u"/")
+        return a / b;
+    if (op == u"%")
+        return std::fmod(a, b);
+    if (op == u"^")
+        return std::pow(a, b);
     return std::numeric_limits<double>::quiet_NaN();
 }
 
 bool compare(const QString &op, double a, double b)
 {
-    if (op == u"==") return a == b;
-    if (op == u"!=") return a != b;
-    if (op == u"<") return a < b;
-    if (op == u">") return a > b;
-    if (op == u"<=") return a <= b;
-    if (op == u">=") return a >= b;
+    if (op == u"==")
+        return a == b;
+    if (op == u"!=")
+        return a != b;
+    if (op == u"<")
+        return a < b;
+    if (op == u">")
+        return a > b;
+    if (op == u"<=")
+        return a <= b;
+    if (op == u">=")
+        return a >= b;
     return false;
 }
 
@@ -677,7 +749,10 @@ double quantile(double q, QList<QPair<double, double>> buckets)
 class Evaluator
 {
 public:
-    Evaluator(const SeriesSource &source, qint64 at) : m_source(source), m_at(at) {}
+    Evaluator(const SeriesSource &source, qint64 at)
+        : m_source(source)
+        , m_at(at)
+    {}
 
     bool eval(const Node &n, Value *out, QString *error)
     {
@@ -699,9 +774,12 @@ public:
             }
             return true;
         }
-        case Node::Kind::Call: return call(n, out, error);
-        case Node::Kind::Aggregate: return aggregate(n, out, error);
-        case Node::Kind::Binary: return binary(n, out, error);
+        case Node::Kind::Call:
+            return call(n, out, error);
+        case Node::Kind::Aggregate:
+            return aggregate(n, out, error);
+        case Node::Kind::Binary:
+            return binary(n, out, error);
         }
         return false;
     }
@@ -716,7 +794,8 @@ private:
                 if (r.coveredMs <= 0)
                     continue;
                 // Like Prometheus: the increase seen, extrapolated to the whole window.
-                const double increase = std::max(0.0, r.last - r.first) * double(sel.rangeMs) / r.coveredMs;
+                const double increase =
+                    std::max(0.0, r.last - r.first) * double(sel.rangeMs) / r.coveredMs;
                 out->vector.append({withoutName(r.labels),
                                     rate ? increase / (double(sel.rangeMs) / 1000.0) : increase});
             }
@@ -920,7 +999,10 @@ bool Expression::isScalar() const
     return m_root && Parser::isScalar(*m_root);
 }
 
-bool Expression::evaluate(const SeriesSource &source, qint64 atMs, Result *out, QString *error) const
+bool Expression::evaluate(const SeriesSource &source,
+                          qint64 atMs,
+                          Result *out,
+                          QString *error) const
 {
     if (!m_root) {
         *error = u"no expression parsed"_s;

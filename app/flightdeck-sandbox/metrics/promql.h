@@ -30,9 +30,9 @@ struct Matcher
 
 struct Selector
 {
-    QString metric;           // may be empty when matchers name __name__
-    QList<Matcher> matchers;  // includes one for __name__ when metric is set
-    qint64 rangeMs = 0;       // > 0 for a range selector [5m]
+    QString metric;          // may be empty when matchers name __name__
+    QList<Matcher> matchers; // includes one for __name__ when metric is set
+    qint64 rangeMs = 0;      // > 0 for a range selector [5m]
 
     bool matches(const Labels &labels) const;
 };
@@ -47,9 +47,9 @@ struct Sample
 struct RangeSample
 {
     Labels labels;
-    double first = 0;      // counter value at the window's start (or the series' start)
-    double last = 0;       // at its end
-    double coveredMs = 0;  // how much of the window the series covered
+    double first = 0;     // counter value at the window's start (or the series' start)
+    double last = 0;      // at its end
+    double coveredMs = 0; // how much of the window the series covered
 };
 
 /// Where raw series come from: the simulated traffic.
@@ -60,7 +60,8 @@ public:
     /// Series alive at @p atMs matching @p selector, with their values then.
     virtual QList<Sample> instant(const Selector &selector, qint64 atMs) const = 0;
     /// Series alive at @p atMs matching @p selector, over (atMs - windowMs, atMs].
-    virtual QList<RangeSample> range(const Selector &selector, qint64 atMs, qint64 windowMs) const = 0;
+    virtual QList<RangeSample>
+    range(const Selector &selector, qint64 atMs, qint64 windowMs) const = 0;
 };
 
 struct Node;

@@ -39,7 +39,10 @@ double cdf(double le, double mean)
     return 1.0 / (1.0 + std::pow(mean / le, 3.0));
 }
 
-QString number(double v) { return QString::number(v, 'f', 0); }
+QString number(double v)
+{
+    return QString::number(v, 'f', 0);
+}
 
 } // namespace
 
@@ -49,14 +52,18 @@ const QList<double> &TrafficModel::buckets()
     return b;
 }
 
-TrafficModel::TrafficModel(const World &world) : m_world(world)
+TrafficModel::TrafficModel(const World &world)
+    : m_world(world)
 {
     std::lock_guard guard(m_mutex);
     rebuild();
 }
 
-bool TrafficModel::switchVersion(const QString &service, const QString &environment,
-                                 const QString &version, qint64 atMs, QString *error)
+bool TrafficModel::switchVersion(const QString &service,
+                                 const QString &environment,
+                                 const QString &version,
+                                 qint64 atMs,
+                                 QString *error)
 {
     const SimService *s = m_world.service(service);
     const QString where = u"traffic switch %1/%2"_s.arg(service, environment);
@@ -102,8 +109,8 @@ void TrafficModel::rebuild()
                 if (!d.succeeded)
                     continue;
                 // A paused canary's version runs beside the stable one (history's last two).
-                const bool canary = t.canary && t.pendingApproval && i == t.history.size() - 1
-                                    && t.history.size() >= 2;
+                const bool canary = t.canary && t.pendingApproval && i == t.history.size() - 1 &&
+                                    t.history.size() >= 2;
                 events.append({d.version, d.atMs, canary});
             }
             for (const Switch &sw : std::as_const(m_switches))
@@ -114,15 +121,15 @@ void TrafficModel::rebuild()
             QList<int> open; // indexes into m_segments
             for (const Event &e : std::as_const(events)) {
                 const SimRelease *rel = s.release(e.version);
-                Segment seg{s.name, t.environment, e.version, rel && rel->bad, e.at, kForever,
-                            rateFor(t.environment), {{e.at, 1.0}}};
+                Segment seg{s.name,   t.environment,          e.version,    rel && rel->bad, e.at,
+                            kForever, rateFor(t.environment), {{e.at, 1.0}}};
                 if (e.canary && !open.isEmpty()) {
                     for (int i : std::as_const(open))
                         m_segments[i].phases.append({e.at, 0.8});
                     seg.phases = {{e.at, 0.2}};
                 } else {
-                    if (open.size() == 1 && m_segments[open[0]].version == e.version
-                        && m_segments[open[0]].phases.last().share == 1.0)
+                    if (open.size() == 1 && m_segments[open[0]].version == e.version &&
+                        m_segments[open[0]].phases.last().share == 1.0)
                         continue; // already runs alone: nothing changes
                     for (int i : std::as_const(open))
                         m_segments[i].endMs = e.at;
@@ -142,20 +149,23 @@ TrafficModel::Counters TrafficModel::countersAt(const Segment &s, qint64 atMs) c
     const qint64 until = std::min(atMs, s.endMs);
     for (int i = 0; i < s.phases.size(); ++i) {
         const qint64 a = s.phases[i].fromMs;
-        const qint64 b = std::min(until, i + 1 < s.phases.size() ? s.phases[i + 1].fromMs : kForever);
+        const qint64 b =
+            std::min(until, i + 1 < s.phases.size() ? s.phases[i + 1].fromMs : kForever);
         if (b <= a)
             continue;
         const double perMinute = s.rate * s.phases[i].share * 60;
         c.requests += perMinute * double(b - a) / 60'000.0;
-        c.errors += perMinute * (errorIntegral(s.bad, double(b - s.deployedMs) / 60'000.0)
-                                 - errorIntegral(s.bad, double(a - s.deployedMs) / 60'000.0));
+        c.errors += perMinute * (errorIntegral(s.bad, double(b - s.deployedMs) / 60'000.0) -
+                                 errorIntegral(s.bad, double(a - s.deployedMs) / 60'000.0));
     }
     c.requests = std::floor(c.requests);
     c.errors = std::min(c.requests, std::floor(c.errors));
     return c;
 }
 
-void TrafficModel::seriesOf(const Segment &s, qint64 atMs, const promql::Selector &selector,
+void TrafficModel::seriesOf(const Segment &s,
+                            qint64 atMs,
+                            const promql::Selector &selector,
                             const std::function<void(const promql::Labels &, double)> &emit) const
 {
     // Most selectors name their metric: skip the other families before building labels.
@@ -191,13 +201,14 @@ QList<promql::Sample> TrafficModel::instant(const promql::Selector &selector, qi
     QList<promql::Sample> out;
     for (const Segment &s : m_segments)
         if (s.deployedMs < atMs && atMs < s.endMs)
-            seriesOf(s, atMs, selector,
-                     [&](const promql::Labels &l, double v) { out.append({l, v}); });
+            seriesOf(s, atMs, selector, [&](const promql::Labels &l, double v) {
+                out.append({l, v});
+            });
     return out;
 }
 
-QList<promql::RangeSample> TrafficModel::range(const promql::Selector &selector, qint64 atMs,
-                                               qint64 windowMs) const
+QList<promql::RangeSample>
+TrafficModel::range(const promql::Selector &selector, qint64 atMs, qint64 windowMs) const
 {
     std::lock_guard guard(m_mutex);
     QList<promql::RangeSample> out;
@@ -226,25 +237,32 @@ QString TrafficModel::exposition(qint64 atMs) const
     QList<Row> rows;
     for (const Segment &s : m_segments)
         if (s.deployedMs < atMs && atMs < s.endMs)
-            rows.append({u"service=\"%1\",env=\"%2\",version=\"%3\""_s.arg(s.service, s.env, s.version),
-                         countersAt(s, atMs)});
+            rows.append(
+                {u"service=\"%1\",env=\"%2\",version=\"%3\""_s.arg(s.service, s.env, s.version),
+                 countersAt(s, atMs)});
     QString out;
-    out += u"# HELP http_requests_total Requests served, by service, environment, version and status code.\n"_s;
+    out +=
+        u"# HELP http_requests_total Requests served, by service, environment, version and status code.\n"_s;
     out += u"# TYPE http_requests_total counter\n"_s;
     for (const Row &r : std::as_const(rows)) {
-        out += u"http_requests_total{%1,code=\"200\"} %2\n"_s.arg(r.labels, number(r.c.requests - r.c.errors));
+        out += u"http_requests_total{%1,code=\"200\"} %2\n"_s.arg(
+            r.labels, number(r.c.requests - r.c.errors));
         out += u"http_requests_total{%1,code=\"500\"} %2\n"_s.arg(r.labels, number(r.c.errors));
     }
-    out += u"# HELP http_request_duration_seconds Request latency, by service, environment and version.\n"_s;
+    out +=
+        u"# HELP http_request_duration_seconds Request latency, by service, environment and version.\n"_s;
     out += u"# TYPE http_request_duration_seconds histogram\n"_s;
     for (const Row &r : std::as_const(rows)) {
         for (double le : buckets())
             out += u"http_request_duration_seconds_bucket{%1,le=\"%2\"} %3\n"_s.arg(
-                r.labels, QString::number(le), number(std::floor(r.c.requests * cdf(le, r.c.meanSeconds))));
-        out += u"http_request_duration_seconds_bucket{%1,le=\"+Inf\"} %2\n"_s.arg(r.labels, number(r.c.requests));
+                r.labels, QString::number(le),
+                number(std::floor(r.c.requests * cdf(le, r.c.meanSeconds))));
+        out += u"http_request_duration_seconds_bucket{%1,le=\"+Inf\"} %2\n"_s.arg(
+            r.labels, number(r.c.requests));
         out += u"http_request_duration_seconds_sum{%1} %2\n"_s.arg(
             r.labels, QString::number(r.c.requests * r.c.meanSeconds, 'f', 3));
-        out += u"http_request_duration_seconds_count{%1} %2\n"_s.arg(r.labels, number(r.c.requests));
+        out +=
+            u"http_request_duration_seconds_count{%1} %2\n"_s.arg(r.labels, number(r.c.requests));
     }
     return out;
 }

@@ -21,16 +21,19 @@ public:
 
     /// From @p atMs on, the target runs @p version alone (a deploy or rollback made outside
     /// the world's history). False with *error when service, environment or version is unknown.
-    bool switchVersion(const QString &service, const QString &environment, const QString &version,
-                       qint64 atMs, QString *error);
+    bool switchVersion(const QString &service,
+                       const QString &environment,
+                       const QString &version,
+                       qint64 atMs,
+                       QString *error);
     void reset();
 
     /// Prometheus text exposition (version 0.0.4) at @p atMs.
     QString exposition(qint64 atMs) const;
 
     QList<promql::Sample> instant(const promql::Selector &selector, qint64 atMs) const override;
-    QList<promql::RangeSample> range(const promql::Selector &selector, qint64 atMs,
-                                     qint64 windowMs) const override;
+    QList<promql::RangeSample>
+    range(const promql::Selector &selector, qint64 atMs, qint64 windowMs) const override;
 
     /// Histogram bucket bounds of http_request_duration_seconds (without +Inf).
     static const QList<double> &buckets();
@@ -58,7 +61,9 @@ private:
     void rebuild(); // under m_mutex
     Counters countersAt(const Segment &s, qint64 atMs) const;
     /// Every raw series of @p s with its value at @p atMs, filtered by @p selector.
-    void seriesOf(const Segment &s, qint64 atMs, const promql::Selector &selector,
+    void seriesOf(const Segment &s,
+                  qint64 atMs,
+                  const promql::Selector &selector,
                   const std::function<void(const promql::Labels &, double)> &emit) const;
 
     const World &m_world;

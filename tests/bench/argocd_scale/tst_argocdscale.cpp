@@ -85,7 +85,10 @@ void TestArgoCdScale::scale10000()
     QString error;
     QVERIFY2(sb.start(&error), qPrintable(error));
     const int port = sb.port(QStringLiteral("argocd"));
-    const QString token = sb.backend(QStringLiteral("argocd"))->credentials().value(QLatin1String("token")).toString();
+    const QString token = sb.backend(QStringLiteral("argocd"))
+                              ->credentials()
+                              .value(QLatin1String("token"))
+                              .toString();
     qInfo("sandbox scale:10000 ready in %lld ms", startup.elapsed());
 
     PluginHost host;
@@ -102,7 +105,8 @@ void TestArgoCdScale::scale10000()
 
     qint64 envRowChanges = 0;
     connect(&estate, &Estate::changed, this,
-            [&](RecordKind kind, const QStringList &inserted, const QStringList &updated, const QStringList &) {
+            [&](RecordKind kind, const QStringList &inserted, const QStringList &updated,
+                const QStringList &) {
                 if (kind == RecordKind::Environments)
                     envRowChanges += inserted.size() + updated.size();
             });
@@ -122,7 +126,8 @@ void TestArgoCdScale::scale10000()
     // 100 changes per second for 5 s over the watch stream
     QTest::qWait(500);
     httplib::Client control("127.0.0.1", port);
-    const qint64 eventsBefore = backend->statistics().value(QStringLiteral("streamEvents")).toLongLong();
+    const qint64 eventsBefore =
+        backend->statistics().value(QStringLiteral("streamEvents")).toLongLong();
     const qint64 rowsBefore = envRowChanges;
     watchdog.start();
     QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=100"));
@@ -132,16 +137,20 @@ void TestArgoCdScale::scale10000()
     QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=0"));
     const double seconds = churn.elapsed() / 1000.0;
     QTest::qWait(300);
-    const qint64 events = backend->statistics().value(QStringLiteral("streamEvents")).toLongLong() - eventsBefore;
+    const qint64 events =
+        backend->statistics().value(QStringLiteral("streamEvents")).toLongLong() - eventsBefore;
     const qint64 rows = envRowChanges - rowsBefore;
     const qint64 churnStall = watchdog.maxGapMs();
     stats = backend->statistics();
 
     const qint64 peakKb = statusKb("VmHWM");
     std::printf("\nargocd scale:10000 figures\n");
-    std::printf("  list body                       %8.1f MB\n", stats.value(QStringLiteral("listBytes")).toDouble() / 1e6);
-    std::printf("  list parse (worker thread)      %8lld ms\n", stats.value(QStringLiteral("listParseMs")).toLongLong());
-    std::printf("  list publish into estate (GUI)  %8lld ms\n", stats.value(QStringLiteral("listPublishMs")).toLongLong());
+    std::printf("  list body                       %8.1f MB\n",
+                stats.value(QStringLiteral("listBytes")).toDouble() / 1e6);
+    std::printf("  list parse (worker thread)      %8lld ms\n",
+                stats.value(QStringLiteral("listParseMs")).toLongLong());
+    std::printf("  list publish into estate (GUI)  %8lld ms\n",
+                stats.value(QStringLiteral("listPublishMs")).toLongLong());
     std::printf("  response start -> estate        %8lld ms   (budget 1000 ms)\n", firstListMs);
     std::printf("  longest GUI stall, first list   %8lld ms   (budget 50 ms)\n", listStall);
     std::printf("  stream events at 100/s          %8.1f /s\n", events / seconds);
@@ -151,7 +160,8 @@ void TestArgoCdScale::scale10000()
     std::printf("  peak RSS (VmHWM, incl. sandbox) %8.1f MB\n", peakKb / 1024.0);
     std::printf("  peak minus sandbox baseline     %8.1f MB   (budget 150 MB with 10k apps)\n",
                 (peakKb - rssBefore) / 1024.0);
-    std::printf("  requests sent                   %8lld\n", stats.value(QStringLiteral("requestsSent")).toLongLong());
+    std::printf("  requests sent                   %8lld\n",
+                stats.value(QStringLiteral("requestsSent")).toLongLong());
     std::fflush(stdout);
 
     // Sanity only (the figures are the result): the stream was applied, not dropped.

@@ -20,7 +20,7 @@ constexpr qint64 T0 = 1767225600;
 
 /// The longest pause of the calling thread's event loop while @p running() holds. The loop
 /// sleeps between timers like the GUI's does, so it does not take a core from the worker.
-template<typename Pred>
+template <typename Pred>
 qint64 longestStall(Pred running)
 {
     QElapsedTimer clock;
@@ -69,9 +69,10 @@ private Q_SLOTS:
         for (int i = 0; made < 10000; ++i) {
             ++expectedPrs;
             if (i % 5 == 4) {
-                const QString side = repo.commit(QStringLiteral("Work on %1").arg(i), {tip}, T0 + i * 60 + 1);
-                tip = repo.commit(QStringLiteral("Merge pull request #%1 from acme/b%1").arg(i), {tip, side},
-                                  T0 + i * 60 + 2);
+                const QString side =
+                    repo.commit(QStringLiteral("Work on %1").arg(i), {tip}, T0 + i * 60 + 1);
+                tip = repo.commit(QStringLiteral("Merge pull request #%1 from acme/b%1").arg(i),
+                                  {tip, side}, T0 + i * 60 + 2);
                 made += 2;
             } else {
                 tip = repo.commit(QStringLiteral("Change %1 (#%1)").arg(i), {tip}, T0 + i * 60);
@@ -107,10 +108,14 @@ private Q_SLOTS:
         measure(&packed, &stall, &ahead, &prs);
         QCOMPARE(ahead, made);
         QCOMPARE(prs, expectedPrs); // squash subjects and merge commits, not the branch commits
-        qInfo().noquote() << QStringLiteral("BENCH range: %1 commits in %2 ms packed, %3 ms loose objects "
-                                            "(best of 3, cold cache, worker thread); longest GUI-thread "
-                                            "stall %4 ms")
-                                 .arg(ahead).arg(packed).arg(loose).arg(stall);
+        qInfo().noquote() << QStringLiteral(
+                                 "BENCH range: %1 commits in %2 ms packed, %3 ms loose objects "
+                                 "(best of 3, cold cache, worker thread); longest GUI-thread "
+                                 "stall %4 ms")
+                                 .arg(ahead)
+                                 .arg(packed)
+                                 .arg(loose)
+                                 .arg(stall);
         QVERIFY2(packed <= 1000, qPrintable(QStringLiteral("%1 ms > 1 s").arg(packed)));
     }
 
@@ -130,7 +135,8 @@ private Q_SLOTS:
             QString tip = repo.commit(QStringLiteral("Initial commit"), {}, T0);
             QString prod;
             for (int i = 1; i <= 20; ++i) {
-                tip = repo.commit(QStringLiteral("Change %1 (#%2)").arg(i).arg(s * 100 + i), {tip}, T0 + i * 60);
+                tip = repo.commit(QStringLiteral("Change %1 (#%2)").arg(i).arg(s * 100 + i), {tip},
+                                  T0 + i * 60);
                 if (i == 12)
                     prod = tip;
             }
@@ -141,19 +147,21 @@ private Q_SLOTS:
             in.a = EnvironmentSide{true, u"argocd"_qs, u"v1.2.0"_qs, tip, now.addSecs(-3600)};
             in.b = EnvironmentSide{true, u"argocd"_qs, u"v1.1.0"_qs, prod, now.addDays(-1)};
             request.services.append(in);
-            for (const auto &[env, tag, replicas] :
-                 {std::tuple{u"staging"_qs, u"v1.2.0"_qs, 1}, std::tuple{u"prod"_qs, u"v1.1.0"_qs, 4}}) {
+            for (const auto &[env, tag, replicas] : {std::tuple{u"staging"_qs, u"v1.2.0"_qs, 1},
+                                                     std::tuple{u"prod"_qs, u"v1.1.0"_qs, 4}}) {
                 const QString app = gitops + QStringLiteral("/apps/") + name;
                 writeFile(app + QStringLiteral("/overlays/%1/kustomization.yaml").arg(env),
                           QStringLiteral("namespace: %1-%2\nresources: [../../base]\nimages:\n"
                                          "  - name: ghcr.io/acme/%1\n    newTag: %3\n")
                               .arg(name, env, tag)
                               .toUtf8());
-                writeFile(app + QStringLiteral("/values-%1.yaml").arg(env),
-                          QStringLiteral("image:\n  repository: ghcr.io/acme/%1\n  tag: %2\nreplicaCount: %3\n")
-                              .arg(name, tag)
-                              .arg(replicas)
-                              .toUtf8());
+                writeFile(
+                    app + QStringLiteral("/values-%1.yaml").arg(env),
+                    QStringLiteral(
+                        "image:\n  repository: ghcr.io/acme/%1\n  tag: %2\nreplicaCount: %3\n")
+                        .arg(name, tag)
+                        .arg(replicas)
+                        .toUtf8());
             }
         }
 
@@ -180,9 +188,12 @@ private Q_SLOTS:
                 warm = warm < 0 ? ms : qMin(warm, ms);
         }
         QCOMPARE(engine.repositories()->openCount(), 200);
-        qInfo().noquote() << QStringLiteral("BENCH 200 services: cold %1 ms, warm %2 ms (best of 3); longest "
-                                            "GUI-thread stall %3 ms")
-                                 .arg(cold).arg(warm).arg(stall);
+        qInfo().noquote() << QStringLiteral(
+                                 "BENCH 200 services: cold %1 ms, warm %2 ms (best of 3); longest "
+                                 "GUI-thread stall %3 ms")
+                                 .arg(cold)
+                                 .arg(warm)
+                                 .arg(stall);
         QVERIFY2(warm <= 2000, qPrintable(QStringLiteral("%1 ms > 2 s").arg(warm)));
     }
 };

@@ -81,8 +81,15 @@ QPair<RecordSet, RecordSet> bigEstate(const QDateTime &now)
         r.status = i % 13 == 0 ? RunStatus::Failed : RunStatus::Succeeded;
         r.started = now.addSecs(-i * 60);
         r.finished = r.started.addSecs(120 + i % 300);
-        r.stages = {Stage{QStringLiteral("build"), RunStatus::Succeeded, r.started, r.started.addSecs(60), 60000, {}, {}},
-                    Stage{QStringLiteral("test"), r.status, r.started.addSecs(60), r.finished, -1, {}, {}}};
+        r.stages = {
+            Stage{QStringLiteral("build"),
+                  RunStatus::Succeeded,
+                  r.started,
+                  r.started.addSecs(60),
+                  60000,
+                  {},
+                  {}},
+            Stage{QStringLiteral("test"), r.status, r.started.addSecs(60), r.finished, -1, {}, {}}};
         runs.runs << r;
     }
     return {apps, runs};
@@ -116,7 +123,8 @@ public:
     {
         m_timer.setInterval(5);
         m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] { m_max = std::max(m_max, m_clock.restart()); });
+        connect(&m_timer, &QTimer::timeout, this,
+                [this] { m_max = std::max(m_max, m_clock.restart()); });
     }
     void start()
     {
@@ -234,7 +242,8 @@ private Q_SLOTS:
             p.setProcessEnvironment(env);
             p.start(QCoreApplication::applicationFilePath(), {});
             if (!p.waitForFinished(60000) || p.exitCode() != 0)
-                qWarning("child %s: exit %d: %s", mode.constData(), p.exitCode(), p.readAllStandardError().constData());
+                qWarning("child %s: exit %d: %s", mode.constData(), p.exitCode(),
+                         p.readAllStandardError().constData());
             return parseFigures(p.readAllStandardOutput());
         };
         const auto empty = runChild("empty");
@@ -247,11 +256,16 @@ private Q_SLOTS:
         figure(QStringLiteral("first paint, empty window"),
                QStringLiteral("%1 ms").arg(empty.value(QStringLiteral("firstPaintMs"))), QString());
         figure(QStringLiteral("cold start → first paint, cached 10k apps + 5k runs"),
-               QStringLiteral("%1 ms").arg(cached.value(QStringLiteral("firstPaintMs"))), QStringLiteral("≤ 300 ms"));
-        figure(QStringLiteral("RSS, empty window"),
-               QStringLiteral("%1 MB").arg(empty.value(QStringLiteral("rssKb")) / 1024.0, 0, 'f', 1), QStringLiteral("≤ 60 MB"));
-        figure(QStringLiteral("RSS, 10k apps + 5k runs"),
-               QStringLiteral("%1 MB").arg(cached.value(QStringLiteral("rssKb")) / 1024.0, 0, 'f', 1), QStringLiteral("≤ 150 MB"));
+               QStringLiteral("%1 ms").arg(cached.value(QStringLiteral("firstPaintMs"))),
+               QStringLiteral("≤ 300 ms"));
+        figure(
+            QStringLiteral("RSS, empty window"),
+            QStringLiteral("%1 MB").arg(empty.value(QStringLiteral("rssKb")) / 1024.0, 0, 'f', 1),
+            QStringLiteral("≤ 60 MB"));
+        figure(
+            QStringLiteral("RSS, 10k apps + 5k runs"),
+            QStringLiteral("%1 MB").arg(cached.value(QStringLiteral("rssKb")) / 1024.0, 0, 'f', 1),
+            QStringLiteral("≤ 150 MB"));
     }
 
     void stallsWhileArgoListLoads()
@@ -271,15 +285,17 @@ private Q_SLOTS:
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
         // Every app bound to its service, as a team's workspace would say it.
-        QString yaml = QStringLiteral("version: 1\nname: bench\nconnections:\n"
-                                      "  argocd: {kind: argocd, url: \"http://127.0.0.1:%1\", credentials: "
-                                      "{token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}}\n"
-                                      "environments: [dev, staging, prod]\nservices:\n")
-                           .arg(sandbox.port(QStringLiteral("argocd")));
+        QString yaml =
+            QStringLiteral("version: 1\nname: bench\nconnections:\n"
+                           "  argocd: {kind: argocd, url: \"http://127.0.0.1:%1\", credentials: "
+                           "{token: \"env:FD_SANDBOX_ARGOCD_TOKEN\"}}\n"
+                           "environments: [dev, staging, prod]\nservices:\n")
+                .arg(sandbox.port(QStringLiteral("argocd")));
         for (const auto &service : sandbox.world().services) {
             yaml += QStringLiteral("  %1:\n    environments:\n").arg(service.name);
             for (const auto &t : service.targets)
-                yaml += QStringLiteral("      %1: {connection: argocd, app: %2}\n").arg(t.environment, t.object);
+                yaml += QStringLiteral("      %1: {connection: argocd, app: %2}\n")
+                            .arg(t.environment, t.object);
         }
         f.write(yaml.toUtf8());
         f.close();
@@ -306,9 +322,11 @@ private Q_SLOTS:
         clock.start();
         dog.start();
         session.start();
-        QVERIFY2(QTest::qWaitFor([&] { return session.isReady(); }, 20000), "backends were not created");
+        QVERIFY2(QTest::qWaitFor([&] { return session.isReady(); }, 20000),
+                 "backends were not created");
         QVERIFY2(session.backend(QStringLiteral("argocd")), "the Argo CD plugin did not load");
-        const bool synced = QTest::qWaitFor([&] { return session.estate()->environments().size() >= Apps; }, 120000);
+        const bool synced = QTest::qWaitFor(
+            [&] { return session.estate()->environments().size() >= Apps; }, 120000);
         const qint64 loaded = clock.elapsed();
         // Usable: the next paint of the matrix after the data is in.
         PaintWatch watch(window.matrixPage()->matrixView()->viewport());
@@ -317,15 +335,17 @@ private Q_SLOTS:
         const qint64 usable = clock.elapsed();
         const qint64 stall = dog.stop();
         session.stop();
-        QVERIFY2(synced, qPrintable(QStringLiteral("only %1 apps arrived").arg(session.estate()->environments().size())));
+        QVERIFY2(synced, qPrintable(QStringLiteral("only %1 apps arrived")
+                                        .arg(session.estate()->environments().size())));
         QCOMPARE(reset.size(), 0);
-        figure(QStringLiteral("Argo CD 10k apps: start → first data"), QStringLiteral("%1 ms").arg(firstData), QString());
+        figure(QStringLiteral("Argo CD 10k apps: start → first data"),
+               QStringLiteral("%1 ms").arg(firstData), QString());
         figure(QStringLiteral("Argo CD 10k apps: first data → all in estate"),
                QStringLiteral("%1 ms").arg(loaded - firstData), QString());
         figure(QStringLiteral("Argo CD 10k apps: first data → painted (usable)"),
                QStringLiteral("%1 ms").arg(usable - firstData), QStringLiteral("≤ 1000 ms"));
-        figure(QStringLiteral("longest GUI-thread stall while loading"), QStringLiteral("%1 ms").arg(stall),
-               QStringLiteral("≤ 50 ms"));
+        figure(QStringLiteral("longest GUI-thread stall while loading"),
+               QStringLiteral("%1 ms").arg(stall), QStringLiteral("≤ 50 ms"));
         sandbox.stop();
     }
 
@@ -348,7 +368,8 @@ private Q_SLOTS:
 
         // Change cells that are on screen, so each change has to be painted.
         QStringList visible;
-        for (int y = 5; y < view->viewport()->height() && visible.size() < 20; y += view->rowHeight(0)) {
+        for (int y = 5; y < view->viewport()->height() && visible.size() < 20;
+             y += view->rowHeight(0)) {
             const QModelIndex i = view->indexAt(QPoint(5, y));
             if (i.isValid())
                 visible << i.data(Roles::ServiceRole).toString();
@@ -362,8 +383,8 @@ private Q_SLOTS:
 
         QElapsedTimer clock;
         clock.start();
-        QHash<QString, qint64> sentAt;   // service → when its change was published
-        QList<qint64> waiting;           // publish times changed in the model, not yet painted
+        QHash<QString, qint64> sentAt; // service → when its change was published
+        QList<qint64> waiting;         // publish times changed in the model, not yet painted
         QList<qint64> latencies;
         int changed = 0;
         connect(model, &QAbstractItemModel::dataChanged, this, [&](const QModelIndex &tl) {
@@ -408,7 +429,8 @@ private Q_SLOTS:
         });
         dog.start();
         tick.start();
-        QVERIFY(QTest::qWaitFor([&] { return sent >= Changes && waiting.isEmpty() && sentAt.isEmpty(); }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return sent >= Changes && waiting.isEmpty() && sentAt.isEmpty(); }, 20000));
         const qint64 stall = dog.stop();
         const double seconds = clock.elapsed() / 1000.0;
         QCOMPARE(modelReset.size(), 0);
@@ -416,14 +438,21 @@ private Q_SLOTS:
         QCOMPARE(changed, Changes);
         QCOMPARE(latencies.size(), Changes);
         std::sort(latencies.begin(), latencies.end());
-        auto pct = [&](double p) { return latencies.at(std::min<qsizetype>(latencies.size() - 1, qsizetype(p * latencies.size()))); };
-        figure(QStringLiteral("row changes applied"), QStringLiteral("%1 in %2 s, 0 resets").arg(Changes).arg(seconds, 0, 'f', 1),
+        auto pct = [&](double p) {
+            return latencies.at(
+                std::min<qsizetype>(latencies.size() - 1, qsizetype(p * latencies.size())));
+        };
+        figure(QStringLiteral("row changes applied"),
+               QStringLiteral("%1 in %2 s, 0 resets").arg(Changes).arg(seconds, 0, 'f', 1),
                QStringLiteral("100/s"));
-        figure(QStringLiteral("change → painted, p50"), QStringLiteral("%1 ms").arg(pct(0.50)), QString());
-        figure(QStringLiteral("change → painted, p99"), QStringLiteral("%1 ms").arg(pct(0.99)), QStringLiteral("≤ 100 ms"));
-        figure(QStringLiteral("change → painted, max"), QStringLiteral("%1 ms").arg(latencies.last()), QString());
-        figure(QStringLiteral("longest GUI-thread stall at 100 changes/s"), QStringLiteral("%1 ms").arg(stall),
-               QStringLiteral("≤ 50 ms"));
+        figure(QStringLiteral("change → painted, p50"), QStringLiteral("%1 ms").arg(pct(0.50)),
+               QString());
+        figure(QStringLiteral("change → painted, p99"), QStringLiteral("%1 ms").arg(pct(0.99)),
+               QStringLiteral("≤ 100 ms"));
+        figure(QStringLiteral("change → painted, max"),
+               QStringLiteral("%1 ms").arg(latencies.last()), QString());
+        figure(QStringLiteral("longest GUI-thread stall at 100 changes/s"),
+               QStringLiteral("%1 ms").arg(stall), QStringLiteral("≤ 50 ms"));
         Q_UNUSED(layout);
     }
 
@@ -432,7 +461,8 @@ private Q_SLOTS:
         std::printf("\nconsole benchmark (%s)\n", qPrintable(QSysInfo::prettyProductName()));
         std::printf("  %-52s %18s   %s\n", "measure", "value", "budget");
         for (const Row &r : std::as_const(g_rows))
-            std::printf("  %-52s %18s   %s\n", qPrintable(r.what), qPrintable(r.value), qPrintable(r.budget));
+            std::printf("  %-52s %18s   %s\n", qPrintable(r.what), qPrintable(r.value),
+                        qPrintable(r.budget));
         std::fflush(stdout);
     }
 };

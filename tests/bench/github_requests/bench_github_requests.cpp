@@ -18,7 +18,7 @@ using namespace fd;
 
 namespace {
 constexpr int kRepositories = 50;
-constexpr int kPolls = 60;              // one simulated hour, one poll per simulated minute
+constexpr int kPolls = 60; // one simulated hour, one poll per simulated minute
 constexpr qint64 kBudget = 250;
 const qint64 kEpoch = QDateTime(QDate(2026, 3, 2), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch();
 
@@ -64,10 +64,14 @@ private Q_SLOTS:
         ConnectionConfig config;
         config.id = QStringLiteral("gh-bench");
         config.kind = QStringLiteral("github");
-        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("github"))));
-        config.secrets.insert(QStringLiteral("token"),
-                              sb.backend(QStringLiteral("github"))->credentials().value(QLatin1String("token")).toString());
-        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+        config.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("github"))));
+        config.secrets.insert(QStringLiteral("token"), sb.backend(QStringLiteral("github"))
+                                                           ->credentials()
+                                                           .value(QLatin1String("token"))
+                                                           .toString());
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"),
+                               QStringLiteral("prod")};
         QStringList repos;
         for (const sandbox::SimService &s : sb.world().services) {
             repos.append(s.ciObject);
@@ -88,7 +92,8 @@ private Q_SLOTS:
         config.options.insert(QStringLiteral("pollInterval"), 0.01);
 
         test::GitHubTestSink sink;
-        std::unique_ptr<Backend> backend = host.factory(QStringLiteral("github"))->create(config, &sink);
+        std::unique_ptr<Backend> backend =
+            host.factory(QStringLiteral("github"))->create(config, &sink);
         QVERIFY(backend);
         QElapsedTimer wall;
         wall.start();
@@ -99,14 +104,17 @@ private Q_SLOTS:
         QCOMPARE(fd::toString(sink.health.state), fd::toString(ConnectionHealth::State::Ok));
         QCOMPARE(sink.runs.size(), kRepositories * 4); // three releases and the head commit each
 
-        const auto polls = [&] { return backend->statistics().value(QStringLiteral("polls")).toLongLong(); };
+        const auto polls = [&] {
+            return backend->statistics().value(QStringLiteral("polls")).toLongLong();
+        };
         const qint64 first = polls();
         for (int minute = 1; minute <= kPolls; ++minute) {
             sb.advance(60 * 1000);
             QTRY_VERIFY_WITH_TIMEOUT(polls() >= first + minute, 20000);
         }
         // Let the last poll's answers land before reading the counters.
-        QTRY_VERIFY_WITH_TIMEOUT(backend->statistics().value(QStringLiteral("inFlight")).toInt() == 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            backend->statistics().value(QStringLiteral("inFlight")).toInt() == 0, 5000);
         const qint64 hourMs = wall.elapsed() - initialMs;
         const QVariantMap total = backend->statistics();
         backend->stop();
@@ -116,18 +124,19 @@ private Q_SLOTS:
         const qint64 notModified = total.value(QStringLiteral("notModified")).toLongLong();
         qint64 serverNotModified = 0;
         const qint64 serverCounted = sandboxCounted(sb, &serverNotModified);
-        std::printf("github request budget (%s): %d repositories, %lld polls over one simulated hour\n"
-                    "  counted requests (non-304): %lld total = %lld first read + %lld in the hour"
-                    " (budget %lld)\n"
-                    "  304 Not Modified: %lld; requests sent: %lld; retries: %lld; peak in flight: %d\n"
-                    "  sandbox saw %lld counted and %lld 304s\n"
-                    "  bytes received: %lld; wall time: first read %lld ms, hour %lld ms\n",
-                    byOwner ? "scope.owners" : "scope.repos", kRepositories, polls(), counted, initialCounted, counted - initialCounted, kBudget,
-                    notModified, total.value(QStringLiteral("requestsSent")).toLongLong(),
-                    total.value(QStringLiteral("retries")).toLongLong(),
-                    total.value(QStringLiteral("peakInFlight")).toInt(), serverCounted,
-                    serverNotModified, total.value(QStringLiteral("bytesReceived")).toLongLong(),
-                    initialMs, hourMs);
+        std::printf(
+            "github request budget (%s): %d repositories, %lld polls over one simulated hour\n"
+            "  counted requests (non-304): %lld total = %lld first read + %lld in the hour"
+            " (budget %lld)\n"
+            "  304 Not Modified: %lld; requests sent: %lld; retries: %lld; peak in flight: %d\n"
+            "  sandbox saw %lld counted and %lld 304s\n"
+            "  bytes received: %lld; wall time: first read %lld ms, hour %lld ms\n",
+            byOwner ? "scope.owners" : "scope.repos", kRepositories, polls(), counted,
+            initialCounted, counted - initialCounted, kBudget, notModified,
+            total.value(QStringLiteral("requestsSent")).toLongLong(),
+            total.value(QStringLiteral("retries")).toLongLong(),
+            total.value(QStringLiteral("peakInFlight")).toInt(), serverCounted, serverNotModified,
+            total.value(QStringLiteral("bytesReceived")).toLongLong(), initialMs, hourMs);
         std::fflush(stdout);
 
         QCOMPARE(serverCounted, counted); // both sides of the wire agree

@@ -20,7 +20,10 @@ namespace {
 class CountingSink : public BackendSink
 {
 public:
-    void publish(const QString &, const RecordSet &r, RecordKinds) override { runs = qMax(runs, int(r.runs.size())); }
+    void publish(const QString &, const RecordSet &r, RecordKinds) override
+    {
+        runs = qMax(runs, int(r.runs.size()));
+    }
     void healthChanged(const QString &, const ConnectionHealth &h) override { health = h; }
     void problem(const QString &, const QString &where, const QString &message) override
     {
@@ -55,7 +58,8 @@ private Q_SLOTS:
         sandbox::Sandbox sb(o);
         QString error;
         QVERIFY2(sb.start(&error), qPrintable(error));
-        auto *jenkins = dynamic_cast<sandbox::JenkinsServer *>(sb.backend(QStringLiteral("jenkins")));
+        auto *jenkins =
+            dynamic_cast<sandbox::JenkinsServer *>(sb.backend(QStringLiteral("jenkins")));
         QVERIFY(jenkins);
         QVERIFY(jenkins->jobCount() >= 1000);
 
@@ -63,14 +67,17 @@ private Q_SLOTS:
         ConnectionConfig config;
         config.id = QStringLiteral("bench");
         config.kind = QStringLiteral("jenkins");
-        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("jenkins"))));
+        config.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb.port(QStringLiteral("jenkins"))));
         config.secrets.insert(QStringLiteral("user"), cred.value(QLatin1String("user")).toString());
-        config.secrets.insert(QStringLiteral("token"), cred.value(QLatin1String("token")).toString());
+        config.secrets.insert(QStringLiteral("token"),
+                              cred.value(QLatin1String("token")).toString());
         config.options.insert(QStringLiteral("pollInterval"), 0.5);
         config.options.insert(QStringLiteral("requestTimeoutMs"), 30000);
 
         CountingSink sink;
-        std::unique_ptr<Backend> backend = host.factory(QStringLiteral("jenkins"))->create(config, &sink);
+        std::unique_ptr<Backend> backend =
+            host.factory(QStringLiteral("jenkins"))->create(config, &sink);
         QVERIFY(backend);
         QElapsedTimer cold;
         cold.start();
@@ -80,7 +87,8 @@ private Q_SLOTS:
         QVERIFY2(sink.problems.isEmpty(), qPrintable(sink.problems.join(QLatin1Char('\n'))));
         QCOMPARE(fd::toString(sink.health.state), fd::toString(ConnectionHealth::State::Ok));
         const QVariantMap first = backend->statistics();
-        std::printf("jenkins scale:1000 jobs=%lld runs=%d\n", first.value(QStringLiteral("jobs")).toLongLong(), sink.runs);
+        std::printf("jenkins scale:1000 jobs=%lld runs=%d\n",
+                    first.value(QStringLiteral("jobs")).toLongLong(), sink.runs);
         std::printf("  cold poll:   %lld requests, %lld bytes (%.1f KB), %lld ms\n",
                     first.value(QStringLiteral("firstPollRequests")).toLongLong(),
                     first.value(QStringLiteral("firstPollBytes")).toLongLong(),
@@ -90,15 +98,19 @@ private Q_SLOTS:
         qint64 maxBytes = 0;
         QList<qint64> sizes;
         for (int i = 0; i < 3; ++i) {
-            const qint64 polls = backend->statistics().value(QStringLiteral("fullPolls")).toLongLong();
-            QTRY_VERIFY_WITH_TIMEOUT(backend->statistics().value(QStringLiteral("fullPolls")).toLongLong() > polls
-                                         && backend->statistics().value(QStringLiteral("lastPollRequests")).toLongLong() > 0,
-                                     30000);
+            const qint64 polls =
+                backend->statistics().value(QStringLiteral("fullPolls")).toLongLong();
+            QTRY_VERIFY_WITH_TIMEOUT(
+                backend->statistics().value(QStringLiteral("fullPolls")).toLongLong() > polls &&
+                    backend->statistics().value(QStringLiteral("lastPollRequests")).toLongLong() >
+                        0,
+                30000);
             QTest::qWait(300); // let the poll finish
             const QVariantMap s = backend->statistics();
             const qint64 bytes = s.value(QStringLiteral("lastPollBytes")).toLongLong();
             std::printf("  steady poll: %lld requests, %lld bytes (%.1f KB)\n",
-                        s.value(QStringLiteral("lastPollRequests")).toLongLong(), bytes, bytes / 1024.0);
+                        s.value(QStringLiteral("lastPollRequests")).toLongLong(), bytes,
+                        bytes / 1024.0);
             sizes.append(bytes);
             maxBytes = qMax(maxBytes, bytes);
         }

@@ -85,7 +85,7 @@ public:
     QHash<QString, Deployment> deployments;
     QHash<QString, EnvironmentState> environments; // by app name
     QHash<QString, Gate> gates;
-    QHash<QString, Rollout> rollouts;              // by "app/rollout"
+    QHash<QString, Rollout> rollouts; // by "app/rollout"
     QList<TimelineEvent> events;
     ConnectionHealth health;
     QList<ConnectionHealth> healthHistory;

@@ -52,12 +52,13 @@ struct Harness
     {
         int n = 0;
         for (const auto &r : requests(QStringLiteral("/api/v1/applications")))
-            if (r.path == QLatin1String("/api/v1/applications")
-                || r.path.startsWith(QLatin1String("/api/v1/applications?")))
+            if (r.path == QLatin1String("/api/v1/applications") ||
+                r.path.startsWith(QLatin1String("/api/v1/applications?")))
                 ++n;
         return n;
     }
-    ReleaseAction action(Verb verb, const QString &service = QStringLiteral("checkout"),
+    ReleaseAction action(Verb verb,
+                         const QString &service = QStringLiteral("checkout"),
                          const QString &env = QStringLiteral("prod")) const
     {
         ReleaseAction a;
@@ -110,8 +111,10 @@ private Q_SLOTS:
     void badInputOnTheStream();
 
 private:
-    bool startHarness(const QString &version, const QStringList &faults = {},
-                      const QVariantMap &options = {}, bool session = false);
+    bool startHarness(const QString &version,
+                      const QStringList &faults = {},
+                      const QVariantMap &options = {},
+                      bool session = false);
     ActionResult runAction(const ActionPlan &plan);
 
     PluginHost m_host;
@@ -145,8 +148,10 @@ void TestArgoCdPlugin::cleanup()
     m_h.reset();
 }
 
-bool TestArgoCdPlugin::startHarness(const QString &version, const QStringList &faults,
-                                    const QVariantMap &options, bool session)
+bool TestArgoCdPlugin::startHarness(const QString &version,
+                                    const QStringList &faults,
+                                    const QVariantMap &options,
+                                    bool session)
 {
     m_h = std::make_unique<Harness>();
     sandbox::Options o;
@@ -163,10 +168,13 @@ bool TestArgoCdPlugin::startHarness(const QString &version, const QStringList &f
     ConnectionConfig &c = m_h->config;
     c.id = QStringLiteral("argo");
     c.kind = QStringLiteral("argocd");
-    c.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_h->sb->port(QStringLiteral("argocd"))));
+    c.baseUrl =
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_h->sb->port(QStringLiteral("argocd"))));
     if (session) {
-        c.secrets.insert(QStringLiteral("username"), creds.value(QLatin1String("username")).toString());
-        c.secrets.insert(QStringLiteral("password"), creds.value(QLatin1String("password")).toString());
+        c.secrets.insert(QStringLiteral("username"),
+                         creds.value(QLatin1String("username")).toString());
+        c.secrets.insert(QStringLiteral("password"),
+                         creds.value(QLatin1String("password")).toString());
     } else {
         c.secrets.insert(QStringLiteral("token"), creds.value(QLatin1String("token")).toString());
     }
@@ -200,7 +208,10 @@ ActionResult TestArgoCdPlugin::runAction(const ActionPlan &plan)
     QVERIFY(startHarness(version));                                                                \
     QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait)
 
-void TestArgoCdPlugin::firstListThenStream_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::firstListThenStream_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::firstListThenStream()
 {
@@ -212,9 +223,11 @@ void TestArgoCdPlugin::firstListThenStream()
     // the list once, with a projection; then the watch stream from its resourceVersion
     const auto lists = m_h->requests(QStringLiteral("/api/v1/applications?"));
     QCOMPARE(m_h->listRequests(), 1);
-    QVERIFY(param(lists.first().path, QStringLiteral("fields")).contains(QLatin1String("items.status.history.id")));
+    QVERIFY(param(lists.first().path, QStringLiteral("fields"))
+                .contains(QLatin1String("items.status.history.id")));
     // (the sandbox logs a request when it completes: a live stream shows in the client's count)
-    QTRY_COMPARE_WITH_TIMEOUT(m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt(), 2, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt(), 2, kWait);
 
     // per app: state, mapping by convention, history
     QVERIFY(s.environments.contains(QStringLiteral("checkout-prod")));
@@ -254,11 +267,13 @@ void TestArgoCdPlugin::firstListThenStream()
     QCOMPARE(s.gates.cbegin()->environment, QStringLiteral("prod"));
 
     // changes arrive over the stream as row changes; the list is never polled
-    const qint64 before = m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong();
+    const qint64 before =
+        m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong();
     httplib::Client control("127.0.0.1", m_h->sb->port(QStringLiteral("argocd")));
     QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=20"));
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong()
-                                 > before + 10, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong() > before + 10,
+        kWait);
     QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=0"));
     QCOMPARE(m_h->listRequests(), 1);
     QCOMPARE(s.initialSyncs, 1);
@@ -272,7 +287,10 @@ void TestArgoCdPlugin::sessionLogin()
     QVERIFY(m_h->rollout());
 }
 
-void TestArgoCdPlugin::promoteOneStep_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::promoteOneStep_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::promoteOneStep()
 {
@@ -287,21 +305,25 @@ void TestArgoCdPlugin::promoteOneStep()
 
     const ActionResult result = runAction(plan);
     QVERIFY2(result.ok, qPrintable(result.message));
-    const auto sent = m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"), true);
+    const auto sent =
+        m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"), true);
     QCOMPARE(sent.size(), 1);
     QVERIFY(sent.first().body.contains(QLatin1String("resume")));
 
     // the canary moves: the next Rollout record shows the next step and weight
     m_h->sb->advance(6000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout() && m_h->rollout()->currentStepIndex > 1
-                                 && m_h->rollout()->canaryWeight > 20,
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout() && m_h->rollout()->currentStepIndex > 1 &&
+                                 m_h->rollout()->canaryWeight > 20,
                              kWait);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.eventsOfKind(TimelineEvent::Kind::CanaryWeight) > 0, kWait);
     QVERIFY(m_h->sink.eventsOfKind(TimelineEvent::Kind::CanaryStep) > 0);
     QVERIFY(m_h->sink.environments.value(QStringLiteral("checkout-prod")).canaryWeight > 20);
 }
 
-void TestArgoCdPlugin::promoteFull_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::promoteFull_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::promoteFull()
 {
@@ -315,7 +337,8 @@ void TestArgoCdPlugin::promoteFull()
     m_h->sb->advance(6000);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout()->fullyPromoted, kWait);
     QCOMPARE(m_h->rollout()->stableVersion, canaryVersion);
-    QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.environments.value(QStringLiteral("checkout-prod")).canaryWeight, -1, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_h->sink.environments.value(QStringLiteral("checkout-prod")).canaryWeight, -1, kWait);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.gates.isEmpty(), kWait);
     QVERIFY(m_h->sink.eventsOfKind(TimelineEvent::Kind::CanaryPromoted) > 0);
     // nothing left to promote: the plan says so instead of failing later
@@ -323,7 +346,10 @@ void TestArgoCdPlugin::promoteFull()
     QVERIFY(!again.feasible);
 }
 
-void TestArgoCdPlugin::abortThenRetry_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::abortThenRetry_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::abortThenRetry()
 {
@@ -336,7 +362,8 @@ void TestArgoCdPlugin::abortThenRetry()
     QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout()->aborted, kWait);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout()->phase == RolloutPhase::Degraded, kWait);
     QCOMPARE(m_h->rollout()->canaryWeight, 0);
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.gates.isEmpty(), kWait); // an aborted canary waits for no one
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.gates.isEmpty(),
+                             kWait); // an aborted canary waits for no one
     QVERIFY(m_h->sink.eventsOfKind(TimelineEvent::Kind::CanaryAborted) > 0);
 
     const ActionPlan retry = m_h->backend->plan(m_h->action(Verb::Retry));
@@ -346,10 +373,16 @@ void TestArgoCdPlugin::abortThenRetry()
     m_h->sb->advance(1000);
     QTRY_VERIFY_WITH_TIMEOUT(!m_h->rollout()->aborted, kWait);
     QVERIFY(m_h->sink.eventsOfKind(TimelineEvent::Kind::CanaryRetried) > 0);
-    QCOMPARE(m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"), true).size(), 2);
+    QCOMPARE(
+        m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"), true)
+            .size(),
+        2);
 }
 
-void TestArgoCdPlugin::pauseOnlyOn31_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::pauseOnlyOn31_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::pauseOnlyOn31()
 {
@@ -371,25 +404,32 @@ void TestArgoCdPlugin::pauseOnlyOn31()
     QVERIFY2(pause.feasible, qPrintable(pause.blockedReason));
     const ActionResult result = runAction(pause);
     QVERIFY2(result.ok, qPrintable(result.message));
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout()->pauseReasons.join(QLatin1Char(' ')).contains(QLatin1String("user")),
-                             kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->rollout()->pauseReasons.join(QLatin1Char(' ')).contains(QLatin1String("user")), kWait);
     QVERIFY(m_h->rollout()->paused);
     QVERIFY(!m_h->rollout()->actionEnabled(QStringLiteral("pause"))); // held: no second pause
     QVERIFY(!m_h->backend->plan(m_h->action(Verb::Pause)).feasible);
     QCOMPARE(m_h->sink.gates.size(), 1);
-    QCOMPARE(m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions/v2"), true).size(), 1);
+    QCOMPARE(m_h->requests(QStringLiteral("/api/v1/applications/checkout-prod/resource/actions/v2"),
+                           true)
+                 .size(),
+             1);
 }
 
-void TestArgoCdPlugin::rollbackRefusedWithAutoSync_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::rollbackRefusedWithAutoSync_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::rollbackRefusedWithAutoSync()
 {
     QFETCH(QString, version);
     START(version);
-    const ActionPlan p = m_h->backend->plan(m_h->action(Verb::Rollback, QStringLiteral("checkout"),
-                                                        QStringLiteral("dev")));
+    const ActionPlan p = m_h->backend->plan(
+        m_h->action(Verb::Rollback, QStringLiteral("checkout"), QStringLiteral("dev")));
     QVERIFY(!p.feasible);
-    QVERIFY2(p.blockedReason.contains(QLatin1String("auto-sync is on")), qPrintable(p.blockedReason));
+    QVERIFY2(p.blockedReason.contains(QLatin1String("auto-sync is on")),
+             qPrintable(p.blockedReason));
     QCOMPARE(p.alternatives.size(), 2);
     QVERIFY(p.alternatives.at(0).contains(QLatin1String("Disable auto-sync")));
     QVERIFY(p.alternatives.at(1).contains(QLatin1String("Revert in Git")));
@@ -397,7 +437,10 @@ void TestArgoCdPlugin::rollbackRefusedWithAutoSync()
     QVERIFY(m_h->sb->requests(QStringLiteral("argocd"), true).isEmpty());
 }
 
-void TestArgoCdPlugin::rollbackWithoutAutoSync_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::rollbackWithoutAutoSync_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::rollbackWithoutAutoSync()
 {
@@ -408,24 +451,33 @@ void TestArgoCdPlugin::rollbackWithoutAutoSync()
     QVERIFY(!before.autoSync);
     const qint64 currentId = before.deploymentId.section(QLatin1Char('/'), -1).toLongLong();
     QVERIFY(currentId >= 2);
-    ReleaseAction a = m_h->action(Verb::Rollback, QStringLiteral("payments"), QStringLiteral("staging"));
+    ReleaseAction a =
+        m_h->action(Verb::Rollback, QStringLiteral("payments"), QStringLiteral("staging"));
     a.target = QString::number(currentId - 1);
     const ActionPlan p = m_h->backend->plan(a);
     QVERIFY2(p.feasible, qPrintable(p.blockedReason));
     const ActionResult result = runAction(p);
     QVERIFY2(result.ok, qPrintable(result.message));
-    const auto sent = m_h->requests(QStringLiteral("/api/v1/applications/payments-staging/rollback"), true);
+    const auto sent =
+        m_h->requests(QStringLiteral("/api/v1/applications/payments-staging/rollback"), true);
     QCOMPARE(sent.size(), 1);
-    QCOMPARE(QJsonDocument::fromJson(sent.first().body.toUtf8()).object().value(QLatin1String("id")).toInt(),
+    QCOMPARE(QJsonDocument::fromJson(sent.first().body.toUtf8())
+                 .object()
+                 .value(QLatin1String("id"))
+                 .toInt(),
              int(currentId - 1));
     m_h->sb->advance(10000);
     // the stream brings the new history entry: a rollback to the older version
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.environments.value(app).deploymentId != before.deploymentId, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.environments.value(app).deploymentId != before.deploymentId,
+                             kWait);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.eventsOfKind(TimelineEvent::Kind::Rollback) > 0, kWait);
     QVERIFY(m_h->sink.environments.value(app).version != before.version);
 }
 
-void TestArgoCdPlugin::doubleExecuteSendsOnce_data() { VERSIONS_DATA(); }
+void TestArgoCdPlugin::doubleExecuteSendsOnce_data()
+{
+    VERSIONS_DATA();
+}
 
 void TestArgoCdPlugin::doubleExecuteSendsOnce()
 {
@@ -436,7 +488,8 @@ void TestArgoCdPlugin::doubleExecuteSendsOnce()
     const quint64 first = m_h->backend->execute(plan);
     const quint64 second = m_h->backend->execute(plan); // a double click
     QVERIFY(first != second);
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.results.contains(first) && m_h->sink.results.contains(second), kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->sink.results.contains(first) && m_h->sink.results.contains(second), kWait);
     QVERIFY(m_h->sink.results.value(first).ok);
     QVERIFY(!m_h->sink.results.value(second).ok);
     QVERIFY(m_h->sink.results.value(second).message.contains(QLatin1String("precondition")));
@@ -447,9 +500,11 @@ void TestArgoCdPlugin::keepAliveSilenceReconnects()
 {
     // The server goes quiet (no keep-alive within the idle timeout): that is a drop.
     sandbox::argocd::setKeepAliveIntervalMs(60000);
-    QVERIFY(startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 600}}));
+    QVERIFY(
+        startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 600}}));
     QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->requests(QStringLiteral("/api/v1/stream/applications")).size() >= 2, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->requests(QStringLiteral("/api/v1/stream/applications")).size() >= 2, kWait);
     QVERIFY(m_h->sink.sawHealth(ConnectionHealth::State::Degraded));
     QVERIFY(m_h->backend->statistics().value(QStringLiteral("streamReconnects")).toLongLong() >= 1);
     QCOMPARE(m_h->listRequests(), 1); // reconnects resume the stream; no relist
@@ -457,9 +512,11 @@ void TestArgoCdPlugin::keepAliveSilenceReconnects()
 
 void TestArgoCdPlugin::dropReconnectsAndResumes()
 {
-    QVERIFY(startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 800}}));
+    QVERIFY(
+        startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 800}}));
     QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
-    QTRY_COMPARE_WITH_TIMEOUT(m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt(), 2, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt(), 2, kWait);
     // Every new request now fails: 5xx and dropped connections. The open stream goes silent.
     sandbox::Fault drop, fail;
     QString error;
@@ -468,15 +525,18 @@ void TestArgoCdPlugin::dropReconnectsAndResumes()
     sandbox::argocd::setKeepAliveIntervalMs(60000);
     m_h->sb->setFaults({drop, fail});
     m_h->sb->advance(1); // wake the stream so it notices nothing more
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->backend->statistics().value(QStringLiteral("streamReconnects")).toLongLong() >= 3,
-                             kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->backend->statistics().value(QStringLiteral("streamReconnects")).toLongLong() >= 3,
+        kWait);
     QCOMPARE(fd::toString(m_h->sink.health.state), fd::toString(ConnectionHealth::State::Degraded));
-    const int streamsBefore = m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt();
+    const int streamsBefore =
+        m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt();
     // heal: the next reconnect resumes from the last resourceVersion seen
     sandbox::argocd::setKeepAliveIntervalMs(200);
     m_h->sb->setFaults({});
     QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.health.state == ConnectionHealth::State::Ok, kWait);
-    QVERIFY(m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt() > streamsBefore);
+    QVERIFY(m_h->backend->statistics().value(QStringLiteral("streamsOpened")).toInt() >
+            streamsBefore);
     const auto streams = m_h->requests(QStringLiteral("/api/v1/stream/applications"));
     QVERIFY(streams.size() >= 3); // the silent one and the failed reconnects, all logged
     // every stream, the first and the reconnects, resumes from a resourceVersion: no snapshot again
@@ -488,15 +548,18 @@ void TestArgoCdPlugin::dropReconnectsAndResumes()
     // and changes flow again
     const QString app = QStringLiteral("payments-staging");
     const EnvironmentState before = m_h->sink.environments.value(app);
-    ReleaseAction a = m_h->action(Verb::Rollback, QStringLiteral("payments"), QStringLiteral("staging"));
+    ReleaseAction a =
+        m_h->action(Verb::Rollback, QStringLiteral("payments"), QStringLiteral("staging"));
     QVERIFY(runAction(m_h->backend->plan(a)).ok);
     m_h->sb->advance(10000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.environments.value(app).deploymentId != before.deploymentId, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.environments.value(app).deploymentId != before.deploymentId,
+                             kWait);
 }
 
 void TestArgoCdPlugin::unauthorizedStreamStops()
 {
-    QVERIFY(startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 500}}));
+    QVERIFY(
+        startHarness(QStringLiteral("3.5"), {}, {{QStringLiteral("streamIdleTimeoutMs"), 500}}));
     QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
     sandbox::Fault expired;
     QString error;
@@ -532,25 +595,32 @@ public:
                            "summary":{"images":["ghcr.io/acme/web:v1"]}}}]})",
                             "application/json");
         });
-        m_server.Get("/api/v1/stream/applications", [this](const httplib::Request &, httplib::Response &res) {
-            res.set_chunked_content_provider("text/event-stream", [this](size_t, httplib::DataSink &sink) {
-                if (m_stop)
-                    return false;
-                if (!m_sent.exchange(true)) {
-                    const std::string frames =
-                        // an unknown health value on an app with no history
-                        "data: {\"result\":{\"type\":\"ADDED\",\"application\":{\"metadata\":{\"name\":\"odd-prod\",\"resourceVersion\":\"11\"},"
-                        "\"status\":{\"health\":{\"status\":\"Quantum\"}}}}} \n\n"
-                        // a cut, malformed frame
-                        "data: {\"result\":{\"type\":\"MODIF \n\n"
-                        // the stream goes on: web-prod turns Degraded
-                        "data: {\"result\":{\"type\":\"MODIFIED\",\"application\":{\"metadata\":{\"name\":\"web-prod\",\"resourceVersion\":\"12\"},"
-                        "\"status\":{\"health\":{\"status\":\"Degraded\",\"message\":\"boom\"},\"sync\":{\"status\":\"Synced\"}}}}} \n\n";
-                    return sink.write(frames.data(), frames.size());
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                return sink.write(":\n", 2);
-            });
+        m_server.Get("/api/v1/stream/applications", [this](const httplib::Request &,
+                                                           httplib::Response &res) {
+            res.set_chunked_content_provider(
+                "text/event-stream", [this](size_t, httplib::DataSink &sink) {
+                    if (m_stop)
+                        return false;
+                    if (!m_sent.exchange(true)) {
+                        const std::string frames =
+                            // an unknown health value on an app with no history
+                            "data: "
+                            "{\"result\":{\"type\":\"ADDED\",\"application\":{\"metadata\":{"
+                            "\"name\":\"odd-prod\",\"resourceVersion\":\"11\"},"
+                            "\"status\":{\"health\":{\"status\":\"Quantum\"}}}}} \n\n"
+                            // a cut, malformed frame
+                            "data: {\"result\":{\"type\":\"MODIF \n\n"
+                            // the stream goes on: web-prod turns Degraded
+                            "data: "
+                            "{\"result\":{\"type\":\"MODIFIED\",\"application\":{\"metadata\":{"
+                            "\"name\":\"web-prod\",\"resourceVersion\":\"12\"},"
+                            "\"status\":{\"health\":{\"status\":\"Degraded\",\"message\":\"boom\"},"
+                            "\"sync\":{\"status\":\"Synced\"}}}}} \n\n";
+                        return sink.write(frames.data(), frames.size());
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    return sink.write(":\n", 2);
+                });
         });
         m_port = m_server.bind_to_any_port("127.0.0.1");
         m_thread = std::thread([this] { m_server.listen_after_bind(); });
@@ -588,21 +658,24 @@ void TestArgoCdPlugin::badInputOnTheStream()
     std::unique_ptr<Backend> backend = m_factory->create(c, &sink);
     backend->start();
     QTRY_COMPARE_WITH_TIMEOUT(sink.initialSyncs, 1, kWait);
-    QTRY_VERIFY_WITH_TIMEOUT(sink.environments.value(QStringLiteral("web-prod")).health == Health::Degraded, kWait);
-    QVERIFY(sink.problemsMatching(QStringLiteral("not JSON")) == 1);      // the malformed frame
-    QVERIFY(sink.problemsMatching(QStringLiteral("Quantum")) == 1);       // the unknown health
+    QTRY_VERIFY_WITH_TIMEOUT(
+        sink.environments.value(QStringLiteral("web-prod")).health == Health::Degraded, kWait);
+    QVERIFY(sink.problemsMatching(QStringLiteral("not JSON")) == 1); // the malformed frame
+    QVERIFY(sink.problemsMatching(QStringLiteral("Quantum")) == 1);  // the unknown health
     const EnvironmentState odd = sink.environments.value(QStringLiteral("odd-prod"));
     QCOMPARE(odd.service, QStringLiteral("odd"));
     QCOMPARE(fd::toString(odd.health), fd::toString(Health::Unknown));
     QVERIFY(odd.deploymentId.isEmpty()); // no history: no current deployment, no crash
     QCOMPARE(fd::toString(sink.health.state), fd::toString(ConnectionHealth::State::Ok));
-    QVERIFY(!backend->plan([] {
-                ReleaseAction a;
-                a.verb = Verb::Rollback;
-                a.service = QStringLiteral("odd");
-                a.environment = QStringLiteral("prod");
-                return a;
-            }()).feasible);
+    QVERIFY(!backend
+                 ->plan([] {
+                     ReleaseAction a;
+                     a.verb = Verb::Rollback;
+                     a.service = QStringLiteral("odd");
+                     a.environment = QStringLiteral("prod");
+                     return a;
+                 }())
+                 .feasible);
     backend->stop();
 }
 

@@ -47,8 +47,11 @@ sandbox::Fault fault(const QString &spec)
     return f;
 }
 
-ServiceBinding binding(const QString &service, const QString &env, const QString &repo,
-                       const QString &workflow, const QString &githubEnv = {})
+ServiceBinding binding(const QString &service,
+                       const QString &env,
+                       const QString &repo,
+                       const QString &workflow,
+                       const QString &githubEnv = {})
 {
     ServiceBinding b;
     b.service = service;
@@ -80,16 +83,21 @@ struct Fixture
             qWarning() << "sandbox:" << error;
             return false;
         }
-        token = sb->backend(QStringLiteral("github"))->credentials().value(QLatin1String("token")).toString();
+        token = sb->backend(QStringLiteral("github"))
+                    ->credentials()
+                    .value(QLatin1String("token"))
+                    .toString();
         config.id = QStringLiteral("gh-test");
         config.kind = QStringLiteral("github");
-        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("github"))));
+        config.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("github"))));
         config.secrets.insert(QStringLiteral("token"), token);
-        config.scope.insert(QStringLiteral("repos"),
-                            QStringList{QStringLiteral("acme/checkout"), QStringLiteral("acme/payments")});
+        config.scope.insert(QStringLiteral("repos"), QStringList{QStringLiteral("acme/checkout"),
+                                                                 QStringLiteral("acme/payments")});
         config.options.insert(QStringLiteral("pollInterval"), 0.2);
         config.options.insert(QStringLiteral("maxBackoffMs"), 1000);
-        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"),
+                               QStringLiteral("prod")};
         config.bindings = {binding(QStringLiteral("checkout"), {}, QStringLiteral("acme/checkout"),
                                    QStringLiteral("ci.yml")),
                            binding(QStringLiteral("payments"), {}, QStringLiteral("acme/payments"),
@@ -119,8 +127,11 @@ struct Fixture
 
     quint64 run(const ActionPlan &plan) { return backend->execute(plan); }
 
-    ActionPlan plan(ReleaseAction::Verb verb, const QString &target = {}, const QString &service = {},
-                    const QString &env = {}, const QString &version = {})
+    ActionPlan plan(ReleaseAction::Verb verb,
+                    const QString &target = {},
+                    const QString &service = {},
+                    const QString &env = {},
+                    const QString &version = {})
     {
         ReleaseAction a;
         a.verb = verb;
@@ -137,7 +148,9 @@ struct Fixture
     int requests() const { return int(sb->requests(QStringLiteral("github")).size()); }
 };
 
-const Run *findRun(const test::GitHubTestSink &sink, const QString &service, const QString &pipeline,
+const Run *findRun(const test::GitHubTestSink &sink,
+                   const QString &service,
+                   const QString &pipeline,
                    RunStatus status)
 {
     for (const Run &r : sink.runs)
@@ -185,8 +198,8 @@ private Q_SLOTS:
         // Runs with jobs as stages and steps, mapped to services by the bindings.
         const Run *ci = nullptr;
         for (const Run &r : f.sink.runs)
-            if (r.service == QLatin1String("checkout") && r.pipeline == QLatin1String("CI")
-                && !r.stages.isEmpty() && (!ci || r.created > ci->created))
+            if (r.service == QLatin1String("checkout") && r.pipeline == QLatin1String("CI") &&
+                !r.stages.isEmpty() && (!ci || r.created > ci->created))
                 ci = &r;
         QVERIFY(ci);
         QCOMPARE(ci->connectionId, f.config.id);
@@ -206,7 +219,8 @@ private Q_SLOTS:
         QVERIFY(gate);
         QCOMPARE(fd::toString(gate->kind), fd::toString(GateKind::GitHubPendingDeployment));
         QCOMPARE(gate->runId, waiting->id);
-        QVERIFY(gate->id.startsWith(QStringLiteral("run/") + waiting->id + QStringLiteral("/env/")));
+        QVERIFY(
+            gate->id.startsWith(QStringLiteral("run/") + waiting->id + QStringLiteral("/env/")));
         QCOMPARE(gate->approvers, QStringList{QStringLiteral("mina-park")});
         QVERIFY(gate->currentUserCanApprove);
         QCOMPARE(gate->details.value(QStringLiteral("runAttempt")).toInt(), 1);
@@ -223,7 +237,8 @@ private Q_SLOTS:
         QCOMPARE(prod.object, QStringLiteral("acme/payments"));
         QVERIFY(!prod.deploymentId.isEmpty());
         QVERIFY(f.sink.deployments.contains(prod.deploymentId));
-        QCOMPARE(fd::toString(f.sink.deployments.value(prod.deploymentId).status), fd::toString(DeployStatus::Succeeded));
+        QCOMPARE(fd::toString(f.sink.deployments.value(prod.deploymentId).status),
+                 fd::toString(DeployStatus::Succeeded));
 
         // Timeline events with stable source ids, published once.
         QVERIFY(f.sink.hasEvent(TimelineEvent::Kind::RunStarted));
@@ -255,13 +270,16 @@ private Q_SLOTS:
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.requests.size(), 1);
         QCOMPARE(plan.requests.first().method, QByteArray("POST"));
-        QCOMPARE(plan.requests.first().path,
-                 QStringLiteral("/repos/acme/payments/actions/runs/%1/pending_deployments").arg(runId));
+        QCOMPARE(
+            plan.requests.first().path,
+            QStringLiteral("/repos/acme/payments/actions/runs/%1/pending_deployments").arg(runId));
         const QJsonObject body = QJsonDocument::fromJson(plan.requests.first().body).object();
         QCOMPARE(body.value(QLatin1String("state")).toString(), QStringLiteral("approved"));
-        QCOMPARE(body.value(QLatin1String("comment")).toString(), QStringLiteral("from the contract test"));
-        QCOMPARE(qint64(body.value(QLatin1String("environment_ids")).toArray().first().toDouble()),
-                 gate->details.value(QStringLiteral("environmentIds")).toList().first().toLongLong());
+        QCOMPARE(body.value(QLatin1String("comment")).toString(),
+                 QStringLiteral("from the contract test"));
+        QCOMPARE(
+            qint64(body.value(QLatin1String("environment_ids")).toArray().first().toDouble()),
+            gate->details.value(QStringLiteral("environmentIds")).toList().first().toLongLong());
         QVERIFY(plan.preconditions.size() >= 2);
         QCOMPARE(f.mutations(), 0); // planning sends nothing
 
@@ -274,10 +292,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!f.sink.gates.contains(gate->id), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.hasEvent(TimelineEvent::Kind::ApprovalGranted), 10000);
         f.sb->advance(10 * 60 * 1000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status), fd::toString(RunStatus::Succeeded), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status),
+                                  fd::toString(RunStatus::Succeeded), 10000);
         const auto *payments = f.sb->world().service(QStringLiteral("payments"));
-        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("payments/prod")).version,
-                                  payments->target(QStringLiteral("prod"))->pendingVersion, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.sink.environments.value(QStringLiteral("payments/prod")).version,
+            payments->target(QStringLiteral("prod"))->pendingVersion, 10000);
 
         // The same plan again (a double click): the fresh read finds no pending deployment.
         const quint64 again = f.run(plan);
@@ -303,7 +323,8 @@ private Q_SLOTS:
         const quint64 ticket = f.run(plan);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status), fd::toString(RunStatus::Failed), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status),
+                                  fd::toString(RunStatus::Failed), 10000);
         QVERIFY(f.sink.gates.isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.hasEvent(TimelineEvent::Kind::ApprovalRejected), 10000);
 
@@ -331,7 +352,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
         QCOMPARE(f.sink.results.value(ticket).httpStatus, 202);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status), fd::toString(RunStatus::Cancelled), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(runId).status),
+                                  fd::toString(RunStatus::Cancelled), 10000);
 
         // A finished run: the plan refuses; a plan made without preconditions meets GitHub's 409.
         const ActionPlan late = f.plan(ReleaseAction::Verb::Cancel, runId);
@@ -343,7 +365,8 @@ private Q_SLOTS:
         const ActionResult r409 = f.sink.results.value(t409);
         QVERIFY(!r409.ok);
         QCOMPARE(r409.httpStatus, 409);
-        QVERIFY2(r409.message.contains(QStringLiteral("can no longer be cancelled")), qPrintable(r409.message));
+        QVERIFY2(r409.message.contains(QStringLiteral("can no longer be cancelled")),
+                 qPrintable(r409.message));
     }
 
     void rerunAndRerunFailedStartNewAttempts()
@@ -352,10 +375,10 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const Run *failed = findRun(f.sink, QStringLiteral("payments"), QStringLiteral("CI"),
-                                    RunStatus::Failed);
-        const Run *succeeded = findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"),
-                                       RunStatus::Succeeded);
+        const Run *failed =
+            findRun(f.sink, QStringLiteral("payments"), QStringLiteral("CI"), RunStatus::Failed);
+        const Run *succeeded =
+            findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"), RunStatus::Succeeded);
         QVERIFY(failed);
         QVERIFY(succeeded);
         const QString failedId = failed->id;
@@ -405,20 +428,28 @@ private Q_SLOTS:
                  QStringLiteral("/repos/acme/payments/actions/workflows/deploy.yml/dispatches"));
         const QJsonObject body = QJsonDocument::fromJson(plan.requests.first().body).object();
         QCOMPARE(body.value(QLatin1String("ref")).toString(), QStringLiteral("main"));
-        QCOMPARE(body.value(QLatin1String("inputs")).toObject().value(QLatin1String("version")).toString(), version);
-        QCOMPARE(body.value(QLatin1String("inputs")).toObject().value(QLatin1String("environment")).toString(),
+        QCOMPARE(body.value(QLatin1String("inputs"))
+                     .toObject()
+                     .value(QLatin1String("version"))
+                     .toString(),
+                 version);
+        QCOMPARE(body.value(QLatin1String("inputs"))
+                     .toObject()
+                     .value(QLatin1String("environment"))
+                     .toString(),
                  QStringLiteral("prod"));
         QVERIFY(!plan.preconditions.isEmpty());
         const QList<QString> idsBefore = f.sink.runs.keys();
         const quint64 ticket = f.run(plan);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
-        QVERIFY(f.sink.results.value(ticket).httpStatus == 204 || f.sink.results.value(ticket).httpStatus == 200);
+        QVERIFY(f.sink.results.value(ticket).httpStatus == 204 ||
+                f.sink.results.value(ticket).httpStatus == 200);
         // The dispatched run appears and, prod being protected, waits at a new gate.
         const auto dispatched = [&] {
             for (const Run &r : std::as_const(f.sink.runs))
-                if (!idsBefore.contains(r.id) && r.event == QLatin1String("workflow_dispatch")
-                    && r.pipeline == QLatin1String("Deploy"))
+                if (!idsBefore.contains(r.id) && r.event == QLatin1String("workflow_dispatch") &&
+                    r.pipeline == QLatin1String("Deploy"))
                     return true;
             return false;
         };
@@ -433,18 +464,20 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         // staging on GitHub has no deployments at all: nothing to roll back to.
         f.config.bindings.append(binding(QStringLiteral("payments"), QStringLiteral("staging"),
-                                         QStringLiteral("acme/payments"), QStringLiteral("deploy.yml")));
+                                         QStringLiteral("acme/payments"),
+                                         QStringLiteral("deploy.yml")));
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
 
-        const ActionPlan none = f.plan(ReleaseAction::Verb::Rollback, {}, QStringLiteral("payments"),
-                                       QStringLiteral("staging"));
+        const ActionPlan none = f.plan(ReleaseAction::Verb::Rollback, {},
+                                       QStringLiteral("payments"), QStringLiteral("staging"));
         QVERIFY(!none.feasible);
         QVERIFY2(none.blockedReason.contains(QStringLiteral("no earlier successful deployment")),
                  qPrintable(none.blockedReason));
 
         // Expected: the newest succeeded prod deploy before the current one, of another commit.
-        const auto *prod = f.sb->world().service(QStringLiteral("payments"))->target(QStringLiteral("prod"));
+        const auto *prod =
+            f.sb->world().service(QStringLiteral("payments"))->target(QStringLiteral("prod"));
         const sandbox::SimDeploy *current = prod->current();
         QString expected;
         QString expectedSha;
@@ -455,22 +488,27 @@ private Q_SLOTS:
                 break;
             }
         QVERIFY(!expected.isEmpty());
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, {}, QStringLiteral("payments"),
-                                       QStringLiteral("prod"));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, {},
+                                       QStringLiteral("payments"), QStringLiteral("prod"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.context.value(QStringLiteral("fromVersion")).toString(), current->version);
         QCOMPARE(plan.context.value(QStringLiteral("toVersion")).toString(), expected);
         QCOMPARE(plan.context.value(QStringLiteral("toCommit")).toString(), expectedSha);
         QVERIFY(plan.summary.contains(expected));
         const QJsonObject body = QJsonDocument::fromJson(plan.requests.first().body).object();
-        QCOMPARE(body.value(QLatin1String("inputs")).toObject().value(QLatin1String("version")).toString(), expected);
+        QCOMPARE(body.value(QLatin1String("inputs"))
+                     .toObject()
+                     .value(QLatin1String("version"))
+                     .toString(),
+                 expected);
 
         const quint64 ticket = f.run(plan);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
         const auto posts = f.sb->requests(QStringLiteral("github"), true);
         QCOMPARE(posts.size(), 1);
-        QVERIFY(posts.first().path.endsWith(QStringLiteral("/actions/workflows/deploy.yml/dispatches")));
+        QVERIFY(posts.first().path.endsWith(
+            QStringLiteral("/actions/workflows/deploy.yml/dispatches")));
         QVERIFY(posts.first().body.contains(expected));
 
         // A plan made before something else deployed: the precondition stops it.
@@ -490,8 +528,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const Run *run = nullptr;
         for (const Run &r : std::as_const(f.sink.runs))
-            if (r.service == QLatin1String("checkout") && r.status == RunStatus::Succeeded
-                && !r.stages.isEmpty())
+            if (r.service == QLatin1String("checkout") && r.status == RunStatus::Succeeded &&
+                !r.stages.isEmpty())
                 run = &r;
         QVERIFY(run);
         QString text, error;
@@ -507,10 +545,11 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("Set up job")), qPrintable(text));
         // The tail is a tail.
         done = false;
-        f.backend->fetchLogTail(run->id, run->stages.first().id, 10, [&](const QString &t, const QString &) {
-            text = t;
-            done = true;
-        });
+        f.backend->fetchLogTail(run->id, run->stages.first().id, 10,
+                                [&](const QString &t, const QString &) {
+                                    text = t;
+                                    done = true;
+                                });
         QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
         QVERIFY(text.size() <= 10);
     }
@@ -537,7 +576,8 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         f.sb->setFaults({fault(QStringLiteral("github:expired-token"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::AuthFailed), 10000);
         QVERIFY2(f.sink.health.reason.contains(f.config.id), qPrintable(f.sink.health.reason));
         QVERIFY(f.sink.health.reason.contains(QStringLiteral("401")));
         // No retry storm: nothing more goes out while the credential stays the same.
@@ -554,8 +594,8 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.startSandbox());
-        f.config.scope.insert(QStringLiteral("repos"),
-                              QStringList{QStringLiteral("acme/payments"), QStringLiteral("acme/nope")});
+        f.config.scope.insert(QStringLiteral("repos"), QStringList{QStringLiteral("acme/payments"),
+                                                                   QStringLiteral("acme/nope")});
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         QCOMPARE(f.sink.problemsAt(QStringLiteral("repo acme/nope")), 1);
@@ -601,8 +641,8 @@ private Q_SLOTS:
         QCOMPARE(stats.value(QStringLiteral("repositories")).toInt(), int(services.size()));
 
         // Relisted on the slow cadence only, and conditionally: unchanged lists are 304s.
-        QTRY_VERIFY_WITH_TIMEOUT(f.backend->statistics().value(QStringLiteral("polls")).toInt() >= 8,
-                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.backend->statistics().value(QStringLiteral("polls")).toInt() >= 8, 15000);
         const qint64 polls = f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
         int listings = 0, listings304 = 0;
         for (const sandbox::LoggedRequest &r : f.sb->requests(QStringLiteral("github")))
@@ -634,7 +674,8 @@ private Q_SLOTS:
         QVERIFY(f.sink.problems.first().message.contains(QStringLiteral("404")));
         // The other repositories keep working.
         QVERIFY(f.paymentsGate());
-        QVERIFY(findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"), RunStatus::Succeeded));
+        QVERIFY(findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"),
+                        RunStatus::Succeeded));
         QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
         // No duplicate: each repository's runs are read once per poll.
         int paymentsRuns = 0, userOrg = 0, userRepos = 0;
@@ -646,8 +687,9 @@ private Q_SLOTS:
             if (r.path.startsWith(QStringLiteral("/users/priya-raman/repos")))
                 userRepos += r.status == 200 ? 1 : 100;
         }
-        QVERIFY2(paymentsRuns <= polls + 1,
-                 qPrintable(QStringLiteral("%1 run lists in %2 polls").arg(paymentsRuns).arg(polls)));
+        QVERIFY2(
+            paymentsRuns <= polls + 1,
+            qPrintable(QStringLiteral("%1 run lists in %2 polls").arg(paymentsRuns).arg(polls)));
         QCOMPARE(userOrg, 1);
         QCOMPARE(userRepos, 1);
         QTest::qWait(800); // reported once, not per poll
@@ -661,22 +703,23 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const Run *running = findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"),
-                                     RunStatus::Running);
+        const Run *running =
+            findRun(f.sink, QStringLiteral("checkout"), QStringLiteral("CI"), RunStatus::Running);
         QVERIFY(running);
         const QString runId = running->id;
         const auto runsBefore = f.sink.runs;
         f.sb->setFaults({fault(QStringLiteral("github:malformed"))});
         // The run finishes while every answer is broken: the plugin must not guess.
         f.sb->advance(10 * 60 * 1000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.problemsAt(QStringLiteral("repo acme/checkout: workflow runs")) == 1,
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.problemsAt(QStringLiteral("repo acme/checkout: workflow runs")) == 1, 10000);
         QTest::qWait(800);
         QCOMPARE(f.sink.problemsAt(QStringLiteral("repo acme/checkout: workflow runs")), 1); // once
         QCOMPARE(f.sink.runs.value(runId), runsBefore.value(runId));
         for (const auto &p : f.sink.problems)
             if (p.where.contains(QStringLiteral("workflow runs")))
-                QVERIFY2(p.message.contains(QStringLiteral("keeping the last good state")), qPrintable(p.message));
+                QVERIFY2(p.message.contains(QStringLiteral("keeping the last good state")),
+                         qPrintable(p.message));
 
         // The answers heal: the change comes through (nothing stuck in the conditional cache).
         f.sb->setFaults({});
@@ -692,7 +735,8 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         f.sb->setFaults({fault(QStringLiteral("github:5xx"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Degraded), 15000);
         QVERIFY2(f.sink.health.reason.contains(f.config.id), qPrintable(f.sink.health.reason));
         QVERIFY(!f.sink.runs.isEmpty());
         // Backing off: far fewer polls than the 0.2 s interval would make.
@@ -701,7 +745,8 @@ private Q_SLOTS:
         const int during = f.requests() - before;
         QVERIFY2(during < 10 * 4, qPrintable(QString::number(during)));
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 15000);
     }
 
     void timeoutsDegrade()
@@ -713,10 +758,13 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         f.sb->setFaults({fault(QStringLiteral("github:timeout:1s"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
-        QVERIFY2(f.sink.health.reason.contains(QStringLiteral("timed out")), qPrintable(f.sink.health.reason));
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QVERIFY2(f.sink.health.reason.contains(QStringLiteral("timed out")),
+                 qPrintable(f.sink.health.reason));
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 15000);
     }
 
     void rateLimitShowsUntilWhenAndStopsAsking()
@@ -726,9 +774,11 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         f.sb->setFaults({fault(QStringLiteral("github:rate-limit"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::RateLimited), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::RateLimited), 10000);
         QVERIFY(f.sink.health.rateLimitedUntil > QDateTime::currentDateTimeUtc().addSecs(30));
-        QVERIFY2(f.sink.health.reason.contains(QStringLiteral("until")), qPrintable(f.sink.health.reason));
+        QVERIFY2(f.sink.health.reason.contains(QStringLiteral("until")),
+                 qPrintable(f.sink.health.reason));
         QTest::qWait(300);
         const int after = f.requests();
         QTest::qWait(1500);
@@ -741,12 +791,13 @@ private Q_SLOTS:
         // Runs last: every earlier test's logs are in g_log too.
         Fixture f;
         QVERIFY(f.startSandbox());
-        f.config.scope.insert(QStringLiteral("repos"),
-                              QStringList{QStringLiteral("acme/payments"), QStringLiteral("acme/nope")});
+        f.config.scope.insert(QStringLiteral("repos"), QStringList{QStringLiteral("acme/payments"),
+                                                                   QStringLiteral("acme/nope")});
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         f.sb->setFaults({fault(QStringLiteral("github:expired-token"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::AuthFailed), 10000);
         QVERIFY(!f.token.isEmpty());
         QMutexLocker lock(&g_logMutex);
         QVERIFY(g_log.size() > 10); // the net category did log

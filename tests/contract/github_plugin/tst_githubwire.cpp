@@ -18,14 +18,16 @@ namespace {
 
 QByteArray example(const char *name)
 {
-    QFile file(QStringLiteral(FD_SHARED_DIR "/api-reference/github/examples/") + QLatin1String(name));
+    QFile file(QStringLiteral(FD_SHARED_DIR "/api-reference/github/examples/") +
+               QLatin1String(name));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read example %s", name);
     return file.readAll();
 }
 
 /// The example with one field of its first list item replaced.
-QByteArray patched(const char *name, const char *listKey, const char *field, const QJsonValue &value)
+QByteArray
+patched(const char *name, const char *listKey, const char *field, const QJsonValue &value)
 {
     QJsonDocument doc = QJsonDocument::fromJson(example(name));
     if (doc.isArray()) {
@@ -60,7 +62,8 @@ ConnectionConfig config()
     prod.options = {{QStringLiteral("workflow"), QStringLiteral("deploy.yml")},
                     {QStringLiteral("environment"), QStringLiteral("production")}};
     c.bindings = {prod};
-    c.scope.insert(QStringLiteral("repos"), QStringList{QStringLiteral("octo/shop"), QStringLiteral("octo/tools")});
+    c.scope.insert(QStringLiteral("repos"),
+                   QStringList{QStringLiteral("octo/shop"), QStringLiteral("octo/tools")});
     return c;
 }
 
@@ -148,19 +151,21 @@ private Q_SLOTS:
 
     void unknownEnumRejectsTheItemAndNamesThePlace()
     {
-        const Parsed<WireRun> p =
-            parseRuns(patched("workflow-run-paginated.json", "workflow_runs", "status", QStringLiteral("exploded")));
+        const Parsed<WireRun> p = parseRuns(patched("workflow-run-paginated.json", "workflow_runs",
+                                                    "status", QStringLiteral("exploded")));
         QVERIFY(p.bodyOk);
         QVERIFY(p.items.isEmpty());
         QCOMPARE(p.errors.size(), 1);
-        QVERIFY2(p.errors.first().startsWith(QStringLiteral("workflow_runs[0].status: unknown value 'exploded'")),
+        QVERIFY2(p.errors.first().startsWith(
+                     QStringLiteral("workflow_runs[0].status: unknown value 'exploded'")),
                  qPrintable(p.errors.first()));
         QCOMPARE(p.rejectedIds, QList<qint64>{30433642});
     }
 
     void missingOptionalFieldsAreFine()
     {
-        const QByteArray minimal = R"({"total_count":1,"workflow_runs":[{"id":7,"status":"completed","conclusion":"success"}]})";
+        const QByteArray minimal =
+            R"({"total_count":1,"workflow_runs":[{"id":7,"status":"completed","conclusion":"success"}]})";
         const Parsed<WireRun> p = parseRuns(minimal);
         QVERIFY(p.errors.isEmpty());
         QCOMPARE(p.items.size(), 1);
@@ -204,10 +209,12 @@ private Q_SLOTS:
         ])");
         QVERIFY(p.bodyOk);
         QCOMPARE(p.items.size(), 4);
-        QCOMPARE(p.items.at(0), (WireRepository{1296269, QStringLiteral("acme/checkout"), false, false}));
+        QCOMPARE(p.items.at(0),
+                 (WireRepository{1296269, QStringLiteral("acme/checkout"), false, false}));
         QVERIFY(p.items.at(1).archived);
         QVERIFY(p.items.at(2).disabled);
-        QCOMPARE(p.items.at(3), (WireRepository{1296273, QStringLiteral("acme/minimal"), false, false}));
+        QCOMPARE(p.items.at(3),
+                 (WireRepository{1296273, QStringLiteral("acme/minimal"), false, false}));
         QCOMPARE(p.errors, QStringList{QStringLiteral("repositories[3].id/full_name: missing")});
         const Parsed<WireRepository> wrong = parseRepositories(R"({"repositories": []})");
         QVERIFY(!wrong.bodyOk);
@@ -226,7 +233,8 @@ private Q_SLOTS:
         QCOMPARE(j.steps.size(), 10);
         QCOMPARE(j.steps.last().number, 17);
         // Offsets in step times are read and kept as UTC.
-        QCOMPARE(j.steps.first().started, QDateTime(QDate(2020, 1, 20), QTime(17, 42, 40), Qt::UTC));
+        QCOMPARE(j.steps.first().started,
+                 QDateTime(QDate(2020, 1, 20), QTime(17, 42, 40), Qt::UTC));
     }
 
     void environmentsWithProtectionRules()
@@ -240,7 +248,8 @@ private Q_SLOTS:
         QVERIFY(e.requiresReviewers);
         QVERIFY(e.branchPolicy);
         QVERIFY(e.isProtected());
-        QCOMPARE(e.reviewers, (QStringList{QStringLiteral("octocat"), QStringLiteral("team:justice-league")}));
+        QCOMPARE(e.reviewers,
+                 (QStringList{QStringLiteral("octocat"), QStringLiteral("team:justice-league")}));
     }
 
     void deploymentsStatusesPendingAndApprovals()
@@ -252,13 +261,15 @@ private Q_SLOTS:
         QVERIFY(d.items.first().production);
         // payload.version, as an object or as a JSON string
         const Parsed<WireDeployment> withVersion = parseDeployments(
-            patched("deployment-items.json", nullptr, "payload", QJsonObject{{QStringLiteral("version"), QStringLiteral("v2.0.1")}}));
+            patched("deployment-items.json", nullptr, "payload",
+                    QJsonObject{{QStringLiteral("version"), QStringLiteral("v2.0.1")}}));
         QCOMPARE(withVersion.items.first().payloadVersion, QStringLiteral("v2.0.1"));
-        const Parsed<WireDeployment> asString = parseDeployments(
-            patched("deployment-items.json", nullptr, "payload", QStringLiteral("{\"version\":\"v3\"}")));
+        const Parsed<WireDeployment> asString = parseDeployments(patched(
+            "deployment-items.json", nullptr, "payload", QStringLiteral("{\"version\":\"v3\"}")));
         QCOMPARE(asString.items.first().payloadVersion, QStringLiteral("v3"));
 
-        const Parsed<WireDeploymentStatus> s = parseDeploymentStatuses(example("deployment-status-items.json"));
+        const Parsed<WireDeploymentStatus> s =
+            parseDeploymentStatuses(example("deployment-status-items.json"));
         QVERIFY(s.errors.isEmpty());
         QCOMPARE(fd::toString(s.items.first().mapped), fd::toString(DeployStatus::Succeeded));
         const Parsed<WireDeploymentStatus> odd = parseDeploymentStatuses(
@@ -266,7 +277,8 @@ private Q_SLOTS:
         QVERIFY(odd.items.isEmpty());
         QCOMPARE(odd.rejectedIds, QList<qint64>{1});
 
-        const Parsed<WirePendingDeployment> p = parsePendingDeployments(example("pending-deployment-items.json"));
+        const Parsed<WirePendingDeployment> p =
+            parsePendingDeployments(example("pending-deployment-items.json"));
         QVERIFY(p.errors.isEmpty());
         QCOMPARE(p.items.first().environmentId, 161088068);
         QCOMPARE(p.items.first().environmentName, QStringLiteral("staging"));
@@ -287,12 +299,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("repo");
         QTest::addColumn<QString>("github");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("bound") << "octo/shop" << "production" << "prod";
-        QTest::addRow("same name") << "octo/tools" << "staging" << "staging";
-        QTest::addRow("case") << "octo/tools" << "Staging" << "staging";
-        QTest::addRow("alias production") << "octo/tools" << "production" << "prod";
-        QTest::addRow("alias development") << "octo/tools" << "development" << "dev";
-        QTest::addRow("unknown kept") << "octo/tools" << "preview-42" << "preview-42";
+        QTest::addRow("bound") << "octo/shop"
+                               << "production"
+                               << "prod";
+        QTest::addRow("same name") << "octo/tools"
+                                   << "staging"
+                                   << "staging";
+        QTest::addRow("case") << "octo/tools"
+                              << "Staging"
+                              << "staging";
+        QTest::addRow("alias production") << "octo/tools"
+                                          << "production"
+                                          << "prod";
+        QTest::addRow("alias development") << "octo/tools"
+                                           << "development"
+                                           << "dev";
+        QTest::addRow("unknown kept") << "octo/tools"
+                                      << "preview-42"
+                                      << "preview-42";
     }
     void environmentNames()
     {
@@ -306,7 +330,8 @@ private Q_SLOTS:
     void servicesAndRepos()
     {
         const GitHubMapping m(config());
-        QCOMPARE(m.repos(), (QStringList{QStringLiteral("octo/shop"), QStringLiteral("octo/tools")}));
+        QCOMPARE(m.repos(),
+                 (QStringList{QStringLiteral("octo/shop"), QStringLiteral("octo/tools")}));
         QCOMPARE(m.serviceFor(QStringLiteral("octo/shop")), QStringLiteral("shop"));
         QCOMPARE(m.serviceFor(QStringLiteral("octo/tools")), QStringLiteral("tools")); // unmapped
     }
@@ -319,9 +344,11 @@ private Q_SLOTS:
         snap.deployments = {deployment(3, QStringLiteral("v3"), QStringLiteral("ccc"), 30),
                             deployment(2, QStringLiteral("v2"), QStringLiteral("bbb"), 20),
                             deployment(1, QStringLiteral("v1"), QStringLiteral("aaa"), 10)};
-        snap.statuses.insert(3, {status(30, QStringLiteral("in_progress"), 31), status(31, QStringLiteral("failure"), 33)});
+        snap.statuses.insert(3, {status(30, QStringLiteral("in_progress"), 31),
+                                 status(31, QStringLiteral("failure"), 33)});
         snap.statuses.insert(2, {status(20, QStringLiteral("success"), 22)});
-        snap.statuses.insert(1, {status(10, QStringLiteral("inactive"), 22), status(9, QStringLiteral("success"), 12)});
+        snap.statuses.insert(1, {status(10, QStringLiteral("inactive"), 22),
+                                 status(9, QStringLiteral("success"), 12)});
         const RecordSet rs = buildRecords(m, snap);
         QCOMPARE(rs.environments.size(), 1);
         const EnvironmentState &e = rs.environments.first();
@@ -330,12 +357,13 @@ private Q_SLOTS:
         QCOMPARE(e.version, QStringLiteral("v2"));
         QCOMPARE(e.commit, QStringLiteral("bbb"));
         QCOMPARE(e.deploymentId, QStringLiteral("2"));
-        QCOMPARE(fd::toString(e.health), fd::toString(Health::Degraded)); // the newest deployment failed
+        QCOMPARE(fd::toString(e.health),
+                 fd::toString(Health::Degraded)); // the newest deployment failed
         QCOMPARE(rs.deployments.size(), 3);
         bool failedEvent = false;
         for (const TimelineEvent &ev : rs.events)
-            failedEvent = failedEvent || (ev.kind == TimelineEvent::Kind::DeployFailed
-                                          && ev.sourceId == QStringLiteral("deployment/3/failed"));
+            failedEvent = failedEvent || (ev.kind == TimelineEvent::Kind::DeployFailed &&
+                                          ev.sourceId == QStringLiteral("deployment/3/failed"));
         QVERIFY(failedEvent);
 
         // Rollback goes to the newest successful deployment before the current one.
@@ -351,7 +379,10 @@ private Q_SLOTS:
         QCOMPARE(plan.context.value(QStringLiteral("toVersion")).toString(), QStringLiteral("v1"));
         QCOMPARE(plan.context.value(QStringLiteral("toCommit")).toString(), QStringLiteral("aaa"));
         const QJsonObject body = QJsonDocument::fromJson(plan.requests.first().body).object();
-        QCOMPARE(body.value(QLatin1String("inputs")).toObject().value(QLatin1String("environment")).toString(),
+        QCOMPARE(body.value(QLatin1String("inputs"))
+                     .toObject()
+                     .value(QLatin1String("environment"))
+                     .toString(),
                  QStringLiteral("production"));
         QCOMPARE(plan.preconditions.first().expected, QStringLiteral("3"));
 
@@ -368,15 +399,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<bool>("holds");
-        QTest::addRow("status one of") << "run.status" << "queued|waiting" << QByteArray(R"({"status":"waiting"})") << true;
-        QTest::addRow("status not") << "run.status" << "queued|waiting" << QByteArray(R"({"status":"completed"})") << false;
-        QTest::addRow("attempt") << "run.run_attempt" << "2" << QByteArray(R"({"run_attempt":2})") << true;
-        QTest::addRow("attempt moved") << "run.run_attempt" << "1" << QByteArray(R"({"run_attempt":2})") << false;
-        QTest::addRow("pending") << "pending.environment_ids" << "161088068" << example("pending-deployment-items.json") << true;
-        QTest::addRow("pending gone") << "pending.environment_ids" << "161088068" << QByteArray("[]") << false;
-        QTest::addRow("newest deployment") << "deployments.newest_id" << "1" << example("deployment-items.json") << true;
-        QTest::addRow("none yet") << "deployments.newest_id" << "none" << QByteArray("[]") << true;
-        QTest::addRow("garbled") << "deployments.newest_id" << "none" << QByteArray("[{") << false;
+        QTest::addRow("status one of")
+            << "run.status"
+            << "queued|waiting" << QByteArray(R"({"status":"waiting"})") << true;
+        QTest::addRow("status not")
+            << "run.status"
+            << "queued|waiting" << QByteArray(R"({"status":"completed"})") << false;
+        QTest::addRow("attempt") << "run.run_attempt"
+                                 << "2" << QByteArray(R"({"run_attempt":2})") << true;
+        QTest::addRow("attempt moved") << "run.run_attempt"
+                                       << "1" << QByteArray(R"({"run_attempt":2})") << false;
+        QTest::addRow("pending") << "pending.environment_ids"
+                                 << "161088068" << example("pending-deployment-items.json") << true;
+        QTest::addRow("pending gone") << "pending.environment_ids"
+                                      << "161088068" << QByteArray("[]") << false;
+        QTest::addRow("newest deployment") << "deployments.newest_id"
+                                           << "1" << example("deployment-items.json") << true;
+        QTest::addRow("none yet") << "deployments.newest_id"
+                                  << "none" << QByteArray("[]") << true;
+        QTest::addRow("garbled") << "deployments.newest_id"
+                                 << "none" << QByteArray("[{") << false;
     }
     void preconditions()
     {
@@ -385,7 +427,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, body);
         QFETCH(bool, holds);
         QString found;
-        QCOMPARE(preconditionHolds({QStringLiteral("test"), QStringLiteral("/x"), field, expected}, body, &found), holds);
+        QCOMPARE(preconditionHolds({QStringLiteral("test"), QStringLiteral("/x"), field, expected},
+                                   body, &found),
+                 holds);
         QVERIFY(!found.isEmpty());
     }
 };

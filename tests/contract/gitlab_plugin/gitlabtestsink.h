@@ -84,8 +84,9 @@ public:
         for (const Deployment &d : deployments)
             if (d.service == service && d.environment == env)
                 out.append(d);
-        std::sort(out.begin(), out.end(),
-                  [](const Deployment &a, const Deployment &b) { return a.id.toLongLong() > b.id.toLongLong(); });
+        std::sort(out.begin(), out.end(), [](const Deployment &a, const Deployment &b) {
+            return a.id.toLongLong() > b.id.toLongLong();
+        });
         return out;
     }
     /// Every text the backend handed out, for the "no token anywhere" check.

@@ -81,15 +81,18 @@ struct Fixture
         approverToken = cred.value(QLatin1String("approverToken")).toString();
         config.id = QStringLiteral("gl-test");
         config.kind = QStringLiteral("gitlab");
-        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("gitlab"))));
+        config.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("gitlab"))));
         config.secrets.insert(QStringLiteral("token"), token);
-        config.scope.insert(QStringLiteral("projects"),
-                            QStringList{QStringLiteral("acme/auth"), QStringLiteral("acme/notifications")});
+        config.scope.insert(
+            QStringLiteral("projects"),
+            QStringList{QStringLiteral("acme/auth"), QStringLiteral("acme/notifications")});
         config.options.insert(QStringLiteral("pollInterval"), 0.2);
         config.options.insert(QStringLiteral("honourPollInterval"), false);
         config.options.insert(QStringLiteral("maxBackoffMs"), 1000);
         config.options.insert(QStringLiteral("requestTimeoutMs"), 3000);
-        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"),
+                               QStringLiteral("prod")};
         config.bindings.clear();
         for (const QString &svc : {QStringLiteral("auth"), QStringLiteral("notifications")}) {
             config.bindings.append(binding(svc, {}, QStringLiteral("acme/") + svc));
@@ -108,7 +111,9 @@ struct Fixture
         return true;
     }
 
-    ActionPlan plan(ReleaseAction::Verb verb, const QString &service, const QString &env,
+    ActionPlan plan(ReleaseAction::Verb verb,
+                    const QString &service,
+                    const QString &env,
                     const QString &target = {})
     {
         ReleaseAction a;
@@ -122,7 +127,10 @@ struct Fixture
         return backend->plan(a);
     }
 
-    QList<sandbox::LoggedRequest> mutations() const { return sb->requests(QStringLiteral("gitlab"), true); }
+    QList<sandbox::LoggedRequest> mutations() const
+    {
+        return sb->requests(QStringLiteral("gitlab"), true);
+    }
     int count(const QString &fragment) const
     {
         int n = 0;
@@ -130,7 +138,10 @@ struct Fixture
             n += r.path.contains(fragment);
         return n;
     }
-    qint64 polls() const { return backend->statistics().value(QStringLiteral("polls")).toLongLong(); }
+    qint64 polls() const
+    {
+        return backend->statistics().value(QStringLiteral("polls")).toLongLong();
+    }
 };
 
 } // namespace
@@ -172,8 +183,9 @@ private Q_SLOTS:
         // Pipelines as runs, jobs grouped by stage with durations.
         const Run *withStages = nullptr;
         for (const Run &r : std::as_const(f.sink.runs))
-            if (r.service == QLatin1String("auth") && r.stages.size() >= 2
-                && r.status == RunStatus::Succeeded && (!withStages || r.id.toLongLong() > withStages->id.toLongLong()))
+            if (r.service == QLatin1String("auth") && r.stages.size() >= 2 &&
+                r.status == RunStatus::Succeeded &&
+                (!withStages || r.id.toLongLong() > withStages->id.toLongLong()))
                 withStages = &r;
         QVERIFY(withStages);
         QCOMPARE(withStages->pipeline, QStringLiteral("acme/auth"));
@@ -189,13 +201,14 @@ private Q_SLOTS:
         for (const Run &r : std::as_const(f.sink.runs))
             for (const Stage &s : r.stages)
                 for (const Stage &step : s.steps)
-                    manualWaiting = manualWaiting || (step.status == RunStatus::Waiting
-                                                      && step.name == QLatin1String("deploy-prod"));
+                    manualWaiting = manualWaiting || (step.status == RunStatus::Waiting &&
+                                                      step.name == QLatin1String("deploy-prod"));
         QVERIFY(manualWaiting);
 
         // What runs where, since when, by whom.
-        for (const QString &key : {QStringLiteral("auth/dev"), QStringLiteral("auth/staging"),
-                                   QStringLiteral("auth/prod"), QStringLiteral("notifications/prod")}) {
+        for (const QString &key :
+             {QStringLiteral("auth/dev"), QStringLiteral("auth/staging"),
+              QStringLiteral("auth/prod"), QStringLiteral("notifications/prod")}) {
             QVERIFY2(f.sink.environments.contains(key), qPrintable(key));
             const EnvironmentState st = f.sink.environments.value(key);
             QCOMPARE(st.commit.size(), 40);
@@ -203,12 +216,14 @@ private Q_SLOTS:
             QVERIFY(st.deployedAt.isValid());
             QVERIFY(!st.deployedBy.isEmpty());
             QVERIFY(!st.deploymentId.isEmpty());
-            QCOMPARE(st.object, key.startsWith(QLatin1String("auth")) ? QStringLiteral("acme/auth")
-                                                                       : QStringLiteral("acme/notifications"));
+            QCOMPARE(st.object, key.startsWith(QLatin1String("auth"))
+                                    ? QStringLiteral("acme/auth")
+                                    : QStringLiteral("acme/notifications"));
         }
 
         // Deployment history per environment.
-        QVERIFY(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size() >= 2);
+        QVERIFY(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size() >=
+                2);
 
         // The blocked prod deployment is a gate with what acting on it needs.
         QCOMPARE(f.sink.gates.size(), 1);
@@ -221,7 +236,8 @@ private Q_SLOTS:
         QCOMPARE(g.details.value(QStringLiteral("requiredApprovals")).toInt(), 1);
         QCOMPARE(g.approvers, QStringList{QStringLiteral("Release Approver")});
         QVERIFY(!g.currentUserCanApprove); // the rule names another user than the token's
-        QCOMPARE(fd::toString(f.sink.deployments.value(g.id.section(QLatin1Char('/'), 1)).status), fd::toString(DeployStatus::Blocked));
+        QCOMPARE(fd::toString(f.sink.deployments.value(g.id.section(QLatin1Char('/'), 1)).status),
+                 fd::toString(DeployStatus::Blocked));
 
         // Timeline.
         QVERIFY(f.sink.eventCount(TimelineEvent::Kind::RunSucceeded) > 0);
@@ -254,7 +270,9 @@ private Q_SLOTS:
         // Later polls cost far less than the first (finished pipelines' jobs and unchanged
         // environments are not read again), and the pipelines lists come back 304.
         QVERIFY2(perPoll.last().toInt() * 2 < perPoll.first().toInt(),
-                 qPrintable(QStringLiteral("%1 vs %2").arg(perPoll.first().toInt()).arg(perPoll.last().toInt())));
+                 qPrintable(QStringLiteral("%1 vs %2")
+                                .arg(perPoll.first().toInt())
+                                .arg(perPoll.last().toInt())));
         QVERIFY(notModified.last().toInt() >= 2);
         bool sentIfNoneMatch = stats.value(QStringLiteral("notModified")).toLongLong() > 0;
         QVERIFY(sentIfNoneMatch);
@@ -270,7 +288,8 @@ private Q_SLOTS:
         // The sandbox answers Poll-Interval: 10000 (ms); our own interval is 0.2 s.
         QTest::qWait(1500);
         QCOMPARE(f.polls(), 1);
-        QCOMPARE(f.backend->statistics().value(QStringLiteral("serverPollIntervalMs")).toInt(), 10000);
+        QCOMPARE(f.backend->statistics().value(QStringLiteral("serverPollIntervalMs")).toInt(),
+                 10000);
     }
 
     void promoteByWrongUserIsRefusedClearlyAndNothingRetried()
@@ -279,7 +298,8 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
+        const ActionPlan plan =
+            f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.requests.size(), 2);
         QVERIFY(!plan.warnings.isEmpty()); // the rule names someone else: the plan says so
@@ -288,7 +308,8 @@ private Q_SLOTS:
         const ActionResult r = f.sink.results.value(ticket);
         QVERIFY(!r.ok);
         QCOMPARE(r.httpStatus, 403);
-        QVERIFY2(r.message.contains(QLatin1String("not allowed to approve")), qPrintable(r.message));
+        QVERIFY2(r.message.contains(QLatin1String("not allowed to approve")),
+                 qPrintable(r.message));
         QVERIFY(r.message.contains(QLatin1String("Nothing was retried")));
         const auto sent = f.mutations();
         QCOMPARE(sent.size(), 1); // the approval only: no retry, no play
@@ -304,15 +325,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         QCOMPARE(f.sink.gates.size(), 1);
         QVERIFY(f.sink.gates.cbegin()->currentUserCanApprove);
-        const qint64 deploymentId = f.sink.gates.cbegin()->details.value(QStringLiteral("deploymentId")).toLongLong();
+        const qint64 deploymentId =
+            f.sink.gates.cbegin()->details.value(QStringLiteral("deploymentId")).toLongLong();
         const QString before = f.sink.environments.value(QStringLiteral("auth/prod")).commit;
 
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
+        const ActionPlan plan =
+            f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.requests.size(), 2);
         QCOMPARE(plan.requests.at(0).method, QByteArray("POST"));
         QCOMPARE(plan.requests.at(0).path,
-                 QStringLiteral("/api/v4/projects/acme%2Fauth/deployments/%1/approval").arg(deploymentId));
+                 QStringLiteral("/api/v4/projects/acme%2Fauth/deployments/%1/approval")
+                     .arg(deploymentId));
         QVERIFY(plan.requests.at(0).body.contains("\"status\":\"approved\""));
         QVERIFY(plan.requests.at(1).path.endsWith(QLatin1String("/play")));
         QCOMPARE(plan.preconditions.size(), 2);
@@ -337,10 +361,13 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.gates.isEmpty(), 10000);
         f.sb->advance(5 * 60 * 1000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deployments.value(QString::number(deploymentId)).status),
-                                  fd::toString(DeployStatus::Succeeded), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("auth/prod")).commit != before, 10000);
-        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).deploymentId, QString::number(deploymentId));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fd::toString(f.sink.deployments.value(QString::number(deploymentId)).status),
+            fd::toString(DeployStatus::Succeeded), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.environments.value(QStringLiteral("auth/prod")).commit != before, 10000);
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).deploymentId,
+                 QString::number(deploymentId));
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::DeploySucceeded) > 0, 5000);
     }
 
@@ -361,11 +388,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.gates.isEmpty(), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deployments.value(gate.id.section(QLatin1Char('/'), 1)).status),
-                                  fd::toString(DeployStatus::Cancelled), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalRejected) == 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fd::toString(f.sink.deployments.value(gate.id.section(QLatin1Char('/'), 1)).status),
+            fd::toString(DeployStatus::Cancelled), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalRejected) == 1,
+                                 5000);
         // Promote now has nothing to approve.
-        QVERIFY(!f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"), gate.key()).feasible);
+        QVERIFY(!f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"),
+                        QStringLiteral("prod"), gate.key())
+                     .feasible);
     }
 
     void rollbackRetriesThePreviousDeploymentsJob()
@@ -377,19 +408,22 @@ private Q_SLOTS:
         const EnvironmentState before = f.sink.environments.value(QStringLiteral("auth/staging"));
         // The previous successful deployment of another version is the target.
         Deployment previous;
-        for (const Deployment &d : f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")))
-            if (d.status == DeployStatus::Succeeded && d.commit != before.commit
-                && d.id.toLongLong() < before.deploymentId.toLongLong()) {
+        for (const Deployment &d :
+             f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")))
+            if (d.status == DeployStatus::Succeeded && d.commit != before.commit &&
+                d.id.toLongLong() < before.deploymentId.toLongLong()) {
                 previous = d;
                 break;
             }
         QVERIFY(!previous.id.isEmpty());
 
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"),
+                                       QStringLiteral("staging"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.requests.size(), 1);
         QCOMPARE(plan.requests.first().method, QByteArray("POST"));
-        QVERIFY(plan.requests.first().path.startsWith(QLatin1String("/api/v4/projects/acme%2Fauth/jobs/")));
+        QVERIFY(plan.requests.first().path.startsWith(
+            QLatin1String("/api/v4/projects/acme%2Fauth/jobs/")));
         QVERIFY(plan.requests.first().path.endsWith(QLatin1String("/retry")));
         QVERIFY2(plan.summary.contains(QLatin1String("retry job")), qPrintable(plan.summary));
         QVERIFY(plan.summary.contains(previous.version));
@@ -397,7 +431,8 @@ private Q_SLOTS:
         QCOMPARE(plan.context.value(QStringLiteral("rollbackSha")).toString(), previous.commit);
         QCOMPARE(plan.preconditions.size(), 2);
 
-        const int deploymentsBefore = int(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size());
+        const int deploymentsBefore =
+            int(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size());
         const quint64 ticket = f.backend->execute(plan);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
         QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
@@ -411,9 +446,12 @@ private Q_SLOTS:
         QCOMPARE(f.mutations().size(), 1);
 
         // GitLab made a new deployment at the old sha; once it finishes, staging runs it.
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size()
-                                     > deploymentsBefore, 10000);
-        const Deployment fresh = f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).size() >
+                deploymentsBefore,
+            10000);
+        const Deployment fresh =
+            f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first();
         QCOMPARE(fresh.commit, previous.commit);
         QVERIFY(fresh.id.toLongLong() > before.deploymentId.toLongLong());
         f.sb->advance(5 * 60 * 1000);
@@ -448,25 +486,34 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         // A rollback retries an old deploy job: its pipeline runs again.
-        const ActionPlan rollback = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
+        const ActionPlan rollback =
+            f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
         QVERIFY2(rollback.feasible, qPrintable(rollback.blockedReason));
         const quint64 t0 = f.backend->execute(rollback);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.value(t0).ok, 10000);
         f.sb->clearRequests();
         const QString sha = rollback.context.value(QStringLiteral("rollbackSha")).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().commit == sha
-                                     && f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().status
-                                            == DeployStatus::Running, 10000);
-        const QString running = f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().runId;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().commit ==
+                    sha &&
+                f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev"))
+                        .first()
+                        .status == DeployStatus::Running,
+            10000);
+        const QString running =
+            f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("dev")).first().runId;
         QVERIFY(f.sink.runs.contains(running));
         QTRY_VERIFY_WITH_TIMEOUT(!isFinished(f.sink.runs.value(running).status), 10000);
-        const ActionPlan cancel = f.plan(ReleaseAction::Verb::Cancel, {}, {}, f.config.id + QLatin1Char('/') + running);
+        const ActionPlan cancel =
+            f.plan(ReleaseAction::Verb::Cancel, {}, {}, f.config.id + QLatin1Char('/') + running);
         QVERIFY2(cancel.feasible, qPrintable(cancel.blockedReason));
-        QVERIFY(cancel.requests.first().path.endsWith(QStringLiteral("/pipelines/%1/cancel").arg(running)));
+        QVERIFY(cancel.requests.first().path.endsWith(
+            QStringLiteral("/pipelines/%1/cancel").arg(running)));
         const quint64 t1 = f.backend->execute(cancel);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t1), 10000);
         QVERIFY2(f.sink.results.value(t1).ok, qPrintable(f.sink.results.value(t1).message));
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(running).status), fd::toString(RunStatus::Cancelled), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(running).status),
+                                  fd::toString(RunStatus::Cancelled), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::RunCancelled) > 0, 5000);
 
         // Cancelling again: the precondition (not finished) no longer holds; nothing sent.
@@ -477,15 +524,17 @@ private Q_SLOTS:
 
         const ActionPlan retry = f.plan(ReleaseAction::Verb::Rerun, {}, {}, running);
         QVERIFY2(retry.feasible, qPrintable(retry.blockedReason));
-        QVERIFY(retry.requests.first().path.endsWith(QStringLiteral("/pipelines/%1/retry").arg(running)));
+        QVERIFY(retry.requests.first().path.endsWith(
+            QStringLiteral("/pipelines/%1/retry").arg(running)));
         const quint64 t3 = f.backend->execute(retry);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t3), 10000);
         QVERIFY2(f.sink.results.value(t3).ok, qPrintable(f.sink.results.value(t3).message));
         QTRY_VERIFY_WITH_TIMEOUT(!isFinished(f.sink.runs.value(running).status), 10000);
         f.sb->advance(10 * 60 * 1000);
         // The retried jobs run to success; the pipeline then rests at its manual prod job.
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.runs.value(running).status == RunStatus::Succeeded
-                                     || f.sink.runs.value(running).status == RunStatus::Waiting, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.runs.value(running).status == RunStatus::Succeeded ||
+                                     f.sink.runs.value(running).status == RunStatus::Waiting,
+                                 10000);
     }
 
     void retryAFailedJobAndAbortARunningDeploy()
@@ -495,26 +544,34 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         // A rollback makes a running deploy job in staging; abort cancels that job.
-        const ActionPlan rollback = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
+        const ActionPlan rollback = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"),
+                                           QStringLiteral("staging"));
         QVERIFY(rollback.feasible);
         const quint64 t1 = f.backend->execute(rollback);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.value(t1).ok, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).isEmpty()
-                                     && f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status
-                                            == DeployStatus::Running,
-                                 10000);
-        const ActionPlan abort = f.plan(ReleaseAction::Verb::Abort, QStringLiteral("auth"), QStringLiteral("staging"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).isEmpty() &&
+                f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging"))
+                        .first()
+                        .status == DeployStatus::Running,
+            10000);
+        const ActionPlan abort =
+            f.plan(ReleaseAction::Verb::Abort, QStringLiteral("auth"), QStringLiteral("staging"));
         QVERIFY2(abort.feasible, qPrintable(abort.blockedReason));
         QVERIFY(abort.requests.first().path.endsWith(QLatin1String("/cancel")));
         QVERIFY(abort.requests.first().path.contains(QLatin1String("/jobs/")));
         const quint64 t2 = f.backend->execute(abort);
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t2), 10000);
         QVERIFY2(f.sink.results.value(t2).ok, qPrintable(f.sink.results.value(t2).message));
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status),
-                                  fd::toString(DeployStatus::Cancelled), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging"))
+                             .first()
+                             .status),
+            fd::toString(DeployStatus::Cancelled), 10000);
 
         // Retry (no target): the newest deployment of staging was canceled: retry its job.
-        const ActionPlan retry = f.plan(ReleaseAction::Verb::Retry, QStringLiteral("auth"), QStringLiteral("staging"));
+        const ActionPlan retry =
+            f.plan(ReleaseAction::Verb::Retry, QStringLiteral("auth"), QStringLiteral("staging"));
         QVERIFY2(retry.feasible, qPrintable(retry.blockedReason));
         QVERIFY(retry.requests.first().path.endsWith(QLatin1String("/retry")));
         QCOMPARE(retry.preconditions.first().expected, QStringLiteral("failed|canceled"));
@@ -522,8 +579,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(t3), 10000);
         QVERIFY2(f.sink.results.value(t3).ok, qPrintable(f.sink.results.value(t3).message));
         f.sb->advance(5 * 60 * 1000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging")).first().status),
-                                  fd::toString(DeployStatus::Succeeded), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fd::toString(f.sink.deploymentsOf(QStringLiteral("auth"), QStringLiteral("staging"))
+                             .first()
+                             .status),
+            fd::toString(DeployStatus::Succeeded), 10000);
     }
 
     void logTailComesFromTheJobTrace()
@@ -550,10 +610,11 @@ private Q_SLOTS:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(text, QStringLiteral("b succeeded\n").right(12));
         done = false;
-        f.backend->fetchLogTail(QStringLiteral("999999"), {}, 100, [&](const QString &, const QString &e) {
-            error = e;
-            done = true;
-        });
+        f.backend->fetchLogTail(QStringLiteral("999999"), {}, 100,
+                                [&](const QString &, const QString &e) {
+                                    error = e;
+                                    done = true;
+                                });
         QTRY_VERIFY(done);
         QVERIFY(!error.isEmpty());
     }
@@ -568,8 +629,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
         QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("staging"));
-        QVERIFY(plan.requests.first().path.startsWith(QLatin1String("/projects/acme%2Fauth/jobs/")));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"),
+                                       QStringLiteral("staging"));
+        QVERIFY(
+            plan.requests.first().path.startsWith(QLatin1String("/projects/acme%2Fauth/jobs/")));
     }
 
     void unauthorizedTokenIsAuthFailed()
@@ -579,7 +642,8 @@ private Q_SLOTS:
         f.config.secrets.insert(QStringLiteral("token"), QStringLiteral("glpat-not-a-valid-token"));
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed));
+        QCOMPARE(fd::toString(f.sink.health.state),
+                 fd::toString(ConnectionHealth::State::AuthFailed));
         QVERIFY(f.sink.health.reason.contains(QLatin1String("auth failed")));
         QVERIFY(f.sink.runs.isEmpty());
         const int sent = int(f.sb->requests(QStringLiteral("gitlab")).size());
@@ -597,7 +661,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const int runs = int(f.sink.runs.size());
         f.sb->setFaults({fault(QStringLiteral("gitlab:expired-token"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::AuthFailed), 10000);
         QCOMPARE(int(f.sink.runs.size()), runs);
     }
 
@@ -614,7 +679,8 @@ private Q_SLOTS:
         QVERIFY(f.sink.problemsAt(QStringLiteral("project acme/gone")) >= 1);
         bool said404 = false;
         for (const auto &p : f.sink.problems)
-            said404 = said404 || (p.where.contains(QLatin1String("acme/gone")) && p.message.contains(QLatin1String("404")));
+            said404 = said404 || (p.where.contains(QLatin1String("acme/gone")) &&
+                                  p.message.contains(QLatin1String("404")));
         QVERIFY(said404);
         QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
         QVERIFY(f.sink.environments.contains(QStringLiteral("notifications/prod")));
@@ -626,11 +692,13 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.startSandbox());
         f.config.scope.insert(QStringLiteral("projects"), QStringList{QStringLiteral("101")});
-        f.config.bindings = {binding(QStringLiteral("auth"), QStringLiteral("prod"), QStringLiteral("101"))};
+        f.config.bindings = {
+            binding(QStringLiteral("auth"), QStringLiteral("prod"), QStringLiteral("101"))};
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         QVERIFY(f.sink.environments.contains(QStringLiteral("auth/prod")));
-        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).object, QStringLiteral("acme/auth"));
+        QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).object,
+                 QStringLiteral("acme/auth"));
     }
 
     void keysetRefusalFallsBackToOffsetPaging()
@@ -665,8 +733,10 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.startSandbox(QStringLiteral("scale:1000"))); // 12,000 pipelines in acme/monorepo
-        f.config.scope.insert(QStringLiteral("projects"), QStringList{QStringLiteral("acme/monorepo")});
-        f.config.bindings = {binding(QStringLiteral("monorepo"), {}, QStringLiteral("acme/monorepo"))};
+        f.config.scope.insert(QStringLiteral("projects"),
+                              QStringList{QStringLiteral("acme/monorepo")});
+        f.config.bindings = {
+            binding(QStringLiteral("monorepo"), {}, QStringLiteral("acme/monorepo"))};
         f.config.options.insert(QStringLiteral("runDepth"), 250);
         f.config.options.insert(QStringLiteral("jobsDepth"), 0);
         QVERIFY(f.startBackend(m_factory));
@@ -675,8 +745,8 @@ private Q_SLOTS:
         QCOMPARE(int(f.sink.runs.size()), 250);
         int offsetPages = 0;
         for (const auto &r : f.sb->requests(QStringLiteral("gitlab")))
-            offsetPages += r.path.contains(QLatin1String("/pipelines?")) && !r.path.contains(QLatin1String("keyset"))
-                           && r.status == 200;
+            offsetPages += r.path.contains(QLatin1String("/pipelines?")) &&
+                           !r.path.contains(QLatin1String("keyset")) && r.status == 200;
         QVERIFY(offsetPages >= 3);
     }
 
@@ -706,7 +776,8 @@ private Q_SLOTS:
         QCOMPARE(f.sink.environments.value(QStringLiteral("auth/prod")).commit,
                  envs.value(QStringLiteral("auth/prod")).commit);
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 10000);
     }
 
     void serverErrorsDegradeKeepStateAndBackOff()
@@ -718,12 +789,14 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const int runs = int(f.sink.runs.size());
         f.sb->setFaults({fault(QStringLiteral("gitlab:5xx"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Degraded), 15000);
         QVERIFY(f.sink.health.reason.contains(QLatin1String("last good state")));
         QCOMPARE(int(f.sink.runs.size()), runs);
         QVERIFY(f.backend->statistics().value(QStringLiteral("retries")).toLongLong() > 0);
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 15000);
     }
 
     void slowResponsesTimeOutAndKeepState()
@@ -736,11 +809,13 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const int runs = int(f.sink.runs.size());
         f.sb->setFaults({fault(QStringLiteral("gitlab:latency:1s"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Degraded), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Degraded), 15000);
         QVERIFY(f.sink.health.reason.contains(QLatin1String("timed out")));
         QCOMPARE(int(f.sink.runs.size()), runs);
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 15000);
     }
 
     void rateLimitPausesPolling()
@@ -751,7 +826,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const int runs = int(f.sink.runs.size());
         f.sb->setFaults({fault(QStringLiteral("gitlab:rate-limit"))});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::RateLimited), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::RateLimited), 10000);
         QVERIFY(f.sink.health.rateLimitedUntil > QDateTime::currentDateTimeUtc());
         QCOMPARE(int(f.sink.runs.size()), runs);
         // Paused: while the server's wait lasts, no further request goes out.
@@ -766,7 +842,8 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
+        const ActionPlan plan =
+            f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"), QStringLiteral("dev"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         f.backend->stop(); // no polls in the way of the request log
         f.sb->setFaults({fault(QStringLiteral("gitlab:5xx"))});

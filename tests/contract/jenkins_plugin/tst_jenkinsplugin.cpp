@@ -66,16 +66,20 @@ struct Fixture
         const QJsonObject cred = sb->backend(QStringLiteral("jenkins"))->credentials();
         config.id = kConn;
         config.kind = QStringLiteral("jenkins");
-        config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("jenkins"))));
+        config.baseUrl =
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sb->port(QStringLiteral("jenkins"))));
         config.secrets.insert(QStringLiteral("user"), cred.value(QLatin1String("user")).toString());
-        config.secrets.insert(QStringLiteral("token"), cred.value(QLatin1String("token")).toString());
-        config.scope.insert(QStringLiteral("folders"), QStringList{QStringLiteral("catalog"), QStringLiteral("search")});
+        config.secrets.insert(QStringLiteral("token"),
+                              cred.value(QLatin1String("token")).toString());
+        config.scope.insert(QStringLiteral("folders"),
+                            QStringList{QStringLiteral("catalog"), QStringLiteral("search")});
         config.options.insert(QStringLiteral("pollInterval"), 0.3);
         config.options.insert(QStringLiteral("activePollInterval"), 0.1);
         config.options.insert(QStringLiteral("maxBackoffMs"), 800);
         config.options.insert(QStringLiteral("requestTimeoutMs"), 3000);
         config.options.insert(QStringLiteral("queuePollMs"), 50);
-        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"),
+                               QStringLiteral("prod")};
         for (const QString &svc : {QStringLiteral("catalog"), QStringLiteral("search")}) {
             config.bindings.append(binding(svc, {}, svc + QStringLiteral("/build")));
             for (const QString &env : config.environments)
@@ -93,8 +97,11 @@ struct Fixture
         return true;
     }
 
-    ActionPlan plan(ReleaseAction::Verb verb, const QString &target, const QString &service = {},
-                    const QString &env = {}, const QString &version = {})
+    ActionPlan plan(ReleaseAction::Verb verb,
+                    const QString &target,
+                    const QString &service = {},
+                    const QString &env = {},
+                    const QString &version = {})
     {
         ReleaseAction a;
         a.verb = verb;
@@ -115,8 +122,14 @@ struct Fixture
         return sink.results.value(ticket);
     }
 
-    QList<sandbox::LoggedRequest> mutations() const { return sb->requests(QStringLiteral("jenkins"), true); }
-    QList<sandbox::LoggedRequest> requests() const { return sb->requests(QStringLiteral("jenkins")); }
+    QList<sandbox::LoggedRequest> mutations() const
+    {
+        return sb->requests(QStringLiteral("jenkins"), true);
+    }
+    QList<sandbox::LoggedRequest> requests() const
+    {
+        return sb->requests(QStringLiteral("jenkins"));
+    }
     int requestsMatching(const QString &pattern) const
     {
         const QRegularExpression re(pattern);
@@ -180,7 +193,8 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok));
-        QCOMPARE(f.backend->capabilities() & int(Capability::Approvals), int(Capability::Approvals));
+        QCOMPARE(f.backend->capabilities() & int(Capability::Approvals),
+                 int(Capability::Approvals));
 
         // The CI pipeline runs, one of them in progress, with stages from wfapi/describe.
         const Run *ci = f.newestRun(QStringLiteral("catalog/build"));
@@ -194,7 +208,8 @@ private Q_SLOTS:
         QCOMPARE(ci->stages.first().name, QStringLiteral("Checkout"));
         QCOMPARE(fd::toString(ci->stages.first().status), fd::toString(RunStatus::Succeeded));
         QCOMPARE(fd::toString(ci->stages.last().status), fd::toString(RunStatus::Running));
-        QVERIFY(ci->url.toString().endsWith(QStringLiteral("/job/catalog/job/build/%1/").arg(ci->number)));
+        QVERIFY(ci->url.toString().endsWith(
+            QStringLiteral("/job/catalog/job/build/%1/").arg(ci->number)));
 
         // A freestyle job: runs without stages, and no wfapi request was ever made for it.
         const Run *smoke = f.newestRun(QStringLiteral("catalog/smoke"));
@@ -212,18 +227,25 @@ private Q_SLOTS:
         QVERIFY(prod->pendingApproval);
         const Gate *gate = f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod"));
         QVERIFY(gate);
+        // A copy: the sink's records move as the plugin keeps publishing during this test.
+        const QString gateRunId = gate->runId;
         QCOMPARE(fd::toString(gate->kind), fd::toString(GateKind::JenkinsInput));
         QCOMPARE(gate->title, QStringLiteral("Deploy to prod?"));
         QVERIFY(gate->id.startsWith(gate->runId + QStringLiteral("/input/")));
         QVERIFY(gate->runId.startsWith(QStringLiteral("catalog/deploy-prod#")));
         QCOMPARE(gate->details.value(QStringLiteral("version")).toString(), prod->pendingVersion);
-        QVERIFY(gate->details.value(QStringLiteral("abortUrl")).toString().endsWith(QStringLiteral("/abort")));
+        QVERIFY(gate->details.value(QStringLiteral("abortUrl"))
+                    .toString()
+                    .endsWith(QStringLiteral("/abort")));
         QVERIFY(!gate->details.value(QStringLiteral("proceedUrl")).toString().isEmpty());
-        QCOMPARE(fd::toString(f.sink.runs.value(gate->runId).status), fd::toString(RunStatus::Waiting));
-        QCOMPARE(fd::toString(f.sink.deployments.value(gate->runId).status), fd::toString(DeployStatus::Blocked));
+        QCOMPARE(fd::toString(f.sink.runs.value(gate->runId).status),
+                 fd::toString(RunStatus::Waiting));
+        QCOMPARE(fd::toString(f.sink.deployments.value(gate->runId).status),
+                 fd::toString(DeployStatus::Blocked));
 
         // What runs where: the newest successful deploy build's VERSION parameter.
-        for (const QString &env : {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")}) {
+        for (const QString &env :
+             {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")}) {
             const auto *current = catalog->target(env)->current();
             QVERIFY(current);
             const EnvironmentState st = f.sink.environments.value(QStringLiteral("catalog/") + env);
@@ -231,13 +253,18 @@ private Q_SLOTS:
             QCOMPARE(st.commit, current->sha);
             QCOMPARE(st.object, QStringLiteral("catalog/deploy-") + env);
             QVERIFY(f.sink.deployments.contains(st.deploymentId));
-            QCOMPARE(fd::toString(f.sink.deployments.value(st.deploymentId).status), fd::toString(DeployStatus::Succeeded));
+            QCOMPARE(fd::toString(f.sink.deployments.value(st.deploymentId).status),
+                     fd::toString(DeployStatus::Succeeded));
         }
         // search's newest staging deploy failed: the environment says so and keeps its version.
-        const EnvironmentState searchStaging = f.sink.environments.value(QStringLiteral("search/staging"));
+        const EnvironmentState searchStaging =
+            f.sink.environments.value(QStringLiteral("search/staging"));
         QCOMPARE(fd::toString(searchStaging.health), fd::toString(Health::Degraded));
-        QCOMPARE(searchStaging.version,
-                 f.sb->world().service(QStringLiteral("search"))->target(QStringLiteral("staging"))->current()->version);
+        QCOMPARE(searchStaging.version, f.sb->world()
+                                            .service(QStringLiteral("search"))
+                                            ->target(QStringLiteral("staging"))
+                                            ->current()
+                                            ->version);
 
         // Timeline events, each once.
         QVERIFY(f.sink.eventCount(TimelineEvent::Kind::RunStarted) > 0);
@@ -259,14 +286,17 @@ private Q_SLOTS:
             if (r.path.contains(QLatin1String("/api/json")))
                 QVERIFY2(r.path.contains(QLatin1String("tree=")), qPrintable(r.path));
         }
-        QVERIFY(f.requestsMatching(QStringLiteral("builds(\\[|%5B).*(\\{|%7B)0(,|%2C)20(\\}|%7D)")) > 0);
+        QVERIFY(f.requestsMatching(
+                    QStringLiteral("builds(\\[|%5B).*(\\{|%7B)0(,|%2C)20(\\}|%7D)")) > 0);
         // Finished builds' stages are read once: no describe of an old build repeats.
         QHash<QString, int> describes;
         for (const auto &r : f.requests())
             if (r.path.endsWith(QLatin1String("/wfapi/describe")))
                 ++describes[r.path];
         for (auto it = describes.cbegin(); it != describes.cend(); ++it)
-            if (!it.key().contains(QLatin1String("/job/build/")) && !it.key().contains(gate->runId.section(QLatin1Char('#'), 1) + QLatin1String("/wfapi")))
+            if (!it.key().contains(QLatin1String("/job/build/")) &&
+                !it.key().contains(gateRunId.section(QLatin1Char('#'), 1) +
+                                   QLatin1String("/wfapi")))
                 QVERIFY2(it.value() == 1, qPrintable(it.key()));
         QCOMPARE(f.mutations().size(), 0);
     }
@@ -305,10 +335,13 @@ private Q_SLOTS:
         QCOMPARE(plan.action.environment, QStringLiteral("prod"));
         QCOMPARE(plan.requests.size(), 1);
         QCOMPARE(plan.requests.first().method, QByteArray("POST"));
-        const QString buildPath = QStringLiteral("/job/catalog/job/deploy-prod/%1").arg(gate.runId.section(QLatin1Char('#'), 1));
-        QCOMPARE(plan.requests.first().path, buildPath + QStringLiteral("/input/") + inputId + QStringLiteral("/proceedEmpty"));
+        const QString buildPath = QStringLiteral("/job/catalog/job/deploy-prod/%1")
+                                      .arg(gate.runId.section(QLatin1Char('#'), 1));
+        QCOMPARE(plan.requests.first().path,
+                 buildPath + QStringLiteral("/input/") + inputId + QStringLiteral("/proceedEmpty"));
         QCOMPARE(plan.preconditions.size(), 1);
-        QCOMPARE(plan.preconditions.first().path, buildPath + QStringLiteral("/wfapi/pendingInputActions"));
+        QCOMPARE(plan.preconditions.first().path,
+                 buildPath + QStringLiteral("/wfapi/pendingInputActions"));
         QCOMPARE(f.mutations().size(), 0); // planning sends nothing
 
         const ActionResult result = f.run(plan);
@@ -318,19 +351,28 @@ private Q_SLOTS:
         // A double click: the same plan again re-reads the precondition and sends nothing.
         const ActionResult again = f.run(plan);
         QVERIFY(!again.ok);
-        QVERIFY2(again.message.contains(QLatin1String("precondition failed")), qPrintable(again.message));
+        QVERIFY2(again.message.contains(QLatin1String("precondition failed")),
+                 qPrintable(again.message));
         QVERIFY(again.message.contains(QLatin1String("already answered")));
         QCOMPARE(f.mutations().size(), 1);
 
         // The build moves on past the input and finishes; prod then runs the pending version.
-        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod")), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status), fd::toString(RunStatus::Running), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod")),
+                                 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status),
+                                  fd::toString(RunStatus::Running), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalGranted), 1, 5000);
         f.sb->advance(90000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status), fd::toString(RunStatus::Succeeded), 5000);
-        const QString pending = f.sb->world().service(QStringLiteral("catalog"))->target(QStringLiteral("prod"))->pendingVersion;
-        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("catalog/prod")).version, pending, 5000);
-        QCOMPARE(f.sink.environments.value(QStringLiteral("catalog/prod")).deploymentId, gate.runId);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status),
+                                  fd::toString(RunStatus::Succeeded), 5000);
+        const QString pending = f.sb->world()
+                                    .service(QStringLiteral("catalog"))
+                                    ->target(QStringLiteral("prod"))
+                                    ->pendingVersion;
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("catalog/prod")).version,
+                                  pending, 5000);
+        QCOMPARE(f.sink.environments.value(QStringLiteral("catalog/prod")).deploymentId,
+                 gate.runId);
     }
 
     void rejectAbortsTheInput()
@@ -340,17 +382,26 @@ private Q_SLOTS:
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const Gate gate = *f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod"));
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Reject, {}, QStringLiteral("catalog"), QStringLiteral("prod"));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Reject, {}, QStringLiteral("catalog"),
+                                       QStringLiteral("prod"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
-        QVERIFY(plan.requests.first().path.endsWith(QStringLiteral("/input/%1/abort").arg(gate.details.value(QStringLiteral("inputId")).toString())));
+        QVERIFY(plan.requests.first().path.endsWith(
+            QStringLiteral("/input/%1/abort")
+                .arg(gate.details.value(QStringLiteral("inputId")).toString())));
         const ActionResult result = f.run(plan);
         QVERIFY2(result.ok, qPrintable(result.message));
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status), fd::toString(RunStatus::Cancelled), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(gate.runId).status),
+                                  fd::toString(RunStatus::Cancelled), 5000);
         QVERIFY(!f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod")));
-        QTRY_COMPARE_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalRejected), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.eventCount(TimelineEvent::Kind::ApprovalRejected), 1,
+                                  5000);
         // What prod runs did not change.
         QCOMPARE(f.sink.environments.value(QStringLiteral("catalog/prod")).version,
-                 f.sb->world().service(QStringLiteral("catalog"))->target(QStringLiteral("prod"))->current()->version);
+                 f.sb->world()
+                     .service(QStringLiteral("catalog"))
+                     ->target(QStringLiteral("prod"))
+                     ->current()
+                     ->version);
     }
 
     void inputAnsweredElsewhereIsReportedAndNothingIsSent()
@@ -359,13 +410,16 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const ActionPlan approve = f.plan(ReleaseAction::Verb::Approve, {}, QStringLiteral("catalog"), QStringLiteral("prod"));
-        const ActionPlan reject = f.plan(ReleaseAction::Verb::Reject, {}, QStringLiteral("catalog"), QStringLiteral("prod"));
+        const ActionPlan approve = f.plan(ReleaseAction::Verb::Approve, {},
+                                          QStringLiteral("catalog"), QStringLiteral("prod"));
+        const ActionPlan reject = f.plan(ReleaseAction::Verb::Reject, {}, QStringLiteral("catalog"),
+                                         QStringLiteral("prod"));
         QVERIFY(approve.feasible && reject.feasible);
         QVERIFY(f.run(reject).ok); // "another user" rejects first
         const ActionResult late = f.run(approve);
         QVERIFY(!late.ok);
-        QVERIFY2(late.message.contains(QLatin1String("already answered")), qPrintable(late.message));
+        QVERIFY2(late.message.contains(QLatin1String("already answered")),
+                 qPrintable(late.message));
         QCOMPARE(f.mutations().size(), 1);
     }
 
@@ -378,10 +432,13 @@ private Q_SLOTS:
         // No version given: staging gets what dev runs.
         const QString devVersion = f.sink.environments.value(QStringLiteral("search/dev")).version;
         QVERIFY(!devVersion.isEmpty());
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("search"), QStringLiteral("staging"));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("search"),
+                                       QStringLiteral("staging"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.requests.first().path,
-                 QStringLiteral("/job/search/job/deploy-staging/buildWithParameters?VERSION=%1&delay=0sec").arg(devVersion));
+                 QStringLiteral(
+                     "/job/search/job/deploy-staging/buildWithParameters?VERSION=%1&delay=0sec")
+                     .arg(devVersion));
         QCOMPARE(plan.preconditions.first().field, QStringLiteral("job.idle"));
         const ActionResult result = f.run(plan);
         QVERIFY2(result.ok, qPrintable(result.message + result.steps.join(QLatin1Char('\n'))));
@@ -400,9 +457,12 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.runs.contains(run), 5000);
         f.sb->advance(120000);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status), fd::toString(RunStatus::Succeeded), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("search/staging")).version, devVersion, 5000);
-        QCOMPARE(fd::toString(f.sink.environments.value(QStringLiteral("search/staging")).health), fd::toString(Health::Healthy));
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status),
+                                  fd::toString(RunStatus::Succeeded), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.sink.environments.value(QStringLiteral("search/staging")).version, devVersion, 5000);
+        QCOMPARE(fd::toString(f.sink.environments.value(QStringLiteral("search/staging")).health),
+                 fd::toString(Health::Healthy));
         QCOMPARE(f.sink.deployments.value(run).version, devVersion);
     }
 
@@ -412,10 +472,12 @@ private Q_SLOTS:
         QVERIFY(f.startSandbox());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const sandbox::SimTarget *t = f.sb->world().service(QStringLiteral("search"))->target(QStringLiteral("dev"));
+        const sandbox::SimTarget *t =
+            f.sb->world().service(QStringLiteral("search"))->target(QStringLiteral("dev"));
         const QString expected = previousVersion(*t);
         QVERIFY(!expected.isEmpty());
-        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, {}, QStringLiteral("search"), QStringLiteral("dev"));
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, {}, QStringLiteral("search"),
+                                       QStringLiteral("dev"));
         QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
         QCOMPARE(plan.context.value(QStringLiteral("version")).toString(), expected);
         QCOMPARE(plan.preconditions.size(), 2);
@@ -425,7 +487,8 @@ private Q_SLOTS:
         QVERIFY(result.message.contains(QLatin1String("started as search/deploy-dev#")));
         QVERIFY(f.mutations().first().path.contains(QStringLiteral("VERSION=") + expected));
         f.sb->advance(120000);
-        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("search/dev")).version, expected, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("search/dev")).version,
+                                  expected, 5000);
     }
 
     void cancelStopsARunningBuildAndCancelsAQueuedItem()
@@ -437,27 +500,35 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
 
         // A running deploy: stop it.
-        const ActionResult started = f.run(f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("search"),
-                                                  QStringLiteral("dev"), QStringLiteral("v0.0.1-test")));
+        const ActionResult started =
+            f.run(f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("search"),
+                         QStringLiteral("dev"), QStringLiteral("v0.0.1-test")));
         QVERIFY2(started.ok, qPrintable(started.message));
-        const QString run = QRegularExpression(QStringLiteral("search/deploy-dev#\\d+")).match(started.message).captured(0);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status), fd::toString(RunStatus::Running), 5000);
-        const ActionPlan stop = f.plan(ReleaseAction::Verb::Cancel, QStringLiteral("%1/%2").arg(kConn, run));
+        const QString run = QRegularExpression(QStringLiteral("search/deploy-dev#\\d+"))
+                                .match(started.message)
+                                .captured(0);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status),
+                                  fd::toString(RunStatus::Running), 5000);
+        const ActionPlan stop =
+            f.plan(ReleaseAction::Verb::Cancel, QStringLiteral("%1/%2").arg(kConn, run));
         QVERIFY2(stop.feasible, qPrintable(stop.blockedReason));
         QVERIFY(stop.requests.first().path.endsWith(QStringLiteral("/stop")));
         QVERIFY(f.run(stop).ok);
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status), fd::toString(RunStatus::Cancelled), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.runs.value(run).status),
+                                  fd::toString(RunStatus::Cancelled), 5000);
         QVERIFY(!f.run(stop).ok); // stopped already: precondition fails, nothing sent
 
         // A queued build (prod is busy with the paused build): cancel the queue item.
-        const ActionResult queued = f.run(f.plan(ReleaseAction::Verb::Rollback, {}, QStringLiteral("catalog"),
-                                                 QStringLiteral("prod")));
+        const ActionResult queued = f.run(f.plan(
+            ReleaseAction::Verb::Rollback, {}, QStringLiteral("catalog"), QStringLiteral("prod")));
         QVERIFY2(queued.ok, qPrintable(queued.message));
         const auto m = QRegularExpression(QStringLiteral("queue/(\\d+)")).match(queued.message);
         QVERIFY2(m.hasMatch(), qPrintable(queued.message));
-        const ActionPlan cancel = f.plan(ReleaseAction::Verb::Cancel, QStringLiteral("queue/") + m.captured(1));
+        const ActionPlan cancel =
+            f.plan(ReleaseAction::Verb::Cancel, QStringLiteral("queue/") + m.captured(1));
         QVERIFY2(cancel.feasible, qPrintable(cancel.blockedReason));
-        QCOMPARE(cancel.requests.first().path, QStringLiteral("/queue/cancelItem?id=") + m.captured(1));
+        QCOMPARE(cancel.requests.first().path,
+                 QStringLiteral("/queue/cancelItem?id=") + m.captured(1));
         const int before = f.mutations().size();
         QVERIFY(f.run(cancel).ok);
         QCOMPARE(f.mutations().size(), before + 1);
@@ -472,15 +543,16 @@ private Q_SLOTS:
         f.config.secrets.insert(QStringLiteral("token"), f.jenkins()->password());
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        const ActionResult result = f.run(f.plan(ReleaseAction::Verb::Approve, {}, QStringLiteral("catalog"),
-                                                 QStringLiteral("prod")));
+        const ActionResult result = f.run(f.plan(
+            ReleaseAction::Verb::Approve, {}, QStringLiteral("catalog"), QStringLiteral("prod")));
         QVERIFY2(result.ok, qPrintable(result.message + result.steps.join(QLatin1Char('\n'))));
         const auto posts = f.mutations();
         QCOMPARE(posts.size(), 2);
         QCOMPARE(posts.first().status, 403);
         QVERIFY(posts.last().status < 400);
         QCOMPARE(f.requestsMatching(QStringLiteral("^/crumbIssuer/api/json")), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!f.sink.gateFor(QStringLiteral("catalog"), QStringLiteral("prod")),
+                                 5000);
     }
 
     void logTailReadsProgressivelyWithOffsets()
@@ -513,10 +585,11 @@ private Q_SLOTS:
         QVERIFY(text.startsWith(QLatin1String("Started by"))); // the earlier part is kept
         QVERIFY(f.requestsMatching(QStringLiteral("progressiveText\\?start=[1-9]")) == 1);
         done = false;
-        f.backend->fetchLogTail(QStringLiteral("no-such-run"), {}, 10, [&](const QString &, const QString &e) {
-            error = e;
-            done = true;
-        });
+        f.backend->fetchLogTail(QStringLiteral("no-such-run"), {}, 10,
+                                [&](const QString &, const QString &e) {
+                                    error = e;
+                                    done = true;
+                                });
         QTRY_VERIFY(done);
         QVERIFY(!error.isEmpty());
     }
@@ -540,7 +613,8 @@ private Q_SLOTS:
             f.sb->setFaults({fault(QStringLiteral("jenkins:expired-token"))});
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::AuthFailed));
+        QCOMPARE(fd::toString(f.sink.health.state),
+                 fd::toString(ConnectionHealth::State::AuthFailed));
         QVERIFY2(f.sink.health.reason.contains(kConn), qPrintable(f.sink.health.reason));
         QVERIFY(f.sink.health.reason.contains(QLatin1String("401")));
         for (const QString &t : f.sink.allTexts()) {
@@ -553,7 +627,8 @@ private Q_SLOTS:
         QVERIFY2(f.requests().size() <= 8, qPrintable(QString::number(f.requests().size())));
         if (how == QLatin1String("fault")) {
             f.sb->setFaults({});
-            QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 8000);
+            QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                      fd::toString(ConnectionHealth::State::Ok), 8000);
             QVERIFY(!f.sink.runs.isEmpty());
         }
     }
@@ -563,11 +638,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QString>("words");
         QTest::newRow("5xx") << QStringLiteral("jenkins:5xx") << QStringLiteral("HTTP 50");
-        // The sandbox's mangled answers do not always arrive whole over QNAM (a read timeout instead
-        // of a parse error), so only the shared words are required here; the parse path itself is
-        // checked in tst_jenkinsparsers.
-        QTest::newRow("malformed body") << QStringLiteral("jenkins:malformed") << QStringLiteral("keeping the last good state");
-        QTest::newRow("slow responses") << QStringLiteral("jenkins:latency:1500ms") << QStringLiteral("timed out");
+        // The sandbox's mangled answers do not always arrive whole over QNAM (a read timeout
+        // instead of a parse error), so only the shared words are required here; the parse path
+        // itself is checked in tst_jenkinsparsers.
+        QTest::newRow("malformed body")
+            << QStringLiteral("jenkins:malformed") << QStringLiteral("keeping the last good state");
+        QTest::newRow("slow responses")
+            << QStringLiteral("jenkins:latency:1500ms") << QStringLiteral("timed out");
     }
 
     void serverFaultsKeepTheLastGoodStateAndBackOff()
@@ -584,30 +661,36 @@ private Q_SLOTS:
         const auto runs = f.sink.runs;
         const auto environments = f.sink.environments;
         const int gates = f.sink.gates.size();
-        const qint64 pollsBefore = f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
+        const qint64 pollsBefore =
+            f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
 
         f.sb->setFaults({fault(spec)});
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.health.state == ConnectionHealth::State::Degraded
-                                     || f.sink.health.state == ConnectionHealth::State::Unreachable,
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.health.state == ConnectionHealth::State::Degraded ||
+                                     f.sink.health.state == ConnectionHealth::State::Unreachable,
                                  10000);
         QVERIFY2(f.sink.health.reason.contains(kConn), qPrintable(f.sink.health.reason));
         bool named = false;
         for (const auto &p : f.sink.problems)
-            named = named || (p.message.contains(words) && p.message.contains(QLatin1String("last good state")));
-        QVERIFY2(named, qPrintable(f.sink.problems.isEmpty() ? QString() : f.sink.problems.last().message));
+            named = named || (p.message.contains(words) &&
+                              p.message.contains(QLatin1String("last good state")));
+        QVERIFY2(named, qPrintable(f.sink.problems.isEmpty() ? QString()
+                                                             : f.sink.problems.last().message));
         QCOMPARE(f.sink.runs.keys().size(), runs.size());
         QCOMPARE(f.sink.environments, environments);
         QCOMPARE(f.sink.gates.size(), gates);
 
         // Backoff: at 0.1 s active polling about 20 polls would start in 2 s; far fewer do.
-        const qint64 pollsAtFault = f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
+        const qint64 pollsAtFault =
+            f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
         QTest::qWait(2000);
-        const qint64 during = f.backend->statistics().value(QStringLiteral("polls")).toLongLong() - pollsAtFault;
+        const qint64 during =
+            f.backend->statistics().value(QStringLiteral("polls")).toLongLong() - pollsAtFault;
         QVERIFY2(during <= 8, qPrintable(QString::number(during)));
         QVERIFY(pollsAtFault > pollsBefore);
 
         f.sb->setFaults({});
-        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 10000);
         QCOMPARE(f.sink.runs.keys().size(), runs.size());
     }
 
@@ -616,15 +699,24 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.startSandbox());
         // Named directly (404 on read) and mapped under a listed folder (absent from the listing).
-        f.config.scope.insert(QStringLiteral("jobs"), QStringList{QStringLiteral("payments/deploy-prod")});
-        f.config.bindings.append(binding(QStringLiteral("catalog"), QStringLiteral("qa"), QStringLiteral("catalog/deploy-qa")));
+        f.config.scope.insert(QStringLiteral("jobs"),
+                              QStringList{QStringLiteral("payments/deploy-prod")});
+        f.config.bindings.append(binding(QStringLiteral("catalog"), QStringLiteral("qa"),
+                                         QStringLiteral("catalog/deploy-qa")));
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.hasProblem(QStringLiteral("job payments/deploy-prod"), QStringLiteral("404")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(f.sink.hasProblem(QStringLiteral("job catalog/deploy-qa"), QStringLiteral("not found")), 5000);
-        QCOMPARE(fd::toString(f.sink.health.state), fd::toString(ConnectionHealth::State::Ok)); // the rest is fine
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.hasProblem(QStringLiteral("job payments/deploy-prod"), QStringLiteral("404")),
+            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.sink.hasProblem(QStringLiteral("job catalog/deploy-qa"), QStringLiteral("not found")),
+            5000);
+        QCOMPARE(fd::toString(f.sink.health.state),
+                 fd::toString(ConnectionHealth::State::Ok)); // the rest is fine
         QVERIFY(f.sink.environments.contains(QStringLiteral("catalog/prod")));
-        QVERIFY(!f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("catalog"), QStringLiteral("qa"), QStringLiteral("v1")).feasible);
+        QVERIFY(!f.plan(ReleaseAction::Verb::Promote, {}, QStringLiteral("catalog"),
+                        QStringLiteral("qa"), QStringLiteral("v1"))
+                     .feasible);
     }
 };
 

@@ -28,13 +28,15 @@ public:
     }
 
     /// The newest event of @p kind for service × environment, or nullptr.
-    const TimelineEvent *alert(TimelineEvent::Kind kind, const QString &service,
-                               const QString &environment, const QString &alertName) const
+    const TimelineEvent *alert(TimelineEvent::Kind kind,
+                               const QString &service,
+                               const QString &environment,
+                               const QString &alertName) const
     {
         const TimelineEvent *found = nullptr;
         for (const TimelineEvent &e : events)
-            if (e.kind == kind && e.service == service && e.environment == environment
-                && e.title.startsWith(alertName))
+            if (e.kind == kind && e.service == service && e.environment == environment &&
+                e.title.startsWith(alertName))
                 found = &e;
         return found;
     }

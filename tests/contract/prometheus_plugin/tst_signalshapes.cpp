@@ -48,7 +48,8 @@ QString shape(const QJsonValue &v)
         const QJsonObject o = v.toObject();
         QStringList parts;
         for (auto it = o.begin(); it != o.end(); ++it) {
-            const bool labelMap = it.key() == u"metric" || it.key() == u"labels" || it.key() == u"annotations";
+            const bool labelMap =
+                it.key() == u"metric" || it.key() == u"labels" || it.key() == u"annotations";
             parts << it.key() + u':' + (labelMap ? QStringLiteral("{labels}") : shape(it.value()));
         }
         return u'{' + parts.join(u',') + u'}';
@@ -62,10 +63,14 @@ QString shape(const QJsonValue &v)
             return QStringLiteral("[n,s]");
         return u'[' + shape(a.at(0)) + QStringLiteral("...]");
     }
-    case QJsonValue::String: return QStringLiteral("s");
-    case QJsonValue::Double: return QStringLiteral("n");
-    case QJsonValue::Bool: return QStringLiteral("b");
-    default: return QStringLiteral("null");
+    case QJsonValue::String:
+        return QStringLiteral("s");
+    case QJsonValue::Double:
+        return QStringLiteral("n");
+    case QJsonValue::Bool:
+        return QStringLiteral("b");
+    default:
+        return QStringLiteral("null");
     }
 }
 
@@ -79,7 +84,11 @@ QSet<QString> keysOf(const QJsonObject &o)
 QSet<QString> seriesLabels(const QJsonDocument &doc)
 {
     QSet<QString> out;
-    for (const QJsonValue &s : doc.object().value(QLatin1String("data")).toObject().value(QLatin1String("result")).toArray()) {
+    for (const QJsonValue &s : doc.object()
+                                   .value(QLatin1String("data"))
+                                   .toObject()
+                                   .value(QLatin1String("result"))
+                                   .toArray()) {
         QStringList parts;
         const QJsonObject m = s.toObject().value(QLatin1String("metric")).toObject();
         for (auto it = m.begin(); it != m.end(); ++it)
@@ -104,18 +113,21 @@ private:
     // Prometheus': a window of 5 real seconds holds the traffic of 5 simulated minutes.
     std::string sandboxQuery(QString q) const
     {
-        return q.replace(QStringLiteral("$sel"), QString()).replace(QStringLiteral("$w"), QStringLiteral("5m")).toStdString();
+        return q.replace(QStringLiteral("$sel"), QString())
+            .replace(QStringLiteral("$w"), QStringLiteral("5m"))
+            .toStdString();
     }
     std::string realQuery(QString q) const
     {
         return q.replace(QStringLiteral("$sel"), QStringLiteral(",fdtest=\"%1\"").arg(m_tag))
-            .replace(QStringLiteral("$w"), QStringLiteral("5s")).toStdString();
+            .replace(QStringLiteral("$w"), QStringLiteral("5s"))
+            .toStdString();
     }
 
     /// The same PromQL for both sides: $sel becomes the sandbox's own matcher on the real one,
     /// $w the rate window.
-    QPair<Answer, Answer> both(const std::string &path, const QString &promql,
-                               httplib::Params extra = {})
+    QPair<Answer, Answer>
+    both(const std::string &path, const QString &promql, httplib::Params extra = {})
     {
         httplib::Params sp = extra, rp = extra;
         QString s = promql, r = promql;
@@ -141,7 +153,8 @@ private Q_SLOTS:
         m_prom = QUrl(QString::fromUtf8(prom));
         m_am = QUrl(QString::fromUtf8(am));
         const double scale = qEnvironmentVariableIsSet("FD_TEST_SIGNALS_TIME_SCALE")
-                                 ? qEnvironmentVariable("FD_TEST_SIGNALS_TIME_SCALE").toDouble() : 60.0;
+                                 ? qEnvironmentVariable("FD_TEST_SIGNALS_TIME_SCALE").toDouble()
+                                 : 60.0;
         sandbox::Options o;
         o.scenario = QStringLiteral("incident");
         o.clockSpeed = scale;
@@ -154,17 +167,26 @@ private Q_SLOTS:
         m_targetFile = QDir(QString::fromUtf8(targets)).filePath(m_tag + QStringLiteral(".json"));
         QFile f(m_targetFile + QStringLiteral(".tmp"));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(QJsonArray{QJsonObject{
-                                  {QStringLiteral("targets"), QJsonArray{QStringLiteral("127.0.0.1:%1").arg(port)}},
-                                  {QStringLiteral("labels"), QJsonObject{{QStringLiteral("fdtest"), m_tag}}}}})
+        f.write(QJsonDocument(
+                    QJsonArray{QJsonObject{{QStringLiteral("targets"),
+                                            QJsonArray{QStringLiteral("127.0.0.1:%1").arg(port)}},
+                                           {QStringLiteral("labels"),
+                                            QJsonObject{{QStringLiteral("fdtest"), m_tag}}}}})
                     .toJson());
         f.close();
         QVERIFY(QFile::rename(f.fileName(), m_targetFile)); // Prometheus never reads half a file
         // Scraped a few times, so rate() over 5 s has samples.
         QTRY_VERIFY_WITH_TIMEOUT(
             get(m_prom, "/api/v1/query",
-                {{"query", QStringLiteral("count_over_time(up{fdtest=\"%1\"}[10s]) >= 4").arg(m_tag).toStdString()}})
-                    .body.object().value(QLatin1String("data")).toObject().value(QLatin1String("result")).toArray().size() == 1,
+                {{"query", QStringLiteral("count_over_time(up{fdtest=\"%1\"}[10s]) >= 4")
+                               .arg(m_tag)
+                               .toStdString()}})
+                    .body.object()
+                    .value(QLatin1String("data"))
+                    .toObject()
+                    .value(QLatin1String("result"))
+                    .toArray()
+                    .size() == 1,
             30000);
     }
 
@@ -179,17 +201,32 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("promql");
         QTest::addColumn<bool>("range");
-        QTest::newRow("error ratio per version") << "/api/v1/query"
-            << "sum by (service, env, version) (rate(http_requests_total{code=~\"5..\",service=\"catalog\"$sel}[$w])) / "
-               "sum by (service, env, version) (rate(http_requests_total{service=\"catalog\"$sel}[$w]))" << false;
-        QTest::newRow("latency p99 per version") << "/api/v1/query"
-            << "histogram_quantile(0.99, sum by (le, service, env, version) (rate(http_request_duration_seconds_bucket{env=\"prod\"$sel}[$w])))" << false;
-        QTest::newRow("the shipped alert condition") << "/api/v1/query"
-            << "sum by (service, env) (rate(http_requests_total{code=~\"5..\"$sel}[$w])) / sum by (service, env) (rate(http_requests_total{service!=\"\"$sel}[$w])) > 0.05" << false;
-        QTest::newRow("scalar") << "/api/v1/query" << "1 + 1" << false;
-        QTest::newRow("error ratio range") << "/api/v1/query_range"
-            << "sum by (service, env, version) (rate(http_requests_total{code=~\"5..\",service=\"search\"$sel}[$w])) / "
-               "sum by (service, env, version) (rate(http_requests_total{service=\"search\"$sel}[$w]))" << true;
+        QTest::newRow("error ratio per version")
+            << "/api/v1/query"
+            << "sum by (service, env, version) "
+               "(rate(http_requests_total{code=~\"5..\",service=\"catalog\"$sel}[$w])) / "
+               "sum by (service, env, version) "
+               "(rate(http_requests_total{service=\"catalog\"$sel}[$w]))"
+            << false;
+        QTest::newRow("latency p99 per version")
+            << "/api/v1/query"
+            << "histogram_quantile(0.99, sum by (le, service, env, version) "
+               "(rate(http_request_duration_seconds_bucket{env=\"prod\"$sel}[$w])))"
+            << false;
+        QTest::newRow("the shipped alert condition")
+            << "/api/v1/query"
+            << "sum by (service, env) (rate(http_requests_total{code=~\"5..\"$sel}[$w])) / sum by "
+               "(service, env) (rate(http_requests_total{service!=\"\"$sel}[$w])) > 0.05"
+            << false;
+        QTest::newRow("scalar") << "/api/v1/query"
+                                << "1 + 1" << false;
+        QTest::newRow("error ratio range")
+            << "/api/v1/query_range"
+            << "sum by (service, env, version) "
+               "(rate(http_requests_total{code=~\"5..\",service=\"search\"$sel}[$w])) / "
+               "sum by (service, env, version) "
+               "(rate(http_requests_total{service=\"search\"$sel}[$w]))"
+            << true;
     }
 
     void queryShapes()
@@ -225,8 +262,18 @@ private Q_SLOTS:
         QCOMPARE(shape(sb.body.object()), shape(real.body.object()));
         QCOMPARE(seriesLabels(sb.body), seriesLabels(real.body));
         if (promql == QLatin1String("1 + 1"))
-            QCOMPARE(sb.body.object().value(QLatin1String("data")).toObject().value(QLatin1String("result")).toArray().at(1),
-                     real.body.object().value(QLatin1String("data")).toObject().value(QLatin1String("result")).toArray().at(1));
+            QCOMPARE(sb.body.object()
+                         .value(QLatin1String("data"))
+                         .toObject()
+                         .value(QLatin1String("result"))
+                         .toArray()
+                         .at(1),
+                     real.body.object()
+                         .value(QLatin1String("data"))
+                         .toObject()
+                         .value(QLatin1String("result"))
+                         .toArray()
+                         .at(1));
     }
 
     void errorShapes_data()
@@ -234,10 +281,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("promql");
         QTest::addColumn<QString>("step");
-        QTest::newRow("parse error") << "/api/v1/query" << "sum(rate(http_requests_total[$w]" << "";
-        QTest::newRow("empty query") << "/api/v1/query" << "" << "";
-        QTest::newRow("zero step") << "/api/v1/query_range" << "1" << "0";
-        QTest::newRow("unparsable step") << "/api/v1/query_range" << "1" << "often";
+        QTest::newRow("parse error") << "/api/v1/query"
+                                     << "sum(rate(http_requests_total[$w]"
+                                     << "";
+        QTest::newRow("empty query") << "/api/v1/query"
+                                     << ""
+                                     << "";
+        QTest::newRow("zero step") << "/api/v1/query_range"
+                                   << "1"
+                                   << "0";
+        QTest::newRow("unparsable step") << "/api/v1/query_range"
+                                         << "1"
+                                         << "often";
     }
 
     void errorShapes()
@@ -255,8 +310,10 @@ private Q_SLOTS:
         QCOMPARE(sb.status, 400);
         QCOMPARE(real.status, 400);
         QCOMPARE(shape(sb.body.object()), shape(real.body.object()));
-        QCOMPARE(sb.body.object().value(QLatin1String("errorType")).toString(), QStringLiteral("bad_data"));
-        QCOMPARE(real.body.object().value(QLatin1String("errorType")).toString(), QStringLiteral("bad_data"));
+        QCOMPARE(sb.body.object().value(QLatin1String("errorType")).toString(),
+                 QStringLiteral("bad_data"));
+        QCOMPARE(real.body.object().value(QLatin1String("errorType")).toString(),
+                 QStringLiteral("bad_data"));
         // The same first words: both name the parameter that is wrong.
         QCOMPARE(sb.body.object().value(QLatin1String("error")).toString().section(u':', 0, 0),
                  real.body.object().value(QLatin1String("error")).toString().section(u':', 0, 0));
@@ -266,34 +323,45 @@ private Q_SLOTS:
     {
         // The bad catalog release fails 15% of requests in dev: both sides alert at once.
         const httplib::Params filter{{"filter", "alertname=\"FlightdeckHighErrorRate\""},
-                                     {"filter", "service=\"catalog\""}, {"filter", "env=\"dev\""}};
+                                     {"filter", "service=\"catalog\""},
+                                     {"filter", "env=\"dev\""}};
         QJsonObject real;
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            const QJsonArray a = get(m_am, "/api/v2/alerts", filter).body.array();
-            real = a.isEmpty() ? QJsonObject() : a.first().toObject();
-            return !a.isEmpty();
-        }(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QJsonArray a = get(m_am, "/api/v2/alerts", filter).body.array();
+                real = a.isEmpty() ? QJsonObject() : a.first().toObject();
+                return !a.isEmpty();
+            }(),
+            30000);
         const Answer sbAnswer = get(m_sandboxUrl, "/api/v2/alerts", filter);
         QCOMPARE(sbAnswer.status, 200);
         QCOMPARE(sbAnswer.body.array().size(), 1);
         const QJsonObject sb = sbAnswer.body.array().first().toObject();
         QCOMPARE(shape(sb), shape(real));
-        QCOMPARE(keysOf(sb.value(QLatin1String("labels")).toObject()), keysOf(real.value(QLatin1String("labels")).toObject()));
+        QCOMPARE(keysOf(sb.value(QLatin1String("labels")).toObject()),
+                 keysOf(real.value(QLatin1String("labels")).toObject()));
         QCOMPARE(sb.value(QLatin1String("labels")), real.value(QLatin1String("labels")));
         // Same labels, same fingerprint: the sandbox hashes label sets as Alertmanager does.
         QCOMPARE(sb.value(QLatin1String("fingerprint")), real.value(QLatin1String("fingerprint")));
         QCOMPARE(keysOf(sb.value(QLatin1String("annotations")).toObject()),
                  keysOf(real.value(QLatin1String("annotations")).toObject()));
-        QCOMPARE(sb.value(QLatin1String("annotations")).toObject().value(QLatin1String("summary")),
-                 real.value(QLatin1String("annotations")).toObject().value(QLatin1String("summary")));
+        QCOMPARE(
+            sb.value(QLatin1String("annotations")).toObject().value(QLatin1String("summary")),
+            real.value(QLatin1String("annotations")).toObject().value(QLatin1String("summary")));
         QCOMPARE(sb.value(QLatin1String("status")), real.value(QLatin1String("status")));
         QCOMPARE(sb.value(QLatin1String("receivers")), real.value(QLatin1String("receivers")));
         for (const char *t : {"startsAt", "endsAt", "updatedAt"}) {
-            QVERIFY2(QDateTime::fromString(sb.value(QLatin1String(t)).toString(), Qt::ISODateWithMs).isValid(), t);
+            QVERIFY2(QDateTime::fromString(sb.value(QLatin1String(t)).toString(), Qt::ISODateWithMs)
+                         .isValid(),
+                     t);
             QVERIFY2(!real.value(QLatin1String(t)).toString().isEmpty(), t);
         }
-        QVERIFY(sb.value(QLatin1String("generatorURL")).toString().contains(QStringLiteral("/graph?g0.expr=")));
-        QVERIFY(real.value(QLatin1String("generatorURL")).toString().contains(QStringLiteral("/graph?g0.expr=")));
+        QVERIFY(sb.value(QLatin1String("generatorURL"))
+                    .toString()
+                    .contains(QStringLiteral("/graph?g0.expr=")));
+        QVERIFY(real.value(QLatin1String("generatorURL"))
+                    .toString()
+                    .contains(QStringLiteral("/graph?g0.expr=")));
         // A filter nothing matches is an empty list on both sides.
         const httplib::Params none{{"filter", "alertname=\"NoSuchAlert\""}};
         QCOMPARE(get(m_sandboxUrl, "/api/v2/alerts", none).body.array().size(), 0);

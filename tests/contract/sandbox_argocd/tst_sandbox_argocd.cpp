@@ -22,7 +22,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kActions = QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/actions/");
+const QString kActions =
+    QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/actions/");
 
 QJsonValue toJson(const YAML::Node &n)
 {
@@ -74,17 +75,18 @@ public:
             httplib::Headers h{{"Authorization", "Bearer " + token}};
             if (sse)
                 h.emplace("Accept", "text/event-stream");
-            auto res = cli.Get(path, h,
-                               [this](const httplib::Response &r) {
-                                   std::lock_guard g(m_mutex);
-                                   m_contentType = r.get_header_value("Content-Type");
-                                   return true;
-                               },
-                               [this](const char *data, size_t len) {
-                                   std::lock_guard g(m_mutex);
-                                   m_data.append(data, qsizetype(len));
-                                   return !m_stop;
-                               });
+            auto res = cli.Get(
+                path, h,
+                [this](const httplib::Response &r) {
+                    std::lock_guard g(m_mutex);
+                    m_contentType = r.get_header_value("Content-Type");
+                    return true;
+                },
+                [this](const char *data, size_t len) {
+                    std::lock_guard g(m_mutex);
+                    m_data.append(data, qsizetype(len));
+                    return !m_stop;
+                });
             m_ended = true;
         });
     }
@@ -162,8 +164,9 @@ private Q_SLOTS:
         for (const auto &t : tests["discoveryTests"]) {
             QJsonArray expected;
             for (const auto &a : t["result"])
-                expected.append(QJsonObject{{u"name"_s, QString::fromStdString(a["name"].as<std::string>())},
-                                            {u"disabled"_s, a["disabled"].as<bool>()}});
+                expected.append(
+                    QJsonObject{{u"name"_s, QString::fromStdString(a["name"].as<std::string>())},
+                                {u"disabled"_s, a["disabled"].as<bool>()}});
             const QString input = QString::fromStdString(t["inputPath"].as<std::string>());
             QTest::newRow(qPrintable(input)) << input << expected;
         }
@@ -197,7 +200,8 @@ private Q_SLOTS:
             const QString action = QString::fromStdString(t["action"].as<std::string>());
             const QString input = QString::fromStdString(t["inputPath"].as<std::string>());
             QTest::newRow(qPrintable(action + u' ' + input))
-                << action << input << QString::fromStdString(t["expectedOutputPath"].as<std::string>());
+                << action << input
+                << QString::fromStdString(t["expectedOutputPath"].as<std::string>());
         }
     }
     void luaActions()
@@ -207,8 +211,9 @@ private Q_SLOTS:
         QFETCH(QString, output);
         QJsonObject rollout = loadYaml(kActions + input);
         QString error;
-        QVERIFY2(argocd::applyRolloutAction(rollout, action, u"0001-01-01T00:00:00Z"_s, true, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            argocd::applyRolloutAction(rollout, action, u"0001-01-01T00:00:00Z"_s, true, &error),
+            qPrintable(error));
         const QJsonObject expected = loadYaml(kActions + output);
         QCOMPARE(rollout[u"spec"_s].toObject(), expected[u"spec"_s].toObject());
         QCOMPARE(rollout[u"status"_s].toObject(), expected[u"status"_s].toObject());
@@ -218,9 +223,9 @@ private Q_SLOTS:
     {
         using argocd::CanaryStep;
         argocd::RolloutSim r(u"web"_s, u"shop"_s,
-                             {CanaryStep::setWeight(20), CanaryStep::pause(), CanaryStep::setWeight(50),
-                              CanaryStep::pause(60), CanaryStep::analysis(u"error-rate"_s),
-                              CanaryStep::setWeight(100)},
+                             {CanaryStep::setWeight(20), CanaryStep::pause(),
+                              CanaryStep::setWeight(50), CanaryStep::pause(60),
+                              CanaryStep::analysis(u"error-rate"_s), CanaryStep::setWeight(100)},
                              4);
         qint64 t = 1'000'000;
         r.setStable({u"v1"_s, u"img:v1"_s, false}, t);
@@ -252,11 +257,13 @@ private Q_SLOTS:
         QCOMPARE(r.currentStepIndex(), 6);
         QVERIFY(r.fullyPromoted());
         QCOMPARE(r.phase(), u"Healthy"_s);
-        QCOMPARE(r.manifest()[u"status"_s][u"stableRS"_s], r.manifest()[u"status"_s][u"currentPodHash"_s]);
+        QCOMPARE(r.manifest()[u"status"_s][u"stableRS"_s],
+                 r.manifest()[u"status"_s][u"currentPodHash"_s]);
 
         // a bad version fails its analysis and the controller aborts
         r.startUpdate({u"v3"_s, u"img:v3"_s, true}, t);
-        QVERIFY(r.runAction(u"promote-full"_s, t, true, &error)); // not this time: skip to analysis instead
+        QVERIFY(r.runAction(u"promote-full"_s, t, true,
+                            &error)); // not this time: skip to analysis instead
         r.reconcile(t);
         QVERIFY(r.fullyPromoted());
         r.startUpdate({u"v4"_s, u"img:v4"_s, true}, t);
@@ -270,7 +277,10 @@ private Q_SLOTS:
         QVERIFY(r.aborted());
         QCOMPARE(r.phase(), u"Degraded"_s);
         QCOMPARE(r.canaryWeight(), 0);
-        QCOMPARE(r.manifest()[u"status"_s][u"canary"_s][u"currentStepAnalysisRunStatus"_s][u"status"_s].toString(), u"Failed"_s);
+        QCOMPARE(
+            r.manifest()[u"status"_s][u"canary"_s][u"currentStepAnalysisRunStatus"_s][u"status"_s]
+                .toString(),
+            u"Failed"_s);
         QVERIFY(r.manifest()[u"status"_s].toObject().contains(u"abortedAt"_s));
         QVERIFY(r.runAction(u"retry"_s, t, true, &error));
         r.reconcile(t);
@@ -282,15 +292,19 @@ private Q_SLOTS:
 
     void projection()
     {
-        QJsonObject list{{u"metadata"_s, QJsonObject{{u"resourceVersion"_s, u"9"_s}}},
-                         {u"items"_s, QJsonArray{QJsonObject{{u"metadata"_s, QJsonObject{{u"name"_s, u"a"_s}, {u"uid"_s, u"x"_s}}},
-                                                             {u"spec"_s, QJsonObject{{u"project"_s, u"p"_s}}}}}}};
+        QJsonObject list{
+            {u"metadata"_s, QJsonObject{{u"resourceVersion"_s, u"9"_s}}},
+            {u"items"_s, QJsonArray{QJsonObject{
+                             {u"metadata"_s, QJsonObject{{u"name"_s, u"a"_s}, {u"uid"_s, u"x"_s}}},
+                             {u"spec"_s, QJsonObject{{u"project"_s, u"p"_s}}}}}}};
         QJsonObject inc = list;
         argocd::projectFields(inc, u"items.metadata.name,items.spec"_s);
-        QCOMPARE(compactJson(inc), QByteArray(R"({"items":[{"metadata":{"name":"a"},"spec":{"project":"p"}}]})"));
+        QCOMPARE(compactJson(inc),
+                 QByteArray(R"({"items":[{"metadata":{"name":"a"},"spec":{"project":"p"}}]})"));
         QJsonObject exc = list;
         argocd::projectFields(exc, u"-items.metadata.uid,metadata"_s);
-        QCOMPARE(compactJson(exc), QByteArray(R"({"items":[{"metadata":{"name":"a"},"spec":{"project":"p"}}]})"));
+        QCOMPARE(compactJson(exc),
+                 QByteArray(R"({"items":[{"metadata":{"name":"a"},"spec":{"project":"p"}}]})"));
     }
 
     void endpoints_data()
@@ -308,21 +322,33 @@ private Q_SLOTS:
 
         auto res = cli.Get("/api/version");
         QCOMPARE(res->status, 200);
-        QVERIFY(parse(res->body)[u"Version"_s].toString().startsWith(v3 ? u"v3.5.1+"_s : u"v2.14.21+"_s));
+        QVERIFY(parse(res->body)[u"Version"_s].toString().startsWith(v3 ? u"v3.5.1+"_s
+                                                                        : u"v2.14.21+"_s));
 
         httplib::Client anon("127.0.0.1", sb->port(u"argocd"_s));
         res = anon.Get("/api/v1/applications");
         QCOMPARE(res->status, 401);
-        QCOMPARE(parse(res->body), (QJsonObject{{u"error"_s, u"no session information"_s}, {u"code"_s, 16},
-                                                {u"message"_s, u"no session information"_s}, {u"details"_s, QJsonArray{}}}));
+        QCOMPARE(parse(res->body), (QJsonObject{{u"error"_s, u"no session information"_s},
+                                                {u"code"_s, 16},
+                                                {u"message"_s, u"no session information"_s},
+                                                {u"details"_s, QJsonArray{}}}));
         const QJsonObject creds = sb->backend(u"argocd"_s)->credentials();
-        res = anon.Post("/api/v1/session", compactJson({{u"username"_s, creds[u"username"_s]}, {u"password"_s, u"wrong"_s}}).toStdString(), "application/json");
+        res = anon.Post(
+            "/api/v1/session",
+            compactJson({{u"username"_s, creds[u"username"_s]}, {u"password"_s, u"wrong"_s}})
+                .toStdString(),
+            "application/json");
         QCOMPARE(res->status, 401);
-        res = anon.Post("/api/v1/session", compactJson({{u"username"_s, creds[u"username"_s]}, {u"password"_s, creds[u"password"_s]}}).toStdString(), "application/json");
+        res = anon.Post("/api/v1/session",
+                        compactJson({{u"username"_s, creds[u"username"_s]},
+                                     {u"password"_s, creds[u"password"_s]}})
+                            .toStdString(),
+                        "application/json");
         QCOMPARE(res->status, 200);
         const QString session = parse(res->body)[u"token"_s].toString();
         QCOMPARE(session.count(u'.'), 2);
-        res = anon.Get("/api/v1/session/userinfo", {{"Cookie", "argocd.token=" + session.toStdString()}});
+        res = anon.Get("/api/v1/session/userinfo",
+                       {{"Cookie", "argocd.token=" + session.toStdString()}});
         QCOMPARE(parse(res->body)[u"loggedIn"_s].toBool(), true);
         QCOMPARE(parse(res->body)[u"username"_s].toString(), u"admin"_s);
 
@@ -331,7 +357,8 @@ private Q_SLOTS:
         const QJsonObject list = parse(res->body);
         QVERIFY(!list[u"metadata"_s][u"resourceVersion"_s].toString().isEmpty());
         QVERIFY(list[u"items"_s].toArray().size() >= 4);
-        res = cli.Get("/api/v1/applications?projects=prod&fields=items.metadata.name,items.status.health");
+        res = cli.Get(
+            "/api/v1/applications?projects=prod&fields=items.metadata.name,items.status.health");
         const QJsonArray prod = parse(res->body)[u"items"_s].toArray();
         QCOMPARE(prod.size(), 1);
         QCOMPARE(prod[0].toObject().keys(), (QStringList{u"metadata"_s, u"status"_s}));
@@ -349,15 +376,18 @@ private Q_SLOTS:
         QCOMPARE(parse(res->body)[u"code"_s].toInt(), 5);
 
         // the canary waits at its manual step
-        const std::string q = "?namespace=checkout-prod&resourceName=checkout&group=argoproj.io&kind=Rollout&version=v1alpha1";
+        const std::string q = "?namespace=checkout-prod&resourceName=checkout&group=argoproj.io&"
+                              "kind=Rollout&version=v1alpha1";
         res = cli.Get("/api/v1/applications/checkout-prod/resource" + q);
         QCOMPARE(res->status, 200);
-        QJsonObject manifest = QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
+        QJsonObject manifest =
+            QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
         QCOMPARE(manifest[u"kind"_s].toString(), u"Rollout"_s);
         QCOMPARE(manifest[u"status"_s][u"currentStepIndex"_s].toInt(), 1);
         QCOMPARE(manifest[u"status"_s][u"phase"_s].toString(), u"Paused"_s);
         QVERIFY(manifest[u"status"_s][u"observedGeneration"_s].isString());
-        QCOMPARE(manifest[u"status"_s][u"canary"_s][u"weights"_s][u"canary"_s][u"weight"_s].toInt(), 20);
+        QCOMPARE(manifest[u"status"_s][u"canary"_s][u"weights"_s][u"canary"_s][u"weight"_s].toInt(),
+                 20);
         QCOMPARE(manifest[u"spec"_s][u"strategy"_s][u"canary"_s][u"steps"_s].toArray().size(), 6);
 
         res = cli.Get("/api/v1/applications/checkout-prod/resource/actions" + q);
@@ -365,32 +395,39 @@ private Q_SLOTS:
         for (const QJsonValue &a : parse(res->body)[u"actions"_s].toArray())
             actions.insert(a[u"name"_s].toString(), a[u"disabled"_s].toBool());
         // the same state as has_pause_condition_rollout.yaml, so the same list
-        QMap<QString, bool> want{{u"abort"_s, false}, {u"promote-full"_s, false}, {u"restart"_s, false},
-                                 {u"resume"_s, false}, {u"retry"_s, true}};
+        QMap<QString, bool> want{{u"abort"_s, false},
+                                 {u"promote-full"_s, false},
+                                 {u"restart"_s, false},
+                                 {u"resume"_s, false},
+                                 {u"retry"_s, true}};
         if (v3) {
             want.insert(u"pause"_s, false);
             want.insert(u"skip-current-step"_s, false);
         }
         QCOMPARE(actions, want);
 
-        res = cli.Post("/api/v1/applications/checkout-prod/resource/actions/v2",
-                       R"({"action":"resume","namespace":"checkout-prod","resourceName":"checkout","group":"argoproj.io","kind":"Rollout","version":"v1alpha1"})",
-                       "application/json");
+        res = cli.Post(
+            "/api/v1/applications/checkout-prod/resource/actions/v2",
+            R"({"action":"resume","namespace":"checkout-prod","resourceName":"checkout","group":"argoproj.io","kind":"Rollout","version":"v1alpha1"})",
+            "application/json");
         if (!v3) {
             QCOMPARE(res->status, 404); // grpc-gateway v1 answers unknown routes in plain text
             QCOMPARE(res->body, std::string("Not Found\n"));
-            res = cli.Post("/api/v1/applications/checkout-prod/resource/actions" + q, "\"resume\"", "application/json");
+            res = cli.Post("/api/v1/applications/checkout-prod/resource/actions" + q, "\"resume\"",
+                           "application/json");
         }
         QCOMPARE(res->status, 200);
         sb->advance(0);
         res = cli.Get("/api/v1/applications/checkout-prod/resource" + q);
-        manifest = QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
+        manifest =
+            QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
         QCOMPARE(manifest[u"status"_s][u"currentStepIndex"_s].toInt(), 2);
         QVERIFY(!manifest[u"status"_s].toObject().contains(u"pauseConditions"_s));
         sb->advance(5'000);
         sb->advance(600'000);
         res = cli.Get("/api/v1/applications/checkout-prod/resource" + q);
-        manifest = QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
+        manifest =
+            QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8()).object();
         QCOMPARE(manifest[u"status"_s][u"currentStepIndex"_s].toInt(), 4); // analysis running
         sb->advance(60'000);
         res = cli.Get("/api/v1/applications/checkout-prod");
@@ -400,25 +437,33 @@ private Q_SLOTS:
         res = cli.Get("/api/v1/applications/checkout-dev");
         const QJsonArray devHistory = parse(res->body)[u"status"_s][u"history"_s].toArray();
         const qint64 devId = devHistory.first()[u"id"_s].toInteger();
-        res = cli.Post("/api/v1/applications/checkout-dev/rollback", compactJson({{u"id"_s, devId}}).toStdString(), "application/json");
+        res = cli.Post("/api/v1/applications/checkout-dev/rollback",
+                       compactJson({{u"id"_s, devId}}).toStdString(), "application/json");
         QCOMPARE(res->status, 400);
-        QCOMPARE(parse(res->body)[u"message"_s].toString(), u"rollback cannot be initiated when auto-sync is enabled"_s);
+        QCOMPARE(parse(res->body)[u"message"_s].toString(),
+                 u"rollback cannot be initiated when auto-sync is enabled"_s);
         QCOMPARE(parse(res->body)[u"code"_s].toInt(), 9);
         res = cli.Get("/api/v1/applications/checkout-prod");
         const QJsonArray prodHistory = parse(res->body)[u"status"_s][u"history"_s].toArray();
-        res = cli.Post("/api/v1/applications/checkout-prod/rollback", R"({"id":999999})", "application/json");
+        res = cli.Post("/api/v1/applications/checkout-prod/rollback", R"({"id":999999})",
+                       "application/json");
         QCOMPARE(res->status, 400);
-        QVERIFY(parse(res->body)[u"message"_s].toString().contains(u"does not have deployment with id"_s));
+        QVERIFY(parse(res->body)[u"message"_s].toString().contains(
+            u"does not have deployment with id"_s));
         const qint64 prevId = prodHistory[prodHistory.size() - 2][u"id"_s].toInteger();
-        res = cli.Post("/api/v1/applications/checkout-prod/rollback", compactJson({{u"id"_s, prevId}}).toStdString(), "application/json");
+        res = cli.Post("/api/v1/applications/checkout-prod/rollback",
+                       compactJson({{u"id"_s, prevId}}).toStdString(), "application/json");
         QCOMPARE(res->status, 200);
-        QCOMPARE(parse(res->body)[u"status"_s][u"operationState"_s][u"phase"_s].toString(), u"Running"_s);
+        QCOMPARE(parse(res->body)[u"status"_s][u"operationState"_s][u"phase"_s].toString(),
+                 u"Running"_s);
         res = cli.Post("/api/v1/applications/checkout-prod/sync", "{}", "application/json");
         QCOMPARE(res->status, 400);
-        QCOMPARE(parse(res->body)[u"message"_s].toString(), u"another operation is already in progress"_s);
+        QCOMPARE(parse(res->body)[u"message"_s].toString(),
+                 u"another operation is already in progress"_s);
         sb->advance(4'000);
         res = cli.Get("/api/v1/applications/checkout-prod");
-        QCOMPARE(parse(res->body)[u"status"_s][u"operationState"_s][u"phase"_s].toString(), u"Succeeded"_s);
+        QCOMPARE(parse(res->body)[u"status"_s][u"operationState"_s][u"phase"_s].toString(),
+                 u"Succeeded"_s);
         QCOMPARE(parse(res->body)[u"status"_s][u"history"_s].toArray().last()[u"revision"_s],
                  prodHistory[prodHistory.size() - 2][u"revision"_s]);
         res = cli.Delete("/api/v1/applications/checkout-prod/operation");
@@ -439,7 +484,9 @@ private Q_SLOTS:
         for (const QJsonValue &a : list[u"items"_s].toArray()) {
             if (a[u"status"_s][u"sync"_s][u"status"_s] != u"OutOfSync"_s)
                 continue;
-            res = cli.Get("/api/v1/applications/" + a[u"metadata"_s][u"name"_s].toString().toStdString() + "/managed-resources");
+            res = cli.Get("/api/v1/applications/" +
+                          a[u"metadata"_s][u"name"_s].toString().toStdString() +
+                          "/managed-resources");
             for (const QJsonValue &item : parse(res->body)[u"items"_s].toArray())
                 if (item[u"modified"_s].toBool()) {
                     drifted = true;
@@ -448,7 +495,8 @@ private Q_SLOTS:
                 }
         }
         QVERIFY(drifted);
-        res = cli.Post("/api/v1/applications/checkout-prod/resource-tree", "{}", "application/json");
+        res =
+            cli.Post("/api/v1/applications/checkout-prod/resource-tree", "{}", "application/json");
         QCOMPARE(res->status, 405);
     }
 
@@ -474,18 +522,24 @@ private Q_SLOTS:
         QVERIFY(!nd.data().contains(":\n\n"));
 
         auto cli = client(*sb);
-        const std::string rv = parse(cli.Get("/api/v1/applications")->body)[u"metadata"_s][u"resourceVersion"_s].toString().toStdString();
-        auto res = cli.Post("/api/v1/applications/checkout-prod/resource/actions/v2",
-                            R"({"action":"pause","resourceName":"checkout","kind":"Rollout","group":"argoproj.io","version":"v1alpha1"})",
-                            "application/json");
+        const std::string rv =
+            parse(cli.Get("/api/v1/applications")->body)[u"metadata"_s][u"resourceVersion"_s]
+                .toString()
+                .toStdString();
+        auto res = cli.Post(
+            "/api/v1/applications/checkout-prod/resource/actions/v2",
+            R"({"action":"pause","resourceName":"checkout","kind":"Rollout","group":"argoproj.io","version":"v1alpha1"})",
+            "application/json");
         QCOMPARE(res->status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(sse.data().contains("\"type\":\"MODIFIED\""), 3000);
         const QList<QJsonObject> events = sseEvents(sse.data());
-        QCOMPARE(events.last()[u"result"_s][u"application"_s][u"metadata"_s][u"name"_s].toString(), u"checkout-prod"_s);
+        QCOMPARE(events.last()[u"result"_s][u"application"_s][u"metadata"_s][u"name"_s].toString(),
+                 u"checkout-prod"_s);
         QTRY_COMPARE_WITH_TIMEOUT(nd.data().count('\n'), 2, 3000);
 
         // a reconnect with the last resourceVersion gets only what changed since
-        StreamReader resumed(port, "/api/v1/stream/applications?resourceVersion=" + rv, true, m_token);
+        StreamReader resumed(port, "/api/v1/stream/applications?resourceVersion=" + rv, true,
+                             m_token);
         QTRY_VERIFY_WITH_TIMEOUT(!sseEvents(resumed.data()).isEmpty(), 3000);
         QTest::qWait(300);
         const QList<QJsonObject> later = sseEvents(resumed.data());
@@ -526,7 +580,10 @@ private Q_SLOTS:
     }
 
 private:
-    static QByteArray compactJson(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+    static QByteArray compactJson(const QJsonObject &o)
+    {
+        return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSandboxArgoCd)

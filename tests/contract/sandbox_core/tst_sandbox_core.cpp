@@ -38,8 +38,14 @@ QJsonDocument getJson(int port, const std::string &path)
     return r ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body)) : QJsonDocument();
 }
 
-int status(const httplib::Result &r) { return r ? r->status : -int(r.error()); }
-std::string bodyOf(const httplib::Result &r) { return r ? r->body : std::string(); }
+int status(const httplib::Result &r)
+{
+    return r ? r->status : -int(r.error());
+}
+std::string bodyOf(const httplib::Result &r)
+{
+    return r ? r->body : std::string();
+}
 
 } // namespace
 
@@ -70,16 +76,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<double>("probability");
         QTest::addColumn<qint64>("durationMs");
-        QTest::newRow("rate-limit") << u"github:rate-limit"_s << true << u"rate-limit"_s << 1.0 << qint64(0);
+        QTest::newRow("rate-limit")
+            << u"github:rate-limit"_s << true << u"rate-limit"_s << 1.0 << qint64(0);
         QTest::newRow("5xx 20%") << u"argocd:5xx:20%"_s << true << u"5xx"_s << 0.2 << qint64(0);
-        QTest::newRow("latency 2s") << u"jenkins:latency:2s"_s << true << u"latency"_s << 1.0 << qint64(2000);
-        QTest::newRow("latency 500ms") << u"gitlab:latency:500ms"_s << true << u"latency"_s << 1.0 << qint64(500);
-        QTest::newRow("malformed 5%") << u"gitlab:malformed:5%"_s << true << u"malformed"_s << 0.05 << qint64(0);
-        QTest::newRow("all expired") << u"all:expired-token"_s << true << u"expired-token"_s << 1.0 << qint64(0);
-        QTest::newRow("unknown backend") << u"gitea:5xx"_s << false << QString() << 0.0 << qint64(0);
-        QTest::newRow("unknown kind") << u"github:explode"_s << false << QString() << 0.0 << qint64(0);
-        QTest::newRow("bad percent") << u"github:5xx:140%"_s << false << QString() << 0.0 << qint64(0);
-        QTest::newRow("duration on 5xx") << u"github:5xx:2s"_s << false << QString() << 0.0 << qint64(0);
+        QTest::newRow("latency 2s")
+            << u"jenkins:latency:2s"_s << true << u"latency"_s << 1.0 << qint64(2000);
+        QTest::newRow("latency 500ms")
+            << u"gitlab:latency:500ms"_s << true << u"latency"_s << 1.0 << qint64(500);
+        QTest::newRow("malformed 5%")
+            << u"gitlab:malformed:5%"_s << true << u"malformed"_s << 0.05 << qint64(0);
+        QTest::newRow("all expired")
+            << u"all:expired-token"_s << true << u"expired-token"_s << 1.0 << qint64(0);
+        QTest::newRow("unknown backend")
+            << u"gitea:5xx"_s << false << QString() << 0.0 << qint64(0);
+        QTest::newRow("unknown kind")
+            << u"github:explode"_s << false << QString() << 0.0 << qint64(0);
+        QTest::newRow("bad percent")
+            << u"github:5xx:140%"_s << false << QString() << 0.0 << qint64(0);
+        QTest::newRow("duration on 5xx")
+            << u"github:5xx:2s"_s << false << QString() << 0.0 << qint64(0);
         QTest::newRow("no kind") << u"github"_s << false << QString() << 0.0 << qint64(0);
     }
     void parseFault()
@@ -143,7 +158,8 @@ private Q_SLOTS:
         m.Post("/metrics", "{}", "application/json");
         m.Post("/metrics", "{\"a\":1}", "application/json");
         QTRY_COMPARE(sb.requests(u"metrics"_s).size(), 3);
-        const QJsonArray mut = getJson(control, "/_sandbox/requests?backend=metrics&mutating=1").array();
+        const QJsonArray mut =
+            getJson(control, "/_sandbox/requests?backend=metrics&mutating=1").array();
         QCOMPARE(mut.size(), 2);
         QCOMPARE(mut[1].toObject().value(u"body"_s).toString(), u"{\"a\":1}"_s);
         QCOMPARE(mut[1].toObject().value(u"method"_s).toString(), u"POST"_s);
@@ -208,12 +224,14 @@ private Q_SLOTS:
         // Same seed and epoch: identical bytes once the (random) ports are taken out.
         const auto sweep = [](Sandbox &sb) {
             QByteArray all;
-            const QString token = sb.backend(u"github"_s)->credentials().value(u"token"_s).toString();
+            const QString token =
+                sb.backend(u"github"_s)->credentials().value(u"token"_s).toString();
             httplib::Client g("127.0.0.1", sb.port(u"github"_s));
             httplib::Headers h{{"Authorization", "Bearer " + token.toStdString()}};
-            for (const char *p : {"/repos/acme/payments/actions/runs?per_page=100",
-                                  "/repos/acme/checkout/actions/workflows",
-                                  "/repos/acme/payments/deployments", "/repos/acme/payments/environments"}) {
+            for (const char *p :
+                 {"/repos/acme/payments/actions/runs?per_page=100",
+                  "/repos/acme/checkout/actions/workflows", "/repos/acme/payments/deployments",
+                  "/repos/acme/payments/environments"}) {
                 auto r = g.Get(p, h);
                 all += QByteArray::fromStdString(r ? r->body : std::string("none"));
             }
@@ -254,10 +272,12 @@ private Q_SLOTS:
         QVERIFY(!ready[u"credentials"_s][u"jenkins"_s][u"user"_s].toString().isEmpty());
         QCOMPARE(ready[u"workspace"_s].toString(), QFileInfo(o.workspaceFile).absoluteFilePath());
         const QJsonObject env = ready[u"env"_s].toObject();
-        QCOMPARE(env.keys(), (QStringList{u"FD_SANDBOX_ARGOCD_TOKEN"_s, u"FD_SANDBOX_GITHUB_TOKEN"_s,
-                                          u"FD_SANDBOX_GITLAB_TOKEN"_s, u"FD_SANDBOX_JENKINS_TOKEN"_s,
-                                          u"FD_SANDBOX_JENKINS_USER"_s}));
-        QCOMPARE(env[u"FD_SANDBOX_GITHUB_TOKEN"_s], ready[u"credentials"_s][u"github"_s][u"token"_s]);
+        QCOMPARE(env.keys(),
+                 (QStringList{u"FD_SANDBOX_ARGOCD_TOKEN"_s, u"FD_SANDBOX_GITHUB_TOKEN"_s,
+                              u"FD_SANDBOX_GITLAB_TOKEN"_s, u"FD_SANDBOX_JENKINS_TOKEN"_s,
+                              u"FD_SANDBOX_JENKINS_USER"_s}));
+        QCOMPARE(env[u"FD_SANDBOX_GITHUB_TOKEN"_s],
+                 ready[u"credentials"_s][u"github"_s][u"token"_s]);
 
         QFile ws(o.workspaceFile);
         QVERIFY(ws.open(QIODevice::ReadOnly));
@@ -265,9 +285,11 @@ private Q_SLOTS:
         QVERIFY(yaml.contains(u"version: 1"_s));
         QVERIFY(yaml.contains(u"url: \"http://127.0.0.1:%1\""_s.arg(sb.port(u"github"_s))));
         QVERIFY(yaml.contains(u"token: \"env:FD_SANDBOX_GITHUB_TOKEN\""_s));
-        QVERIFY(yaml.contains(u"prod: {connection: argocd, app: checkout-prod, rollout: checkout}"_s));
+        QVERIFY(
+            yaml.contains(u"prod: {connection: argocd, app: checkout-prod, rollout: checkout}"_s));
         QVERIFY(yaml.contains(u"job: catalog/deploy-prod, versionParameter: VERSION"_s));
-        QVERIFY(!yaml.contains(env[u"FD_SANDBOX_GITHUB_TOKEN"_s].toString())); // no secrets in the file
+        QVERIFY(
+            !yaml.contains(env[u"FD_SANDBOX_GITHUB_TOKEN"_s].toString())); // no secrets in the file
         const QString gitRoot = dir.filePath(u"ws/git"_s);
         QVERIFY(yaml.contains(u"gitops: {path: \"%1/gitops\"}"_s.arg(gitRoot)));
 
@@ -297,7 +319,8 @@ private Q_SLOTS:
         }
         // The gitops overlay of each Argo CD app names the version the app runs.
         for (const auto &[s, t] : sb.world().targetsOn(u"argocd"_s)) {
-            QFile k(u"%1/gitops/apps/%2/overlays/%3/kustomization.yaml"_s.arg(gitRoot, s->name, t->environment));
+            QFile k(u"%1/gitops/apps/%2/overlays/%3/kustomization.yaml"_s.arg(gitRoot, s->name,
+                                                                              t->environment));
             QVERIFY2(k.open(QIODevice::ReadOnly), qPrintable(k.fileName()));
             QVERIFY(k.readAll().contains("newTag: " + t->history.last().version.toLatin1()));
             QFile v(u"%1/gitops/apps/%2/values-%3.yaml"_s.arg(gitRoot, s->name, t->environment));
@@ -332,35 +355,44 @@ private Q_SLOTS:
             if (rel.bad)
                 badVersion = rel.version;
         const auto value = [&](const QString &svc, const QString &version, const char *code) {
-            const QString key = u"http_requests_total{service=\"%1\",env=\"prod\",version=\"%2\",code=\"%3\"} "_s
-                                    .arg(svc, version, QLatin1String(code));
+            const QString key =
+                u"http_requests_total{service=\"%1\",env=\"prod\",version=\"%2\",code=\"%3\"} "_s
+                    .arg(svc, version, QLatin1String(code));
             const int at = text.indexOf(key);
             return at < 0 ? -1.0 : text.mid(at + key.size()).section(u'\n', 0, 0).toDouble();
         };
-        const double badRatio = value(u"catalog"_s, badVersion, "500")
-            / (value(u"catalog"_s, badVersion, "200") + value(u"catalog"_s, badVersion, "500"));
-        const QString searchVersion = sb.world().service(u"search"_s)->target(u"prod"_s)->current()->version;
-        const double goodRatio = value(u"search"_s, searchVersion, "500")
-            / (value(u"search"_s, searchVersion, "200") + value(u"search"_s, searchVersion, "500"));
+        const double badRatio =
+            value(u"catalog"_s, badVersion, "500") /
+            (value(u"catalog"_s, badVersion, "200") + value(u"catalog"_s, badVersion, "500"));
+        const QString searchVersion =
+            sb.world().service(u"search"_s)->target(u"prod"_s)->current()->version;
+        const double goodRatio =
+            value(u"search"_s, searchVersion, "500") /
+            (value(u"search"_s, searchVersion, "200") + value(u"search"_s, searchVersion, "500"));
         QVERIFY2(badRatio > 10 * goodRatio, qPrintable(u"%1 vs %2"_s.arg(badRatio).arg(goodRatio)));
         // Counters only grow as the clock moves.
         const double before = value(u"catalog"_s, badVersion, "500");
         sb.advance(600'000);
         const QString later = QString::fromStdString(bodyOf(m.Get("/metrics")));
-        const QString key = u"http_requests_total{service=\"catalog\",env=\"prod\",version=\"%1\",code=\"500\"} "_s.arg(badVersion);
-        QVERIFY(later.mid(later.indexOf(key) + key.size()).section(u'\n', 0, 0).toDouble() > before);
+        const QString key =
+            u"http_requests_total{service=\"catalog\",env=\"prod\",version=\"%1\",code=\"500\"} "_s
+                .arg(badVersion);
+        QVERIFY(later.mid(later.indexOf(key) + key.size()).section(u'\n', 0, 0).toDouble() >
+                before);
     }
 
     void executableReadyLineAndSigterm()
     {
         QProcess p;
-        p.start(QStringLiteral(FD_SANDBOX_EXE), {u"--scenario"_s, u"empty"_s, u"--clock-speed"_s, u"0"_s});
+        p.start(QStringLiteral(FD_SANDBOX_EXE),
+                {u"--scenario"_s, u"empty"_s, u"--clock-speed"_s, u"0"_s});
         QVERIFY(p.waitForStarted(5000));
         QTRY_VERIFY_WITH_TIMEOUT(p.canReadLine(), 10000);
         const QJsonObject ready = QJsonDocument::fromJson(p.readLine()).object();
         QCOMPARE(ready[u"ready"_s].toBool(), true);
         const int control = ready[u"ports"_s][u"control"_s].toInt();
-        QCOMPARE(getJson(control, "/_sandbox/world").object()[u"scenario"_s].toString(), u"empty"_s);
+        QCOMPARE(getJson(control, "/_sandbox/world").object()[u"scenario"_s].toString(),
+                 u"empty"_s);
         p.terminate(); // SIGTERM
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);

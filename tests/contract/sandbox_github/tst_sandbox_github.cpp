@@ -17,7 +17,10 @@ namespace {
 
 constexpr qint64 kEpoch = 1'795'672'800'000;
 
-int status(const httplib::Result &r) { return r ? r->status : -int(r.error()); }
+int status(const httplib::Result &r)
+{
+    return r ? r->status : -int(r.error());
+}
 
 QJsonDocument json(const httplib::Result &r)
 {
@@ -74,10 +77,12 @@ private Q_SLOTS:
         QCOMPARE(status(none), 401);
         QCOMPARE(json(none)[u"message"_s].toString(), u"Requires authentication"_s);
         QVERIFY(json(none)[u"documentation_url"_s].isString());
-        auto wrong = m_c->Get("/repos/acme/payments/actions/runs", {{"Authorization", "Bearer nope"}});
+        auto wrong =
+            m_c->Get("/repos/acme/payments/actions/runs", {{"Authorization", "Bearer nope"}});
         QCOMPARE(status(wrong), 401);
         QCOMPARE(json(wrong)[u"message"_s].toString(), u"Bad credentials"_s);
-        httplib::Headers tokenScheme{{"Authorization", m_auth.find("Authorization")->second.replace(0, 6, "token")}};
+        httplib::Headers tokenScheme{
+            {"Authorization", m_auth.find("Authorization")->second.replace(0, 6, "token")}};
         QCOMPARE(status(m_c->Get("/repos/acme/payments/actions/runs", tokenScheme)), 200);
         auto missing = m_c->Get("/repos/acme/nothing/actions/runs", m_auth);
         QCOMPARE(status(missing), 404);
@@ -208,7 +213,8 @@ private Q_SLOTS:
         QCOMPARE(status(m_c->Get("/users/priya-raman/repos?type=private", m_auth)), 422);
         // Sorting: full_name ascending by default for that key; created newest first otherwise.
         QStringList byName;
-        for (const QJsonValue &v : json(m_c->Get("/orgs/acme/repos?sort=full_name", m_auth)).array())
+        for (const QJsonValue &v :
+             json(m_c->Get("/orgs/acme/repos?sort=full_name", m_auth)).array())
             byName << v[u"full_name"_s].toString();
         QStringList sorted = byName;
         sorted.sort(Qt::CaseInsensitive);
@@ -301,7 +307,8 @@ private Q_SLOTS:
         const QJsonArray running = json(r)[u"workflow_runs"_s].toArray();
         QCOMPARE(running.size(), 1);
         const qint64 id = running[0][u"id"_s].toInteger();
-        const std::string jobsPath = "/repos/acme/checkout/actions/runs/" + std::to_string(id) + "/jobs";
+        const std::string jobsPath =
+            "/repos/acme/checkout/actions/runs/" + std::to_string(id) + "/jobs";
         const QJsonArray jobs = json(m_c->Get(jobsPath.c_str(), m_auth))[u"jobs"_s].toArray();
         QCOMPARE(jobs.size(), 2);
         // Two minutes in: build has finished, test is running on its third step.
@@ -320,7 +327,8 @@ private Q_SLOTS:
         QCOMPARE(done[u"status"_s].toString(), u"completed"_s);
         QCOMPARE(done[u"conclusion"_s].toString(), u"success"_s);
         QCOMPARE(status(m_c->Get(("/api/v3" + runPath).c_str(), m_auth)), 200);
-        QVERIFY(json(m_c->Get(("/api/v3" + runPath).c_str(), m_auth))[u"url"_s].toString().contains(u"/api/v3/repos/"_s));
+        QVERIFY(json(m_c->Get(("/api/v3" + runPath).c_str(), m_auth))[u"url"_s].toString().contains(
+            u"/api/v3/repos/"_s));
     }
 
     void rerunAndCancel()
@@ -328,20 +336,30 @@ private Q_SLOTS:
         auto r = m_c->Get("/repos/acme/payments/actions/runs?status=failure", m_auth);
         const QJsonArray failed = json(r)[u"workflow_runs"_s].toArray();
         QCOMPARE(failed.size(), 1);
-        const std::string base = "/repos/acme/payments/actions/runs/" + std::to_string(failed[0][u"id"_s].toInteger());
-        QCOMPARE(status(m_c->Post((base + "/cancel").c_str(), m_auth, "", "application/json")), 409);
-        QCOMPARE(status(m_c->Post((base + "/rerun-failed-jobs").c_str(), m_auth, "{}", "application/json")), 201);
+        const std::string base =
+            "/repos/acme/payments/actions/runs/" + std::to_string(failed[0][u"id"_s].toInteger());
+        QCOMPARE(status(m_c->Post((base + "/cancel").c_str(), m_auth, "", "application/json")),
+                 409);
+        QCOMPARE(status(m_c->Post((base + "/rerun-failed-jobs").c_str(), m_auth, "{}",
+                                  "application/json")),
+                 201);
         const QJsonObject again = json(m_c->Get(base.c_str(), m_auth)).object();
         QCOMPARE(again[u"run_attempt"_s].toInt(), 2);
         QCOMPARE(again[u"status"_s].toString(), u"queued"_s);
-        QCOMPARE(status(m_c->Post((base + "/rerun").c_str(), m_auth, "{}", "application/json")), 403);
-        QCOMPARE(status(m_c->Post((base + "/cancel").c_str(), m_auth, "", "application/json")), 202);
+        QCOMPARE(status(m_c->Post((base + "/rerun").c_str(), m_auth, "{}", "application/json")),
+                 403);
+        QCOMPARE(status(m_c->Post((base + "/cancel").c_str(), m_auth, "", "application/json")),
+                 202);
         m_sb->advance(1000);
         const QJsonObject cancelled = json(m_c->Get(base.c_str(), m_auth)).object();
         QCOMPARE(cancelled[u"status"_s].toString(), u"completed"_s);
         QCOMPARE(cancelled[u"conclusion"_s].toString(), u"cancelled"_s);
-        QCOMPARE(status(m_c->Post("/repos/acme/payments/actions/runs/1/cancel", m_auth, "", "application/json")), 404);
-        QCOMPARE(status(m_c->Post((base + "/rerun").c_str(), m_auth, "{not json", "application/json")), 400);
+        QCOMPARE(status(m_c->Post("/repos/acme/payments/actions/runs/1/cancel", m_auth, "",
+                                  "application/json")),
+                 404);
+        QCOMPARE(
+            status(m_c->Post((base + "/rerun").c_str(), m_auth, "{not json", "application/json")),
+            400);
     }
 
     void dispatch()
@@ -349,20 +367,24 @@ private Q_SLOTS:
         // A 204 has no body and no Content-Length (RFC 9110); httplib's client then cannot
         // reuse the connection, so this one call goes on its own client.
         httplib::Client once("127.0.0.1", m_sb->port(u"github"_s));
-        QCOMPARE(status(once.Post("/repos/acme/checkout/actions/workflows/ci.yml/dispatches", m_auth,
-                                  "{\"ref\":\"main\"}", "application/json")), 204);
+        QCOMPARE(status(once.Post("/repos/acme/checkout/actions/workflows/ci.yml/dispatches",
+                                  m_auth, "{\"ref\":\"main\"}", "application/json")),
+                 204);
         auto r = m_c->Post("/repos/acme/checkout/actions/workflows/ci.yml/dispatches", m_auth,
                            "{\"ref\":\"main\",\"return_run_details\":true}", "application/json");
         QCOMPARE(status(r), 200);
         const qint64 id = json(r)[u"workflow_run_id"_s].toInteger();
         QVERIFY(id > 0);
         QVERIFY(json(r)[u"run_url"_s].toString().endsWith(QString::number(id)));
-        auto runs = m_c->Get("/repos/acme/checkout/actions/workflows/ci.yml/runs?event=workflow_dispatch", m_auth);
+        auto runs = m_c->Get(
+            "/repos/acme/checkout/actions/workflows/ci.yml/runs?event=workflow_dispatch", m_auth);
         QCOMPARE(json(runs)[u"total_count"_s].toInt(), 2);
-        QCOMPARE(status(m_c->Post("/repos/acme/checkout/actions/workflows/ci.yml/dispatches", m_auth,
-                                  "{\"ref\":\"no-such-branch\"}", "application/json")), 422);
-        QCOMPARE(status(m_c->Post("/repos/acme/checkout/actions/workflows/nope.yml/dispatches", m_auth,
-                                  "{\"ref\":\"main\"}", "application/json")), 404);
+        QCOMPARE(status(m_c->Post("/repos/acme/checkout/actions/workflows/ci.yml/dispatches",
+                                  m_auth, "{\"ref\":\"no-such-branch\"}", "application/json")),
+                 422);
+        QCOMPARE(status(m_c->Post("/repos/acme/checkout/actions/workflows/nope.yml/dispatches",
+                                  m_auth, "{\"ref\":\"main\"}", "application/json")),
+                 404);
     }
 
     void approvePendingDeployment()
@@ -370,37 +392,45 @@ private Q_SLOTS:
         const qint64 id = waitingRun();
         QVERIFY(id > 0);
         const std::string base = "/repos/acme/payments/actions/runs/" + std::to_string(id);
-        const QJsonArray pending = json(m_c->Get((base + "/pending_deployments").c_str(), m_auth)).array();
+        const QJsonArray pending =
+            json(m_c->Get((base + "/pending_deployments").c_str(), m_auth)).array();
         QCOMPARE(pending.size(), 1);
         const qint64 envId = pending[0][u"environment"_s][u"id"_s].toInteger();
         QCOMPARE(pending[0][u"environment"_s][u"name"_s].toString(), u"prod"_s);
         QVERIFY(pending[0][u"current_user_can_approve"_s].toBool());
-        QCOMPARE(status(m_c->Post((base + "/pending_deployments").c_str(), m_auth,
-                                  "{\"environment_ids\":[1],\"state\":\"approved\",\"comment\":\"x\"}",
-                                  "application/json")), 422);
+        QCOMPARE(
+            status(m_c->Post((base + "/pending_deployments").c_str(), m_auth,
+                             "{\"environment_ids\":[1],\"state\":\"approved\",\"comment\":\"x\"}",
+                             "application/json")),
+            422);
         auto bad = m_c->Post((base + "/pending_deployments").c_str(), m_auth,
-                             "{\"environment_ids\":[1],\"state\":\"maybe\",\"comment\":\"x\"}", "application/json");
+                             "{\"environment_ids\":[1],\"state\":\"maybe\",\"comment\":\"x\"}",
+                             "application/json");
         QCOMPARE(json(bad)[u"message"_s].toString(), u"Validation Failed"_s);
         QCOMPARE(json(bad)[u"errors"_s][0][u"field"_s].toString(), u"state"_s);
-        const std::string body = "{\"environment_ids\":[" + std::to_string(envId)
-            + "],\"state\":\"approved\",\"comment\":\"Ship it\"}";
-        auto ok = m_c->Post((base + "/pending_deployments").c_str(), m_auth, body, "application/json");
+        const std::string body = "{\"environment_ids\":[" + std::to_string(envId) +
+                                 "],\"state\":\"approved\",\"comment\":\"Ship it\"}";
+        auto ok =
+            m_c->Post((base + "/pending_deployments").c_str(), m_auth, body, "application/json");
         QCOMPARE(status(ok), 200);
         QCOMPARE(json(ok).array().size(), 1);
         const QString sha = json(ok)[0][u"sha"_s].toString();
         QCOMPARE(sha, m_sb->world().service(u"payments"_s)->target(u"prod"_s)->pendingSha);
         QCOMPARE(json(m_c->Get((base + "/pending_deployments").c_str(), m_auth)).array().size(), 0);
-        QCOMPARE(json(m_c->Get((base + "/approvals").c_str(), m_auth))[0][u"state"_s].toString(), u"approved"_s);
+        QCOMPARE(json(m_c->Get((base + "/approvals").c_str(), m_auth))[0][u"state"_s].toString(),
+                 u"approved"_s);
         m_sb->advance(5000);
         QCOMPARE(json(m_c->Get(base.c_str(), m_auth))[u"status"_s].toString(), u"in_progress"_s);
         m_sb->advance(10 * 60'000);
         const QJsonObject run = json(m_c->Get(base.c_str(), m_auth)).object();
         QCOMPARE(run[u"conclusion"_s].toString(), u"success"_s);
-        auto deps = m_c->Get(("/repos/acme/payments/deployments?environment=prod&sha=" + sha.toStdString()).c_str(), m_auth);
+        auto deps = m_c->Get(
+            ("/repos/acme/payments/deployments?environment=prod&sha=" + sha.toStdString()).c_str(),
+            m_auth);
         const QJsonArray list = json(deps).array();
         QCOMPARE(list.size(), 1);
-        const std::string statuses = "/repos/acme/payments/deployments/"
-            + std::to_string(list[0][u"id"_s].toInteger()) + "/statuses";
+        const std::string statuses = "/repos/acme/payments/deployments/" +
+                                     std::to_string(list[0][u"id"_s].toInteger()) + "/statuses";
         QCOMPARE(json(m_c->Get(statuses.c_str(), m_auth))[0][u"state"_s].toString(), u"success"_s);
     }
 
@@ -408,10 +438,14 @@ private Q_SLOTS:
     {
         const qint64 id = waitingRun();
         const std::string base = "/repos/acme/payments/actions/runs/" + std::to_string(id);
-        const qint64 envId = json(m_c->Get((base + "/pending_deployments").c_str(), m_auth))[0][u"environment"_s][u"id"_s].toInteger();
-        const std::string body = "{\"environment_ids\":[" + std::to_string(envId)
-            + "],\"state\":\"rejected\",\"comment\":\"Not today\"}";
-        QCOMPARE(status(m_c->Post((base + "/pending_deployments").c_str(), m_auth, body, "application/json")), 200);
+        const qint64 envId = json(m_c->Get((base + "/pending_deployments").c_str(),
+                                           m_auth))[0][u"environment"_s][u"id"_s]
+                                 .toInteger();
+        const std::string body = "{\"environment_ids\":[" + std::to_string(envId) +
+                                 "],\"state\":\"rejected\",\"comment\":\"Not today\"}";
+        QCOMPARE(status(m_c->Post((base + "/pending_deployments").c_str(), m_auth, body,
+                                  "application/json")),
+                 200);
         const QJsonObject run = json(m_c->Get(base.c_str(), m_auth)).object();
         QCOMPARE(run[u"status"_s].toString(), u"completed"_s);
         QCOMPARE(run[u"conclusion"_s].toString(), u"failure"_s);
@@ -421,9 +455,13 @@ private Q_SLOTS:
     {
         auto runs = m_c->Get("/repos/acme/payments/actions/runs?status=success&per_page=1", m_auth);
         const qint64 runId = json(runs)[u"workflow_runs"_s][0][u"id"_s].toInteger();
-        auto jobs = m_c->Get(("/repos/acme/payments/actions/runs/" + std::to_string(runId) + "/jobs").c_str(), m_auth);
+        auto jobs = m_c->Get(
+            ("/repos/acme/payments/actions/runs/" + std::to_string(runId) + "/jobs").c_str(),
+            m_auth);
         const qint64 jobId = json(jobs)[u"jobs"_s][0][u"id"_s].toInteger();
-        auto r = m_c->Get(("/repos/acme/payments/actions/jobs/" + std::to_string(jobId) + "/logs").c_str(), m_auth);
+        auto r = m_c->Get(
+            ("/repos/acme/payments/actions/jobs/" + std::to_string(jobId) + "/logs").c_str(),
+            m_auth);
         QCOMPARE(status(r), 302);
         const std::string location = r->get_header_value("Location");
         QVERIFY(location.find("urlSignature=") != std::string::npos);

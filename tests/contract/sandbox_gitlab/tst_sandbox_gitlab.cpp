@@ -64,11 +64,13 @@ private:
         httplib::Client c("127.0.0.1", m_sandbox->port(QStringLiteral("gitlab")));
         c.set_connection_timeout(5);
         c.set_read_timeout(10);
-        c.set_default_headers({{"PRIVATE-TOKEN", (token.isEmpty() ? m_gitlab->token() : token).toStdString()}});
+        c.set_default_headers(
+            {{"PRIVATE-TOKEN", (token.isEmpty() ? m_gitlab->token() : token).toStdString()}});
         return c;
     }
     httplib::Result get(const std::string &path) { return client().Get(path); }
-    httplib::Result post(const std::string &path, const std::string &body = {}, const QString &token = {})
+    httplib::Result
+    post(const std::string &path, const std::string &body = {}, const QString &token = {})
     {
         return client(token).Post(path, body, "application/x-www-form-urlencoded");
     }
@@ -87,8 +89,10 @@ private Q_SLOTS:
         QVERIFY(m_gitlab);
         const SimService *auth = m_sandbox->world().service(QStringLiteral("auth"));
         QVERIFY(auth);
-        m_auth = "/api/v4/projects/"
-                 + QString::fromLatin1(QUrl::toPercentEncoding(auth->target(QStringLiteral("prod"))->object)).toStdString();
+        m_auth = "/api/v4/projects/" +
+                 QString::fromLatin1(
+                     QUrl::toPercentEncoding(auth->target(QStringLiteral("prod"))->object))
+                     .toStdString();
     }
     void cleanup() { m_sandbox.reset(); }
 
@@ -107,7 +111,8 @@ private Q_SLOTS:
         const QJsonObject p = parse(res).toObject();
         // by id and by encoded path are the same project
         res = get("/api/v4/projects/" + std::to_string(p.value(u"id").toInt()));
-        QCOMPARE(parse(res).toObject().value(u"path_with_namespace"), p.value(u"path_with_namespace"));
+        QCOMPARE(parse(res).toObject().value(u"path_with_namespace"),
+                 p.value(u"path_with_namespace"));
         QCOMPARE(get("/api/v4/projects/nope%2Fnope")->status, 404);
         QCOMPARE(parse(get("/api/v4/projects/nope%2Fnope")).toObject().value(u"message").toString(),
                  u"404 Project Not Found"_qs);
@@ -143,7 +148,8 @@ private Q_SLOTS:
         }
         QCOMPARE(ids.size(), total);
         QVERIFY(std::is_sorted(ids.rbegin(), ids.rend()));
-        QCOMPARE(std::stoi(get(m_auth + "/pipelines?per_page=500")->get_header_value("x-per-page")), 100);
+        QCOMPARE(std::stoi(get(m_auth + "/pipelines?per_page=500")->get_header_value("x-per-page")),
+                 100);
     }
 
     void noTotalsAboveTenThousand()
@@ -152,7 +158,8 @@ private Q_SLOTS:
         auto *gl = dynamic_cast<GitLabServer *>(sb->backend(QStringLiteral("gitlab")));
         httplib::Client c("127.0.0.1", sb->port(QStringLiteral("gitlab")));
         c.set_default_headers({{"PRIVATE-TOKEN", gl->token().toStdString()}});
-        auto res = c.Get("/api/v4/projects/" + sb->world().org.toStdString() + "%2Fmonorepo/pipelines?per_page=100&page=2");
+        auto res = c.Get("/api/v4/projects/" + sb->world().org.toStdString() +
+                         "%2Fmonorepo/pipelines?per_page=100&page=2");
         QCOMPARE(res->status, 200);
         QCOMPARE(parse(res).toArray().size(), 100);
         QVERIFY(!res->has_header("x-total"));
@@ -224,11 +231,13 @@ private Q_SLOTS:
         // link comes back as "acme/auth"; follow the link's query on the encoded path instead.
         const std::string url = link.substr(1, link.find('>') - 1);
         QVERIFY(url.find("/jobs?") != std::string::npos);
-        QVERIFY(url.find("id_after=" + std::to_string(first.last().toObject().value(u"id").toInt()))
-                != std::string::npos);
+        QVERIFY(
+            url.find("id_after=" + std::to_string(first.last().toObject().value(u"id").toInt())) !=
+            std::string::npos);
         const QJsonArray second = parse(get(m_auth + url.substr(url.find("/jobs?")))).toArray();
         QVERIFY(!second.isEmpty());
-        QVERIFY(second.first().toObject().value(u"id").toInt() < first.last().toObject().value(u"id").toInt());
+        QVERIFY(second.first().toObject().value(u"id").toInt() <
+                first.last().toObject().value(u"id").toInt());
         for (const std::string &bad : {m_auth + "/pipelines?pagination=keyset&order_by=id",
                                        m_auth + "/jobs?pagination=keyset&order_by=created_at"}) {
             res = get(bad);
@@ -255,7 +264,8 @@ private Q_SLOTS:
         auto before = get(m_auth + "/pipelines");
         QCOMPARE(post(m_auth + "/pipeline?ref=main")->status, 201);
         auto c = client();
-        auto after = c.Get(m_auth + "/pipelines", {{"If-None-Match", before->get_header_value("ETag")}});
+        auto after =
+            c.Get(m_auth + "/pipelines", {{"If-None-Match", before->get_header_value("ETag")}});
         QCOMPARE(after->status, 200);
     }
 
@@ -269,7 +279,10 @@ private Q_SLOTS:
         QCOMPARE(parse(get(path)).toObject().value(u"status").toString(), u"running"_qs);
         auto jobs = get(path + "/jobs?scope[]=running");
         QCOMPARE(parse(jobs).toArray().size(), 1);
-        QCOMPARE(parse(get(path + "/jobs?scope[]=created&scope[]=pending&scope[]=running")).toArray().size(), 2);
+        QCOMPARE(parse(get(path + "/jobs?scope[]=created&scope[]=pending&scope[]=running"))
+                     .toArray()
+                     .size(),
+                 2);
         res = post(path + "/cancel");
         QCOMPARE(res->status, 200);
         QCOMPARE(parse(res).toObject().value(u"status").toString(), u"canceled"_qs);
@@ -278,7 +291,11 @@ private Q_SLOTS:
         QCOMPARE(res->status, 201);
         m_sandbox->advance(10 * 60000);
         QCOMPARE(parse(get(path)).toObject().value(u"status").toString(), u"success"_qs);
-        auto trace = get(m_auth + "/jobs/" + std::to_string(parse(get(path + "/jobs")).toArray().first().toObject().value(u"id").toInt()) + "/trace");
+        auto trace =
+            get(m_auth + "/jobs/" +
+                std::to_string(
+                    parse(get(path + "/jobs")).toArray().first().toObject().value(u"id").toInt()) +
+                "/trace");
         QCOMPARE(trace->status, 200);
         QVERIFY(trace->get_header_value("Content-Type").find("text/plain") == 0);
         QVERIFY(trace->body.find("Job succeeded") != std::string::npos);
@@ -300,15 +317,18 @@ private Q_SLOTS:
         QCOMPARE(res->status, 403);
         QCOMPARE(post(dpath + "/approval", "")->status, 400);
         QCOMPARE(post(dpath + "/approval", "status=maybe", m_gitlab->approverToken())->status, 400);
-        res = post(dpath + "/approval", "status=approved&comment=ship%20it", m_gitlab->approverToken());
+        res = post(dpath + "/approval", "status=approved&comment=ship%20it",
+                   m_gitlab->approverToken());
         QCOMPARE(res->status, 201);
         const QJsonObject approval = parse(res).toObject();
         QCOMPARE(approval.value(u"status").toString(), u"approved"_qs);
-        QCOMPARE(approval.value(u"user").toObject().value(u"username").toString(), u"release-approver"_qs);
+        QCOMPARE(approval.value(u"user").toObject().value(u"username").toString(),
+                 u"release-approver"_qs);
         QJsonObject now = parse(get(dpath)).toObject();
         QCOMPARE(now.value(u"status").toString(), u"created"_qs); // approved, still to be played
         QCOMPARE(now.value(u"pending_approval_count").toInt(), 0);
-        QCOMPARE(post(dpath + "/approval", "status=approved", m_gitlab->approverToken())->status, 400);
+        QCOMPARE(post(dpath + "/approval", "status=approved", m_gitlab->approverToken())->status,
+                 400);
         res = post(m_auth + "/jobs/" + std::to_string(jobId) + "/play");
         QCOMPARE(res->status, 200);
         m_sandbox->advance(5000);
@@ -318,7 +338,8 @@ private Q_SLOTS:
         // playing a job that is not manual
         res = post(m_auth + "/jobs/" + std::to_string(jobId) + "/play");
         QCOMPARE(res->status, 400);
-        QCOMPARE(parse(res).toObject().value(u"message").toString(), u"400 Bad request - Unplayable Job"_qs);
+        QCOMPARE(parse(res).toObject().value(u"message").toString(),
+                 u"400 Bad request - Unplayable Job"_qs);
         // the environment now reports it as its last deployment; the list never carries one
         const QJsonArray envs = parse(get(m_auth + "/environments")).toArray();
         int prodId = 0;
@@ -327,40 +348,54 @@ private Q_SLOTS:
             if (e.toObject().value(u"name").toString() == QLatin1String("prod"))
                 prodId = e.toObject().value(u"id").toInt();
         }
-        const QJsonObject env = parse(get(m_auth + "/environments/" + std::to_string(prodId))).toObject();
-        QCOMPARE(env.value(u"last_deployment").toObject().value(u"id").toInt(), d.value(u"id").toInt());
-        QVERIFY(env.value(u"last_deployment").toObject().value(u"deployable").toObject().contains(u"pipeline"));
+        const QJsonObject env =
+            parse(get(m_auth + "/environments/" + std::to_string(prodId))).toObject();
+        QCOMPARE(env.value(u"last_deployment").toObject().value(u"id").toInt(),
+                 d.value(u"id").toInt());
+        QVERIFY(env.value(u"last_deployment")
+                    .toObject()
+                    .value(u"deployable")
+                    .toObject()
+                    .contains(u"pipeline"));
     }
 
     void rejectCancels()
     {
         const QJsonObject d = blockedDeployment();
         const std::string dpath = m_auth + "/deployments/" + std::to_string(d.value(u"id").toInt());
-        QCOMPARE(post(dpath + "/approval", "status=rejected", m_gitlab->approverToken())->status, 201);
+        QCOMPARE(post(dpath + "/approval", "status=rejected", m_gitlab->approverToken())->status,
+                 201);
         QCOMPARE(parse(get(dpath)).toObject().value(u"status").toString(), u"canceled"_qs);
     }
 
     void rollbackByRetryCreatesANewDeployment()
     {
-        auto res = get(m_auth + "/deployments?environment=prod&status=success&order_by=id&sort=desc");
+        auto res =
+            get(m_auth + "/deployments?environment=prod&status=success&order_by=id&sort=desc");
         const QJsonArray ok = parse(res).toArray();
         QVERIFY(ok.size() >= 2);
         const QJsonObject previous = ok.at(1).toObject();
         const int before = std::stoi(get(m_auth + "/deployments")->get_header_value("x-total"));
-        res = post(m_auth + "/jobs/" + std::to_string(previous.value(u"deployable").toObject().value(u"id").toInt()) + "/retry");
+        res = post(m_auth + "/jobs/" +
+                   std::to_string(previous.value(u"deployable").toObject().value(u"id").toInt()) +
+                   "/retry");
         QCOMPARE(res->status, 201);
         const QJsonObject job = parse(res).toObject();
-        QVERIFY(job.value(u"id").toInt() != previous.value(u"deployable").toObject().value(u"id").toInt());
+        QVERIFY(job.value(u"id").toInt() !=
+                previous.value(u"deployable").toObject().value(u"id").toInt());
         QCOMPARE(std::stoi(get(m_auth + "/deployments")->get_header_value("x-total")), before + 1);
         m_sandbox->advance(2 * 60000);
-        const QJsonArray latest = parse(get(m_auth + "/deployments?environment=prod&order_by=id&sort=desc&per_page=1")).toArray();
+        const QJsonArray latest =
+            parse(get(m_auth + "/deployments?environment=prod&order_by=id&sort=desc&per_page=1"))
+                .toArray();
         const QJsonObject nd = latest.first().toObject();
         QCOMPARE(nd.value(u"sha").toString(), previous.value(u"sha").toString());
         QVERIFY(nd.value(u"iid").toInt() > previous.value(u"iid").toInt());
         QCOMPARE(nd.value(u"status").toString(), u"success"_qs);
         // default order is ascending
         const QJsonArray asc = parse(get(m_auth + "/deployments")).toArray();
-        QVERIFY(asc.first().toObject().value(u"id").toInt() < asc.last().toObject().value(u"id").toInt());
+        QVERIFY(asc.first().toObject().value(u"id").toInt() <
+                asc.last().toObject().value(u"id").toInt());
         QCOMPARE(get(m_auth + "/deployments?status=bogus")->status, 400);
         QCOMPARE(get(m_auth + "/deployments?finished_after=2020-01-01T00:00:00Z")->status, 400);
     }
@@ -371,7 +406,9 @@ private Q_SLOTS:
         QVERIFY(!list.isEmpty());
         const QJsonObject prod = parse(get(m_auth + "/protected_environments/prod")).toObject();
         QCOMPARE(prod.value(u"required_approval_count").toInt(), 1);
-        QCOMPARE(prod.value(u"approval_rules").toArray().first().toObject().value(u"user_id").toInt(), 2);
+        QCOMPARE(
+            prod.value(u"approval_rules").toArray().first().toObject().value(u"user_id").toInt(),
+            2);
     }
 
     void rateLimitWithRetryAfter()
@@ -416,11 +453,16 @@ private Q_SLOTS:
         QTest::newRow("environment.get") << u"environment.get.json"_qs << u"@env"_qs;
         QTest::newRow("environment.stop") << u"environment.stop.json"_qs << u"@stop"_qs;
         QTest::newRow("deployment.get") << u"deployment.get.json"_qs << u"@deployment"_qs;
-        QTest::newRow("deployment.approvals-fragment") << u"deployment.approvals-fragment.json"_qs << u"@deployment"_qs;
-        QTest::newRow("deployment.approval_summary-fragment") << u"deployment.approval_summary-fragment.json"_qs << u"@deployment"_qs;
-        QTest::newRow("deployment.approval.post") << u"deployment.approval.post.json"_qs << u"@approve"_qs;
-        QTest::newRow("protected_environments.list") << u"protected_environments.list.json"_qs << u"/protected_environments"_qs;
-        QTest::newRow("protected_environment.get") << u"protected_environment.get.json"_qs << u"/protected_environments/prod"_qs;
+        QTest::newRow("deployment.approvals-fragment")
+            << u"deployment.approvals-fragment.json"_qs << u"@deployment"_qs;
+        QTest::newRow("deployment.approval_summary-fragment")
+            << u"deployment.approval_summary-fragment.json"_qs << u"@deployment"_qs;
+        QTest::newRow("deployment.approval.post")
+            << u"deployment.approval.post.json"_qs << u"@approve"_qs;
+        QTest::newRow("protected_environments.list")
+            << u"protected_environments.list.json"_qs << u"/protected_environments"_qs;
+        QTest::newRow("protected_environment.get")
+            << u"protected_environment.get.json"_qs << u"/protected_environments/prod"_qs;
     }
     void fidelity()
     {
@@ -436,7 +478,12 @@ private Q_SLOTS:
             res = get(pl);
         } else if (path == QLatin1String("@retry")) {
             QCOMPARE(post(m_auth + "/pipeline?ref=main")->status, 201);
-            const int fresh = parse(get(m_auth + "/pipelines?per_page=1")).toArray().first().toObject().value(u"id").toInt();
+            const int fresh = parse(get(m_auth + "/pipelines?per_page=1"))
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value(u"id")
+                                  .toInt();
             m_sandbox->advance(10000);
             QCOMPARE(post(m_auth + "/pipelines/" + std::to_string(fresh) + "/cancel")->status, 200);
             res = post(m_auth + "/pipelines/" + std::to_string(fresh) + "/retry");
@@ -447,21 +494,26 @@ private Q_SLOTS:
             res = get(pl + "/jobs");
         } else if (path == QLatin1String("@env") || path == QLatin1String("@stop")) {
             const QJsonArray envs = parse(get(m_auth + "/environments")).toArray();
-            const std::string e = m_auth + "/environments/" + std::to_string(envs.first().toObject().value(u"id").toInt());
+            const std::string e = m_auth + "/environments/" +
+                                  std::to_string(envs.first().toObject().value(u"id").toInt());
             res = path == QLatin1String("@env") ? get(e) : post(e + "/stop");
         } else if (path == QLatin1String("@deployment")) {
             // a successful prod deployment: it carries approvals and an approval summary
-            const QJsonArray ds = parse(get(m_auth + "/deployments?environment=prod&status=success")).toArray();
-            res = get(m_auth + "/deployments/" + std::to_string(ds.last().toObject().value(u"id").toInt()));
+            const QJsonArray ds =
+                parse(get(m_auth + "/deployments?environment=prod&status=success")).toArray();
+            res = get(m_auth + "/deployments/" +
+                      std::to_string(ds.last().toObject().value(u"id").toInt()));
         } else if (path == QLatin1String("@approve")) {
             const QJsonObject d = blockedDeployment();
-            res = post(m_auth + "/deployments/" + std::to_string(d.value(u"id").toInt()) + "/approval",
+            res = post(m_auth + "/deployments/" + std::to_string(d.value(u"id").toInt()) +
+                           "/approval",
                        "status=approved&comment=ok", m_gitlab->approverToken());
         } else {
             res = get(m_auth + path.toStdString());
         }
         QVERIFY(res);
-        QVERIFY2(res->status == 200 || res->status == 201, qPrintable(QString::number(res->status)));
+        QVERIFY2(res->status == 200 || res->status == 201,
+                 qPrintable(QString::number(res->status)));
         QStringList errors;
         fd::test::compareShape(ref, parse(res), u"$"_qs, &errors);
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u'\n')));

@@ -17,18 +17,27 @@ namespace fd::test {
 inline QString jsonTypeName(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("bool");
-    case QJsonValue::Double: return QStringLiteral("number");
-    case QJsonValue::String: return QStringLiteral("string");
-    case QJsonValue::Array: return QStringLiteral("array");
-    case QJsonValue::Object: return QStringLiteral("object");
-    case QJsonValue::Undefined: return QStringLiteral("missing");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("bool");
+    case QJsonValue::Double:
+        return QStringLiteral("number");
+    case QJsonValue::String:
+        return QStringLiteral("string");
+    case QJsonValue::Array:
+        return QStringLiteral("array");
+    case QJsonValue::Object:
+        return QStringLiteral("object");
+    case QJsonValue::Undefined:
+        return QStringLiteral("missing");
     }
     return QStringLiteral("?");
 }
 
-inline void compareShape(const QJsonValue &ref, const QJsonValue &live, const QString &path,
+inline void compareShape(const QJsonValue &ref,
+                         const QJsonValue &live,
+                         const QString &path,
                          QStringList *errors)
 {
     if (ref.isNull())
@@ -47,7 +56,8 @@ inline void compareShape(const QJsonValue &ref, const QJsonValue &live, const QS
     } else if (ref.isArray()) {
         const QJsonArray r = ref.toArray(), l = live.toArray();
         if (!r.isEmpty() && l.isEmpty()) {
-            errors->append(QStringLiteral("%1: reference has elements, live array is empty").arg(path));
+            errors->append(
+                QStringLiteral("%1: reference has elements, live array is empty").arg(path));
             return;
         }
         for (int i = 0; i < r.size(); ++i) {

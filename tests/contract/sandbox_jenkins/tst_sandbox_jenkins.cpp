@@ -25,7 +25,8 @@ QJsonValue parse(const httplib::Result &res)
     return QJsonDocument::fromJson(QByteArray::fromStdString(res->body)).toVariant().isNull()
                ? QJsonValue()
                : [&] {
-                     const QJsonDocument d = QJsonDocument::fromJson(QByteArray::fromStdString(res->body));
+                     const QJsonDocument d =
+                         QJsonDocument::fromJson(QByteArray::fromStdString(res->body));
                      return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
                  }();
 }
@@ -100,15 +101,18 @@ private:
     QString pausedBuildPath()
     {
         // The scenario's gate: a prod deploy build waiting at its input step.
-        const QJsonObject root = getObject(
-            "/api/json?tree=jobs[name,jobs[name,url,lastBuild[number,building]]]");
+        const QJsonObject root =
+            getObject("/api/json?tree=jobs[name,jobs[name,url,lastBuild[number,building]]]");
         for (const QJsonValue &folder : root.value(u"jobs").toArray()) {
             for (const QJsonValue &job : folder.toObject().value(u"jobs").toArray()) {
                 const QJsonObject o = job.toObject();
-                if (o.value(u"name").toString() == QLatin1String("deploy-prod")
-                    && o.value(u"lastBuild").toObject().value(u"building").toBool()) {
+                if (o.value(u"name").toString() == QLatin1String("deploy-prod") &&
+                    o.value(u"lastBuild").toObject().value(u"building").toBool()) {
                     const QString url = o.value(u"url").toString();
-                    return QUrl(url).path() + QString::number(o.value(u"lastBuild").toObject().value(u"number").toInt()) + u'/';
+                    return QUrl(url).path() +
+                           QString::number(
+                               o.value(u"lastBuild").toObject().value(u"number").toInt()) +
+                           u'/';
                 }
             }
         }
@@ -153,15 +157,19 @@ private Q_SLOTS:
 
         root = getObject("/api/json?tree=jobs[name,jobs[name,color,lastBuild[number,result]]]");
         const QJsonObject catalog = root.value(u"jobs").toArray().at(0).toObject();
-        QCOMPARE(catalog.value(u"_class").toString(), u"com.cloudbees.hudson.plugins.folder.Folder"_qs);
+        QCOMPARE(catalog.value(u"_class").toString(),
+                 u"com.cloudbees.hudson.plugins.folder.Folder"_qs);
         bool sawDeploy = false;
         for (const QJsonValue &v : catalog.value(u"jobs").toArray()) {
             const QJsonObject j = v.toObject();
-            if (j.value(u"_class").toString().endsWith(u"Folder") || j.value(u"_class").toString().endsWith(u"MultiBranchProject")) {
-                QCOMPARE(keysOf(j), (QStringList{u"_class"_qs, u"name"_qs})); // folders have no color
+            if (j.value(u"_class").toString().endsWith(u"Folder") ||
+                j.value(u"_class").toString().endsWith(u"MultiBranchProject")) {
+                QCOMPARE(keysOf(j),
+                         (QStringList{u"_class"_qs, u"name"_qs})); // folders have no color
                 continue;
             }
-            QCOMPARE(keysOf(j), (QStringList{u"_class"_qs, u"color"_qs, u"lastBuild"_qs, u"name"_qs}));
+            QCOMPARE(keysOf(j),
+                     (QStringList{u"_class"_qs, u"color"_qs, u"lastBuild"_qs, u"name"_qs}));
             const QJsonObject lb = j.value(u"lastBuild").toObject();
             QCOMPARE(keysOf(lb), (QStringList{u"_class"_qs, u"number"_qs, u"result"_qs}));
             sawDeploy |= j.value(u"name").toString() == QLatin1String("deploy-prod");
@@ -189,11 +197,13 @@ private Q_SLOTS:
         QFETCH(QString, range);
         QFETCH(int, from);
         QFETCH(int, to);
-        const QJsonArray all = getObject("/job/catalog/job/deploy-dev/api/json?tree=allBuilds[number]")
-                                   .value(u"allBuilds").toArray();
+        const QJsonArray all =
+            getObject("/job/catalog/job/deploy-dev/api/json?tree=allBuilds[number]")
+                .value(u"allBuilds")
+                .toArray();
         QVERIFY(all.size() >= 3);
-        const QJsonObject o = getObject("/job/catalog/job/deploy-dev/api/json?tree=allBuilds[number]"
-                                        + range.toStdString());
+        const QJsonObject o = getObject(
+            "/job/catalog/job/deploy-dev/api/json?tree=allBuilds[number]" + range.toStdString());
         const QJsonArray part = o.value(u"allBuilds").toArray();
         const int end = to < 0 ? int(all.size()) : to;
         QCOMPARE(part.size(), end - from);
@@ -201,8 +211,9 @@ private Q_SLOTS:
             QCOMPARE(part.at(i).toObject().value(u"number").toInt(),
                      all.at(from + i).toObject().value(u"number").toInt());
         // builds ranges too, nested inside a projection
-        const QJsonObject b = getObject("/job/catalog/job/deploy-dev/api/json?tree=builds[number,result]"
-                                        + range.toStdString() + ",name");
+        const QJsonObject b =
+            getObject("/job/catalog/job/deploy-dev/api/json?tree=builds[number,result]" +
+                      range.toStdString() + ",name");
         QCOMPARE(b.value(u"builds").toArray().size(), end - from);
         QCOMPARE(keysOf(b), (QStringList{u"_class"_qs, u"builds"_qs, u"name"_qs}));
     }
@@ -241,7 +252,9 @@ private Q_SLOTS:
                           "application/x-www-form-urlencoded");
         QCOMPARE(res->status, 201);
         const QString location = QString::fromStdString(res->get_header_value("Location"));
-        QVERIFY2(QRegularExpression(u"^http://127.0.0.1:\\d+/queue/item/\\d+/$"_qs).match(location).hasMatch(),
+        QVERIFY2(QRegularExpression(u"^http://127.0.0.1:\\d+/queue/item/\\d+/$"_qs)
+                     .match(location)
+                     .hasMatch(),
                  qPrintable(location));
         const std::string item = QUrl(location).path().toStdString() + "api/json";
         QJsonObject q = getObject(item);
@@ -260,8 +273,8 @@ private Q_SLOTS:
         bool sawVersion = false;
         for (const QJsonValue &a : b.value(u"actions").toArray())
             for (const QJsonValue &p : a.toObject().value(u"parameters").toArray())
-                sawVersion |= p.toObject().value(u"name").toString() == QLatin1String("VERSION")
-                              && p.toObject().value(u"value").toString() == QLatin1String("v9.9.9");
+                sawVersion |= p.toObject().value(u"name").toString() == QLatin1String("VERSION") &&
+                              p.toObject().value(u"value").toString() == QLatin1String("v9.9.9");
         QVERIFY(sawVersion);
         m_sandbox->advance(10 * 60 * 1000);
         b = getObject(buildPath + "api/json?tree=building,result,duration");
@@ -282,8 +295,9 @@ private Q_SLOTS:
     {
         // deploy-prod has a build paused at its input: a new one waits behind it, blocked.
         auto c = client();
-        auto res = c.Post("/job/catalog/job/deploy-prod/buildWithParameters?VERSION=v8.0.0&delay=0sec", "",
-                          "application/x-www-form-urlencoded");
+        auto res =
+            c.Post("/job/catalog/job/deploy-prod/buildWithParameters?VERSION=v8.0.0&delay=0sec", "",
+                   "application/x-www-form-urlencoded");
         QCOMPARE(res->status, 201);
         const QString location = QString::fromStdString(res->get_header_value("Location"));
         const int id = location.section(u'/', -2, -2).toInt();
@@ -292,7 +306,10 @@ private Q_SLOTS:
         QCOMPARE(q.value(u"_class").toString(), u"hudson.model.Queue$BlockedItem"_qs);
         QVERIFY(q.value(u"why").toString().contains(u"already in progress"));
         QCOMPARE(q.value(u"blocked").toBool(), true);
-        QCOMPARE(getObject("/job/catalog/job/deploy-prod/api/json?tree=inQueue").value(u"inQueue").toBool(), true);
+        QCOMPARE(getObject("/job/catalog/job/deploy-prod/api/json?tree=inQueue")
+                     .value(u"inQueue")
+                     .toBool(),
+                 true);
         QCOMPARE(post("/queue/cancelItem?id=" + std::to_string(id)), 204);
         q = getObject(QUrl(location).path().toStdString() + "api/json");
         QCOMPARE(q.value(u"_class").toString(), u"hudson.model.Queue$LeftItem"_qs);
@@ -324,8 +341,9 @@ private Q_SLOTS:
         QVERIFY(id.at(0).isUpper() || id.at(0).isDigit());
 
         auto c = client();
-        auto res = c.Post(in.value(u"proceedUrl").toString().toStdString(), "json=%7B%22parameter%22%3A%5B%5D%7D",
-                          "application/x-www-form-urlencoded");
+        auto res =
+            c.Post(in.value(u"proceedUrl").toString().toStdString(),
+                   "json=%7B%22parameter%22%3A%5B%5D%7D", "application/x-www-form-urlencoded");
         QCOMPARE(res->status, 200);
         // The input is gone: answering again finds nothing.
         QCOMPARE(post(in.value(u"proceedUrl").toString().toStdString()), 404);
@@ -344,7 +362,8 @@ private Q_SLOTS:
     {
         const QString build = pausedBuildPath();
         const std::string b = build.toStdString();
-        const QString id = getArray(b + "wfapi/pendingInputActions").at(0).toObject().value(u"id").toString();
+        const QString id =
+            getArray(b + "wfapi/pendingInputActions").at(0).toObject().value(u"id").toString();
         auto get = client().Get(b + "input/" + id.toStdString() + "/abort");
         QCOMPARE(get->status, 405); // @RequirePOST
         QCOMPARE(post(b + "input/" + id.toStdString() + "/abort"), 302);
@@ -354,11 +373,14 @@ private Q_SLOTS:
 
     void stop()
     {
-        QCOMPARE(post("/job/catalog/job/deploy-dev/buildWithParameters?VERSION=v1&delay=0sec"), 201);
+        QCOMPARE(post("/job/catalog/job/deploy-dev/buildWithParameters?VERSION=v1&delay=0sec"),
+                 201);
         m_sandbox->advance(1000);
-        const QJsonObject lb = getObject("/job/catalog/job/deploy-dev/lastBuild/api/json?tree=number,building");
+        const QJsonObject lb =
+            getObject("/job/catalog/job/deploy-dev/lastBuild/api/json?tree=number,building");
         QCOMPARE(lb.value(u"building").toBool(), true);
-        const std::string path = "/job/catalog/job/deploy-dev/" + std::to_string(lb.value(u"number").toInt()) + "/";
+        const std::string path =
+            "/job/catalog/job/deploy-dev/" + std::to_string(lb.value(u"number").toInt()) + "/";
         QCOMPARE(post(path + "stop"), 302);
         const QJsonObject after = getObject(path + "api/json?tree=building,result");
         QCOMPARE(after.value(u"building").toBool(), false);
@@ -372,39 +394,53 @@ private Q_SLOTS:
         // A login session without a crumb: 403, with the crumb: accepted.
         httplib::Client c("127.0.0.1", m_sandbox->port(QStringLiteral("jenkins")));
         auto login = c.Post("/j_spring_security_check",
-                            "j_username=" + m_jenkins->user().toStdString() + "&j_password="
-                                + m_jenkins->password().toStdString(),
+                            "j_username=" + m_jenkins->user().toStdString() +
+                                "&j_password=" + m_jenkins->password().toStdString(),
                             "application/x-www-form-urlencoded");
         QCOMPARE(login->status, 302);
-        const std::string cookie = login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
+        const std::string cookie = login->get_header_value("Set-Cookie")
+                                       .substr(0, login->get_header_value("Set-Cookie").find(';'));
         QVERIFY(cookie.rfind("JSESSIONID.", 0) == 0);
         httplib::Headers h{{"Cookie", cookie}};
-        auto denied = c.Post("/job/catalog/job/deploy-staging/build", h, "", "application/x-www-form-urlencoded");
+        auto denied = c.Post("/job/catalog/job/deploy-staging/build", h, "",
+                             "application/x-www-form-urlencoded");
         QCOMPARE(denied->status, 403);
-        QVERIFY(denied->body.find("No valid crumb was included in the request") != std::string::npos);
+        QVERIFY(denied->body.find("No valid crumb was included in the request") !=
+                std::string::npos);
         auto crumb = c.Get("/crumbIssuer/api/json", h);
         QCOMPARE(crumb->status, 200);
         const QJsonObject co = parse(crumb).toObject();
         QCOMPARE(co.value(u"crumbRequestField").toString(), u"Jenkins-Crumb"_qs);
         QCOMPARE(co.value(u"_class").toString(), u"hudson.security.csrf.DefaultCrumbIssuer"_qs);
         h.emplace("Jenkins-Crumb", co.value(u"crumb").toString().toStdString());
-        auto ok = c.Post("/job/catalog/job/deploy-staging/build", h, "", "application/x-www-form-urlencoded");
+        auto ok = c.Post("/job/catalog/job/deploy-staging/build", h, "",
+                         "application/x-www-form-urlencoded");
         QCOMPARE(ok->status, 201);
         // A wrong crumb is as bad as none.
         httplib::Headers wrong{{"Cookie", cookie}, {"Jenkins-Crumb", "0000"}};
-        QCOMPARE(c.Post("/job/catalog/job/deploy-staging/build", wrong, "", "application/x-www-form-urlencoded")->status, 403);
+        QCOMPARE(c.Post("/job/catalog/job/deploy-staging/build", wrong, "",
+                        "application/x-www-form-urlencoded")
+                     ->status,
+                 403);
         // Password basic auth without a session is not exempt either.
         auto pw = client(false);
         pw.set_basic_auth(m_jenkins->user().toStdString(), m_jenkins->password().toStdString());
-        QCOMPARE(pw.Post("/job/catalog/job/deploy-staging/build", "", "application/x-www-form-urlencoded")->status, 403);
+        QCOMPARE(pw.Post("/job/catalog/job/deploy-staging/build", "",
+                         "application/x-www-form-urlencoded")
+                     ->status,
+                 403);
     }
 
     void progressiveLog()
     {
-        QCOMPARE(post("/job/catalog/job/deploy-dev/buildWithParameters?VERSION=v2&delay=0sec"), 201);
+        QCOMPARE(post("/job/catalog/job/deploy-dev/buildWithParameters?VERSION=v2&delay=0sec"),
+                 201);
         m_sandbox->advance(1000);
-        const int n = getObject("/job/catalog/job/deploy-dev/lastBuild/api/json?tree=number").value(u"number").toInt();
-        const std::string base = "/job/catalog/job/deploy-dev/" + std::to_string(n) + "/logText/progressiveText?start=";
+        const int n = getObject("/job/catalog/job/deploy-dev/lastBuild/api/json?tree=number")
+                          .value(u"number")
+                          .toInt();
+        const std::string base =
+            "/job/catalog/job/deploy-dev/" + std::to_string(n) + "/logText/progressiveText?start=";
         auto c = client();
         auto first = c.Get(base + "0");
         QCOMPARE(first->status, 200);
@@ -450,14 +486,16 @@ private Q_SLOTS:
 
     void buildCarriesRevisionAndCauses()
     {
-        const QJsonObject b = getObject("/job/catalog/job/deploy-dev/lastBuild/api/json?tree="
-                                        "number,result,actions[parameters[name,value],lastBuiltRevision[SHA1],causes[userId]]");
+        const QJsonObject b = getObject(
+            "/job/catalog/job/deploy-dev/lastBuild/api/json?tree="
+            "number,result,actions[parameters[name,value],lastBuiltRevision[SHA1],causes[userId]]");
         bool sha = false, cause = false;
         for (const QJsonValue &a : b.value(u"actions").toArray()) {
             const QJsonObject o = a.toObject();
             if (o.value(u"_class").toString() == QLatin1String("hudson.plugins.git.util.BuildData"))
-                sha = QRegularExpression(u"^[0-9a-f]{40}$"_qs).match(
-                          o.value(u"lastBuiltRevision").toObject().value(u"SHA1").toString()).hasMatch();
+                sha = QRegularExpression(u"^[0-9a-f]{40}$"_qs)
+                          .match(o.value(u"lastBuiltRevision").toObject().value(u"SHA1").toString())
+                          .hasMatch();
             if (o.value(u"_class").toString() == QLatin1String("hudson.model.CauseAction"))
                 cause = o.value(u"causes").toArray().size() == 1;
         }
@@ -466,7 +504,8 @@ private Q_SLOTS:
         // The SHA is the one the world deployed.
         const SimService *svc = m_sandbox->world().service(QStringLiteral("catalog"));
         QVERIFY(svc);
-        const QJsonObject rev = getObject("/job/catalog/job/deploy-dev/lastSuccessfulBuild/api/json?tree=actions[lastBuiltRevision[SHA1]]");
+        const QJsonObject rev = getObject("/job/catalog/job/deploy-dev/lastSuccessfulBuild/api/"
+                                          "json?tree=actions[lastBuiltRevision[SHA1]]");
         QString got;
         for (const QJsonValue &a : rev.value(u"actions").toArray())
             if (a.toObject().contains(u"lastBuiltRevision"))
@@ -479,27 +518,62 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reference");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("setup");
-        QTest::newRow("build-info") << u"jenkins-rest/build-info.json"_qs << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
-        QTest::newRow("build-info-git-commit") << u"jenkins-rest/build-info-git-commit.json"_qs << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/api/json"_qs << QString();
-        QTest::newRow("build-info-empty-and-null-params") << u"jenkins-rest/build-info-empty-and-null-params.json"_qs << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
-        QTest::newRow("build-info-no-params") << u"jenkins-rest/build-info-no-params.json"_qs << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
-        QTest::newRow("job-info") << u"jenkins-rest/job-info.json"_qs << u"/job/catalog/job/smoke/api/json"_qs << u"trigger-smoke"_qs;
-        QTest::newRow("jobsInRootFolder") << u"jenkins-rest/jobsInRootFolder.json"_qs << u"/api/json"_qs << QString();
-        QTest::newRow("jobsInJenkinsFolder") << u"jenkins-rest/jobsInJenkinsFolder.json"_qs << u"/job/catalog/api/json"_qs << QString();
-        QTest::newRow("queue") << u"jenkins-rest/queue.json"_qs << u"/queue/api/json"_qs << u"trigger-smoke"_qs;
-        QTest::newRow("queueItemPending") << u"jenkins-rest/queueItemPending.json"_qs << u"@blocked"_qs << u"trigger-prod"_qs;
-        QTest::newRow("queueItemRunning") << u"jenkins-rest/queueItemRunning.json"_qs << u"@left"_qs << u"trigger-smoke-run"_qs;
-        QTest::newRow("queueItemMultipleParameters") << u"jenkins-rest/queueItemMultipleParameters.json"_qs << u"@left"_qs << u"trigger-smoke-run"_qs;
-        QTest::newRow("queueItemCancelled") << u"jenkins-rest/queueItemCancelled.json"_qs << u"@cancelled"_qs << u"trigger-prod"_qs;
-        QTest::newRow("user") << u"jenkins-rest/user.json"_qs << u"/user/flightdeck/api/json"_qs << QString();
-        QTest::newRow("job-wfapi-describe") << u"pipeline-stage-view/job-wfapi-describe.json"_qs << u"/job/catalog/job/deploy-prod/wfapi/describe"_qs << QString();
-        QTest::newRow("job-wfapi-runs") << u"pipeline-stage-view/job-wfapi-runs.json"_qs << u"/job/catalog/job/deploy-prod/wfapi/runs"_qs << QString();
-        QTest::newRow("run-wfapi-describe") << u"pipeline-stage-view/run-wfapi-describe.json"_qs << u"@paused:wfapi/describe"_qs << QString();
-        QTest::newRow("run-wfapi-pendingInputActions") << u"pipeline-stage-view/run-wfapi-pendingInputActions.json"_qs << u"@paused:wfapi/pendingInputActions"_qs << QString();
-        QTest::newRow("run-wfapi-artifacts") << u"pipeline-stage-view/run-wfapi-artifacts.json"_qs << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/wfapi/artifacts"_qs << QString();
-        QTest::newRow("node-wfapi-describe-success") << u"pipeline-stage-view/node-wfapi-describe-success.json"_qs << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/execution/node/5/wfapi/describe"_qs << QString();
-        QTest::newRow("node-wfapi-describe-failed") << u"pipeline-stage-view/node-wfapi-describe-failed.json"_qs << u"/job/catalog/job/build/lastFailedBuild/execution/node/11/wfapi/describe"_qs << QString();
-        QTest::newRow("node-wfapi-log") << u"pipeline-stage-view/node-wfapi-log.json"_qs << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/execution/node/6/wfapi/log"_qs << QString();
+        QTest::newRow("build-info") << u"jenkins-rest/build-info.json"_qs
+                                    << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
+        QTest::newRow("build-info-git-commit")
+            << u"jenkins-rest/build-info-git-commit.json"_qs
+            << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/api/json"_qs << QString();
+        QTest::newRow("build-info-empty-and-null-params")
+            << u"jenkins-rest/build-info-empty-and-null-params.json"_qs
+            << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
+        QTest::newRow("build-info-no-params")
+            << u"jenkins-rest/build-info-no-params.json"_qs
+            << u"/job/catalog/job/smoke/lastBuild/api/json"_qs << QString();
+        QTest::newRow("job-info") << u"jenkins-rest/job-info.json"_qs
+                                  << u"/job/catalog/job/smoke/api/json"_qs << u"trigger-smoke"_qs;
+        QTest::newRow("jobsInRootFolder")
+            << u"jenkins-rest/jobsInRootFolder.json"_qs << u"/api/json"_qs << QString();
+        QTest::newRow("jobsInJenkinsFolder") << u"jenkins-rest/jobsInJenkinsFolder.json"_qs
+                                             << u"/job/catalog/api/json"_qs << QString();
+        QTest::newRow("queue") << u"jenkins-rest/queue.json"_qs << u"/queue/api/json"_qs
+                               << u"trigger-smoke"_qs;
+        QTest::newRow("queueItemPending")
+            << u"jenkins-rest/queueItemPending.json"_qs << u"@blocked"_qs << u"trigger-prod"_qs;
+        QTest::newRow("queueItemRunning")
+            << u"jenkins-rest/queueItemRunning.json"_qs << u"@left"_qs << u"trigger-smoke-run"_qs;
+        QTest::newRow("queueItemMultipleParameters")
+            << u"jenkins-rest/queueItemMultipleParameters.json"_qs << u"@left"_qs
+            << u"trigger-smoke-run"_qs;
+        QTest::newRow("queueItemCancelled")
+            << u"jenkins-rest/queueItemCancelled.json"_qs << u"@cancelled"_qs << u"trigger-prod"_qs;
+        QTest::newRow("user") << u"jenkins-rest/user.json"_qs << u"/user/flightdeck/api/json"_qs
+                              << QString();
+        QTest::newRow("job-wfapi-describe")
+            << u"pipeline-stage-view/job-wfapi-describe.json"_qs
+            << u"/job/catalog/job/deploy-prod/wfapi/describe"_qs << QString();
+        QTest::newRow("job-wfapi-runs")
+            << u"pipeline-stage-view/job-wfapi-runs.json"_qs
+            << u"/job/catalog/job/deploy-prod/wfapi/runs"_qs << QString();
+        QTest::newRow("run-wfapi-describe") << u"pipeline-stage-view/run-wfapi-describe.json"_qs
+                                            << u"@paused:wfapi/describe"_qs << QString();
+        QTest::newRow("run-wfapi-pendingInputActions")
+            << u"pipeline-stage-view/run-wfapi-pendingInputActions.json"_qs
+            << u"@paused:wfapi/pendingInputActions"_qs << QString();
+        QTest::newRow("run-wfapi-artifacts")
+            << u"pipeline-stage-view/run-wfapi-artifacts.json"_qs
+            << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/wfapi/artifacts"_qs << QString();
+        QTest::newRow("node-wfapi-describe-success")
+            << u"pipeline-stage-view/node-wfapi-describe-success.json"_qs
+            << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/execution/node/5/wfapi/describe"_qs
+            << QString();
+        QTest::newRow("node-wfapi-describe-failed")
+            << u"pipeline-stage-view/node-wfapi-describe-failed.json"_qs
+            << u"/job/catalog/job/build/lastFailedBuild/execution/node/11/wfapi/describe"_qs
+            << QString();
+        QTest::newRow("node-wfapi-log")
+            << u"pipeline-stage-view/node-wfapi-log.json"_qs
+            << u"/job/catalog/job/deploy-dev/lastSuccessfulBuild/execution/node/6/wfapi/log"_qs
+            << QString();
     }
     void fidelity()
     {
@@ -511,21 +585,24 @@ private Q_SLOTS:
         auto c = client();
         QString location;
         if (setup.startsWith(u"trigger-smoke")) {
-            auto res = c.Post("/job/catalog/job/smoke/buildWithParameters?TARGET_ENV=prod&DRY_RUN=true", "",
-                              "application/x-www-form-urlencoded");
+            auto res =
+                c.Post("/job/catalog/job/smoke/buildWithParameters?TARGET_ENV=prod&DRY_RUN=true",
+                       "", "application/x-www-form-urlencoded");
             QCOMPARE(res->status, 201);
             location = QString::fromStdString(res->get_header_value("Location"));
             if (setup == QLatin1String("trigger-smoke-run"))
                 m_sandbox->advance(6000);
         } else if (setup == QLatin1String("trigger-prod")) {
-            auto res = c.Post("/job/catalog/job/deploy-prod/buildWithParameters?VERSION=v7&delay=0sec", "",
-                              "application/x-www-form-urlencoded");
+            auto res =
+                c.Post("/job/catalog/job/deploy-prod/buildWithParameters?VERSION=v7&delay=0sec", "",
+                       "application/x-www-form-urlencoded");
             QCOMPARE(res->status, 201);
             location = QString::fromStdString(res->get_header_value("Location"));
             m_sandbox->advance(500);
         }
         if (path == QLatin1String("@cancelled"))
-            QCOMPARE(post("/queue/cancelItem?id=" + location.section(u'/', -2, -2).toStdString()), 204);
+            QCOMPARE(post("/queue/cancelItem?id=" + location.section(u'/', -2, -2).toStdString()),
+                     204);
         if (path.startsWith(u'@') && !path.startsWith(u"@paused"))
             path = QUrl(location).path() + u"api/json"_qs;
         if (path.startsWith(u"@paused:"))
@@ -547,15 +624,19 @@ private Q_SLOTS:
         fd::test::compareShape(QJsonObject{{u"a"_qs, 1}}, QJsonObject{}, u"$"_qs, &errors);
         QCOMPARE(errors.size(), 1);
         errors.clear();
-        fd::test::compareShape(QJsonObject{{u"a"_qs, 1}}, QJsonObject{{u"a"_qs, u"1"_qs}}, u"$"_qs, &errors);
+        fd::test::compareShape(QJsonObject{{u"a"_qs, 1}}, QJsonObject{{u"a"_qs, u"1"_qs}}, u"$"_qs,
+                               &errors);
         QCOMPARE(errors.size(), 1);
         errors.clear();
-        fd::test::compareShape(QJsonArray{QJsonObject{{u"a"_qs, true}}}, QJsonArray{}, u"$"_qs, &errors);
+        fd::test::compareShape(QJsonArray{QJsonObject{{u"a"_qs, true}}}, QJsonArray{}, u"$"_qs,
+                               &errors);
         QCOMPARE(errors.size(), 1);
         errors.clear();
-        fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonValue()}}, QJsonObject{{u"a"_qs, 3}}, u"$"_qs, &errors);
+        fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonValue()}}, QJsonObject{{u"a"_qs, 3}},
+                               u"$"_qs, &errors);
         QVERIFY(errors.isEmpty());
-        fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonObject{}}}, QJsonObject{{u"a"_qs, QJsonValue()}}, u"$"_qs, &errors);
+        fd::test::compareShape(QJsonObject{{u"a"_qs, QJsonObject{}}},
+                               QJsonObject{{u"a"_qs, QJsonValue()}}, u"$"_qs, &errors);
         QCOMPARE(errors.size(), 1);
     }
 
@@ -571,20 +652,25 @@ private Q_SLOTS:
         // wide polls are measured; the change-detecting poll (status from `color`, which carries
         // `_anime` while building, and the last build number) must fit the 200 KB budget, and
         // only jobs whose number moved need a second, detailed request.
-        const std::string wide = "/api/json?tree=jobs[name,url,color,lastBuild[number,result,building,timestamp,duration],"
-                                 "jobs[name,url,color,lastBuild[number,result,building,timestamp,duration],"
-                                 "jobs[name,url,color,lastBuild[number,result,building,timestamp,duration]]]]";
-        const std::string medium = "/api/json?tree=jobs[name,color,lastBuild[number,result,timestamp],"
-                                   "jobs[name,color,lastBuild[number,result,timestamp],"
-                                   "jobs[name,color,lastBuild[number,result,timestamp]]]]";
-        const std::string poll = "/api/json?tree=jobs[name,color,lastBuild[number],"
-                                 "jobs[name,color,lastBuild[number],jobs[name,color,lastBuild[number]]]]";
+        const std::string wide =
+            "/api/"
+            "json?tree=jobs[name,url,color,lastBuild[number,result,building,timestamp,duration],"
+            "jobs[name,url,color,lastBuild[number,result,building,timestamp,duration],"
+            "jobs[name,url,color,lastBuild[number,result,building,timestamp,duration]]]]";
+        const std::string medium =
+            "/api/json?tree=jobs[name,color,lastBuild[number,result,timestamp],"
+            "jobs[name,color,lastBuild[number,result,timestamp],"
+            "jobs[name,color,lastBuild[number,result,timestamp]]]]";
+        const std::string poll =
+            "/api/json?tree=jobs[name,color,lastBuild[number],"
+            "jobs[name,color,lastBuild[number],jobs[name,color,lastBuild[number]]]]";
         auto wideRes = c.Get(wide);
         QCOMPARE(wideRes->status, 200);
         auto mediumRes = c.Get(medium);
         QCOMPARE(mediumRes->status, 200);
-        qInfo("scale:1000 tree polls: with urls+durations %zu bytes, with result+timestamp %zu bytes",
-              wideRes->body.size(), mediumRes->body.size());
+        qInfo(
+            "scale:1000 tree polls: with urls+durations %zu bytes, with result+timestamp %zu bytes",
+            wideRes->body.size(), mediumRes->body.size());
         QVERIFY(mediumRes->body.size() < wideRes->body.size());
         QElapsedTimer t;
         t.start();

@@ -60,7 +60,8 @@ TestCtl::Result TestCtl::ctl(const QStringList &args, bool withWorkspace)
     if (!p.waitForFinished(90000))
         p.kill();
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 void TestCtl::initTestCase()
@@ -109,10 +110,15 @@ void TestCtl::validateListsEveryProblemWithPlace()
     QCOMPARE(r.code, 3);
     QVERIFY2(r.out.contains(bad + QStringLiteral(":4:1: enviroments: ")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("did you mean `environments`")), qPrintable(r.out));
-    QVERIFY2(r.out.contains(QStringLiteral(":11:26: services.checkout.environments.prod.connection")), qPrintable(r.out));
-    QVERIFY2(r.out.contains(QStringLiteral("services.payments.environments.qa")), qPrintable(r.out));
+    QVERIFY2(
+        r.out.contains(QStringLiteral(":11:26: services.checkout.environments.prod.connection")),
+        qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("services.payments.environments.qa")),
+             qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("3 problem(s)")), qPrintable(r.out));
-    r = ctl({QStringLiteral("--workspace"), bad, QStringLiteral("--json"), QStringLiteral("validate")}, false);
+    r = ctl(
+        {QStringLiteral("--workspace"), bad, QStringLiteral("--json"), QStringLiteral("validate")},
+        false);
     QCOMPARE(r.code, 3);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(o.value(QLatin1String("ok")).toBool(true), false);
@@ -121,7 +127,8 @@ void TestCtl::validateListsEveryProblemWithPlace()
     QVERIFY(first.value(QLatin1String("line")).toInt() > 0);
     QVERIFY(!first.value(QLatin1String("keyPath")).toString().isEmpty());
     r = ctl({QStringLiteral("--workspace"), m_dir.filePath(QStringLiteral("missing.yaml")),
-             QStringLiteral("validate")}, false);
+             QStringLiteral("validate")},
+            false);
     QCOMPARE(r.code, 3);
 }
 
@@ -129,7 +136,8 @@ void TestCtl::validateAcceptsSandboxWorkspace()
 {
     const Result r = ctl({QStringLiteral("validate")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(QStringLiteral(": ok — 5 connections, 3 environments, 6 services")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral(": ok — 5 connections, 3 environments, 6 services")),
+             qPrintable(r.out));
 }
 
 void TestCtl::pluginsJsonShape()
@@ -142,7 +150,8 @@ void TestCtl::pluginsJsonShape()
     QStringList kinds;
     for (const auto &v : plugins) {
         const QJsonObject p = v.toObject();
-        QVERIFY2(p.value(QLatin1String("loaded")).toBool(), qPrintable(p.value(QLatin1String("error")).toString()));
+        QVERIFY2(p.value(QLatin1String("loaded")).toBool(),
+                 qPrintable(p.value(QLatin1String("error")).toString()));
         QCOMPARE(p.value(QLatin1String("apiVersion")).toInt(), 1);
         QVERIFY(!p.value(QLatin1String("capabilities")).toArray().isEmpty());
         kinds << p.value(QLatin1String("kind")).toString();
@@ -156,10 +165,12 @@ void TestCtl::readCommandsShowEveryBackend_data()
     QTest::addColumn<QString>("command");
     QTest::addColumn<QStringList>("backends");
     // Argo CD has no runs: it syncs, and its canary waits as a gate.
-    const QStringList ci{QStringLiteral("github"), QStringLiteral("jenkins"), QStringLiteral("gitlab")};
+    const QStringList ci{QStringLiteral("github"), QStringLiteral("jenkins"),
+                         QStringLiteral("gitlab")};
     QTest::newRow("runs") << QStringLiteral("runs") << ci;
     QTest::newRow("envs") << QStringLiteral("envs") << (ci + QStringList{QStringLiteral("argocd")});
-    QTest::newRow("approvals") << QStringLiteral("approvals") << (ci + QStringList{QStringLiteral("argocd")});
+    QTest::newRow("approvals") << QStringLiteral("approvals")
+                               << (ci + QStringList{QStringLiteral("argocd")});
 }
 
 void TestCtl::readCommandsShowEveryBackend()
@@ -174,9 +185,10 @@ void TestCtl::readCommandsShowEveryBackend()
         connections.insert(v.toObject().value(QLatin1String("connectionId")).toString());
     // The demo spreads services over all four backends, with a gate waiting on each.
     for (const QString &c : backends)
-        QVERIFY2(connections.contains(c),
-                 qPrintable(command + QStringLiteral(" lacks ") + c + QStringLiteral(": ")
-                            + QStringList(connections.begin(), connections.end()).join(QLatin1Char(','))));
+        QVERIFY2(
+            connections.contains(c),
+            qPrintable(command + QStringLiteral(" lacks ") + c + QStringLiteral(": ") +
+                       QStringList(connections.begin(), connections.end()).join(QLatin1Char(','))));
     // Text output is a table with a header row.
     const Result text = ctl({command});
     QCOMPARE(text.code, 0);
@@ -192,7 +204,8 @@ void TestCtl::statusJson()
         const QJsonObject o = v.toObject();
         if (o.value(QLatin1String("kind")).toString() == QLatin1String("prometheus"))
             continue;
-        QVERIFY2(o.value(QLatin1String("synced")).toBool(), qPrintable(o.value(QLatin1String("connection")).toString()));
+        QVERIFY2(o.value(QLatin1String("synced")).toBool(),
+                 qPrintable(o.value(QLatin1String("connection")).toString()));
         QCOMPARE(o.value(QLatin1String("state")).toString(), QStringLiteral("ok"));
     }
 }
@@ -200,10 +213,12 @@ void TestCtl::statusJson()
 int TestCtl::mutatingRequests()
 {
     // The sandbox's control API counts every mutating request it received.
-    const int port = m_ready.value(QLatin1String("ports")).toObject().value(QLatin1String("control")).toInt();
+    const int port =
+        m_ready.value(QLatin1String("ports")).toObject().value(QLatin1String("control")).toInt();
     QProcess curl;
-    curl.start(QStringLiteral("curl"), {QStringLiteral("-s"),
-                                        QStringLiteral("http://127.0.0.1:%1/_sandbox/requests?mutating=1").arg(port)});
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"),
+                QStringLiteral("http://127.0.0.1:%1/_sandbox/requests?mutating=1").arg(port)});
     curl.waitForFinished(10000);
     const QJsonDocument d = QJsonDocument::fromJson(curl.readAllStandardOutput());
     if (d.isArray())
@@ -214,8 +229,8 @@ int TestCtl::mutatingRequests()
 void TestCtl::dryRunPrintsPlanAndSendsNothing()
 {
     const int before = mutatingRequests();
-    const Result r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"), QStringLiteral("prod"),
-                          QStringLiteral("--dry-run")});
+    const Result r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"),
+                          QStringLiteral("prod"), QStringLiteral("--dry-run")});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains(QLatin1String("Plan: ")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QLatin1String("POST ")), qPrintable(r.out));
@@ -233,7 +248,8 @@ void TestCtl::protectedEnvironmentRefusedWithoutConfirm()
     r = ctl({QStringLiteral("rollback"), QStringLiteral("auth"), QStringLiteral("prod"),
              QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("production")});
     QCOMPARE(r.code, 4);
-    QVERIFY2(r.err.contains(QLatin1String("type the environment name \"prod\"")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("type the environment name \"prod\"")),
+             qPrintable(r.err));
     QCOMPARE(mutatingRequests(), before);
 }
 
@@ -245,7 +261,8 @@ static QJsonObject onlyRow(const QString &json)
 
 void TestCtl::promoteMovesTheDemoCanaryOneStep()
 {
-    Result r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"), QStringLiteral("prod")});
+    Result r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"),
+                    QStringLiteral("prod")});
     QCOMPARE(r.code, 0);
     const QJsonObject before = onlyRow(r.out);
     QCOMPARE(before.value(QLatin1String("canaryWeight")).toInt(), 20);
@@ -254,11 +271,13 @@ void TestCtl::promoteMovesTheDemoCanaryOneStep()
              QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("prod")});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains(QLatin1String("\"action\":\"resume\"")), qPrintable(r.out));
-    r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"), QStringLiteral("prod")});
+    r = ctl({QStringLiteral("--json"), QStringLiteral("canary"), QStringLiteral("checkout"),
+             QStringLiteral("prod")});
     const QJsonObject after = onlyRow(r.out);
     QCOMPARE(after.value(QLatin1String("currentStepIndex")).toInt(), step + 1);
     QCOMPARE(after.value(QLatin1String("canaryWeight")).toInt(), 50);
-    // The same promote again finds the rollout no longer paused at that step: nothing is sent twice.
+    // The same promote again finds the rollout no longer paused at that step: nothing is sent
+    // twice.
     const int sent = mutatingRequests();
     r = ctl({QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("prod"),
              QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("prod")});
@@ -268,24 +287,29 @@ void TestCtl::promoteMovesTheDemoCanaryOneStep()
 
 void TestCtl::approveMovesTheJenkinsInputOn()
 {
-    Result r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"), QStringLiteral("jenkins")});
+    Result r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"),
+                    QStringLiteral("--backend"), QStringLiteral("jenkins")});
     const QJsonObject gate = onlyRow(r.out);
     QVERIFY2(!gate.isEmpty(), qPrintable(r.out));
     QCOMPARE(gate.value(QLatin1String("service")).toString(), QStringLiteral("catalog"));
     const QString runId = gate.value(QLatin1String("runId")).toString();
-    r = ctl({QStringLiteral("approve"), QStringLiteral("catalog"), QStringLiteral("prod"), QStringLiteral("--yes"),
-             QStringLiteral("--confirm"), QStringLiteral("prod"), QStringLiteral("--comment"), QStringLiteral("go")});
+    r = ctl({QStringLiteral("approve"), QStringLiteral("catalog"), QStringLiteral("prod"),
+             QStringLiteral("--yes"), QStringLiteral("--confirm"), QStringLiteral("prod"),
+             QStringLiteral("--comment"), QStringLiteral("go")});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-    r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"), QStringLiteral("jenkins")});
+    r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"),
+             QStringLiteral("jenkins")});
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 0);
-    r = ctl({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("--backend"), QStringLiteral("jenkins"),
-             QStringLiteral("--service"), QStringLiteral("catalog"), QStringLiteral("--env"), QStringLiteral("prod")});
+    r = ctl({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("--backend"),
+             QStringLiteral("jenkins"), QStringLiteral("--service"), QStringLiteral("catalog"),
+             QStringLiteral("--env"), QStringLiteral("prod")});
     bool movedOn = false;
     for (const auto &v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
         const QJsonObject run = v.toObject();
-        if (runId.isEmpty() || run.value(QLatin1String("id")).toString() == runId
-            || runId.endsWith(run.value(QLatin1String("id")).toString()))
-            movedOn = movedOn || run.value(QLatin1String("status")).toString() != QLatin1String("waiting");
+        if (runId.isEmpty() || run.value(QLatin1String("id")).toString() == runId ||
+            runId.endsWith(run.value(QLatin1String("id")).toString()))
+            movedOn = movedOn ||
+                      run.value(QLatin1String("status")).toString() != QLatin1String("waiting");
     }
     QVERIFY2(movedOn, qPrintable(r.out));
 }

@@ -34,10 +34,12 @@ QJsonArray catalogProdAlerts(const QUrl &am)
     c.set_read_timeout(5, 0);
     const auto r = c.Get("/api/v2/alerts",
                          httplib::Params{{"filter", "alertname=\"FlightdeckHighErrorRate\""},
-                                         {"filter", "service=\"catalog\""}, {"filter", "env=\"prod\""}},
+                                         {"filter", "service=\"catalog\""},
+                                         {"filter", "env=\"prod\""}},
                          httplib::Headers{});
-    return r && r->status == 200 ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array()
-                                 : QJsonArray();
+    return r && r->status == 200
+               ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array()
+               : QJsonArray();
 }
 
 } // namespace
@@ -82,7 +84,8 @@ private Q_SLOTS:
         sandbox::Options o;
         o.scenario = QStringLiteral("incident");
         o.clockSpeed = qEnvironmentVariableIsSet("FD_TEST_SIGNALS_TIME_SCALE")
-                           ? qEnvironmentVariable("FD_TEST_SIGNALS_TIME_SCALE").toDouble() : 60.0;
+                           ? qEnvironmentVariable("FD_TEST_SIGNALS_TIME_SCALE").toDouble()
+                           : 60.0;
         sandbox::Sandbox sb(o);
         QString error;
         QVERIFY2(sb.start(&error), qPrintable(error));
@@ -97,11 +100,14 @@ private Q_SLOTS:
         m_targetFile = QDir(QString::fromUtf8(targets)).filePath(tag + QStringLiteral(".json"));
         QFile f(m_targetFile + QStringLiteral(".tmp"));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(QJsonArray{QJsonObject{
-                                  {QStringLiteral("targets"),
-                                   QJsonArray{QStringLiteral("127.0.0.1:%1").arg(sb.port(QStringLiteral("metrics")))}},
-                                  {QStringLiteral("labels"), QJsonObject{{QStringLiteral("fdtest"), tag}}}}})
-                    .toJson());
+        f.write(
+            QJsonDocument(
+                QJsonArray{QJsonObject{
+                    {QStringLiteral("targets"),
+                     QJsonArray{
+                         QStringLiteral("127.0.0.1:%1").arg(sb.port(QStringLiteral("metrics")))}},
+                    {QStringLiteral("labels"), QJsonObject{{QStringLiteral("fdtest"), tag}}}}})
+                .toJson());
         f.close();
         QVERIFY(QFile::rename(f.fileName(), m_targetFile));
 
@@ -114,22 +120,28 @@ private Q_SLOTS:
         config.options.insert(QStringLiteral("alertmanagerUrl"), QString::fromUtf8(amUrl));
         config.options.insert(QStringLiteral("pollInterval"), 0.5);
         config.options.insert(QStringLiteral("window"), QStringLiteral("5s"));
-        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")};
-        std::unique_ptr<Backend> backend = host.factory(QStringLiteral("prometheus"))->create(config, &sink);
+        config.environments = {QStringLiteral("dev"), QStringLiteral("staging"),
+                               QStringLiteral("prod")};
+        std::unique_ptr<Backend> backend =
+            host.factory(QStringLiteral("prometheus"))->create(config, &sink);
         QVERIFY(backend);
         backend->start();
 
         // The bad release's error rate climbs past 5% in prod: the rule fires, Alertmanager
         // has the alert, the plugin puts it on the timeline.
-        QTRY_VERIFY2_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
-                                             QStringLiteral("prod"), kErrorRate),
+        QTRY_VERIFY2_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertFiring,
+                                             QStringLiteral("catalog"), QStringLiteral("prod"),
+                                             kErrorRate),
                                   qPrintable(sink.problems.join(u'\n')), 30000);
-        const TimelineEvent fired = *sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
-                                                QStringLiteral("prod"), kErrorRate);
+        const TimelineEvent fired =
+            *sink.alert(TimelineEvent::Kind::AlertFiring, QStringLiteral("catalog"),
+                        QStringLiteral("prod"), kErrorRate);
         const QJsonArray inAm = catalogProdAlerts(am);
         QVERIFY2(inAm.size() == 1, QJsonDocument(inAm).toJson().constData());
-        QCOMPARE(fired.sourceId.section(u'@', 0, 0), inAm.first().toObject().value(QLatin1String("fingerprint")).toString());
-        QVERIFY2(fired.time >= started.addSecs(-1), qPrintable(fired.time.toString(Qt::ISODateWithMs)));
+        QCOMPARE(fired.sourceId.section(u'@', 0, 0),
+                 inAm.first().toObject().value(QLatin1String("fingerprint")).toString());
+        QVERIFY2(fired.time >= started.addSecs(-1),
+                 qPrintable(fired.time.toString(Qt::ISODateWithMs)));
         QVERIFY(fired.time.toMSecsSinceEpoch() > badDeploy.atMs); // after the deploy
         QVERIFY(fired.detail.contains(QStringLiteral("severity critical")));
         qInfo("alert fired %lld ms after the sandbox started", qint64(started.msecsTo(fired.time)));
@@ -138,22 +150,27 @@ private Q_SLOTS:
         SignalSource *signals = dynamic_cast<SignalSource *>(backend.get());
         QVERIFY(signals);
         QTRY_VERIFY_WITH_TIMEOUT(signals->latest(QStringLiteral("catalog"), QStringLiteral("prod"),
-                                                 badDeploy.version, QStringLiteral("errorRatio")).value_or(0) > 0.05,
+                                                 badDeploy.version, QStringLiteral("errorRatio"))
+                                         .value_or(0) > 0.05,
                                  15000);
 
         // Roll catalog back in prod. The sandbox's Jenkins deploy job does not move the
         // simulated traffic yet, so the rollback goes through the metrics port's control route.
         const qint64 rollbackAt = QDateTime::currentMSecsSinceEpoch();
         httplib::Client control("127.0.0.1", sb.port(QStringLiteral("metrics")));
-        const auto r = control.Post("/_sandbox/metrics/deploy?service=catalog&env=prod&version=" + previous.toStdString(),
+        const auto r = control.Post("/_sandbox/metrics/deploy?service=catalog&env=prod&version=" +
+                                        previous.toStdString(),
                                     std::string(), "application/json");
         QVERIFY(r);
         QCOMPARE(r->status, 200);
 
-        QTRY_VERIFY_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertResolved, QStringLiteral("catalog"),
-                                            QStringLiteral("prod"), kErrorRate), 30000);
-        const TimelineEvent resolved = *sink.alert(TimelineEvent::Kind::AlertResolved, QStringLiteral("catalog"),
-                                                   QStringLiteral("prod"), kErrorRate);
+        QTRY_VERIFY_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertResolved,
+                                            QStringLiteral("catalog"), QStringLiteral("prod"),
+                                            kErrorRate),
+                                 30000);
+        const TimelineEvent resolved =
+            *sink.alert(TimelineEvent::Kind::AlertResolved, QStringLiteral("catalog"),
+                        QStringLiteral("prod"), kErrorRate);
         QCOMPARE(resolved.sourceId, fired.sourceId + QStringLiteral("/resolved"));
         QVERIFY(resolved.time > fired.time);
         QVERIFY(catalogProdAlerts(am).isEmpty());

@@ -63,8 +63,9 @@ QJsonValue toJson(const YAML::Node &n)
 
 QJsonObject rolloutYaml(const QString &relative)
 {
-    const QString path = QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/")
-                         + relative;
+    const QString path =
+        QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/") +
+        relative;
     return toJson(YAML::LoadFile(path.toStdString())).toObject();
 }
 
@@ -76,7 +77,10 @@ QByteArray fixture(const char *name)
     return f.readAll();
 }
 
-QJsonObject fixtureObject(const char *name) { return QJsonDocument::fromJson(fixture(name)).object(); }
+QJsonObject fixtureObject(const char *name)
+{
+    return QJsonDocument::fromJson(fixture(name)).object();
+}
 
 AppState parseFixtureApp(const char *name, QList<ParseProblem> *problems)
 {
@@ -203,9 +207,11 @@ void TestArgoCdParsers::rolloutReference()
 
 void TestArgoCdParsers::weightsFromTrafficRouter()
 {
-    QHash<QString, QString> images{{QStringLiteral("aaaa"), QStringLiteral("ghcr.io/acme/web:v1.9.0")},
-                                   {QStringLiteral("bbbb"), QStringLiteral("ghcr.io/acme/web:v2.0.0")}};
-    const RolloutDetails d = parseRolloutManifest(fixtureObject("rollout_traffic_router.json"), images);
+    QHash<QString, QString> images{
+        {QStringLiteral("aaaa"), QStringLiteral("ghcr.io/acme/web:v1.9.0")},
+        {QStringLiteral("bbbb"), QStringLiteral("ghcr.io/acme/web:v2.0.0")}};
+    const RolloutDetails d =
+        parseRolloutManifest(fixtureObject("rollout_traffic_router.json"), images);
     const Rollout &r = d.rollout;
     // status.canary.weights wins over the setWeight (20/60) the steps would give
     QCOMPARE(r.canaryWeight, 15);
@@ -229,7 +235,8 @@ void TestArgoCdParsers::weightsFromTrafficRouter()
 void TestArgoCdParsers::unknownStepTypeIsAProblemNotACrash()
 {
     const RolloutDetails d = parseRolloutManifest(fixtureObject("rollout_traffic_router.json"), {});
-    QCOMPARE(int(d.rollout.steps.at(4).kind), int(RolloutStep::Kind::Other)); // setMirrorRoute: known, not a problem
+    QCOMPARE(int(d.rollout.steps.at(4).kind),
+             int(RolloutStep::Kind::Other)); // setMirrorRoute: known, not a problem
     QCOMPARE(d.rollout.steps.at(4).text, QStringLiteral("setMirrorRoute"));
     QCOMPARE(int(d.rollout.steps.at(5).kind), int(RolloutStep::Kind::Other));
     QVERIFY(d.rollout.steps.at(5).text.contains(QLatin1String("teleport")));
@@ -240,10 +247,13 @@ void TestArgoCdParsers::unknownStepTypeIsAProblemNotACrash()
 
 void TestArgoCdParsers::rolloutResourceEnvelope()
 {
-    const QJsonObject manifest = rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml"));
-    const QByteArray body = QJsonDocument(QJsonObject{
-        {QStringLiteral("manifest"), QString::fromUtf8(QJsonDocument(manifest).toJson(QJsonDocument::Compact))}})
-                                .toJson();
+    const QJsonObject manifest =
+        rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml"));
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("manifest"),
+                                   QString::fromUtf8(
+                                       QJsonDocument(manifest).toJson(QJsonDocument::Compact))}})
+            .toJson();
     const RolloutDetails d = parseRolloutResource(body, {});
     QCOMPARE(d.rollout.name, QStringLiteral("canary-demo"));
     QCOMPARE(d.rollout.currentStepIndex, 1);
@@ -264,7 +274,8 @@ void TestArgoCdParsers::resourceTreeImagesByPodHash()
     QCOMPARE(t.rollouts.first().name, QStringLiteral("web"));
     QCOMPARE(t.rollouts.first().nameSpace, QStringLiteral("shop"));
     QCOMPARE(t.imageByPodHash.size(), 2); // the Deployment's ReplicaSet is not a Rollout's
-    QCOMPARE(t.imageByPodHash.value(QStringLiteral("bbbb")), QStringLiteral("ghcr.io/acme/web:v2.0.0"));
+    QCOMPARE(t.imageByPodHash.value(QStringLiteral("bbbb")),
+             QStringLiteral("ghcr.io/acme/web:v2.0.0"));
     parseResourceTree("nope", &error);
     QVERIFY(!error.isEmpty());
 }
@@ -289,7 +300,8 @@ void TestArgoCdParsers::application()
 {
     QList<ParseProblem> problems;
     const AppState a = parseFixtureApp("app_full.json", &problems);
-    QVERIFY2(problems.isEmpty(), qPrintable(problems.isEmpty() ? QString() : problems.first().message));
+    QVERIFY2(problems.isEmpty(),
+             qPrintable(problems.isEmpty() ? QString() : problems.first().message));
     QCOMPARE(a.name, QStringLiteral("checkout-prod"));
     QCOMPARE(a.project, QStringLiteral("prod"));
     QCOMPARE(a.resourceVersion, QStringLiteral("4711"));
@@ -302,7 +314,7 @@ void TestArgoCdParsers::application()
     QVERIFY(!a.operationRunning());
     QCOMPARE(a.operationInitiator, QStringLiteral("alice"));
     QCOMPARE(a.history.size(), 3);
-    QCOMPARE(a.history.at(1).id, 8); // int64 as a string
+    QCOMPARE(a.history.at(1).id, 8);                             // int64 as a string
     QCOMPARE(a.history.at(0).version, QStringLiteral("v1.4.1")); // kustomize image
     QCOMPARE(a.history.at(1).version, QStringLiteral("v1.4.2")); // helm image.tag
     QVERIFY(a.history.at(1).automated);
@@ -320,7 +332,7 @@ void TestArgoCdParsers::applicationEdgeCases()
     const AppState a = parseFixtureApp("app_edge.json", &problems);
     QCOMPARE(a.name, QStringLiteral("orphan"));
     QCOMPARE(a.resourceVersion, QStringLiteral("12")); // a number where a string was expected
-    QVERIFY(!a.autoSync);                               // automated.enabled: false (Argo CD 3)
+    QVERIFY(!a.autoSync);                              // automated.enabled: false (Argo CD 3)
     QVERIFY(a.history.isEmpty());
     QCOMPARE(a.currentHistoryId(), -1);
     QCOMPARE_ENUM(a.health, Health::Unknown);
@@ -330,18 +342,21 @@ void TestArgoCdParsers::applicationEdgeCases()
     QCOMPARE(problems.first().where, QStringLiteral("application orphan"));
 
     const AppMapping m{QStringLiteral("orphan"), QString(), {}, {}, false};
-    const EnvironmentState s = environmentState(QStringLiteral("c"), QUrl(QStringLiteral("https://a")), a, m, nullptr);
+    const EnvironmentState s =
+        environmentState(QStringLiteral("c"), QUrl(QStringLiteral("https://a")), a, m, nullptr);
     QCOMPARE_ENUM(s.health, Health::Unknown);
     QVERIFY(s.healthMessage.contains(QLatin1String("Exploded")));
     QVERIFY(s.deploymentId.isEmpty());
     QVERIFY(deployments(QStringLiteral("c"), {}, a, m).isEmpty());
-    QVERIFY(applicationEvents(QStringLiteral("c"), nullptr, a, m, QDateTime::currentDateTimeUtc()).isEmpty());
+    QVERIFY(applicationEvents(QStringLiteral("c"), nullptr, a, m, QDateTime::currentDateTimeUtc())
+                .isEmpty());
 }
 
 void TestArgoCdParsers::applicationList()
 {
-    const QByteArray body = "{\"metadata\":{\"resourceVersion\":\"99\"},\"items\":[" + fixture("app_full.json")
-                            + ",{\"metadata\":{}}," + fixture("app_edge.json") + "]}";
+    const QByteArray body = "{\"metadata\":{\"resourceVersion\":\"99\"},\"items\":[" +
+                            fixture("app_full.json") + ",{\"metadata\":{}}," +
+                            fixture("app_edge.json") + "]}";
     const AppList list = parseApplicationList(body);
     QVERIFY(list.error.isEmpty());
     QCOMPARE(list.resourceVersion, QStringLiteral("99"));
@@ -359,18 +374,26 @@ void TestArgoCdParsers::streamEvents_data()
     QTest::addColumn<QString>("app");
     QTest::addColumn<int>("httpCode");
 
-    QTest::newRow("modified") << QByteArray(R"({"result":{"type":"MODIFIED","application":{"metadata":{"name":"a","resourceVersion":"5"}}}})")
-                              << StreamEvent::Type::Modified << "a" << 0;
-    QTest::newRow("added") << QByteArray(R"({"result":{"type":"ADDED","application":{"metadata":{"name":"b"}}}})")
-                           << StreamEvent::Type::Added << "b" << 0;
-    QTest::newRow("deleted") << QByteArray(R"({"result":{"type":"DELETED","application":{"metadata":{"name":"c"}}}})")
-                             << StreamEvent::Type::Deleted << "c" << 0;
-    QTest::newRow("error frame") << QByteArray(R"({"error":{"grpc_code":16,"http_code":401,"message":"invalid session","http_status":"Unauthorized"}})")
-                                 << StreamEvent::Type::Error << "" << 401;
-    QTest::newRow("cut frame") << QByteArray(R"({"result":{"type":"MODIF)") << StreamEvent::Type::Malformed << "" << 0;
+    QTest::newRow("modified")
+        << QByteArray(
+               R"({"result":{"type":"MODIFIED","application":{"metadata":{"name":"a","resourceVersion":"5"}}}})")
+        << StreamEvent::Type::Modified << "a" << 0;
+    QTest::newRow("added")
+        << QByteArray(R"({"result":{"type":"ADDED","application":{"metadata":{"name":"b"}}}})")
+        << StreamEvent::Type::Added << "b" << 0;
+    QTest::newRow("deleted")
+        << QByteArray(R"({"result":{"type":"DELETED","application":{"metadata":{"name":"c"}}}})")
+        << StreamEvent::Type::Deleted << "c" << 0;
+    QTest::newRow("error frame")
+        << QByteArray(
+               R"({"error":{"grpc_code":16,"http_code":401,"message":"invalid session","http_status":"Unauthorized"}})")
+        << StreamEvent::Type::Error << "" << 401;
+    QTest::newRow("cut frame") << QByteArray(R"({"result":{"type":"MODIF)")
+                               << StreamEvent::Type::Malformed << "" << 0;
     QTest::newRow("garbage") << QByteArray("\x01{") << StreamEvent::Type::Malformed << "" << 0;
-    QTest::newRow("unknown type") << QByteArray(R"({"result":{"type":"BOOKMARK","application":{"metadata":{"name":"a"}}}})")
-                                  << StreamEvent::Type::Malformed << "" << 0;
+    QTest::newRow("unknown type")
+        << QByteArray(R"({"result":{"type":"BOOKMARK","application":{"metadata":{"name":"a"}}}})")
+        << StreamEvent::Type::Malformed << "" << 0;
     QTest::newRow("no name") << QByteArray(R"({"result":{"type":"MODIFIED","application":{}}})")
                              << StreamEvent::Type::Malformed << "" << 0;
 }
@@ -408,11 +431,21 @@ void TestArgoCdParsers::imageTags_data()
     QTest::addColumn<QString>("image");
     QTest::addColumn<QString>("tag");
     QTest::addColumn<QString>("name");
-    QTest::newRow("tag") << "ghcr.io/acme/checkout:v1.4.2" << "v1.4.2" << "checkout";
-    QTest::newRow("registry port, no tag") << "localhost:5000/acme/checkout" << "" << "checkout";
-    QTest::newRow("registry port and tag") << "localhost:5000/checkout:v2" << "v2" << "checkout";
-    QTest::newRow("digest") << "ghcr.io/acme/web@sha256:abc" << "sha256:abc" << "web";
-    QTest::newRow("bare") << "redis" << "" << "redis";
+    QTest::newRow("tag") << "ghcr.io/acme/checkout:v1.4.2"
+                         << "v1.4.2"
+                         << "checkout";
+    QTest::newRow("registry port, no tag") << "localhost:5000/acme/checkout"
+                                           << ""
+                                           << "checkout";
+    QTest::newRow("registry port and tag") << "localhost:5000/checkout:v2"
+                                           << "v2"
+                                           << "checkout";
+    QTest::newRow("digest") << "ghcr.io/acme/web@sha256:abc"
+                            << "sha256:abc"
+                            << "web";
+    QTest::newRow("bare") << "redis"
+                          << ""
+                          << "redis";
 }
 
 void TestArgoCdParsers::imageTags()
@@ -446,8 +479,11 @@ void TestArgoCdParsers::namingConvention()
     ConnectionConfig c;
     c.environments = {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod"),
                       QStringLiteral("prod-eu")};
-    c.bindings << ServiceBinding{QStringLiteral("payments"), QStringLiteral("prod"), QStringLiteral("pay-live"),
-                                 {{QStringLiteral("rollout"), QStringLiteral("payments-api")}}, false};
+    c.bindings << ServiceBinding{QStringLiteral("payments"),
+                                 QStringLiteral("prod"),
+                                 QStringLiteral("pay-live"),
+                                 {{QStringLiteral("rollout"), QStringLiteral("payments-api")}},
+                                 false};
     const AppMapper m(c);
     QCOMPARE(m.map(QStringLiteral("checkout-prod")).service, QStringLiteral("checkout"));
     QCOMPARE(m.map(QStringLiteral("checkout-prod")).environment, QStringLiteral("prod"));
@@ -460,8 +496,10 @@ void TestArgoCdParsers::namingConvention()
     QCOMPARE(bound.service, QStringLiteral("payments"));
     QCOMPARE(bound.rollout, QStringLiteral("payments-api"));
     QVERIFY(bound.bound);
-    QCOMPARE(m.applicationFor(QStringLiteral("payments"), QStringLiteral("prod")), QStringLiteral("pay-live"));
-    QCOMPARE(m.applicationFor(QStringLiteral("checkout"), QStringLiteral("staging")), QStringLiteral("checkout-staging"));
+    QCOMPARE(m.applicationFor(QStringLiteral("payments"), QStringLiteral("prod")),
+             QStringLiteral("pay-live"));
+    QCOMPARE(m.applicationFor(QStringLiteral("checkout"), QStringLiteral("staging")),
+             QStringLiteral("checkout-staging"));
 }
 
 void TestArgoCdParsers::records()
@@ -477,10 +515,12 @@ void TestArgoCdParsers::records()
     QCOMPARE(plain.canaryWeight, -1);
     QCOMPARE(plain.driftCount, 2);
     QVERIFY(plain.autoSync);
-    QCOMPARE(plain.url.toString(), QStringLiteral("https://argocd.example/root/applications/argocd/checkout-prod"));
+    QCOMPARE(plain.url.toString(),
+             QStringLiteral("https://argocd.example/root/applications/argocd/checkout-prod"));
 
-    Rollout r = parseRolloutManifest(fixtureObject("rollout_traffic_router.json"),
-                                     {{QStringLiteral("aaaa"), QStringLiteral("ghcr.io/acme/checkout:v1.4.2")}})
+    Rollout r = parseRolloutManifest(
+                    fixtureObject("rollout_traffic_router.json"),
+                    {{QStringLiteral("aaaa"), QStringLiteral("ghcr.io/acme/checkout:v1.4.2")}})
                     .rollout;
     const EnvironmentState canary = environmentState(QStringLiteral("argo"), base, a, m, &r);
     QCOMPARE(canary.canaryWeight, 15);
@@ -564,7 +604,10 @@ void TestArgoCdParsers::rolloutEventsFromDiffs()
 {
     using K = TimelineEvent::Kind;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const Rollout paused = parseRolloutManifest(rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml")), {}).rollout;
+    const Rollout paused =
+        parseRolloutManifest(
+            rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml")), {})
+            .rollout;
     QVERIFY(rolloutEvents(QStringLiteral("c"), nullptr, paused, now).isEmpty());
     QVERIFY(rolloutEvents(QStringLiteral("c"), &paused, paused, now).isEmpty());
 
@@ -607,7 +650,8 @@ void TestArgoCdParsers::rolloutEventsFromDiffs()
 
     Rollout pausedAgain = next;
     pausedAgain.paused = true;
-    QCOMPARE_ENUM(rolloutEvents(QStringLiteral("c"), &next, pausedAgain, now).first().kind, K::CanaryPaused);
+    QCOMPARE_ENUM(rolloutEvents(QStringLiteral("c"), &next, pausedAgain, now).first().kind,
+                  K::CanaryPaused);
 }
 
 void TestArgoCdParsers::planRolloutActions_data()
@@ -641,7 +685,8 @@ void TestArgoCdParsers::planRolloutActions()
     in.applicationName = app.name;
     in.mapping = {QStringLiteral("checkout"), QStringLiteral("prod"), {}, {}, false};
     in.rollout = &rs;
-    in.server = v3 ? ServerInfo{true, 3, 5, QStringLiteral("v3.5.1")} : ServerInfo{true, 2, 14, QStringLiteral("v2.14.21")};
+    in.server = v3 ? ServerInfo{true, 3, 5, QStringLiteral("v3.5.1")}
+                   : ServerInfo{true, 2, 14, QStringLiteral("v2.14.21")};
     ReleaseAction a;
     a.verb = verb;
     a.service = QStringLiteral("checkout");
@@ -662,7 +707,8 @@ void TestArgoCdParsers::planRolloutActions()
         QCOMPARE(body.value(QLatin1String("version")).toString(), QStringLiteral("v1alpha1"));
         QCOMPARE(body.value(QLatin1String("project")).toString(), QStringLiteral("prod"));
     } else {
-        QVERIFY(r.path.startsWith(QLatin1String("/api/v1/applications/checkout-prod/resource/actions?")));
+        QVERIFY(r.path.startsWith(
+            QLatin1String("/api/v1/applications/checkout-prod/resource/actions?")));
         QVERIFY(r.path.contains(QLatin1String("resourceName=web")));
         QVERIFY(r.path.contains(QLatin1String("kind=Rollout")));
         QCOMPARE(r.body, QByteArray('"' + action.toUtf8() + '"'));
@@ -671,9 +717,11 @@ void TestArgoCdParsers::planRolloutActions()
     QVERIFY(p.preconditions.size() >= 2);
     QCOMPARE(p.preconditions.at(0).field, QStringLiteral("rollout.currentStepIndex"));
     QCOMPARE(p.preconditions.at(0).expected, QStringLiteral("3"));
-    QVERIFY(p.preconditions.at(0).path.startsWith(QLatin1String("/api/v1/applications/checkout-prod/resource?")));
+    QVERIFY(p.preconditions.at(0).path.startsWith(
+        QLatin1String("/api/v1/applications/checkout-prod/resource?")));
     QCOMPARE(p.preconditions.at(1).field, QStringLiteral("action.%1.enabled").arg(action));
-    QCOMPARE(p.context.value(QStringLiteral("targetKey")).toString(), QStringLiteral("checkout-prod/web"));
+    QCOMPARE(p.context.value(QStringLiteral("targetKey")).toString(),
+             QStringLiteral("checkout-prod/web"));
     QVERIFY(p.summary.contains(QLatin1String("step 4/7")));
 }
 
@@ -759,16 +807,26 @@ void TestArgoCdParsers::planRollback()
     app.autoSync = false;
     p = planAction(a, in); // default target: the entry before the current one
     QVERIFY2(p.feasible, qPrintable(p.blockedReason));
-    QCOMPARE(p.requests.first().path, QStringLiteral("/api/v1/applications/checkout-prod/rollback"));
-    QCOMPARE(QJsonDocument::fromJson(p.requests.first().body).object().value(QLatin1String("id")).toInt(), 8);
+    QCOMPARE(p.requests.first().path,
+             QStringLiteral("/api/v1/applications/checkout-prod/rollback"));
+    QCOMPARE(QJsonDocument::fromJson(p.requests.first().body)
+                 .object()
+                 .value(QLatin1String("id"))
+                 .toInt(),
+             8);
     QStringList fields;
     for (const auto &c : p.preconditions)
         fields << c.field + QLatin1Char('=') + c.expected;
-    QCOMPARE(fields, (QStringList{QStringLiteral("app.history.lastId=9"), QStringLiteral("app.operationRunning=false"),
+    QCOMPARE(fields, (QStringList{QStringLiteral("app.history.lastId=9"),
+                                  QStringLiteral("app.operationRunning=false"),
                                   QStringLiteral("app.autoSync=false")}));
 
     a.target = QStringLiteral("checkout-prod/7"); // a Deployment id
-    QCOMPARE(QJsonDocument::fromJson(planAction(a, in).requests.first().body).object().value(QLatin1String("id")).toInt(), 7);
+    QCOMPARE(QJsonDocument::fromJson(planAction(a, in).requests.first().body)
+                 .object()
+                 .value(QLatin1String("id"))
+                 .toInt(),
+             7);
     a.target = QStringLiteral("7");
     QVERIFY(planAction(a, in).feasible);
     a.target = QStringLiteral("9");
@@ -777,7 +835,11 @@ void TestArgoCdParsers::planRollback()
     QVERIFY(planAction(a, in).blockedReason.contains(QLatin1String("7, 8, 9")));
     a.target.clear();
     a.version = QStringLiteral("v1.4.1");
-    QCOMPARE(QJsonDocument::fromJson(planAction(a, in).requests.first().body).object().value(QLatin1String("id")).toInt(), 7);
+    QCOMPARE(QJsonDocument::fromJson(planAction(a, in).requests.first().body)
+                 .object()
+                 .value(QLatin1String("id"))
+                 .toInt(),
+             7);
 
     a.version.clear();
     app.operationPhase = QStringLiteral("Running");
@@ -799,13 +861,18 @@ void TestArgoCdParsers::planSync()
     ActionPlan p = planAction(a, in);
     QVERIFY(p.feasible);
     QCOMPARE(p.requests.first().path, QStringLiteral("/api/v1/applications/checkout-prod/sync"));
-    QVERIFY(!QJsonDocument::fromJson(p.requests.first().body).object().contains(QLatin1String("revision")));
+    QVERIFY(!QJsonDocument::fromJson(p.requests.first().body)
+                 .object()
+                 .contains(QLatin1String("revision")));
     a.version = QStringLiteral("deadbeef");
     QVERIFY(!planAction(a, in).feasible); // auto-sync follows main
     app.autoSync = false;
     p = planAction(a, in);
     QVERIFY(p.feasible);
-    QCOMPARE(QJsonDocument::fromJson(p.requests.first().body).object().value(QLatin1String("revision")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(p.requests.first().body)
+                 .object()
+                 .value(QLatin1String("revision"))
+                 .toString(),
              QStringLiteral("deadbeef"));
     QCOMPARE(p.preconditions.first().field, QStringLiteral("app.operationRunning"));
 }
@@ -813,22 +880,35 @@ void TestArgoCdParsers::planSync()
 void TestArgoCdParsers::preconditionFields()
 {
     QString error;
-    const QJsonObject manifest = rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml"));
-    const QByteArray resource = QJsonDocument(QJsonObject{
-        {QStringLiteral("manifest"), QString::fromUtf8(QJsonDocument(manifest).toJson(QJsonDocument::Compact))}})
-                                    .toJson();
-    QCOMPARE(readPreconditionField(QStringLiteral("rollout.currentStepIndex"), resource, &error), QStringLiteral("1"));
-    QCOMPARE(readPreconditionField(QStringLiteral("rollout.paused"), resource, &error), QStringLiteral("true"));
-    QCOMPARE(readPreconditionField(QStringLiteral("rollout.aborted"), resource, &error), QStringLiteral("false"));
+    const QJsonObject manifest =
+        rolloutYaml(QStringLiteral("actions/testdata/has_pause_condition_rollout.yaml"));
+    const QByteArray resource =
+        QJsonDocument(QJsonObject{{QStringLiteral("manifest"),
+                                   QString::fromUtf8(
+                                       QJsonDocument(manifest).toJson(QJsonDocument::Compact))}})
+            .toJson();
+    QCOMPARE(readPreconditionField(QStringLiteral("rollout.currentStepIndex"), resource, &error),
+             QStringLiteral("1"));
+    QCOMPARE(readPreconditionField(QStringLiteral("rollout.paused"), resource, &error),
+             QStringLiteral("true"));
+    QCOMPARE(readPreconditionField(QStringLiteral("rollout.aborted"), resource, &error),
+             QStringLiteral("false"));
     QVERIFY(error.isEmpty());
-    const QByteArray actions = R"({"actions":[{"name":"resume"},{"name":"abort","disabled":true}]})";
-    QCOMPARE(readPreconditionField(QStringLiteral("action.resume.enabled"), actions, &error), QStringLiteral("true"));
-    QCOMPARE(readPreconditionField(QStringLiteral("action.abort.enabled"), actions, &error), QStringLiteral("false"));
-    QCOMPARE(readPreconditionField(QStringLiteral("action.pause.enabled"), actions, &error), QStringLiteral("false"));
+    const QByteArray actions =
+        R"({"actions":[{"name":"resume"},{"name":"abort","disabled":true}]})";
+    QCOMPARE(readPreconditionField(QStringLiteral("action.resume.enabled"), actions, &error),
+             QStringLiteral("true"));
+    QCOMPARE(readPreconditionField(QStringLiteral("action.abort.enabled"), actions, &error),
+             QStringLiteral("false"));
+    QCOMPARE(readPreconditionField(QStringLiteral("action.pause.enabled"), actions, &error),
+             QStringLiteral("false"));
     const QByteArray app = fixture("app_full.json");
-    QCOMPARE(readPreconditionField(QStringLiteral("app.history.lastId"), app, &error), QStringLiteral("9"));
-    QCOMPARE(readPreconditionField(QStringLiteral("app.autoSync"), app, &error), QStringLiteral("true"));
-    QCOMPARE(readPreconditionField(QStringLiteral("app.operationRunning"), app, &error), QStringLiteral("false"));
+    QCOMPARE(readPreconditionField(QStringLiteral("app.history.lastId"), app, &error),
+             QStringLiteral("9"));
+    QCOMPARE(readPreconditionField(QStringLiteral("app.autoSync"), app, &error),
+             QStringLiteral("true"));
+    QCOMPARE(readPreconditionField(QStringLiteral("app.operationRunning"), app, &error),
+             QStringLiteral("false"));
     QVERIFY(error.isEmpty());
     readPreconditionField(QStringLiteral("rollout.currentStepIndex"), "{}", &error);
     QVERIFY(!error.isEmpty());
@@ -840,7 +920,8 @@ void TestArgoCdParsers::preconditionFields()
 void TestArgoCdParsers::reconnectBackoff()
 {
     qint64 now = 1'000'000;
-    ReconnectPolicy p({}, [] { return 0.999999; }, [&] { return now; });
+    ReconnectPolicy p(
+        {}, [] { return 0.999999; }, [&] { return now; });
     QList<int> delays;
     for (int i = 0; i < 9; ++i)
         delays << p.nextDelayMs(0);
@@ -849,10 +930,12 @@ void TestArgoCdParsers::reconnectBackoff()
     QCOMPARE(delays.at(6), 59999);
     QCOMPARE(delays.at(8), 59999);
 
-    ReconnectPolicy zero({}, [] { return 0.0; }, [&] { return now; });
+    ReconnectPolicy zero(
+        {}, [] { return 0.0; }, [&] { return now; });
     QCOMPARE(zero.nextDelayMs(0), 0);
     // a stream that stayed up long enough starts the backoff over
-    ReconnectPolicy q({}, [] { return 0.999999; }, [&] { return now; });
+    ReconnectPolicy q(
+        {}, [] { return 0.999999; }, [&] { return now; });
     q.nextDelayMs(0);
     q.nextDelayMs(0);
     QCOMPARE(q.consecutiveFailures(), 2);
@@ -863,7 +946,8 @@ void TestArgoCdParsers::reconnectBackoff()
 void TestArgoCdParsers::reconnectWindowLimit()
 {
     qint64 now = 5'000'000;
-    ReconnectPolicy p({}, [] { return 0.0; }, [&] { return now; });
+    ReconnectPolicy p(
+        {}, [] { return 0.0; }, [&] { return now; });
     for (int i = 0; i < 30; ++i) {
         QCOMPARE(p.nextDelayMs(0), 0);
         now += 1000;

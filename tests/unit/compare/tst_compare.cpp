@@ -57,18 +57,22 @@ private Q_SLOTS:
         const FlatYaml b = flattenYaml(readFixture(QStringLiteral("anchors/b.yaml")));
         QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
         QVERIFY2(b.error.isEmpty(), qPrintable(b.error));
-        QCOMPARE(a.leaves.keys(),
-                 (QStringList{QStringLiteral("defaults.image"), QStringLiteral("defaults.resources.cpu"),
-                              QStringLiteral("defaults.resources.memory"), QStringLiteral("web.image"),
-                              QStringLiteral("web.port"), QStringLiteral("web.resources.cpu"),
-                              QStringLiteral("web.resources.memory"), QStringLiteral("worker.image"),
-                              QStringLiteral("worker.resources.cpu"), QStringLiteral("worker.resources.memory")}));
+        QCOMPARE(
+            a.leaves.keys(),
+            (QStringList{QStringLiteral("defaults.image"), QStringLiteral("defaults.resources.cpu"),
+                         QStringLiteral("defaults.resources.memory"), QStringLiteral("web.image"),
+                         QStringLiteral("web.port"), QStringLiteral("web.resources.cpu"),
+                         QStringLiteral("web.resources.memory"), QStringLiteral("worker.image"),
+                         QStringLiteral("worker.resources.cpu"),
+                         QStringLiteral("worker.resources.memory")}));
         // Explicit keys win over merged ones.
-        QCOMPARE(a.leaves.value(QStringLiteral("worker.image")).value, QStringLiteral("ghcr.io/acme/shop-worker"));
-        QCOMPARE(a.leaves.value(QStringLiteral("web.resources.memory")).value, QStringLiteral("128Mi"));
+        QCOMPARE(a.leaves.value(QStringLiteral("worker.image")).value,
+                 QStringLiteral("ghcr.io/acme/shop-worker"));
+        QCOMPARE(a.leaves.value(QStringLiteral("web.resources.memory")).value,
+                 QStringLiteral("128Mi"));
         QCOMPARE(a.leaves.value(QStringLiteral("web.port")).line, 9);
-        const QList<ConfigChange> diff = diffFlat(a, b, QStringLiteral("f"), QStringLiteral("staging"),
-                                                  QStringLiteral("prod"), {});
+        const QList<ConfigChange> diff = diffFlat(
+            a, b, QStringLiteral("f"), QStringLiteral("staging"), QStringLiteral("prod"), {});
         QCOMPARE(rowsOf(diff), (QList<Row>{{QStringLiteral("changed"), QStringLiteral("web.port"),
                                             QStringLiteral("8080"), QStringLiteral("8081")}}));
     }
@@ -79,20 +83,27 @@ private Q_SLOTS:
         const FlatYaml b = flattenYaml(readFixture(QStringLiteral("multidoc/prod.yaml")));
         QVERIFY(a.error.isEmpty() && b.error.isEmpty());
         QVERIFY(a.leaves.value(QStringLiteral("[Deployment/shop].spec.replicas")).marked);
-        const QList<ConfigChange> diff = diffFlat(a, b, QStringLiteral("manifests.yaml"), QStringLiteral("staging"),
-                                                  QStringLiteral("prod"), {});
-        const QString c = QStringLiteral("[Deployment/shop].spec.template.spec.containers[name=shop]");
+        const QList<ConfigChange> diff =
+            diffFlat(a, b, QStringLiteral("manifests.yaml"), QStringLiteral("staging"),
+                     QStringLiteral("prod"), {});
+        const QString c =
+            QStringLiteral("[Deployment/shop].spec.template.spec.containers[name=shop]");
         QCOMPARE(rowsOf(diff),
                  (QList<Row>{
                      {u"removed"_qs, u"[ConfigMap/shop-flags].apiVersion"_qs, QString(), u"v1"_qs},
-                     {u"removed"_qs, u"[ConfigMap/shop-flags].data.newCheckout"_qs, QString(), u"false"_qs},
+                     {u"removed"_qs, u"[ConfigMap/shop-flags].data.newCheckout"_qs, QString(),
+                      u"false"_qs},
                      {u"removed"_qs, u"[ConfigMap/shop-flags].kind"_qs, QString(), u"ConfigMap"_qs},
-                     {u"removed"_qs, u"[ConfigMap/shop-flags].metadata.name"_qs, QString(), u"shop-flags"_qs},
-                     {u"normalized"_qs, u"[Deployment/shop].metadata.namespace"_qs, u"shop-staging"_qs, u"shop-prod"_qs},
+                     {u"removed"_qs, u"[ConfigMap/shop-flags].metadata.name"_qs, QString(),
+                      u"shop-flags"_qs},
+                     {u"normalized"_qs, u"[Deployment/shop].metadata.namespace"_qs,
+                      u"shop-staging"_qs, u"shop-prod"_qs},
                      {u"normalized"_qs, u"[Deployment/shop].spec.replicas"_qs, u"2"_qs, u"6"_qs},
                      {u"changed"_qs, c + u".env[name=LOG_LEVEL].value"_qs, u"debug"_qs, u"info"_qs},
-                     {u"normalized"_qs, c + u".env[name=REGION].value"_qs, u"eu-staging-1"_qs, u"eu-prod-1"_qs},
-                     {u"changed"_qs, c + u".image"_qs, u"ghcr.io/acme/shop:v1.5.0"_qs, u"ghcr.io/acme/shop:v1.4.2"_qs},
+                     {u"normalized"_qs, c + u".env[name=REGION].value"_qs, u"eu-staging-1"_qs,
+                      u"eu-prod-1"_qs},
+                     {u"changed"_qs, c + u".image"_qs, u"ghcr.io/acme/shop:v1.5.0"_qs,
+                      u"ghcr.io/acme/shop:v1.4.2"_qs},
                  }));
         QCOMPARE(diff[5].note, QStringLiteral("marked per-environment"));
         QCOMPARE(diff[7].note, QStringLiteral("environment name"));
@@ -109,7 +120,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unclosed flow") << QByteArray("a:\n  b: [1, 2\nc: 3\n") << QStringLiteral("3:");
+        QTest::newRow("unclosed flow")
+            << QByteArray("a:\n  b: [1, 2\nc: 3\n") << QStringLiteral("3:");
         QTest::newRow("bad indent") << QByteArray("a: 1\n b: 2\n") << QStringLiteral("2:");
         QTest::newRow("unknown alias") << QByteArray("a: *nope\n") << QStringLiteral("1:");
     }
@@ -125,40 +137,53 @@ private Q_SLOTS:
     void gitopsOverlays()
     {
         NoiseRules rules;
-        rules.perEnvironmentKeys = {QStringLiteral("replicaCount"), QStringLiteral("replicas[name=shop].count")};
-        const ConfigDiff d = diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
-                                               QStringLiteral("staging"), QStringLiteral("prod"), rules);
+        rules.perEnvironmentKeys = {QStringLiteral("replicaCount"),
+                                    QStringLiteral("replicas[name=shop].count")};
+        const ConfigDiff d =
+            diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
+                              QStringLiteral("staging"), QStringLiteral("prod"), rules);
         QVERIFY(d.problems.isEmpty());
-        QCOMPARE(d.filesA, (QStringList{u"overlays/<env>/kustomization.yaml"_qs, u"values-<env>.yaml"_qs}));
-        QCOMPARE(d.filesB, (QStringList{u"overlays/<env>/hpa.yaml"_qs, u"overlays/<env>/kustomization.yaml"_qs,
-                                        u"values-<env>.yaml"_qs}));
+        QCOMPARE(d.filesA,
+                 (QStringList{u"overlays/<env>/kustomization.yaml"_qs, u"values-<env>.yaml"_qs}));
+        QCOMPARE(d.filesB,
+                 (QStringList{u"overlays/<env>/hpa.yaml"_qs,
+                              u"overlays/<env>/kustomization.yaml"_qs, u"values-<env>.yaml"_qs}));
         QList<std::tuple<QString, QString, QString, QString, QString>> rows;
         for (const ConfigChange &c : d.changes)
             rows.append({c.file, toString(c.kind), c.path, c.a, c.b});
         const QString k = QStringLiteral("overlays/<env>/kustomization.yaml");
         const QString v = QStringLiteral("values-<env>.yaml");
-        QCOMPARE(rows, (QList<std::tuple<QString, QString, QString, QString, QString>>{
-                           {u"overlays/<env>/hpa.yaml"_qs, u"removed"_qs, QString(), QString(), u"present"_qs},
-                           {k, u"removed"_qs, u"commonLabels.tier"_qs, QString(), u"critical"_qs},
-                           {k, u"changed"_qs, u"images[name=ghcr.io/acme/shop].newTag"_qs, u"v1.5.0"_qs, u"v1.4.2"_qs},
-                           {k, u"normalized"_qs, u"namespace"_qs, u"shop-staging"_qs, u"shop-prod"_qs},
-                           {k, u"normalized"_qs, u"replicas[name=shop].count"_qs, u"2"_qs, u"6"_qs},
-                           {v, u"normalized"_qs, u"env"_qs, u"staging"_qs, u"prod"_qs},
-                           {v, u"added"_qs, u"featureFlags.newCheckout"_qs, u"true"_qs, QString()},
-                           {v, u"changed"_qs, u"image.tag"_qs, u"v1.5.0"_qs, u"v1.4.2"_qs},
-                           {v, u"normalized"_qs, u"replicaCount"_qs, u"1"_qs, u"4"_qs},
-                       }));
+        QCOMPARE(
+            rows,
+            (QList<std::tuple<QString, QString, QString, QString, QString>>{
+                {u"overlays/<env>/hpa.yaml"_qs, u"removed"_qs, QString(), QString(), u"present"_qs},
+                {k, u"removed"_qs, u"commonLabels.tier"_qs, QString(), u"critical"_qs},
+                {k, u"changed"_qs, u"images[name=ghcr.io/acme/shop].newTag"_qs, u"v1.5.0"_qs,
+                 u"v1.4.2"_qs},
+                {k, u"normalized"_qs, u"namespace"_qs, u"shop-staging"_qs, u"shop-prod"_qs},
+                {k, u"normalized"_qs, u"replicas[name=shop].count"_qs, u"2"_qs, u"6"_qs},
+                {v, u"normalized"_qs, u"env"_qs, u"staging"_qs, u"prod"_qs},
+                {v, u"added"_qs, u"featureFlags.newCheckout"_qs, u"true"_qs, QString()},
+                {v, u"changed"_qs, u"image.tag"_qs, u"v1.5.0"_qs, u"v1.4.2"_qs},
+                {v, u"normalized"_qs, u"replicaCount"_qs, u"1"_qs, u"4"_qs},
+            }));
         QCOMPARE(d.realChanges(), 5);
         QCOMPARE(d.images,
-                 (QList<ImagePair>{{u"ghcr.io/acme/shop"_qs, k, u"ghcr.io/acme/shop:v1.5.0"_qs, u"ghcr.io/acme/shop:v1.4.2"_qs},
-                                   {u"ghcr.io/acme/shop"_qs, v, u"ghcr.io/acme/shop:v1.5.0"_qs, u"ghcr.io/acme/shop:v1.4.2"_qs}}));
+                 (QList<ImagePair>{{u"ghcr.io/acme/shop"_qs, k, u"ghcr.io/acme/shop:v1.5.0"_qs,
+                                    u"ghcr.io/acme/shop:v1.4.2"_qs},
+                                   {u"ghcr.io/acme/shop"_qs, v, u"ghcr.io/acme/shop:v1.5.0"_qs,
+                                    u"ghcr.io/acme/shop:v1.4.2"_qs}}));
         // Without the marks, replica counts are real differences.
-        const ConfigDiff plain = diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
-                                                   QStringLiteral("staging"), QStringLiteral("prod"), {});
+        const ConfigDiff plain =
+            diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
+                              QStringLiteral("staging"), QStringLiteral("prod"), {});
         QCOMPARE(plain.realChanges(), 7);
         // No GitOps repository, or no files for the service: no config layer, no problem.
-        QVERIFY(!diffServiceConfig(QString(), u"shop"_qs, u"staging"_qs, u"prod"_qs, {}).hasSource());
-        QVERIFY(!diffServiceConfig(kFixtures + u"/gitops"_qs, u"ghost"_qs, u"staging"_qs, u"prod"_qs, {}).hasSource());
+        QVERIFY(
+            !diffServiceConfig(QString(), u"shop"_qs, u"staging"_qs, u"prod"_qs, {}).hasSource());
+        QVERIFY(!diffServiceConfig(kFixtures + u"/gitops"_qs, u"ghost"_qs, u"staging"_qs,
+                                   u"prod"_qs, {})
+                     .hasSource());
     }
 
     void unreadableAndBrokenFiles()
@@ -168,20 +193,25 @@ private Q_SLOTS:
         const QString app = dir.path() + QStringLiteral("/apps/broken");
         QVERIFY(QDir().mkpath(app + QStringLiteral("/overlays/staging")));
         QVERIFY(QDir().mkpath(app + QStringLiteral("/overlays/prod")));
-        for (const QString &rel : {u"overlays/staging/kustomization.yaml"_qs, u"overlays/prod/kustomization.yaml"_qs,
-                                  u"values-staging.yaml"_qs})
+        for (const QString &rel :
+             {u"overlays/staging/kustomization.yaml"_qs, u"overlays/prod/kustomization.yaml"_qs,
+              u"values-staging.yaml"_qs})
             QVERIFY(QFile::copy(kFixtures + u"/gitops/apps/broken/"_qs + rel, app + u'/' + rel));
         QVERIFY(QDir().mkpath(app + QStringLiteral("/values-prod.yaml")));
 
-        const ConfigDiff d = diffServiceConfig(dir.path(), QStringLiteral("broken"), QStringLiteral("staging"),
-                                               QStringLiteral("prod"), {});
+        const ConfigDiff d =
+            diffServiceConfig(dir.path(), QStringLiteral("broken"), QStringLiteral("staging"),
+                              QStringLiteral("prod"), {});
         QCOMPARE(d.problems.size(), 2);
-        QCOMPARE(d.problems[0], QStringLiteral("apps/broken/values-staging.yaml: not valid YAML at 4:13: "
-                                               "end of sequence flow not found"));
-        QCOMPARE(d.problems[1], QStringLiteral("apps/broken/values-prod.yaml: cannot read: it is a directory"));
+        QCOMPARE(d.problems[0],
+                 QStringLiteral("apps/broken/values-staging.yaml: not valid YAML at 4:13: "
+                                "end of sequence flow not found"));
+        QCOMPARE(d.problems[1],
+                 QStringLiteral("apps/broken/values-prod.yaml: cannot read: it is a directory"));
         // The readable files are still compared.
         QCOMPARE(rowsOf(d.changes, false),
-                 (QList<Row>{{u"changed"_qs, u"images[name=ghcr.io/acme/broken].newTag"_qs, u"v2.0.0"_qs, u"v1.9.0"_qs}}));
+                 (QList<Row>{{u"changed"_qs, u"images[name=ghcr.io/acme/broken].newTag"_qs,
+                              u"v2.0.0"_qs, u"v1.9.0"_qs}}));
     }
 
     void versionRelations_data()
@@ -193,11 +223,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("relation");
         QTest::addColumn<QString>("problem");
         using R = VersionRelation;
-        QTest::newRow("same") << u"v1.2.3"_qs << u"v1.2.3"_qs << true << true << int(R::Same) << QString();
-        QTest::newRow("ahead patch") << u"v1.2.4"_qs << u"v1.2.3"_qs << true << true << int(R::Ahead)
-                                     << u"commits: no repository is configured for svc"_qs;
-        QTest::newRow("behind minor") << u"1.9.0"_qs << u"v1.10.0"_qs << true << true << int(R::Behind)
-                                      << u"commits: no repository is configured for svc"_qs;
+        QTest::newRow("same") << u"v1.2.3"_qs << u"v1.2.3"_qs << true << true << int(R::Same)
+                              << QString();
+        QTest::newRow("ahead patch")
+            << u"v1.2.4"_qs << u"v1.2.3"_qs << true << true << int(R::Ahead)
+            << u"commits: no repository is configured for svc"_qs;
+        QTest::newRow("behind minor")
+            << u"1.9.0"_qs << u"v1.10.0"_qs << true << true << int(R::Behind)
+            << u"commits: no repository is configured for svc"_qs;
         QTest::newRow("unparsable") << u"main"_qs << u"abc"_qs << true << true << int(R::Unknown)
                                     << u"commits: no repository is configured for svc"_qs;
         QTest::newRow("only in A") << u"v1"_qs << QString() << true << false << int(R::Missing)
@@ -321,12 +354,13 @@ private Q_SLOTS:
             QCOMPARE(got, expected);
             QCOMPARE(c->commits.ahead, int(expected.size()));
             QCOMPARE(c->commits.behind, int((reach(bSha) - reach(aSha)).size()));
-            QCOMPARE(toString(c->relation), toString(expected.isEmpty() ? VersionRelation::Same : VersionRelation::Ahead));
+            QCOMPARE(toString(c->relation),
+                     toString(expected.isEmpty() ? VersionRelation::Same : VersionRelation::Ahead));
             aheadServices += !expected.isEmpty();
 
             // Argo CD apps have overlays: their image tags are the deployed versions.
-            if (s.target(envA)->backend == QLatin1String("argocd")
-                && s.target(envB)->backend == QLatin1String("argocd")) {
+            if (s.target(envA)->backend == QLatin1String("argocd") &&
+                s.target(envB)->backend == QLatin1String("argocd")) {
                 QVERIFY2(c->config.problems.isEmpty(), qPrintable(c->config.problems.join(u'\n')));
                 const QString image = QStringLiteral("ghcr.io/acme/") + s.name;
                 QVERIFY(!c->config.images.isEmpty());
@@ -366,7 +400,8 @@ private Q_SLOTS:
         req.services[0].repoPath = dir.path() + QStringLiteral("/gone");
         req.services[1].b.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
         const CompareReport bad = compareAll(*engine.repositories(), req);
-        QCOMPARE(toString(bad.services[0].commits.error.kind), toString(GitError::Kind::MissingRepository));
+        QCOMPARE(toString(bad.services[0].commits.error.kind),
+                 toString(GitError::Kind::MissingRepository));
         QVERIFY(bad.services[0].problems.first().startsWith(u"commits: "_qs));
         // A deployed sha that history lost: the release tags still give the range, with a word.
         QVERIFY(bad.services[1].commits.ok());
@@ -407,13 +442,17 @@ private Q_SLOTS:
     void itemModels()
     {
         CompareGridModel grid;
-        QAbstractItemModelTester gridTester(&grid, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester gridTester(&grid,
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
         CommitListModel commits;
-        QAbstractItemModelTester commitsTester(&commits, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester commitsTester(
+            &commits, QAbstractItemModelTester::FailureReportingMode::QtTest);
         ConfigDiffModel config;
-        QAbstractItemModelTester configTester(&config, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester configTester(
+            &config, QAbstractItemModelTester::FailureReportingMode::QtTest);
         ImagePairModel images;
-        QAbstractItemModelTester imagesTester(&images, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester imagesTester(
+            &images, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         const QDateTime now = QDateTime::fromSecsSinceEpoch(1767225600, Qt::UTC);
         grid.setNow(now);
@@ -430,12 +469,17 @@ private Q_SLOTS:
         CompareReport r;
         r.envA = QStringLiteral("staging");
         r.envB = QStringLiteral("prod");
-        r.services = {svc(u"checkout"_qs, VersionRelation::Ahead, 3), svc(u"payments"_qs, VersionRelation::Same, 0)};
+        r.services = {svc(u"checkout"_qs, VersionRelation::Ahead, 3),
+                      svc(u"payments"_qs, VersionRelation::Same, 0)};
         grid.setReport(r);
         QCOMPARE(grid.rowCount(), 2);
-        QCOMPARE(grid.headerData(CompareGridModel::VersionA, Qt::Horizontal, Qt::DisplayRole).toString(), u"staging"_qs);
-        QCOMPARE(grid.index(0, CompareGridModel::VersionA).data().toString(), u"v1.5.0  ·  1h 0m"_qs);
-        QCOMPARE(grid.index(0, CompareGridModel::VersionB).data().toString(), u"v1.4.0  ·  2d 0h"_qs);
+        QCOMPARE(
+            grid.headerData(CompareGridModel::VersionA, Qt::Horizontal, Qt::DisplayRole).toString(),
+            u"staging"_qs);
+        QCOMPARE(grid.index(0, CompareGridModel::VersionA).data().toString(),
+                 u"v1.5.0  ·  1h 0m"_qs);
+        QCOMPARE(grid.index(0, CompareGridModel::VersionB).data().toString(),
+                 u"v1.4.0  ·  2d 0h"_qs);
         QCOMPARE(grid.index(0, CompareGridModel::Gap).data().toString(), u"ahead +3"_qs);
         QCOMPARE(grid.index(0, CompareGridModel::Changes).data().toString(), u"0"_qs);
 
@@ -444,7 +488,8 @@ private Q_SLOTS:
         QSignalSpy inserted(&grid, &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(&grid, &QAbstractItemModel::modelReset);
         QSignalSpy changed(&grid, &QAbstractItemModel::dataChanged);
-        r.services = {svc(u"checkout"_qs, VersionRelation::Ahead, 4), svc(u"search"_qs, VersionRelation::Missing, 0)};
+        r.services = {svc(u"checkout"_qs, VersionRelation::Ahead, 4),
+                      svc(u"search"_qs, VersionRelation::Missing, 0)};
         r.services[1].b.present = false;
         grid.setReport(r);
         QCOMPARE(removed.size(), 1);
@@ -453,11 +498,19 @@ private Q_SLOTS:
         QCOMPARE(changed.size(), 1);
         QCOMPARE(grid.index(0, CompareGridModel::Gap).data().toString(), u"ahead +4"_qs);
         QCOMPARE(grid.index(1, CompareGridModel::Gap).data().toString(), u"only in staging"_qs);
-        QCOMPARE(grid.index(1, 0).data(CompareRoles::RelationRole).toInt(), int(VersionRelation::Missing));
+        QCOMPARE(grid.index(1, 0).data(CompareRoles::RelationRole).toInt(),
+                 int(VersionRelation::Missing));
 
         CommitRange range;
-        CommitRecord c1{u"1111111111"_qs, u"Ada"_qs, u"ada@x"_qs, now, now.addSecs(-100), u"Fix (#5)"_qs,
-                        ChangeRef{ChangeRef::Kind::PullRequest, 5, {}}, 1, 100};
+        CommitRecord c1{u"1111111111"_qs,
+                        u"Ada"_qs,
+                        u"ada@x"_qs,
+                        now,
+                        now.addSecs(-100),
+                        u"Fix (#5)"_qs,
+                        ChangeRef{ChangeRef::Kind::PullRequest, 5, {}},
+                        1,
+                        100};
         CommitRecord c2 = c1;
         c2.sha = u"2222222222"_qs;
         range.commits = {c1};
@@ -469,16 +522,20 @@ private Q_SLOTS:
         QCOMPARE(commits.index(1, CommitListModel::In).data().toString(), u"prod"_qs);
         QCOMPARE(commits.index(1, 0).data(CompareRoles::SideRole).toInt(), 1);
 
-        const ConfigDiff d = diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
-                                               QStringLiteral("staging"), QStringLiteral("prod"), {});
+        const ConfigDiff d =
+            diffServiceConfig(kFixtures + QStringLiteral("/gitops"), QStringLiteral("shop"),
+                              QStringLiteral("staging"), QStringLiteral("prod"), {});
         config.setDiff(d, u"staging"_qs, u"prod"_qs);
         QCOMPARE(config.rowCount(), d.realChanges());
         config.setShowNormalized(true);
         QCOMPARE(config.rowCount(), d.changes.size());
-        QCOMPARE(config.headerData(ConfigDiffModel::ValueB, Qt::Horizontal, Qt::DisplayRole).toString(), u"prod"_qs);
+        QCOMPARE(
+            config.headerData(ConfigDiffModel::ValueB, Qt::Horizontal, Qt::DisplayRole).toString(),
+            u"prod"_qs);
         images.setImages(d.images, u"staging"_qs, u"prod"_qs);
         QCOMPARE(images.rowCount(), 2);
-        QCOMPARE(images.index(0, ImagePairModel::ImageB).data().toString(), u"ghcr.io/acme/shop:v1.4.2"_qs);
+        QCOMPARE(images.index(0, ImagePairModel::ImageB).data().toString(),
+                 u"ghcr.io/acme/shop:v1.4.2"_qs);
     }
 };
 

@@ -183,11 +183,12 @@ ActionPlan samplePlan()
     ActionPlan p;
     p.action = sampleAction();
     p.summary = QStringLiteral("Re-run failed jobs of run 9001");
-    p.requests = {PlannedRequest{"POST", QStringLiteral("/repos/acme/checkout/actions/runs/9001/rerun-failed-jobs"),
-                                 "{\"enable_debug_logging\":false}", "application/json",
-                                 QStringLiteral("re-run")},
-                  PlannedRequest{"PUT", QStringLiteral("/bin"), QByteArray("\xff\x00\x01", 3),
-                                 "application/octet-stream", QStringLiteral("binary body")}};
+    p.requests = {
+        PlannedRequest{
+            "POST", QStringLiteral("/repos/acme/checkout/actions/runs/9001/rerun-failed-jobs"),
+            "{\"enable_debug_logging\":false}", "application/json", QStringLiteral("re-run")},
+        PlannedRequest{"PUT", QStringLiteral("/bin"), QByteArray("\xff\x00\x01", 3),
+                       "application/octet-stream", QStringLiteral("binary body")}};
     p.preconditions = {Precondition{QStringLiteral("run 9001 attempt 2"),
                                     QStringLiteral("/repos/acme/checkout/actions/runs/9001"),
                                     QStringLiteral("run_attempt"), QStringLiteral("2")}};
@@ -206,7 +207,7 @@ class TestDomainJson : public QObject
     Q_OBJECT
 
 private:
-    template<typename T>
+    template <typename T>
     void roundTrip(const T &value)
     {
         const QJsonObject json = toJson(value);
@@ -231,12 +232,17 @@ private Q_SLOTS:
         roundTrip(RolloutAction{QStringLiteral("abort"), true});
         roundTrip(sampleGate());
         roundTrip(sampleEvent());
-        roundTrip(ServiceBinding{QStringLiteral("checkout"), QStringLiteral("dev"),
+        roundTrip(ServiceBinding{QStringLiteral("checkout"),
+                                 QStringLiteral("dev"),
                                  QStringLiteral("checkout-dev"),
-                                 {{QStringLiteral("rollout"), QStringLiteral("checkout")}}, true});
+                                 {{QStringLiteral("rollout"), QStringLiteral("checkout")}},
+                                 true});
         roundTrip(sampleAction());
         roundTrip(samplePlan());
-        roundTrip(ActionResult{true, QStringLiteral("done"), 204, at("2026-03-01T00:00:00Z"),
+        roundTrip(ActionResult{true,
+                               QStringLiteral("done"),
+                               204,
+                               at("2026-03-01T00:00:00Z"),
                                {QStringLiteral("POST /x → 204")}});
         ConnectionHealth h;
         h.state = ConnectionHealth::State::RateLimited;
@@ -300,16 +306,22 @@ private Q_SLOTS:
         QCOMPARE(gate.value(QLatin1String("kind")).toString(),
                  QStringLiteral("github-pending-deployment"));
         const QJsonObject plan = toJson(samplePlan());
-        QCOMPARE(plan.value(QLatin1String("action")).toObject().value(QLatin1String("verb")).toString(),
-                 QStringLiteral("rerun-failed"));
+        QCOMPARE(
+            plan.value(QLatin1String("action")).toObject().value(QLatin1String("verb")).toString(),
+            QStringLiteral("rerun-failed"));
         const QJsonArray reqs = plan.value(QLatin1String("requests")).toArray();
         QCOMPARE(reqs.at(0).toObject().value(QLatin1String("body")).toString(),
                  QStringLiteral("{\"enable_debug_logging\":false}"));
         QVERIFY(reqs.at(1).toObject().contains(QLatin1String("bodyBase64")));
         const QJsonObject ro = toJson(sampleRollout());
         QCOMPARE(ro.value(QLatin1String("namespace")).toString(), QStringLiteral("shop"));
-        QCOMPARE(ro.value(QLatin1String("steps")).toArray().at(0).toObject()
-                     .value(QLatin1String("kind")).toString(), QStringLiteral("setWeight"));
+        QCOMPARE(ro.value(QLatin1String("steps"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QLatin1String("kind"))
+                     .toString(),
+                 QStringLiteral("setWeight"));
     }
 
     void datesAreUtc()

@@ -20,8 +20,12 @@ QDateTime at(const char *iso)
     return t;
 }
 
-DoraDeployment dep(const char *service, const char *env, const char *version, DeployStatus status,
-                   const char *time, QList<QDateTime> changes = {})
+DoraDeployment dep(const char *service,
+                   const char *env,
+                   const char *version,
+                   DeployStatus status,
+                   const char *time,
+                   QList<QDateTime> changes = {})
 {
     DoraDeployment d;
     d.service = QString::fromLatin1(service);
@@ -94,8 +98,9 @@ DoraInput history()
         rollback("checkout", "prod", "2024-03-09T20:00:00"), // latest is D4, 53 h before: nobody
     };
     in.incidents = {
-        incident("checkout", "prod", "2024-03-11T11:00:00", "2024-03-11T11:45:00"), // 2700 s, blames D6
-        incident("payments", "", "2024-03-16T10:00:00", "2024-03-16T14:00:00"),     // 14400 s
+        incident("checkout", "prod", "2024-03-11T11:00:00",
+                 "2024-03-11T11:45:00"),                                        // 2700 s, blames D6
+        incident("payments", "", "2024-03-16T10:00:00", "2024-03-16T14:00:00"), // 14400 s
     };
     return in;
 }
@@ -288,7 +293,8 @@ private Q_SLOTS:
     void historyMergesRecordsEventsAndRuns()
     {
         Workspace ws;
-        ws.environments = {EnvironmentDef{QStringLiteral("staging")}, EnvironmentDef{QStringLiteral("prod")}};
+        ws.environments = {EnvironmentDef{QStringLiteral("staging")},
+                           EnvironmentDef{QStringLiteral("prod")}};
         DoraSources src;
         Deployment d;
         d.service = QStringLiteral("checkout");
@@ -335,13 +341,14 @@ private Q_SLOTS:
 
         const DoraInput in = doraInput(src, ws, nullptr);
         QCOMPARE(in.deployments.size(), 4);
-        // Sorted by time: v1 (failed, from the event), payments staging, checkout v2, payments prod.
+        // Sorted by time: v1 (failed, from the event), payments staging, checkout v2, payments
+        // prod.
         QCOMPARE(in.deployments.at(0).version, QStringLiteral("v1"));
         QCOMPARE(toString(in.deployments.at(0).status), toString(DeployStatus::Failed));
         const auto find = [&in](const char *svc, const char *env) {
             for (const DoraDeployment &x : in.deployments)
-                if (x.service == QLatin1String(svc) && x.environment == QLatin1String(env)
-                    && x.status == DeployStatus::Succeeded)
+                if (x.service == QLatin1String(svc) && x.environment == QLatin1String(env) &&
+                    x.status == DeployStatus::Succeeded)
                     return x;
             return DoraDeployment{};
         };
@@ -360,12 +367,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString repo = dir.filePath(QStringLiteral("checkout"));
         QVERIFY(QDir().mkpath(repo));
-        git(repo, {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main")});
-        const QStringList dates{QStringLiteral("2024-03-04T08:00:00Z"), QStringLiteral("2024-03-04T09:00:00Z"),
+        git(repo, {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"),
+                   QStringLiteral("main")});
+        const QStringList dates{QStringLiteral("2024-03-04T08:00:00Z"),
+                                QStringLiteral("2024-03-04T09:00:00Z"),
                                 QStringLiteral("2024-03-04T11:00:00Z")};
         for (int i = 0; i < dates.size(); ++i) {
-            git(repo, {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
-                       QStringLiteral("-m"), QStringLiteral("change %1").arg(i)},
+            git(repo,
+                {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
+                 QStringLiteral("-m"), QStringLiteral("change %1").arg(i)},
                 dates.at(i));
             git(repo, {QStringLiteral("tag"), QStringLiteral("v%1").arg(i)});
         }

@@ -13,7 +13,6 @@
 
 #include <git2.h>
 
-
 namespace fd::test {
 
 class TestRepo
@@ -40,7 +39,9 @@ public:
 
     /// A commit whose tree holds @p files (path → content; one level of directories is enough
     /// for these tests, so paths are flat names). Returns the sha, or "" on failure.
-    QString commit(const QString &message, const QStringList &parents, qint64 time,
+    QString commit(const QString &message,
+                   const QStringList &parents,
+                   qint64 time,
                    const QMap<QString, QByteArray> &files = {{QStringLiteral("README"), "x\n"}},
                    const QString &author = QStringLiteral("Ada Lovelace"),
                    const QString &committer = QString())
@@ -50,8 +51,10 @@ public:
             return {};
         for (auto it = files.cbegin(); it != files.cend(); ++it) {
             git_oid blob;
-            git_blob_create_from_buffer(&blob, m_repo, it.value().constData(), size_t(it.value().size()));
-            git_treebuilder_insert(nullptr, tb, it.key().toUtf8().constData(), &blob, GIT_FILEMODE_BLOB);
+            git_blob_create_from_buffer(&blob, m_repo, it.value().constData(),
+                                        size_t(it.value().size()));
+            git_treebuilder_insert(nullptr, tb, it.key().toUtf8().constData(), &blob,
+                                   GIT_FILEMODE_BLOB);
         }
         git_oid treeId;
         git_treebuilder_write(&treeId, tb);
@@ -61,7 +64,8 @@ public:
         const QString cname = committer.isEmpty() ? author : committer;
         git_signature *a = nullptr, *c = nullptr;
         const QByteArray an = author.toUtf8(), cn = cname.toUtf8();
-        const QByteArray ae = QString(author).replace(u' ', u'.').toLower().toUtf8() + "@example.org";
+        const QByteArray ae =
+            QString(author).replace(u' ', u'.').toLower().toUtf8() + "@example.org";
         git_signature_new(&a, an.constData(), ae.constData(), time, 0);
         git_signature_new(&c, cn.constData(), "noreply@example.org", time, 0);
         std::vector<git_commit *> ps;
@@ -75,8 +79,9 @@ public:
         }
         git_oid out;
         const QByteArray msg = message.toUtf8();
-        const int rc = git_commit_create(&out, m_repo, nullptr, a, c, nullptr, msg.constData(), tree,
-                                         ps.size(), const_cast<const git_commit **>(ps.data()));
+        const int rc =
+            git_commit_create(&out, m_repo, nullptr, a, c, nullptr, msg.constData(), tree,
+                              ps.size(), const_cast<const git_commit **>(ps.data()));
         for (git_commit *pc : ps)
             git_commit_free(pc);
         git_signature_free(a);
@@ -94,11 +99,15 @@ public:
         git_oid oid;
         git_oid_fromstr(&oid, sha.toLatin1().constData());
         git_reference *ref = nullptr;
-        const int rc = git_reference_create(&ref, m_repo, name.toUtf8().constData(), &oid, 1, "test");
+        const int rc =
+            git_reference_create(&ref, m_repo, name.toUtf8().constData(), &oid, 1, "test");
         git_reference_free(ref);
         return rc == 0;
     }
-    bool setHead(const QString &ref) { return git_repository_set_head(m_repo, ref.toUtf8().constData()) == 0; }
+    bool setHead(const QString &ref)
+    {
+        return git_repository_set_head(m_repo, ref.toUtf8().constData()) == 0;
+    }
 
     /// Path of the loose object file of @p sha (to delete it: a missing object).
     QString objectFile(const QString &sha) const
@@ -116,9 +125,9 @@ public:
         git_revwalk *walk = nullptr;
         git_oid oid;
         git_oid_fromstr(&oid, tip.toLatin1().constData());
-        bool ok = git_packbuilder_new(&pb, m_repo) == 0 && git_revwalk_new(&walk, m_repo) == 0
-                  && git_revwalk_push(walk, &oid) == 0 && git_packbuilder_insert_walk(pb, walk) == 0
-                  && git_packbuilder_write(pb, nullptr, 0, nullptr, nullptr) == 0;
+        bool ok = git_packbuilder_new(&pb, m_repo) == 0 && git_revwalk_new(&walk, m_repo) == 0 &&
+                  git_revwalk_push(walk, &oid) == 0 && git_packbuilder_insert_walk(pb, walk) == 0 &&
+                  git_packbuilder_write(pb, nullptr, 0, nullptr, nullptr) == 0;
         git_revwalk_free(walk);
         git_packbuilder_free(pb);
         if (!ok)

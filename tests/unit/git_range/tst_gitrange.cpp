@@ -42,22 +42,29 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         const int pr = int(ChangeRef::Kind::PullRequest), mr = int(ChangeRef::Kind::MergeRequest),
                   none = int(ChangeRef::Kind::None);
-        QTest::newRow("github merge") << QStringLiteral("Merge pull request #42 from acme/fix-cart\n\nFix cart")
-                                      << pr << 42 << QStringLiteral("#42");
-        QTest::newRow("squash") << QStringLiteral("Add retry budget (#123)") << pr << 123 << QStringLiteral("#123");
-        QTest::newRow("squash trailing space") << QStringLiteral("Add retry budget (#7)  \n\nbody") << pr << 7
-                                               << QStringLiteral("#7");
-        QTest::newRow("gitlab merge") << QStringLiteral("Merge branch 'feat' into 'main'\n\nFeat\n\n"
-                                                        "See merge request acme/auth!17")
-                                      << mr << 17 << QStringLiteral("acme/auth!17");
-        QTest::newRow("gitlab nested group") << QStringLiteral("Merge branch 'x' into 'main'\n\nSee merge request a/b/c!5")
-                                             << mr << 5 << QStringLiteral("a/b/c!5");
-        QTest::newRow("gitlab no project") << QStringLiteral("Merge branch 'x'\n\nSee merge request !9") << mr
-                                           << 9 << QStringLiteral("!9");
-        QTest::newRow("number mid subject") << QStringLiteral("Fix (#12) in the middle") << none << 0 << QString();
+        QTest::newRow("github merge")
+            << QStringLiteral("Merge pull request #42 from acme/fix-cart\n\nFix cart") << pr << 42
+            << QStringLiteral("#42");
+        QTest::newRow("squash") << QStringLiteral("Add retry budget (#123)") << pr << 123
+                                << QStringLiteral("#123");
+        QTest::newRow("squash trailing space")
+            << QStringLiteral("Add retry budget (#7)  \n\nbody") << pr << 7 << QStringLiteral("#7");
+        QTest::newRow("gitlab merge")
+            << QStringLiteral("Merge branch 'feat' into 'main'\n\nFeat\n\n"
+                              "See merge request acme/auth!17")
+            << mr << 17 << QStringLiteral("acme/auth!17");
+        QTest::newRow("gitlab nested group")
+            << QStringLiteral("Merge branch 'x' into 'main'\n\nSee merge request a/b/c!5") << mr
+            << 5 << QStringLiteral("a/b/c!5");
+        QTest::newRow("gitlab no project")
+            << QStringLiteral("Merge branch 'x'\n\nSee merge request !9") << mr << 9
+            << QStringLiteral("!9");
+        QTest::newRow("number mid subject")
+            << QStringLiteral("Fix (#12) in the middle") << none << 0 << QString();
         QTest::newRow("issue reference") << QStringLiteral("Fixes #88") << none << 0 << QString();
         QTest::newRow("plain") << QStringLiteral("Release v1.2.3") << none << 0 << QString();
-        QTest::newRow("squash in body only") << QStringLiteral("Subject\n\nsquashed (#5)") << none << 0 << QString();
+        QTest::newRow("squash in body only")
+            << QStringLiteral("Subject\n\nsquashed (#5)") << none << 0 << QString();
     }
     void changeRef()
     {
@@ -78,16 +85,20 @@ private Q_SLOTS:
         TestRepo repo;
         QVERIFY(repo.init(dir.path()));
         const QString c0 = repo.commit(QStringLiteral("Initial commit"), {}, T0);
-        const QString f1 = repo.commit(QStringLiteral("Add cart"), {c0}, T0 + 100, {{QStringLiteral("cart"), "1"}},
-                                       QStringLiteral("Grace Hopper"));
-        const QString f2 = repo.commit(QStringLiteral("Address review comments"), {f1}, T0 + 200,
-                                       {{QStringLiteral("cart"), "2"}}, QStringLiteral("Grace Hopper"));
-        const QString m = repo.commit(QStringLiteral("Merge pull request #12 from acme/add-cart\n\nAdd cart"),
-                                      {c0, f2}, T0 + 300, {{QStringLiteral("cart"), "2"}},
-                                      QStringLiteral("Grace Hopper"), QStringLiteral("GitHub"));
-        const QString s = repo.commit(QStringLiteral("Speed up search (#123)"), {m}, T0 + 400,
-                                      {{QStringLiteral("cart"), "2"}, {QStringLiteral("search"), "1"}},
-                                      QStringLiteral("Alan Turing"), QStringLiteral("GitHub"));
+        const QString f1 =
+            repo.commit(QStringLiteral("Add cart"), {c0}, T0 + 100, {{QStringLiteral("cart"), "1"}},
+                        QStringLiteral("Grace Hopper"));
+        const QString f2 =
+            repo.commit(QStringLiteral("Address review comments"), {f1}, T0 + 200,
+                        {{QStringLiteral("cart"), "2"}}, QStringLiteral("Grace Hopper"));
+        const QString m =
+            repo.commit(QStringLiteral("Merge pull request #12 from acme/add-cart\n\nAdd cart"),
+                        {c0, f2}, T0 + 300, {{QStringLiteral("cart"), "2"}},
+                        QStringLiteral("Grace Hopper"), QStringLiteral("GitHub"));
+        const QString s =
+            repo.commit(QStringLiteral("Speed up search (#123)"), {m}, T0 + 400,
+                        {{QStringLiteral("cart"), "2"}, {QStringLiteral("search"), "1"}},
+                        QStringLiteral("Alan Turing"), QStringLiteral("GitHub"));
         const QString r = repo.commit(QStringLiteral("Release v1.1"), {s}, T0 + 500);
         QVERIFY(!r.isEmpty());
         QVERIFY(repo.setRef(QStringLiteral("refs/tags/v1.0"), c0));
@@ -165,9 +176,12 @@ private Q_SLOTS:
         TestRepo repo;
         QVERIFY(repo.init(dir.path()));
         const QString base = repo.commit(QStringLiteral("Base"), {}, T0);
-        const QString m1 = repo.commit(QStringLiteral("Main one (#1)"), {base}, T0 + 10, {{QStringLiteral("a"), "1"}});
-        const QString m2 = repo.commit(QStringLiteral("Main two (#2)"), {m1}, T0 + 20, {{QStringLiteral("a"), "2"}});
-        const QString r1 = repo.commit(QStringLiteral("Backport fix (#3)"), {base}, T0 + 30, {{QStringLiteral("b"), "1"}});
+        const QString m1 = repo.commit(QStringLiteral("Main one (#1)"), {base}, T0 + 10,
+                                       {{QStringLiteral("a"), "1"}});
+        const QString m2 = repo.commit(QStringLiteral("Main two (#2)"), {m1}, T0 + 20,
+                                       {{QStringLiteral("a"), "2"}});
+        const QString r1 = repo.commit(QStringLiteral("Backport fix (#3)"), {base}, T0 + 30,
+                                       {{QStringLiteral("b"), "1"}});
         RepositoryCache cache(dir.path() + QStringLiteral("/m"));
         GitError error;
         auto git = cache.repository(dir.path(), &error);
@@ -203,7 +217,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("sub");
         QTest::addColumn<QString>("words");
         QTest::newRow("absent path") << QStringLiteral("nope") << QStringLiteral("does not exist");
-        QTest::newRow("not a repository") << QStringLiteral("plain") << QStringLiteral("no git repository");
+        QTest::newRow("not a repository")
+            << QStringLiteral("plain") << QStringLiteral("no git repository");
         QTest::newRow("not configured") << QString() << QStringLiteral("no repository path");
     }
     void missingRepository()
@@ -232,7 +247,8 @@ private Q_SLOTS:
         QVERIFY(repo.init(dir.path()));
         QStringList c;
         for (int i = 0; i < 5; ++i)
-            c.append(repo.commit(QStringLiteral("c%1").arg(i), i ? QStringList{c.last()} : QStringList{}, T0 + i,
+            c.append(repo.commit(QStringLiteral("c%1").arg(i),
+                                 i ? QStringList{c.last()} : QStringList{}, T0 + i,
                                  {{QStringLiteral("f"), QByteArray::number(i)}}));
         QVERIFY(repo.setRef(QStringLiteral("refs/heads/main"), c[4]));
         QFile shallow(repo.gitDir() + QStringLiteral("shallow"));
@@ -265,7 +281,8 @@ private Q_SLOTS:
         QVERIFY(repo.init(dir.path()));
         QStringList c;
         for (int i = 0; i < 5; ++i)
-            c.append(repo.commit(QStringLiteral("c%1").arg(i), i ? QStringList{c.last()} : QStringList{}, T0 + i,
+            c.append(repo.commit(QStringLiteral("c%1").arg(i),
+                                 i ? QStringList{c.last()} : QStringList{}, T0 + i,
                                  {{QStringLiteral("f"), QByteArray::number(i)}}));
         QVERIFY(QFile::remove(repo.objectFile(c[2])));
         RepositoryCache cache(dir.path() + QStringLiteral("/m"));
@@ -287,9 +304,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         TestRepo origin;
         QVERIFY(origin.init(dir.path() + QStringLiteral("/origin"), true));
-        const QString c1 = origin.commit(QStringLiteral("c1"), {}, T0, {{QStringLiteral("f"), "1"}});
-        const QString c2 = origin.commit(QStringLiteral("c2 (#2)"), {c1}, T0 + 10, {{QStringLiteral("f"), "2"}});
-        const QString c3 = origin.commit(QStringLiteral("c3 (#3)"), {c2}, T0 + 20, {{QStringLiteral("f"), "3"}});
+        const QString c1 =
+            origin.commit(QStringLiteral("c1"), {}, T0, {{QStringLiteral("f"), "1"}});
+        const QString c2 =
+            origin.commit(QStringLiteral("c2 (#2)"), {c1}, T0 + 10, {{QStringLiteral("f"), "2"}});
+        const QString c3 =
+            origin.commit(QStringLiteral("c3 (#3)"), {c2}, T0 + 20, {{QStringLiteral("f"), "3"}});
         QVERIFY(origin.setRef(QStringLiteral("refs/heads/main"), c3));
         QVERIFY(origin.setRef(QStringLiteral("refs/tags/v1.0"), c1));
         QVERIFY(origin.setHead(QStringLiteral("refs/heads/main")));
@@ -346,8 +366,9 @@ private Q_SLOTS:
         QVERIFY(origin.init(dir.path() + QStringLiteral("/origin"), true));
         QString tip;
         for (int i = 0; i < 30; ++i)
-            tip = origin.commit(QStringLiteral("c%1").arg(i), tip.isEmpty() ? QStringList{} : QStringList{tip},
-                                T0 + i, {{QStringLiteral("f"), QByteArray::number(i)}});
+            tip = origin.commit(QStringLiteral("c%1").arg(i),
+                                tip.isEmpty() ? QStringList{} : QStringList{tip}, T0 + i,
+                                {{QStringLiteral("f"), QByteArray::number(i)}});
         QVERIFY(origin.setRef(QStringLiteral("refs/heads/main"), tip));
         QVERIFY(origin.setHead(QStringLiteral("refs/heads/main")));
         const QUrl url = QUrl::fromLocalFile(origin.path());
@@ -365,7 +386,8 @@ private Q_SLOTS:
 
         // A progress callback that says stop: the clone is cancelled and leaves nothing behind.
         RepositoryCache other(dir.path() + QStringLiteral("/cache3"));
-        const MirrorResult cancelled = other.syncMirror(url, [](const TransferProgress &) { return false; });
+        const MirrorResult cancelled =
+            other.syncMirror(url, [](const TransferProgress &) { return false; });
         QCOMPARE(toString(cancelled.error.kind), toString(GitError::Kind::Cancelled));
         QVERIFY(!QFileInfo::exists(cancelled.path));
 
@@ -378,11 +400,13 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(late.path));
 
         // An unsupported remote is refused with a message naming it.
-        const MirrorResult ssh = other.syncMirror(QUrl(QStringLiteral("ssh://git@example.org/x.git")));
+        const MirrorResult ssh =
+            other.syncMirror(QUrl(QStringLiteral("ssh://git@example.org/x.git")));
         QCOMPARE(toString(ssh.error.kind), toString(GitError::Kind::CloneFailed));
         QVERIFY(ssh.error.where.contains(QStringLiteral("example.org")));
         // A file:// remote that does not exist fails the clone as a value.
-        const MirrorResult absent = other.syncMirror(QUrl::fromLocalFile(dir.path() + QStringLiteral("/nope")));
+        const MirrorResult absent =
+            other.syncMirror(QUrl::fromLocalFile(dir.path() + QStringLiteral("/nope")));
         QCOMPARE(toString(absent.error.kind), toString(GitError::Kind::CloneFailed));
     }
 
@@ -392,13 +416,15 @@ private Q_SLOTS:
         TestRepo repo;
         QVERIFY(repo.init(dir.path()));
         const QString a = repo.commit(QStringLiteral("a"), {}, T0);
-        const QString b = repo.commit(QStringLiteral("b (#9)"), {a}, T0 + 1, {{QStringLiteral("g"), "1"}});
+        const QString b =
+            repo.commit(QStringLiteral("b (#9)"), {a}, T0 + 1, {{QStringLiteral("g"), "1"}});
         RepositoryCache cache(dir.path() + QStringLiteral("/m"));
         QThread *worker = nullptr;
-        auto future = cache.rangeAsync(dir.path(), a, b).then(this, [&worker](const CommitRange &r) {
-            worker = QThread::currentThread();
-            return r;
-        });
+        auto future =
+            cache.rangeAsync(dir.path(), a, b).then(this, [&worker](const CommitRange &r) {
+                worker = QThread::currentThread();
+                return r;
+            });
         QTRY_VERIFY(future.isFinished());
         QCOMPARE(worker, QThread::currentThread()); // .then(context) brings it back here
         QCOMPARE(future.result().ahead, 1);

@@ -58,7 +58,8 @@ ProjectSnapshot authSnapshot()
     e.id = 9;
     e.name = QStringLiteral("production");
     s.environments.append(e);
-    s.protectedEnvironments = parseProtectedEnvironments(fixture(QStringLiteral("protected-with-rules.json"))).items;
+    s.protectedEnvironments =
+        parseProtectedEnvironments(fixture(QStringLiteral("protected-with-rules.json"))).items;
     return s;
 }
 
@@ -76,17 +77,23 @@ private Q_SLOTS:
         QTest::addColumn<QString>("status");
         QTest::addColumn<int>("run");
         QTest::addColumn<int>("deploy"); // -1: not a deployment status
-        QTest::newRow("created") << "created" << int(RunStatus::Queued) << int(DeployStatus::Created);
-        QTest::newRow("waiting_for_resource") << "waiting_for_resource" << int(RunStatus::Queued) << -1;
+        QTest::newRow("created") << "created" << int(RunStatus::Queued)
+                                 << int(DeployStatus::Created);
+        QTest::newRow("waiting_for_resource")
+            << "waiting_for_resource" << int(RunStatus::Queued) << -1;
         QTest::newRow("preparing") << "preparing" << int(RunStatus::Queued) << -1;
         QTest::newRow("pending") << "pending" << int(RunStatus::Queued) << -1;
         QTest::newRow("scheduled") << "scheduled" << int(RunStatus::Queued) << -1;
-        QTest::newRow("running") << "running" << int(RunStatus::Running) << int(DeployStatus::Running);
+        QTest::newRow("running") << "running" << int(RunStatus::Running)
+                                 << int(DeployStatus::Running);
         QTest::newRow("manual") << "manual" << int(RunStatus::Waiting) << -1;
-        QTest::newRow("success") << "success" << int(RunStatus::Succeeded) << int(DeployStatus::Succeeded);
+        QTest::newRow("success") << "success" << int(RunStatus::Succeeded)
+                                 << int(DeployStatus::Succeeded);
         QTest::newRow("failed") << "failed" << int(RunStatus::Failed) << int(DeployStatus::Failed);
-        QTest::newRow("canceled") << "canceled" << int(RunStatus::Cancelled) << int(DeployStatus::Cancelled);
-        QTest::newRow("skipped") << "skipped" << int(RunStatus::Skipped) << int(DeployStatus::Cancelled);
+        QTest::newRow("canceled") << "canceled" << int(RunStatus::Cancelled)
+                                  << int(DeployStatus::Cancelled);
+        QTest::newRow("skipped") << "skipped" << int(RunStatus::Skipped)
+                                 << int(DeployStatus::Cancelled);
         QTest::newRow("blocked") << "blocked" << -1 << int(DeployStatus::Blocked);
         QTest::newRow("unknown") << "exploded" << -1 << -1;
     }
@@ -116,7 +123,8 @@ private Q_SLOTS:
         QCOMPARE(list.items.at(0).iid, 12);
         QCOMPARE(fd::toString(list.items.at(0).mapped), fd::toString(RunStatus::Queued));
         QCOMPARE(list.items.at(1).source, QStringLiteral("web"));
-        QCOMPARE(list.items.at(1).created, QDateTime(QDate(2016, 8, 12), QTime(10, 6, 4, 561), Qt::UTC));
+        QCOMPARE(list.items.at(1).created,
+                 QDateTime(QDate(2016, 8, 12), QTime(10, 6, 4, 561), Qt::UTC));
 
         QString error;
         const auto one = parsePipeline(reference(QStringLiteral("pipeline.get.json")), &error);
@@ -127,7 +135,10 @@ private Q_SLOTS:
         QCOMPARE(one->started, QDateTime(QDate(2022, 9, 21), QTime(1, 5, 14, 197), Qt::UTC));
         QVERIFY(one->finished.isValid());
         QVERIFY(parsePipeline(reference(QStringLiteral("pipeline.cancel.json")), &error));
-        QCOMPARE(fd::toString(parsePipeline(reference(QStringLiteral("pipeline.retry.json")), &error)->mapped), fd::toString(RunStatus::Queued));
+        QCOMPARE(
+            fd::toString(
+                parsePipeline(reference(QStringLiteral("pipeline.retry.json")), &error)->mapped),
+            fd::toString(RunStatus::Queued));
     }
 
     void referenceJobs()
@@ -156,19 +167,22 @@ private Q_SLOTS:
         QVERIFY(!list.items.first().detailed); // the list carries no last_deployment
 
         QString error;
-        const auto env = parseEnvironment(reference(QStringLiteral("environment.get.json")), &error);
+        const auto env =
+            parseEnvironment(reference(QStringLiteral("environment.get.json")), &error);
         QVERIFY2(env, qPrintable(error));
         QVERIFY(env->detailed);
         QCOMPARE(env->name, QStringLiteral("review/fix-foo"));
         QVERIFY(env->lastDeployment);
         QCOMPARE(env->lastDeployment->id, 100);
-        QCOMPARE(env->lastDeployment->sha, QStringLiteral("416d8ea11849050d3d1f5104cf8cf51053e790ab"));
+        QCOMPARE(env->lastDeployment->sha,
+                 QStringLiteral("416d8ea11849050d3d1f5104cf8cf51053e790ab"));
         QCOMPARE(env->lastDeployment->jobId, 710);
         QCOMPARE(env->lastDeployment->pipelineId, 34);
         QCOMPARE(env->lastDeployment->user, QStringLiteral("root"));
         QCOMPARE(fd::toString(env->lastDeployment->mapped), fd::toString(DeployStatus::Succeeded));
         // finished_at is absent on last_deployment; the deployable's says when it finished.
-        QCOMPARE(env->lastDeployment->finished, QDateTime(QDate(2019, 3, 25), QTime(18, 55, 13, 216), Qt::UTC));
+        QCOMPARE(env->lastDeployment->finished,
+                 QDateTime(QDate(2019, 3, 25), QTime(18, 55, 13, 216), Qt::UTC));
         QVERIFY(parseEnvironment(reference(QStringLiteral("environment.stop.json")), &error));
     }
 
@@ -183,11 +197,13 @@ private Q_SLOTS:
         QCOMPARE(d->pipelineId, 42);
         QCOMPARE(d->pendingApprovalCount, -1); // not Premium: the server did not say
 
-        const auto approvals = parseDeployment(reference(QStringLiteral("deployment.approvals-fragment.json")), &error);
+        const auto approvals = parseDeployment(
+            reference(QStringLiteral("deployment.approvals-fragment.json")), &error);
         QVERIFY(!approvals); // a fragment has no id: refused, with the field named
         QCOMPARE(error, QStringLiteral("id: missing"));
 
-        const auto approval = parseApproval(reference(QStringLiteral("deployment.approval.post.json")), &error);
+        const auto approval =
+            parseApproval(reference(QStringLiteral("deployment.approval.post.json")), &error);
         QVERIFY2(approval, qPrintable(error));
         QCOMPARE(approval->status, QStringLiteral("approved"));
         QCOMPARE(approval->user, QStringLiteral("security-user-1"));
@@ -196,13 +212,15 @@ private Q_SLOTS:
 
     void referenceProtectedEnvironments()
     {
-        const auto list = parseProtectedEnvironments(reference(QStringLiteral("protected_environments.list.json")));
+        const auto list = parseProtectedEnvironments(
+            reference(QStringLiteral("protected_environments.list.json")));
         QVERIFY(list.bodyOk);
         QCOMPARE(list.items.size(), 1);
         QCOMPARE(list.items.first().deployers, QStringList{QStringLiteral("Maintainers")});
         QCOMPARE(list.items.first().requiredApprovals, 0);
 
-        const auto rules = parseProtectedEnvironments(fixture(QStringLiteral("protected-with-rules.json")));
+        const auto rules =
+            parseProtectedEnvironments(fixture(QStringLiteral("protected-with-rules.json")));
         QCOMPARE(rules.items.first().requiredApprovals, 2);
         QCOMPARE(rules.items.first().rules.first().groupId, 134);
         QCOMPARE(rules.items.first().rules.first().description, QStringLiteral("qa-group"));
@@ -210,11 +228,13 @@ private Q_SLOTS:
 
     void unknownStatusRejectsTheItemAndNamesThePlace()
     {
-        const auto parsed = parsePipelines(fixture(QStringLiteral("pipelines-unknown-status.json")));
+        const auto parsed =
+            parsePipelines(fixture(QStringLiteral("pipelines-unknown-status.json")));
         QVERIFY(parsed.bodyOk);
         QCOMPARE(parsed.items.size(), 1);
         QCOMPARE(parsed.errors.size(), 2);
-        QCOMPARE(parsed.errors.at(0), QStringLiteral("[1].status: unknown value 'exploded' (pipeline 49)"));
+        QCOMPARE(parsed.errors.at(0),
+                 QStringLiteral("[1].status: unknown value 'exploded' (pipeline 49)"));
         QCOMPARE(parsed.errors.at(1), QStringLiteral("[2].id: missing"));
         QCOMPARE(parsed.rejectedIds, QList<qint64>{49}); // its last good state is kept
     }
@@ -223,7 +243,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::newRow("truncated") << fixture(QStringLiteral("truncated.json"));
-        QTest::newRow("object, not array") << QByteArray("{\"message\":\"500 Internal Server Error\"}");
+        QTest::newRow("object, not array")
+            << QByteArray("{\"message\":\"500 Internal Server Error\"}");
         QTest::newRow("html") << QByteArray("<html><body>502</body></html>");
         QTest::newRow("empty") << QByteArray();
     }
@@ -246,10 +267,13 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("message");
-        QTest::newRow("message") << QByteArray("{\"message\":\"404 Project Not Found\"}") << "404 Project Not Found";
-        QTest::newRow("validation") << QByteArray("{\"message\":{\"base\":[\"Reference not found\"]}}")
-                                    << "base: Reference not found";
-        QTest::newRow("grape") << QByteArray("{\"error\":\"Keyset pagination is not yet available for this type of request\"}")
+        QTest::newRow("message") << QByteArray("{\"message\":\"404 Project Not Found\"}")
+                                 << "404 Project Not Found";
+        QTest::newRow("validation")
+            << QByteArray("{\"message\":{\"base\":[\"Reference not found\"]}}")
+            << "base: Reference not found";
+        QTest::newRow("grape") << QByteArray("{\"error\":\"Keyset pagination is not yet available "
+                                             "for this type of request\"}")
                                << "Keyset pagination is not yet available for this type of request";
         QTest::newRow("rack attack") << QByteArray("Retry later\n") << "Retry later";
         QTest::newRow("html") << QByteArray("<html>oops</html>") << "";
@@ -265,7 +289,8 @@ private Q_SLOTS:
     void projectEncoding()
     {
         QCOMPARE(encodeProject(QStringLiteral("acme/auth")), QStringLiteral("acme%2Fauth"));
-        QCOMPARE(encodeProject(QStringLiteral("group/sub/project")), QStringLiteral("group%2Fsub%2Fproject"));
+        QCOMPARE(encodeProject(QStringLiteral("group/sub/project")),
+                 QStringLiteral("group%2Fsub%2Fproject"));
         QCOMPARE(encodeProject(QStringLiteral("101")), QStringLiteral("101"));
     }
 
@@ -273,11 +298,14 @@ private Q_SLOTS:
     {
         const GitLabMapping mapping(authConfig());
         QCOMPARE(mapping.projects(), QStringList{QStringLiteral("acme/auth")});
-        QCOMPARE(mapping.environmentFor(QStringLiteral("acme/auth"), QStringLiteral("production")), QStringLiteral("prod"));
-        QCOMPARE(mapping.environmentFor(QStringLiteral("acme/auth"), QStringLiteral("review/x")), QString());
+        QCOMPARE(mapping.environmentFor(QStringLiteral("acme/auth"), QStringLiteral("production")),
+                 QStringLiteral("prod"));
+        QCOMPARE(mapping.environmentFor(QStringLiteral("acme/auth"), QStringLiteral("review/x")),
+                 QString());
         const RecordSet rs = buildRecords(mapping, authSnapshot(), 5);
         QCOMPARE(rs.deployments.size(), 3);
-        QCOMPARE(rs.deployments.at(1).version, QStringLiteral("v1.2.0")); // a tag deploy names the tag
+        QCOMPARE(rs.deployments.at(1).version,
+                 QStringLiteral("v1.2.0")); // a tag deploy names the tag
         QCOMPARE(rs.deployments.at(2).version, QStringLiteral("44444444"));
         QCOMPARE(rs.environments.size(), 1);
         const EnvironmentState st = rs.environments.first();
@@ -286,14 +314,16 @@ private Q_SLOTS:
         QCOMPARE(st.version, QStringLiteral("v1.2.0"));
         QCOMPARE(st.deploymentId, QStringLiteral("11"));
         QCOMPARE(st.deployedBy, QStringLiteral("release-approver"));
-        QCOMPARE(fd::toString(st.sync), fd::toString(SyncState::OutOfSync)); // a newer deployment waits
+        QCOMPARE(fd::toString(st.sync),
+                 fd::toString(SyncState::OutOfSync)); // a newer deployment waits
         QVERIFY(st.healthMessage.contains(QLatin1String("waits for approval")));
         QCOMPARE(rs.gates.size(), 1);
         const Gate g = rs.gates.first();
         QCOMPARE(g.id, QStringLiteral("deployment/12"));
         QCOMPARE(g.details.value(QStringLiteral("deploymentId")).toLongLong(), 12);
         QCOMPARE(g.details.value(QStringLiteral("jobId")).toLongLong(), 300);
-        QCOMPARE(g.details.value(QStringLiteral("requiredApprovals")).toInt(), 2); // protected env says 2
+        QCOMPARE(g.details.value(QStringLiteral("requiredApprovals")).toInt(),
+                 2); // protected env says 2
         QCOMPARE(g.approvers, QStringList{QStringLiteral("Release Approver")});
         QVERIFY(!g.currentUserCanApprove); // user 5; the rule names user 2
         QVERIFY(buildRecords(mapping, authSnapshot(), 2).gates.first().currentUserCanApprove);
@@ -311,7 +341,8 @@ private Q_SLOTS:
     {
         const GitLabMapping mapping(authConfig());
         ProjectSnapshot s = authSnapshot();
-        s.pipelines = parsePipelines(fixture(QStringLiteral("pipelines-unknown-status.json"))).items;
+        s.pipelines =
+            parsePipelines(fixture(QStringLiteral("pipelines-unknown-status.json"))).items;
         s.jobs.insert(50, parseJobs(reference(QStringLiteral("pipeline-jobs.list.json"))).items);
         const RecordSet rs = buildRecords(mapping, s);
         QCOMPARE(rs.runs.size(), 1);
@@ -323,7 +354,8 @@ private Q_SLOTS:
         QCOMPARE(r.stages.first().name, QStringLiteral("test"));
         QCOMPARE(fd::toString(r.stages.first().status), fd::toString(RunStatus::Failed));
         QCOMPARE(r.stages.first().steps.size(), 2);
-        QCOMPARE(r.stages.first().steps.first().name, QStringLiteral("rspec:other")); // lower id first
+        QCOMPARE(r.stages.first().steps.first().name,
+                 QStringLiteral("rspec:other")); // lower id first
         QCOMPARE(r.stages.first().steps.first().id, QStringLiteral("6"));
         QCOMPARE(r.actor, QStringLiteral("root"));
     }
@@ -344,12 +376,14 @@ private Q_SLOTS:
         ActionPlan p = planAction(a, st);
         QVERIFY2(p.feasible, qPrintable(p.blockedReason));
         QCOMPARE(p.requests.size(), 2);
-        QCOMPARE(p.requests.at(0).path, QStringLiteral("/api/v4/projects/acme%2Fauth/deployments/12/approval"));
-        QCOMPARE(p.requests.at(1).path, QStringLiteral("/api/v4/projects/acme%2Fauth/jobs/300/play"));
+        QCOMPARE(p.requests.at(0).path,
+                 QStringLiteral("/api/v4/projects/acme%2Fauth/deployments/12/approval"));
+        QCOMPARE(p.requests.at(1).path,
+                 QStringLiteral("/api/v4/projects/acme%2Fauth/jobs/300/play"));
         QCOMPARE(p.preconditions.size(), 2);
         QCOMPARE(checksBefore(p, 0), (QList<int>{0, 1}));
         QCOMPARE(checksBefore(p, 1), QList<int>{1}); // after approving, only "job still manual"
-        QCOMPARE(p.warnings.size(), 1);               // the rule names user 2, we are 5
+        QCOMPARE(p.warnings.size(), 1);              // the rule names user 2, we are 5
         QVERIFY(p.warnings.first().contains(QLatin1String("403")));
 
         a.verb = ReleaseAction::Verb::Rollback;
@@ -357,11 +391,15 @@ private Q_SLOTS:
         QVERIFY2(p.feasible, qPrintable(p.blockedReason));
         QCOMPARE(p.requests.size(), 1);
         QCOMPARE(p.requests.first().method, QByteArray("POST"));
-        QCOMPARE(p.requests.first().path, QStringLiteral("/api/v4/projects/acme%2Fauth/jobs/280/retry"));
-        QCOMPARE(p.summary, QStringLiteral("Roll back auth in prod from v1.2.0 to 44444444: retry job 280 "
-                                           "of previous deployment #2"));
-        QCOMPARE(p.preconditions.first().path,
-                 QStringLiteral("/api/v4/projects/acme%2Fauth/deployments?environment=production&order_by=id&sort=desc&per_page=1"));
+        QCOMPARE(p.requests.first().path,
+                 QStringLiteral("/api/v4/projects/acme%2Fauth/jobs/280/retry"));
+        QCOMPARE(p.summary,
+                 QStringLiteral("Roll back auth in prod from v1.2.0 to 44444444: retry job 280 "
+                                "of previous deployment #2"));
+        QCOMPARE(
+            p.preconditions.first().path,
+            QStringLiteral("/api/v4/projects/acme%2Fauth/"
+                           "deployments?environment=production&order_by=id&sort=desc&per_page=1"));
         QCOMPARE(p.preconditions.first().expected, QStringLiteral("12"));
         QVERIFY(!p.warnings.isEmpty()); // the blocked deployment stays
 
@@ -375,7 +413,8 @@ private Q_SLOTS:
         a.target = QStringLiteral("gl/deployment/12");
         p = planAction(a, st);
         QVERIFY2(p.feasible, qPrintable(p.blockedReason));
-        QCOMPARE(p.requests.first().body, QByteArray("{\"comment\":\"Rejected from Flightdeck\",\"status\":\"rejected\"}"));
+        QCOMPARE(p.requests.first().body,
+                 QByteArray("{\"comment\":\"Rejected from Flightdeck\",\"status\":\"rejected\"}"));
         a.target = QStringLiteral("gl/deployment/11");
         QVERIFY(!planAction(a, st).feasible);
 
@@ -385,7 +424,8 @@ private Q_SLOTS:
         st.apiPrefix.clear(); // base URL already ends in /api/v4
         a.verb = ReleaseAction::Verb::Approve;
         a.target = QStringLiteral("deployment/12");
-        QCOMPARE(planAction(a, st).requests.first().path, QStringLiteral("/projects/acme%2Fauth/deployments/12/approval"));
+        QCOMPARE(planAction(a, st).requests.first().path,
+                 QStringLiteral("/projects/acme%2Fauth/deployments/12/approval"));
     }
 
     void preconditionChecks_data()
@@ -394,15 +434,27 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<bool>("holds");
-        QTest::newRow("blocked") << "deployment.status" << "blocked" << QByteArray("{\"id\":1,\"status\":\"blocked\"}") << true;
-        QTest::newRow("no longer blocked") << "deployment.status" << "blocked" << QByteArray("{\"status\":\"created\"}") << false;
-        QTest::newRow("job manual") << "job.status" << "manual" << QByteArray("{\"status\":\"manual\"}") << true;
-        QTest::newRow("one of") << "pipeline.status" << "failed|canceled" << QByteArray("{\"status\":\"canceled\"}") << true;
-        QTest::newRow("no status") << "job.status" << "manual" << QByteArray("{}") << false;
-        QTest::newRow("newest id") << "deployments.newest_id" << "12" << QByteArray("[{\"id\":12},{\"id\":11}]") << true;
-        QTest::newRow("newer exists") << "deployments.newest_id" << "12" << QByteArray("[{\"id\":13}]") << false;
-        QTest::newRow("none") << "deployments.newest_id" << "none" << QByteArray("[]") << true;
-        QTest::newRow("garbage") << "deployments.newest_id" << "none" << QByteArray("{\"x\":") << false;
+        QTest::newRow("blocked") << "deployment.status"
+                                 << "blocked" << QByteArray("{\"id\":1,\"status\":\"blocked\"}")
+                                 << true;
+        QTest::newRow("no longer blocked")
+            << "deployment.status"
+            << "blocked" << QByteArray("{\"status\":\"created\"}") << false;
+        QTest::newRow("job manual") << "job.status"
+                                    << "manual" << QByteArray("{\"status\":\"manual\"}") << true;
+        QTest::newRow("one of") << "pipeline.status"
+                                << "failed|canceled" << QByteArray("{\"status\":\"canceled\"}")
+                                << true;
+        QTest::newRow("no status") << "job.status"
+                                   << "manual" << QByteArray("{}") << false;
+        QTest::newRow("newest id") << "deployments.newest_id"
+                                   << "12" << QByteArray("[{\"id\":12},{\"id\":11}]") << true;
+        QTest::newRow("newer exists") << "deployments.newest_id"
+                                      << "12" << QByteArray("[{\"id\":13}]") << false;
+        QTest::newRow("none") << "deployments.newest_id"
+                              << "none" << QByteArray("[]") << true;
+        QTest::newRow("garbage") << "deployments.newest_id"
+                                 << "none" << QByteArray("{\"x\":") << false;
     }
 
     void preconditionChecks()
@@ -412,7 +464,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, body);
         QFETCH(bool, holds);
         QString found;
-        QCOMPARE(preconditionHolds(Precondition{QStringLiteral("x"), QStringLiteral("/p"), field, expected}, body, &found),
+        QCOMPARE(preconditionHolds(
+                     Precondition{QStringLiteral("x"), QStringLiteral("/p"), field, expected}, body,
+                     &found),
                  holds);
         QVERIFY(!found.isEmpty());
     }

@@ -18,12 +18,18 @@ namespace {
 
 QDateTime at(const char *hhmm, int day = 10)
 {
-    return QDateTime(QDate(2024, 5, day), QTime::fromString(QString::fromLatin1(hhmm), QStringLiteral("HH:mm")),
+    return QDateTime(QDate(2024, 5, day),
+                     QTime::fromString(QString::fromLatin1(hhmm), QStringLiteral("HH:mm")),
                      Qt::UTC);
 }
 
-TimelineEvent ev(TimelineEvent::Kind kind, const char *id, const char *service, const char *env,
-                 const char *version, QDateTime time, const char *title = "")
+TimelineEvent ev(TimelineEvent::Kind kind,
+                 const char *id,
+                 const char *service,
+                 const char *env,
+                 const char *version,
+                 QDateTime time,
+                 const char *title = "")
 {
     TimelineEvent e;
     e.kind = kind;
@@ -40,7 +46,8 @@ TimelineEvent ev(TimelineEvent::Kind kind, const char *id, const char *service, 
 Workspace workspace()
 {
     Workspace ws;
-    ws.environments = {EnvironmentDef{QStringLiteral("dev")}, EnvironmentDef{QStringLiteral("staging")},
+    ws.environments = {EnvironmentDef{QStringLiteral("dev")},
+                       EnvironmentDef{QStringLiteral("staging")},
                        EnvironmentDef{QStringLiteral("prod")}};
     ServiceDef checkout;
     checkout.name = QStringLiteral("checkout");
@@ -78,17 +85,24 @@ QStringList times(const char *list)
 QList<TimelineEvent> synthetic()
 {
     return {
-        ev(K::DeployStarted, "e1", "checkout", "prod", "v2", at("11:20"), "Deploy checkout v2 to prod"),
-        ev(K::DeploySucceeded, "e2", "checkout", "prod", "v2", at("11:30"), "Deploy checkout v2 to prod"),
-        ev(K::DeploySucceeded, "e3", "payments", "prod", "p7", at("11:00"), "Deploy payments p7 to prod"),
-        ev(K::DeploySucceeded, "e4", "checkout", "staging", "v3", at("11:50"), "Deploy checkout v3 to staging"),
-        ev(K::CanaryWeight, "e5", "checkout", "prod", "v3", at("11:55"), "Canary checkout v3 at 20 %"),
+        ev(K::DeployStarted, "e1", "checkout", "prod", "v2", at("11:20"),
+           "Deploy checkout v2 to prod"),
+        ev(K::DeploySucceeded, "e2", "checkout", "prod", "v2", at("11:30"),
+           "Deploy checkout v2 to prod"),
+        ev(K::DeploySucceeded, "e3", "payments", "prod", "p7", at("11:00"),
+           "Deploy payments p7 to prod"),
+        ev(K::DeploySucceeded, "e4", "checkout", "staging", "v3", at("11:50"),
+           "Deploy checkout v3 to staging"),
+        ev(K::CanaryWeight, "e5", "checkout", "prod", "v3", at("11:55"),
+           "Canary checkout v3 at 20 %"),
         ev(K::SyncSucceeded, "e6", "ledger", "prod", "cfg-9", at("10:00"), "Sync ledger config"),
-        ev(K::DeploySucceeded, "e7", "search", "prod", "s1", at("11:59"), "Deploy search (unrelated)"),
+        ev(K::DeploySucceeded, "e7", "search", "prod", "s1", at("11:59"),
+           "Deploy search (unrelated)"),
         ev(K::DeploySucceeded, "e8", "checkout", "prod", "v1", at("05:00"), "Too early"),
         ev(K::DeploySucceeded, "e9", "checkout", "prod", "v4", at("12:10"), "After detection"),
         ev(K::AlertFiring, "e10", "checkout", "prod", "", at("12:00"), "HighErrorRate"),
-        ev(K::DeploySucceeded, "e11", "checkout", "dev", "v3", at("09:00"), "Deploy checkout v3 to dev"),
+        ev(K::DeploySucceeded, "e11", "checkout", "dev", "v3", at("09:00"),
+           "Deploy checkout v3 to dev"),
         ev(K::Rollback, "e12", "checkout", "prod", "v1", at("08:00"), "Rollback checkout to v1"),
     };
 }
@@ -124,12 +138,14 @@ private Q_SLOTS:
                       }));
         QCOMPARE(s.first().eventCount, 2);
         QCOMPARE(s.first().explanation,
-                 QStringLiteral("30 min before detection (closeness 0.92) × production 1.00 × direct 1.00 × "
-                                "deploy 1.00 = 91.7"));
+                 QStringLiteral(
+                     "30 min before detection (closeness 0.92) × production 1.00 × direct 1.00 × "
+                     "deploy 1.00 = 91.7"));
         QCOMPARE(s.at(3).dependencyOf, QStringLiteral("checkout"));
         QCOMPARE(s.at(3).explanation,
-                 QStringLiteral("1 h before detection (closeness 0.83) × production 1.00 × dependency of "
-                                "checkout 0.50 × deploy 1.00 = 41.7"));
+                 QStringLiteral(
+                     "1 h before detection (closeness 0.83) × production 1.00 × dependency of "
+                     "checkout 0.50 × deploy 1.00 = 41.7"));
         QCOMPARE(s.at(6).dependencyDepth, 2);
         QCOMPARE(s.at(6).changeKind, QStringLiteral("config sync"));
     }
@@ -147,7 +163,7 @@ private Q_SLOTS:
         any.services.clear();
         s = rankSuspects(any, synthetic(), workspace());
         QCOMPARE(s.first().change.sourceId, QStringLiteral("e7")); // 60 s before, prod, deploy
-        QCOMPARE(s.first().score, 99.7); // 1 − 60/21600 = 0.99722
+        QCOMPARE(s.first().score, 99.7);                           // 1 − 60/21600 = 0.99722
     }
 
     void rollbackFromSuspect()
@@ -164,10 +180,11 @@ private Q_SLOTS:
 
     void phases_data()
     {
-        QTest::addColumn<QList<int>>("steps");   // phases to advance to, in order
-        QTest::addColumn<QStringList>("times");  // HH:mm per step
-        QTest::addColumn<int>("failAt");         // index of the step that must fail, -1 none
-        QTest::newRow("in order") << QList<int>{1, 2, 3, 4} << times("12:05 12:20 12:50 13:00") << -1;
+        QTest::addColumn<QList<int>>("steps");  // phases to advance to, in order
+        QTest::addColumn<QStringList>("times"); // HH:mm per step
+        QTest::addColumn<int>("failAt");        // index of the step that must fail, -1 none
+        QTest::newRow("in order") << QList<int>{1, 2, 3, 4} << times("12:05 12:20 12:50 13:00")
+                                  << -1;
         QTest::newRow("skip to recovered") << QList<int>{3} << times("12:40") << -1;
         QTest::newRow("backwards phase") << QList<int>{2, 1} << times("12:20 12:30") << 1;
         QTest::newRow("same phase twice") << QList<int>{1, 1} << times("12:20 12:30") << 1;
@@ -183,7 +200,8 @@ private Q_SLOTS:
         Incident i = checkoutIncident();
         for (int k = 0; k < steps.size(); ++k) {
             const Incident before = i;
-            const QString why = advancePhase(i, Incident::Phase(steps.at(k)), at(times.at(k).toLatin1().constData()));
+            const QString why = advancePhase(i, Incident::Phase(steps.at(k)),
+                                             at(times.at(k).toLatin1().constData()));
             if (k == failAt) {
                 QVERIFY(!why.isEmpty());
                 QVERIFY(why.startsWith(QStringLiteral("incident 7: ")));
@@ -227,7 +245,8 @@ private Q_SLOTS:
         QVERIFY(err.contains(QStringLiteral("sev1")));
 
         const TimelineEvent alert = synthetic().at(9);
-        const auto id = log.declareFromAlert(alert, QStringLiteral("sev1"), QStringLiteral("alice"), at("12:02"), &err);
+        const auto id = log.declareFromAlert(alert, QStringLiteral("sev1"), QStringLiteral("alice"),
+                                             at("12:02"), &err);
         QVERIFY2(id, qPrintable(err));
         auto stored = store->incident(*id);
         QVERIFY(stored);
@@ -236,9 +255,12 @@ private Q_SLOTS:
         QCOMPARE(stored->detectedAt, at("12:00"));
         QCOMPARE(toString(stored->phase), toString(Incident::Phase::Detected));
 
-        QVERIFY(log.advance(*id, Incident::Phase::Mitigated, at("12:30"), QStringLiteral("bob")).isEmpty());
-        QVERIFY(!log.advance(*id, Incident::Phase::Reported, at("12:31"), QStringLiteral("bob")).isEmpty());
-        QVERIFY(log.addNote(*id, QStringLiteral("bob"), QStringLiteral("Follow-up: alert on p99 too"), at("12:35")));
+        QVERIFY(log.advance(*id, Incident::Phase::Mitigated, at("12:30"), QStringLiteral("bob"))
+                    .isEmpty());
+        QVERIFY(!log.advance(*id, Incident::Phase::Reported, at("12:31"), QStringLiteral("bob"))
+                     .isEmpty());
+        QVERIFY(log.addNote(*id, QStringLiteral("bob"),
+                            QStringLiteral("Follow-up: alert on p99 too"), at("12:35")));
         QVERIFY(!log.addNote(*id, QStringLiteral("bob"), QStringLiteral("   "), at("12:36")));
         stored = store->incident(*id);
         QCOMPARE(toString(stored->phase), toString(Incident::Phase::Mitigated));
@@ -262,7 +284,8 @@ private Q_SLOTS:
     {
         Redactor::instance().clearSecrets();
         const QString md = postmortemMarkdown(goldenData());
-        const QString path = QStringLiteral(FD_SOURCE_DIR "/tests/unit/incidents/golden/postmortem.md");
+        const QString path =
+            QStringLiteral(FD_SOURCE_DIR "/tests/unit/incidents/golden/postmortem.md");
         QFile f(path);
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
         const QString expected = QString::fromUtf8(f.readAll());
@@ -306,8 +329,10 @@ private Q_SLOTS:
         Incident i = checkoutIncident();
         const auto id = log.declare(i, QStringLiteral("alice"), at("12:01"));
         QVERIFY(id);
-        QVERIFY(log.advance(*id, Incident::Phase::Recovered, at("12:40"), QStringLiteral("bob")).isEmpty());
-        QVERIFY(log.addNote(*id, QStringLiteral("bob"), QStringLiteral("TODO: canary analysis on errors"), at("12:45")));
+        QVERIFY(log.advance(*id, Incident::Phase::Recovered, at("12:40"), QStringLiteral("bob"))
+                    .isEmpty());
+        QVERIFY(log.addNote(*id, QStringLiteral("bob"),
+                            QStringLiteral("TODO: canary analysis on errors"), at("12:45")));
         // An audited rollback on checkout and one on an unrelated service.
         ActionPlan plan;
         plan.action.verb = ReleaseAction::Verb::Rollback;
@@ -364,17 +389,22 @@ private:
         d.incident.mitigatedAt = at("12:20");
         d.incident.recoveredAt = at("12:50");
         d.incident.phase = Incident::Phase::Postmortem;
-        d.incident.summary = QStringLiteral("checkout v2 | shipped a broken payment client; errors rose to 9 %.");
+        d.incident.summary =
+            QStringLiteral("checkout v2 | shipped a broken payment client; errors rose to 9 %.");
         d.suspects = rankSuspects(d.incident, synthetic(), workspace());
         for (const TimelineEvent &e : synthetic())
-            if (e.time >= at("11:00") && e.time < at("13:05") && e.service != QLatin1String("search"))
+            if (e.time >= at("11:00") && e.time < at("13:05") &&
+                e.service != QLatin1String("search"))
                 d.events << e;
         std::sort(d.events.begin(), d.events.end(),
                   [](const TimelineEvent &a, const TimelineEvent &b) { return a.time < b.time; });
         d.events[0].actor = QStringLiteral("ci-bot");
-        IncidentNote n1{1, 7, at("12:10"), QStringLiteral("alice"), QStringLiteral("Rolling back checkout.")};
-        IncidentNote n2{2, 7, at("12:55"), QStringLiteral("bob"), QStringLiteral("Follow-up: add a payment-client contract test")};
-        IncidentNote n3{3, 7, at("12:56"), QStringLiteral("bob"), QStringLiteral("todo: page on canary errors")};
+        IncidentNote n1{1, 7, at("12:10"), QStringLiteral("alice"),
+                        QStringLiteral("Rolling back checkout.")};
+        IncidentNote n2{2, 7, at("12:55"), QStringLiteral("bob"),
+                        QStringLiteral("Follow-up: add a payment-client contract test")};
+        IncidentNote n3{3, 7, at("12:56"), QStringLiteral("bob"),
+                        QStringLiteral("todo: page on canary errors")};
         d.notes = {n1, n2, n3};
         AuditEntry a;
         a.id = 1;

@@ -23,10 +23,11 @@ Q_LOGGING_CATEGORY(lcTest, "fd.test")
 namespace {
 
 // Canaries: none of these may reach a sink. Each is shaped like what it stands for.
-const QString kResolved = QStringLiteral("fdcanary-resolved-Q7x9z2");        // only registration hides it
+const QString kResolved = QStringLiteral("fdcanary-resolved-Q7x9z2"); // only registration hides it
 const QString kBearer = QStringLiteral("fdcanaryBearer0123456789");
 const QString kPrivateToken = QStringLiteral("fdcanaryPrivTok99");
-const QString kJwt = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmZGNhbmFyeSJ9.fdcanarysig_xyz");
+const QString kJwt =
+    QStringLiteral("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmZGNhbmFyeSJ9.fdcanarysig_xyz");
 const QString kGhp = QStringLiteral("ghp_fdcanary0123456789abcdefABCDEF0123");
 const QString kGlpat = QStringLiteral("glpat-fdcanary0123456789abcd");
 const QString kPat = QStringLiteral("github_pat_11FDCANARY0123456789_abcdefghijk");
@@ -54,8 +55,8 @@ class TestLogging : public QObject
     {
         std::fflush(stderr);
         m_savedStderr = ::dup(2);
-        const int fd = ::open(QFile::encodeName(stderrFile()).constData(),
-                              O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int fd =
+            ::open(QFile::encodeName(stderrFile()).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         QVERIFY(fd >= 0);
         QVERIFY(::dup2(fd, 2) >= 0);
         ::close(fd);
@@ -87,20 +88,21 @@ private Q_SLOTS:
                                        << QStringLiteral("PRIVATE-TOKEN: *** sent");
         QTest::newRow("bearer anywhere") << QStringLiteral("using bearer Zm9vYmFy now")
                                          << QStringLiteral("using bearer *** now");
-        QTest::newRow("token word with digits") << QStringLiteral("token a1b2c3d4e5 rejected")
-                                                << QStringLiteral("token *** rejected");
+        QTest::newRow("token word with digits")
+            << QStringLiteral("token a1b2c3d4e5 rejected") << QStringLiteral("token *** rejected");
         QTest::newRow("token word in prose") << QStringLiteral("the token expired yesterday")
                                              << QStringLiteral("the token expired yesterday");
         QTest::newRow("ghp") << QStringLiteral("t=") + kGhp + QStringLiteral(" ok")
                              << QStringLiteral("t=*** ok");
-        QTest::newRow("gho") << QStringLiteral("gho_abcdefghijklmnop1234 ok") << QStringLiteral("*** ok");
+        QTest::newRow("gho") << QStringLiteral("gho_abcdefghijklmnop1234 ok")
+                             << QStringLiteral("*** ok");
         QTest::newRow("github_pat") << kPat + QStringLiteral(" x") << QStringLiteral("*** x");
         QTest::newRow("glpat") << QStringLiteral("[") + kGlpat + QStringLiteral("]")
                                << QStringLiteral("[***]");
         QTest::newRow("jwt") << QStringLiteral("jwt ") + kJwt + QStringLiteral(" end")
                              << QStringLiteral("jwt *** end");
-        QTest::newRow("query") << QStringLiteral("https://h/x?a=1&password=") + kQuery
-                                      + QStringLiteral("&token=abc&b=2")
+        QTest::newRow("query") << QStringLiteral("https://h/x?a=1&password=") + kQuery +
+                                      QStringLiteral("&token=abc&b=2")
                                << QStringLiteral("https://h/x?a=1&password=***&token=***&b=2");
         QTest::newRow("json member") << QStringLiteral(R"({"user":"ana","password":"hunter22"})")
                                      << QStringLiteral(R"({"user":"ana","password":"***"})");
@@ -154,7 +156,9 @@ private Q_SLOTS:
 
         // Qt categories through the bridge.
         qCWarning(lcTest) << "surrounding-qt-warning resolved secret" << kResolved;
-        qCInfo(lcTest).noquote() << QStringLiteral("surrounding-qt-info header Authorization: Bearer ") + kBearer;
+        qCInfo(lcTest).noquote() << QStringLiteral(
+                                        "surrounding-qt-info header Authorization: Bearer ") +
+                                        kBearer;
         qCDebug(lcTest).noquote() << "surrounding-qt-debug jwt" << kJwt;
         // spdlog named loggers.
         logger("net")->info("surrounding-net GET /api?password={} PRIVATE-TOKEN: {}",
@@ -163,25 +167,25 @@ private Q_SLOTS:
                              kGlpat.toStdString(), kPat.toStdString());
         logger("plugin")->warn("surrounding-plugin secret {}", kResolved.toStdString());
         // Another thread.
-        QThread *t = QThread::create([] {
-            logger("db")->info("surrounding-thread {}", kResolved.toStdString());
-        });
+        QThread *t = QThread::create(
+            [] { logger("db")->info("surrounding-thread {}", kResolved.toStdString()); });
         t->start();
         QVERIFY(t->wait(5000));
         delete t;
 
         // An error path: a real request that fails, logged the way callers log failures.
         QNetworkAccessManager nam;
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:1/api/v4/projects?private_token=")
-                                     + kQuery));
+        QNetworkRequest request(
+            QUrl(QStringLiteral("http://127.0.0.1:1/api/v4/projects?private_token=") + kQuery));
         request.setRawHeader("Authorization", "Bearer " + kBearer.toUtf8());
         request.setTransferTimeout(5000);
         QNetworkReply *reply = nam.get(request);
         QSignalSpy finished(reply, &QNetworkReply::finished);
         QVERIFY(finished.wait(10000));
-        qCCritical(lcTest).noquote() << "surrounding-error request" << reply->url().toString()
-                                     << "failed:" << reply->errorString() << "auth"
-                                     << QString::fromUtf8(reply->request().rawHeader("Authorization"));
+        qCCritical(lcTest).noquote()
+            << "surrounding-error request" << reply->url().toString()
+            << "failed:" << reply->errorString() << "auth"
+            << QString::fromUtf8(reply->request().rawHeader("Authorization"));
         reply->deleteLater();
 
         flushLogs();
@@ -191,14 +195,13 @@ private Q_SLOTS:
         const QByteArray file = readAll(logFile());
         const QByteArray err = readAll(stderrFile());
         for (const QByteArray &text : {file, err}) {
-            for (const char *marker : {"surrounding-qt-warning", "surrounding-qt-info",
-                                       "surrounding-qt-debug", "surrounding-net",
-                                       "surrounding-ops", "surrounding-plugin",
-                                       "surrounding-thread", "surrounding-error",
-                                       "127.0.0.1:1/api/v4/projects"})
+            for (const char *marker :
+                 {"surrounding-qt-warning", "surrounding-qt-info", "surrounding-qt-debug",
+                  "surrounding-net", "surrounding-ops", "surrounding-plugin", "surrounding-thread",
+                  "surrounding-error", "127.0.0.1:1/api/v4/projects"})
                 QVERIFY2(text.contains(marker), marker);
-            for (const QString &canary : {kResolved, kBearer, kPrivateToken, kJwt, kGhp, kGlpat,
-                                          kPat, kQuery})
+            for (const QString &canary :
+                 {kResolved, kBearer, kPrivateToken, kJwt, kGhp, kGlpat, kPat, kQuery})
                 QVERIFY2(!text.contains(canary.toUtf8()), qPrintable(canary));
             QVERIFY(!text.contains("fdcanary"));
             QVERIFY(!text.contains("FDCANARY"));

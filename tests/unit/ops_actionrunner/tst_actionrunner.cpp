@@ -17,7 +17,9 @@ namespace {
 class RecordingBackend : public Backend
 {
 public:
-    explicit RecordingBackend(BackendSink *sink) : m_sink(sink) {}
+    explicit RecordingBackend(BackendSink *sink)
+        : m_sink(sink)
+    {}
     Capabilities capabilities() const override { return int(Capability::Rollback); }
     void start() override {}
     void stop() override {}
@@ -57,21 +59,22 @@ private:
 const char *workspaceYaml(bool readOnly, bool frozen)
 {
     static QByteArray text;
-    text = QByteArray("version: 1\n") + (readOnly ? "readOnly: true\n" : "")
-           + "connections:\n"
-             "  ci: {kind: jenkins, url: \"http://127.0.0.1:1\"}\n"
-             "environments:\n"
-             "  - {name: staging}\n"
-             "  - name: prod\n"
-             "    protected: true\n"
-           + (frozen ? "    freeze: [{start: \"2000-01-01T00:00:00Z\", end: \"2999-01-01T00:00:00Z\", "
-                       "reason: \"Holiday freeze\"}]\n"
-                     : "")
-           + "services:\n"
-             "  checkout:\n"
-             "    environments:\n"
-             "      staging: {connection: ci, job: checkout/deploy-staging}\n"
-             "      prod: {connection: ci, job: checkout/deploy-prod}\n";
+    text =
+        QByteArray("version: 1\n") + (readOnly ? "readOnly: true\n" : "") +
+        "connections:\n"
+        "  ci: {kind: jenkins, url: \"http://127.0.0.1:1\"}\n"
+        "environments:\n"
+        "  - {name: staging}\n"
+        "  - name: prod\n"
+        "    protected: true\n" +
+        (frozen ? "    freeze: [{start: \"2000-01-01T00:00:00Z\", end: \"2999-01-01T00:00:00Z\", "
+                  "reason: \"Holiday freeze\"}]\n"
+                : "") +
+        "services:\n"
+        "  checkout:\n"
+        "    environments:\n"
+        "      staging: {connection: ci, job: checkout/deploy-staging}\n"
+        "      prod: {connection: ci, job: checkout/deploy-prod}\n";
     return text.constData();
 }
 
@@ -127,13 +130,14 @@ void TestActionRunner::load(bool readOnly, bool frozen)
     m_ws = r.workspace;
     m_estate = std::make_unique<Estate>();
     QString err;
-    m_store = Store::open(m_dir.filePath(QStringLiteral("fd-%1.db").arg(QDateTime::currentMSecsSinceEpoch())), &err);
+    m_store = Store::open(
+        m_dir.filePath(QStringLiteral("fd-%1.db").arg(QDateTime::currentMSecsSinceEpoch())), &err);
     QVERIFY2(m_store, qPrintable(err));
     m_backend = std::make_unique<RecordingBackend>(m_estate.get());
-    m_runner = std::make_unique<ActionRunner>(&m_ws, m_estate.get(), m_store.get(),
-                                              [this](const QString &id) -> Backend * {
-                                                  return id == QLatin1String("ci") ? m_backend.get() : nullptr;
-                                              });
+    m_runner = std::make_unique<ActionRunner>(
+        &m_ws, m_estate.get(), m_store.get(), [this](const QString &id) -> Backend * {
+            return id == QLatin1String("ci") ? m_backend.get() : nullptr;
+        });
 }
 
 static ReleaseAction rollback(const char *service, const char *env)
@@ -200,7 +204,8 @@ void TestActionRunner::freezeWindowNeedsReason()
     QString why;
     QCOMPARE(m_runner->run(p, Confirmation{QStringLiteral("prod"), QString()}, &why), quint64(0));
     QVERIFY2(why.contains(QStringLiteral("frozen (Holiday freeze)")), qPrintable(why));
-    QVERIFY(m_runner->run(p, Confirmation{QStringLiteral("prod"), QStringLiteral("hotfix for outage")}, &why));
+    QVERIFY(m_runner->run(
+        p, Confirmation{QStringLiteral("prod"), QStringLiteral("hotfix for outage")}, &why));
     QCOMPARE(m_backend->executed.size(), 1);
     QCOMPARE(m_store->auditEntries(1)->first().reason, QStringLiteral("hotfix for outage"));
 }
@@ -256,8 +261,10 @@ void TestActionRunner::gateTargetReachesBackendAsItsOwnId_data()
 {
     QTest::addColumn<QString>("connection");
     QTest::addColumn<QString>("target");
-    QTest::newRow("estate key") << QString() << QStringLiteral("ci/checkout/deploy-staging#7/input/abc");
-    QTest::newRow("backend id + connection") << QStringLiteral("ci") << QStringLiteral("checkout/deploy-staging#7/input/abc");
+    QTest::newRow("estate key") << QString()
+                                << QStringLiteral("ci/checkout/deploy-staging#7/input/abc");
+    QTest::newRow("backend id + connection")
+        << QStringLiteral("ci") << QStringLiteral("checkout/deploy-staging#7/input/abc");
 }
 
 void TestActionRunner::gateTargetReachesBackendAsItsOwnId()

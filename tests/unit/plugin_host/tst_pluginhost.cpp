@@ -34,7 +34,8 @@ void TestPluginHost::loadsGoodPluginAndReadsMetadata()
     QCOMPARE(rec->id, QStringLiteral("dev.flightdeck.test"));
     QCOMPARE(rec->version, QStringLiteral("1.0.0"));
     QCOMPARE(rec->apiVersion, 1);
-    QCOMPARE(rec->capabilities, QStringList({QStringLiteral("pipelines"), QStringLiteral("approvals")}));
+    QCOMPARE(rec->capabilities,
+             QStringList({QStringLiteral("pipelines"), QStringLiteral("approvals")}));
     BackendFactory *f = host.factory(QStringLiteral("testkind"));
     QVERIFY(f);
     ConnectionConfig cfg;
@@ -52,9 +53,10 @@ void TestPluginHost::refusesUnknownApiVersionWithReason()
     QVERIFY(rec);
     QVERIFY(!rec->loaded);
     QCOMPARE(rec->apiVersion, 99);
-    QCOMPARE(rec->error,
-             QStringLiteral("plugin dev.flightdeck.future 9.0.0 needs plugin API version 99; this "
-                            "Flightdeck speaks version 1 — install a matching build of the plugin"));
+    QCOMPARE(
+        rec->error,
+        QStringLiteral("plugin dev.flightdeck.future 9.0.0 needs plugin API version 99; this "
+                       "Flightdeck speaks version 1 — install a matching build of the plugin"));
     QVERIFY(!host.factory(QStringLiteral("futurekind")));
 }
 
@@ -71,7 +73,8 @@ void TestPluginHost::refusesBrokenLibrary()
     QCOMPARE(host.records().size(), 1);
     const PluginRecord &rec = host.records().first();
     QVERIFY(!rec.loaded);
-    QVERIFY2(rec.error.startsWith(QStringLiteral("not a Flightdeck plugin")), qPrintable(rec.error));
+    QVERIFY2(rec.error.startsWith(QStringLiteral("not a Flightdeck plugin")),
+             qPrintable(rec.error));
     QVERIFY(host.kinds().isEmpty());
 }
 
@@ -81,8 +84,8 @@ void TestPluginHost::defaultPathsIncludeBuildTreeAndEnvironment()
     const QStringList paths = PluginHost::defaultSearchPaths();
     qunsetenv("FLIGHTDECK_PLUGIN_PATH");
     QCOMPARE(paths.first(), QStringLiteral("/opt/fd-extra"));
-    QVERIFY(paths.contains(QDir::cleanPath(QCoreApplication::applicationDirPath()
-                                           + QStringLiteral("/../lib/flightdeck/plugins"))));
+    QVERIFY(paths.contains(QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                                           QStringLiteral("/../lib/flightdeck/plugins"))));
 }
 
 QTEST_GUILESS_MAIN(TestPluginHost)

@@ -16,16 +16,22 @@ namespace {
 class FakeSignals : public SignalSource
 {
 public:
-    void querySli(const QString &, const QString &, const QString &, const QDateTime &,
-                  const QDateTime &, std::function<void(QList<SliSeries>, QString)> done) override
+    void querySli(const QString &,
+                  const QString &,
+                  const QString &,
+                  const QDateTime &,
+                  const QDateTime &,
+                  std::function<void(QList<SliSeries>, QString)> done) override
     {
         done({}, QStringLiteral("not used"));
     }
-    std::optional<double> latest(const QString &service, const QString &environment,
-                                 const QString &version, const QString &sli) const override
+    std::optional<double> latest(const QString &service,
+                                 const QString &environment,
+                                 const QString &version,
+                                 const QString &sli) const override
     {
-        if (service != QLatin1String("checkout") || environment != QLatin1String("prod")
-            || sli != QLatin1String("errorRatio") || !ratios.contains(version))
+        if (service != QLatin1String("checkout") || environment != QLatin1String("prod") ||
+            sli != QLatin1String("errorRatio") || !ratios.contains(version))
             return std::nullopt;
         return ratios.value(version);
     }
@@ -59,35 +65,42 @@ private Q_SLOTS:
     void gate_data()
     {
         QTest::addColumn<QString>("verb");
-        QTest::addColumn<QVariant>("objective");   // policies.sloGate.errorRatio
-        QTest::addColumn<QString>("canary");       // canary version in flight ("" none)
+        QTest::addColumn<QVariant>("objective"); // policies.sloGate.errorRatio
+        QTest::addColumn<QString>("canary");     // canary version in flight ("" none)
         QTest::addColumn<bool>("withSignals");
-        QTest::addColumn<QVariant>("ratio");       // measured ratio of the canary (invalid: none)
+        QTest::addColumn<QVariant>("ratio"); // measured ratio of the canary (invalid: none)
         QTest::addColumn<int>("outcome");
-        QTest::addColumn<QString>("message");      // a fragment of the message
+        QTest::addColumn<QString>("message"); // a fragment of the message
 
         const int pass = int(GuardResult::Outcome::Pass);
         const int reason = int(GuardResult::Outcome::NeedsReason);
-        QTest::newRow("breach blocks promote") << "promote" << QVariant(0.02) << "v1.5.0" << true
-                                               << QVariant(0.073) << reason << "fails 7.3% of requests, over the 2% objective";
-        QTest::newRow("breach blocks promote-full") << "promote-full" << QVariant(0.02) << "v1.5.0" << true
-                                                    << QVariant(0.05) << reason << "over the 2% objective";
-        QTest::newRow("healthy canary passes") << "promote" << QVariant(0.02) << "v1.5.0" << true
-                                               << QVariant(0.003) << pass << "fails 0.3% of requests (objective: at most 2%)";
-        QTest::newRow("exactly at the objective passes") << "promote" << QVariant(0.02) << "v1.5.0" << true
-                                                         << QVariant(0.02) << pass << "at most 2%";
-        QTest::newRow("unmeasured canary needs a reason") << "promote" << QVariant(0.02) << "v1.5.0" << true
-                                                          << QVariant() << reason << "no error ratio measured yet";
-        QTest::newRow("no signals connection needs a reason") << "promote" << QVariant(0.02) << "v1.5.0" << false
-                                                              << QVariant() << reason << "no signals connection";
+        QTest::newRow("breach blocks promote")
+            << "promote" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.073) << reason
+            << "fails 7.3% of requests, over the 2% objective";
+        QTest::newRow("breach blocks promote-full")
+            << "promote-full" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.05) << reason
+            << "over the 2% objective";
+        QTest::newRow("healthy canary passes")
+            << "promote" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.003) << pass
+            << "fails 0.3% of requests (objective: at most 2%)";
+        QTest::newRow("exactly at the objective passes")
+            << "promote" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.02) << pass
+            << "at most 2%";
+        QTest::newRow("unmeasured canary needs a reason")
+            << "promote" << QVariant(0.02) << "v1.5.0" << true << QVariant() << reason
+            << "no error ratio measured yet";
+        QTest::newRow("no signals connection needs a reason")
+            << "promote" << QVariant(0.02) << "v1.5.0" << false << QVariant() << reason
+            << "no signals connection";
         QTest::newRow("no policy passes") << "promote" << QVariant() << "v1.5.0" << true
                                           << QVariant(0.5) << pass << "no SLO gate set";
-        QTest::newRow("no canary in flight passes") << "promote" << QVariant(0.02) << "" << true
-                                                    << QVariant(0.5) << pass << "no canary in flight";
-        QTest::newRow("rollback is never gated") << "rollback" << QVariant(0.02) << "v1.5.0" << true
-                                                 << QVariant(0.5) << pass << "";
-        QTest::newRow("abort is never gated") << "abort" << QVariant(0.02) << "v1.5.0" << true
-                                              << QVariant(0.5) << pass << "";
+        QTest::newRow("no canary in flight passes")
+            << "promote" << QVariant(0.02) << "" << true << QVariant(0.5) << pass
+            << "no canary in flight";
+        QTest::newRow("rollback is never gated")
+            << "rollback" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.5) << pass << "";
+        QTest::newRow("abort is never gated")
+            << "abort" << QVariant(0.02) << "v1.5.0" << true << QVariant(0.5) << pass << "";
     }
 
     void gate()
@@ -102,7 +115,8 @@ private Q_SLOTS:
 
         Workspace ws;
         if (objective.isValid())
-            ws.policies.insert(QStringLiteral("sloGate"), QVariantMap{{QStringLiteral("errorRatio"), objective}});
+            ws.policies.insert(QStringLiteral("sloGate"),
+                               QVariantMap{{QStringLiteral("errorRatio"), objective}});
         Estate estate;
         if (!canary.isEmpty()) {
             RecordSet rs;
@@ -128,7 +142,8 @@ private Q_SLOTS:
     void otherServicesCanaryDoesNotCount()
     {
         Workspace ws;
-        ws.policies.insert(QStringLiteral("sloGate"), QVariantMap{{QStringLiteral("errorRatio"), 0.02}});
+        ws.policies.insert(QStringLiteral("sloGate"),
+                           QVariantMap{{QStringLiteral("errorRatio"), 0.02}});
         Estate estate;
         RecordSet rs;
         rs.rollouts << canaryRollout(QStringLiteral("v1.5.0"));

@@ -16,8 +16,10 @@ QDateTime at(int minute)
     return QDateTime(QDate(2026, 3, 1), QTime(10, 0), Qt::UTC).addSecs(minute * 60);
 }
 
-TimelineEvent makeEvent(const QString &sourceId, int minute, const QString &service = QStringLiteral("checkout"),
-                    const QString &environment = QStringLiteral("prod"))
+TimelineEvent makeEvent(const QString &sourceId,
+                        int minute,
+                        const QString &service = QStringLiteral("checkout"),
+                        const QString &environment = QStringLiteral("prod"))
 {
     TimelineEvent e;
     e.source = QStringLiteral("gh");
@@ -68,7 +70,8 @@ class TestStore : public QObject
         store.reset();
         const QUrl u(url);
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
             db.setHostName(u.host());
             db.setPort(u.port(5432));
             db.setUserName(u.userName());
@@ -76,8 +79,8 @@ class TestStore : public QObject
             db.setDatabaseName(u.path().mid(1));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            for (const char *t : {"incident_notes", "incidents", "audit", "events", "snapshots",
-                                  "schema_version"})
+            for (const char *t :
+                 {"incident_notes", "incidents", "audit", "events", "snapshots", "schema_version"})
                 QVERIFY(q.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(t))));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("reset"));
@@ -95,8 +98,8 @@ class TestStore : public QObject
     {
         QFETCH(QString, backend);
         if (backend == QLatin1String("sqlite")) {
-            m_target = m_dir.filePath(QUuid::createUuid().toString(QUuid::WithoutBraces)
-                                      + QLatin1String("/flightdeck.db"));
+            m_target = m_dir.filePath(QUuid::createUuid().toString(QUuid::WithoutBraces) +
+                                      QLatin1String("/flightdeck.db"));
             return true;
         }
         const QString url = qEnvironmentVariable("FD_TEST_PG_URL");
@@ -110,21 +113,27 @@ class TestStore : public QObject
         return true;
     }
 
-#define FD_TARGET()                                                                             \
-    do {                                                                                        \
-        if (!target()) {                                                                        \
-            if (qEnvironmentVariable("CI") == QLatin1String("true"))                          \
-                QFAIL("FD_TEST_PG_URL is not set in CI: the PostgreSQL store would go untested");                                       \
-            QSKIP("FD_TEST_PG_URL not set (allowed only outside CI)");                         \
-        }                                                                                       \
-        if (QTest::currentTestFailed())                                                         \
-            return;                                                                             \
+#define FD_TARGET()                                                                                \
+    do {                                                                                           \
+        if (!target()) {                                                                           \
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))                               \
+                QFAIL("FD_TEST_PG_URL is not set in CI: the PostgreSQL store would go untested");  \
+            QSKIP("FD_TEST_PG_URL not set (allowed only outside CI)");                             \
+        }                                                                                          \
+        if (QTest::currentTestFailed())                                                            \
+            return;                                                                                \
     } while (false)
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+    }
 
-    void migrations_data() { backends(); }
+    void migrations_data()
+    {
+        backends();
+    }
     void migrations()
     {
         FD_TARGET();
@@ -141,7 +150,8 @@ private Q_SLOTS:
         QCOMPARE(again->schemaVersion(), Store::latestSchemaVersion());
         QCOMPARE(again->events({}, {})->size(), 1);
         if (again->backend() == QLatin1String("sqlite")) {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
             db.setDatabaseName(m_target);
             QVERIFY(db.open());
             QSqlQuery q(db);
@@ -155,7 +165,10 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("peek"));
     }
 
-    void snapshots_data() { backends(); }
+    void snapshots_data()
+    {
+        backends();
+    }
     void snapshots()
     {
         FD_TARGET();
@@ -188,24 +201,37 @@ private Q_SLOTS:
         QVERIFY(snaps->value(QStringLiteral("argocd")).first.isEmpty());
     }
 
-    void eventsDeduplicated_data() { backends(); }
+    void eventsDeduplicated_data()
+    {
+        backends();
+    }
     void eventsDeduplicated()
     {
         FD_TARGET();
         QString error;
         auto store = Store::open(m_target, &error);
         QVERIFY2(store, qPrintable(error));
-        QCOMPARE(store->appendEvents({makeEvent(QStringLiteral("e1"), 1), makeEvent(QStringLiteral("e2"), 2)},
-                                     &error).value_or(-1), 2);
+        QCOMPARE(store
+                     ->appendEvents(
+                         {makeEvent(QStringLiteral("e1"), 1), makeEvent(QStringLiteral("e2"), 2)},
+                         &error)
+                     .value_or(-1),
+                 2);
         auto other = makeEvent(QStringLiteral("e1"), 1);
         other.source = QStringLiteral("gitlab"); // same id, other source: a different event
-        QCOMPARE(store->appendEvents({makeEvent(QStringLiteral("e1"), 1), makeEvent(QStringLiteral("e3"), 3,
-                                      QStringLiteral("payments")), other}, &error).value_or(-1), 2);
+        QCOMPARE(store
+                     ->appendEvents({makeEvent(QStringLiteral("e1"), 1),
+                                     makeEvent(QStringLiteral("e3"), 3, QStringLiteral("payments")),
+                                     other},
+                                    &error)
+                     .value_or(-1),
+                 2);
         const auto all = store->events(at(0), at(60), {}, {}, &error);
         QVERIFY2(all, qPrintable(error));
         QCOMPARE(all->size(), 4);
         QCOMPARE(all->at(0), makeEvent(QStringLiteral("e1"), 1));
-        const auto checkout = store->events(at(0), at(60), QStringLiteral("checkout"), QStringLiteral("prod"));
+        const auto checkout =
+            store->events(at(0), at(60), QStringLiteral("checkout"), QStringLiteral("prod"));
         QCOMPARE(checkout->size(), 3);
         QCOMPARE(store->events(at(2), at(3))->size(), 1); // half-open range
         QCOMPARE(store->events(at(0), at(60), {}, QStringLiteral("dev"))->size(), 0);
@@ -214,7 +240,10 @@ private Q_SLOTS:
         QCOMPARE(store->events({}, {})->size(), 2);
     }
 
-    void audit_data() { backends(); }
+    void audit_data()
+    {
+        backends();
+    }
     void audit()
     {
         FD_TARGET();
@@ -239,7 +268,8 @@ private Q_SLOTS:
         QCOMPARE(entries->at(0).verb, QStringLiteral("rollback"));
         QVERIFY(!entries->at(0).result);
 
-        ActionResult result{true, QStringLiteral("synced"), 200, at(9), {QStringLiteral("POST → 200")}};
+        ActionResult result{
+            true, QStringLiteral("synced"), 200, at(9), {QStringLiteral("POST → 200")}};
         QCOMPARE(store->auditResult(*id, result), QString());
         QVERIFY(!store->auditResult(*id, result).isEmpty()); // written once only
         QVERIFY(!store->auditResult(*id + 100, result).isEmpty());
@@ -258,7 +288,10 @@ private Q_SLOTS:
         QCOMPARE(store->auditEntries(1)->size(), 1);
     }
 
-    void incidents_data() { backends(); }
+    void incidents_data()
+    {
+        backends();
+    }
     void incidents()
     {
         FD_TARGET();
@@ -279,8 +312,8 @@ private Q_SLOTS:
         i.mitigatedAt = at(20);
         QCOMPARE(store->updateIncident(i), QString());
         QCOMPARE(store->incidents()->value(0), i);
-        const auto note = store->addIncidentNote({0, *id, at(5), QStringLiteral("ana"),
-                                                 QStringLiteral("rolled back")}, &error);
+        const auto note = store->addIncidentNote(
+            {0, *id, at(5), QStringLiteral("ana"), QStringLiteral("rolled back")}, &error);
         QVERIFY2(note, qPrintable(error));
         QCOMPARE(store->incidentNotes(*id)->size(), 1);
         QCOMPARE(store->incidentNotes(*id)->at(0).text, QStringLiteral("rolled back"));
@@ -292,7 +325,10 @@ private Q_SLOTS:
         QVERIFY(!store->updateIncident(i).isEmpty());
     }
 
-    void workerThread_data() { backends(); }
+    void workerThread_data()
+    {
+        backends();
+    }
     void workerThread()
     {
         FD_TARGET();
@@ -303,15 +339,17 @@ private Q_SLOTS:
         int workerInserted = 0;
         QThread *worker = QThread::create([&] {
             for (int i = 0; i < 50; ++i)
-                workerInserted += store->appendEvents({makeEvent(QStringLiteral("w%1").arg(i), i)},
-                                                      &workerError).value_or(0);
+                workerInserted +=
+                    store->appendEvents({makeEvent(QStringLiteral("w%1").arg(i), i)}, &workerError)
+                        .value_or(0);
             store->releaseThreadConnection();
         });
         worker->start();
         int mainInserted = 0;
         for (int i = 0; i < 50; ++i)
-            mainInserted += store->appendEvents({makeEvent(QStringLiteral("m%1").arg(i), i)}, &error)
-                                .value_or(0);
+            mainInserted +=
+                store->appendEvents({makeEvent(QStringLiteral("m%1").arg(i), i)}, &error)
+                    .value_or(0);
         QVERIFY(worker->wait(30000));
         delete worker;
         QCOMPARE(workerError, QString());

@@ -18,8 +18,8 @@ namespace {
 
 const QDateTime t0(QDate(2024, 5, 10), QTime(12, 0), Qt::UTC);
 
-TimelineEvent ev(const char *id, K kind, int minutes, const char *service = "checkout",
-                 const char *env = "prod")
+TimelineEvent
+ev(const char *id, K kind, int minutes, const char *service = "checkout", const char *env = "prod")
 {
     TimelineEvent e;
     e.source = QStringLiteral("argocd");
@@ -82,11 +82,11 @@ private Q_SLOTS:
         f.services = {QStringLiteral("checkout")};
         f.environment = QStringLiteral("prod");
         QVERIFY(f.accepts(ev("a", K::Note, 0)));
-        QVERIFY(!f.accepts(ev("b", K::Note, 60)));  // `to` is exclusive
+        QVERIFY(!f.accepts(ev("b", K::Note, 60))); // `to` is exclusive
         QVERIFY(!f.accepts(ev("c", K::Note, -1)));
         QVERIFY(!f.accepts(ev("d", K::Note, 5, "payments")));
         QVERIFY(!f.accepts(ev("e", K::Note, 5, "checkout", "staging")));
-        QVERIFY(f.accepts(ev("f", K::Note, 5, "", "")));   // estate-wide notes stay visible
+        QVERIFY(f.accepts(ev("f", K::Note, 5, "", ""))); // estate-wide notes stay visible
     }
 
     void retentionAndProduction()
@@ -98,7 +98,8 @@ private Q_SLOTS:
         ws.policies.insert(QStringLiteral("timelineRetentionDays"), -3);
         QCOMPARE(timelineRetentionDays(ws), 90);
 
-        ws.environments = {EnvironmentDef{QStringLiteral("staging")}, EnvironmentDef{QStringLiteral("live")},
+        ws.environments = {EnvironmentDef{QStringLiteral("staging")},
+                           EnvironmentDef{QStringLiteral("live")},
                            EnvironmentDef{QStringLiteral("sandbox")}};
         QCOMPARE(productionEnvironment(ws), QStringLiteral("sandbox"));
         ws.policies.insert(QStringLiteral("productionEnvironment"), QStringLiteral("live"));
@@ -116,8 +117,7 @@ private Q_SLOTS:
         QList<TimelineEvent> events{ev("old", K::DeploySucceeded, -11 * 24 * 60),
                                     ev("kept", K::DeploySucceeded, -9 * 24 * 60),
                                     ev("pay", K::AlertFiring, -5, "payments"),
-                                    ev("all", K::Note, -4, "", ""),
-                                    ev("new", K::Rollback, -1)};
+                                    ev("all", K::Note, -4, "", ""), ev("new", K::Rollback, -1)};
         QCOMPARE(*store->appendEvents(events), 5);
         QCOMPARE(*store->appendEvents(events), 0); // same source ids: nothing new
         Workspace ws;
@@ -131,7 +131,8 @@ private Q_SLOTS:
         QStringList got;
         for (const TimelineEvent &e : *loaded)
             got << e.sourceId;
-        QCOMPARE(got, (QStringList{QStringLiteral("kept"), QStringLiteral("all"), QStringLiteral("new")}));
+        QCOMPARE(got, (QStringList{QStringLiteral("kept"), QStringLiteral("all"),
+                                   QStringLiteral("new")}));
         f.services = {QStringLiteral("checkout"), QStringLiteral("payments")};
         f.from = now.addSecs(-600);
         QCOMPARE(loadTimeline(*store, f)->size(), 3);
@@ -140,13 +141,15 @@ private Q_SLOTS:
     void modelMergesWithoutReset()
     {
         TimelineModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
 
-        model.setEvents({ev("c", K::CanaryWeight, 20), ev("a", K::DeployStarted, 0), ev("b", K::AlertFiring, 10)});
+        model.setEvents({ev("c", K::CanaryWeight, 20), ev("a", K::DeployStarted, 0),
+                         ev("b", K::AlertFiring, 10)});
         QCOMPARE(ids(model), list("a b c"));
         QCOMPARE(inserted.size(), 1);
 
@@ -156,7 +159,8 @@ private Q_SLOTS:
         model.addEvents({ev("m", K::Note, 15), ev("a", K::DeployStarted, 0), updated});
         QCOMPARE(ids(model), list("a b m c"));
         QCOMPARE(changed.size(), 1);
-        QCOMPARE(model.index(1, TimelineModel::TitleColumn).data().toString(), QStringLiteral("HighErrorRate"));
+        QCOMPARE(model.index(1, TimelineModel::TitleColumn).data().toString(),
+                 QStringLiteral("HighErrorRate"));
         QCOMPARE(model.rowOf(QStringLiteral("argocd/m")), 2);
 
         // An event whose time moved is moved, not duplicated.
@@ -192,7 +196,8 @@ private Q_SLOTS:
         // Many random updates: the rows always equal the sorted, filtered set; the tester
         // checks every signal on the way.
         TimelineModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         quint32 seed = 12345;
         const auto next = [&seed](int n) {
             seed = seed * 1103515245u + 12345u;
@@ -203,7 +208,8 @@ private Q_SLOTS:
             QList<TimelineEvent> batch;
             for (int k = next(4); k >= 0; --k) {
                 const QByteArray id = QByteArray::number(next(30));
-                TimelineEvent e = ev(id.constData(), K(next(27)), next(120), next(2) ? "checkout" : "payments");
+                TimelineEvent e =
+                    ev(id.constData(), K(next(27)), next(120), next(2) ? "checkout" : "payments");
                 batch << e;
                 truth.insert(TimelineModel::keyOf(e), e);
             }
@@ -219,9 +225,12 @@ private Q_SLOTS:
             for (const TimelineEvent &e : std::as_const(truth))
                 if (model.filter().accepts(e))
                     expected << e;
-            std::sort(expected.begin(), expected.end(), [](const TimelineEvent &a, const TimelineEvent &b) {
-                return a.time != b.time ? a.time < b.time : TimelineModel::keyOf(a) < TimelineModel::keyOf(b);
-            });
+            std::sort(expected.begin(), expected.end(),
+                      [](const TimelineEvent &a, const TimelineEvent &b) {
+                          return a.time != b.time
+                                     ? a.time < b.time
+                                     : TimelineModel::keyOf(a) < TimelineModel::keyOf(b);
+                      });
             QCOMPARE(model.events(), expected);
         }
     }

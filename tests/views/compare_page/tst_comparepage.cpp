@@ -144,7 +144,8 @@ private Q_SLOTS:
                 busiest = s.service;
             }
         page.selectService(busiest);
-        for (const auto &[tab, name] : {std::pair{0, QStringLiteral("commits")}, std::pair{1, QStringLiteral("config")}}) {
+        for (const auto &[tab, name] :
+             {std::pair{0, QStringLiteral("commits")}, std::pair{1, QStringLiteral("config")}}) {
             if (tab == 1 && size != QSize(1280, 800))
                 continue;
             if (tab == 1)
@@ -183,9 +184,11 @@ private:
                 st.version = d->version;
                 st.commit = d->sha;
                 st.deployedAt = QDateTime::fromMSecsSinceEpoch(d->atMs, Qt::UTC);
-                st.sync = t.backend == QLatin1String("argocd") ? SyncState::Synced : SyncState::Unknown;
+                st.sync =
+                    t.backend == QLatin1String("argocd") ? SyncState::Synced : SyncState::Unknown;
                 // One drifted app, as the Argo CD demo shows it.
-                if (s.name == QLatin1String("payments") && t.environment == QLatin1String("staging")) {
+                if (s.name == QLatin1String("payments") &&
+                    t.environment == QLatin1String("staging")) {
                     st.sync = SyncState::OutOfSync;
                     st.driftCount = 2;
                 }

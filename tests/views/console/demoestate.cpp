@@ -4,17 +4,24 @@ namespace fd::test {
 
 namespace {
 
-constexpr int All = int(RecordKind::Runs) | int(RecordKind::Deployments) | int(RecordKind::Environments)
-                    | int(RecordKind::Gates) | int(RecordKind::Rollouts);
+constexpr int All = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                    int(RecordKind::Environments) | int(RecordKind::Gates) |
+                    int(RecordKind::Rollouts);
 
 QString sha(int n)
 {
-    QString s = QStringLiteral("%1").arg(quint64(0x9e3779b97f4a7c15ULL * quint64(n + 1)), 16, 16, QLatin1Char('0'));
+    QString s = QStringLiteral("%1").arg(quint64(0x9e3779b97f4a7c15ULL * quint64(n + 1)), 16, 16,
+                                         QLatin1Char('0'));
     return (s + s + s).left(40);
 }
 
-EnvironmentState env(const QString &conn, const QString &svc, const QString &e, const QString &version,
-                     Health h, SyncState sync, const QDateTime &at)
+EnvironmentState env(const QString &conn,
+                     const QString &svc,
+                     const QString &e,
+                     const QString &version,
+                     Health h,
+                     SyncState sync,
+                     const QDateTime &at)
 {
     EnvironmentState s;
     s.connectionId = conn;
@@ -31,8 +38,15 @@ EnvironmentState env(const QString &conn, const QString &svc, const QString &e, 
     return s;
 }
 
-Run run(const QString &conn, const QString &id, const QString &svc, const QString &pipeline, int number,
-        const QString &branch, const QString &actor, RunStatus status, const QDateTime &start,
+Run run(const QString &conn,
+        const QString &id,
+        const QString &svc,
+        const QString &pipeline,
+        int number,
+        const QString &branch,
+        const QString &actor,
+        RunStatus status,
+        const QDateTime &start,
         const QList<RunStatus> &stages)
 {
     Run r;
@@ -49,8 +63,8 @@ Run run(const QString &conn, const QString &id, const QString &svc, const QStrin
     r.started = start;
     if (isFinished(status))
         r.finished = start.addSecs(60 + number % 300);
-    const QStringList names{QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("package"),
-                            QStringLiteral("deploy")};
+    const QStringList names{QStringLiteral("build"), QStringLiteral("test"),
+                            QStringLiteral("package"), QStringLiteral("deploy")};
     for (int i = 0; i < stages.size(); ++i) {
         Stage s;
         s.name = names.value(i, QStringLiteral("stage %1").arg(i));
@@ -62,8 +76,20 @@ Run run(const QString &conn, const QString &id, const QString &svc, const QStrin
         }
         s.id = QString::number(i + 1);
         if (i == 1)
-            s.steps = {Stage{QStringLiteral("unit"), stages.at(i), s.started, s.finished, s.durationMs, {}, {}},
-                       Stage{QStringLiteral("integration"), stages.at(i), s.started, s.finished, s.durationMs, {}, {}}};
+            s.steps = {Stage{QStringLiteral("unit"),
+                             stages.at(i),
+                             s.started,
+                             s.finished,
+                             s.durationMs,
+                             {},
+                             {}},
+                       Stage{QStringLiteral("integration"),
+                             stages.at(i),
+                             s.started,
+                             s.finished,
+                             s.durationMs,
+                             {},
+                             {}}};
         r.stages << s;
     }
     r.url = QUrl(QStringLiteral("http://127.0.0.1:9000/runs/%1").arg(id));
@@ -72,8 +98,8 @@ Run run(const QString &conn, const QString &id, const QString &svc, const QStrin
 
 } // namespace
 
-Rollout DemoEstate::canary(const QDateTime &now, int step, int weight, bool paused,
-                           const QList<RolloutAction> &actions)
+Rollout DemoEstate::canary(
+    const QDateTime &now, int step, int weight, bool paused, const QList<RolloutAction> &actions)
 {
     Rollout r;
     r.connectionId = QStringLiteral("argocd");
@@ -112,27 +138,33 @@ void DemoEstate::publish(Estate &estate, const QDateTime &now)
     using S = SyncState;
     const QDateTime h1 = now.addSecs(-3600);
     RecordSet argo;
-    const QStringList services{QStringLiteral("checkout"), QStringLiteral("payments"), QStringLiteral("search"),
-                               QStringLiteral("inventory"), QStringLiteral("frontend")};
-    const QStringList versions{QStringLiteral("v2.4.0"), QStringLiteral("v1.9.3"), QStringLiteral("v0.14.2"),
-                               QStringLiteral("v3.1.0"), QStringLiteral("v5.0.0-rc.2")};
+    const QStringList services{QStringLiteral("checkout"), QStringLiteral("payments"),
+                               QStringLiteral("search"), QStringLiteral("inventory"),
+                               QStringLiteral("frontend")};
+    const QStringList versions{QStringLiteral("v2.4.0"), QStringLiteral("v1.9.3"),
+                               QStringLiteral("v0.14.2"), QStringLiteral("v3.1.0"),
+                               QStringLiteral("v5.0.0-rc.2")};
     for (int i = 0; i < services.size(); ++i) {
-        argo.environments << env(QStringLiteral("argocd"), services[i], QStringLiteral("dev"), versions[i],
-                                 H::Healthy, S::Synced, h1.addSecs(i * 60));
+        argo.environments << env(QStringLiteral("argocd"), services[i], QStringLiteral("dev"),
+                                 versions[i], H::Healthy, S::Synced, h1.addSecs(i * 60));
         argo.environments << env(QStringLiteral("argocd"), services[i], QStringLiteral("staging"),
-                                 i == 2 ? sha(77) : versions[i], i == 1 ? H::Progressing : H::Healthy,
+                                 i == 2 ? sha(77) : versions[i],
+                                 i == 1 ? H::Progressing : H::Healthy,
                                  i == 3 ? S::OutOfSync : S::Synced, h1.addSecs(-7200 + i * 60));
     }
     auto prod = env(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
                     QStringLiteral("v2.3.1"), H::Progressing, S::Synced, now.addSecs(-86400));
     prod.canaryWeight = 25;
     argo.environments << prod;
-    argo.environments << env(QStringLiteral("argocd"), QStringLiteral("payments"), QStringLiteral("prod"),
-                             QStringLiteral("v1.9.2"), H::Degraded, S::OutOfSync, now.addSecs(-3 * 86400));
+    argo.environments << env(QStringLiteral("argocd"), QStringLiteral("payments"),
+                             QStringLiteral("prod"), QStringLiteral("v1.9.2"), H::Degraded,
+                             S::OutOfSync, now.addSecs(-3 * 86400));
     argo.environments.last().driftCount = 2;
-    argo.environments.last().healthMessage = QStringLiteral("Deployment payments: 1/3 replicas unavailable");
-    argo.environments << env(QStringLiteral("argocd"), QStringLiteral("inventory"), QStringLiteral("prod"),
-                             QStringLiteral("v3.0.4"), H::Healthy, S::Synced, now.addSecs(-5 * 86400));
+    argo.environments.last().healthMessage =
+        QStringLiteral("Deployment payments: 1/3 replicas unavailable");
+    argo.environments << env(QStringLiteral("argocd"), QStringLiteral("inventory"),
+                             QStringLiteral("prod"), QStringLiteral("v3.0.4"), H::Healthy,
+                             S::Synced, now.addSecs(-5 * 86400));
     argo.rollouts << canary(now, 3, 25, false,
                             {RolloutAction{QStringLiteral("resume"), true},
                              RolloutAction{QStringLiteral("promote-full"), false},
@@ -151,7 +183,8 @@ void DemoEstate::publish(Estate &estate, const QDateTime &now)
         d.created = now.addSecs(-86400 * (5 - i));
         d.finished = d.created.addSecs(240);
         d.actor = i % 2 ? QStringLiteral("jisoo") : QStringLiteral("deploy-bot");
-        d.url = QUrl(QStringLiteral("http://127.0.0.1:8080/applications/checkout-prod?history=%1").arg(40 + i));
+        d.url = QUrl(QStringLiteral("http://127.0.0.1:8080/applications/checkout-prod?history=%1")
+                         .arg(40 + i));
         argo.deployments << d;
     }
     estate.publish(QStringLiteral("argocd"), argo, All);
@@ -162,20 +195,25 @@ void DemoEstate::publish(Estate &estate, const QDateTime &now)
 
     RecordSet gh;
     int n = 1200;
-    const QList<RunStatus> done{RunStatus::Succeeded, RunStatus::Succeeded, RunStatus::Succeeded, RunStatus::Succeeded};
-    gh.runs << run(QStringLiteral("github"), QStringLiteral("9001"), QStringLiteral("checkout"), QStringLiteral("ci"),
-                   n++, QStringLiteral("main"), QStringLiteral("mina"), RunStatus::Running, now.addSecs(-95),
-                   {RunStatus::Succeeded, RunStatus::Running, RunStatus::Queued, RunStatus::Queued});
-    gh.runs << run(QStringLiteral("github"), QStringLiteral("9000"), QStringLiteral("checkout"), QStringLiteral("deploy"),
-                   n++, QStringLiteral("main"), QStringLiteral("deploy-bot"), RunStatus::Waiting, now.addSecs(-600),
+    const QList<RunStatus> done{RunStatus::Succeeded, RunStatus::Succeeded, RunStatus::Succeeded,
+                                RunStatus::Succeeded};
+    gh.runs << run(
+        QStringLiteral("github"), QStringLiteral("9001"), QStringLiteral("checkout"),
+        QStringLiteral("ci"), n++, QStringLiteral("main"), QStringLiteral("mina"),
+        RunStatus::Running, now.addSecs(-95),
+        {RunStatus::Succeeded, RunStatus::Running, RunStatus::Queued, RunStatus::Queued});
+    gh.runs << run(QStringLiteral("github"), QStringLiteral("9000"), QStringLiteral("checkout"),
+                   QStringLiteral("deploy"), n++, QStringLiteral("main"),
+                   QStringLiteral("deploy-bot"), RunStatus::Waiting, now.addSecs(-600),
                    {RunStatus::Succeeded, RunStatus::Succeeded, RunStatus::Waiting});
-    gh.runs << run(QStringLiteral("github"), QStringLiteral("8990"), QStringLiteral("frontend"), QStringLiteral("ci"),
-                   n++, QStringLiteral("feature/new-cart"), QStringLiteral("joon"), RunStatus::Failed,
-                   now.addSecs(-1800), {RunStatus::Succeeded, RunStatus::Failed, RunStatus::Skipped});
+    gh.runs << run(QStringLiteral("github"), QStringLiteral("8990"), QStringLiteral("frontend"),
+                   QStringLiteral("ci"), n++, QStringLiteral("feature/new-cart"),
+                   QStringLiteral("joon"), RunStatus::Failed, now.addSecs(-1800),
+                   {RunStatus::Succeeded, RunStatus::Failed, RunStatus::Skipped});
     for (int i = 0; i < 8; ++i)
-        gh.runs << run(QStringLiteral("github"), QString::number(8900 - i), services[i % 5], QStringLiteral("ci"),
-                       n++, QStringLiteral("main"), QStringLiteral("mina"), RunStatus::Succeeded,
-                       now.addSecs(-3600 * (i + 1)), done);
+        gh.runs << run(QStringLiteral("github"), QString::number(8900 - i), services[i % 5],
+                       QStringLiteral("ci"), n++, QStringLiteral("main"), QStringLiteral("mina"),
+                       RunStatus::Succeeded, now.addSecs(-3600 * (i + 1)), done);
     Gate g1;
     g1.connectionId = QStringLiteral("github");
     g1.id = QStringLiteral("pending-9000");
@@ -192,12 +230,14 @@ void DemoEstate::publish(Estate &estate, const QDateTime &now)
     estate.healthChanged(QStringLiteral("github"), ok);
 
     RecordSet jk;
-    jk.runs << run(QStringLiteral("jenkins"), QStringLiteral("payments/deploy-prod#88"), QStringLiteral("payments"),
-                   QStringLiteral("payments/deploy-prod"), 88, QStringLiteral("main"), QStringLiteral("hyun"),
-                   RunStatus::Waiting, now.addSecs(-1500), {RunStatus::Succeeded, RunStatus::Waiting});
-    jk.runs << run(QStringLiteral("jenkins"), QStringLiteral("payments/build#412"), QStringLiteral("payments"),
-                   QStringLiteral("payments/build"), 412, QStringLiteral("main"), QStringLiteral("hyun"),
-                   RunStatus::Succeeded, now.addSecs(-2500), done);
+    jk.runs << run(QStringLiteral("jenkins"), QStringLiteral("payments/deploy-prod#88"),
+                   QStringLiteral("payments"), QStringLiteral("payments/deploy-prod"), 88,
+                   QStringLiteral("main"), QStringLiteral("hyun"), RunStatus::Waiting,
+                   now.addSecs(-1500), {RunStatus::Succeeded, RunStatus::Waiting});
+    jk.runs << run(QStringLiteral("jenkins"), QStringLiteral("payments/build#412"),
+                   QStringLiteral("payments"), QStringLiteral("payments/build"), 412,
+                   QStringLiteral("main"), QStringLiteral("hyun"), RunStatus::Succeeded,
+                   now.addSecs(-2500), done);
     Gate g2;
     g2.connectionId = QStringLiteral("jenkins");
     g2.id = QStringLiteral("payments/deploy-prod#88/input");
@@ -217,13 +257,15 @@ void DemoEstate::publish(Estate &estate, const QDateTime &now)
 
     RecordSet gl;
     gl.runs << run(QStringLiteral("gitlab"), QStringLiteral("5531"), QStringLiteral("search"),
-                   QStringLiteral("platform/search"), 5531, QStringLiteral("main"), QStringLiteral("sora"),
-                   RunStatus::Succeeded, now.addSecs(-5000), done);
+                   QStringLiteral("platform/search"), 5531, QStringLiteral("main"),
+                   QStringLiteral("sora"), RunStatus::Succeeded, now.addSecs(-5000), done);
     gl.runs << run(QStringLiteral("gitlab"), QStringLiteral("5532"), QStringLiteral("search"),
-                   QStringLiteral("platform/search"), 5532, QStringLiteral("hotfix/ranking"), QStringLiteral("sora"),
-                   RunStatus::Cancelled, now.addSecs(-4000), {RunStatus::Succeeded, RunStatus::Cancelled});
-    gl.environments << env(QStringLiteral("gitlab"), QStringLiteral("search"), QStringLiteral("prod"),
-                           QStringLiteral("v0.14.1"), H::Healthy, S::Synced, now.addSecs(-2 * 86400));
+                   QStringLiteral("platform/search"), 5532, QStringLiteral("hotfix/ranking"),
+                   QStringLiteral("sora"), RunStatus::Cancelled, now.addSecs(-4000),
+                   {RunStatus::Succeeded, RunStatus::Cancelled});
+    gl.environments << env(QStringLiteral("gitlab"), QStringLiteral("search"),
+                           QStringLiteral("prod"), QStringLiteral("v0.14.1"), H::Healthy, S::Synced,
+                           now.addSecs(-2 * 86400));
     Gate g3;
     g3.connectionId = QStringLiteral("gitlab");
     g3.id = QStringLiteral("deployment-311");

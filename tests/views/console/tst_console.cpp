@@ -60,8 +60,9 @@ PreparedAction prepared(bool isProtected, bool frozen, bool blocked)
     p.action.environment = QStringLiteral("prod");
     p.plan.action = p.action;
     p.plan.summary = QStringLiteral("Resume rollout checkout (step 4 of 7)");
-    p.plan.requests = {PlannedRequest{"POST", QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"),
-                                      R"("resume")", "application/json", QStringLiteral("resume the rollout")}};
+    p.plan.requests = {PlannedRequest{
+        "POST", QStringLiteral("/api/v1/applications/checkout-prod/resource/actions"),
+        R"("resume")", "application/json", QStringLiteral("resume the rollout")}};
     p.plan.preconditions = {Precondition{QStringLiteral("rollout at step 3"),
                                          QStringLiteral("/api/v1/applications/checkout-prod"),
                                          QStringLiteral("currentStepIndex"), QStringLiteral("3")}};
@@ -72,7 +73,8 @@ PreparedAction prepared(bool isProtected, bool frozen, bool blocked)
     p.guards << GuardResult{QStringLiteral("read-only"), O::Pass, {}};
     p.guards << GuardResult{QStringLiteral("feasible"), blocked ? O::Block : O::Pass,
                             blocked ? QStringLiteral("rollout is not paused") : QString()};
-    p.guards << GuardResult{QStringLiteral("protected-environment"), isProtected ? O::NeedsTypedName : O::Pass,
+    p.guards << GuardResult{QStringLiteral("protected-environment"),
+                            isProtected ? O::NeedsTypedName : O::Pass,
                             isProtected ? QStringLiteral("prod is protected") : QString()};
     p.guards << GuardResult{QStringLiteral("freeze-window"), frozen ? O::NeedsReason : O::Pass,
                             frozen ? QStringLiteral("prod is frozen") : QString()};
@@ -91,7 +93,8 @@ private Q_SLOTS:
     {
         Estate estate;
         MatrixPage page(&estate);
-        QAbstractItemModelTester tester(page.matrixView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.matrixView()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.model()->setEnvironments(DemoEstate::environments());
         DemoEstate::publish(estate, QDateTime::currentDateTimeUtc());
         page.resize(1200, 800);
@@ -99,14 +102,17 @@ private Q_SLOTS:
         auto *m = page.model();
         QCOMPARE(m->rowCount(), 5);
         QCOMPARE(m->environments(), DemoEstate::environments());
-        const QModelIndex checkoutProd = m->indexOf(QStringLiteral("checkout"), QStringLiteral("prod"));
+        const QModelIndex checkoutProd =
+            m->indexOf(QStringLiteral("checkout"), QStringLiteral("prod"));
         QCOMPARE(checkoutProd.data().toString(), QStringLiteral("v2.3.1"));
         QCOMPARE(checkoutProd.data(Roles::CanaryWeightRole).toInt(), 25);
         const QModelIndex searchProd = m->indexOf(QStringLiteral("search"), QStringLiteral("prod"));
         QVERIFY(searchProd.data(Roles::StaleRole).toBool());
         QVERIFY(searchProd.data(Roles::AgeSecondsRole).toLongLong() >= 7199);
         QCOMPARE(searchProd.data(Roles::GateCountRole).toInt(), 1);
-        QCOMPARE(m->indexOf(QStringLiteral("payments"), QStringLiteral("prod")).data(Roles::SyncRole).toInt(),
+        QCOMPARE(m->indexOf(QStringLiteral("payments"), QStringLiteral("prod"))
+                     .data(Roles::SyncRole)
+                     .toInt(),
                  int(SyncState::OutOfSync));
 
         page.searchEdit()->setText(QStringLiteral("pay"));
@@ -117,11 +123,14 @@ private Q_SLOTS:
         QCOMPARE(page.historyModel()->service(), QStringLiteral("checkout"));
         QCOMPARE(page.historyView()->model()->rowCount(), 4);
         // Newest first, with a link to the backend's own page.
-        const QModelIndex newest = page.historyView()->model()->index(0, DeploymentHistoryModel::Version);
+        const QModelIndex newest =
+            page.historyView()->model()->index(0, DeploymentHistoryModel::Version);
         QCOMPARE(newest.data().toString(), QStringLiteral("v2.3.1"));
-        QVERIFY(newest.data(Roles::UrlRole).toUrl().toString().contains(QLatin1String("history=43")));
+        QVERIFY(
+            newest.data(Roles::UrlRole).toUrl().toString().contains(QLatin1String("history=43")));
 
-        const auto actions = page.cellActions(QStringLiteral("checkout"), QStringLiteral("staging"));
+        const auto actions =
+            page.cellActions(QStringLiteral("checkout"), QStringLiteral("staging"));
         QCOMPARE(actions.size(), 3);
         QCOMPARE(int(actions.at(0).verb), int(ReleaseAction::Verb::Promote));
         QCOMPARE(actions.at(0).environment, QStringLiteral("prod"));
@@ -153,7 +162,8 @@ private Q_SLOTS:
         }
         estate.publish(QStringLiteral("github"), more, 0);
         PipelinesPage page(&estate);
-        QAbstractItemModelTester tester(page.runsView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.runsView()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.resize(1280, 500);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
@@ -175,7 +185,8 @@ private Q_SLOTS:
         update.runs = {running, selected};
         estate.publish(QStringLiteral("github"), update, 0);
         QCOMPARE(page.selectedRunKey(), QStringLiteral("github/x40"));
-        QCOMPARE(page.runsView()->currentIndex().data(Roles::KeyRole).toString(), QStringLiteral("github/x40"));
+        QCOMPARE(page.runsView()->currentIndex().data(Roles::KeyRole).toString(),
+                 QStringLiteral("github/x40"));
         QCOMPARE(bar->value(), scroll);
         QCOMPARE(resets.size(), 0);
         QVERIFY(page.rerunButton()->isEnabled());
@@ -189,7 +200,8 @@ private Q_SLOTS:
         backend->setCurrentIndex(backend->findData(QStringLiteral("jenkins")));
         QCOMPARE(page.runsView()->model()->rowCount(), 2);
         backend->setCurrentIndex(0);
-        page.statusFilter()->setCurrentIndex(page.statusFilter()->findData(QString::number(int(RunStatus::Failed))));
+        page.statusFilter()->setCurrentIndex(
+            page.statusFilter()->findData(QString::number(int(RunStatus::Failed))));
         QCOMPARE(page.runsView()->model()->rowCount(), 1);
 
         // The selected run was filtered away; the one failed run is what the buttons act on.
@@ -209,7 +221,8 @@ private Q_SLOTS:
         Estate estate;
         DemoEstate::publish(estate, QDateTime::currentDateTimeUtc());
         InboxPage page(&estate);
-        QAbstractItemModelTester tester(page.gatesView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.gatesView()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.show();
         QCOMPARE(page.gatesView()->model()->rowCount(), 3);
         QVERIFY(!page.approveButton()->isEnabled());
@@ -240,16 +253,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QList<RolloutAction>>("actions");
         QTest::addColumn<QStringList>("enabled");
-        const auto A = [](const char *n, bool disabled) { return RolloutAction{QLatin1String(n), disabled}; };
-        QTest::newRow("paused at a step") << QList<RolloutAction>{A("resume", false), A("promote-full", false),
-                                                                  A("pause", true), A("abort", false), A("retry", true)}
-                                          << QStringList{QStringLiteral("resume"), QStringLiteral("promote-full"),
-                                                         QStringLiteral("abort")};
-        QTest::newRow("progressing") << QList<RolloutAction>{A("resume", true), A("promote-full", false),
-                                                             A("pause", false), A("abort", false), A("retry", true)}
-                                     << QStringList{QStringLiteral("promote-full"), QStringLiteral("pause"),
-                                                    QStringLiteral("abort")};
-        QTest::newRow("aborted") << QList<RolloutAction>{A("resume", true), A("abort", true), A("retry", false)}
+        const auto A = [](const char *n, bool disabled) {
+            return RolloutAction{QLatin1String(n), disabled};
+        };
+        QTest::newRow("paused at a step")
+            << QList<RolloutAction>{A("resume", false), A("promote-full", false), A("pause", true),
+                                    A("abort", false), A("retry", true)}
+            << QStringList{QStringLiteral("resume"), QStringLiteral("promote-full"),
+                           QStringLiteral("abort")};
+        QTest::newRow("progressing")
+            << QList<RolloutAction>{A("resume", true), A("promote-full", false), A("pause", false),
+                                    A("abort", false), A("retry", true)}
+            << QStringList{QStringLiteral("promote-full"), QStringLiteral("pause"),
+                           QStringLiteral("abort")};
+        QTest::newRow("aborted") << QList<RolloutAction>{A("resume", true), A("abort", true),
+                                                         A("retry", false)}
                                  << QStringList{QStringLiteral("retry")};
         // An action the backend does not list is not offered, whatever the phase suggests.
         QTest::newRow("nothing listed") << QList<RolloutAction>{} << QStringList{};
@@ -261,14 +279,16 @@ private Q_SLOTS:
         QFETCH(QStringList, enabled);
         Estate estate;
         CanaryPage page(&estate);
-        QAbstractItemModelTester tester(page.rolloutsView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.rolloutsView()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         RecordSet rs;
         rs.rollouts = {DemoEstate::canary(now, 1, 10, true, actions)};
         estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
         QCOMPARE(page.selectedKey(), rs.rollouts.first().key());
-        for (const QString &name : {QStringLiteral("resume"), QStringLiteral("promote-full"), QStringLiteral("pause"),
-                                   QStringLiteral("abort"), QStringLiteral("retry")})
+        for (const QString &name :
+             {QStringLiteral("resume"), QStringLiteral("promote-full"), QStringLiteral("pause"),
+              QStringLiteral("abort"), QStringLiteral("retry")})
             QCOMPARE(page.button(name)->isEnabled(), enabled.contains(name));
         QSignalSpy requested(&page, &ConsolePage::actionRequested);
         for (const auto &name : enabled)
@@ -314,8 +334,10 @@ private Q_SLOTS:
             dialog.typedNameEdit()->setText(QStringLiteral("prod"));
             QVERIFY(dialog.confirmButton()->isEnabled());
             QCOMPARE(dialog.confirmation().typedEnvironment, QStringLiteral("prod"));
-            const QString plan = dialog.findChild<QPlainTextEdit *>(QStringLiteral("planText"))->toPlainText();
-            QVERIFY(plan.contains(QLatin1String("POST /api/v1/applications/checkout-prod/resource/actions")));
+            const QString plan =
+                dialog.findChild<QPlainTextEdit *>(QStringLiteral("planText"))->toPlainText();
+            QVERIFY(plan.contains(
+                QLatin1String("POST /api/v1/applications/checkout-prod/resource/actions")));
             QVERIFY(plan.contains(QLatin1String("\"resume\"")));
             QVERIFY(plan.contains(QLatin1String("currentStepIndex")));
         }
@@ -357,13 +379,17 @@ private Q_SLOTS:
         QVERIFY(ts.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(ts.readAll());
         QVERIFY(text.count(QLatin1String("<source>")) > 150);
-        QVERIFY2(!text.contains(QLatin1String("type=\"unfinished\"")), "untranslated strings in flightdeck_ko.ts");
+        QVERIFY2(!text.contains(QLatin1String("type=\"unfinished\"")),
+                 "untranslated strings in flightdeck_ko.ts");
         QVERIFY(!text.contains(QLatin1String("<translation></translation>")));
         QCOMPARE(installTranslations(QStringLiteral("ko")), QStringLiteral("ko"));
-        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"), QStringLiteral("파이프라인"));
-        QCOMPARE(QCoreApplication::translate("fd::Wording", "%1 min ago").arg(5), QStringLiteral("5분 전"));
+        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"),
+                 QStringLiteral("파이프라인"));
+        QCOMPARE(QCoreApplication::translate("fd::Wording", "%1 min ago").arg(5),
+                 QStringLiteral("5분 전"));
         QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
-        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"), QStringLiteral("Pipelines"));
+        QCOMPARE(QCoreApplication::translate("fd::MainWindow", "Pipelines"),
+                 QStringLiteral("Pipelines"));
     }
 
     void windowShellAndReadOnly()
@@ -383,10 +409,23 @@ private Q_SLOTS:
         window.requestAction(ReleaseAction{});
         QVERIFY(!window.findChild<ConfirmActionDialog *>());
 
-        PluginRecord good{QStringLiteral("/p/github.so"), QStringLiteral("github"), QStringLiteral("GitHub"),
-                          QStringLiteral("1.0"), QStringLiteral("github"), 1, {QStringLiteral("pipelines")}, true, {}};
-        PluginRecord bad{QStringLiteral("/p/old.so"), QStringLiteral("old"), QStringLiteral("Old"),
-                         QStringLiteral("0.1"), QStringLiteral("old"), 0, {}, false,
+        PluginRecord good{QStringLiteral("/p/github.so"),
+                          QStringLiteral("github"),
+                          QStringLiteral("GitHub"),
+                          QStringLiteral("1.0"),
+                          QStringLiteral("github"),
+                          1,
+                          {QStringLiteral("pipelines")},
+                          true,
+                          {}};
+        PluginRecord bad{QStringLiteral("/p/old.so"),
+                         QStringLiteral("old"),
+                         QStringLiteral("Old"),
+                         QStringLiteral("0.1"),
+                         QStringLiteral("old"),
+                         0,
+                         {},
+                         false,
                          QStringLiteral("unknown apiVersion 0")};
         AboutPluginsDialog about({good, bad});
         QCOMPARE(about.table()->rowCount(), 2);
@@ -463,10 +502,12 @@ private Q_SLOTS:
         window.setReadOnly(false);
         int canaryActions = 0;
         for (const auto &e : window.paletteEntries())
-            if (e.kind == PaletteEntry::Kind::Action && e.action->options.contains(QStringLiteral("rolloutAction"))) {
+            if (e.kind == PaletteEntry::Kind::Action &&
+                e.action->options.contains(QStringLiteral("rolloutAction"))) {
                 ++canaryActions;
                 const Rollout r = estate.rollouts().value(e.key);
-                QVERIFY(r.actionEnabled(e.action->options.value(QStringLiteral("rolloutAction")).toString()));
+                QVERIFY(r.actionEnabled(
+                    e.action->options.value(QStringLiteral("rolloutAction")).toString()));
             }
         QVERIFY(canaryActions > 0);
     }
@@ -498,16 +539,20 @@ private Q_SLOTS:
         QCOMPARE(tray->shown().last().category, Notice::Category::Approval);
 
         // Settings › Notify about › New approval waiting, switched off, sticks in QSettings.
-        QAction *approvals = window.menuBar()->findChild<QAction *>(NotificationTray::settingsKey(Notice::Category::Approval));
+        QAction *approvals = window.menuBar()->findChild<QAction *>(
+            NotificationTray::settingsKey(Notice::Category::Approval));
         QVERIFY(approvals);
         QVERIFY(approvals->isChecked());
         approvals->setChecked(false);
-        QCOMPARE(QSettings().value(NotificationTray::settingsKey(Notice::Category::Approval)).toBool(), false);
+        QCOMPARE(
+            QSettings().value(NotificationTray::settingsKey(Notice::Category::Approval)).toBool(),
+            false);
         newGate(QStringLiteral("g2"));
         QTest::qWait(50);
         QCOMPARE(tray->shown().size(), 1);
         approvals->setChecked(true);
-        QAction *all = window.menuBar()->findChild<QAction *>(QStringLiteral("notificationsEnabled"));
+        QAction *all =
+            window.menuBar()->findChild<QAction *>(QStringLiteral("notificationsEnabled"));
         QVERIFY(all);
         all->setChecked(false);
         newGate(QStringLiteral("g3"));
@@ -544,13 +589,17 @@ private Q_SLOTS:
         QHeaderView *header = view->horizontalHeader();
         const int viewport = view->viewport()->width();
         QVERIFY2(header->length() <= viewport + 1,
-                 qPrintable(QStringLiteral("header %1 px in a %2 px table").arg(header->length()).arg(viewport)));
+                 qPrintable(QStringLiteral("header %1 px in a %2 px table")
+                                .arg(header->length())
+                                .arg(viewport)));
         // Duration and Started are what a release manager scans for: always on screen.
-        for (int c : {int(RunsModel::Status), int(RunsModel::Duration), int(RunsModel::Started), int(RunsModel::Service)}) {
+        for (int c : {int(RunsModel::Status), int(RunsModel::Duration), int(RunsModel::Started),
+                      int(RunsModel::Service)}) {
             QVERIFY2(!view->isColumnHidden(c), qPrintable(QString::number(c)));
             QVERIFY(header->sectionViewportPosition(c) + header->sectionSize(c) <= viewport + 1);
-            QVERIFY(header->sectionSize(c) >= header->fontMetrics().horizontalAdvance(
-                                                   view->model()->headerData(c, Qt::Horizontal).toString()));
+            QVERIFY(header->sectionSize(c) >=
+                    header->fontMetrics().horizontalAdvance(
+                        view->model()->headerData(c, Qt::Horizontal).toString()));
         }
         if (width == 1920) // wide enough for everything
             for (int c = 0; c < RunsModel::ColumnCount; ++c)
@@ -560,24 +609,28 @@ private Q_SLOTS:
     void koreanForPaletteNotificationsAndGuards()
     {
         QCOMPARE(installTranslations(QStringLiteral("ko")), QStringLiteral("ko"));
-        const QStringList said{PaletteModel::kindText(PaletteEntry::Kind::Run),
-                               PaletteModel::kindText(PaletteEntry::Kind::Action),
-                               NotificationFeed::categoryText(Notice::Category::FailedDeploy),
-                               NotificationFeed::categoryText(Notice::Category::CanaryPaused),
-                               ConfirmActionDialog::guardName(QStringLiteral("freeze-window")),
-                               ConfirmActionDialog::guardName(QStringLiteral("protected-environment"))};
-        const QStringList english{QStringLiteral("Run"), QStringLiteral("Action"), QStringLiteral("Failed deploy"),
-                                  QStringLiteral("Canary paused"), QStringLiteral("freeze window"),
-                                  QStringLiteral("protected environment")};
+        const QStringList said{
+            PaletteModel::kindText(PaletteEntry::Kind::Run),
+            PaletteModel::kindText(PaletteEntry::Kind::Action),
+            NotificationFeed::categoryText(Notice::Category::FailedDeploy),
+            NotificationFeed::categoryText(Notice::Category::CanaryPaused),
+            ConfirmActionDialog::guardName(QStringLiteral("freeze-window")),
+            ConfirmActionDialog::guardName(QStringLiteral("protected-environment"))};
+        const QStringList english{
+            QStringLiteral("Run"),           QStringLiteral("Action"),
+            QStringLiteral("Failed deploy"), QStringLiteral("Canary paused"),
+            QStringLiteral("freeze window"), QStringLiteral("protected environment")};
         for (int i = 0; i < said.size(); ++i) {
             QVERIFY2(said.at(i) != english.at(i), qPrintable(said.at(i)));
             // Hangul, not a placeholder.
-            QVERIFY2(std::any_of(said.at(i).cbegin(), said.at(i).cend(),
-                                 [](QChar c) { return c.unicode() >= 0xAC00 && c.unicode() <= 0xD7A3; }),
-                     qPrintable(said.at(i)));
+            QVERIFY2(
+                std::any_of(said.at(i).cbegin(), said.at(i).cend(),
+                            [](QChar c) { return c.unicode() >= 0xAC00 && c.unicode() <= 0xD7A3; }),
+                qPrintable(said.at(i)));
         }
         installTranslations(QStringLiteral("en"));
-        QCOMPARE(NotificationFeed::categoryText(Notice::Category::FailedDeploy), QStringLiteral("Failed deploy"));
+        QCOMPARE(NotificationFeed::categoryText(Notice::Category::FailedDeploy),
+                 QStringLiteral("Failed deploy"));
     }
 };
 

@@ -63,13 +63,15 @@ private Q_SLOTS:
         file.close();
         const QString staging = QStringLiteral("  - {name: staging}\n");
         QVERIFY2(yaml.contains(staging), qPrintable(yaml));
-        yaml.replace(staging, QStringLiteral("  - {name: staging, freeze: [{start: \"2000-01-01T00:00:00Z\", "
-                                             "end: \"2100-01-01T00:00:00Z\", reason: \"Test freeze\"}]}\n"));
+        yaml.replace(staging, QStringLiteral(
+                                  "  - {name: staging, freeze: [{start: \"2000-01-01T00:00:00Z\", "
+                                  "end: \"2100-01-01T00:00:00Z\", reason: \"Test freeze\"}]}\n"));
         // Poll every 2 s, so a run moving on after an approval shows within the test's patience.
         QStringList lines = yaml.split(QLatin1Char('\n'));
         for (QString &line : lines)
             for (const char *kind : {"github", "jenkins", "gitlab"})
-                if (line.startsWith(QStringLiteral("  %1: {").arg(QLatin1String(kind))) && line.endsWith(QLatin1Char('}')))
+                if (line.startsWith(QStringLiteral("  %1: {").arg(QLatin1String(kind))) &&
+                    line.endsWith(QLatin1Char('}')))
                     line = line.chopped(1) + QStringLiteral(", options: {pollInterval: 2}}");
         yaml = lines.join(QLatin1Char('\n'));
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -102,8 +104,8 @@ private Q_SLOTS:
         s->start();
         QTRY_VERIFY_WITH_TIMEOUT(s->isReady(), SyncTimeoutMs);
         QStringList loaded;
-        for (const QString &id : {QStringLiteral("github"), QStringLiteral("jenkins"), QStringLiteral("gitlab"),
-                                  QStringLiteral("argocd")})
+        for (const QString &id : {QStringLiteral("github"), QStringLiteral("jenkins"),
+                                  QStringLiteral("gitlab"), QStringLiteral("argocd")})
             if (s->backend(id))
                 loaded << id;
         qInfo("backends loaded: %s", qPrintable(loaded.join(QStringLiteral(", "))));
@@ -138,12 +140,14 @@ private Q_SLOTS:
         QString key;
         auto findCanary = [&] {
             for (const Rollout &r : estate->rollouts())
-                if (r.service == QLatin1String("checkout") && r.environment == QLatin1String("prod"))
+                if (r.service == QLatin1String("checkout") &&
+                    r.environment == QLatin1String("prod"))
                     key = r.key();
             return !key.isEmpty();
         };
         QTRY_VERIFY_WITH_TIMEOUT(findCanary(), SyncTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(estate->rollouts().value(key).actionEnabled(QStringLiteral("resume")), SyncTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            estate->rollouts().value(key).actionEnabled(QStringLiteral("resume")), SyncTimeoutMs);
         const int before = estate->rollouts().value(key).canaryWeight;
         const int step = estate->rollouts().value(key).currentStepIndex;
 
@@ -161,16 +165,19 @@ private Q_SLOTS:
         QVERIFY(dialog->typedNameEdit());
         QVERIFY(!dialog->confirmButton()->isEnabled());
         QTest::keyClicks(dialog->typedNameEdit(), QStringLiteral("prod"));
-        QVERIFY2(dialog->confirmButton()->isEnabled(), qPrintable(dialog->refusals().join(QLatin1Char('\n'))));
+        QVERIFY2(dialog->confirmButton()->isEnabled(),
+                 qPrintable(dialog->refusals().join(QLatin1Char('\n'))));
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 
-        QTRY_VERIFY_WITH_TIMEOUT(estate->rollouts().value(key).canaryWeight > before, MoveTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(estate->rollouts().value(key).canaryWeight > before,
+                                 MoveTimeoutMs);
         QVERIFY(estate->rollouts().value(key).currentStepIndex > step);
         QVERIFY(m_sandbox->requests(QStringLiteral("argocd"), true).size() >= 1);
         QVERIFY(int(m_sandbox->requests(QString(), true).size()) > mutating);
         // The cockpit's chart recorded the new weight.
-        QTRY_VERIFY(!cockpit->history(key).isEmpty()
-                    && cockpit->history(key).last().y() == double(estate->rollouts().value(key).canaryWeight));
+        QTRY_VERIFY(!cockpit->history(key).isEmpty() &&
+                    cockpit->history(key).last().y() ==
+                        double(estate->rollouts().value(key).canaryWeight));
     }
 
     void approveGateFromInbox()
@@ -183,7 +190,8 @@ private Q_SLOTS:
             for (GateKind kind : {GateKind::GitHubPendingDeployment, GateKind::JenkinsInput,
                                   GateKind::GitLabBlockedDeployment})
                 for (const Gate &g : estate->gates())
-                    if (g.kind == kind && estate->runs().contains(g.connectionId + QLatin1Char('/') + g.runId)) {
+                    if (g.kind == kind &&
+                        estate->runs().contains(g.connectionId + QLatin1Char('/') + g.runId)) {
                         gate = g;
                         return true;
                     }
@@ -192,7 +200,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(findGate(), SyncTimeoutMs);
         const QString runKey = gate.connectionId + QLatin1Char('/') + gate.runId;
         const RunStatus before = estate->runs().value(runKey).status;
-        qInfo("approving %s (%s), run %s", qPrintable(gate.key()), qPrintable(gate.title), qPrintable(runKey));
+        qInfo("approving %s (%s), run %s", qPrintable(gate.key()), qPrintable(gate.title),
+              qPrintable(runKey));
 
         m_window->showPage(MainWindow::Page::Inbox);
         InboxPage *inbox = m_window->inboxPage();
@@ -205,7 +214,8 @@ private Q_SLOTS:
         QTRY_VERIFY((dialog = openDialog(m_window.get())));
         if (dialog->typedNameEdit())
             QTest::keyClicks(dialog->typedNameEdit(), gate.environment);
-        QVERIFY2(dialog->confirmButton()->isEnabled(), qPrintable(dialog->refusals().join(QLatin1Char('\n'))));
+        QVERIFY2(dialog->confirmButton()->isEnabled(),
+                 qPrintable(dialog->refusals().join(QLatin1Char('\n'))));
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 
         // The gate leaves the inbox and the run it held moves on.
@@ -247,7 +257,8 @@ private Q_SLOTS:
         const auto mutatingBefore = m_sandbox->requests(QString(), true).size();
         const QString service = firstServiceWithCell(QStringLiteral("staging"));
         QVERIFY(!service.isEmpty());
-        const QModelIndex cell = m_window->matrixPage()->model()->indexOf(service, QStringLiteral("staging"));
+        const QModelIndex cell =
+            m_window->matrixPage()->model()->indexOf(service, QStringLiteral("staging"));
         QVERIFY(cell.data(Roles::FrozenRole).toBool());
         QCOMPARE(cell.data(Roles::FreezeReasonRole).toString(), QStringLiteral("Test freeze"));
         ReleaseAction rollback;
@@ -269,7 +280,8 @@ private Q_SLOTS:
         QVERIFY2(!why.isEmpty(), "refused without saying why");
         // A written reason lets it through the guard (we cancel rather than roll back).
         QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("hotfix for the outage"));
-        QVERIFY2(dialog->refusals().isEmpty() || !dialog->refusals().join(QLatin1Char(' ')).contains(QLatin1String("freeze")),
+        QVERIFY2(dialog->refusals().isEmpty() ||
+                     !dialog->refusals().join(QLatin1Char(' ')).contains(QLatin1String("freeze")),
                  qPrintable(dialog->refusals().join(QLatin1Char('\n'))));
         dialog->reject();
         QTest::qWait(300);

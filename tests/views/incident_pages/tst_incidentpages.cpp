@@ -44,8 +44,14 @@ services:
   search: {}
 )";
 
-TimelineEvent ev(const QString &id, K kind, const QDateTime &t, const char *service, const char *env,
-                 const char *version, const QString &title, const char *actor = "ci-bot")
+TimelineEvent ev(const QString &id,
+                 K kind,
+                 const QDateTime &t,
+                 const char *service,
+                 const char *env,
+                 const char *version,
+                 const QString &title,
+                 const char *actor = "ci-bot")
 {
     TimelineEvent e;
     e.source = QStringLiteral("sandbox");
@@ -118,36 +124,40 @@ void TestIncidentPages::initTestCase()
         const QDateTime t = m_now.addDays(-day).addSecs(-3 * 3600);
         const QByteArray v = "v1." + QByteArray::number(100 - day);
         if (day % 2 == 0) {
-            events << ev(QStringLiteral("stg-%1").arg(day), K::DeploySucceeded, t.addSecs(-5 * 3600), "checkout",
-                         "staging", v.constData(), QStringLiteral("Deploy checkout %1 to staging").arg(QString::fromLatin1(v)));
-            events << ev(QStringLiteral("prd-%1").arg(day), K::DeploySucceeded, t, "checkout", "prod", v.constData(),
+            events << ev(
+                QStringLiteral("stg-%1").arg(day), K::DeploySucceeded, t.addSecs(-5 * 3600),
+                "checkout", "staging", v.constData(),
+                QStringLiteral("Deploy checkout %1 to staging").arg(QString::fromLatin1(v)));
+            events << ev(QStringLiteral("prd-%1").arg(day), K::DeploySucceeded, t, "checkout",
+                         "prod", v.constData(),
                          QStringLiteral("Deploy checkout %1 to prod").arg(QString::fromLatin1(v)));
             ++m_prodDeploys;
         }
         if (day % 4 == 1) {
-            events << ev(QStringLiteral("pay-%1").arg(day), K::DeploySucceeded, t.addSecs(1800), "payments", "prod",
-                         "p2", QStringLiteral("Deploy payments p2 to prod"));
+            events << ev(QStringLiteral("pay-%1").arg(day), K::DeploySucceeded, t.addSecs(1800),
+                         "payments", "prod", "p2", QStringLiteral("Deploy payments p2 to prod"));
             ++m_prodDeploys;
         }
     }
-    events << ev(QStringLiteral("rb-9"), K::Rollback, m_now.addDays(-10).addSecs(-2 * 3600), "checkout", "prod",
-                 "v1.89", QStringLiteral("Rollback checkout to v1.89"), "alice");
+    events << ev(QStringLiteral("rb-9"), K::Rollback, m_now.addDays(-10).addSecs(-2 * 3600),
+                 "checkout", "prod", "v1.89", QStringLiteral("Rollback checkout to v1.89"),
+                 "alice");
     // Today's incident: a canary then a full deploy of a bad version, an alert after it.
     const QDateTime d0 = m_now.addSecs(-90 * 60);
-    events << ev(QStringLiteral("bad-stg"), K::DeploySucceeded, d0.addSecs(-3 * 3600), "checkout", "staging", "v2.0",
-                 QStringLiteral("Deploy checkout v2.0 to staging"));
-    events << ev(QStringLiteral("bad-can"), K::CanaryWeight, d0.addSecs(-40 * 60), "checkout", "prod", "v2.0",
-                 QStringLiteral("Canary checkout v2.0 at 25 %"));
-    events << ev(QStringLiteral("bad-prd"), K::DeploySucceeded, d0.addSecs(-25 * 60), "checkout", "prod", "v2.0",
-                 QStringLiteral("Deploy checkout v2.0 to prod"));
-    events << ev(QStringLiteral("pay-now"), K::DeploySucceeded, d0.addSecs(-80 * 60), "payments", "prod", "p3",
-                 QStringLiteral("Deploy payments p3 to prod"));
-    events << ev(QStringLiteral("srch"), K::DeploySucceeded, d0.addSecs(-10 * 60), "search", "prod", "s9",
-                 QStringLiteral("Deploy search s9 to prod"));
+    events << ev(QStringLiteral("bad-stg"), K::DeploySucceeded, d0.addSecs(-3 * 3600), "checkout",
+                 "staging", "v2.0", QStringLiteral("Deploy checkout v2.0 to staging"));
+    events << ev(QStringLiteral("bad-can"), K::CanaryWeight, d0.addSecs(-40 * 60), "checkout",
+                 "prod", "v2.0", QStringLiteral("Canary checkout v2.0 at 25 %"));
+    events << ev(QStringLiteral("bad-prd"), K::DeploySucceeded, d0.addSecs(-25 * 60), "checkout",
+                 "prod", "v2.0", QStringLiteral("Deploy checkout v2.0 to prod"));
+    events << ev(QStringLiteral("pay-now"), K::DeploySucceeded, d0.addSecs(-80 * 60), "payments",
+                 "prod", "p3", QStringLiteral("Deploy payments p3 to prod"));
+    events << ev(QStringLiteral("srch"), K::DeploySucceeded, d0.addSecs(-10 * 60), "search", "prod",
+                 "s9", QStringLiteral("Deploy search s9 to prod"));
     events << ev(QStringLiteral("alert"), K::AlertFiring, d0, "checkout", "prod", "",
                  QStringLiteral("CheckoutHighErrorRate"), "alertmanager");
-    events << ev(QStringLiteral("approve"), K::ApprovalGranted, d0.addSecs(-30 * 60), "checkout", "prod", "v2.0",
-                 QStringLiteral("Approved deploy of checkout v2.0"), "bob");
+    events << ev(QStringLiteral("approve"), K::ApprovalGranted, d0.addSecs(-30 * 60), "checkout",
+                 "prod", "v2.0", QStringLiteral("Approved deploy of checkout v2.0"), "bob");
     QVERIFY(m_session->store()->appendEvents(events));
     m_prodDeploys += 2; // bad-prd, pay-now (srch is another service, counted too)
     ++m_prodDeploys;
@@ -162,16 +172,22 @@ void TestIncidentPages::initTestCase()
     auto id = log.declare(old, QStringLiteral("alice"), old.detectedAt);
     QVERIFY(id);
     m_recovered = *id;
-    QVERIFY(log.advance(m_recovered, Incident::Phase::Recovered, old.detectedAt.addSecs(50 * 60), QStringLiteral("alice")).isEmpty());
+    QVERIFY(log.advance(m_recovered, Incident::Phase::Recovered, old.detectedAt.addSecs(50 * 60),
+                        QStringLiteral("alice"))
+                .isEmpty());
 
     TimelineEvent alert = events.at(events.size() - 2);
     id = log.declareFromAlert(alert, QStringLiteral("sev1"), QStringLiteral("alice"), m_now);
     QVERIFY(id);
     m_open = *id;
-    QVERIFY(log.advance(m_open, Incident::Phase::Reported, d0.addSecs(5 * 60), QStringLiteral("alice")).isEmpty());
-    QVERIFY(log.addNote(m_open, QStringLiteral("alice"), QStringLiteral("Error rate 9 % since the v2.0 deploy."),
+    QVERIFY(
+        log.advance(m_open, Incident::Phase::Reported, d0.addSecs(5 * 60), QStringLiteral("alice"))
+            .isEmpty());
+    QVERIFY(log.addNote(m_open, QStringLiteral("alice"),
+                        QStringLiteral("Error rate 9 % since the v2.0 deploy."),
                         d0.addSecs(6 * 60)));
-    QVERIFY(log.addNote(m_open, QStringLiteral("bob"), QStringLiteral("Follow-up: canary analysis must include errors"),
+    QVERIFY(log.addNote(m_open, QStringLiteral("bob"),
+                        QStringLiteral("Follow-up: canary analysis must include errors"),
                         d0.addSecs(8 * 60)));
 }
 
@@ -184,7 +200,8 @@ void TestIncidentPages::timelinePage()
     const int all = page.model()->rowCount();
     QVERIFY(all > 100);
     // Filter by service: only checkout's events (and those naming no service).
-    page.serviceFilter()->setCurrentIndex(page.serviceFilter()->findData(QStringLiteral("payments")));
+    page.serviceFilter()->setCurrentIndex(
+        page.serviceFilter()->findData(QStringLiteral("payments")));
     QVERIFY(page.model()->rowCount() < all);
     for (const TimelineEvent &e : page.model()->events())
         QVERIFY(e.service.isEmpty() || e.service == QLatin1String("payments"));
@@ -204,8 +221,8 @@ void TestIncidentPages::timelinePage()
 
     // Wheel zooms in around the cursor; dragging pans.
     const qint64 span = chart->from().secsTo(chart->to());
-    QWheelEvent wheel(QPointF(p), chart->mapToGlobal(QPointF(p)), QPoint(), QPoint(0, 240), Qt::NoButton,
-                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(QPointF(p), chart->mapToGlobal(QPointF(p)), QPoint(), QPoint(0, 240),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(chart, &wheel);
     const qint64 zoomed = chart->from().secsTo(chart->to());
     QVERIFY2(zoomed < span * 0.7, qPrintable(QStringLiteral("%1 -> %2").arg(span).arg(zoomed)));
@@ -219,8 +236,8 @@ void TestIncidentPages::timelinePage()
 
     // Live events from the estate appear without a reload.
     const int rows = page.model()->rowCount();
-    m_session->estate()->recordEvents({ev(QStringLiteral("live"), K::Note, m_now, "checkout", "prod", "",
-                                          QStringLiteral("Live note"), "bob")});
+    m_session->estate()->recordEvents({ev(QStringLiteral("live"), K::Note, m_now, "checkout",
+                                          "prod", "", QStringLiteral("Live note"), "bob")});
     QCOMPARE(page.model()->rowCount(), rows + 1);
 }
 
@@ -280,10 +297,12 @@ void TestIncidentPages::exportPostmortem()
     const QString canary = QStringLiteral("cnry-5d1e0c77-incident-token");
     Redactor::instance().addSecret(canary);
     IncidentLog log(m_session->store());
-    QVERIFY(log.addNote(m_open, QStringLiteral("bob"), QStringLiteral("curl -H 'Authorization: Bearer %1'").arg(canary),
+    QVERIFY(log.addNote(m_open, QStringLiteral("bob"),
+                        QStringLiteral("curl -H 'Authorization: Bearer %1'").arg(canary),
                         m_now.addSecs(-60)));
-    QVERIFY(m_session->store()->appendEvents({ev(QStringLiteral("leak"), K::OperatorAction, m_now.addSecs(-120), "checkout",
-                                                 "prod", "", QStringLiteral("token=%1").arg(canary), "bob")}));
+    QVERIFY(m_session->store()->appendEvents(
+        {ev(QStringLiteral("leak"), K::OperatorAction, m_now.addSecs(-120), "checkout", "prod", "",
+            QStringLiteral("token=%1").arg(canary), "bob")}));
     IncidentsPage page(m_session.get());
     page.selectIncident(m_open);
     QTemporaryDir out;
@@ -326,7 +345,8 @@ void TestIncidentPages::doraPage()
     QVERIFY(f.leadTimeSamples > 0);
     QCOMPARE(page.bandLabel(3)->text(), DoraPage::bandName(DoraBand::Elite));
     // Filtering by service recomputes.
-    page.serviceFilter()->setCurrentIndex(page.serviceFilter()->findData(QStringLiteral("payments")));
+    page.serviceFilter()->setCurrentIndex(
+        page.serviceFilter()->findData(QStringLiteral("payments")));
     QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), 20000);
     QCOMPARE(page.report().options.service, QStringLiteral("payments"));
     QVERIFY(page.report().total.deployments < m_prodDeploys);
@@ -340,7 +360,8 @@ void TestIncidentPages::screenshots_data()
     for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ko")})
         for (const QString &theme : {QStringLiteral("light"), QStringLiteral("dark")})
             for (const QSize &size : {QSize(1280, 800), QSize(1920, 1080)})
-                QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(), size.height())
+                QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(),
+                              size.height())
                     << lang << theme << size;
 }
 
@@ -371,7 +392,10 @@ void TestIncidentPages::screenshots()
         QCoreApplication::processEvents();
         const QImage image = w->grab().toImage();
         QCOMPARE(image.size(), size);
-        const QString file = QStringLiteral("%1/%2-%3-%4-%5x%6.png").arg(dir, name, lang, theme).arg(size.width()).arg(size.height());
+        const QString file = QStringLiteral("%1/%2-%3-%4-%5x%6.png")
+                                 .arg(dir, name, lang, theme)
+                                 .arg(size.width())
+                                 .arg(size.height());
         QVERIFY2(image.save(file), qPrintable(file));
         QVERIFY2(distinctColours(image) > 100, qPrintable(file));
         w->hide();

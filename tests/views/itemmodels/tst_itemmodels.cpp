@@ -21,8 +21,11 @@ namespace {
 
 const QDateTime t0 = QDateTime(QDate(2024, 5, 2), QTime(9, 0), Qt::UTC);
 
-EnvironmentState state(const QString &conn, const QString &service, const QString &env,
-                       const QString &version, Health health = Health::Healthy)
+EnvironmentState state(const QString &conn,
+                       const QString &service,
+                       const QString &env,
+                       const QString &version,
+                       Health health = Health::Healthy)
 {
     EnvironmentState s;
     s.connectionId = conn;
@@ -36,7 +39,10 @@ EnvironmentState state(const QString &conn, const QString &service, const QStrin
     return s;
 }
 
-Run run(const QString &conn, const QString &id, const QString &service, RunStatus status,
+Run run(const QString &conn,
+        const QString &id,
+        const QString &service,
+        RunStatus status,
         const QString &branch = QStringLiteral("main"))
 {
     Run r;
@@ -53,8 +59,9 @@ Run run(const QString &conn, const QString &id, const QString &service, RunStatu
     r.started = t0;
     if (isFinished(status))
         r.finished = t0.addSecs(95);
-    r.stages = {Stage{QStringLiteral("build"), RunStatus::Succeeded, t0, t0.addSecs(30), 30000, {}, {}},
-                Stage{QStringLiteral("test"), status, t0.addSecs(30), {}, -1, {}, {}}};
+    r.stages = {
+        Stage{QStringLiteral("build"), RunStatus::Succeeded, t0, t0.addSecs(30), 30000, {}, {}},
+        Stage{QStringLiteral("test"), status, t0.addSecs(30), {}, -1, {}, {}}};
     return r;
 }
 
@@ -107,24 +114,27 @@ struct SignalCounter
         , columnsInserted(m, &QAbstractItemModel::columnsInserted)
         , reset(m, &QAbstractItemModel::modelReset)
         , layout(m, &QAbstractItemModel::layoutChanged)
-    {
-    }
+    {}
     qsizetype total() const
     {
-        return dataChanged.size() + rowsInserted.size() + rowsRemoved.size()
-               + columnsInserted.size() + reset.size() + layout.size();
+        return dataChanged.size() + rowsInserted.size() + rowsRemoved.size() +
+               columnsInserted.size() + reset.size() + layout.size();
     }
     void clear()
     {
-        dataChanged.clear(); rowsInserted.clear(); rowsRemoved.clear();
-        columnsInserted.clear(); reset.clear(); layout.clear();
+        dataChanged.clear();
+        rowsInserted.clear();
+        rowsRemoved.clear();
+        columnsInserted.clear();
+        reset.clear();
+        layout.clear();
     }
     QSignalSpy dataChanged, rowsInserted, rowsRemoved, columnsInserted, reset, layout;
 };
 
-constexpr int AllKinds = int(RecordKind::Runs) | int(RecordKind::Deployments)
-                         | int(RecordKind::Environments) | int(RecordKind::Gates)
-                         | int(RecordKind::Rollouts);
+constexpr int AllKinds = int(RecordKind::Runs) | int(RecordKind::Deployments) |
+                         int(RecordKind::Environments) | int(RecordKind::Gates) |
+                         int(RecordKind::Rollouts);
 
 } // namespace
 
@@ -138,28 +148,35 @@ private Q_SLOTS:
     {
         Estate estate;
         EnvironmentMatrixModel model(&estate);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setEnvironments({QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")});
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setEnvironments(
+            {QStringLiteral("dev"), QStringLiteral("staging"), QStringLiteral("prod")});
         QCOMPARE(model.columnCount(), 4);
-        QCOMPARE(model.headerData(3, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("prod"));
+        QCOMPARE(model.headerData(3, Qt::Horizontal, Qt::DisplayRole).toString(),
+                 QStringLiteral("prod"));
 
         RecordSet argo;
-        argo.environments = {state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("dev"),
-                                   QStringLiteral("v1.5.0")),
-                             state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
-                                   QStringLiteral("v1.4.2")),
-                             state(QStringLiteral("argocd"), QStringLiteral("payments"), QStringLiteral("prod"),
-                                   QStringLiteral("0123456789abcdef0123456789abcdef01234567"),
-                                   Health::Degraded)};
+        argo.environments = {
+            state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("dev"),
+                  QStringLiteral("v1.5.0")),
+            state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
+                  QStringLiteral("v1.4.2")),
+            state(QStringLiteral("argocd"), QStringLiteral("payments"), QStringLiteral("prod"),
+                  QStringLiteral("0123456789abcdef0123456789abcdef01234567"), Health::Degraded)};
         estate.publish(QStringLiteral("argocd"), argo, AllKinds);
         QCOMPARE(model.rowCount(), 2);
-        const QModelIndex checkoutProd = model.indexOf(QStringLiteral("checkout"), QStringLiteral("prod"));
+        const QModelIndex checkoutProd =
+            model.indexOf(QStringLiteral("checkout"), QStringLiteral("prod"));
         QCOMPARE(checkoutProd.data().toString(), QStringLiteral("v1.4.2"));
         QCOMPARE(checkoutProd.data(Roles::HealthRole).toInt(), int(Health::Healthy));
-        const QModelIndex paymentsProd = model.indexOf(QStringLiteral("payments"), QStringLiteral("prod"));
+        const QModelIndex paymentsProd =
+            model.indexOf(QStringLiteral("payments"), QStringLiteral("prod"));
         QCOMPARE(paymentsProd.data(Roles::VersionRole).toString(), QStringLiteral("0123456"));
         QCOMPARE(paymentsProd.data(Roles::HealthRole).toInt(), int(Health::Degraded));
-        QVERIFY(!model.indexOf(QStringLiteral("payments"), QStringLiteral("dev")).data(Roles::HasStateRole).toBool());
+        QVERIFY(!model.indexOf(QStringLiteral("payments"), QStringLiteral("dev"))
+                     .data(Roles::HasStateRole)
+                     .toBool());
         QCOMPARE(model.nextEnvironment(QStringLiteral("staging")), QStringLiteral("prod"));
 
         SignalCounter signals_(&model);
@@ -187,8 +204,8 @@ private Q_SLOTS:
 
         // A new service and a new environment arrive as inserted row and column.
         RecordSet more = argo;
-        more.environments << state(QStringLiteral("argocd"), QStringLiteral("search"), QStringLiteral("qa"),
-                                   QStringLiteral("v2.0.0"));
+        more.environments << state(QStringLiteral("argocd"), QStringLiteral("search"),
+                                   QStringLiteral("qa"), QStringLiteral("v2.0.0"));
         estate.publish(QStringLiteral("argocd"), more, AllKinds);
         QCOMPARE(signals_.rowsInserted.size(), 1);
         QCOMPARE(signals_.columnsInserted.size(), 1);
@@ -219,22 +236,25 @@ private Q_SLOTS:
             return env == QLatin1String("prod");
         });
         QVERIFY(checkoutProd.data(Roles::FrozenRole).toBool());
-        QVERIFY(!model.indexOf(QStringLiteral("checkout"), QStringLiteral("dev")).data(Roles::FrozenRole).toBool());
+        QVERIFY(!model.indexOf(QStringLiteral("checkout"), QStringLiteral("dev"))
+                     .data(Roles::FrozenRole)
+                     .toBool());
     }
 
     void matrixFoldsSeveralBackends()
     {
         Estate estate;
         EnvironmentMatrixModel model(&estate);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         RecordSet gh;
-        auto older = state(QStringLiteral("github"), QStringLiteral("checkout"), QStringLiteral("prod"),
-                           QStringLiteral("v1.4.0"));
+        auto older = state(QStringLiteral("github"), QStringLiteral("checkout"),
+                           QStringLiteral("prod"), QStringLiteral("v1.4.0"));
         older.deployedAt = t0.addSecs(-3600);
         gh.environments = {older};
         RecordSet argo;
-        auto newer = state(QStringLiteral("argocd"), QStringLiteral("checkout"), QStringLiteral("prod"),
-                           QStringLiteral("v1.4.2"), Health::Progressing);
+        auto newer = state(QStringLiteral("argocd"), QStringLiteral("checkout"),
+                           QStringLiteral("prod"), QStringLiteral("v1.4.2"), Health::Progressing);
         newer.sync = SyncState::OutOfSync;
         newer.driftCount = 3;
         newer.canaryWeight = 20;
@@ -254,17 +274,21 @@ private Q_SLOTS:
     {
         Estate estate;
         RunsModel model(&estate);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         RecordFilterProxyModel proxy;
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
         proxy.setSourceModel(&model);
         proxy.sort(RunsModel::Started, Qt::DescendingOrder);
 
         RecordSet rs;
-        rs.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"), RunStatus::Succeeded),
-                   run(QStringLiteral("github"), QStringLiteral("2"), QStringLiteral("checkout"), RunStatus::Running),
-                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"), RunStatus::Failed,
-                       QStringLiteral("fix/timeout"))};
+        rs.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"),
+                       RunStatus::Succeeded),
+                   run(QStringLiteral("github"), QStringLiteral("2"), QStringLiteral("checkout"),
+                       RunStatus::Running),
+                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"),
+                       RunStatus::Failed, QStringLiteral("fix/timeout"))};
         estate.publish(QStringLiteral("github"), rs, int(RecordKind::Runs));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(proxy.rowCount(), 3);
@@ -287,7 +311,8 @@ private Q_SLOTS:
         QCOMPARE(args.at(1).toModelIndex().row(), row);
         QCOMPARE(args.at(0).toModelIndex().column(), 0);
         QCOMPARE(args.at(1).toModelIndex().column(), RunsModel::ColumnCount - 1);
-        QCOMPARE(model.index(row, RunsModel::Status).data().toString(), QStringLiteral("succeeded"));
+        QCOMPARE(model.index(row, RunsModel::Status).data().toString(),
+                 QStringLiteral("succeeded"));
         QCOMPARE(model.index(row, RunsModel::Duration).data(Roles::SortRole).toLongLong(), 120000);
         QCOMPARE(model.index(row, RunsModel::Commit).data().toString(), QStringLiteral("0123456"));
         QCOMPARE(model.index(row, 0).data(Roles::StagesRole).toList().size(), 2);
@@ -310,11 +335,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("rows");
         QTest::newRow("none") << 0 << QString() << QString() << 4;
-        QTest::newRow("backend") << int(Roles::ConnectionRole) << QStringLiteral("jenkins") << QString() << 1;
-        QTest::newRow("service") << int(Roles::ServiceRole) << QStringLiteral("checkout") << QString() << 2;
+        QTest::newRow("backend") << int(Roles::ConnectionRole) << QStringLiteral("jenkins")
+                                 << QString() << 1;
+        QTest::newRow("service") << int(Roles::ServiceRole) << QStringLiteral("checkout")
+                                 << QString() << 2;
         QTest::newRow("status") << int(Roles::StatusRole) << QString::number(int(RunStatus::Failed))
                                 << QString() << 2;
-        QTest::newRow("branch") << int(Roles::BranchRole) << QStringLiteral("fix/timeout") << QString() << 1;
+        QTest::newRow("branch") << int(Roles::BranchRole) << QStringLiteral("fix/timeout")
+                                << QString() << 1;
         QTest::newRow("text") << 0 << QString() << QStringLiteral("payments FAILED") << 2;
         QTest::newRow("text+role") << int(Roles::ConnectionRole) << QStringLiteral("github")
                                    << QStringLiteral("payments") << 1;
@@ -329,19 +357,22 @@ private Q_SLOTS:
         Estate estate;
         RunsModel model(&estate);
         RecordFilterProxyModel proxy;
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         proxy.setSourceModel(&model);
         if (role)
             proxy.setRoleFilter(role, value);
         proxy.setFilterText(text);
         RecordSet gh;
-        gh.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"), RunStatus::Succeeded),
-                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"), RunStatus::Failed,
-                       QStringLiteral("fix/timeout"))};
+        gh.runs = {run(QStringLiteral("github"), QStringLiteral("1"), QStringLiteral("checkout"),
+                       RunStatus::Succeeded),
+                   run(QStringLiteral("github"), QStringLiteral("3"), QStringLiteral("payments"),
+                       RunStatus::Failed, QStringLiteral("fix/timeout"))};
         RecordSet jk;
-        jk.runs = {run(QStringLiteral("jenkins"), QStringLiteral("checkout#7"), QStringLiteral("checkout"),
-                       RunStatus::Running),
-                   run(QStringLiteral("gitlab"), QStringLiteral("9"), QStringLiteral("payments"), RunStatus::Failed)};
+        jk.runs = {run(QStringLiteral("jenkins"), QStringLiteral("checkout#7"),
+                       QStringLiteral("checkout"), RunStatus::Running),
+                   run(QStringLiteral("gitlab"), QStringLiteral("9"), QStringLiteral("payments"),
+                       RunStatus::Failed)};
         estate.publish(QStringLiteral("github"), gh, int(RecordKind::Runs));
         estate.publish(QStringLiteral("jenkins"), jk, 0);
         QCOMPARE(proxy.rowCount(), rows);
@@ -355,14 +386,19 @@ private Q_SLOTS:
     {
         Estate estate;
         GatesModel model(&estate);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         RecordSet rs;
-        rs.gates = {gate(QStringLiteral("github"), QStringLiteral("7"), QStringLiteral("checkout"), QStringLiteral("prod")),
-                    gate(QStringLiteral("github"), QStringLiteral("8"), QStringLiteral("payments"), QStringLiteral("prod"))};
+        rs.gates = {gate(QStringLiteral("github"), QStringLiteral("7"), QStringLiteral("checkout"),
+                         QStringLiteral("prod")),
+                    gate(QStringLiteral("github"), QStringLiteral("8"), QStringLiteral("payments"),
+                         QStringLiteral("prod"))};
         estate.publish(QStringLiteral("github"), rs, int(RecordKind::Gates));
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.index(0, GatesModel::Kind).data().toString(), QStringLiteral("GitHub pending deployment"));
-        QCOMPARE(model.index(0, GatesModel::Approvers).data().toString(), QStringLiteral("release-managers"));
+        QCOMPARE(model.index(0, GatesModel::Kind).data().toString(),
+                 QStringLiteral("GitHub pending deployment"));
+        QCOMPARE(model.index(0, GatesModel::Approvers).data().toString(),
+                 QStringLiteral("release-managers"));
         SignalCounter s(&model);
         rs.gates.removeFirst();
         estate.publish(QStringLiteral("github"), rs, int(RecordKind::Gates));
@@ -383,7 +419,8 @@ private Q_SLOTS:
         estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, RolloutsModel::Step).data().toString(), QStringLiteral("2 of 4"));
-        QCOMPARE(model.index(0, RolloutsModel::CanaryWeight).data().toString(), QStringLiteral("20%"));
+        QCOMPARE(model.index(0, RolloutsModel::CanaryWeight).data().toString(),
+                 QStringLiteral("20%"));
         steps.setRolloutKey(rs.rollouts.first().key());
         QCOMPARE(steps.rowCount(), 4);
         QVERIFY(steps.index(1).data(Roles::CurrentStepRole).toBool());
@@ -406,7 +443,8 @@ private Q_SLOTS:
     {
         Estate estate;
         DeploymentHistoryModel model(&estate);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setTarget(QStringLiteral("checkout"), QStringLiteral("prod"));
         RecordSet rs;
         for (int i = 0; i < 3; ++i) {
@@ -439,13 +477,19 @@ private Q_SLOTS:
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("matches");
-        QTest::newRow("prefix") << "chk" << "checkout" << true;
-        QTest::newRow("case folded") << "CHECK" << "checkout" << true;
-        QTest::newRow("word starts") << "pcp" << "Promote checkout to prod" << true;
-        QTest::newRow("out of order") << "kc" << "check" << false;
-        QTest::newRow("missing letter") << "checkoutz" << "checkout" << false;
+        QTest::newRow("prefix") << "chk"
+                                << "checkout" << true;
+        QTest::newRow("case folded") << "CHECK"
+                                     << "checkout" << true;
+        QTest::newRow("word starts") << "pcp"
+                                     << "Promote checkout to prod" << true;
+        QTest::newRow("out of order") << "kc"
+                                      << "check" << false;
+        QTest::newRow("missing letter") << "checkoutz"
+                                        << "checkout" << false;
         QTest::newRow("korean") << QStringLiteral("승인") << QStringLiteral("승인 대기") << true;
-        QTest::newRow("empty query") << "" << "anything" << true;
+        QTest::newRow("empty query") << ""
+                                     << "anything" << true;
     }
     void fuzzyScore()
     {
@@ -458,32 +502,55 @@ private Q_SLOTS:
     void fuzzyRanksWordStartsAndPrefixes()
     {
         // A prefix beats the same letters scattered; word starts beat mid-word letters.
-        QVERIFY(fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("payments"))
-                > fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("gateway-proxy")));
-        QVERIFY(fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("checkout prod"))
-                > fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("scope")));
+        QVERIFY(fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("payments")) >
+                fd::fuzzyScore(QStringLiteral("pay"), QStringLiteral("gateway-proxy")));
+        QVERIFY(fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("checkout prod")) >
+                fd::fuzzyScore(QStringLiteral("cp"), QStringLiteral("scope")));
     }
 
     void paletteModelFiltersAndRanks()
     {
         PaletteModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         using K = PaletteEntry::Kind;
         ReleaseAction promote;
         promote.verb = ReleaseAction::Verb::Promote;
         promote.service = QStringLiteral("checkout");
         promote.environment = QStringLiteral("prod");
-        model.setEntries({PaletteEntry{K::Page, QStringLiteral("Go to Pipelines"), {}, {}, {}, {}, 1, std::nullopt},
-                          PaletteEntry{K::Service, QStringLiteral("checkout"), {}, QStringLiteral("checkout"), {}, {}, -1, std::nullopt},
-                          PaletteEntry{K::Service, QStringLiteral("payments"), {}, QStringLiteral("payments"), {}, {}, -1, std::nullopt},
-                          PaletteEntry{K::Action, QStringLiteral("Promote checkout to prod"), QStringLiteral("v2.4.0 from staging"),
-                                       QStringLiteral("checkout"), QStringLiteral("prod"), {}, -1, promote}});
+        model.setEntries(
+            {PaletteEntry{
+                 K::Page, QStringLiteral("Go to Pipelines"), {}, {}, {}, {}, 1, std::nullopt},
+             PaletteEntry{K::Service,
+                          QStringLiteral("checkout"),
+                          {},
+                          QStringLiteral("checkout"),
+                          {},
+                          {},
+                          -1,
+                          std::nullopt},
+             PaletteEntry{K::Service,
+                          QStringLiteral("payments"),
+                          {},
+                          QStringLiteral("payments"),
+                          {},
+                          {},
+                          -1,
+                          std::nullopt},
+             PaletteEntry{K::Action,
+                          QStringLiteral("Promote checkout to prod"),
+                          QStringLiteral("v2.4.0 from staging"),
+                          QStringLiteral("checkout"),
+                          QStringLiteral("prod"),
+                          {},
+                          -1,
+                          promote}});
         QCOMPARE(model.rowCount(), 4); // nothing typed: everything, in the given order
         QCOMPARE(model.entryAt(0)->text, QStringLiteral("Go to Pipelines"));
         model.setQuery(QStringLiteral("checkout"));
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.entryAt(0)->kind, K::Service); // the exact name first
-        model.setQuery(QStringLiteral("prod promote"));  // token order does not matter
+        QCOMPARE(model.entryAt(0)->kind, K::Service);   // the exact name first
+        model.setQuery(QStringLiteral("prod promote")); // token order does not matter
         QCOMPARE(model.rowCount(), 1);
         QVERIFY(model.entryAt(0)->action.has_value());
         QCOMPARE(model.entryAt(0)->action->environment, QStringLiteral("prod"));
@@ -503,7 +570,8 @@ private Q_SLOTS:
         const QString gh = QStringLiteral("github");
         // The first read brings a gate and a failed deploy run: loading, not news.
         RecordSet first;
-        first.gates << gate(gh, QStringLiteral("g1"), QStringLiteral("checkout"), QStringLiteral("prod"));
+        first.gates << gate(gh, QStringLiteral("g1"), QStringLiteral("checkout"),
+                            QStringLiteral("prod"));
         Run deploy = run(gh, QStringLiteral("7"), QStringLiteral("checkout"), RunStatus::Failed);
         deploy.environment = QStringLiteral("staging");
         first.runs << deploy;
@@ -515,7 +583,8 @@ private Q_SLOTS:
 
         // A second gate after the sync is news.
         RecordSet second = first;
-        second.gates << gate(gh, QStringLiteral("g2"), QStringLiteral("payments"), QStringLiteral("prod"));
+        second.gates << gate(gh, QStringLiteral("g2"), QStringLiteral("payments"),
+                             QStringLiteral("prod"));
         estate.publish(gh, second, AllKinds);
         QCOMPARE(feed.pending().size(), 1);
         QTRY_COMPARE(spy.size(), 1);
@@ -554,9 +623,16 @@ private Q_SLOTS:
         estate.publish(argo, rs, AllKinds);
         estate.initialSyncDone(argo);
         switch (c) {
-        case Notice::Category::FailedDeploy: rs.runs[0].status = RunStatus::Failed; break;
-        case Notice::Category::CanaryPaused: rs.rollouts[0] = rollout(1, 20, true); break;
-        case Notice::Category::CanaryAborted: rs.rollouts[0].aborted = true; rs.rollouts[0].phase = RolloutPhase::Degraded; break;
+        case Notice::Category::FailedDeploy:
+            rs.runs[0].status = RunStatus::Failed;
+            break;
+        case Notice::Category::CanaryPaused:
+            rs.rollouts[0] = rollout(1, 20, true);
+            break;
+        case Notice::Category::CanaryAborted:
+            rs.rollouts[0].aborted = true;
+            rs.rollouts[0].phase = RolloutPhase::Degraded;
+            break;
         case Notice::Category::Rollback: {
             TimelineEvent e;
             e.source = QStringLiteral("operator");
@@ -568,7 +644,8 @@ private Q_SLOTS:
             rs.events << e;
             break;
         }
-        default: QFAIL("unexpected row");
+        default:
+            QFAIL("unexpected row");
         }
         estate.publish(argo, rs, AllKinds);
         QTRY_COMPARE(spy.size(), 1);
@@ -610,7 +687,8 @@ private Q_SLOTS:
         estate.initialSyncDone(gh);
         for (int i = 0; i < 5; ++i) {
             RecordSet rs;
-            rs.gates << gate(gh, QStringLiteral("g%1").arg(i), QStringLiteral("svc%1").arg(i), QStringLiteral("prod"));
+            rs.gates << gate(gh, QStringLiteral("g%1").arg(i), QStringLiteral("svc%1").arg(i),
+                             QStringLiteral("prod"));
             estate.publish(gh, rs, 0);
         }
         QCOMPARE(spy.size(), 0); // still collecting

@@ -55,11 +55,13 @@ PreparedAction sampleAction()
     p.action.connectionId = QStringLiteral("argocd");
     p.action.service = QStringLiteral("checkout");
     p.action.environment = QStringLiteral("prod");
-    p.plan.summary = QStringLiteral("Resume rollout checkout in prod (step 4 of 7, canary 25% → 50%)");
-    p.plan.requests = {PlannedRequest{"POST",
-                                      QStringLiteral("/api/v1/applications/checkout-prod/resource/actions?"
-                                                     "namespace=checkout&resourceName=checkout&kind=Rollout"),
-                                      R"("resume")", "application/json", QStringLiteral("resume the rollout")}};
+    p.plan.summary =
+        QStringLiteral("Resume rollout checkout in prod (step 4 of 7, canary 25% → 50%)");
+    p.plan.requests = {
+        PlannedRequest{"POST",
+                       QStringLiteral("/api/v1/applications/checkout-prod/resource/actions?"
+                                      "namespace=checkout&resourceName=checkout&kind=Rollout"),
+                       R"("resume")", "application/json", QStringLiteral("resume the rollout")}};
     p.plan.preconditions = {Precondition{QStringLiteral("rollout at step 3"),
                                          QStringLiteral("/api/v1/applications/checkout-prod"),
                                          QStringLiteral("currentStepIndex"), QStringLiteral("3")}};
@@ -72,7 +74,8 @@ PreparedAction sampleAction()
                 GuardResult{QStringLiteral("protected-environment"), O::NeedsTypedName,
                             QStringLiteral("prod is protected: type its name to confirm")},
                 GuardResult{QStringLiteral("freeze-window"), O::NeedsReason,
-                            QStringLiteral("prod is frozen (quarter-end freeze): give a reason to override")},
+                            QStringLiteral(
+                                "prod is frozen (quarter-end freeze): give a reason to override")},
                 GuardResult{QStringLiteral("in-flight"), O::Pass, {}}};
     return p;
 }
@@ -97,7 +100,8 @@ private Q_SLOTS:
         for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ko")})
             for (const QString &theme : {QStringLiteral("light"), QStringLiteral("dark")})
                 for (const QSize &size : {QSize(1280, 800), QSize(1920, 1080)})
-                    QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(), size.height())
+                    QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(),
+                                  size.height())
                         << lang << theme << size;
     }
 
@@ -121,7 +125,8 @@ private Q_SLOTS:
         const QList<RolloutAction> acts{RolloutAction{QStringLiteral("resume"), true}};
         for (const auto &[step, weight, ago] : {std::tuple{0, 10, 1500}, std::tuple{2, 25, 900}}) {
             RecordSet rs;
-            rs.rollouts = {test::DemoEstate::canary(now.addSecs(-ago), step, weight, step == 0, acts)};
+            rs.rollouts = {
+                test::DemoEstate::canary(now.addSecs(-ago), step, weight, step == 0, acts)};
             estate.publish(QStringLiteral("argocd"), rs, 0);
         }
         test::DemoEstate::publish(estate, now);
@@ -133,10 +138,11 @@ private Q_SLOTS:
         window.pipelinesPage()->selectRun(QStringLiteral("github/8990"));
         window.inboxPage()->selectGate(QStringLiteral("jenkins/payments/deploy-prod#88/input"));
 
-        const QList<QPair<QString, MainWindow::Page>> pages{{QStringLiteral("matrix"), MainWindow::Page::Matrix},
-                                                            {QStringLiteral("pipelines"), MainWindow::Page::Pipelines},
-                                                            {QStringLiteral("canary"), MainWindow::Page::Canary},
-                                                            {QStringLiteral("inbox"), MainWindow::Page::Inbox}};
+        const QList<QPair<QString, MainWindow::Page>> pages{
+            {QStringLiteral("matrix"), MainWindow::Page::Matrix},
+            {QStringLiteral("pipelines"), MainWindow::Page::Pipelines},
+            {QStringLiteral("canary"), MainWindow::Page::Canary},
+            {QStringLiteral("inbox"), MainWindow::Page::Inbox}};
         for (const auto &[name, page] : pages) {
             window.showPage(page);
             QCoreApplication::processEvents();
@@ -148,8 +154,12 @@ private Q_SLOTS:
                                      .arg(size.height());
             QVERIFY2(image.save(file), qPrintable(file));
             const ImageStats s = stats(image);
-            QVERIFY2(s.distinctColours > 200, qPrintable(QStringLiteral("%1: %2 colours").arg(file).arg(s.distinctColours)));
-            QVERIFY2(s.dominantShare < 0.9, qPrintable(QStringLiteral("%1: one colour covers %2").arg(file).arg(s.dominantShare)));
+            QVERIFY2(s.distinctColours > 200,
+                     qPrintable(QStringLiteral("%1: %2 colours").arg(file).arg(s.distinctColours)));
+            QVERIFY2(
+                s.dominantShare < 0.9,
+                qPrintable(
+                    QStringLiteral("%1: one colour covers %2").arg(file).arg(s.dominantShare)));
         }
 
         if (size == QSize(1280, 800)) {
@@ -160,7 +170,8 @@ private Q_SLOTS:
             QVERIFY(window.commandPalette()->model()->rowCount() > 3);
             QCoreApplication::processEvents();
             const QImage palette = window.commandPalette()->grab().toImage();
-            const QString paletteFile = QStringLiteral("%1/palette-%2-%3.png").arg(m_dir, lang, theme);
+            const QString paletteFile =
+                QStringLiteral("%1/palette-%2-%3.png").arg(m_dir, lang, theme);
             QVERIFY(palette.save(paletteFile));
             QVERIFY2(stats(palette).distinctColours > 50, qPrintable(paletteFile));
             window.commandPalette()->hide();
