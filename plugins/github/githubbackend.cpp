@@ -869,33 +869,7 @@ void GitHubBackend::publishRecords()
         all.gates += part.gates;
         all.events += part.events;
     }
-    QList<TimelineEvent> fresh;
-    for (const TimelineEvent &e : std::as_const(all.events)) {
-        if (m_emittedEvents.contains(e.sourceId))
-            continue;
-        m_emittedEvents.insert(e.sourceId);
-        fresh.append(e);
-    }
-    const bool changed = !m_initialDone || all.runs != m_published.runs ||
-                         all.deployments != m_published.deployments ||
-                         all.environments != m_published.environments ||
-                         all.gates != m_published.gates;
-    if (!changed && fresh.isEmpty())
-        return;
-    RecordSet out;
-    RecordKinds replace = 0;
-    if (changed) {
-        out.runs = all.runs;
-        out.deployments = all.deployments;
-        out.environments = all.environments;
-        out.gates = all.gates;
-        replace = int(RecordKind::Runs) | int(RecordKind::Deployments) |
-                  int(RecordKind::Environments) | int(RecordKind::Gates);
-        m_published = all;
-        m_published.events.clear();
-    }
-    out.events = fresh;
-    m_sink->publish(m_config.id, out, replace);
+    m_publisher.publish(m_sink, m_config.id, all, all.events, !m_initialDone);
 }
 
 PlanningState GitHubBackend::planningState() const

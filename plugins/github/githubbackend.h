@@ -3,6 +3,7 @@
 #include "githubplanner.h"
 
 #include "backend/backend.h"
+#include "backend/snapshotpublisher.h"
 #include "http/client.h"
 
 #include <QElapsedTimer>
@@ -138,10 +139,9 @@ private:
     int m_serverPollIntervalMs = 0;
     qint64 m_cycles = 0;
     ConnectionHealth m_health;
-    QSet<QString> m_reported;      // problem keys already shown
-    QSet<QString> m_freshPaths;    // unreadable bodies: read unconditionally next time
-    QSet<QString> m_emittedEvents; // timeline source ids already published
-    RecordSet m_published;
+    QSet<QString> m_reported;   // problem keys already shown
+    QSet<QString> m_freshPaths; // unreadable bodies: read unconditionally next time
+    SnapshotPublisher m_publisher;
     quint64 m_nextTicket = 1;
 };
 

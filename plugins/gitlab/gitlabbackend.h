@@ -3,6 +3,7 @@
 #include "gitlabplanner.h"
 
 #include "backend/backend.h"
+#include "backend/snapshotpublisher.h"
 #include "http/client.h"
 
 #include <QObject>
@@ -137,9 +138,8 @@ private:
     QVariantList m_cycleNotModified; // of which answered 304
     ConnectionHealth m_health;
     QSet<QString> m_reported;
-    QSet<QString> m_freshPaths;    // unreadable bodies: read unconditionally next time
-    QSet<QString> m_emittedEvents; // timeline source ids already published
-    RecordSet m_published;
+    QSet<QString> m_freshPaths; // unreadable bodies: read unconditionally next time
+    SnapshotPublisher m_publisher;
     quint64 m_nextTicket = 1;
 };
 

@@ -3,6 +3,7 @@
 #include "jenkinsplanner.h"
 
 #include "backend/backend.h"
+#include "backend/snapshotpublisher.h"
 #include "http/client.h"
 
 #include <QElapsedTimer>
@@ -130,9 +131,8 @@ private:
     qint64 m_firstPollRequests = -1;
     ConnectionHealth m_health;
     QSet<QString> m_reported;
-    QSet<QString> m_emittedEvents;
     QList<Gate> m_openGates; // gates last published, for "input proceeded/aborted" events
-    RecordSet m_published;
+    SnapshotPublisher m_publisher;
     QByteArray m_crumbField, m_crumb, m_cookie;
     struct LogCursor
     {
