@@ -1,4 +1,5 @@
 #include "gitlabbackend.h"
+
 #include "http/httplog.h"
 #include "http/pagination.h"
 
