@@ -22,8 +22,8 @@
 #include <functional>
 #include <memory>
 
-#define FD_BACKEND_API_VERSION 1
-#define FD_BACKEND_FACTORY_IID "dev.flightdeck.BackendFactory/1.0"
+#define FD_BACKEND_API_VERSION 2
+#define FD_BACKEND_FACTORY_IID "dev.flightdeck.BackendFactory/2.0"
 
 namespace fd {
 
@@ -109,6 +109,20 @@ public:
         Q_UNUSED(stageId)
         Q_UNUSED(maxBytes)
         done(QString(), QStringLiteral("this backend does not serve logs"));
+    }
+
+    /**
+     * What the backend is told to run for @p object (an Argo CD application) and what runs:
+     * one entry per managed resource with its desired and live manifests. Read on demand (the
+     * comparison view, `flightdeck-ctl compare`), never polled; delivered asynchronously on the
+     * backend's thread. Backends without desired state answer with an error.
+     */
+    virtual void fetchManagedResources(
+        const QString &object,
+        std::function<void(const QList<ManagedResource> &resources, const QString &error)> done)
+    {
+        Q_UNUSED(object)
+        done({}, QStringLiteral("this backend does not report desired state"));
     }
 
     /// Network accounting for benchmarks: requests, notModified, bytes, retries, peakInFlight.

@@ -3,6 +3,7 @@
 #include "enums.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -97,6 +98,28 @@ struct EnvironmentState
         return connectionId + QLatin1Char('/') + service + QLatin1Char('/') + environment;
     }
     bool operator==(const EnvironmentState &) const = default;
+};
+
+/// One resource a GitOps backend manages for an application: what Git tells it to run
+/// (desired) and what runs in the cluster (live), as parsed manifests.
+struct ManagedResource
+{
+    QString group; // "" for the core API group
+    QString kind;
+    QString ns; // namespace ("" for cluster-scoped resources)
+    QString name;
+    QJsonObject desired;   // empty when Git no longer wants the resource (it would be pruned)
+    QJsonObject live;      // empty when the resource is missing from the cluster
+    bool modified = false; // the backend itself reports live != desired
+    QString error;         // a state the backend sent that could not be read, naming it
+
+    /// group/kind/namespace/name, the identity used to pair resources across environments
+    /// after the namespace noise is normalized away.
+    QString id() const
+    {
+        return group + QLatin1Char('/') + kind + QLatin1Char('/') + ns + QLatin1Char('/') + name;
+    }
+    bool operator==(const ManagedResource &) const = default;
 };
 
 /// One step of a progressive delivery strategy.

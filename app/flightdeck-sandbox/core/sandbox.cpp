@@ -145,9 +145,9 @@ bool parseFault(const QString &spec, Fault *out, QString *error)
 {
     static const QStringList backends{u"github"_s, u"jenkins"_s, u"gitlab"_s,
                                       u"argocd"_s, u"metrics"_s, u"all"_s};
-    static const QStringList kinds{u"latency"_s, u"5xx"_s,       u"rate-limit"_s,
-                                   u"timeout"_s, u"malformed"_s, u"expired-token"_s,
-                                   u"drop"_s};
+    static const QStringList kinds{
+        u"latency"_s,   u"5xx"_s,           u"rate-limit"_s, u"timeout"_s,
+        u"malformed"_s, u"expired-token"_s, u"drop"_s,       u"rate-limit-noretry"_s};
     const auto fail = [&](const QString &why) {
         if (error)
             *error = QStringLiteral("fault '%1': %2").arg(spec, why);
@@ -370,6 +370,12 @@ int Sandbox::port(const QString &backend) const
     return m_ports.value(backend, 0);
 }
 
+void Sandbox::deployed(const QString &service, const QString &environment, const QString &version)
+{
+    for (const auto &b : m_backends)
+        b->onDeployed(service, environment, version);
+}
+
 BackendServer *Sandbox::backend(const QString &name) const
 {
     for (const auto &b : m_backends)
@@ -470,6 +476,12 @@ bool Sandbox::applyFaults(BackendServer &backend,
             return true;
         } else if (f.kind == QLatin1String("rate-limit")) {
             backend.writeRateLimited(res);
+            return true;
+        } else if (f.kind == QLatin1String("rate-limit-noretry")) {
+            // Some proxies and older GitLab versions answer 429 with no Retry-After at all:
+            // the client has to pick its own wait.
+            backend.writeRateLimited(res);
+            res.headers.erase("Retry-After");
             return true;
         } else if (f.kind == QLatin1String("expired-token")) {
             backend.writeExpiredToken(res);

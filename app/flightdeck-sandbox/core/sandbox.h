@@ -169,7 +169,8 @@ private:
 struct Fault
 {
     QString backend; // github | jenkins | gitlab | argocd | metrics | all
-    QString kind;    // latency | 5xx | rate-limit | timeout | malformed | expired-token | drop
+    QString kind;    // latency | 5xx | rate-limit | rate-limit-noretry | timeout | malformed |
+                     // expired-token | drop
     double probability = 1.0;
     qint64 durationMs = 0; // latency / timeout length
     QString spec;          // as given
@@ -218,6 +219,13 @@ public:
     virtual void writeRateLimited(httplib::Response &res);
     /// The expired-token fault's answer. Default: writeError(401, "token expired").
     virtual void writeExpiredToken(httplib::Response &res);
+    /// Another backend finished a deploy of @p version to (service, environment): the metrics
+    /// backend starts serving that version's series, so alerts follow real rollbacks.
+    virtual void
+    onDeployed(const QString &service, const QString &environment, const QString &version)
+    {
+        (void)service, (void)environment, (void)version;
+    }
 
 protected:
     Sandbox &sandbox() const { return m_sandbox; }
@@ -271,6 +279,9 @@ public:
     void reset();
 
     BackendServer *backend(const QString &name) const;
+    /// A backend finished a successful deploy: tells every backend (see onDeployed). Call it
+    /// whenever what runs in (service, environment) changes, rollbacks included.
+    void deployed(const QString &service, const QString &environment, const QString &version);
 
 private:
     void runTicker();

@@ -246,6 +246,16 @@ bool MetricsServer::switchVersion(const QString &service,
     return m_traffic.switchVersion(service, environment, version, sandbox().clock().nowMs(), error);
 }
 
+void MetricsServer::onDeployed(const QString &service,
+                               const QString &environment,
+                               const QString &version)
+{
+    // A version the traffic model does not know (a scale scenario's synthetic app) has no
+    // series to switch: nothing to do, and nothing to report to the deploying backend.
+    QString ignored;
+    switchVersion(service, environment, version, &ignored);
+}
+
 void MetricsServer::promError(httplib::Response &res,
                               int status,
                               const QString &type,
