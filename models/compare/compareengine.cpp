@@ -1,5 +1,6 @@
 #include "compareengine.h"
 
+#include "compare/managedfetch.h"
 #include "estate/estate.h"
 #include "workspace/workspace.h"
 
@@ -73,6 +74,25 @@ EnvironmentSide sideOf(const Estate &estate, const QString &service, const QStri
     return side;
 }
 
+/// The Argo CD application that serves @p env for @p service, whatever else deploys there.
+ManagedResources managedOf(const Workspace &workspace,
+                           const Estate &estate,
+                           const QString &service,
+                           const QString &env)
+{
+    ManagedResources m;
+    for (const EnvironmentState &s : estate.environmentStates(service, env)) {
+        const ConnectionDef *c = workspace.connection(s.connectionId);
+        if (!c || c->kind != QLatin1String("argocd"))
+            continue;
+        m.connectionId = s.connectionId;
+        // The naming convention when the backend did not say which object it read.
+        m.application = s.object.isEmpty() ? service + QLatin1Char('-') + env : s.object;
+        break;
+    }
+    return m;
+}
+
 /// Numeric parts of a version ("v1.4.2-rc1" → 1,4,2); empty when it is not a version number.
 QList<int> versionNumbers(const QString &version)
 {
@@ -135,10 +155,58 @@ CompareRequest makeCompareRequest(const Workspace &workspace,
         }
         in.a = sideOf(estate, name, envA);
         in.b = sideOf(estate, name, envB);
+        in.managedA = managedOf(workspace, estate, name, envA);
+        in.managedB = managedOf(workspace, estate, name, envB);
         r.services.append(in);
     }
     return r;
 }
+
+namespace {
+
+/// The Argo CD layer: desired manifests of A against B, and live against desired in each.
+void compareManaged(ServiceComparison &out, const CompareRequest &request, const ServiceInput &in)
+{
+    out.managedA = ManagedSummary::of(in.managedA);
+    out.managedB = ManagedSummary::of(in.managedB);
+    for (const auto &[side, env] :
+         {std::pair{&in.managedA, request.envA}, std::pair{&in.managedB, request.envB}}) {
+        if (!side->requested())
+            continue;
+        const QString where =
+            QStringLiteral("argocd: %1 (application %2)").arg(env, side->application);
+        if (!side->answered)
+            out.problems.append(where + QStringLiteral(": managed resources were not read"));
+        else if (!side->error.isEmpty())
+            out.problems.append(where + QStringLiteral(": ") + side->error);
+        else
+            for (const ManagedResource &r : side->resources)
+                if (!r.error.isEmpty())
+                    out.problems.append(where + QStringLiteral(", ") + managedResourceLabel(r) +
+                                        QStringLiteral(": ") + r.error);
+    }
+    out.driftA = driftOf(in.managedA, request.envA);
+    out.driftB = driftOf(in.managedB, request.envB);
+    // Half a comparison would report every resource as added or removed.
+    if (!in.managedA.usable() || !in.managedB.usable())
+        return;
+    QList<ManagedResource> a, b; // resources the backend could not read stay out of the diff
+    for (const ManagedResource &r : in.managedA.resources)
+        if (r.error.isEmpty())
+            a.append(r);
+    for (const ManagedResource &r : in.managedB.resources)
+        if (r.error.isEmpty())
+            b.append(r);
+    for (const auto &[list, files] :
+         {std::pair{&a, &out.config.filesA}, std::pair{&b, &out.config.filesB}})
+        for (const ManagedResource &r : *list)
+            if (!r.desired.isEmpty())
+                files->append(managedResourceLabel(r));
+    out.config.changes.append(
+        diffDesired(a, b, request.envA, request.envB, request.noise, &out.config.images));
+}
+
+} // namespace
 
 ServiceComparison
 compareService(RepositoryCache &cache, const CompareRequest &request, const ServiceInput &input)
@@ -230,6 +298,7 @@ compareService(RepositoryCache &cache, const CompareRequest &request, const Serv
                                    request.noise);
     for (const QString &p : std::as_const(out.config.problems))
         out.problems.append(QStringLiteral("config: ") + p);
+    compareManaged(out, request, input);
     return out;
 }
 
@@ -261,6 +330,21 @@ CompareEngine::CompareEngine(QObject *parent, const QString &mirrorDir)
     qRegisterMetaType<fd::CompareReport>();
 }
 
+void CompareEngine::setBackends(BackendLookup backends)
+{
+    if (m_fetch && m_fetch->isRunning()) {
+        ++m_job; // that comparison waited for the fetch being dropped: it will not finish
+        m_running = false;
+    }
+    delete m_fetch;
+    m_fetch = nullptr;
+    if (!backends)
+        return;
+    m_fetch = new ManagedResourceFetch(std::move(backends), this);
+    connect(m_fetch, &ManagedResourceFetch::finished, this,
+            [this](const CompareRequest &r) { startWorker(r, m_job); });
+}
+
 CompareEngine::~CompareEngine()
 {
     m_future.cancel();
@@ -285,8 +369,20 @@ void CompareEngine::start(const CompareRequest &request)
     m_future.cancel();
     const quint64 job = ++m_job;
     m_running = true;
+    Q_EMIT started(int(request.services.size()));
+    if (m_fetch && ManagedResourceFetch::needed(request)) {
+        Q_EMIT fetching();
+        m_fetch->start(request); // its finished() starts the worker for the newest job
+        return;
+    }
+    if (m_fetch)
+        m_fetch->cancel();
+    startWorker(request, job);
+}
+
+void CompareEngine::startWorker(const CompareRequest &request, quint64 job)
+{
     const int total = int(request.services.size());
-    Q_EMIT started(total);
     m_future = compare(request);
     auto *watcher = new QFutureWatcher<CompareReport>(this);
     connect(watcher, &QFutureWatcher<CompareReport>::progressValueChanged, this,
@@ -308,6 +404,8 @@ void CompareEngine::start(const CompareRequest &request)
 void CompareEngine::cancel()
 {
     ++m_job;
+    if (m_fetch)
+        m_fetch->cancel();
     m_future.cancel();
     m_running = false;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "compare/configdiff.h"
+#include "compare/manageddiff.h"
 #include "domain/enums.h"
 #include "git/commitrange.h"
 #include "git/repositorycache.h"
@@ -10,11 +11,14 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace fd {
 
+class Backend;
 class Estate;
+class ManagedResourceFetch;
 struct Workspace;
 
 /// What one environment runs for one service, as the estate reported it.
@@ -43,6 +47,10 @@ struct ServiceInput
     EnvironmentSide b;
     QString repoPath;
     QUrl repoUrl;
+    /// Argo CD managed resources of each side: makeCompareRequest names the application,
+    /// ManagedResourceFetch fills in what the backend answered.
+    ManagedResources managedA;
+    ManagedResources managedB;
 };
 
 struct CompareRequest
@@ -69,8 +77,24 @@ struct ServiceComparison
     bool relationFromGit = false; // false: from the version strings alone
     CommitRange commits;          // error set when the git layer failed
     bool gitCompared = false;     // a repository was asked
-    ConfigDiff config;
+    ConfigDiff config; // overlay files and Argo CD desired manifests ("argocd:Kind/name")
+    ManagedSummary managedA;
+    ManagedSummary managedB;
+    QList<ResourceDrift> driftA; // live vs desired, drifted resources only
+    QList<ResourceDrift> driftB;
     QStringList problems; // per-service messages for the user
+
+    /// Resources drifted in A (or B); -1 when no managed resources were read for that side.
+    int driftedResources(bool a) const
+    {
+        return (a ? managedA : managedB).compared ? int((a ? driftA : driftB).size()) : -1;
+    }
+    /// Live differs from desired: per resource when they were read, else the estate's word.
+    bool drifted(bool a) const
+    {
+        const int n = driftedResources(a);
+        return n >= 0 ? n > 0 : (a ? this->a : b).drifted();
+    }
 
     bool differs() const { return relation != VersionRelation::Same || config.realChanges() > 0; }
 };
@@ -116,13 +140,22 @@ class CompareEngine : public QObject
 {
     Q_OBJECT
 public:
+    using BackendLookup = std::function<Backend *(const QString &connectionId)>;
+
     explicit CompareEngine(QObject *parent = nullptr, const QString &mirrorDir = QString());
     ~CompareEngine() override;
+
+    /// Where start() finds the backends to read Argo CD managed resources from (on this
+    /// object's thread) before the comparison; without it the Argo CD layer is left out.
+    /// A comparison still reading managed resources is dropped: start() again.
+    void setBackends(BackendLookup backends);
+    ManagedResourceFetch *resourceFetch() const { return m_fetch; }
 
     RepositoryCache *repositories() { return m_cache.get(); }
     /// The comparison as a future (progress value = services done); does not emit signals.
     QFuture<CompareReport> compare(const CompareRequest &request);
-    /// Starts a comparison; started(), progress() and finished() follow on this object's thread.
+    /// Starts a comparison: managed resources first when backends are set (fetching()), then
+    /// the worker; started(), progress() and finished() follow on this object's thread.
     void start(const CompareRequest &request);
     void cancel();
     bool isRunning() const { return m_running; }
@@ -130,11 +163,16 @@ public:
 
 Q_SIGNALS:
     void started(int total);
+    /// Reading Argo CD managed resources before the comparison proper.
+    void fetching();
     void progress(int done, int total);
     void finished(const fd::CompareReport &report);
 
 private:
+    void startWorker(const CompareRequest &request, quint64 job);
+
     std::unique_ptr<RepositoryCache> m_cache;
+    ManagedResourceFetch *m_fetch = nullptr;
     QFuture<CompareReport> m_future;
     quint64 m_job = 0;
     bool m_running = false;
@@ -144,3 +182,4 @@ private:
 } // namespace fd
 
 Q_DECLARE_METATYPE(fd::CompareReport)
+Q_DECLARE_METATYPE(fd::CompareRequest)

@@ -117,7 +117,7 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
     case CompareRoles::ProblemRole:
         return s->problems.join(QLatin1Char('\n'));
     case CompareRoles::DriftRole:
-        return s->a.drifted() || s->b.drifted();
+        return s->drifted(true) || s->drifted(false);
     case CompareRoles::DiffersRole:
         return s->differs();
     default:
@@ -155,12 +155,16 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
                                                 : QString::number(s->config.realChanges());
         case Drift: {
             QStringList envs;
-            if (s->a.drifted())
-                envs.append(m_report.envA);
-            if (s->b.drifted())
-                envs.append(m_report.envB);
+            for (const bool isA : {true, false}) {
+                if (!s->drifted(isA))
+                    continue;
+                const QString &env = isA ? m_report.envA : m_report.envB;
+                const int n = s->driftedResources(isA);
+                envs.append(n > 0 ? QStringLiteral("%1 (%2)").arg(env).arg(n) : env);
+            }
             return envs.isEmpty() ? QStringLiteral("—")
-                                  : tr("out of sync: %1").arg(envs.join(QStringLiteral(", ")));
+                                  : QStringLiteral("⚠ ") +
+                                        tr("out of sync: %1").arg(envs.join(QStringLiteral(", ")));
         }
         case Problems:
             return s->problems.isEmpty()
@@ -178,6 +182,14 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
         if (column == VersionA && s->a.present)
             return tr("%1, commit %2, deployed %3")
                 .arg(s->a.version, s->a.commit.left(12), s->a.deployedAt.toString(Qt::ISODate));
+        if (column == Drift && (s->drifted(true) || s->drifted(false))) {
+            QStringList lines;
+            for (const ResourceDrift &d : s->driftA + s->driftB)
+                lines.append(QStringLiteral("%1: %2 — %3")
+                                 .arg(d.environment, d.label(), ResourceDriftModel::stateText(d)));
+            return lines.isEmpty() ? tr("Argo CD reports the application out of sync")
+                                   : lines.join(QLatin1Char('\n'));
+        }
         if (column == VersionB && s->b.present)
             return tr("%1, commit %2, deployed %3")
                 .arg(s->b.version, s->b.commit.left(12), s->b.deployedAt.toString(Qt::ISODate));
@@ -196,7 +208,8 @@ QVariant CompareGridModel::data(const QModelIndex &index, int role) const
         case Config:
             return s->config.realChanges();
         case Drift:
-            return int(s->a.drifted()) + int(s->b.drifted());
+            return qMax(0, s->driftedResources(true)) + qMax(0, s->driftedResources(false)) +
+                   int(s->drifted(true)) + int(s->drifted(false));
         case Problems:
             return int(s->problems.size());
         case ColumnCount:
@@ -520,6 +533,128 @@ QVariant ImagePairModel::headerData(int section, Qt::Orientation orientation, in
         return m_envA.isEmpty() ? tr("A") : m_envA;
     case ImageB:
         return m_envB.isEmpty() ? tr("B") : m_envB;
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+// ---- ResourceDriftModel ----
+
+ResourceDriftModel::ResourceDriftModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+void ResourceDriftModel::setDrift(const QList<ResourceDrift> &a, const QList<ResourceDrift> &b)
+{
+    beginResetModel(); // another service's resources: nothing to merge with
+    m_rows.clear();
+    m_resources = 0;
+    for (const ResourceDrift &d : a + b) {
+        ++m_resources;
+        ResourceDrift head = d;
+        head.changes.clear();
+        if (d.changes.isEmpty())
+            m_rows.append({head, ConfigChange{}});
+        for (const ConfigChange &c : d.changes)
+            m_rows.append({head, c});
+    }
+    endResetModel();
+}
+
+void ResourceDriftModel::clear()
+{
+    setDrift({}, {});
+}
+
+int ResourceDriftModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ResourceDriftModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ResourceDriftModel::stateText(const ResourceDrift &d)
+{
+    if (!d.error.isEmpty())
+        return tr("unreadable: %1").arg(d.error);
+    if (d.missingLive)
+        return tr("missing from the cluster");
+    if (d.prunable)
+        return tr("not in Git (would be pruned)");
+    return tr("modified");
+}
+
+namespace {
+
+int stateOf(const ResourceDrift &d)
+{
+    return !d.error.isEmpty() ? 3 : d.missingLive ? 1 : d.prunable ? 2 : 0;
+}
+
+} // namespace
+
+QVariant ResourceDriftModel::data(const QModelIndex &index, int role) const
+{
+    if (index.row() < 0 || index.row() >= m_rows.size() || index.column() < 0 ||
+        index.column() >= ColumnCount)
+        return {};
+    const Row &r = m_rows.at(index.row());
+    if (role == CompareRoles::DriftStateRole)
+        return stateOf(r.resource);
+    if (role == CompareRoles::ChangeKindRole)
+        return int(r.change.kind);
+    if (role == Qt::ToolTipRole && index.column() == Resource)
+        return tr("%1 in namespace %2, application %3")
+            .arg(r.resource.label(), r.resource.ns.isEmpty() ? tr("(cluster)") : r.resource.ns,
+                 r.resource.application);
+    if (role != Qt::DisplayRole && role != CompareRoles::SortRole)
+        return {};
+    switch (Column(index.column())) {
+    case Environment:
+        return r.resource.environment;
+    case Resource:
+        return r.resource.label();
+    case State:
+        if (role == CompareRoles::SortRole)
+            return stateOf(r.resource);
+        if (r.change.path.isEmpty())
+            return stateText(r.resource);
+        return r.change.kind == ConfigChange::Kind::Added ? tr("not set live") : tr("changed");
+    case Key:
+        return r.change.path.isEmpty() ? QStringLiteral("—") : r.change.path;
+    case Desired:
+        return r.change.path.isEmpty() ? QStringLiteral("—") : r.change.a;
+    case Live:
+        if (r.change.path.isEmpty())
+            return QStringLiteral("—");
+        return r.change.b.isEmpty() ? tr("(absent)") : r.change.b;
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant ResourceDriftModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (Column(section)) {
+    case Environment:
+        return tr("Environment");
+    case Resource:
+        return tr("Resource");
+    case State:
+        return tr("State");
+    case Key:
+        return tr("Key");
+    case Desired:
+        return tr("Desired (Git)");
+    case Live:
+        return tr("Live (cluster)");
     case ColumnCount:
         break;
     }

@@ -105,6 +105,37 @@ private:
     QString m_envA, m_envB;
 };
 
+/// Argo CD drift of one service: a row per drifted key path (or per resource when the backend
+/// flags it without a path we can name), environment A's resources first.
+class ResourceDriftModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Environment, Resource, State, Key, Desired, Live, ColumnCount };
+
+    explicit ResourceDriftModel(QObject *parent = nullptr);
+    void setDrift(const QList<ResourceDrift> &a, const QList<ResourceDrift> &b);
+    void clear();
+    /// Drifted resources (not rows).
+    int resourceCount() const { return m_resources; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    static QString stateText(const ResourceDrift &drift);
+
+private:
+    struct Row
+    {
+        ResourceDrift resource; // changes emptied: the row's own change is below
+        ConfigChange change;    // path empty when the row stands for the whole resource
+    };
+    QList<Row> m_rows;
+    int m_resources = 0;
+};
+
 /// Roles of the comparison models (DisplayRole is formatted text, SortRole the raw value).
 // Declared after the models: lupdate (6.4) loses the enclosing fd:: of the class that follows it.
 struct CompareRoles
@@ -119,6 +150,7 @@ struct CompareRoles
         ShaRole,        // QString full sha (commit rows)
         SideRole,       // int 0 = in A not in B, 1 = in B not in A (commit rows)
         DiffersRole,    // bool (grid, images)
+        DriftStateRole, // int 0 modified, 1 missing live, 2 prunable, 3 unreadable (drift rows)
     };
 };
 

@@ -70,18 +70,84 @@ QString gapText(const ServiceComparison &s)
     return QString();
 }
 
-QString driftCell(const EnvironmentSide &a,
-                  const EnvironmentSide &b,
-                  const QString &envA,
-                  const QString &envB)
+QString driftCell(const ServiceComparison &s, const QString &envA, const QString &envB)
 {
     QStringList parts;
-    for (const auto &[side, env] : {std::pair{&a, envA}, std::pair{&b, envB}})
-        if (side->drifted())
-            parts.append(side->driftCount > 0
-                             ? QStringLiteral("%1: %2 out of sync").arg(env).arg(side->driftCount)
-                             : QStringLiteral("%1: out of sync").arg(env));
+    for (const auto &[isA, env] : {std::pair{true, envA}, std::pair{false, envB}}) {
+        if (!s.drifted(isA))
+            continue;
+        const EnvironmentSide &side = isA ? s.a : s.b;
+        const int n = s.driftedResources(isA) >= 0 ? s.driftedResources(isA) : side.driftCount;
+        parts.append(n > 0 ? QStringLiteral("%1: %2 out of sync").arg(env).arg(n)
+                           : QStringLiteral("%1: out of sync").arg(env));
+    }
     return parts.isEmpty() ? QStringLiteral("—") : parts.join(QStringLiteral(", "));
+}
+
+/// What is wrong with a drifted resource, in a few words.
+QString driftState(const ResourceDrift &d)
+{
+    if (!d.error.isEmpty())
+        return QStringLiteral("unreadable");
+    if (d.missingLive)
+        return QStringLiteral("missing live");
+    if (d.prunable)
+        return QStringLiteral("not in Git (prune)");
+    return QStringLiteral("modified");
+}
+
+void driftTable(QString &md, const QList<ResourceDrift> &drift)
+{
+    for (const ResourceDrift &d : drift) {
+        if (d.changes.isEmpty()) {
+            md += QStringLiteral("| %1 | %2 | %3 | %4 | — | — |\n")
+                      .arg(cell(d.environment), cell(d.label()), driftState(d),
+                           d.error.isEmpty() ? QStringLiteral("—") : cell(d.error));
+            continue;
+        }
+        for (const ConfigChange &c : d.changes)
+            md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |\n")
+                      .arg(cell(d.environment), cell(d.label()), driftState(d), code(c.path),
+                           code(c.a), code(c.b));
+    }
+}
+
+QJsonObject managedJson(const ManagedSummary &m)
+{
+    QJsonObject o{{QStringLiteral("application"), m.application},
+                  {QStringLiteral("connection"), m.connectionId},
+                  {QStringLiteral("compared"), m.compared},
+                  {QStringLiteral("resources"), m.resources}};
+    if (!m.error.isEmpty())
+        o.insert(QStringLiteral("error"), m.error);
+    return o;
+}
+
+QJsonArray driftJson(const QList<ResourceDrift> &drift)
+{
+    QJsonArray out;
+    for (const ResourceDrift &d : drift) {
+        QJsonArray changes;
+        for (const ConfigChange &c : d.changes)
+            changes.append(QJsonObject{{QStringLiteral("path"), c.path},
+                                       {QStringLiteral("kind"), toString(c.kind)},
+                                       {QStringLiteral("desired"), c.a},
+                                       {QStringLiteral("live"), c.b}});
+        QJsonObject o{{QStringLiteral("environment"), d.environment},
+                      {QStringLiteral("application"), d.application},
+                      {QStringLiteral("group"), d.group},
+                      {QStringLiteral("kind"), d.kind},
+                      {QStringLiteral("namespace"), d.ns},
+                      {QStringLiteral("name"), d.name},
+                      {QStringLiteral("modified"), d.modified},
+                      {QStringLiteral("missingLive"), d.missingLive},
+                      {QStringLiteral("prunable"), d.prunable},
+                      {QStringLiteral("changes"), changes}};
+        if (!d.error.isEmpty())
+            o.insert(QStringLiteral("error"), d.error);
+        out.append(o);
+    }
+    return out;
 }
 
 void commitTable(QString &md, const QList<CommitRecord> &commits)
@@ -155,7 +221,7 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
                                                            : QStringLiteral("—"),
                        s.config.hasSource() ? QString::number(s.config.realChanges())
                                             : QStringLiteral("—"),
-                       driftCell(s.a, s.b, A, B));
+                       driftCell(s, A, B));
     }
     for (const ServiceComparison &s : report.services) {
         md += QStringLiteral("\n## %1\n\n").arg(s.service);
@@ -172,7 +238,7 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
         md += QStringLiteral("\n- **Gap**: %1").arg(gapText(s));
         if (!s.commits.mergeBase.isEmpty() && s.relation == VersionRelation::Diverged)
             md += QStringLiteral(" (merge base `%1`)").arg(s.commits.mergeBase.left(12));
-        md += QStringLiteral("\n- **Drift**: %1\n").arg(driftCell(s.a, s.b, A, B));
+        md += QStringLiteral("\n- **Drift**: %1\n").arg(driftCell(s, A, B));
 
         if (s.relationFromGit && !s.commits.commits.isEmpty()) {
             md += QStringLiteral("\n### Commits in %1 not in %2 (%3)\n\n")
@@ -219,6 +285,13 @@ QString compareToMarkdown(const CompareReport &report, const QDateTime &nowIn)
                               .arg(cell(i.name), cell(i.source), code(i.a), code(i.b));
             }
         }
+        if (!s.driftA.isEmpty() || !s.driftB.isEmpty()) {
+            md += QStringLiteral("\n### Drift: live vs desired (Argo CD)\n\n"
+                                 "| Environment | Resource | State | Key | Desired | Live |\n"
+                                 "|---|---|---|---|---|---|\n");
+            driftTable(md, s.driftA);
+            driftTable(md, s.driftB);
+        }
         if (!s.problems.isEmpty()) {
             md += QStringLiteral("\n### Problems\n\n");
             for (const QString &p : s.problems)
@@ -232,9 +305,14 @@ QJsonObject compareToJson(const CompareReport &report)
 {
     QJsonArray services;
     for (const ServiceComparison &s : report.services) {
+        QJsonObject sideA = sideJson(s.a), sideB = sideJson(s.b);
+        if (s.a.present)
+            sideA.insert(QStringLiteral("drifted"), s.drifted(true));
+        if (s.b.present)
+            sideB.insert(QStringLiteral("drifted"), s.drifted(false));
         QJsonObject o{{QStringLiteral("service"), s.service},
-                      {QStringLiteral("a"), sideJson(s.a)},
-                      {QStringLiteral("b"), sideJson(s.b)},
+                      {QStringLiteral("a"), sideA},
+                      {QStringLiteral("b"), sideB},
                       {QStringLiteral("relation"), toString(s.relation)},
                       {QStringLiteral("relationFromGit"), s.relationFromGit}};
         if (s.gitCompared) {
@@ -271,6 +349,14 @@ QJsonObject compareToJson(const CompareReport &report)
                         {QStringLiteral("filesB"), QJsonArray::fromStringList(s.config.filesB)},
                         {QStringLiteral("changes"), changes},
                         {QStringLiteral("images"), images}});
+        if (!s.managedA.application.isEmpty() || !s.managedB.application.isEmpty()) {
+            o.insert(QStringLiteral("managed"),
+                     QJsonObject{{QStringLiteral("a"), managedJson(s.managedA)},
+                                 {QStringLiteral("b"), managedJson(s.managedB)}});
+            o.insert(QStringLiteral("drift"),
+                     QJsonObject{{QStringLiteral("a"), driftJson(s.driftA)},
+                                 {QStringLiteral("b"), driftJson(s.driftB)}});
+        }
         o.insert(QStringLiteral("problems"), QJsonArray::fromStringList(s.problems));
         services.append(o);
     }

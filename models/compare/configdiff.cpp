@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -240,6 +242,11 @@ QString lastSegment(const QString &path)
 
 } // namespace
 
+QString environmentNeutral(const QString &value, const QString &environment)
+{
+    return replaceEnvironment(value, environment);
+}
+
 FlatYaml flattenYaml(const QByteArray &text)
 {
     FlatYaml out;
@@ -279,6 +286,69 @@ FlatYaml flattenYaml(const QByteArray &text)
                         .arg(e.mark.column + 1)
                         .arg(fromStd(e.msg));
     }
+    return out;
+}
+
+namespace {
+
+void walkJson(const QJsonValue &v, const QString &path, int depth, QMap<QString, YamlLeaf> *out)
+{
+    const auto leaf = [&](const QString &value) { out->insert(path, YamlLeaf{value, 0, false}); };
+    if (depth > kMaxDepth)
+        return leaf(QStringLiteral("…"));
+    switch (v.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        return leaf(QStringLiteral("null"));
+    case QJsonValue::Bool:
+        return leaf(v.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        // Integers as integers: "3", not "3.0", as YAML writes them.
+        if (d == double(qint64(d)) && qAbs(d) < 9.0e15)
+            return leaf(QString::number(qint64(d)));
+        return leaf(QString::number(d, 'g', 17));
+    }
+    case QJsonValue::String:
+        return leaf(v.toString());
+    case QJsonValue::Array: {
+        const QJsonArray array = v.toArray();
+        if (array.isEmpty())
+            return leaf(QStringLiteral("[]"));
+        // Matched by name when every element is an object with a distinct name, as flattenYaml.
+        QStringList names;
+        for (const QJsonValue &item : array) {
+            const QString name = item.toObject().value(QLatin1String("name")).toString();
+            if (!item.isObject() || name.isEmpty() || names.contains(name)) {
+                names.clear();
+                break;
+            }
+            names.append(name);
+        }
+        for (qsizetype i = 0; i < array.size(); ++i)
+            walkJson(array.at(i),
+                     join(path, names.isEmpty() ? QStringLiteral("[%1]").arg(i)
+                                                : QStringLiteral("[name=%1]").arg(names.at(i))),
+                     depth + 1, out);
+        return;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = v.toObject();
+        if (object.isEmpty())
+            return leaf(QStringLiteral("{}"));
+        for (auto it = object.begin(); it != object.end(); ++it)
+            walkJson(it.value(), join(path, keySegment(it.key())), depth + 1, out);
+        return;
+    }
+    }
+}
+
+} // namespace
+
+FlatYaml flattenJson(const QJsonValue &value)
+{
+    FlatYaml out;
+    walkJson(value, QString(), 0, &out.leaves);
     return out;
 }
 
@@ -368,9 +438,7 @@ QMap<QString, QString> imagesOf(const FlatYaml &flat)
     return images;
 }
 
-namespace {
-
-QString imageName(const QString &ref)
+QString imageRepository(const QString &ref)
 {
     const qsizetype at = ref.indexOf(QLatin1Char('@'));
     QString name = at >= 0 ? ref.left(at) : ref;
@@ -379,6 +447,8 @@ QString imageName(const QString &ref)
         name.truncate(colon);
     return name;
 }
+
+namespace {
 
 struct LoadedFile
 {
@@ -472,7 +542,7 @@ ConfigDiff diffServiceConfig(const QString &gitopsRoot,
                 keys.append(k);
         for (const QString &k : std::as_const(keys)) {
             const QString a = ia.value(k), b = ib.value(k);
-            diff.images.append({imageName(a.isEmpty() ? b : a), label, a, b});
+            diff.images.append({imageRepository(a.isEmpty() ? b : a), label, a, b});
         }
     }
     return diff;

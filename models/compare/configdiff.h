@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonValue>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -29,6 +30,9 @@ struct FlatYaml
 inline constexpr char kPerEnvironmentMarker[] = "flightdeck:per-environment";
 
 FlatYaml flattenYaml(const QByteArray &text);
+/// A JSON value (a parsed manifest) flattened with the same key paths as flattenYaml, so a
+/// manifest from an API compares with the same rules as one from a file.
+FlatYaml flattenJson(const QJsonValue &value);
 
 /// What counts as expected per-environment noise.
 struct NoiseRules
@@ -90,6 +94,10 @@ QList<ConfigChange> diffFlat(const FlatYaml &a,
 /// Images named by a flattened file: kustomize `images:`, Helm `image.repository/tag`, and
 /// container `image:` fields of manifests.
 QMap<QString, QString> imagesOf(const FlatYaml &flat);
+/// @p value with the environment's name as a whole word replaced by "<env>".
+QString environmentNeutral(const QString &value, const QString &environment);
+/// The repository of an image reference: "ghcr.io/acme/web:v1" → "ghcr.io/acme/web".
+QString imageRepository(const QString &reference);
 
 /**
  * The config layer for one service from a GitOps repository: every file of

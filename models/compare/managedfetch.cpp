@@ -1,0 +1,133 @@
+#include "managedfetch.h"
+
+#include "backend/backend.h"
+
+#include <QPointer>
+#include <QTimer>
+
+namespace fd {
+
+namespace {
+
+QString keyOf(const ManagedResources &side)
+{
+    return side.connectionId + QLatin1Char('\n') + side.application;
+}
+
+} // namespace
+
+struct ManagedResourceFetch::Job
+{
+    CompareRequest request;
+    QHash<QString, ManagedResources> results; // by connection + application
+};
+
+ManagedResourceFetch::ManagedResourceFetch(BackendLookup backends, QObject *parent)
+    : QObject(parent)
+    , m_backends(std::move(backends))
+{}
+
+ManagedResourceFetch::~ManagedResourceFetch() = default;
+
+bool ManagedResourceFetch::needed(const CompareRequest &request)
+{
+    for (const ServiceInput &s : request.services)
+        if (s.managedA.requested() || s.managedB.requested())
+            return true;
+    return false;
+}
+
+void ManagedResourceFetch::start(const CompareRequest &request)
+{
+    cancel();
+    const quint64 id = m_jobId;
+    m_job = std::make_unique<Job>();
+    m_job->request = request;
+    m_running = true;
+    // Two services may share an application, and A and B never fetch the same one twice.
+    QStringList toFetch;
+    for (const ServiceInput &s : request.services) {
+        for (const ManagedResources *side : {&s.managedA, &s.managedB}) {
+            if (!side->requested() || m_job->results.contains(keyOf(*side)))
+                continue;
+            ManagedResources r;
+            r.connectionId = side->connectionId;
+            r.application = side->application;
+            m_job->results.insert(keyOf(r), r);
+            toFetch.append(keyOf(r));
+        }
+    }
+    m_pending = int(toFetch.size());
+    if (m_pending == 0) {
+        QMetaObject::invokeMethod(
+            this, [this, id] { finish(id); }, Qt::QueuedConnection);
+        return;
+    }
+    QPointer<ManagedResourceFetch> self(this);
+    for (const QString &key : std::as_const(toFetch)) {
+        if (id != m_jobId)
+            return; // a synchronous reply started something else
+        const ManagedResources side = m_job->results.value(key);
+        Backend *backend = m_backends ? m_backends(side.connectionId) : nullptr;
+        if (!backend) {
+            answer(id, key, {},
+                   QStringLiteral("connection %1 is not connected").arg(side.connectionId));
+            continue;
+        }
+        QTimer::singleShot(m_timeoutMs, this, [this, id, key, secs = m_timeoutMs / 1000.0] {
+            answer(id, key, {}, QStringLiteral("no answer within %1 s").arg(secs));
+        });
+        backend->fetchManagedResources(
+            side.application,
+            [self, id, key](const QList<ManagedResource> &resources, const QString &error) {
+                if (self)
+                    self->answer(id, key, resources, error);
+            });
+    }
+}
+
+void ManagedResourceFetch::cancel()
+{
+    ++m_jobId;
+    m_job.reset();
+    m_pending = 0;
+    m_running = false;
+}
+
+void ManagedResourceFetch::answer(quint64 job,
+                                  const QString &key,
+                                  const QList<ManagedResource> &resources,
+                                  const QString &error)
+{
+    if (job != m_jobId || !m_job)
+        return;
+    const auto it = m_job->results.find(key);
+    if (it == m_job->results.end() || it->answered)
+        return; // a reply after its timeout, or a second reply
+    it->answered = true;
+    it->error = error;
+    if (error.isEmpty())
+        it->resources = resources;
+    if (--m_pending == 0)
+        // Never from inside start() or a backend's callback: the caller may not be ready.
+        QMetaObject::invokeMethod(
+            this, [this, job] { finish(job); }, Qt::QueuedConnection);
+}
+
+void ManagedResourceFetch::finish(quint64 job)
+{
+    if (job != m_jobId || !m_job)
+        return;
+    CompareRequest request = std::move(m_job->request);
+    const QHash<QString, ManagedResources> results = std::move(m_job->results);
+    m_job.reset();
+    m_running = false;
+    for (ServiceInput &s : request.services) {
+        for (ManagedResources *side : {&s.managedA, &s.managedB})
+            if (side->requested())
+                *side = results.value(keyOf(*side));
+    }
+    Q_EMIT finished(request);
+}
+
+} // namespace fd
