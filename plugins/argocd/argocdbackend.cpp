@@ -83,6 +83,7 @@ ArgoCdBackend::~ArgoCdBackend()
 {
     ++m_generation;
     m_stream.cancel();
+    failAllManaged(QStringLiteral("the Argo CD connection %1 was closed").arg(m_config.id));
 }
 
 Capabilities ArgoCdBackend::capabilities() const
@@ -192,6 +193,7 @@ void ArgoCdBackend::stop()
     m_retryTimer->stop();
     m_stream.cancel();
     m_client->cancelAll();
+    failAllManaged(QStringLiteral("the Argo CD connection %1 was stopped").arg(m_config.id));
 }
 
 void ArgoCdBackend::begin()
@@ -1105,6 +1107,79 @@ void ArgoCdBackend::finishJob(const QString &key, bool ok, const QString &messag
         m_jobs.remove(key);
     else
         runNext(key);
+}
+
+// ---- desired vs live ----
+
+void ArgoCdBackend::fetchManagedResources(const QString &object, ManagedDone done)
+{
+    const quint64 id = ++m_nextManagedId;
+    m_managedPending.insert(id, std::move(done));
+    QString name = object;
+    if (name.startsWith(m_config.id + QLatin1Char('/')))
+        name = name.mid(m_config.id.size() + 1);
+    if (name.isEmpty()) {
+        QTimer::singleShot(0, this, [this, id] {
+            finishManaged(id, {}, QStringLiteral("managed resources: no application named"));
+        });
+        return;
+    }
+    http::Request req = request(QStringLiteral("/api/v1/applications/%1/managed-resources")
+                                    .arg(QString::fromLatin1(QUrl::toPercentEncoding(name))),
+                                option(m_config, "managedResourcesTimeoutMs", 30000));
+    req.maxAttempts = 2; // someone waits for this read: one retry, not a long backoff series
+    const auto app = m_apps.constFind(name);
+    if (app != m_apps.constEnd()) {
+        // Argo CD answers 403 for an app outside the default namespace or project unless told
+        if (!app->appNamespace.isEmpty())
+            req.query.addQueryItem(QStringLiteral("appNamespace"), app->appNamespace);
+        if (!app->project.isEmpty())
+            req.query.addQueryItem(QStringLiteral("project"), app->project);
+    }
+    const QString place = QStringLiteral("GET /api/v1/applications/%1/managed-resources").arg(name);
+    send(req, [this, id, name, place](const http::Response &r) {
+        if (!r.ok()) {
+            QString why = describe(r);
+            if (r.status == 403 || r.status == 404)
+                why += QStringLiteral(" (Argo CD says this when application %1 does not exist or "
+                                      "the token may not read it)")
+                           .arg(name);
+            finishManaged(id, {}, QStringLiteral("%1: %2").arg(place, why));
+            return;
+        }
+        struct Parsed
+        {
+            QList<ManagedResource> resources;
+            QString error;
+        };
+        // the states are JSON inside JSON: large for big apps, so parsed on a worker
+        QFuture<Parsed> parsed = QtConcurrent::run([body = r.body, name] {
+            Parsed p;
+            p.resources = parseManagedResources(body, name, &p.error);
+            return p;
+        });
+        parsed.then(this, [this, id, place](const Parsed &p) {
+            finishManaged(id, p.resources,
+                          p.error.isEmpty() ? QString()
+                                            : QStringLiteral("%1: %2").arg(place, p.error));
+        });
+    });
+}
+
+void ArgoCdBackend::finishManaged(quint64 id,
+                                  const QList<ManagedResource> &resources,
+                                  const QString &error)
+{
+    ManagedDone done = m_managedPending.take(id);
+    if (done)
+        done(resources, error);
+}
+
+void ArgoCdBackend::failAllManaged(const QString &why)
+{
+    const QList<quint64> ids = m_managedPending.keys();
+    for (quint64 id : ids)
+        finishManaged(id, {}, why);
 }
 
 QVariantMap ArgoCdBackend::statistics() const

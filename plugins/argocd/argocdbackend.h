@@ -43,6 +43,11 @@ public:
     ActionPlan plan(const ReleaseAction &action) const override;
     quint64 execute(const ActionPlan &plan) override;
     QVariantMap statistics() const override;
+    /// GET /api/v1/applications/{name}/managed-resources (with the app's appNamespace and
+    /// project when known), parsed on a worker. Options: managedResourcesTimeoutMs (30000).
+    void fetchManagedResources(
+        const QString &object,
+        std::function<void(const QList<ManagedResource> &, const QString &error)> done) override;
 
 private:
     using ResponseFn = std::function<void(const http::Response &)>;
@@ -130,6 +135,12 @@ private:
     ReconnectPolicy m_policy;
     QTimer *m_retryTimer;
     int m_startFailures = 0;
+
+    using ManagedDone = std::function<void(const QList<ManagedResource> &, const QString &error)>;
+    void finishManaged(quint64 id, const QList<ManagedResource> &resources, const QString &error);
+    void failAllManaged(const QString &why);
+    QHash<quint64, ManagedDone> m_managedPending; // each answered exactly once
+    quint64 m_nextManagedId = 0;
 
     QHash<QString, QQueue<Job>> m_jobs; // by target key; the head runs
     quint64 m_nextTicket = 0;

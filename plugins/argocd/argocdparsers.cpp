@@ -708,4 +708,90 @@ QString errorMessage(const QByteArray &body)
     return QString::fromUtf8(body.left(300)).trimmed();
 }
 
+namespace {
+
+// A *State field of managed-resources: a JSON string holding a manifest. "" and "null" mean
+// there is no such object (not in Git, or not in the cluster); anything else must be an object.
+bool parseStateString(const QJsonValue &value, QJsonObject *out, QString *why)
+{
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (!value.isString()) {
+        *why = QStringLiteral("is not a JSON string");
+        return false;
+    }
+    const QString text = value.toString();
+    if (text.isEmpty() || text == QLatin1String("null"))
+        return true;
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &err);
+    if (err.error != QJsonParseError::NoError) {
+        *why = QStringLiteral("is not valid JSON (%1 at offset %2)")
+                   .arg(err.errorString())
+                   .arg(err.offset);
+        return false;
+    }
+    if (!doc.isObject()) {
+        *why = QStringLiteral("is not a JSON object");
+        return false;
+    }
+    *out = doc.object();
+    return true;
+}
+
+} // namespace
+
+QList<ManagedResource>
+parseManagedResources(const QByteArray &body, const QString &application, QString *error)
+{
+    QList<ManagedResource> out;
+    QJsonParseError err;
+    QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("managed resources of application %1 are not a JSON object (%2)")
+                     .arg(application, err.error != QJsonParseError::NoError
+                                           ? err.errorString()
+                                           : QStringLiteral("other JSON"));
+        return out;
+    }
+    // protobuf JSON leaves an empty list out: {} is an application that manages nothing
+    const QJsonArray items = doc.object().value(QLatin1String("items")).toArray();
+    doc = QJsonDocument(); // the items array shares the data; drop the document's own reference
+    out.reserve(items.size());
+    for (const auto &iv : items) {
+        const QJsonObject item = iv.toObject();
+        ManagedResource r;
+        r.group = str(item, QLatin1String("group"));
+        r.kind = str(item, QLatin1String("kind"));
+        r.ns = str(item, QLatin1String("namespace"));
+        r.name = str(item, QLatin1String("name"));
+        r.modified = item.value(QLatin1String("modified")).toBool();
+        const QString where =
+            QStringLiteral("application %1, resource %2%3 %4")
+                .arg(application, r.group.isEmpty() ? QString() : r.group + QLatin1Char('/'),
+                     r.kind, r.ns.isEmpty() ? r.name : r.ns + QLatin1Char('/') + r.name);
+        QStringList problems;
+        QString why;
+        if (!parseStateString(item.value(QLatin1String("targetState")), &r.desired, &why))
+            problems << QStringLiteral("targetState %1").arg(why);
+        // The normalized state is what Argo CD diffs (ignoreDifferences applied); the raw
+        // live state stands in when it is absent or unreadable.
+        const QJsonValue normalized = item.value(QLatin1String("normalizedLiveState"));
+        bool haveLive = false;
+        if (normalized.isString() && !normalized.toString().isEmpty() &&
+            normalized.toString() != QLatin1String("null")) {
+            if (parseStateString(normalized, &r.live, &why))
+                haveLive = true;
+            else
+                problems << QStringLiteral("normalizedLiveState %1").arg(why);
+        }
+        if (!haveLive && !parseStateString(item.value(QLatin1String("liveState")), &r.live, &why))
+            problems << QStringLiteral("liveState %1").arg(why);
+        if (!problems.isEmpty())
+            r.error = QStringLiteral("%1: %2").arg(where, problems.join(QStringLiteral("; ")));
+        out << r;
+    }
+    return out;
+}
+
 } // namespace fd::argocd

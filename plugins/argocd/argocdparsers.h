@@ -40,6 +40,13 @@ RolloutDetails parseRolloutManifest(const QJsonObject &manifest,
 /// GET …/resource/actions: the actions with their disabled flags, sorted by name.
 QList<RolloutAction> parseResourceActions(const QByteArray &body, QString *error);
 
+/// GET …/managed-resources: desired (targetState) and live (normalizedLiveState, else
+/// liveState) manifests, parsed from the JSON strings Argo CD sends. A state that cannot be read
+/// leaves that side empty and sets the record's error, naming the application and resource;
+/// *error is set only when the body as a whole cannot be read.
+QList<ManagedResource>
+parseManagedResources(const QByteArray &body, const QString &application, QString *error);
+
 /// "v3.5.1+abc" -> (3, 5); false when it is not a version.
 bool parseServerVersion(const QByteArray &versionBody, int *major, int *minor, QString *text);
 

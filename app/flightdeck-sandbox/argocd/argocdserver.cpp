@@ -157,6 +157,7 @@ struct App
     QString name, service, env, project, ns, org;
     bool autoSync = false;
     bool drift = false;
+    bool corruptManagedState = false; // test knob: managed-resources serves a cut-off live state
     int replicas = 2;
     QList<HistoryEntry> history;
     QString revision, version; // what is synced
@@ -543,6 +544,11 @@ QJsonObject ArgoCdServer::appJson(const App &a) const
     if (!healthMessage.isEmpty())
         workloadHealth.insert(s("message"), healthMessage);
     QJsonArray resources{QJsonObject{{s("version"), s("v1")},
+                                     {s("kind"), s("ConfigMap")},
+                                     {s("namespace"), a.ns},
+                                     {s("name"), a.service + s("-config")},
+                                     {s("status"), s("Synced")}},
+                         QJsonObject{{s("version"), s("v1")},
                                      {s("kind"), s("Service")},
                                      {s("namespace"), a.ns},
                                      {s("name"), a.service},
@@ -923,58 +929,151 @@ void ArgoCdServer::handleStream(const httplib::Request &req, httplib::Response &
 
 QJsonObject ArgoCdServer::liveObject(const App &a, const QString &kind, bool withStatus) const
 {
+    // withStatus = false: what the overlay in Git renders (Argo CD's targetState, with its
+    // tracking label); true: what the cluster holds, with the fields the API server adds.
+    const QString env = a.env;
+    const bool prod = env == s("prod");
+    const QJsonObject labels{{s("app"), a.service}, {s("app.kubernetes.io/instance"), a.name}};
+    const QJsonArray containerEnv{QJsonObject{{s("name"), s("ENVIRONMENT")}, {s("value"), env}},
+                                  QJsonObject{{s("name"), s("LOG_LEVEL")},
+                                              {s("value"), prod              ? s("warn")
+                                                           : env == s("dev") ? s("debug")
+                                                                             : s("info")}},
+                                  QJsonObject{{s("name"), s("OTEL_TRACES_SAMPLER_ARG")},
+                                              {s("value"), prod ? s("0.05") : s("1.0")}}};
+    const QJsonArray envFrom{
+        QJsonObject{{s("configMapRef"), QJsonObject{{s("name"), a.service + s("-config")}}}}};
+    const QJsonObject limits{{s("cpu"), prod ? s("1") : s("500m")},
+                             {s("memory"), prod ? s("1Gi") : s("512Mi")}};
+    const auto liveMeta = [&](QJsonObject meta, bool generation) {
+        meta.insert(s("uid"), stableHex(s("uid/") + a.ns + kind + meta[s("name")].toString(), 32));
+        meta.insert(s("resourceVersion"),
+                    QString::number(stableHash(a.ns + kind + QString::number(a.resourceVersion)) %
+                                    1000000));
+        meta.insert(s("creationTimestamp"), isoTime(a.createdMs));
+        if (generation)
+            meta.insert(s("generation"), qint64(a.history.size() + 1));
+        meta.insert(s("managedFields"),
+                    QJsonArray{QJsonObject{
+                        {s("manager"), s("argocd-controller")},
+                        {s("operation"), s("Apply")},
+                        {s("apiVersion"), kind == s("Rollout")      ? s("argoproj.io/v1alpha1")
+                                          : kind == s("Deployment") ? s("apps/v1")
+                                                                    : s("v1")},
+                        {s("fieldsType"), s("FieldsV1")},
+                        {s("time"), isoTime(a.createdMs)}}});
+        return meta;
+    };
+    const auto withPodEnv = [&](QJsonObject spec) {
+        QJsonObject tpl = spec[s("template")].toObject();
+        QJsonObject tplSpec = tpl[s("spec")].toObject();
+        QJsonArray containers = tplSpec[s("containers")].toArray();
+        if (!containers.isEmpty()) {
+            QJsonObject c = containers[0].toObject();
+            c.insert(s("env"), containerEnv);
+            c.insert(s("envFrom"), envFrom);
+            QJsonObject res = c[s("resources")].toObject();
+            res.insert(s("limits"), limits);
+            c.insert(s("resources"), res);
+            containers[0] = c;
+        }
+        tplSpec.insert(s("containers"), containers);
+        tpl.insert(s("spec"), tplSpec);
+        spec.insert(s("template"), tpl);
+        return spec;
+    };
     if (kind == s("Rollout") && a.rollout) {
         QJsonObject o = a.rollout->manifest();
+        QJsonObject spec = withPodEnv(o[s("spec")].toObject());
+        QJsonObject meta{
+            {s("name"), a.rollout->name()}, {s("namespace"), a.ns}, {s("labels"), labels}};
         if (!withStatus) {
             o.remove(s("status"));
-            QJsonObject meta{{s("name"), a.rollout->name()},
-                             {s("namespace"), a.ns},
-                             {s("labels"), QJsonObject{{s("app.kubernetes.io/instance"), a.name}}}};
-            o.insert(s("metadata"), meta);
-            QJsonObject spec = o[s("spec")].toObject();
             spec.remove(s("paused"));
             spec.remove(s("restartAt"));
-            o.insert(s("spec"), spec);
+        } else {
+            // the controller's own metadata (generation drives promote-full), plus the
+            // fields every live object carries
+            const QJsonArray managed = liveMeta({}, false)[s("managedFields")].toArray();
+            meta = o[s("metadata")].toObject();
+            meta.insert(s("labels"), labels);
+            meta.insert(s("managedFields"), managed);
         }
+        o.insert(s("metadata"), meta);
+        o.insert(s("spec"), spec);
         return o;
     }
     if (kind == s("Service")) {
-        return QJsonObject{
-            {s("apiVersion"), s("v1")},
-            {s("kind"), s("Service")},
-            {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
-            {s("spec"),
-             QJsonObject{{s("ports"), QJsonArray{QJsonObject{{s("port"), 80},
-                                                             {s("targetPort"), 8080},
-                                                             {s("protocol"), s("TCP")}}}},
-                         {s("selector"), QJsonObject{{s("app"), a.service}}},
-                         {s("type"), s("ClusterIP")}}}};
+        QJsonObject spec{
+            {s("ports"), QJsonArray{QJsonObject{
+                             {s("port"), 80}, {s("targetPort"), 8080}, {s("protocol"), s("TCP")}}}},
+            {s("selector"), QJsonObject{{s("app"), a.service}}},
+            {s("type"), s("ClusterIP")}};
+        QJsonObject meta{{s("name"), a.service}, {s("namespace"), a.ns}, {s("labels"), labels}};
+        QJsonObject o{{s("apiVersion"), s("v1")}, {s("kind"), s("Service")}};
+        if (withStatus) {
+            meta = liveMeta(meta, false);
+            spec.insert(s("clusterIP"), QStringLiteral("10.96.%1.%2")
+                                            .arg(stableHash(a.ns) % 250 + 1)
+                                            .arg(stableHash(a.ns + s("/ip")) % 250 + 1));
+            spec.insert(s("sessionAffinity"), s("None"));
+            o.insert(s("status"), QJsonObject{{s("loadBalancer"), QJsonObject{}}});
+        }
+        o.insert(s("metadata"), meta);
+        o.insert(s("spec"), spec);
+        return o;
+    }
+    if (kind == s("ConfigMap")) {
+        QJsonObject meta{
+            {s("name"), a.service + s("-config")}, {s("namespace"), a.ns}, {s("labels"), labels}};
+        if (withStatus)
+            meta = liveMeta(meta, false);
+        const QJsonObject data{
+            {s("ENVIRONMENT"), env},
+            {s("PAYMENTS_URL"),
+             QStringLiteral("http://payments.payments-%1.svc.cluster.local:8080").arg(env)},
+            {s("FEATURE_FLAGS_URL"), QStringLiteral("https://flags.%1.acme.internal").arg(env)},
+            {s("CACHE_TTL_SECONDS"), prod ? s("300") : s("30")},
+            {s("FEATURE_EXPRESS_CHECKOUT"), prod ? s("false") : s("true")}};
+        return QJsonObject{{s("apiVersion"), s("v1")},
+                           {s("kind"), s("ConfigMap")},
+                           {s("metadata"), meta},
+                           {s("data"), data}};
     }
     if (kind == s("Deployment") && !a.rollout) {
         const int replicas = withStatus && a.drift ? a.replicas + 1 : a.replicas;
-        QJsonObject o{
-            {s("apiVersion"), s("apps/v1")},
-            {s("kind"), s("Deployment")},
-            {s("metadata"), QJsonObject{{s("name"), a.service}, {s("namespace"), a.ns}}},
-            {s("spec"),
+        QJsonObject meta{{s("name"), a.service}, {s("namespace"), a.ns}, {s("labels"), labels}};
+        if (withStatus) {
+            meta = liveMeta(meta, true);
+            meta.insert(s("annotations"), QJsonObject{{s("deployment.kubernetes.io/revision"),
+                                                       QString::number(a.history.size())}});
+        }
+        QJsonObject container{
+            {s("name"), a.service},
+            {s("image"), imageOf(a, a.version)},
+            {s("ports"),
+             QJsonArray{QJsonObject{
+                 {s("containerPort"), 8080}, {s("name"), s("http")}, {s("protocol"), s("TCP")}}}},
+            {s("resources"), QJsonObject{{s("requests"), QJsonObject{{s("cpu"), s("50m")},
+                                                                     {s("memory"), s("64Mi")}}}}}};
+        QJsonObject spec{
+            {s("replicas"), replicas},
+            {s("selector"), QJsonObject{{s("matchLabels"), QJsonObject{{s("app"), a.service}}}}},
+            {s("template"),
              QJsonObject{
-                 {s("replicas"), replicas},
-                 {s("selector"),
-                  QJsonObject{{s("matchLabels"), QJsonObject{{s("app"), a.service}}}}},
-                 {s("template"),
-                  QJsonObject{
-                      {s("metadata"),
-                       QJsonObject{{s("labels"), QJsonObject{{s("app"), a.service}}}}},
-                      {s("spec"), QJsonObject{{s("containers"),
-                                               QJsonArray{QJsonObject{
-                                                   {s("name"), a.service},
-                                                   {s("image"), imageOf(a, a.version)}}}}}}}}}}};
+                 {s("metadata"), QJsonObject{{s("labels"), QJsonObject{{s("app"), a.service}}}}},
+                 {s("spec"), QJsonObject{{s("containers"), QJsonArray{container}}}}}}};
+        QJsonObject o{{s("apiVersion"), s("apps/v1")},
+                      {s("kind"), s("Deployment")},
+                      {s("metadata"), meta},
+                      {s("spec"), withPodEnv(spec)}};
         if (withStatus)
-            o.insert(s("status"), QJsonObject{{s("replicas"), replicas},
-                                              {s("readyReplicas"), replicas},
-                                              {s("availableReplicas"), replicas},
-                                              {s("updatedReplicas"), replicas},
-                                              {s("observedGeneration"), 1}});
+            o.insert(s("status"),
+                     QJsonObject{{s("replicas"), replicas},
+                                 {s("readyReplicas"), replicas},
+                                 {s("availableReplicas"), replicas},
+                                 {s("updatedReplicas"), replicas},
+                                 {s("observedGeneration"), qint64(a.history.size() + 1)}});
         return o;
     }
     return {};
@@ -1017,6 +1116,7 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
             r.insert(s("group"), group);
         return r;
     };
+    nodes.append(node({}, s("v1"), s("ConfigMap"), a.service + s("-config"), {}, {}, {}, {}));
     nodes.append(node({}, s("v1"), s("Service"), a.service, {}, s("Healthy"), {}, {}));
     const auto pods = [&](const QString &rsName, int count, const QString &image) {
         for (int p = 0; p < count; ++p)
@@ -1360,28 +1460,45 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
             if (!a)
                 return;
             const QString kindFilter = param(req, "kind");
+            const QString nameFilter = param(req, "name");
+            const QString workloadKind = a->rollout ? s("Rollout") : s("Deployment");
             QJsonArray items;
             const QList<QPair<QString, QString>> kinds{
+                {s(""), s("ConfigMap")},
                 {s(""), s("Service")},
-                {a->rollout ? s("argoproj.io") : s("apps"),
-                 a->rollout ? s("Rollout") : s("Deployment")}};
+                {a->rollout ? s("argoproj.io") : s("apps"), workloadKind}};
             for (const auto &[group, kind] : kinds) {
                 if (!kindFilter.isEmpty() && kindFilter != kind)
                     continue;
                 const QJsonObject target = liveObject(*a, kind, false);
-                const QJsonObject live = liveObject(*a, kind, true);
+                QJsonObject live = liveObject(*a, kind, true);
+                const QString name = target[s("metadata")][s("name")].toString();
+                if (!nameFilter.isEmpty() && nameFilter != name)
+                    continue;
                 const bool modified = kind == s("Deployment") && a->drift;
+                QString liveText = QString::fromUtf8(compact(live));
+                // the diff normalizer drops managedFields (and ignoreDifferences paths)
+                QJsonObject meta = live[s("metadata")].toObject();
+                meta.remove(s("managedFields"));
+                live.insert(s("metadata"), meta);
+                QString normalizedText = QString::fromUtf8(compact(live));
+                if (a->corruptManagedState && kind == workloadKind) {
+                    // a test knob: a state cut off mid-object, as a broken proxy would deliver
+                    liveText.truncate(liveText.size() / 2);
+                    normalizedText.truncate(normalizedText.size() / 2);
+                }
                 QJsonObject item{
                     {s("kind"), kind},
                     {s("namespace"), a->ns},
-                    {s("name"), target[s("metadata")][s("name")].toString()},
+                    {s("name"), name},
                     {s("targetState"), QString::fromUtf8(compact(target))},
-                    {s("liveState"), QString::fromUtf8(compact(live))},
-                    {s("normalizedLiveState"), QString::fromUtf8(compact(live))},
-                    {s("predictedLiveState"), QString::fromUtf8(compact(modified ? target : live))},
+                    {s("liveState"), liveText},
+                    {s("normalizedLiveState"), normalizedText},
+                    {s("predictedLiveState"),
+                     modified ? QString::fromUtf8(compact(target)) : normalizedText},
                     {s("modified"), modified},
                     {s("hook"), false},
-                    {s("resourceVersion"), QString::number(a->resourceVersion)}};
+                    {s("resourceVersion"), live[s("metadata")][s("resourceVersion")].toString()}};
                 if (!group.isEmpty())
                     item.insert(s("group"), group);
                 if (modified)
@@ -1426,7 +1543,10 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                    const QString kind = param(req, "kind");
                    if (kind != s("Rollout") || !a->rollout) {
                        const QJsonObject live = liveObject(*a, kind, true);
-                       if (live.isEmpty()) {
+                       const QString resourceName = param(req, "resourceName");
+                       if (live.isEmpty() ||
+                           (!resourceName.isEmpty() &&
+                            live[s("metadata")][s("name")].toString() != resourceName)) {
                            grpcError(res, 404, 5,
                                      QStringLiteral("%1 %2 not found as part of application %3")
                                          .arg(kind, param(req, "resourceName"), name));
@@ -1471,6 +1591,20 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                                      doc.object()[s("action")].toString());
                     }));
     }
+
+    // a test knob: ?app=NAME&state=malformed|ok makes the workload's live state in
+    // managed-resources unreadable (or readable again) until the next reset
+    server.Post("/_sandbox/argocd/managed-state",
+                [this](const httplib::Request &req, httplib::Response &res) {
+                    std::lock_guard guard(sandbox().lock());
+                    const auto it = m_byName.constFind(param(req, "app"));
+                    if (it == m_byName.constEnd()) {
+                        writeError(res, 404, s("no such application"));
+                        return;
+                    }
+                    m_apps[size_t(*it)].corruptManagedState = param(req, "state") == s("malformed");
+                    sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                });
 
     server.Post("/_sandbox/argocd/churn",
                 [this](const httplib::Request &req, httplib::Response &res) {

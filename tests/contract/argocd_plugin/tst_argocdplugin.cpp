@@ -109,8 +109,20 @@ private Q_SLOTS:
     void dropReconnectsAndResumes();
     void unauthorizedStreamStops();
     void badInputOnTheStream();
+    void managedResources_data();
+    void managedResources();
+    void managedResourcesTimeout();
 
 private:
+    struct Managed
+    {
+        QList<ManagedResource> resources;
+        QString error;
+        int calls = 0;
+        bool onGuiThread = false;
+    };
+    std::shared_ptr<Managed> fetchManaged(const QString &app);
+
     bool startHarness(const QString &version,
                       const QStringList &faults = {},
                       const QVariantMap &options = {},
@@ -677,6 +689,192 @@ void TestArgoCdPlugin::badInputOnTheStream()
                  }())
                  .feasible);
     backend->stop();
+}
+
+std::shared_ptr<TestArgoCdPlugin::Managed> TestArgoCdPlugin::fetchManaged(const QString &app)
+{
+    auto out = std::make_shared<Managed>();
+    m_h->backend->fetchManagedResources(
+        app, [out](const QList<ManagedResource> &resources, const QString &error) {
+            out->resources = resources;
+            out->error = error;
+            out->onGuiThread = QThread::currentThread() == QCoreApplication::instance()->thread();
+            ++out->calls;
+        });
+    if (!QTest::qWaitFor([&] { return out->calls > 0; }, kWait))
+        qWarning("no answer for the managed resources of %s", qPrintable(app));
+    return out;
+}
+
+namespace {
+
+const ManagedResource *findResource(const QList<ManagedResource> &list, const QString &kind)
+{
+    for (const auto &r : list)
+        if (r.kind == kind)
+            return &r;
+    return nullptr;
+}
+
+QJsonObject firstContainer(const QJsonObject &manifest)
+{
+    return manifest[QLatin1String("spec")][QLatin1String("template")][QLatin1String("spec")]
+                   [QLatin1String("containers")][0]
+                       .toObject();
+}
+
+QString envVar(const QJsonObject &container, const QString &name)
+{
+    for (const auto &e : container.value(QLatin1String("env")).toArray())
+        if (e[QLatin1String("name")].toString() == name)
+            return e[QLatin1String("value")].toString();
+    return {};
+}
+
+} // namespace
+
+void TestArgoCdPlugin::managedResources_data()
+{
+    VERSIONS_DATA();
+}
+
+void TestArgoCdPlugin::managedResources()
+{
+    QFETCH(QString, version);
+    START(version);
+    const auto staging = fetchManaged(QStringLiteral("checkout-staging"));
+    QCOMPARE(staging->calls, 1);
+    QVERIFY(staging->onGuiThread);
+    QVERIFY2(staging->error.isEmpty(), qPrintable(staging->error));
+    QStringList ids;
+    for (const auto &r : staging->resources)
+        ids << r.id();
+    ids.sort();
+    QCOMPARE(ids, (QStringList{QStringLiteral("/ConfigMap/checkout-staging/checkout-config"),
+                               QStringLiteral("/Service/checkout-staging/checkout"),
+                               QStringLiteral("apps/Deployment/checkout-staging/checkout")}));
+    // the per-app call names the app's project, as the other per-app calls do
+    const auto calls =
+        m_h->requests(QStringLiteral("/api/v1/applications/checkout-staging/managed-resources"));
+    QCOMPARE(calls.size(), 1);
+    QCOMPARE(param(calls.first().path, QStringLiteral("project")), QStringLiteral("staging"));
+
+    const auto prod = fetchManaged(QStringLiteral("checkout-prod"));
+    QVERIFY2(prod->error.isEmpty(), qPrintable(prod->error));
+    QCOMPARE(prod->resources.size(), 3);
+    const ManagedResource *rollout = findResource(prod->resources, QStringLiteral("Rollout"));
+    const ManagedResource *deployment =
+        findResource(staging->resources, QStringLiteral("Deployment"));
+    QVERIFY(rollout && deployment);
+    QCOMPARE(rollout->group, QStringLiteral("argoproj.io"));
+
+    // desired and live are parsed manifests; the overlays differ the way real ones do
+    const QJsonObject stagingPod = firstContainer(deployment->desired);
+    const QJsonObject prodPod = firstContainer(rollout->desired);
+    const EnvironmentState stagingEnv =
+        m_h->sink.environments.value(QStringLiteral("checkout-staging"));
+    QVERIFY(stagingPod[QLatin1String("image")].toString().endsWith(QLatin1Char(':') +
+                                                                   stagingEnv.version));
+    QVERIFY(prodPod[QLatin1String("image")].toString().endsWith(QLatin1Char(':') +
+                                                                m_h->rollout()->canaryVersion));
+    QCOMPARE(deployment->desired[QLatin1String("spec")][QLatin1String("replicas")].toInt(), 2);
+    QCOMPARE(rollout->desired[QLatin1String("spec")][QLatin1String("replicas")].toInt(), 4);
+    QCOMPARE(deployment->desired[QLatin1String("metadata")][QLatin1String("namespace")].toString(),
+             QStringLiteral("checkout-staging"));
+    QCOMPARE(rollout->desired[QLatin1String("metadata")][QLatin1String("namespace")].toString(),
+             QStringLiteral("checkout-prod"));
+    QCOMPARE(envVar(stagingPod, QStringLiteral("ENVIRONMENT")), QStringLiteral("staging"));
+    QCOMPARE(envVar(prodPod, QStringLiteral("ENVIRONMENT")), QStringLiteral("prod"));
+    const ManagedResource *stagingConfig =
+        findResource(staging->resources, QStringLiteral("ConfigMap"));
+    const ManagedResource *prodConfig = findResource(prod->resources, QStringLiteral("ConfigMap"));
+    QVERIFY(stagingConfig && prodConfig);
+    QVERIFY(stagingConfig->desired[QLatin1String("data")] !=
+            prodConfig->desired[QLatin1String("data")]);
+    // live: the cluster's object (status, uid), normalized (no managedFields)
+    QVERIFY(rollout->live[QLatin1String("status")].isObject());
+    QVERIFY(!rollout->desired.contains(QLatin1String("status")));
+    QVERIFY(
+        !deployment->live[QLatin1String("metadata")][QLatin1String("uid")].toString().isEmpty());
+    QVERIFY(!deployment->live[QLatin1String("metadata")].toObject().contains(
+        QLatin1String("managedFields")));
+    for (const auto &r : staging->resources + prod->resources) {
+        QVERIFY(!r.modified);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    }
+
+    // the drifted demo app: someone scaled it by hand
+    const auto drifted = fetchManaged(QStringLiteral("payments-staging"));
+    QVERIFY2(drifted->error.isEmpty(), qPrintable(drifted->error));
+    const ManagedResource *scaled = findResource(drifted->resources, QStringLiteral("Deployment"));
+    QVERIFY(scaled);
+    QVERIFY(scaled->modified);
+    QCOMPARE(scaled->live[QLatin1String("spec")][QLatin1String("replicas")].toInt(),
+             scaled->desired[QLatin1String("spec")][QLatin1String("replicas")].toInt() + 1);
+    QVERIFY(!findResource(drifted->resources, QStringLiteral("Service"))->modified);
+
+    // an unknown app: an error naming it, no records
+    const auto unknown = fetchManaged(QStringLiteral("nope-prod"));
+    QCOMPARE(unknown->calls, 1);
+    QVERIFY(unknown->resources.isEmpty());
+    QVERIFY2(unknown->error.contains(QLatin1String("nope-prod")), qPrintable(unknown->error));
+    QVERIFY(unknown->error.contains(QLatin1String("403")));
+
+    // a malformed state is that record's error; the others still arrive
+    httplib::Client control("127.0.0.1", m_h->sb->port(QStringLiteral("argocd")));
+    QVERIFY(control.Post("/_sandbox/argocd/managed-state?app=checkout-staging&state=malformed"));
+    const auto broken = fetchManaged(QStringLiteral("checkout-staging"));
+    QVERIFY2(broken->error.isEmpty(), qPrintable(broken->error));
+    QCOMPARE(broken->resources.size(), 3);
+    const ManagedResource *bad = findResource(broken->resources, QStringLiteral("Deployment"));
+    QVERIFY(bad);
+    QVERIFY2(bad->error.contains(QLatin1String("application checkout-staging")) &&
+                 bad->error.contains(QLatin1String("apps/Deployment checkout-staging/checkout")) &&
+                 bad->error.contains(QLatin1String("liveState is not valid JSON")),
+             qPrintable(bad->error));
+    QVERIFY(bad->live.isEmpty());
+    QVERIFY(!bad->desired.isEmpty());
+    QVERIFY(findResource(broken->resources, QStringLiteral("Service"))->error.isEmpty());
+
+    // each request was answered exactly once
+    QTest::qWait(100);
+    for (const auto &m : {staging, prod, drifted, unknown, broken})
+        QCOMPARE(m->calls, 1);
+}
+
+void TestArgoCdPlugin::managedResourcesTimeout()
+{
+    QVERIFY(startHarness(QStringLiteral("3.5"), {},
+                         {{QStringLiteral("managedResourcesTimeoutMs"), 300}}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
+    sandbox::Fault slow;
+    QString error;
+    QVERIFY(sandbox::parseFault(QStringLiteral("argocd:latency:5s"), &slow, &error));
+    m_h->sb->setFaults({slow});
+    QElapsedTimer t;
+    t.start();
+    const auto late = fetchManaged(QStringLiteral("checkout-staging"));
+    m_h->sb->setFaults({});
+    QCOMPARE(late->calls, 1);
+    QVERIFY(late->resources.isEmpty());
+    QVERIFY2(!late->error.isEmpty(), "a timed-out request reports an error");
+    QVERIFY2(t.elapsed() < 4000, qPrintable(QString::number(t.elapsed())));
+
+    // stopping the connection answers what is still pending, once
+    m_h->sb->setFaults({slow});
+    auto pending = std::make_shared<Managed>();
+    m_h->backend->fetchManagedResources(
+        QStringLiteral("checkout-prod"),
+        [pending](const QList<ManagedResource> &, const QString &e) {
+            pending->error = e;
+            ++pending->calls;
+        });
+    m_h->backend->stop();
+    m_h->sb->setFaults({});
+    QCOMPARE(pending->calls, 1);
+    QVERIFY(pending->error.contains(QLatin1String("stopped")));
+    QTest::qWait(200);
+    QCOMPARE(pending->calls, 1);
 }
 
 QTEST_GUILESS_MAIN(TestArgoCdPlugin)

@@ -554,6 +554,134 @@ private Q_SLOTS:
         argocd::setKeepAliveIntervalMs(15000);
     }
 
+    void managedResources_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::newRow("3.5") << u"3.5"_s;
+        QTest::newRow("2.14") << u"2.14"_s;
+    }
+    void managedResources()
+    {
+        QFETCH(QString, version);
+        auto sb = start(version);
+        auto cli = client(*sb);
+        // {kind: {targetState, liveState, normalizedLiveState}} parsed from their JSON strings
+        bool allStrings = true;
+        const auto managed = [&](const std::string &app) {
+            QHash<QString, QJsonObject> out;
+            auto res = cli.Get("/api/v1/applications/" + app + "/managed-resources");
+            if (!res || res->status != 200)
+                return out;
+            for (const QJsonValue &v : parse(res->body)[u"items"_s].toArray()) {
+                QJsonObject item = v.toObject();
+                for (const QString &k : {u"targetState"_s, u"liveState"_s, u"normalizedLiveState"_s,
+                                         u"predictedLiveState"_s}) {
+                    allStrings = allStrings && item[k].isString();
+                    item.insert(k + u"Parsed"_s,
+                                QJsonDocument::fromJson(item[k].toString().toUtf8()).object());
+                }
+                out.insert(item[u"kind"_s].toString(), item);
+            }
+            return out;
+        };
+        const auto staging = managed("checkout-staging");
+        const auto prod = managed("checkout-prod");
+        QVERIFY(allStrings);
+        QCOMPARE(QSet<QString>(staging.keyBegin(), staging.keyEnd()),
+                 (QSet<QString>{u"ConfigMap"_s, u"Service"_s, u"Deployment"_s}));
+        QCOMPARE(QSet<QString>(prod.keyBegin(), prod.keyEnd()),
+                 (QSet<QString>{u"ConfigMap"_s, u"Service"_s, u"Rollout"_s}));
+        QCOMPARE(staging[u"Deployment"_s][u"group"_s].toString(), u"apps"_s);
+        QVERIFY(!staging[u"Service"_s].contains(u"group"_s)); // core group: omitted, as protobuf
+
+        const QJsonObject sDep = staging[u"Deployment"_s][u"targetStateParsed"_s].toObject();
+        const QJsonObject pRoll = prod[u"Rollout"_s][u"targetStateParsed"_s].toObject();
+        const auto container = [](const QJsonObject &o) {
+            return o[u"spec"_s][u"template"_s][u"spec"_s][u"containers"_s][0].toObject();
+        };
+        const auto env = [](const QJsonObject &c, const QString &name) {
+            for (const QJsonValue &e : c[u"env"_s].toArray())
+                if (e[u"name"_s].toString() == name)
+                    return e[u"value"_s].toString();
+            return QString();
+        };
+        // image tag, replicas, namespace, env vars and config keys differ as overlays make them
+        // the image each overlay pins is the version the app reports (prod: its canary)
+        const auto lastImage = [&](const std::string &app) {
+            auto r = cli.Get("/api/v1/applications/" + app);
+            return parse(r->body)[u"status"_s][u"summary"_s][u"images"_s]
+                .toArray()
+                .last()
+                .toString();
+        };
+        QCOMPARE(container(sDep)[u"image"_s].toString(), lastImage("checkout-staging"));
+        QCOMPARE(container(pRoll)[u"image"_s].toString(), lastImage("checkout-prod"));
+        const auto dev = managed("checkout-dev");
+        QCOMPARE(container(dev[u"Deployment"_s][u"targetStateParsed"_s].toObject())[u"image"_s]
+                     .toString(),
+                 lastImage("checkout-dev"));
+        QCOMPARE(sDep[u"spec"_s][u"replicas"_s].toInt(), 2);
+        QCOMPARE(pRoll[u"spec"_s][u"replicas"_s].toInt(), 4);
+        QCOMPARE(sDep[u"metadata"_s][u"namespace"_s].toString(), u"checkout-staging"_s);
+        QCOMPARE(pRoll[u"metadata"_s][u"namespace"_s].toString(), u"checkout-prod"_s);
+        QCOMPARE(sDep[u"metadata"_s][u"labels"_s][u"app.kubernetes.io/instance"_s].toString(),
+                 u"checkout-staging"_s);
+        QCOMPARE(env(container(sDep), u"ENVIRONMENT"_s), u"staging"_s);
+        QCOMPARE(env(container(pRoll), u"ENVIRONMENT"_s), u"prod"_s);
+        QVERIFY(env(container(sDep), u"LOG_LEVEL"_s) != env(container(pRoll), u"LOG_LEVEL"_s));
+        const QJsonObject sData =
+            staging[u"ConfigMap"_s][u"targetStateParsed"_s][u"data"_s].toObject();
+        const QJsonObject pData =
+            prod[u"ConfigMap"_s][u"targetStateParsed"_s][u"data"_s].toObject();
+        QCOMPARE(sData.keys(), pData.keys());
+        QVERIFY(sData[u"CACHE_TTL_SECONDS"_s] != pData[u"CACHE_TTL_SECONDS"_s]);
+        QVERIFY(sData[u"PAYMENTS_URL"_s].toString().contains(u"payments-staging"_s));
+        // targets carry no status; live objects do, and normalization drops managedFields
+        QVERIFY(!pRoll.contains(u"status"_s));
+        const QJsonObject pLive = prod[u"Rollout"_s][u"liveStateParsed"_s].toObject();
+        QCOMPARE(pLive[u"status"_s][u"phase"_s].toString(), u"Paused"_s);
+        QVERIFY(pLive[u"metadata"_s][u"managedFields"_s].isArray());
+        QVERIFY(
+            !prod[u"Rollout"_s][u"normalizedLiveStateParsed"_s][u"metadata"_s].toObject().contains(
+                u"managedFields"_s));
+        for (const auto &item : staging)
+            QVERIFY(!item[u"modified"_s].toBool());
+
+        // the hand-scaled demo app: modified, with a diff and the live replica count
+        const auto drift = managed("payments-staging");
+        const QJsonObject d = drift[u"Deployment"_s];
+        QVERIFY(d[u"modified"_s].toBool());
+        QCOMPARE(d[u"liveStateParsed"_s][u"spec"_s][u"replicas"_s].toInt(),
+                 d[u"targetStateParsed"_s][u"spec"_s][u"replicas"_s].toInt() + 1);
+        QVERIFY(d[u"diff"_s].toString().contains(u"/spec/replicas"_s));
+        QVERIFY(!drift[u"ConfigMap"_s][u"modified"_s].toBool());
+
+        // every managed resource is also served through …/resource, live
+        auto res = cli.Get("/api/v1/applications/checkout-staging/resource?namespace=checkout-"
+                           "staging&resourceName=checkout-config&kind=ConfigMap&version=v1");
+        QCOMPARE(res->status, 200);
+        QCOMPARE(QJsonDocument::fromJson(parse(res->body)[u"manifest"_s].toString().toUtf8())
+                     .object()[u"data"_s],
+                 sData);
+
+        // the test knob: a cut-off live state for one app's workload, the rest untouched
+        httplib::Client ctl("127.0.0.1", sb->port(u"argocd"_s));
+        QCOMPARE(ctl.Post("/_sandbox/argocd/managed-state?app=checkout-staging&state=malformed", "",
+                          "text/plain")
+                     ->status,
+                 200);
+        res = cli.Get("/api/v1/applications/checkout-staging/managed-resources");
+        for (const QJsonValue &v : parse(res->body)[u"items"_s].toArray()) {
+            QJsonParseError pe;
+            QJsonDocument::fromJson(v[u"liveState"_s].toString().toUtf8(), &pe);
+            QCOMPARE(pe.error != QJsonParseError::NoError, v[u"kind"_s] == u"Deployment"_s);
+        }
+        QCOMPARE(ctl.Post("/_sandbox/argocd/managed-state?app=nope", "", "text/plain")->status,
+                 404);
+        res = cli.Get("/api/v1/applications/nope/managed-resources");
+        QCOMPARE(res->status, 403);
+    }
+
     void scale()
     {
         auto sb = start(u"3.5"_s, u"scale:10000"_s);

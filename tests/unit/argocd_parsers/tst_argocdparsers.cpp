@@ -121,6 +121,8 @@ private Q_SLOTS:
     void imageTags_data();
     void imageTags();
     void serverVersion();
+    void managedResources();
+    void managedResourcesBadBodies();
     void namingConvention();
     void records();
     void gateForPausedRollout();
@@ -472,6 +474,83 @@ void TestArgoCdParsers::serverVersion()
     QVERIFY((ServerInfo{true, 3, 1, {}}.hasV2Actions()));
     QVERIFY(!(ServerInfo{true, 3, 0, {}}.hasV2Actions()));
     QVERIFY(!parseServerVersion(R"({"Version":"dev"})", &major, &minor, &text));
+}
+
+void TestArgoCdParsers::managedResources()
+{
+    QString error;
+    const QList<ManagedResource> rs = parseManagedResources(
+        fixture("managed_resources.json"), QStringLiteral("checkout-staging"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(rs.size(), 6);
+
+    // drifted: desired from targetState, live from normalizedLiveState (no managedFields)
+    const ManagedResource &dep = rs.at(0);
+    QCOMPARE(dep.id(), QStringLiteral("apps/Deployment/checkout-staging/checkout"));
+    QVERIFY(dep.modified);
+    QVERIFY(dep.error.isEmpty());
+    QCOMPARE(dep.desired.value(QLatin1String("spec")).toObject().value(QLatin1String("replicas")),
+             QJsonValue(2));
+    QCOMPARE(dep.live.value(QLatin1String("spec")).toObject().value(QLatin1String("replicas")),
+             QJsonValue(3));
+    QVERIFY(!dep.live.value(QLatin1String("metadata"))
+                 .toObject()
+                 .contains(QLatin1String("managedFields")));
+    QCOMPARE(dep.live.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")),
+             QJsonValue(QStringLiteral("0f7c")));
+
+    // no normalizedLiveState: the raw live state stands in; the core group is ""
+    const ManagedResource &svc = rs.at(1);
+    QCOMPARE(svc.group, QString());
+    QCOMPARE(svc.id(), QStringLiteral("/Service/checkout-staging/checkout"));
+    QVERIFY(!svc.modified);
+    QCOMPARE(svc.live.value(QLatin1String("spec")).toObject().value(QLatin1String("clusterIP")),
+             QJsonValue(QStringLiteral("10.96.4.2")));
+
+    // "null" target: Git no longer wants it; no live state: missing from the cluster
+    QVERIFY(rs.at(2).desired.isEmpty());
+    QVERIFY(!rs.at(2).live.isEmpty());
+    QVERIFY(rs.at(2).error.isEmpty());
+    QVERIFY(!rs.at(3).desired.isEmpty());
+    QVERIFY(rs.at(3).live.isEmpty());
+    QVERIFY(rs.at(3).error.isEmpty());
+
+    // unreadable states are the record's error, naming the application and the resource
+    const ManagedResource &broken = rs.at(4);
+    QVERIFY(broken.live.isEmpty());
+    QVERIFY(!broken.desired.isEmpty());
+    QVERIFY2(broken.error.contains(QLatin1String("application checkout-staging")),
+             qPrintable(broken.error));
+    QVERIFY2(broken.error.contains(QLatin1String("argoproj.io/Rollout checkout-staging/broken")),
+             qPrintable(broken.error));
+    QVERIFY(broken.error.contains(QLatin1String("normalizedLiveState is not valid JSON")));
+    QVERIFY(broken.error.contains(QLatin1String("liveState is not valid JSON")));
+    const ManagedResource &role = rs.at(5);
+    QCOMPARE(role.ns, QString());
+    QVERIFY(
+        role.error.contains(QLatin1String("ClusterRole reader: targetState is not a JSON object")));
+    QVERIFY(role.desired.isEmpty());
+    QVERIFY(!role.live.isEmpty());
+}
+
+void TestArgoCdParsers::managedResourcesBadBodies()
+{
+    QString error;
+    QVERIFY(parseManagedResources("{}", QStringLiteral("empty"), &error).isEmpty());
+    QVERIFY(error.isEmpty());
+    QVERIFY(parseManagedResources("{\"items\":[", QStringLiteral("cut"), &error).isEmpty());
+    QVERIFY(error.contains(QLatin1String("managed resources of application cut")));
+    error.clear();
+    parseManagedResources("[]", QStringLiteral("list"), &error);
+    QVERIFY(!error.isEmpty());
+    // a state that is not a string at all
+    error.clear();
+    const auto rs = parseManagedResources(
+        R"({"items":[{"kind":"Service","name":"a","liveState":{"kind":"Service"}}]})",
+        QStringLiteral("odd"), &error);
+    QVERIFY(error.isEmpty());
+    QCOMPARE(rs.size(), 1);
+    QVERIFY(rs.first().error.contains(QLatin1String("liveState is not a JSON string")));
 }
 
 void TestArgoCdParsers::namingConvention()
