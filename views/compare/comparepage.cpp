@@ -78,7 +78,7 @@ public:
 class DetailProxy : public QIdentityProxyModel
 {
 public:
-    enum class Kind { Config, Commits };
+    enum class Kind { Config, Commits, Drift };
     DetailProxy(Kind kind, QObject *parent)
         : QIdentityProxyModel(parent)
         , m_kind(kind)
@@ -103,6 +103,13 @@ public:
                 return c.neutral;
             }
         }
+        if (m_kind == Kind::Drift && role == Qt::ForegroundRole &&
+            index.column() == ResourceDriftModel::State)
+            return source.data(CompareRoles::DriftStateRole).toInt() == 0 ? c.warn : c.bad;
+        if (m_kind == Kind::Drift && role == Qt::FontRole &&
+            (index.column() == ResourceDriftModel::Desired ||
+             index.column() == ResourceDriftModel::Live))
+            return QFontDatabase::systemFont(QFontDatabase::FixedFont);
         if (m_kind == Kind::Commits && source.data(CompareRoles::SideRole).toInt() == 1) {
             if (role == Qt::ForegroundRole)
                 return c.warn;
@@ -145,7 +152,12 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     , m_commits(new CommitListModel(this))
     , m_config(new ConfigDiffModel(this))
     , m_images(new ImagePairModel(this))
+    , m_drift(new ResourceDriftModel(this))
 {
+    if (m_session)
+        m_engine->setBackends([session = QPointer<Session>(m_session)](const QString &id) {
+            return session ? session->backend(id) : nullptr;
+        });
     setObjectName(QStringLiteral("comparePage"));
     m_gridProxy->setSourceModel(m_grid);
     m_gridProxy->setSortRole(CompareRoles::SortRole);
@@ -279,6 +291,17 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     m_imageView->horizontalHeader()->setSectionResizeMode(ImagePairModel::ImageB,
                                                           QHeaderView::Stretch);
     m_tabs->addTab(m_imageView, QString());
+
+    m_driftView = makeTable(m_tabs, QStringLiteral("compareDrift"));
+    auto *driftProxy = new DetailProxy(DetailProxy::Kind::Drift, this);
+    driftProxy->setSourceModel(m_drift);
+    m_driftView->setModel(driftProxy);
+    m_driftView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_driftView->horizontalHeader()->setSectionResizeMode(ResourceDriftModel::Desired,
+                                                          QHeaderView::Stretch);
+    m_driftView->horizontalHeader()->setSectionResizeMode(ResourceDriftModel::Live,
+                                                          QHeaderView::Stretch);
+    m_tabs->addTab(m_driftView, QString());
     dl->addWidget(m_tabs, 1);
 
     split->addWidget(m_gridView);
@@ -307,6 +330,11 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
         m_progress->setValue(0);
         m_progress->show();
         m_status->setText(tr("Comparing %1 with %2…").arg(environmentA(), environmentB()));
+    });
+    connect(m_engine, &CompareEngine::fetching, this, [this] {
+        m_progress->setRange(0, 0); // busy: the backends answer when they answer
+        m_status->setText(tr("Reading Argo CD desired and live state for %1 and %2…")
+                              .arg(environmentA(), environmentB()));
     });
     connect(m_engine, &CompareEngine::progress, this, [this](int done, int total) {
         m_progress->setRange(0, qMax(1, total));
@@ -464,14 +492,16 @@ void ComparePage::showDetail(const QString &service)
         m_commits->setRange({}, A, B);
         m_config->setDiff({}, A, B);
         m_images->setImages({}, A, B);
+        m_drift->clear();
         m_tabs->setTabText(0, tr("Commits"));
         m_tabs->setTabText(1, tr("Config"));
         m_tabs->setTabText(2, tr("Images"));
+        m_tabs->setTabText(3, tr("Drift"));
         return;
     }
     m_detailTitle->setText(
         tr("%1: %2 vs %3 — %4").arg(s->service, A, B, CompareGridModel::relationText(*s)));
-    const auto side = [](const EnvironmentSide &e, const QString &env) {
+    const auto side = [s](const EnvironmentSide &e, const QString &env) {
         if (!e.present)
             return tr("%1: not deployed").arg(env);
         QString t = tr("%1: %2").arg(env, e.version.isEmpty() ? e.commit.left(8) : e.version);
@@ -481,10 +511,12 @@ void ComparePage::showDetail(const QString &service)
             t += QStringLiteral(", ") +
                  tr("deployed %1 ago")
                      .arg(formatDuration(e.deployedAt.secsTo(QDateTime::currentDateTimeUtc())));
-        if (e.drifted())
-            t += QStringLiteral(", ") + (e.driftCount > 0
-                                             ? tr("out of sync (resources: %1)").arg(e.driftCount)
-                                             : tr("out of sync"));
+        const bool isA = &e == &s->a;
+        if (s->drifted(isA)) {
+            const int n = s->driftedResources(isA) > 0 ? s->driftedResources(isA) : e.driftCount;
+            t += QStringLiteral(", ") +
+                 (n > 0 ? tr("out of sync (resources: %1)").arg(n) : tr("out of sync"));
+        }
         return t;
     };
     QString summary = side(s->a, A) + QStringLiteral("   ·   ") + side(s->b, B);
@@ -507,6 +539,13 @@ void ComparePage::showDetail(const QString &service)
         0, tr("Commits (%1)").arg(s->commits.commits.size() + s->commits.missing.size()));
     m_tabs->setTabText(1, tr("Config (%1)").arg(s->config.realChanges()));
     m_tabs->setTabText(2, tr("Images (%1)").arg(s->config.images.size()));
+    m_drift->setDrift(s->driftA, s->driftB);
+    const bool managed = !s->managedA.application.isEmpty() || !s->managedB.application.isEmpty();
+    m_tabs->setTabText(
+        3, managed ? QStringLiteral("%1 (%2)").arg(tr("Drift")).arg(m_drift->resourceCount())
+                   : tr("Drift"));
+    m_tabs->setTabToolTip(3, managed ? tr("Live vs desired per Argo CD managed resource")
+                                     : tr("No Argo CD application serves this service"));
 }
 
 QString ComparePage::markdown() const

@@ -21,11 +21,13 @@ class CommitListModel;
 class CompareGridModel;
 class ConfigDiffModel;
 class ImagePairModel;
+class ResourceDriftModel;
 class Session;
 
 /**
  * Environment comparison: what is in A that is not in B, for every service at once (a grid)
- * and for the selected one (its commits, config differences and images). The comparison runs
+ * and for the selected one (its commits, config differences, images and Argo CD drift). Argo CD
+ * managed resources are read first on the GUI thread (asynchronously); the comparison runs
  * on the engine's worker threads; the page shows progress and stays usable meanwhile.
  */
 class ComparePage : public QWidget
@@ -51,6 +53,7 @@ public:
     CompareGridModel *gridModel() const { return m_grid; }
     CommitListModel *commitModel() const { return m_commits; }
     ConfigDiffModel *configModel() const { return m_config; }
+    ResourceDriftModel *driftModel() const { return m_drift; }
     QTableView *gridView() const { return m_gridView; }
     QTabWidget *detailTabs() const { return m_tabs; }
 
@@ -74,6 +77,7 @@ private:
     CommitListModel *m_commits;
     ConfigDiffModel *m_config;
     ImagePairModel *m_images;
+    ResourceDriftModel *m_drift;
     QComboBox *m_envA;
     QComboBox *m_envB;
     QComboBox *m_service;
@@ -94,6 +98,7 @@ private:
     QTableView *m_commitView;
     QTableView *m_configView;
     QTableView *m_imageView;
+    QTableView *m_driftView;
     QCheckBox *m_showNormalized;
     QTabWidget *m_tabs;
     QString m_selected;

@@ -1,6 +1,9 @@
 // The Compare page on the demo sandbox's estate (real git repositories and GitOps overlays):
 // defaults, grid, detail, Markdown, a window that keeps turning while the engine walks, and
 // screenshots at two sizes, light and dark, English and Korean, saved for people to look at.
+// Argo CD managed resources come from a fake backend that serves manifests made from the
+// world's own versions (the plugin's side is tested against the sandbox in tests/e2e).
+#include "backend/backend.h"
 #include "compare/comparemodels.h"
 #include "compare/comparepage.h"
 #include "estate/estate.h"
@@ -15,6 +18,9 @@
 #include <QComboBox>
 #include <QHash>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -37,6 +43,97 @@ int distinctColours(const QImage &image)
     }
     return int(counts.size());
 }
+
+/// Argo CD as the page reads it: for "<service>-<env>" a Deployment running the world's version
+/// and a ConfigMap; payments-staging has been scaled by hand and lost an env var (drift).
+class FakeArgo : public Backend
+{
+public:
+    explicit FakeArgo(const sandbox::World *world)
+        : m_world(world)
+    {}
+    int asked = 0;
+
+    Capabilities capabilities() const override { return int(Capability::Environments); }
+    void start() override {}
+    void stop() override {}
+    ConnectionHealth health() const override { return {}; }
+    ActionPlan plan(const ReleaseAction &) const override { return {}; }
+    quint64 execute(const ActionPlan &) override { return 0; }
+    void fetchManagedResources(
+        const QString &app,
+        std::function<void(const QList<ManagedResource> &, const QString &)> done) override
+    {
+        ++asked;
+        const qsizetype dash = app.lastIndexOf(u'-');
+        const QString service = app.left(dash), env = app.mid(dash + 1);
+        const sandbox::SimService *s = m_world->service(service);
+        const sandbox::SimTarget *t = s ? s->target(env) : nullptr;
+        if (!t || !t->current()) {
+            done({}, QStringLiteral("application %1 not found").arg(app));
+            return;
+        }
+        const QString version = t->current()->version;
+        const QString ns = QStringLiteral("shop-") + env;
+        const auto meta = [&](const QString &name) {
+            return QJsonObject{
+                {u"name"_qs, name},
+                {u"namespace"_qs, ns},
+                {u"labels"_qs, QJsonObject{{u"app.kubernetes.io/instance"_qs, app}}}};
+        };
+        const auto deployment = [&](int replicas, bool feature) {
+            QJsonArray envVars{
+                QJsonObject{{u"name"_qs, u"LOG_LEVEL"_qs},
+                            {u"value"_qs, env == u"prod" ? u"info"_qs : u"debug"_qs}}};
+            if (feature)
+                envVars.append(
+                    QJsonObject{{u"name"_qs, u"NEW_CHECKOUT"_qs}, {u"value"_qs, u"on"_qs}});
+            return QJsonObject{
+                {u"apiVersion"_qs, u"apps/v1"_qs},
+                {u"kind"_qs, u"Deployment"_qs},
+                {u"metadata"_qs, meta(service)},
+                {u"spec"_qs,
+                 QJsonObject{
+                     {u"replicas"_qs, replicas},
+                     {u"template"_qs,
+                      QJsonObject{
+                          {u"spec"_qs, QJsonObject{{u"containers"_qs,
+                                                    QJsonArray{QJsonObject{
+                                                        {u"name"_qs, service},
+                                                        {u"image"_qs, u"ghcr.io/acme/"_qs +
+                                                                          service + u':' + version},
+                                                        {u"env"_qs, envVars}}}}}}}}}}};
+        };
+        const bool staging = env == u"staging";
+        ManagedResource dep{u"apps"_qs,
+                            u"Deployment"_qs,
+                            ns,
+                            service,
+                            deployment(staging ? 2 : 4, staging),
+                            deployment(staging ? 2 : 4, staging),
+                            false,
+                            {}};
+        if (app == u"payments-staging") {
+            dep.live = deployment(3, false);
+            dep.modified = true;
+        }
+        const QJsonObject config{
+            {u"apiVersion"_qs, u"v1"_qs},
+            {u"kind"_qs, u"ConfigMap"_qs},
+            {u"metadata"_qs, meta(service + u"-config"_qs)},
+            {u"data"_qs, QJsonObject{{u"DB_HOST"_qs, u"db."_qs + env + u".internal"_qs},
+                                     {u"POOL_SIZE"_qs, staging ? u"10"_qs : u"40"_qs}}}};
+        const QList<ManagedResource> out{
+            dep,
+            ManagedResource{
+                u""_qs, u"ConfigMap"_qs, ns, service + u"-config"_qs, config, config, false, {}}};
+        // Asynchronously, as a real backend answers.
+        QTimer::singleShot(5, [out, done] { done(out, QString()); });
+    }
+
+private:
+    const sandbox::World *m_world;
+};
 
 } // namespace
 
@@ -108,6 +205,59 @@ private Q_SLOTS:
         QCOMPARE(s->commits.behind, most);
     }
 
+    void showsArgoCdDesiredStateAndDrift()
+    {
+        Session session;
+        openWithWorld(session);
+        ComparePage page(&session);
+        FakeArgo argo(&m_sandbox->world());
+        page.engine()->setBackends(
+            [&argo](const QString &id) -> Backend * { return id == u"argocd" ? &argo : nullptr; });
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QSignalSpy compared(&page, &ComparePage::compared);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(compared.size(), 1, 30000);
+        QVERIFY(argo.asked >= 3); // checkout staging + prod, payments staging
+
+        // The grid flags the drifted environment with its resource count.
+        const int row = page.gridModel()->rowOf(u"payments"_qs);
+        QVERIFY(row >= 0);
+        const QModelIndex drift = page.gridModel()->index(row, CompareGridModel::Drift);
+        QCOMPARE(drift.data().toString(), u"⚠ out of sync: staging (1)"_qs);
+        QVERIFY(drift.data(CompareRoles::DriftRole).toBool());
+        const int checkoutRow = page.gridModel()->rowOf(u"checkout"_qs);
+        QCOMPARE(page.gridModel()->index(checkoutRow, CompareGridModel::Drift).data().toString(),
+                 u"—"_qs);
+
+        // The detail lists the drifted resource by path, and the desired-state differences.
+        page.selectService(u"payments"_qs);
+        QCOMPARE(page.detailTabs()->tabText(3), u"Drift (1)"_qs);
+        QCOMPARE(page.driftModel()->rowCount(), 3); // replicas, NEW_CHECKOUT name and value
+        QCOMPARE(page.driftModel()->index(0, ResourceDriftModel::Key).data().toString(),
+                 u"spec.replicas"_qs);
+        QCOMPARE(page.driftModel()->index(0, ResourceDriftModel::Live).data().toString(), u"3"_qs);
+        page.selectService(u"checkout"_qs);
+        const ServiceComparison *checkout = page.gridModel()->report().service(u"checkout"_qs);
+        QVERIFY(checkout);
+        QVERIFY(checkout->managedA.compared && checkout->managedB.compared);
+        bool image = false, pool = false;
+        for (const ConfigChange &c : checkout->config.changes) {
+            image |= c.file == u"argocd:Deployment/checkout" && c.path.endsWith(u".image"_qs) &&
+                     c.kind == ConfigChange::Kind::Changed;
+            pool |= c.file == u"argocd:ConfigMap/checkout-config" && c.path == u"data.POOL_SIZE" &&
+                    c.a == u"10" && c.b == u"40";
+        }
+        QCOMPARE(image, checkout->a.version != checkout->b.version);
+        QVERIFY(pool);
+        QCOMPARE(page.detailTabs()->tabText(3), u"Drift (0)"_qs);
+        // A service no Argo CD application serves says so.
+        page.selectService(u"catalog"_qs);
+        QCOMPARE(page.detailTabs()->tabText(3), u"Drift"_qs);
+        QVERIFY(page.markdown().contains(u"### Drift: live vs desired (Argo CD)"_qs));
+    }
+
     void screenshots_data()
     {
         QTest::addColumn<QString>("lang");
@@ -130,6 +280,8 @@ private Q_SLOTS:
         Session session;
         openWithWorld(session);
         ComparePage page(&session);
+        FakeArgo argo(&m_sandbox->world());
+        page.engine()->setBackends([&argo](const QString &) -> Backend * { return &argo; });
         QSignalSpy compared(&page, &ComparePage::compared);
         page.resize(size);
         page.show();
@@ -145,11 +297,14 @@ private Q_SLOTS:
             }
         page.selectService(busiest);
         for (const auto &[tab, name] :
-             {std::pair{0, QStringLiteral("commits")}, std::pair{1, QStringLiteral("config")}}) {
+             {std::pair{0, QStringLiteral("commits")}, std::pair{1, QStringLiteral("config")},
+              std::pair{3, QStringLiteral("drift")}}) {
             if (tab == 1 && size != QSize(1280, 800))
                 continue;
             if (tab == 1)
                 page.selectService(QStringLiteral("checkout"));
+            if (tab == 3)
+                page.selectService(QStringLiteral("payments"));
             page.detailTabs()->setCurrentIndex(tab);
             QCoreApplication::processEvents();
             const QImage image = page.grab().toImage();
