@@ -3,10 +3,13 @@
 #include "texttable.h"
 
 #include "compare/compareengine.h"
+#include "compare/comparemodels.h"
 #include "compare/comparereport.h"
+#include "compare/managedfetch.h"
 #include "estate/estate.h"
 #include "estate/session.h"
 
+#include <QEventLoop>
 #include <QJsonDocument>
 
 namespace fd {
@@ -44,10 +47,13 @@ void printText(CtlContext &ctx, const CompareReport &r)
                      QStringLiteral("PROBLEMS")});
     for (const ServiceComparison &s : r.services) {
         QStringList drift;
-        if (s.a.drifted())
-            drift.append(r.envA);
-        if (s.b.drifted())
-            drift.append(r.envB);
+        for (const bool isA : {true, false}) {
+            if (!s.drifted(isA))
+                continue;
+            const QString &env = isA ? r.envA : r.envB;
+            const int n = s.driftedResources(isA);
+            drift.append(n > 0 ? QStringLiteral("%1(%2)").arg(env).arg(n) : env);
+        }
         table.addRow(
             {s.service, sideText(s.a), sideText(s.b), gap(s),
              s.config.hasSource() ? QString::number(s.config.realChanges()) : QStringLiteral("-"),
@@ -57,7 +63,7 @@ void printText(CtlContext &ctx, const CompareReport &r)
     out << table.render();
     for (const ServiceComparison &s : r.services) {
         if (s.commits.commits.isEmpty() && s.commits.missing.isEmpty() && s.problems.isEmpty() &&
-            s.config.realChanges() == 0)
+            s.config.realChanges() == 0 && s.driftA.isEmpty() && s.driftB.isEmpty())
             continue;
         out << '\n' << s.service << ":\n";
         for (const CommitRecord &c : s.commits.commits)
@@ -75,6 +81,17 @@ void printText(CtlContext &ctx, const CompareReport &r)
                     << (c.path.isEmpty() ? QStringLiteral("(file)") : c.path) << ": "
                     << (c.a.isEmpty() ? QStringLiteral("-") : c.a) << " -> "
                     << (c.b.isEmpty() ? QStringLiteral("-") : c.b) << '\n';
+        for (const ImagePair &i : s.config.images)
+            if (i.differs())
+                out << "  ~ image " << i.name << ": " << (i.a.isEmpty() ? QStringLiteral("-") : i.a)
+                    << " -> " << (i.b.isEmpty() ? QStringLiteral("-") : i.b) << '\n';
+        for (const ResourceDrift &d : s.driftA + s.driftB) {
+            out << "  # drift " << d.environment << ' ' << d.label() << ": "
+                << ResourceDriftModel::stateText(d) << '\n';
+            for (const ConfigChange &c : d.changes)
+                out << "      " << c.path << ": desired " << c.a << ", live "
+                    << (c.b.isEmpty() ? QStringLiteral("(absent)") : c.b) << '\n';
+        }
         for (const QString &p : s.problems)
             out << "  ! " << p << '\n';
     }
@@ -133,9 +150,24 @@ int runCompare(CtlContext &ctx)
             if (!ctx.session->estate()->isSynced(id))
                 *ctx.err << "warning: connection " << id << " did not finish its first read\n";
 
-    const CompareRequest request =
+    CompareRequest request =
         makeCompareRequest(ctx.session->workspace(), *ctx.session->estate(), envA, envB,
                            only.isEmpty() ? QStringList() : QStringList{only});
+    if (ManagedResourceFetch::needed(request)) {
+        // Argo CD's desired and live manifests are read on demand: the loop turns until every
+        // application answered or timed out.
+        Session *session = ctx.session;
+        ManagedResourceFetch fetch([session](const QString &id) { return session->backend(id); });
+        fetch.setTimeout(timeout > 0 ? timeout : 15000);
+        QEventLoop loop;
+        QObject::connect(&fetch, &ManagedResourceFetch::finished, &loop,
+                         [&](const CompareRequest &filled) {
+                             request = filled;
+                             loop.quit();
+                         });
+        fetch.start(request);
+        loop.exec();
+    }
     // The terminal has no event loop to keep alive: the walk runs right here.
     RepositoryCache cache;
     const CompareReport report = compareAll(cache, request);
