@@ -370,10 +370,14 @@ int Sandbox::port(const QString &backend) const
     return m_ports.value(backend, 0);
 }
 
-void Sandbox::deployed(const QString &service, const QString &environment, const QString &version)
+void Sandbox::deployed(const QString &service,
+                       const QString &environment,
+                       const QString &version,
+                       qint64 atMs)
 {
+    const qint64 at = atMs < 0 ? m_clock.nowMs() : qMin(atMs, m_clock.nowMs());
     for (const auto &b : m_backends)
-        b->onDeployed(service, environment, version);
+        b->onDeployed(service, environment, version, at);
 }
 
 BackendServer *Sandbox::backend(const QString &name) const

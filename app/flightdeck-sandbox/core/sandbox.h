@@ -221,10 +221,13 @@ public:
     virtual void writeExpiredToken(httplib::Response &res);
     /// Another backend finished a deploy of @p version to (service, environment): the metrics
     /// backend starts serving that version's series, so alerts follow real rollbacks.
-    virtual void
-    onDeployed(const QString &service, const QString &environment, const QString &version)
+    /// @p atMs is the simulated time the deploy finished (it may lie before the current tick).
+    virtual void onDeployed(const QString &service,
+                            const QString &environment,
+                            const QString &version,
+                            qint64 atMs)
     {
-        (void)service, (void)environment, (void)version;
+        (void)service, (void)environment, (void)version, (void)atMs;
     }
 
 protected:
@@ -281,7 +284,11 @@ public:
     BackendServer *backend(const QString &name) const;
     /// A backend finished a successful deploy: tells every backend (see onDeployed). Call it
     /// whenever what runs in (service, environment) changes, rollbacks included.
-    void deployed(const QString &service, const QString &environment, const QString &version);
+    /// @p atMs: when it finished in simulated time; -1 = now.
+    void deployed(const QString &service,
+                  const QString &environment,
+                  const QString &version,
+                  qint64 atMs = -1);
 
 private:
     void runTicker();

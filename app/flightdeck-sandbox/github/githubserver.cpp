@@ -211,10 +211,12 @@ public:
     void tick(qint64 now) override
     {
         // A gated deploy job that has started gets its deployment; when it ends, success.
+        // A deploy to an unprotected environment has no gate: its deploy job deploys at once.
         for (Run &r : m_runs) {
-            if (r.gateState != u"approved"_s || r.deploymentDone)
+            const bool ungated = r.gateState.isEmpty() && !r.gateEnv.isEmpty();
+            if ((r.gateState != u"approved"_s && !ungated) || r.deploymentDone)
                 continue;
-            const JobPlan *job = gatedJob(r);
+            const JobPlan *job = ungated ? deployJob(r) : gatedJob(r);
             if (!job)
                 continue;
             const JobState st = jobState(r, *job, now);
@@ -234,6 +236,9 @@ public:
                                         u"Deployment finished"_s, r.gateEnv,
                                         u"github-actions[bot]"_s, st.completedMs});
                 r.deploymentDone = true;
+                if (st.conclusion == u"success"_s)
+                    if (const QString service = serviceOfRepo(r.repo); !service.isEmpty())
+                        sandbox().deployed(service, r.gateEnv, r.version, st.completedMs);
             }
         }
     }
@@ -241,6 +246,19 @@ public:
     void installRoutes(httplib::Server &server) override;
 
 private:
+    /// The world's service whose pipeline or deploy target is the repository @p repo.
+    QString serviceOfRepo(const QString &repo) const
+    {
+        for (const SimService &svc : sandbox().world().services) {
+            if (svc.ciBackend == u"github"_s && svc.ciObject == repo)
+                return svc.name;
+            for (const SimTarget &t : svc.targets)
+                if (t.backend == u"github"_s && t.object == repo)
+                    return svc.name;
+        }
+        return {};
+    }
+
     // ---- the scenario ----
 
     void build()
@@ -352,7 +370,7 @@ private:
         }
         // Deployments were made in plan order: mark which ones a run owns.
         for (Run &r : m_runs)
-            if (r.gateState == u"approved"_s)
+            if (r.gateState == u"approved"_s || (r.gateState.isEmpty() && !r.gateEnv.isEmpty()))
                 r.deploymentDone = true;
         // Every real organisation has a retired repository: listed with its owner's
         // repositories (archived: true), so clients can show they leave it out.
@@ -495,6 +513,14 @@ private:
         for (Deployment &d : m_deployments)
             if (d.id == id)
                 return &d;
+        return nullptr;
+    }
+
+    static const JobPlan *deployJob(const Run &r)
+    {
+        for (const JobPlan &j : r.jobs)
+            if (j.name.startsWith(u"deploy ("_s))
+                return &j;
         return nullptr;
     }
 

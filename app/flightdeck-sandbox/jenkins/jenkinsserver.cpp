@@ -303,6 +303,18 @@ void JenkinsServer::advanceBuild(Job &job, Build &b, qint64 now)
     }
 }
 
+void JenkinsServer::advanceLive(Job &job, Build &b, qint64 now)
+{
+    const bool wasBuilding = b.building;
+    advanceBuild(job, b, now);
+    if (!wasBuilding || b.building || b.result != QLatin1String("SUCCESS") ||
+        job.kindHint != QLatin1String("deploy"))
+        return;
+    for (const auto &[name, value] : std::as_const(b.params))
+        if (name == QLatin1String("VERSION"))
+            sandbox().deployed(job.service, job.environment, value, b.endMs);
+}
+
 void JenkinsServer::addHistoryBuild(Job &job, const SimDeploy &d, qint64 durationScale)
 {
     qint64 total = 0;
@@ -624,7 +636,7 @@ void JenkinsServer::advanceTo(qint64 now)
         Job &job = m_jobs[m_active.at(i).first];
         Build *b = findBuild(job, QString::number(m_active.at(i).second));
         if (b)
-            advanceBuild(job, *b, now);
+            advanceLive(job, *b, now);
         if (!b || !b->building)
             m_active.removeAt(i);
         else
@@ -1746,7 +1758,7 @@ void JenkinsServer::routeBuild(
         b.inputAnsweredMs = now;
         b.inputAnsweredBy = r.authUser;
         Job &j = job;
-        advanceBuild(j, b, now);
+        advanceLive(j, b, now);
         if (b.building && !m_active.contains({job.key, b.number}))
             m_active.append({job.key, b.number});
     };

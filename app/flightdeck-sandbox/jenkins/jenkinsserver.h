@@ -119,6 +119,9 @@ private:
                     const QString &causeUser);
     void startBuild(Job &job, Build &build);
     void advanceBuild(Job &job, Build &build, qint64 now);
+    /// advanceBuild for a build started after the sandbox came up: a deploy that finishes
+    /// successfully switches what the metrics backend serves (history builds do not).
+    void advanceLive(Job &job, Build &build, qint64 now);
     void finishBuild(Build &build, qint64 at, const QString &result);
     void advanceTo(qint64 now);
     int enqueue(Job &job,

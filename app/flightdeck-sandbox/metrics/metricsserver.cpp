@@ -248,12 +248,13 @@ bool MetricsServer::switchVersion(const QString &service,
 
 void MetricsServer::onDeployed(const QString &service,
                                const QString &environment,
-                               const QString &version)
+                               const QString &version,
+                               qint64 atMs)
 {
     // A version the traffic model does not know (a scale scenario's synthetic app) has no
     // series to switch: nothing to do, and nothing to report to the deploying backend.
     QString ignored;
-    switchVersion(service, environment, version, &ignored);
+    m_traffic.switchVersion(service, environment, version, atMs, &ignored);
 }
 
 void MetricsServer::promError(httplib::Response &res,

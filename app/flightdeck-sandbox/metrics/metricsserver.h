@@ -41,8 +41,10 @@ public:
                        const QString &environment,
                        const QString &version,
                        QString *error);
-    void
-    onDeployed(const QString &service, const QString &environment, const QString &version) override;
+    void onDeployed(const QString &service,
+                    const QString &environment,
+                    const QString &version,
+                    qint64 atMs) override;
     const TrafficModel &traffic() const { return m_traffic; }
     /// The rules the sandbox evaluates, as in resources/signals/flightdeck-rules.yml.
     static const QList<AlertRule> &rules();

@@ -340,6 +340,17 @@ private Q_SLOTS:
         QCOMPARE(in.value(u"abortUrl").toString(), build + u"input/"_qs + id + u"/abort"_qs);
         QVERIFY(id.at(0).isUpper() || id.at(0).isDigit());
 
+        // What the paused build deploys, and the metrics backend's series before it does.
+        QString version;
+        for (const QJsonValue &a : getObject(b + "api/json").value(u"actions").toArray())
+            for (const QJsonValue &p : a.toObject().value(u"parameters").toArray())
+                if (p.toObject().value(u"name").toString() == QLatin1String("VERSION"))
+                    version = p.toObject().value(u"value").toString();
+        QVERIFY(!version.isEmpty());
+        const QString series = QStringLiteral("service=\"%1\",env=\"prod\",version=\"%2\"")
+                                   .arg(build.section(u'/', 2, 2), version);
+        QVERIFY2(!metricsText().contains(series), qPrintable(series));
+
         auto c = client();
         auto res =
             c.Post(in.value(u"proceedUrl").toString().toStdString(),
@@ -356,6 +367,16 @@ private Q_SLOTS:
         QCOMPARE(done.value(u"building").toBool(), false);
         QCOMPARE(done.value(u"result").toString(), u"SUCCESS"_qs);
         QCOMPARE(getObject(b + "wfapi/describe").value(u"status").toString(), u"SUCCESS"_qs);
+        // The finished deploy switched what the metrics backend serves for that target.
+        QVERIFY2(metricsText().contains(series), qPrintable(series));
+    }
+
+    QString metricsText() const
+    {
+        httplib::Client m("127.0.0.1", m_sandbox->port(QStringLiteral("metrics")));
+        m.set_read_timeout(10);
+        const auto r = m.Get("/metrics");
+        return r && r->status == 200 ? QString::fromStdString(r->body) : QString();
     }
 
     void inputAbortEndsTheBuild()

@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include "backend/backend.h"
 
 class TestCtl : public QObject
 {
@@ -152,7 +153,7 @@ void TestCtl::pluginsJsonShape()
         const QJsonObject p = v.toObject();
         QVERIFY2(p.value(QLatin1String("loaded")).toBool(),
                  qPrintable(p.value(QLatin1String("error")).toString()));
-        QCOMPARE(p.value(QLatin1String("apiVersion")).toInt(), 1);
+        QCOMPARE(p.value(QLatin1String("apiVersion")).toInt(), FD_BACKEND_API_VERSION);
         QVERIFY(!p.value(QLatin1String("capabilities")).toArray().isEmpty());
         kinds << p.value(QLatin1String("kind")).toString();
     }

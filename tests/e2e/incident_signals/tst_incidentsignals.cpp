@@ -9,6 +9,7 @@
 #include "backend/pluginhost.h"
 #include "backend/signals.h"
 #include "core/sandbox.h"
+#include "jenkins/jenkinsserver.h"
 
 #include <httplib.h>
 
@@ -56,6 +57,73 @@ private Q_SLOTS:
     {
         if (!m_targetFile.isEmpty())
             QFile::remove(m_targetFile);
+    }
+
+    /// Aborts any deploy-prod build waiting at its input, starts one for @p version and
+    /// approves its input step. True once that build finished with SUCCESS.
+    static bool rollBackThroughJenkins(sandbox::Sandbox &sb, const QString &version)
+    {
+        auto *jenkins =
+            dynamic_cast<sandbox::JenkinsServer *>(sb.backend(QStringLiteral("jenkins")));
+        if (!jenkins)
+            return false;
+        httplib::Client c("127.0.0.1", sb.port(QStringLiteral("jenkins")));
+        c.set_basic_auth(jenkins->user().toStdString(), jenkins->token().toStdString());
+        c.set_read_timeout(10);
+        const std::string job = "/job/catalog/job/deploy-prod/";
+        const auto json = [&c](const std::string &path) {
+            const auto r = c.Get(path);
+            return r && r->status == 200
+                       ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                       : QJsonDocument();
+        };
+        const auto pending = [&](int number) {
+            return json(job + std::to_string(number) + "/wfapi/pendingInputActions").array();
+        };
+        for (const QJsonValue &b :
+             json(job + "api/json?tree=builds[number,building]")[QLatin1String("builds")]
+                 .toArray()) {
+            if (!b[QLatin1String("building")].toBool())
+                continue;
+            for (const QJsonValue &in : pending(b[QLatin1String("number")].toInt()))
+                c.Post(in[QLatin1String("abortUrl")].toString().toStdString(), "",
+                       "application/x-www-form-urlencoded");
+        }
+        const auto queued =
+            c.Post(job + "buildWithParameters?VERSION=" + version.toStdString() + "&delay=0sec", "",
+                   "application/x-www-form-urlencoded");
+        if (!queued || queued->status != 201)
+            return false;
+        int number = 0;
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 20000) {
+            const QJsonObject last = json(job + "api/json?tree=lastBuild[number,building,result]")
+                                         .object()
+                                         .value(QLatin1String("lastBuild"))
+                                         .toObject();
+            const int n = last.value(QLatin1String("number")).toInt();
+            bool ours = false;
+            for (const QJsonValue &a :
+                 json(job + std::to_string(n) + "/api/json")[QLatin1String("actions")].toArray())
+                for (const QJsonValue &p : a[QLatin1String("parameters")].toArray())
+                    ours =
+                        ours || (p[QLatin1String("name")].toString() == QLatin1String("VERSION") &&
+                                 p[QLatin1String("value")].toString() == version);
+            if (ours && number == 0)
+                number = n;
+            if (number != 0) {
+                if (!last.value(QLatin1String("building")).toBool())
+                    return last.value(QLatin1String("result")).toString() ==
+                           QLatin1String("SUCCESS");
+                for (const QJsonValue &in : pending(number))
+                    c.Post(in[QLatin1String("proceedUrl")].toString().toStdString(),
+                           "json=%7B%22parameter%22%3A%5B%5D%7D",
+                           "application/x-www-form-urlencoded");
+            }
+            QTest::qWait(200);
+        }
+        return false;
     }
 
     void badReleaseAlertsThroughRealPrometheusAndResolvesAfterRollback()
@@ -154,16 +222,11 @@ private Q_SLOTS:
                                          .value_or(0) > 0.05,
                                  15000);
 
-        // Roll catalog back in prod. The sandbox's Jenkins deploy job does not move the
-        // simulated traffic yet, so the rollback goes through the metrics port's control route.
+        // Roll catalog back in prod the way its operators do: a deploy-prod build of the
+        // previous version through Jenkins, approved at its input step. When that build
+        // finishes, the sandbox's traffic switches back and the error rate falls.
         const qint64 rollbackAt = QDateTime::currentMSecsSinceEpoch();
-        httplib::Client control("127.0.0.1", sb.port(QStringLiteral("metrics")));
-        const auto r = control.Post("/_sandbox/metrics/deploy?service=catalog&env=prod&version=" +
-                                        previous.toStdString(),
-                                    std::string(), "application/json");
-        QVERIFY(r);
-        QCOMPARE(r->status, 200);
-
+        QVERIFY2(rollBackThroughJenkins(sb, previous), "the Jenkins rollback build did not run");
         QTRY_VERIFY_WITH_TIMEOUT(sink.alert(TimelineEvent::Kind::AlertResolved,
                                             QStringLiteral("catalog"), QStringLiteral("prod"),
                                             kErrorRate),
