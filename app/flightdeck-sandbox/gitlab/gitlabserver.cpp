@@ -188,6 +188,7 @@ void GitLabServer::build()
     const World &world = sandbox().world();
     const qint64 epoch = sandbox().clock().epochMs();
     m_lastTickMs = epoch;
+    m_building = true;
     const QString seed = QString::number(world.seed);
     m_users.insert(
         1,
@@ -344,6 +345,7 @@ void GitLabServer::build()
         }
     }
     advanceTo(epoch);
+    m_building = false;
 }
 
 // ---- the clock ----
@@ -367,6 +369,7 @@ void GitLabServer::advancePipeline(Pipeline &pl, qint64 now)
                 if (j.status == QLatin1String("created") && j.when != QLatin1String("manual")) {
                     j.status = QStringLiteral("pending");
                     j.queuedAtMs = qMax(stageReady, j.createdMs);
+                    jobChanged(j, j.queuedAtMs);
                     changed = true;
                 } else if (j.status == QLatin1String("created")) {
                     j.status = QStringLiteral("manual");
@@ -378,6 +381,7 @@ void GitLabServer::advancePipeline(Pipeline &pl, qint64 now)
                     j.log = QStringLiteral("Running with gitlab-runner 17.5.0\nPreparing the "
                                            "\"docker\" executor\n$ make %1\n")
                                 .arg(j.name);
+                    jobChanged(j, j.startedMs);
                     changed = true;
                 }
                 if (j.status == QLatin1String("running") && now >= j.startedMs + j.durationPlanMs) {
@@ -385,11 +389,7 @@ void GitLabServer::advancePipeline(Pipeline &pl, qint64 now)
                     j.status = j.failPlanned ? QStringLiteral("failed") : QStringLiteral("success");
                     j.log += j.failPlanned ? QStringLiteral("ERROR: Job failed: exit code 1\n")
                                            : QStringLiteral("%1 ok\nJob succeeded\n").arg(j.name);
-                    if (j.deploymentId) {
-                        m_deployments[j.deploymentId].updatedMs = j.finishedMs;
-                        m_environments[m_deployments[j.deploymentId].environmentId].updatedMs =
-                            j.finishedMs;
-                    }
+                    jobChanged(j, j.finishedMs);
                     changed = true;
                 }
                 if (!finished(j.status) && !(j.status == QLatin1String("manual")))
@@ -419,6 +419,97 @@ void GitLabServer::advanceTo(qint64 now)
         if (pl.fixedStatus.isEmpty() && !finished(pipelineStatus(pl)))
             advancePipeline(pl, now);
     }
+}
+
+void GitLabServer::jobChanged(Job &j, qint64 at)
+{
+    if (!j.deploymentId || !m_deployments.contains(j.deploymentId))
+        return;
+    Deployment &d = m_deployments[j.deploymentId];
+    d.updatedMs = qMax(d.updatedMs, at);
+    if (!finished(j.status))
+        return;
+    Environment &e = m_environments[d.environmentId];
+    e.updatedMs = qMax(e.updatedMs, at);
+    if (m_building || j.status != QLatin1String("success"))
+        return;
+    // What runs there changed (a played deploy, a retried job for a rollback): the metrics
+    // backend serves the new version's series from now on.
+    const Project &p = m_projects[d.projectId];
+    QString version = d.sha.left(8);
+    if (const SimService *svc = sandbox().world().service(p.service)) {
+        for (const SimRelease &rel : svc->releases)
+            if (rel.sha == d.sha)
+                version = rel.version;
+    }
+    sandbox().deployed(p.service, e.name, version, at);
+}
+
+bool GitLabServer::overrideStatus(const QString &kind,
+                                  int id,
+                                  const QString &status,
+                                  QString *error)
+{
+    std::lock_guard guard(sandbox().lock());
+    const qint64 now = qMax(m_lastTickMs, sandbox().clock().nowMs());
+    if (kind == QLatin1String("pipeline") && m_pipelines.contains(id)) {
+        m_pipelines[id].statusOverride = status;
+        m_pipelines[id].updatedMs = now;
+        return true;
+    }
+    if (kind == QLatin1String("deployment") && m_deployments.contains(id)) {
+        m_deployments[id].statusOverride = status;
+        m_deployments[id].updatedMs = now;
+        return true;
+    }
+    if (error)
+        *error = QStringLiteral("no %1 %2 (kind is pipeline or deployment)").arg(kind).arg(id);
+    return false;
+}
+
+void GitLabServer::setRateLimitHeadersOnThrottle(bool on)
+{
+    std::lock_guard guard(sandbox().lock());
+    m_rateLimitHeadersOnThrottle = on;
+}
+
+void GitLabServer::setRateLimitPerMinute(int perMinute)
+{
+    std::lock_guard guard(sandbox().lock());
+    m_rateLimitPerMinute = qMax(1, perMinute);
+}
+
+void GitLabServer::serveControl(const httplib::Request &req, httplib::Response &res)
+{
+    const QString path = q(req.path);
+    const auto answer = [&](int status, const QString &message) {
+        sendJson(res, status, QJsonDocument(QJsonObject{{k("message"), message}}));
+    };
+    if (req.method != "POST")
+        return answer(405, QStringLiteral("control routes take POST"));
+    if (path == QLatin1String("/_sandbox/gitlab/status")) {
+        bool ok = false;
+        const int id = q(req.get_param_value("id")).toInt(&ok);
+        QString error;
+        if (!ok || !overrideStatus(q(req.get_param_value("kind")), id,
+                                   q(req.get_param_value("status")), &error))
+            return answer(404, error.isEmpty() ? QStringLiteral("id must be a number") : error);
+        return answer(200, QStringLiteral("ok"));
+    }
+    if (path == QLatin1String("/_sandbox/gitlab/rate-limit-headers")) {
+        const QString on = q(req.get_param_value("on"));
+        setRateLimitHeadersOnThrottle(on != QLatin1String("0") && on != QLatin1String("false"));
+        return answer(200, QStringLiteral("ok"));
+    }
+    if (path == QLatin1String("/_sandbox/gitlab/rate-limit")) {
+        bool ok = false;
+        const int perMinute = q(req.get_param_value("per_minute")).toInt(&ok);
+        if (!ok || perMinute < 1)
+            return answer(400, QStringLiteral("per_minute must be a number >= 1"));
+        setRateLimitPerMinute(perMinute);
+        return answer(200, QStringLiteral("ok"));
+    }
+    answer(404, QStringLiteral("no control route %1").arg(path));
 }
 
 void GitLabServer::tick(qint64 simNowMs)
@@ -454,6 +545,8 @@ GitLabServer::Job &GitLabServer::retryJob(Job &old, int userId)
 
 QString GitLabServer::pipelineStatus(const Pipeline &pl) const
 {
+    if (!pl.statusOverride.isEmpty())
+        return pl.statusOverride;
     if (!pl.fixedStatus.isEmpty())
         return pl.fixedStatus;
     bool anyRunning = false, anyPending = false, anyFailed = false, anyCanceled = false,
@@ -495,6 +588,8 @@ int GitLabServer::pendingApprovals(const Deployment &d) const
 
 QString GitLabServer::deploymentStatus(const Deployment &d) const
 {
+    if (!d.statusOverride.isEmpty())
+        return d.statusOverride;
     const Job &j = m_jobs[d.jobId];
     for (const Approval &a : d.approvals) {
         if (a.status == QLatin1String("rejected"))
@@ -882,7 +977,7 @@ void GitLabServer::rateLimitHeaders(httplib::Response &res, const QString &token
         w = {minute, 0};
     if (!exhausted)
         ++w.second;
-    const int limit = 2000;
+    const int limit = m_rateLimitPerMinute;
     const qint64 resetMs = (minute + 1) * 60000;
     res.set_header("RateLimit-Name", "throttle_authenticated_api");
     res.set_header("RateLimit-Limit", std::to_string(limit));
@@ -897,7 +992,8 @@ void GitLabServer::writeRateLimited(httplib::Response &res)
 {
     // Rack::Attack's answer: plain text, Retry-After in seconds and the RateLimit-* set.
     std::lock_guard guard(sandbox().lock());
-    rateLimitHeaders(res, QString(), true);
+    if (m_rateLimitHeadersOnThrottle)
+        rateLimitHeaders(res, QString(), true);
     const qint64 now = sandbox().clock().nowMs();
     res.set_header("Retry-After", std::to_string(qMax<qint64>(1, 60 - (now / 1000) % 60)));
     res.status = 429;
@@ -989,6 +1085,8 @@ void GitLabServer::serve(const httplib::Request &req, httplib::Response &res)
     res.set_header("X-Gitlab-Meta", "{\"correlation_id\":\"sandbox\",\"version\":\"1\"}");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "SAMEORIGIN");
+    if (path.startsWith(QLatin1String("/_sandbox/gitlab/")))
+        return serveControl(req, res);
     QString token = q(req.get_header_value("PRIVATE-TOKEN"));
     const QString auth = q(req.get_header_value("Authorization"));
     if (token.isEmpty() && auth.startsWith(QLatin1String("Bearer ")))
@@ -1230,6 +1328,7 @@ void GitLabServer::routeProject(Request &r,
                         j.status = QStringLiteral("canceled");
                         j.finishedMs = now;
                         j.log += QStringLiteral("ERROR: Job was canceled\n");
+                        jobChanged(j, now);
                     }
                 }
                 pl.updatedMs = now;
@@ -1338,6 +1437,7 @@ void GitLabServer::routeProject(Request &r,
             j.status = QStringLiteral("pending");
             j.queuedAtMs = now;
             j.userId = r.userId;
+            jobChanged(j, now);
             m_pipelines[j.pipelineId].updatedMs = now;
             sendJson(res, 200, QJsonDocument(jobJson(j)));
             return;
@@ -1355,6 +1455,7 @@ void GitLabServer::routeProject(Request &r,
                 j.status == QLatin1String("running")) {
                 j.status = QStringLiteral("canceled");
                 j.finishedMs = now;
+                jobChanged(j, now);
                 m_pipelines[j.pipelineId].updatedMs = now;
             }
             sendJson(res, 201, QJsonDocument(jobJson(j)));

@@ -30,6 +30,18 @@ public:
     /// application limit `pipelines_create`); beyond it a 429 without Retry-After.
     static constexpr int kPipelineCreateLimit = 25;
 
+    /// Test control (also POST /_sandbox/gitlab/status?kind=pipeline|deployment&id=N&status=S
+    /// on the GitLab port): from now on the pipeline or deployment reports @p status as it is,
+    /// whatever the string; an empty status goes back to the simulated one. False when there is
+    /// no such object.
+    bool overrideStatus(const QString &kind, int id, const QString &status, QString *error);
+    /// Test control (also POST /_sandbox/gitlab/rate-limit-headers?on=0|1): whether a throttled
+    /// answer carries the RateLimit-* headers. Some limiters in front of GitLab send none.
+    void setRateLimitHeadersOnThrottle(bool on);
+    /// Test control (also POST /_sandbox/gitlab/rate-limit?per_minute=N): the RateLimit-Limit
+    /// stated per user and minute. GitLab.com states 2,000; self-managed instances set their own.
+    void setRateLimitPerMinute(int perMinute);
+
     struct User
     {
         int id = 0;
@@ -53,7 +65,8 @@ public:
         int id = 0, iid = 0, projectId = 0, userId = 1;
         QString sha, beforeSha, ref = QStringLiteral("main"), source = QStringLiteral("push");
         qint64 createdMs = 0, updatedMs = 0;
-        QString fixedStatus; // scale pipelines without jobs
+        QString fixedStatus;    // scale pipelines without jobs
+        QString statusOverride; // set through the control route: reported as it is
         QList<int> jobIds;
     };
     struct Approval
@@ -68,6 +81,7 @@ public:
         QString ref = QStringLiteral("main"), sha;
         qint64 createdMs = 0, updatedMs = 0;
         QList<Approval> approvals;
+        QString statusOverride; // set through the control route: reported as it is
     };
     struct Environment
     {
@@ -91,6 +105,7 @@ public:
 private:
     struct Request;
     void serve(const httplib::Request &req, httplib::Response &res);
+    void serveControl(const httplib::Request &req, httplib::Response &res);
     void route(Request &r, httplib::Response &res);
     void routeProject(Request &r, httplib::Response &res, Project &p, const QStringList &rest);
 
@@ -104,6 +119,9 @@ private:
     Job &retryJob(Job &old, int userId);
     void advanceTo(qint64 now);
     void advancePipeline(Pipeline &pl, qint64 now);
+    /// A job moved: its deployment's updated_at moves with it (as GitLab's state machine does),
+    /// and a deploy that succeeded tells the sandbox what now runs where.
+    void jobChanged(Job &j, qint64 at);
 
     QString pipelineStatus(const Pipeline &pl) const;
     QString deploymentStatus(const Deployment &d) const;
@@ -139,6 +157,9 @@ private:
     QHash<QString, QList<qint64>> m_pipelineCreates;    // user -> sim times
     int m_nextPipeline = 1, m_nextJob = 1, m_nextDeployment = 1, m_nextEnvironment = 1;
     qint64 m_lastTickMs = 0;
+    bool m_building = false; // build(): the world's history is not a new deploy
+    bool m_rateLimitHeadersOnThrottle = true;
+    int m_rateLimitPerMinute = 2000;
 };
 
 } // namespace fd::sandbox

@@ -8,6 +8,7 @@
 #include "gitlab/gitlabserver.h"
 
 #include <QFile>
+#include <QSet>
 #include <QJsonDocument>
 #include <QTest>
 #include <QUrl>
@@ -438,6 +439,141 @@ private Q_SLOTS:
         QVERIFY(parse(res).toObject().value(u"message").toObject().contains(u"error"));
         m_sandbox->advance(61000);
         QCOMPARE(post(m_auth + "/pipeline?ref=main")->status, 201);
+    }
+
+    void rateLimitWithoutAnyHeader()
+    {
+        // Some limiters in front of GitLab answer 429 with neither Retry-After nor RateLimit-*.
+        httplib::Client control("127.0.0.1", m_sandbox->port(QStringLiteral("gitlab")));
+        QCOMPARE(control.Post("/_sandbox/gitlab/rate-limit-headers?on=0", "", "text/plain")->status,
+                 200);
+        Fault f;
+        QString error;
+        QVERIFY(parseFault(QStringLiteral("gitlab:rate-limit-noretry"), &f, &error));
+        m_sandbox->setFaults({f});
+        auto res = get(m_auth);
+        QCOMPARE(res->status, 429);
+        QVERIFY(!res->has_header("Retry-After"));
+        QVERIFY(!res->has_header("RateLimit-Remaining"));
+        QVERIFY(!res->has_header("RateLimit-Reset"));
+        // With the headers back on, the same fault keeps GitLab's RateLimit-* set.
+        m_gitlab->setRateLimitHeadersOnThrottle(true);
+        res = get(m_auth);
+        QCOMPARE(res->status, 429);
+        QVERIFY(!res->has_header("Retry-After"));
+        QCOMPARE(res->get_header_value("RateLimit-Remaining"), std::string("0"));
+        QVERIFY(res->has_header("RateLimit-Reset"));
+        m_sandbox->setFaults({});
+        // The stated limit is a knob: a self-managed instance may allow more.
+        QCOMPARE(
+            control.Post("/_sandbox/gitlab/rate-limit?per_minute=50000", "", "text/plain")->status,
+            200);
+        QCOMPARE(get(m_auth)->get_header_value("RateLimit-Limit"), std::string("50000"));
+        QCOMPARE(control.Post("/_sandbox/gitlab/rate-limit?per_minute=0", "", "text/plain")->status,
+                 400);
+    }
+
+    void statusOverrideReportsAnyString()
+    {
+        const QJsonArray deployments =
+            parse(get(m_auth + "/deployments?environment=staging&order_by=id&sort=desc")).toArray();
+        QVERIFY(!deployments.isEmpty());
+        const int did = deployments.first().toObject().value(u"id").toInt();
+        const QJsonArray pipelines = parse(get(m_auth + "/pipelines?per_page=1")).toArray();
+        QVERIFY(!pipelines.isEmpty());
+        const int pid = pipelines.first().toObject().value(u"id").toInt();
+        const QString before = parse(get(m_auth + "/deployments/" + std::to_string(did)))
+                                   .toObject()
+                                   .value(u"updated_at")
+                                   .toString();
+        httplib::Client control("127.0.0.1", m_sandbox->port(QStringLiteral("gitlab")));
+        auto res =
+            control.Post("/_sandbox/gitlab/status?kind=deployment&id=" + std::to_string(did) +
+                             "&status=teleporting",
+                         "", "text/plain");
+        QCOMPARE(res->status, 200);
+        res = control.Post("/_sandbox/gitlab/status?kind=pipeline&id=" + std::to_string(pid) +
+                               "&status=exploded",
+                           "", "text/plain");
+        QCOMPARE(res->status, 200);
+        QCOMPARE(
+            control
+                .Post("/_sandbox/gitlab/status?kind=pipeline&id=999999&status=x", "", "text/plain")
+                ->status,
+            404);
+        const QJsonObject d = parse(get(m_auth + "/deployments/" + std::to_string(did))).toObject();
+        QCOMPARE(d.value(u"status").toString(), u"teleporting"_qs);
+        // The change moves updated_at, so a client asking for updated_after sees it.
+        QVERIFY(d.value(u"updated_at").toString() >= before);
+        QCOMPARE(parse(get(m_auth + "/pipelines/" + std::to_string(pid)))
+                     .toObject()
+                     .value(u"status")
+                     .toString(),
+                 u"exploded"_qs);
+        // An empty status goes back to the simulated one.
+        QString error;
+        QVERIFY(m_gitlab->overrideStatus(u"deployment"_qs, did, QString(), &error));
+        QCOMPARE(parse(get(m_auth + "/deployments/" + std::to_string(did)))
+                     .toObject()
+                     .value(u"status")
+                     .toString(),
+                 deployments.first().toObject().value(u"status").toString());
+    }
+
+    void rollbackReachesTheMetricsBackend()
+    {
+        // The metrics backend serves a series per (service, env, version) that runs now. A
+        // rollback made through the GitLab API must switch it, or alerts would follow a version
+        // that no longer runs.
+        const SimService *auth = m_sandbox->world().service(QStringLiteral("auth"));
+        const SimTarget *staging = auth->target(QStringLiteral("staging"));
+        QVERIFY(staging && staging->current());
+        const QString running = staging->current()->version;
+        const QJsonArray ok = parse(get(m_auth + "/deployments?environment=staging&status=success"
+                                                 "&order_by=id&sort=desc"))
+                                  .toArray();
+        QVERIFY(ok.size() >= 2);
+        QJsonObject previous;
+        for (const QJsonValue &v : ok)
+            if (previous.isEmpty() && v.toObject().value(u"sha").toString() !=
+                                          ok.first().toObject().value(u"sha").toString())
+                previous = v.toObject();
+        QVERIFY(!previous.isEmpty());
+        QString rolledBack;
+        for (const SimRelease &rel : auth->releases)
+            if (rel.sha == previous.value(u"sha").toString())
+                rolledBack = rel.version;
+        QVERIFY(!rolledBack.isEmpty());
+        QVERIFY(rolledBack != running);
+
+        httplib::Client metrics("127.0.0.1", m_sandbox->port(QStringLiteral("metrics")));
+        const auto versions = [&] {
+            auto res = metrics.Get(
+                "/api/v1/query?query=" +
+                QUrl::toPercentEncoding(
+                    QStringLiteral("http_requests_total{service=\"auth\",env=\"staging\"}"))
+                    .toStdString());
+            QSet<QString> out;
+            if (!res || res->status != 200)
+                return out;
+            const QJsonObject body =
+                QJsonDocument::fromJson(QByteArray::fromStdString(res->body)).object();
+            for (const QJsonValue &r : body.value(u"data").toObject().value(u"result").toArray())
+                out.insert(r.toObject().value(u"metric").toObject().value(u"version").toString());
+            return out;
+        };
+        QCOMPARE(versions(), QSet<QString>{running});
+
+        auto res =
+            post(m_auth + "/jobs/" +
+                 std::to_string(previous.value(u"deployable").toObject().value(u"id").toInt()) +
+                 "/retry");
+        QCOMPARE(res->status, 201);
+        m_sandbox->advance(5000);
+        QCOMPARE(versions(), QSet<QString>{running}); // the retried job still runs
+        m_sandbox->advance(2 * 60000);
+        m_sandbox->advance(1000); // the new series opens at the switch: look a moment later
+        QCOMPARE(versions(), QSet<QString>{rolledBack});
     }
 
     void fidelity_data()
