@@ -1,5 +1,6 @@
 #include "gitlabbackend.h"
 
+#include "http/backoff.h"
 #include "http/httplog.h"
 #include "http/pagination.h"
 
@@ -96,6 +97,13 @@ PollSettings PollSettings::fromOptions(const QVariantMap &o)
     number("requestTimeoutMs", s.requestTimeoutMs, 100, 300000);
     number("maxAttempts", s.maxAttempts, 1, 10);
     number("maxBackoffMs", s.maxBackoffMs, 100, 3600000);
+    number("rateLimitBackoffMs", s.rateLimitBackoffMs, 100, 3600000);
+    number("deploymentsFullEvery", s.deploymentsFullEvery, 1, 1000);
+    number("environmentsEvery", s.environmentsEvery, 1, 1000);
+    if (o.contains(QStringLiteral("requestsPerMinute"))) {
+        number("requestsPerMinute", s.requestsPerMinute, 1, 1000000);
+        s.requestsPerMinuteSet = true;
+    }
     return s;
 }
 
@@ -123,11 +131,22 @@ GitLabBackend::GitLabBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_mapping(config)
     , m_settings(PollSettings::fromOptions(config.options))
     , m_apiPrefix(apiPrefixFor(config.baseUrl))
+    , m_pacer(PacerSettings{m_settings.requestsPerMinute, m_settings.requestsPerMinuteSet})
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &GitLabBackend::beginCycle);
+    m_paceTimer.setSingleShot(true);
+    connect(&m_paceTimer, &QTimer::timeout, this, &GitLabBackend::pumpQueue);
+    m_partialPublish.setSingleShot(true);
+    m_partialPublish.setInterval(500);
+    connect(&m_partialPublish, &QTimer::timeout, this, [this] {
+        if (m_cycleActive)
+            publishRecords();
+    });
+    int index = 0;
     for (const QString &project : m_mapping.projects()) {
         ProjectSync sync;
+        sync.index = index++;
         sync.snap.ref = project;
         bool numeric = false;
         project.toLongLong(&numeric);
@@ -201,14 +220,28 @@ void GitLabBackend::stop()
 {
     m_running = false;
     m_pollTimer.stop();
+    m_paceTimer.stop();
+    m_partialPublish.stop();
     m_queue.clear();
     ++m_generation;
     m_cycleActive = false;
     m_active = 0;
+    m_inFlight.fill(0);
     for (ProjectSync &sync : m_projects)
         sync.pending = 0;
     if (m_client)
         m_client->cancelAll();
+}
+
+QDateTime GitLabBackend::limitedUntil() const
+{
+    QDateTime until = m_limitedUntil;
+    if (m_client) {
+        const http::RateLimitState limit = m_client->rateLimit();
+        if (limit.limitedUntil.isValid() && (!until.isValid() || limit.limitedUntil > until))
+            until = limit.limitedUntil;
+    }
+    return until;
 }
 
 void GitLabBackend::beginCycle()
@@ -216,10 +249,9 @@ void GitLabBackend::beginCycle()
     if (!m_running || m_authFailed || m_cycleActive)
         return;
     m_pollTimer.stop();
-    const http::RateLimitState limit = m_client->rateLimit();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (limit.isLimited(now)) {
-        scheduleNext(int(std::clamp<qint64>(now.msecsTo(limit.limitedUntil) + 50, 50, INT_MAX)));
+    if (const QDateTime until = limitedUntil(); until.isValid() && until > now) {
+        scheduleNext(int(std::clamp<qint64>(now.msecsTo(until) + 50, 50, INT_MAX)));
         return;
     }
     m_cycleActive = true;
@@ -254,38 +286,11 @@ void GitLabBackend::beginCycle()
                 s.snap.path = o.value(QLatin1String("path_with_namespace")).toString();
             });
         }
+        // Deployments (with the blocked ones) and environments go first: what runs where and
+        // what waits for a human matter more than pipeline stages when requests are paced.
+        readDeployments(sync);
         readPipelines(sync);
-        QUrlQuery depQuery;
-        depQuery.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
-        depQuery.addQueryItem(QStringLiteral("sort"), QStringLiteral("desc"));
-        depQuery.addQueryItem(QStringLiteral("per_page"),
-                              QString::number(m_settings.deploymentDepth));
-        get(ref, base + QStringLiteral("/deployments"), depQuery,
-            [this](ProjectSync &s, const http::Response &r) {
-                if (!readOk(s, QStringLiteral("deployments"), r))
-                    return;
-                const auto parsed = parseDeployments(r.body);
-                const QString where = QStringLiteral("project %1: deployments").arg(s.snap.ref);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
-                    return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty()
-                    ? clearProblem(where)
-                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-                QList<WireDeployment> list =
-                    mergeKeepingRejected(parsed.items, s.snap.deployments, parsed.rejectedIds);
-                std::sort(
-                    list.begin(), list.end(),
-                    [](const WireDeployment &a, const WireDeployment &b) { return a.id > b.id; });
-                s.snap.deployments = list;
-                afterDeployments(s);
-            });
-        if (!sync.protectedRead || (m_cycles % m_settings.protectedEvery) == 0) {
+        if (!sync.protectedRead || ((m_cycles + sync.index) % m_settings.protectedEvery) == 0) {
             QUrlQuery q;
             q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
             get(
@@ -308,11 +313,86 @@ void GitLabBackend::beginCycle()
                     s.snap.protectedEnvironments = parsed.items;
                     s.protectedRead = true;
                 },
-                10);
+                10, Rules);
         }
     }
     if (m_projects.isEmpty())
         finishCycle();
+}
+
+void GitLabBackend::readDeployments(ProjectSync &sync)
+{
+    const bool whole = sync.deploymentsCursor.isEmpty() ||
+                       ((m_cycles + sync.index) % m_settings.deploymentsFullEvery) == 0;
+    QUrlQuery q;
+    if (whole) {
+        q.addQueryItem(QStringLiteral("order_by"), QStringLiteral("id"));
+        q.addQueryItem(QStringLiteral("sort"), QStringLiteral("desc"));
+        q.addQueryItem(QStringLiteral("per_page"), QString::number(m_settings.deploymentDepth));
+    } else {
+        // GitLab gives deployment lists no ETag, so an unchanged list costs its whole body
+        // every poll. Ask only for what changed since the newest change seen; a whole read
+        // every deploymentsFullEvery polls catches anything this could miss (a deletion).
+        q.addQueryItem(QStringLiteral("updated_after"), sync.deploymentsCursor);
+        q.addQueryItem(QStringLiteral("order_by"), QStringLiteral("updated_at"));
+        q.addQueryItem(QStringLiteral("sort"), QStringLiteral("asc"));
+        q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
+    }
+    get(sync.snap.ref, projectPath(sync) + QStringLiteral("/deployments"), q,
+        [this, whole](ProjectSync &s, const http::Response &r) {
+            if (!readOk(s, QStringLiteral("deployments"), r))
+                return;
+            const auto parsed = parseDeployments(r.body);
+            const QString where = QStringLiteral("project %1: deployments").arg(s.snap.ref);
+            if (!parsed.bodyOk) {
+                m_freshPaths.insert(r.url.toString());
+                reportProblem(where,
+                              QStringLiteral("unreadable answer, keeping the last good state: %1")
+                                  .arg(parsed.errors.join(QStringLiteral("; "))));
+                return;
+            }
+            m_freshPaths.remove(r.url.toString());
+            if (!parsed.errors.isEmpty())
+                reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
+            else if (whole || !parsed.items.isEmpty())
+                clearProblem(where);
+            QList<WireDeployment> list;
+            if (whole) {
+                list = mergeKeepingRejected(parsed.items, s.snap.deployments, parsed.rejectedIds);
+            } else {
+                list = s.snap.deployments;
+                for (const WireDeployment &d : parsed.items) {
+                    auto it = std::find_if(list.begin(), list.end(),
+                                           [&](const WireDeployment &o) { return o.id == d.id; });
+                    if (it != list.end())
+                        *it = d;
+                    else
+                        list.append(d);
+                }
+            }
+            std::sort(list.begin(), list.end(),
+                      [](const WireDeployment &a, const WireDeployment &b) { return a.id > b.id; });
+            if (list.size() > m_settings.deploymentDepth)
+                list = list.mid(0, m_settings.deploymentDepth);
+            s.snap.deployments = list;
+            // The cursor is the server's own updated_at, so no clock skew enters. It stays put
+            // while an item in the delta is unreadable, so that item is asked for again.
+            if (whole || parsed.rejectedIds.isEmpty()) {
+                QDateTime newest = QDateTime::fromString(s.deploymentsCursor, Qt::ISODateWithMs);
+                if (whole)
+                    newest = QDateTime();
+                for (const WireDeployment &d : parsed.items) {
+                    const QDateTime t = (d.updated.isValid() ? d.updated : d.created).addMSecs(1);
+                    if (t.isValid() && (!newest.isValid() || t > newest))
+                        newest = t;
+                }
+                if (newest.isValid())
+                    s.deploymentsCursor = newest.toUTC().toString(Qt::ISODateWithMs);
+            }
+            if (whole || !parsed.items.isEmpty())
+                s.environmentsWanted = true;
+            afterDeployments(s);
+        });
 }
 
 void GitLabBackend::readPipelines(ProjectSync &sync)
@@ -369,7 +449,7 @@ void GitLabBackend::readPipelines(ProjectSync &sync)
             s.snap.pipelines = list;
             afterPipelines(s);
         },
-        pages);
+        pages, Pipelines);
 }
 
 void GitLabBackend::afterPipelines(ProjectSync &sync)
@@ -421,7 +501,7 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
                 if (parsed.errors.isEmpty())
                     s.jobsMarker.insert(id, marker);
             },
-            10);
+            10, Jobs);
     }
     for (auto it = sync.snap.jobs.begin(); it != sync.snap.jobs.end();)
         it = inWindow.contains(it.key()) ? std::next(it) : sync.snap.jobs.erase(it);
@@ -431,6 +511,13 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
 
 void GitLabBackend::afterDeployments(ProjectSync &sync)
 {
+    // The environments list has no ETag and no updated_after either. An environment changes
+    // with its deployments (read above) or by being stopped or created by hand: the list is read
+    // when a deployment moved, and otherwise once in environmentsEvery polls.
+    const bool due = sync.environmentsWanted || sync.snap.environments.isEmpty() ||
+                     ((m_cycles + sync.index) % m_settings.environmentsEvery) == 0;
+    if (!due)
+        return;
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
     get(
@@ -466,6 +553,7 @@ void GitLabBackend::afterDeployments(ProjectSync &sync)
                     if (old.id == id)
                         list.append(old);
             s.snap.environments = list;
+            s.environmentsWanted = false;
             afterEnvironments(s);
         },
         10);
@@ -518,88 +606,251 @@ void GitLabBackend::get(const QString &project,
                         const QString &path,
                         const QUrlQuery &query,
                         Handler handler,
-                        int maxPages)
+                        int maxPages,
+                        Priority priority)
 {
     const QString key = keyOf(project);
     auto it = m_projects.find(key);
     if (it == m_projects.end())
         return;
     ++it->pending;
-    const int generation = m_generation;
-    m_queue.enqueue([this, key, path, query, handler, maxPages, generation] {
-        if (generation != m_generation)
-            return;
-        // Once the server said "wait" or "who are you", nothing more goes out this poll.
-        if (m_authFailed || m_cycleLimited || m_client->rateLimit().isLimited()) {
-            m_cycleLimited = m_cycleLimited || !m_authFailed;
-            requestDone(key);
-            return;
-        }
-        http::Request req;
-        req.path = path;
-        req.query = query;
-        req.timeoutMs = m_settings.requestTimeoutMs;
-        req.maxAttempts = m_settings.maxAttempts;
-        const QString url = http::joinUrl(m_client->baseUrl(), path, query).toString();
-        req.conditional = !m_freshPaths.contains(url);
-        ++m_active;
-        const auto onResponse = [this, key, handler, generation](const http::Response &r) {
-            --m_active;
-            if (generation != m_generation || r.error == http::Response::Error::Cancelled) {
-                pumpQueue();
-                return;
-            }
-            if (const QByteArray interval = r.header("poll-interval"); !interval.isEmpty()) {
-                // GitLab sends milliseconds; -1 asks clients not to poll, which a release
-                // console cannot honour fully: it slows to a five-minute beat instead.
-                const int ms = interval.trimmed().toInt();
-                m_serverPollIntervalMs = ms < 0 ? 300000 : ms;
-            }
-            if (r.status == 401) {
-                authFailed(r);
-                return;
-            }
-            auto projectIt = m_projects.find(key);
-            if (projectIt != m_projects.end()) {
-                if (r.status == 429) {
-                    m_cycleLimited = true;
-                    m_cycleLastError = shortError(r);
-                } else if (isTransportOrServerError(r)) {
-                    ++m_cycleFailures;
-                    m_cycleLastError = shortError(r);
-                } else {
-                    handler(*projectIt, r);
-                }
-            }
-            requestDone(key);
-            pumpQueue();
-        };
-        if (maxPages > 1) {
-            m_client->fetchAllPages(
-                req, this,
-                [onResponse](const QList<http::Response> &pages, const http::Response &last) {
-                    if (!last.ok() || pages.size() <= 1) {
-                        onResponse(last);
-                        return;
-                    }
-                    http::Response joined = last;
-                    joined.body = joinPages(pages);
-                    onResponse(joined);
-                },
-                maxPages);
-        } else {
-            m_client->send(req, this, onResponse);
-        }
-    });
+    auto fetch = std::make_shared<Fetch>();
+    fetch->key = key;
+    fetch->path = path;
+    fetch->query = query;
+    fetch->handler = std::move(handler);
+    fetch->priority = priority;
+    fetch->maxPages = std::max(1, maxPages);
+    fetch->generation = m_generation;
+    enqueue(fetch, false);
     pumpQueue();
+}
+
+void GitLabBackend::enqueue(const std::shared_ptr<Fetch> &fetch, bool front)
+{
+    auto &queue = m_queue[fetch->priority];
+    if (front)
+        queue.prepend(fetch);
+    else
+        queue.enqueue(fetch);
+}
+
+void GitLabBackend::dropQueued()
+{
+    // Once the server said "wait", nothing more goes out this poll: what is queued counts as
+    // done, and the last good state stays.
+    const auto queue = std::exchange(m_queue, {});
+    for (const auto &q : queue)
+        for (const auto &fetch : q)
+            if (fetch->generation == m_generation)
+                requestDone(fetch->key);
 }
 
 void GitLabBackend::pumpQueue()
 {
-    while (m_active < kMaxInFlight && !m_queue.isEmpty()) {
-        const auto next = m_queue.dequeue();
-        next();
+    if (!m_running || m_authFailed || !m_client)
+        return;
+    const QDateTime until = limitedUntil();
+    if (m_cycleLimited || (until.isValid() && until > QDateTime::currentDateTimeUtc())) {
+        m_cycleLimited = true;
+        dropQueued();
+        return;
     }
+    // After a 429 one request probes at a time, so a server still throttling sees one request
+    // per backoff, not a burst.
+    const int maxInFlight = m_probing ? 1 : kMaxInFlight;
+    while (m_active < maxInFlight) {
+        auto q = m_queue.begin();
+        while (q != m_queue.end() && q->isEmpty())
+            q = m_queue.erase(q);
+        if (q == m_queue.end())
+            return;
+        if (q->head()->generation != m_generation) {
+            q->dequeue();
+            continue;
+        }
+        // Strictly in order: a more important read still out may queue more of its kind
+        // (deployments lead to environments, then to their details), which go before anything
+        // less important.
+        const int priority = q.key();
+        for (int p = 0; p < priority; ++p)
+            if (m_inFlight[p] > 0)
+                return;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 wait = m_pacer.delayMs(now);
+        if (wait > 0) {
+            // Over the per-minute budget: wait for the window to free a slot.
+            if (!m_paceTimer.isActive()) {
+                // Show what has been read so far (environments and gates come first) instead
+                // of nothing until the whole paced poll is done.
+                if (m_cycleActive)
+                    publishRecords();
+                ++m_pacedWaits;
+                m_pacedMs += wait;
+                m_paceTimer.start(int(std::min<qint64>(wait, INT_MAX)));
+            }
+            return;
+        }
+        send(q->dequeue());
+    }
+}
+
+void GitLabBackend::send(const std::shared_ptr<Fetch> &fetch)
+{
+    http::Request req;
+    if (fetch->next.isValid()) {
+        req.path = fetch->next.toString(QUrl::FullyEncoded);
+    } else {
+        req.path = fetch->path;
+        req.query = fetch->query;
+    }
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    // Retries happen here, not in the client, so that each one is paced and counted, and a 429
+    // stops the whole connection instead of being retried request by request.
+    req.maxAttempts = 1;
+    const QString url =
+        fetch->next.isValid()
+            ? fetch->next.toString()
+            : http::joinUrl(m_client->baseUrl(), fetch->path, fetch->query).toString();
+    req.conditional = !m_freshPaths.contains(url);
+    ++m_active;
+    ++m_inFlight[fetch->priority];
+    m_pacer.sent(QDateTime::currentMSecsSinceEpoch());
+    m_client->send(req, this, [this, fetch](const http::Response &r) { fetched(fetch, r); });
+}
+
+void GitLabBackend::fetched(const std::shared_ptr<Fetch> &fetch, http::Response r)
+{
+    // stop() and authFailed() zero the count and move the generation on: answers of an older
+    // generation no longer hold a slot.
+    if (fetch->generation != m_generation)
+        return;
+    --m_active;
+    --m_inFlight[fetch->priority];
+    if (r.error == http::Response::Error::Cancelled) {
+        pumpQueue();
+        return;
+    }
+    {
+        bool okLimit = false, okRemaining = false;
+        const int limit = r.header("ratelimit-limit").trimmed().toInt(&okLimit);
+        const int remaining = r.header("ratelimit-remaining").trimmed().toInt(&okRemaining);
+        const qint64 reset = r.header("ratelimit-reset").trimmed().toLongLong();
+        if (okLimit || okRemaining)
+            m_pacer.answered(QDateTime::currentMSecsSinceEpoch(), okLimit ? limit : -1,
+                             okRemaining ? remaining : -1, reset > 1000000000 ? reset * 1000 : 0,
+                             m_active);
+    }
+    if (const QByteArray interval = r.header("poll-interval"); !interval.isEmpty()) {
+        // GitLab sends milliseconds; -1 asks clients not to poll, which a release
+        // console cannot honour fully: it slows to a five-minute beat instead.
+        const int ms = interval.trimmed().toInt();
+        m_serverPollIntervalMs = ms < 0 ? 300000 : ms;
+    }
+    if (r.status == 401) {
+        authFailed(r);
+        return;
+    }
+    if (r.status == 429) {
+        throttled(r);
+        m_cycleLimited = true;
+        m_cycleLastError = shortError(r);
+        requestDone(fetch->key);
+        pumpQueue();
+        return;
+    }
+    m_probing = false;
+    if (isTransportOrServerError(r)) {
+        if (fetch->attempt < m_settings.maxAttempts) {
+            const int delay = http::fullJitterDelayMs(m_client->options().retry, fetch->attempt);
+            ++fetch->attempt;
+            ++m_retries;
+            qCInfo(http::lcNet).noquote()
+                << r.errorText << "; retry" << fetch->attempt << "in" << delay << "ms";
+            QTimer::singleShot(delay, this, [this, fetch] {
+                if (fetch->generation != m_generation)
+                    return;
+                enqueue(fetch, true);
+                pumpQueue();
+            });
+            pumpQueue();
+            return;
+        }
+        ++m_cycleFailures;
+        m_cycleLastError = shortError(r);
+        requestDone(fetch->key);
+        pumpQueue();
+        return;
+    }
+    if (fetch->maxPages > 1 && r.ok()) {
+        fetch->pages.append(r);
+        const auto next = http::nextPageUrl(r);
+        if (next && fetch->pages.size() < fetch->maxPages) {
+            fetch->next = *next;
+            fetch->attempt = 1;
+            enqueue(fetch, true);
+            pumpQueue();
+            return;
+        }
+        if (fetch->pages.size() > 1) {
+            r.body = joinPages(fetch->pages);
+        }
+    }
+    auto projectIt = m_projects.find(fetch->key);
+    if (projectIt != m_projects.end())
+        fetch->handler(*projectIt, r);
+    // While a paced poll waits for its budget, what arrived is shown every half second.
+    if (m_paceTimer.isActive() && !m_partialPublish.isActive())
+        m_partialPublish.start();
+    requestDone(fetch->key);
+    pumpQueue();
+}
+
+void GitLabBackend::throttled(const http::Response &r)
+{
+    ++m_throttled;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_probing = true;
+    // The other requests of the burst that met the same limit: the wait is already chosen, and
+    // they must not each double it.
+    if (m_limitedUntil.isValid() && now < m_limitedUntil)
+        return;
+    // Retry-After first; else RateLimit-Reset (Unix time) when the server sent it; else an own
+    // capped exponential backoff with full jitter. Some limiters in front of GitLab send
+    // neither header.
+    std::optional<qint64> wait = http::serverRequestedWaitMs(r.headers, now);
+    QString source = QStringLiteral("as the server asked");
+    if (!wait) {
+        bool ok = false;
+        const qint64 reset = r.header("ratelimit-reset").trimmed().toLongLong(&ok);
+        if (ok && reset > 1000000000) {
+            const qint64 ms = now.msecsTo(QDateTime::fromSecsSinceEpoch(reset, Qt::UTC));
+            if (ms > 0 && ms <= 3600000)
+                wait = ms;
+        }
+    }
+    if (!wait) {
+        ++m_limitStreak;
+        const double ceiling = std::min<double>(m_settings.maxBackoffMs,
+                                                m_settings.rateLimitBackoffMs *
+                                                    std::pow(2.0, std::min(m_limitStreak - 1, 20)));
+        wait =
+            std::max<qint64>(1000, qint64(QRandomGenerator::global()->generateDouble() * ceiling));
+        source = QStringLiteral("no Retry-After or RateLimit-Reset: own backoff, 429 #%1 in a row")
+                     .arg(m_limitStreak);
+    }
+    const QDateTime until = now.addMSecs(*wait);
+    if (!m_limitedUntil.isValid() || until > m_limitedUntil)
+        m_limitedUntil = until;
+    ConnectionHealth h = m_health;
+    h.state = ConnectionHealth::State::RateLimited;
+    h.rateLimitedUntil = limitedUntil();
+    h.reason =
+        QStringLiteral("connection %1: GitLab rate limit reached (%2); polling paused until "
+                       "%3 (%4)")
+            .arg(m_config.id, shortError(r),
+                 h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss")), source);
+    setHealth(h);
 }
 
 void GitLabBackend::requestDone(const QString &key)
@@ -662,20 +913,12 @@ void GitLabBackend::finishCycle()
                              ? std::max(m_settings.intervalMs, m_serverPollIntervalMs)
                              : m_settings.intervalMs;
     int delay = interval;
-    if (limit.isLimited(now) || m_cycleLimited) {
-        // With Retry-After (or RateLimit-Reset at quota 0) the server says until when; without,
-        // back off exponentially (self-managed limiters often send neither).
-        ++m_limitStreak;
+    const QDateTime until = limitedUntil();
+    if (m_cycleLimited || (until.isValid() && until > now)) {
+        // throttled() chose the wait: the server's (Retry-After, RateLimit-Reset) or its own
+        // backoff. The next poll starts with a single probing request.
         h.state = ConnectionHealth::State::RateLimited;
-        if (limit.isLimited(now)) {
-            h.rateLimitedUntil = limit.limitedUntil;
-        } else {
-            const double base = std::max(1000, interval);
-            const double full = std::min<double>(m_settings.maxBackoffMs,
-                                                 base * std::pow(2.0, std::min(m_limitStreak, 16)));
-            h.rateLimitedUntil =
-                now.addMSecs(qint64(full / 2 + QRandomGenerator::global()->bounded(full / 2)));
-        }
+        h.rateLimitedUntil = until.isValid() && until > now ? until : now.addMSecs(1000);
         h.reason =
             QStringLiteral("connection %1: GitLab rate limit reached (%2); polling paused until %3")
                 .arg(m_config.id,
@@ -740,6 +983,7 @@ void GitLabBackend::authFailed(const http::Response &r)
     ++m_generation; // drop every answer still on its way
     m_cycleActive = false;
     m_active = 0;
+    m_inFlight.fill(0);
     for (ProjectSync &sync : m_projects)
         sync.pending = 0;
     ConnectionHealth h = m_health;
@@ -1065,6 +1309,13 @@ QVariantMap GitLabBackend::statistics() const
     stats.insert(QStringLiteral("notModifiedPerPoll"), m_cycleNotModified);
     stats.insert(QStringLiteral("keysetFallback"), m_keysetUnsupported);
     stats.insert(QStringLiteral("serverPollIntervalMs"), m_serverPollIntervalMs);
+    // Retries are made here (the client sends each request once), so they are counted here.
+    stats.insert(QStringLiteral("retries"), m_retries);
+    stats.insert(QStringLiteral("throttled"), m_throttled);
+    stats.insert(QStringLiteral("budgetPerMinute"), m_pacer.budget());
+    stats.insert(QStringLiteral("learnedLimit"), m_pacer.learnedLimit());
+    stats.insert(QStringLiteral("pacedWaits"), m_pacedWaits);
+    stats.insert(QStringLiteral("pacedMs"), m_pacedMs);
     return stats;
 }
 

@@ -1,16 +1,20 @@
 #pragma once
 
+#include "gitlabpacer.h"
 #include "gitlabplanner.h"
 
 #include "backend/backend.h"
 #include "backend/snapshotpublisher.h"
 #include "http/client.h"
 
+#include <QMap>
 #include <QObject>
 #include <QQueue>
 #include <QSet>
 #include <QTimer>
+#include <QUrlQuery>
 
+#include <array>
 #include <functional>
 #include <memory>
 
@@ -28,6 +32,18 @@ struct PollSettings
     int requestTimeoutMs = 15000;
     int maxAttempts = 4; // per GET, including the first
     int maxBackoffMs = 15 * 60 * 1000;
+    /// First ceiling of the own backoff after a 429 that says neither Retry-After nor
+    /// RateLimit-Reset; it doubles per 429 in a row up to maxBackoffMs (full jitter, 1 s floor).
+    int rateLimitBackoffMs = 5000;
+    /// Requests per minute when GitLab states no RateLimit-Limit (option requestsPerMinute;
+    /// when set it also caps 80 % of a stated limit). GitLab.com states 2,000 for a user.
+    int requestsPerMinute = 600;
+    bool requestsPerMinuteSet = false;
+    /// Every Nth poll (per project, staggered) the deployments are read whole; in between only
+    /// those updated since the newest one seen (updated_after, order_by=updated_at).
+    int deploymentsFullEvery = 30;
+    /// Every Nth poll (staggered) the environments list is read even when no deployment moved.
+    int environmentsEvery = 5;
 
     static PollSettings fromOptions(const QVariantMap &options);
 };
@@ -69,9 +85,27 @@ private:
         QHash<qint64, QString> jobsMarker; // pipeline id → updated_at + status the jobs match
         QHash<qint64, QString> envMarker;  // environment id → what its detail GET matched
         bool protectedRead = false;
+        int index = 0;             // staggers the every-Nth reads across projects
+        QString deploymentsCursor; // updated_after for the next delta read ("" = read whole)
+        bool environmentsWanted = true;
     };
     struct Execution;
     using Handler = std::function<void(ProjectSync &, const http::Response &)>;
+    /// Read order within a poll: what runs where and what waits for a human first.
+    enum Priority { Environments = 0, Pipelines = 1, Rules = 2, Jobs = 3 };
+    struct Fetch
+    {
+        QString key;
+        QString path;
+        QUrlQuery query;
+        QUrl next; // the following page, absolute
+        Handler handler;
+        Priority priority = Environments;
+        int maxPages = 1;
+        int attempt = 1;
+        int generation = 0;
+        QList<http::Response> pages;
+    };
 
     void beginCycle();
     void finishCycle();
@@ -80,8 +114,16 @@ private:
              const QString &path,
              const QUrlQuery &query,
              Handler handler,
-             int maxPages = 1);
+             int maxPages = 1,
+             Priority priority = Environments);
+    void enqueue(const std::shared_ptr<Fetch> &fetch, bool front);
     void pumpQueue();
+    void send(const std::shared_ptr<Fetch> &fetch);
+    void fetched(const std::shared_ptr<Fetch> &fetch, http::Response r);
+    void throttled(const http::Response &r);
+    void dropQueued();
+    QDateTime limitedUntil() const;
+    void readDeployments(ProjectSync &sync);
     void requestDone(const QString &project);
     bool readOk(ProjectSync &sync, const QString &what, const http::Response &response);
     void readPipelines(ProjectSync &sync);
@@ -114,9 +156,19 @@ private:
     QString m_apiPrefix;
     http::Client *m_client = nullptr;
     QTimer m_pollTimer;
-    QHash<QString, ProjectSync> m_projects; // by lowercased workspace ref
-    QQueue<std::function<void()>> m_queue;
+    QHash<QString, ProjectSync> m_projects;            // by lowercased workspace ref
+    QMap<int, QQueue<std::shared_ptr<Fetch>>> m_queue; // by Priority
+    RequestPacer m_pacer;
+    QTimer m_paceTimer;
+    QTimer m_partialPublish;
+    QDateTime m_limitedUntil; // after a 429: nothing goes out before this
+    bool m_probing = false;   // after a 429: one request at a time until one gets through
+    qint64 m_retries = 0;
+    qint64 m_throttled = 0;
+    qint64 m_pacedWaits = 0;
+    qint64 m_pacedMs = 0;
     int m_active = 0;
+    std::array<int, 4> m_inFlight{}; // by Priority
     bool m_running = false;
     bool m_cycleActive = false;
     bool m_refreshWanted = false;

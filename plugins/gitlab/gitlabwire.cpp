@@ -127,7 +127,7 @@ std::optional<WirePipeline> readPipeline(const QJsonObject &o, QString *error)
     const auto mapped = mapRunStatus(p.status);
     if (!mapped) {
         *error =
-            QStringLiteral(".status: unknown value '%1' (pipeline %2)").arg(p.status).arg(p.id);
+            QStringLiteral(".status: unknown status '%1' (pipeline %2)").arg(p.status).arg(p.id);
         return std::nullopt;
     }
     p.mapped = *mapped;
@@ -157,7 +157,7 @@ std::optional<WireJob> readJob(const QJsonObject &o, QString *error)
     j.status = stringOf(o, "status");
     const auto mapped = mapRunStatus(j.status);
     if (!mapped) {
-        *error = QStringLiteral(".status: unknown value '%1' (job %2)").arg(j.status).arg(j.id);
+        *error = QStringLiteral(".status: unknown status '%1' (job %2)").arg(j.status).arg(j.id);
         return std::nullopt;
     }
     j.mapped = *mapped;
@@ -227,7 +227,7 @@ std::optional<WireDeployment> readDeployment(const QJsonObject &o, QString *erro
     const auto mapped = mapDeploymentStatus(d.status);
     if (!mapped) {
         *error =
-            QStringLiteral(".status: unknown value '%1' (deployment %2)").arg(d.status).arg(d.id);
+            QStringLiteral(".status: unknown status '%1' (deployment %2)").arg(d.status).arg(d.id);
         return std::nullopt;
     }
     d.mapped = *mapped;

@@ -5,7 +5,7 @@
 // examples come from different GitLab versions, so every field is optional unless an item
 // cannot be identified without it (its id). A parser never throws: it returns the items it
 // could read and one error per item or field it could not, naming the place
-// ("[3].status: unknown value 'exploded'").
+// ("[3].status: unknown status 'exploded'").
 
 #include "domain/enums.h"
 

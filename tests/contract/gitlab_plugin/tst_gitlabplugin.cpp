@@ -8,11 +8,15 @@
 #include "backend/pluginhost.h"
 #include "core/sandbox.h"
 
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QTest>
 #include <QUrlQuery>
 
+#include <httplib.h>
+
+#include <climits>
 #include <memory>
 
 using namespace fd;
@@ -65,11 +69,12 @@ struct Fixture
     QString token;
     QString approverToken;
 
-    bool startSandbox(const QString &scenario = QStringLiteral("demo"))
+    /// @p epochMs 0: the sandbox clock is the wall clock, so its RateLimit-Reset means now.
+    bool startSandbox(const QString &scenario = QStringLiteral("demo"), qint64 epochMs = kEpoch)
     {
         sandbox::Options o;
         o.scenario = scenario;
-        o.epochMs = kEpoch;
+        o.epochMs = epochMs ? epochMs : QDateTime::currentMSecsSinceEpoch();
         sb = std::make_unique<sandbox::Sandbox>(o);
         QString error;
         if (!sb->start(&error)) {
@@ -138,11 +143,49 @@ struct Fixture
             n += r.path.contains(fragment);
         return n;
     }
+    /// API requests (control routes left out) the sandbox logged in [fromMs, toMs) real time.
+    QList<sandbox::LoggedRequest> apiRequests(qint64 fromMs, qint64 toMs = LLONG_MAX) const
+    {
+        QList<sandbox::LoggedRequest> out;
+        for (const auto &r : sb->requests(QStringLiteral("gitlab")))
+            if (r.path.startsWith(QLatin1String("/api/v4")) && r.realTimeMs >= fromMs &&
+                r.realTimeMs < toMs)
+                out.append(r);
+        return out;
+    }
+    /// A control route of the sandbox's GitLab (POST on the GitLab port, no token).
+    int control(const QString &pathAndQuery) const
+    {
+        httplib::Client c("127.0.0.1", sb->port(QStringLiteral("gitlab")));
+        c.set_connection_timeout(5);
+        c.set_read_timeout(10);
+        const auto res = c.Post(pathAndQuery.toStdString(), "", "text/plain");
+        return res ? res->status : 0;
+    }
+    /// GET on the sandbox's GitLab API with the connection's token.
+    QJsonValue api(const QString &pathAndQuery) const
+    {
+        httplib::Client c("127.0.0.1", sb->port(QStringLiteral("gitlab")));
+        c.set_default_headers({{"PRIVATE-TOKEN", token.toStdString()}});
+        const auto res = c.Get(pathAndQuery.toStdString());
+        if (!res)
+            return QJsonValue();
+        const QJsonDocument d = QJsonDocument::fromJson(QByteArray::fromStdString(res->body));
+        return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
+    }
     qint64 polls() const
     {
         return backend->statistics().value(QStringLiteral("polls")).toLongLong();
     }
 };
+
+QString describe(const QList<sandbox::LoggedRequest> &requests)
+{
+    QStringList lines{QStringLiteral("%1 requests:").arg(requests.size())};
+    for (const auto &r : requests)
+        lines.append(QStringLiteral("%1 %2 %3").arg(r.realTimeMs).arg(r.status).arg(r.path));
+    return lines.join(QLatin1Char('\n'));
+}
 
 } // namespace
 
@@ -858,6 +901,213 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ok), 15000);
         QVERIFY2(f.sink.results.value(ok).ok, qPrintable(f.sink.results.value(ok).message));
         QCOMPARE(f.mutations().size(), 1);
+    }
+
+    void rateLimitWithoutRetryAfterWaitsForRateLimitReset()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox(QStringLiteral("demo"), 0));
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const int runs = int(f.sink.runs.size());
+        // Not right before a minute turns, so the reset the test expects is the one met.
+        while (f.sb->clock().nowMs() % 60000 > 52000)
+            QTest::qWait(200);
+        const qint64 faultAt = QDateTime::currentMSecsSinceEpoch();
+        f.sb->setFaults({fault(QStringLiteral("gitlab:rate-limit-noretry"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::RateLimited), 5000);
+        const qint64 limitedAt = QDateTime::currentMSecsSinceEpoch();
+        // No Retry-After, but RateLimit-Reset (Unix time of the next minute): wait until then.
+        const qint64 reset = (f.sb->clock().nowMs() / 60000 + 1) * 60000;
+        const qint64 until = f.sink.health.rateLimitedUntil.toMSecsSinceEpoch();
+        QVERIFY2(std::abs(until - reset) <= 2000,
+                 qPrintable(QStringLiteral("until %1, reset %2").arg(until).arg(reset)));
+        QCOMPARE(int(f.sink.runs.size()), runs);
+        QTest::qWait(3000);
+        // Only what was already in flight when the first 429 came back (at most six), plus one
+        // probe if the minute turned meanwhile.
+        const auto during = f.apiRequests(faultAt);
+        qInfo("429 with RateLimit-Reset: %d requests in the 3 s after the fault",
+              int(during.size()));
+        QVERIFY2(during.size() <= 8, qPrintable(describe(during)));
+        QVERIFY(limitedAt >= faultAt);
+        QCOMPARE(int(f.sink.runs.size()), runs);
+    }
+
+    void rateLimitWithNoHeadersAtAllBacksOffOnItsOwn()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox(QStringLiteral("demo"), 0));
+        f.config.options.insert(QStringLiteral("rateLimitBackoffMs"), 1000);
+        f.config.options.insert(QStringLiteral("maxBackoffMs"), 4000);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const auto envs = f.sink.environments;
+        QCOMPARE(f.control(QStringLiteral("/_sandbox/gitlab/rate-limit-headers?on=0")), 200);
+        const qint64 faultAt = QDateTime::currentMSecsSinceEpoch();
+        f.sb->setFaults({fault(QStringLiteral("gitlab:rate-limit-noretry"))});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::RateLimited), 10000);
+        const qint64 limitedAt = QDateTime::currentMSecsSinceEpoch();
+        // Its own wait: full jitter under the ceiling (1 s doubling, capped at 4 s), 1 s floor.
+        const qint64 wait = f.sink.health.rateLimitedUntil.toMSecsSinceEpoch() - limitedAt;
+        QVERIFY2(wait > 0 && wait <= 4200, qPrintable(QString::number(wait)));
+        QVERIFY(f.sink.health.reason.contains(QLatin1String("429")));
+        QTest::qWait(6000);
+        // No storm: the burst in flight when the first 429 came back, then one probe per
+        // backoff (each at least a second apart).
+        const auto during = f.apiRequests(faultAt);
+        qInfo("bare 429: %d requests in the 6 s after the fault", int(during.size()));
+        QVERIFY2(during.size() <= 6 + 7, qPrintable(describe(during)));
+        const auto probes = f.apiRequests(limitedAt + 500);
+        for (int i = 1; i < probes.size(); ++i)
+            QVERIFY2(probes.at(i).realTimeMs - probes.at(i - 1).realTimeMs >= 900,
+                     qPrintable(QStringLiteral("probes %1 ms apart")
+                                    .arg(probes.at(i).realTimeMs - probes.at(i - 1).realTimeMs)));
+        for (const auto &r : during)
+            QCOMPARE(r.status, 429);
+        QCOMPARE(f.sink.environments.keys().size(), envs.keys().size());
+        QVERIFY(f.backend->statistics().value(QStringLiteral("throttled")).toLongLong() >= 1);
+        // The limiter lets go: the next probe gets through and polling resumes.
+        f.sb->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
+                                  fd::toString(ConnectionHealth::State::Ok), 10000);
+    }
+
+    void firstPollIsPacedAndReadsEnvironmentsFirst()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox(QStringLiteral("demo"), 0));
+        // Eight requests a minute: far less than the first poll of two projects needs.
+        f.config.options.insert(QStringLiteral("requestsPerMinute"), 8);
+        const qint64 started = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_VERIFY_WITH_TIMEOUT(f.apiRequests(0).size() >= 8, 10000);
+        QTest::qWait(2500);
+        const auto sent = f.apiRequests(0);
+        QCOMPARE(sent.size(), 8);
+        QCOMPARE(f.sink.initialSyncs, 0); // the poll goes on in the next minute
+        const QVariantMap stats = f.backend->statistics();
+        QCOMPARE(stats.value(QStringLiteral("budgetPerMinute")).toInt(), 8);
+        QCOMPARE(stats.value(QStringLiteral("learnedLimit")).toInt(), 2000);
+        QVERIFY(stats.value(QStringLiteral("pacedWaits")).toLongLong() >= 1);
+        // What runs where and what waits for a human come first: deployments, environments and
+        // what runs in each, before pipelines, approval rules or jobs.
+        int deployments = 0, environments = 0, details = 0;
+        for (const auto &r : sent) {
+            QVERIFY2(!r.path.contains(QLatin1String("/jobs")), qPrintable(r.path));
+            QVERIFY2(!r.path.contains(QLatin1String("/pipelines")), qPrintable(r.path));
+            QVERIFY2(!r.path.contains(QLatin1String("/protected_environments")),
+                     qPrintable(r.path));
+            deployments += r.path.contains(QLatin1String("/deployments"));
+            environments += r.path.contains(QLatin1String("/environments?"));
+            details += r.path.contains(QLatin1String("/environments/"));
+        }
+        QCOMPARE(deployments, 2);
+        QCOMPARE(environments, 2);
+        QCOMPARE(details, 3);
+        // ... and are shown while the rest waits for the budget.
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.environments.contains(QStringLiteral("auth/staging")),
+                                 5000);
+        QVERIFY(QDateTime::currentMSecsSinceEpoch() - started < 60000);
+        QCOMPARE(int(f.apiRequests(0).size()), 8); // still within the budget
+        QVERIFY(f.sink.health.state !=
+                ConnectionHealth::State::RateLimited); // paced, not throttled
+    }
+
+    void steadyPollsAskOnlyForChangedDeployments()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= 3, 15000);
+        f.sb->clearRequests();
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= 5, 15000);
+        int delta = 0, whole = 0;
+        for (const auto &r : f.apiRequests(0)) {
+            if (!r.path.contains(QLatin1String("/deployments?")))
+                continue;
+            if (r.path.contains(QLatin1String("updated_after=")))
+                ++delta;
+            else
+                ++whole;
+            QVERIFY2(r.path.contains(QLatin1String("updated_after=")) ||
+                         !r.path.contains(QLatin1String("order_by=updated_at")),
+                     qPrintable(r.path));
+        }
+        QVERIFY(delta >= 2);
+        QVERIFY2(whole <= 1, qPrintable(QString::number(whole)));
+        // A deployment that changes is still seen: roll auth's staging back and watch it land.
+        const ActionPlan plan = f.plan(ReleaseAction::Verb::Rollback, QStringLiteral("auth"),
+                                       QStringLiteral("staging"));
+        QVERIFY2(plan.feasible, qPrintable(plan.blockedReason));
+        const QString target = plan.context.value(QStringLiteral("rollbackSha")).toString();
+        const quint64 ticket = f.backend->execute(plan);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 15000);
+        QVERIFY2(f.sink.results.value(ticket).ok, qPrintable(f.sink.results.value(ticket).message));
+        f.sb->advance(2 * 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.environments.value(QStringLiteral("auth/staging")).commit,
+                                  target, 15000);
+    }
+
+    void unknownStatusesKeepTheLastGoodStateAndSaySo()
+    {
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= 2, 15000);
+        const auto envs = f.sink.environments;
+        const auto runs = f.sink.runs;
+        const auto deployments = f.sink.deployments;
+        const QString project = QStringLiteral("/api/v4/projects/acme%2Fauth");
+        const QJsonObject dep =
+            f.api(project + QStringLiteral("/deployments?environment=staging&status=success"
+                                           "&order_by=id&sort=desc&per_page=1"))
+                .toArray()
+                .first()
+                .toObject();
+        const QJsonObject pipeline =
+            f.api(project + QStringLiteral("/pipelines?per_page=1")).toArray().first().toObject();
+        const QString depId = QString::number(dep.value(u"id").toInt());
+        const QString runId = QString::number(pipeline.value(u"id").toInt());
+        QVERIFY(deployments.contains(depId));
+        QVERIFY(runs.contains(runId));
+        QCOMPARE(f.control(QStringLiteral("/_sandbox/gitlab/status?kind=deployment&id=%1"
+                                          "&status=teleporting")
+                               .arg(depId)),
+                 200);
+        QCOMPARE(f.control(QStringLiteral("/_sandbox/gitlab/status?kind=pipeline&id=%1"
+                                          "&status=exploded")
+                               .arg(runId)),
+                 200);
+        const auto said = [&](const QString &what) {
+            for (const auto &p : f.sink.problems)
+                if (p.message.contains(QStringLiteral("unknown status '%1'").arg(what)))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(said(QStringLiteral("teleporting")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(said(QStringLiteral("exploded")), 10000);
+        const qint64 polled = f.polls();
+        QTRY_VERIFY_WITH_TIMEOUT(f.polls() >= polled + 2, 10000);
+        // Both records stay as last read, and nothing else of the estate moved.
+        QVERIFY(f.sink.deployments.contains(depId));
+        QCOMPARE(fd::toString(f.sink.deployments.value(depId).status),
+                 fd::toString(deployments.value(depId).status));
+        QVERIFY(f.sink.runs.contains(runId));
+        QCOMPARE(fd::toString(f.sink.runs.value(runId).status),
+                 fd::toString(runs.value(runId).status));
+        QCOMPARE(f.sink.runs.keys().size(), runs.keys().size());
+        QCOMPARE(f.sink.deployments.keys().size(), deployments.keys().size());
+        for (auto it = envs.cbegin(); it != envs.cend(); ++it)
+            QCOMPARE(f.sink.environments.value(it.key()).commit, it->commit);
+        QVERIFY(f.sink.health.state != ConnectionHealth::State::AuthFailed);
+        for (const auto &p : f.sink.problems)
+            if (p.message.contains(QLatin1String("unknown status")))
+                QVERIFY2(p.where.contains(QLatin1String("acme/auth")), qPrintable(p.where));
     }
 };
 

@@ -3,11 +3,13 @@
 // fixtures beside this test for what the examples do not show (blocked deployments with
 // approval rules, unknown statuses, truncated bodies).
 
+#include "gitlabpacer.h"
 #include "gitlabplanner.h"
 #include "gitlabrecords.h"
 #include "gitlabwire.h"
 
 #include <QFile>
+#include <algorithm>
 #include <QTest>
 
 using namespace fd;
@@ -234,7 +236,7 @@ private Q_SLOTS:
         QCOMPARE(parsed.items.size(), 1);
         QCOMPARE(parsed.errors.size(), 2);
         QCOMPARE(parsed.errors.at(0),
-                 QStringLiteral("[1].status: unknown value 'exploded' (pipeline 49)"));
+                 QStringLiteral("[1].status: unknown status 'exploded' (pipeline 49)"));
         QCOMPARE(parsed.errors.at(1), QStringLiteral("[2].id: missing"));
         QCOMPARE(parsed.rejectedIds, QList<qint64>{49}); // its last good state is kept
     }
@@ -469,6 +471,100 @@ private Q_SLOTS:
                      &found),
                  holds);
         QVERIFY(!found.isEmpty());
+    }
+
+    // ---- the request pacer (times are made up; nothing waits) ----
+
+    /// Sends as fast as the pacer lets it for @p spanMs and returns the send times.
+    static QList<qint64> drive(RequestPacer &pacer, qint64 fromMs, qint64 spanMs, int wanted)
+    {
+        QList<qint64> times;
+        qint64 now = fromMs;
+        while (int(times.size()) < wanted && now < fromMs + spanMs) {
+            const qint64 wait = pacer.delayMs(now);
+            if (wait > 0) {
+                now += wait;
+                continue;
+            }
+            pacer.sent(now);
+            times.append(now);
+            now += 5; // a request every 5 ms when nothing holds it back
+        }
+        return times;
+    }
+
+    static int peakPerMinute(const QList<qint64> &times)
+    {
+        int peak = 0;
+        for (int i = 0, j = 0; i < times.size(); ++i) {
+            while (times.at(i) - times.at(j) >= 60000)
+                ++j;
+            peak = std::max(peak, i - j + 1);
+        }
+        return peak;
+    }
+
+    void pacerKeepsEveryMinuteUnderTheDefaultBudget()
+    {
+        RequestPacer pacer(PacerSettings{100, false});
+        const QList<qint64> times = drive(pacer, 1'000'000, 10 * 60000, 450);
+        QCOMPARE(times.size(), 450);
+        QCOMPARE(peakPerMinute(times), 100);
+        // 450 requests at 100 a minute: the last one goes out in the fifth minute.
+        QVERIFY(times.last() - times.first() >= 4 * 60000);
+        QVERIFY(times.last() - times.first() < 5 * 60000);
+    }
+
+    void pacerUsesEightyPercentOfTheStatedLimit()
+    {
+        RequestPacer pacer(PacerSettings{600, false});
+        pacer.answered(1'000'000, 2000, 1999, 0, 0);
+        QCOMPARE(pacer.budget(), 1600);
+        QCOMPARE(pacer.learnedLimit(), 2000);
+        // An explicit requestsPerMinute caps what the server allows.
+        RequestPacer capped(PacerSettings{300, true});
+        capped.answered(1'000'000, 2000, 1999, 0, 0);
+        QCOMPARE(capped.budget(), 300);
+        RequestPacer generous(PacerSettings{5000, true});
+        generous.answered(1'000'000, 2000, 1999, 0, 0);
+        QCOMPARE(generous.budget(), 1600);
+    }
+
+    void pacerKeepsAMarginOfWhatRemainsInTheServersWindow()
+    {
+        const qint64 t0 = 1'790'000'010'000; // 10 s into a server window ending at ..060'000
+        const qint64 reset = 1'790'000'060'000;
+        RequestPacer pacer(PacerSettings{600, false});
+        // Someone else spent most of the token's quota: 500 of 2,000 remain.
+        pacer.answered(t0, 2000, 500, reset, 0);
+        QCOMPARE(pacer.allowance(t0), 400);
+        // Answers that follow our own sends do not raise the allowance back up.
+        for (int i = 0; i < 100; ++i)
+            pacer.sent(t0 + i);
+        pacer.answered(t0 + 200, 2000, 400, reset, 0);
+        QCOMPARE(pacer.allowance(t0 + 200), 300);
+        // ... but others spending faster lowers it.
+        pacer.answered(t0 + 300, 2000, 100, reset, 3);
+        QCOMPARE(pacer.allowance(t0 + 300), 77);
+        const QList<qint64> times = drive(pacer, t0 + 400, 120000, 200);
+        int inWindow = 0;
+        for (const qint64 t : times)
+            inWindow += t < reset;
+        QCOMPARE(inWindow, 77);
+        QVERIFY(times.size() == 200 && times.at(77) >= reset); // the rest waits for the reset
+        // The next window starts fresh from the next answer.
+        pacer.answered(reset + 1000, 2000, 1990, reset + 60000, 0);
+        QCOMPARE(pacer.allowance(reset + 1000), 1592);
+    }
+
+    void pacerIgnoresAResetFromAnotherClock()
+    {
+        RequestPacer pacer(PacerSettings{600, false});
+        // A reset long past (a server clock far behind ours) or hours ahead: one window from now.
+        pacer.answered(5'000'000, 2000, 0, 1000, 0);
+        QVERIFY(pacer.delayMs(5'000'000) > 0);
+        QVERIFY(pacer.delayMs(5'000'000) <= 60000);
+        QCOMPARE(pacer.delayMs(5'060'000), 0);
     }
 };
 
