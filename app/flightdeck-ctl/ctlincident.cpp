@@ -8,12 +8,14 @@
 #include "git/repositorycache.h"
 #include "incidents/incidentlog.h"
 #include "incidents/postmortem.h"
+#include "incidents/postmortemexport.h"
 #include "logging/redactor.h"
 #include "metrics/dorahistory.h"
 #include "store/store.h"
 #include "timeline/timeline.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -215,21 +217,20 @@ int exportPostmortem(CtlContext &ctx)
         *ctx.err << "flightdeck-ctl: " << err << '\n';
         return ExitBackend;
     }
-    // Drawing the chart needs a GUI application; the window's export writes it beside.
-    d->chartFile.clear();
-    const QString md = postmortemMarkdown(*d);
     const QString out = value(ctx, "out");
     if (out.isEmpty() || out == QLatin1String("-")) {
-        *ctx.out << md;
+        // A chart cannot go to stdout with the text: only --out writes the PNG beside it.
+        d->chartFile.clear();
+        *ctx.out << postmortemMarkdown(*d);
         return ExitOk;
     }
-    QSaveFile f(out);
-    if (!f.open(QIODevice::WriteOnly) || f.write(md.toUtf8()) < 0 || !f.commit()) {
-        *ctx.err << "flightdeck-ctl: " << out << ": " << f.errorString() << '\n';
+    if (const QString why = writePostmortem(*d, out); !why.isEmpty()) {
+        *ctx.err << "flightdeck-ctl: " << why << '\n';
         return ExitBackend;
     }
-    *ctx.err << "postmortem of incident " << id << " written to "
-             << QFileInfo(out).absoluteFilePath() << '\n';
+    const QFileInfo md(out);
+    *ctx.err << "postmortem of incident " << id << " written to " << md.absoluteFilePath()
+             << ", its timeline chart to " << md.absoluteDir().filePath(d->chartFile) << '\n';
     return ExitOk;
 }
 
@@ -353,7 +354,11 @@ int runIncident(CtlContext &ctx)
                  << '\n';
         return ExitUsage;
     }
-    if (int rc = open(ctx, false))
+    // Declaring, showing and exporting read the backends first, so the timeline in the store
+    // has the changes that came just before (the suspects); the rest only need the store.
+    const bool live = sub == QLatin1String("declare") || sub == QLatin1String("show") ||
+                      sub == QLatin1String("export");
+    if (int rc = open(ctx, live))
         return rc;
     if (sub == QLatin1String("list"))
         return list(ctx);

@@ -5,9 +5,12 @@
 #include "estate/session.h"
 #include "logging/logging.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 using namespace fd;
 
@@ -25,7 +28,8 @@ Reading:
   approvals                     gates waiting for a human  [--service S --env E --backend B]
   canary [SERVICE ENV]          rollout state, steps and weights
   incident list | show ID       incidents; one with its phases, suspects and notes
-  incident export ID [--out FILE]   the postmortem as Markdown (stdout without --out)
+  incident export ID [--out FILE]   the postmortem as Markdown (stdout without --out);
+                                with --out, the timeline chart as a PNG beside it
   dora                          DORA metrics and weekly trends  [--service S --env E --weeks N]
   compare [A B]                 what is in A that is not in B: versions, commits, config, drift  [--service S] [--json | --markdown]
 
@@ -49,7 +53,17 @@ Exit codes: 0 ok, 2 usage, 3 workspace error, 4 backend error or refused.
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // `incident export` draws the timeline chart, which needs a GUI application; it renders
+    // off screen, so the terminal's display (or the lack of one) does not matter.
+    bool drawsCharts = false;
+    for (int i = 1; i + 1 < argc; ++i)
+        drawsCharts = drawsCharts || (std::strcmp(argv[i], "incident") == 0 &&
+                                      std::strcmp(argv[i + 1], "export") == 0);
+    if (drawsCharts)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> application =
+        drawsCharts ? std::make_unique<QApplication>(argc, argv)
+                    : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("flightdeck"));
     QCoreApplication::setOrganizationName(QStringLiteral("flightdeck"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FD_VERSION));

@@ -3,6 +3,7 @@
 #include "estate/session.h"
 #include "incidents/incidentlog.h"
 #include "incidents/postmortem.h"
+#include "incidents/postmortemexport.h"
 #include "itemmodels/formatting.h"
 #include "logging/redactor.h"
 #include "timeline/timeline.h"
@@ -515,34 +516,8 @@ QString IncidentsPage::exportPostmortem(const QString &directory)
                                         QDateTime::currentDateTimeUtc(), &err);
     if (!data)
         return err;
-    QDir dir(directory);
-    if (!dir.exists() && !QDir().mkpath(directory))
-        return tr("%1: cannot create the directory").arg(directory);
-
-    // The chart is drawn from the postmortem's own events, not the page's window.
-    TimelineModel model;
-    model.setEvents(data->events);
-    TimelineChart chart;
-    chart.setPalette(palette());
-    chart.setModel(&model);
-    chart.resize(1400, 420);
-    chart.setRange(data->windowFrom, data->windowTo);
-    QList<TimelineChart::Marker> markers{{data->incident.detectedAt, tr("detected")}};
-    if (data->incident.recoveredAt.isValid())
-        markers << TimelineChart::Marker{data->incident.recoveredAt, tr("recovered")};
-    chart.setMarkers(markers);
-    const QString png = dir.filePath(data->chartFile);
-    if (!chart.renderImage(QSize(1400, 420)).save(png, "PNG"))
-        return tr("%1: cannot write the chart").arg(png);
-
-    const QString mdPath = dir.filePath(postmortemFileName(m_current.id));
-    QSaveFile md(mdPath);
-    if (!md.open(QIODevice::WriteOnly))
-        return QStringLiteral("%1: %2").arg(mdPath, md.errorString());
-    md.write(postmortemMarkdown(*data).toUtf8());
-    if (!md.commit())
-        return QStringLiteral("%1: %2").arg(mdPath, md.errorString());
-    return {};
+    return writePostmortem(*data, QDir(directory).filePath(postmortemFileName(m_current.id)),
+                           palette());
 }
 
 void IncidentsPage::chooseExportDirectory()

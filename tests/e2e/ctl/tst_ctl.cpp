@@ -2,7 +2,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include "backend/backend.h"
@@ -24,6 +28,7 @@ private Q_SLOTS:
     void protectedEnvironmentRefusedWithoutConfirm();
     void promoteMovesTheDemoCanaryOneStep();
     void approveMovesTheJenkinsInputOn();
+    void incidentLifecycleAndPostmortemExport();
 
 private:
     struct Result
@@ -316,4 +321,59 @@ void TestCtl::approveMovesTheJenkinsInputOn()
 }
 
 QTEST_GUILESS_MAIN(TestCtl)
+void TestCtl::incidentLifecycleAndPostmortemExport()
+{
+    // Declared by hand, noted, mitigated and recovered, then exported: the Markdown and the
+    // timeline chart beside it, drawn off screen by a command-line tool with no display.
+    Result r =
+        ctl({QStringLiteral("--json"), QStringLiteral("incident"), QStringLiteral("declare"),
+             QStringLiteral("--title"), QStringLiteral("Checkout errors after deploy"),
+             QStringLiteral("--severity"), QStringLiteral("sev2"), QStringLiteral("--service"),
+             QStringLiteral("checkout"), QStringLiteral("--env"), QStringLiteral("prod")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString id = QString::number(
+        QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("id")).toInteger());
+    QVERIFY2(id.toLongLong() > 0, qPrintable(r.out));
+    r = ctl({QStringLiteral("incident"), QStringLiteral("note"), id,
+             QStringLiteral("rolled checkout back to the previous release")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    for (const char *phase : {"mitigated", "recovered"}) {
+        r = ctl(
+            {QStringLiteral("incident"), QStringLiteral("phase"), id, QString::fromLatin1(phase)});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+    r = ctl({QStringLiteral("incident"), QStringLiteral("list")});
+    QVERIFY2(r.code == 0 && r.out.contains(QStringLiteral("Checkout errors after deploy")),
+             qPrintable(r.out + r.err));
+    r = ctl({QStringLiteral("incident"), QStringLiteral("show"), id});
+    QVERIFY2(r.code == 0 && r.out.contains(QStringLiteral("rolled checkout back")),
+             qPrintable(r.out + r.err));
+
+    const QString md = m_dir.filePath(QStringLiteral("pm/incident.md"));
+    r = ctl(
+        {QStringLiteral("incident"), QStringLiteral("export"), id, QStringLiteral("--out"), md});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile file(md);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY(text.contains(QStringLiteral("Checkout errors after deploy")));
+    QVERIFY(text.contains(QStringLiteral("rolled checkout back")));
+    // The Markdown links the chart; the chart is there and is a real picture.
+    const QRegularExpression link(QStringLiteral("!\\[[^\\]]*\\]\\(([^)]+\\.png)\\)"));
+    const QRegularExpressionMatch m = link.match(text);
+    QVERIFY2(m.hasMatch(), qPrintable(text.left(400)));
+    const QImage chart(QFileInfo(md).absoluteDir().filePath(m.captured(1)));
+    QVERIFY2(!chart.isNull(), qPrintable(m.captured(1)));
+    QCOMPARE(chart.size(), QSize(1400, 420));
+    QVERIFY(r.err.contains(m.captured(1)));
+
+    // Without --out the Markdown goes to stdout and names no chart file it did not write.
+    r = ctl({QStringLiteral("incident"), QStringLiteral("export"), id});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("Checkout errors after deploy")));
+    QVERIFY(!link.match(r.out).hasMatch());
+    r = ctl({QStringLiteral("incident"), QStringLiteral("export"), QStringLiteral("987654")});
+    QCOMPARE(r.code, 4);
+}
+
 #include "tst_ctl.moc"
