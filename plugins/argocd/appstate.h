@@ -69,6 +69,10 @@ struct AppState
     QStringList images;
     QList<HistoryEntry> history; // oldest first
     QList<ResourceRef> rollouts; // argoproj.io/Rollout resources the app manages
+    ResourceRef workload;        // the first apps/Deployment it manages (kind "" when none)
+    /// Image tag -> source commit, learned from the live workload's pod template revision
+    /// annotation; kept across reads of the app (the API does not repeat it).
+    QHash<QString, QString> commits;
     int outOfSyncCount = 0;
     QDateTime reconciledAt;
     QStringList externalUrls;
@@ -128,6 +132,8 @@ struct RolloutDetails
     QString observedGeneration; // a number in new releases, a hash in v0.9: kept as text
     bool specPaused = false;
     QDateTime pausedSince;
+    QString podImage;    // the pod template's image (the canary's while one is in flight)
+    QString podRevision; // its org.opencontainers.image.revision annotation, when stamped
     QList<ParseProblem> problems;
 };
 

@@ -192,6 +192,9 @@ void ArgoCdBackend::stop()
     ++m_generation;
     m_retryTimer->stop();
     m_stream.cancel();
+    m_commitQueue.clear();
+    m_commitInFlight = 0;
+    m_commitTried.clear();
     m_client->cancelAll();
     failAllManaged(QStringLiteral("the Argo CD connection %1 was stopped").arg(m_config.id));
 }
@@ -306,7 +309,10 @@ void ArgoCdBackend::fetchList()
                 ListResult out;
                 out.list = parseApplicationList(*body);
                 out.records.environments.reserve(out.list.apps.size());
-                for (const auto &app : std::as_const(out.list.apps)) {
+                for (auto &app : out.list.apps) {
+                    const auto before = previous.constFind(app.name);
+                    if (before != previous.constEnd())
+                        app.commits = before->commits; // learned from workloads, not listed
                     const AppMapping m = mapper.map(app.name);
                     out.mappings.insert(app.name, m);
                     const auto rs = rollouts.constFind(app.name);
@@ -315,7 +321,6 @@ void ArgoCdBackend::fetchList()
                                            : nullptr;
                     out.records.environments << environmentState(connectionId, baseUrl, app, m, r);
                     out.records.deployments << deployments(connectionId, baseUrl, app, m);
-                    const auto before = previous.constFind(app.name);
                     out.records.events << applicationEvents(
                         connectionId, before == previous.constEnd() ? nullptr : &*before, app, m,
                         now);
@@ -382,6 +387,8 @@ void ArgoCdBackend::applyList(ListResult result)
             if (!m_initialDone)
                 m_initialRefresh.insert(it.key());
             refreshRollouts(it.key());
+        } else {
+            queueCommitRead(it.key());
         }
     }
     initialRefreshDone();
@@ -597,16 +604,20 @@ const Rollout *ArgoCdBackend::primaryRollout(const QString &app) const
     return &it->first().details.rollout;
 }
 
-void ArgoCdBackend::upsertApp(const AppState &app)
+void ArgoCdBackend::upsertApp(const AppState &fresh)
 {
-    const auto it = m_apps.constFind(app.name);
+    const auto it = m_apps.constFind(fresh.name);
     const bool known = it != m_apps.constEnd();
+    AppState app = fresh;
+    if (known)
+        app.commits = it->commits;
     QList<TimelineEvent> events;
     bool historyChanged = true;
     if (known) {
         const AppMapping m = m_mapper.map(app.name);
         events = applicationEvents(m_config.id, &*it, app, m, QDateTime::currentDateTimeUtc());
-        historyChanged = it->history != app.history;
+        // the newest deployment's version (and commit) may come from the images
+        historyChanged = it->history != app.history || it->images != app.images;
     } else {
         events = applicationEvents(m_config.id, nullptr, app, m_mapper.map(app.name),
                                    QDateTime::currentDateTimeUtc());
@@ -617,6 +628,80 @@ void ArgoCdBackend::upsertApp(const AppState &app)
         refreshRollouts(app.name);
     else if (m_rollouts.remove(app.name) > 0)
         publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
+    else
+        queueCommitRead(app.name);
+}
+
+// ---- source commits of Deployment workloads ----
+
+void ArgoCdBackend::queueCommitRead(const QString &appName)
+{
+    const auto it = m_apps.constFind(appName);
+    if (it == m_apps.constEnd() || it->workload.kind.isEmpty() || mayHaveRollout(*it))
+        return;
+    // One small read per app and version: fine for a team's estate, not for ten thousand apps
+    // at start-up, where the estate resolves tags to commits through git instead.
+    if (m_apps.size() > option(m_config, "commitReadLimit", 1000))
+        return;
+    const AppMapping m = m_mapper.map(appName);
+    const QString version = versionFromImages(it->images, m.service);
+    if (version.isEmpty() || sourceIsServiceRepo(*it, m) || it->commits.contains(version))
+        return;
+    const QString key = appName + QLatin1Char('\n') + version;
+    if (m_commitTried.contains(key) || m_commitQueue.contains(appName))
+        return;
+    m_commitTried.insert(key);
+    m_commitQueue.enqueue(appName);
+    pumpCommitReads();
+}
+
+void ArgoCdBackend::pumpCommitReads()
+{
+    while (m_commitInFlight < 2 && !m_commitQueue.isEmpty()) {
+        const QString appName = m_commitQueue.dequeue();
+        const auto it = m_apps.constFind(appName);
+        if (it == m_apps.constEnd())
+            continue;
+        const ResourceRef w = it->workload;
+        http::Request req =
+            request(QStringLiteral("/api/v1/applications/%1/resource").arg(appName));
+        req.query.addQueryItem(QStringLiteral("namespace"), w.nameSpace);
+        req.query.addQueryItem(QStringLiteral("resourceName"), w.name);
+        req.query.addQueryItem(QStringLiteral("group"), w.group);
+        req.query.addQueryItem(QStringLiteral("kind"), w.kind);
+        req.query.addQueryItem(QStringLiteral("version"), w.version);
+        if (!it->appNamespace.isEmpty())
+            req.query.addQueryItem(QStringLiteral("appNamespace"), it->appNamespace);
+        if (!it->project.isEmpty())
+            req.query.addQueryItem(QStringLiteral("project"), it->project);
+        ++m_commitInFlight;
+        const quint64 gen = m_generation;
+        send(req, [this, appName, gen](const http::Response &r) {
+            if (gen != m_generation)
+                return;
+            --m_commitInFlight;
+            if (r.ok()) {
+                QString error, image, revision;
+                const QJsonObject manifest = parseResourceEnvelope(r.body, &error);
+                if (!error.isEmpty())
+                    reportProblems(QStringLiteral("workload of %1").arg(appName),
+                                   {{QStringLiteral("application %1").arg(appName), error}});
+                else if (podTemplateRevision(manifest, m_mapper.map(appName).service, &image,
+                                             &revision))
+                    learnCommit(appName, imageTag(image), revision);
+            }
+            pumpCommitReads();
+        });
+    }
+}
+
+void ArgoCdBackend::learnCommit(const QString &appName, const QString &tag, const QString &sha)
+{
+    auto it = m_apps.find(appName);
+    if (it == m_apps.end() || tag.isEmpty() || it->commits.value(tag) == sha)
+        return;
+    it->commits.insert(tag, sha);
+    publishApp(*it, true, {});
 }
 
 void ArgoCdBackend::removeApp(const QString &name)
@@ -806,7 +891,7 @@ void ArgoCdBackend::finishRefresh(const QString &appName,
     if (generation != m_generation)
         return;
     m_refreshing.remove(appName);
-    const auto appIt = m_apps.constFind(appName);
+    auto appIt = m_apps.constFind(appName);
     if (appIt != m_apps.constEnd()) {
         const AppMapping m = m_mapper.map(appName);
         const QList<RolloutState> before = m_rollouts.value(appName);
@@ -852,6 +937,18 @@ void ArgoCdBackend::finishRefresh(const QString &appName,
                 still = still || s.details.rollout.name == b.details.rollout.name;
             removedSome = removedSome || !still;
         }
+        bool learned = false;
+        for (const auto &st : std::as_const(states)) {
+            const QString tag = imageTag(st.details.podImage);
+            if (!st.details.podRevision.isEmpty() && !tag.isEmpty() &&
+                appIt->commits.value(tag) != st.details.podRevision) {
+                m_apps[appName].commits.insert(tag, st.details.podRevision);
+                learned = true;
+            }
+        }
+        appIt = m_apps.constFind(appName); // an insert may have detached the hash
+        if (learned)
+            set.deployments = deployments(m_config.id, m_config.baseUrl, *appIt, m);
         reportProblems(QStringLiteral("rollouts of %1").arg(appName), problems);
         if (states.isEmpty())
             m_rollouts.remove(appName);

@@ -85,6 +85,9 @@ private:
     // records
     void upsertApp(const AppState &app);
     void removeApp(const QString &name);
+    void queueCommitRead(const QString &app);
+    void pumpCommitReads();
+    void learnCommit(const QString &app, const QString &tag, const QString &sha);
     void publishApp(const AppState &app, bool withHistory, QList<TimelineEvent> events);
     void publishGates(bool force = false);
     void publishEverything(RecordKinds replace);
@@ -141,6 +144,10 @@ private:
     void failAllManaged(const QString &why);
     QHash<quint64, ManagedDone> m_managedPending; // each answered exactly once
     quint64 m_nextManagedId = 0;
+
+    QQueue<QString> m_commitQueue; // apps whose Deployment's revision stamp is to be read
+    QSet<QString> m_commitTried;   // "app\nversion": read once, stamped or not
+    int m_commitInFlight = 0;
 
     QHash<QString, QQueue<Job>> m_jobs; // by target key; the head runs
     quint64 m_nextTicket = 0;

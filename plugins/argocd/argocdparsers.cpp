@@ -361,6 +361,12 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
         const QJsonObject r = rv.toObject();
         if (str(r, QLatin1String("status")) == QLatin1String("OutOfSync"))
             ++a.outOfSyncCount;
+        if (a.workload.kind.isEmpty() &&
+            str(r, QLatin1String("kind")) == QLatin1String("Deployment") &&
+            str(r, QLatin1String("group")) == QLatin1String("apps"))
+            a.workload = ResourceRef{
+                QStringLiteral("apps"), QStringLiteral("v1"), QStringLiteral("Deployment"),
+                str(r, QLatin1String("namespace")), str(r, QLatin1String("name"))};
         if (str(r, QLatin1String("kind")) == QLatin1String("Rollout") &&
             str(r, QLatin1String("group")) == QLatin1String("argoproj.io")) {
             ResourceRef ref{QStringLiteral("argoproj.io"), str(r, QLatin1String("version")),
@@ -443,6 +449,55 @@ StreamEvent parseStreamEvent(const QByteArray &data)
         ev.error = QStringLiteral("stream event without an application name");
     }
     return ev;
+}
+
+bool podTemplateRevision(const QJsonObject &manifest,
+                         const QString &container,
+                         QString *image,
+                         QString *revision)
+{
+    static const QRegularExpression sha(QStringLiteral("^[0-9a-f]{7,40}$"));
+    const QLatin1String key("org.opencontainers.image.revision");
+    const QJsonObject tpl = manifest.value(QLatin1String("spec"))
+                                .toObject()
+                                .value(QLatin1String("template"))
+                                .toObject();
+    const QJsonObject tplMeta = tpl.value(QLatin1String("metadata")).toObject();
+    QString rev = tplMeta.value(QLatin1String("annotations")).toObject().value(key).toString();
+    if (rev.isEmpty())
+        rev = tplMeta.value(QLatin1String("labels")).toObject().value(key).toString();
+    rev = rev.trimmed().toLower();
+    if (!sha.match(rev).hasMatch())
+        return false;
+    const QJsonArray containers =
+        tpl.value(QLatin1String("spec")).toObject().value(QLatin1String("containers")).toArray();
+    QString img;
+    for (const auto &cv : containers)
+        if (str(cv.toObject(), QLatin1String("name")) == container)
+            img = str(cv.toObject(), QLatin1String("image"));
+    if (img.isEmpty() && !containers.isEmpty())
+        img = str(containers.first().toObject(), QLatin1String("image"));
+    *image = img;
+    *revision = rev;
+    return true;
+}
+
+QJsonObject parseResourceEnvelope(const QByteArray &body, QString *error)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error =
+            QStringLiteral("the resource reply is not a JSON object (%1)").arg(err.errorString());
+        return {};
+    }
+    const QByteArray manifest = doc.object().value(QLatin1String("manifest")).toString().toUtf8();
+    const QJsonDocument m = QJsonDocument::fromJson(manifest, &err);
+    if (err.error != QJsonParseError::NoError || !m.isObject()) {
+        *error = QStringLiteral("its manifest is not a JSON object (%1)").arg(err.errorString());
+        return {};
+    }
+    return m.object();
 }
 
 ResourceTree parseResourceTree(const QByteArray &body, QString *error)
@@ -529,6 +584,7 @@ RolloutDetails parseRolloutManifest(const QJsonObject &m,
                                       .toArray();
     if (!containers.isEmpty())
         templateImage = containers.first().toObject().value(QLatin1String("image")).toString();
+    podTemplateRevision(m, r.name, &d.podImage, &d.podRevision);
 
     const QJsonValue statusValue = m.value(QLatin1String("status"));
     const QJsonObject status = statusValue.toObject();

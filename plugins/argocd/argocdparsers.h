@@ -29,6 +29,16 @@ QString imageName(const QString &image);
 /// The version an app runs: the tag of the image named like the service (else the first image).
 QString versionFromImages(const QStringList &images, const QString &service);
 
+/// The source commit a workload's pod template is stamped with (annotation or label
+/// org.opencontainers.image.revision, a 7–40 digit hex sha) and the image of its container named
+/// like @p container (else the first). False when there is no such stamp.
+bool podTemplateRevision(const QJsonObject &manifest,
+                         const QString &container,
+                         QString *image,
+                         QString *revision);
+/// GET …/resource: the live manifest inside {"manifest": "<JSON string>"}.
+QJsonObject parseResourceEnvelope(const QByteArray &body, QString *error);
+
 /// GET …/resource-tree.
 ResourceTree parseResourceTree(const QByteArray &body, QString *error);
 /// GET …/resource: {"manifest": "<JSON string>"} of a Rollout.

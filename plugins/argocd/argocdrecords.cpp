@@ -51,6 +51,7 @@ AppMapper::AppMapper(const ConnectionConfig &config)
         m.environment = b.environment;
         m.rollout = b.options.value(QStringLiteral("rollout")).toString();
         m.rolloutNamespace = b.options.value(QStringLiteral("namespace")).toString();
+        m.repo = b.options.value(QStringLiteral("repo")).toString();
         m.bound = !b.conventional;
         const QString app =
             b.object.isEmpty() ? b.service + QLatin1Char('-') + b.environment : b.object;
@@ -86,6 +87,52 @@ QString AppMapper::applicationFor(const QString &service, const QString &environ
     if (it != m_appByTarget.constEnd())
         return *it;
     return environment.isEmpty() ? service : service + QLatin1Char('-') + environment;
+}
+
+namespace {
+
+QString repoKey(QString url)
+{
+    url = url.trimmed().toLower();
+    while (url.endsWith(QLatin1Char('/')))
+        url.chop(1);
+    if (url.endsWith(QLatin1String(".git")))
+        url.chop(4);
+    // scp-like git@host:org/name and https://host/org/name compare by host path
+    const qsizetype scheme = url.indexOf(QLatin1String("://"));
+    if (scheme >= 0)
+        url = url.mid(scheme + 3);
+    url.replace(QLatin1Char(':'), QLatin1Char('/'));
+    const qsizetype at = url.indexOf(QLatin1Char('@'));
+    if (at >= 0 && at < url.indexOf(QLatin1Char('/')))
+        url = url.mid(at + 1);
+    return url;
+}
+
+} // namespace
+
+bool sourceIsServiceRepo(const AppState &app, const AppMapping &mapping)
+{
+    if (app.repoUrl.isEmpty())
+        return false;
+    if (!mapping.repo.isEmpty())
+        return repoKey(mapping.repo) == repoKey(app.repoUrl) ||
+               repoKey(app.repoUrl).endsWith(QLatin1Char('/') + repoKey(mapping.repo));
+    if (mapping.service.isEmpty())
+        return false;
+    return repoKey(app.repoUrl).section(QLatin1Char('/'), -1) == mapping.service.toLower();
+}
+
+QString sourceCommit(const AppState &app, const AppMapping &mapping, const QString &version)
+{
+    if (sourceIsServiceRepo(app, mapping)) {
+        if (!app.history.isEmpty() && !app.history.last().revision.isEmpty())
+            return app.history.last().revision;
+        if (app.sync == SyncState::Synced)
+            return app.syncRevision;
+        return {};
+    }
+    return version.isEmpty() ? QString() : app.commits.value(version);
 }
 
 QString applicationUrlPath(const AppState &app)
@@ -128,6 +175,7 @@ EnvironmentState environmentState(const QString &connectionId,
         s.version = versionFromImages(app.images, mapping.service);
     if (s.version.isEmpty() && !app.history.isEmpty())
         s.version = app.history.last().version;
+    s.commit = sourceCommit(app, mapping, s.version);
     if (!app.history.isEmpty()) {
         const HistoryEntry &h = app.history.last();
         s.deployedAt = h.deployedAt;
@@ -162,6 +210,7 @@ QList<Deployment> deployments(const QString &connectionId,
     QList<Deployment> out;
     out.reserve(app.history.size());
     const QUrl url = appUrl(baseUrl, app);
+    const bool serviceRepo = sourceIsServiceRepo(app, mapping);
     for (const auto &h : app.history) {
         Deployment d;
         d.connectionId = connectionId;
@@ -169,7 +218,11 @@ QList<Deployment> deployments(const QString &connectionId,
         d.service = mapping.service;
         d.environment = mapping.environment;
         d.version = h.version;
-        d.ref = h.revision;
+        d.ref = h.revision; // a GitOps revision unless the source is the service repository
+        if (serviceRepo)
+            d.commit = h.revision;
+        else if (!h.version.isEmpty())
+            d.commit = app.commits.value(h.version);
         d.status = DeployStatus::Succeeded; // Argo CD records history only for completed syncs
         d.created = h.deployStartedAt.isValid() ? h.deployStartedAt : h.deployedAt;
         d.finished = h.deployedAt;
@@ -177,8 +230,11 @@ QList<Deployment> deployments(const QString &connectionId,
         d.url = url;
         out << d;
     }
-    if (!out.isEmpty() && out.last().version.isEmpty())
+    if (!out.isEmpty() && out.last().version.isEmpty()) {
         out.last().version = versionFromImages(app.images, mapping.service);
+        if (!serviceRepo)
+            out.last().commit = app.commits.value(out.last().version);
+    }
     return out;
 }
 

@@ -22,7 +22,16 @@ struct AppMapping
     QString rollout;          // binding option "rollout"
     QString rolloutNamespace; // binding option "namespace"
     bool bound = false;       // written in the workspace (not only a naming convention)
+    QString repo;             // binding option "repo": the service's source repository URL
 };
+
+/// True when the app deploys straight from the service's own repository (binding option
+/// "repo", else a repoURL whose last path part is the service name), so its sync revision is
+/// a source commit and not a GitOps one.
+bool sourceIsServiceRepo(const AppState &app, const AppMapping &mapping);
+/// The source commit of what the app runs when it can be known honestly: the synced revision
+/// of a service-repository source, else the pod template revision learned for @p version.
+QString sourceCommit(const AppState &app, const AppMapping &mapping, const QString &version);
 
 /// Workspace bindings first, then the `<service>-<env>` convention, else service = app name.
 class AppMapper

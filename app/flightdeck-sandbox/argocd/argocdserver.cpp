@@ -976,6 +976,19 @@ QJsonObject ArgoCdServer::liveObject(const App &a, const QString &kind, bool wit
             res.insert(s("limits"), limits);
             c.insert(s("resources"), res);
             containers[0] = c;
+            // CI stamps the source commit on the pod template (the OCI revision key), so the
+            // cluster says which commit runs, not only which tag
+            const QString image = c[s("image")].toString();
+            const SimService *svc = sandbox().world().service(a.service);
+            const SimRelease *rel =
+                svc ? svc->release(image.mid(image.lastIndexOf(u':') + 1)) : nullptr;
+            if (rel && !rel->sha.isEmpty()) {
+                QJsonObject tplMeta = tpl[s("metadata")].toObject();
+                QJsonObject annotations = tplMeta[s("annotations")].toObject();
+                annotations.insert(s("org.opencontainers.image.revision"), rel->sha);
+                tplMeta.insert(s("annotations"), annotations);
+                tpl.insert(s("metadata"), tplMeta);
+            }
         }
         tplSpec.insert(s("containers"), containers);
         tpl.insert(s("spec"), tplSpec);

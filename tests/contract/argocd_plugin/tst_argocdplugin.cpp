@@ -112,6 +112,8 @@ private Q_SLOTS:
     void managedResources_data();
     void managedResources();
     void managedResourcesTimeout();
+    void sourceCommitFromTheWorkload_data();
+    void sourceCommitFromTheWorkload();
 
 private:
     struct Managed
@@ -875,6 +877,52 @@ void TestArgoCdPlugin::managedResourcesTimeout()
     QVERIFY(pending->error.contains(QLatin1String("stopped")));
     QTest::qWait(200);
     QCOMPARE(pending->calls, 1);
+}
+
+void TestArgoCdPlugin::sourceCommitFromTheWorkload_data()
+{
+    VERSIONS_DATA();
+}
+
+void TestArgoCdPlugin::sourceCommitFromTheWorkload()
+{
+    QFETCH(QString, version);
+    START(version);
+    const sandbox::SimService *checkout = m_h->sb->world().service(QStringLiteral("checkout"));
+    QVERIFY(checkout);
+    const auto shaOf = [&](const QString &v) {
+        const sandbox::SimRelease *r = checkout->release(v);
+        return r ? r->sha : QString();
+    };
+    // a Deployment app: the revision CI stamped on the live pod template, read once
+    const auto env = [&](const char *app) {
+        return m_h->sink.environments.value(QLatin1String(app));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!env("checkout-staging").commit.isEmpty(), kWait);
+    QCOMPARE(env("checkout-staging").commit, shaOf(env("checkout-staging").version));
+    QVERIFY(env("checkout-staging").commit.size() == 40);
+    const auto staging =
+        m_h->sink.deployments.value(QStringLiteral("argo/") + env("checkout-staging").deploymentId);
+    QCOMPARE(staging.commit, env("checkout-staging").commit);
+    QVERIFY(staging.ref != staging.commit); // the GitOps revision stays in ref
+
+    // the canary: its commit is learned from the Rollout's template; the stable's is stamped
+    // nowhere the API shows, so the environment's commit stays empty rather than guessed
+    const QString canaryVersion = m_h->rollout()->canaryVersion;
+    QCOMPARE(env("checkout-prod").version, m_h->rollout()->stableVersion);
+    QCOMPARE(env("checkout-prod").commit, QString());
+    const ActionResult result = runAction(m_h->backend->plan(m_h->action(Verb::PromoteFull)));
+    QVERIFY2(result.ok, qPrintable(result.message));
+    m_h->sb->advance(6000);
+    QTRY_COMPARE_WITH_TIMEOUT(env("checkout-prod").version, canaryVersion, kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(env("checkout-prod").commit, shaOf(canaryVersion), kWait);
+    const QString prodDeployment = QStringLiteral("argo/") + env("checkout-prod").deploymentId;
+    QCOMPARE(m_h->sink.deployments.value(prodDeployment).commit, shaOf(canaryVersion));
+
+    // one read per app and version, not one per stream event
+    const int reads = int(
+        m_h->requests(QStringLiteral("/api/v1/applications/checkout-staging/resource?")).size());
+    QCOMPARE(reads, 1);
 }
 
 QTEST_GUILESS_MAIN(TestArgoCdPlugin)

@@ -626,6 +626,12 @@ private Q_SLOTS:
         QCOMPARE(pRoll[u"metadata"_s][u"namespace"_s].toString(), u"checkout-prod"_s);
         QCOMPARE(sDep[u"metadata"_s][u"labels"_s][u"app.kubernetes.io/instance"_s].toString(),
                  u"checkout-staging"_s);
+        // CI's stamp: the pod template names the commit the image was built from
+        const QString sTag = container(sDep)[u"image"_s].toString().section(u':', -1);
+        QCOMPARE(sDep[u"spec"_s][u"template"_s][u"metadata"_s][u"annotations"_s]
+                     [u"org.opencontainers.image.revision"_s]
+                         .toString(),
+                 sb->world().service(u"checkout"_s)->release(sTag)->sha);
         QCOMPARE(env(container(sDep), u"ENVIRONMENT"_s), u"staging"_s);
         QCOMPARE(env(container(pRoll), u"ENVIRONMENT"_s), u"prod"_s);
         QVERIFY(env(container(sDep), u"LOG_LEVEL"_s) != env(container(pRoll), u"LOG_LEVEL"_s));

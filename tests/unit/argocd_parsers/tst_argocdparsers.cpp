@@ -125,6 +125,9 @@ private Q_SLOTS:
     void managedResourcesBadBodies();
     void namingConvention();
     void records();
+    void sourceCommits_data();
+    void sourceCommits();
+    void podTemplateRevisionStamp();
     void gateForPausedRollout();
     void applicationEventsFromDiffs();
     void rolloutEventsFromDiffs();
@@ -613,6 +616,98 @@ void TestArgoCdParsers::records()
     QCOMPARE(d.first().ref, QStringLiteral("aaaa111"));
     QCOMPARE_ENUM(d.first().status, DeployStatus::Succeeded);
     QCOMPARE(d.first().created, QDateTime(QDate(2026, 11, 18), QTime(8, 59, 56), Qt::UTC));
+}
+
+void TestArgoCdParsers::sourceCommits_data()
+{
+    QTest::addColumn<QString>("repoUrl");
+    QTest::addColumn<QString>("bindingRepo");
+    QTest::addColumn<bool>("serviceRepo");
+    QTest::newRow("gitops repo") << QStringLiteral("https://git.example.com/acme/gitops.git")
+                                 << QString() << false;
+    QTest::newRow("service repo by name")
+        << QStringLiteral("https://git.example.com/acme/checkout.git") << QString() << true;
+    QTest::newRow("scp-like service repo")
+        << QStringLiteral("git@github.com:acme/Checkout") << QString() << true;
+    QTest::newRow("bound repo") << QStringLiteral("https://github.com/acme/shop-api/")
+                                << QStringLiteral("acme/shop-api") << true;
+    QTest::newRow("bound repo elsewhere") << QStringLiteral("https://github.com/acme/checkout")
+                                          << QStringLiteral("acme/shop-api") << false;
+    QTest::newRow("no source") << QString() << QString() << false;
+}
+
+void TestArgoCdParsers::sourceCommits()
+{
+    QFETCH(QString, repoUrl);
+    QFETCH(QString, bindingRepo);
+    QFETCH(bool, serviceRepo);
+    QList<ParseProblem> problems;
+    AppState a = parseFixtureApp("app_full.json", &problems);
+    a.repoUrl = repoUrl;
+    a.commits.insert(QStringLiteral("v1.4.2"),
+                     QStringLiteral("1111111111111111111111111111111111111111"));
+    a.commits.insert(QStringLiteral("v1.4.3"),
+                     QStringLiteral("3333333333333333333333333333333333333333"));
+    AppMapping m{QStringLiteral("checkout"), QStringLiteral("prod"), {}, {}, false};
+    m.repo = bindingRepo;
+    QCOMPARE(sourceIsServiceRepo(a, m), serviceRepo);
+    const QUrl base(QStringLiteral("https://argocd.example"));
+    const EnvironmentState env = environmentState(QStringLiteral("argo"), base, a, m, nullptr);
+    const QList<Deployment> d = deployments(QStringLiteral("argo"), base, a, m);
+    if (serviceRepo) {
+        // the synced revision is a commit of the service itself
+        QCOMPARE(env.commit, a.history.last().revision);
+        QCOMPARE(d.first().commit, a.history.first().revision);
+    } else {
+        // a GitOps revision is never passed off as the source commit: only learned stamps
+        QCOMPARE(env.version, QStringLiteral("v1.4.2"));
+        QCOMPARE(env.commit, QStringLiteral("1111111111111111111111111111111111111111"));
+        QCOMPARE(d.last().version, QStringLiteral("v1.4.3"));
+        QCOMPARE(d.last().commit, QStringLiteral("3333333333333333333333333333333333333333"));
+        QCOMPARE(d.last().ref, a.history.last().revision);
+        a.commits.clear();
+        QCOMPARE(environmentState(QStringLiteral("argo"), base, a, m, nullptr).commit, QString());
+    }
+}
+
+void TestArgoCdParsers::podTemplateRevisionStamp()
+{
+    const auto manifest = [](const QJsonObject &tplMeta) {
+        const auto container = [](const char *name, const char *image) {
+            return QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
+                               {QStringLiteral("image"), QLatin1String(image)}};
+        };
+        const QJsonArray containers{container("sidecar", "envoy:1.30"),
+                                    container("checkout", "ghcr.io/acme/checkout:v2")};
+        const QJsonObject tpl{
+            {QStringLiteral("metadata"), tplMeta},
+            {QStringLiteral("spec"), QJsonObject{{QStringLiteral("containers"), containers}}}};
+        return QJsonObject{
+            {QStringLiteral("spec"), QJsonObject{{QStringLiteral("template"), tpl}}}};
+    };
+    const QString key = QStringLiteral("org.opencontainers.image.revision");
+    QString image, revision;
+    QVERIFY(podTemplateRevision(
+        manifest({{QStringLiteral("annotations"), QJsonObject{{key, QStringLiteral("ABCDEF1")}}}}),
+        QStringLiteral("checkout"), &image, &revision));
+    QCOMPARE(image, QStringLiteral("ghcr.io/acme/checkout:v2"));
+    QCOMPARE(revision, QStringLiteral("abcdef1"));
+    QVERIFY(podTemplateRevision(
+        manifest({{QStringLiteral("labels"), QJsonObject{{key, QStringLiteral("0123456789")}}}}),
+        QStringLiteral("other"), &image, &revision));
+    QCOMPARE(image, QStringLiteral("envoy:1.30")); // no container named so: the first
+    QVERIFY(!podTemplateRevision(
+        manifest({{QStringLiteral("annotations"), QJsonObject{{key, QStringLiteral("main")}}}}),
+        QStringLiteral("checkout"), &image, &revision));
+    QVERIFY(!podTemplateRevision(manifest({}), QStringLiteral("checkout"), &image, &revision));
+
+    QString error;
+    QCOMPARE(parseResourceEnvelope("{\"manifest\":\"{\\\"kind\\\":\\\"Deployment\\\"}\"}", &error)
+                 .value(QLatin1String("kind")),
+             QJsonValue(QStringLiteral("Deployment")));
+    QVERIFY(error.isEmpty());
+    parseResourceEnvelope("{\"manifest\":\"{\\\"kind\\\":\"}", &error);
+    QVERIFY(error.contains(QLatin1String("manifest")));
 }
 
 void TestArgoCdParsers::gateForPausedRollout()
