@@ -190,20 +190,15 @@ void compareManaged(ServiceComparison &out, const CompareRequest &request, const
     // Half a comparison would report every resource as added or removed.
     if (!in.managedA.usable() || !in.managedB.usable())
         return;
-    QList<ManagedResource> a, b; // resources the backend could not read stay out of the diff
-    for (const ManagedResource &r : in.managedA.resources)
-        if (r.error.isEmpty())
-            a.append(r);
-    for (const ManagedResource &r : in.managedB.resources)
-        if (r.error.isEmpty())
-            b.append(r);
-    for (const auto &[list, files] :
-         {std::pair{&a, &out.config.filesA}, std::pair{&b, &out.config.filesB}})
-        for (const ManagedResource &r : *list)
+    for (const auto &[side, files] :
+         {std::pair{&in.managedA, &out.config.filesA}, std::pair{&in.managedB, &out.config.filesB}})
+        for (const ManagedResource &r : side->resources)
             if (!r.desired.isEmpty())
                 files->append(managedResourceLabel(r));
-    out.config.changes.append(
-        diffDesired(a, b, request.envA, request.envB, request.noise, &out.config.images));
+    // A resource whose live state was unreadable still has a desired state to compare.
+    out.config.changes.append(diffDesired(in.managedA.resources, in.managedB.resources,
+                                          request.envA, request.envB, request.noise,
+                                          &out.config.images));
 }
 
 } // namespace

@@ -65,6 +65,7 @@ QString workloadFamily(const ManagedResource &r)
 
 struct Paired
 {
+    bool unreadable = false;
     QString name;
     QString label;
     const ManagedResource *a = nullptr;
@@ -90,12 +91,15 @@ QList<ConfigChange> diffDesired(const QList<ManagedResource> &a,
     QMap<QString, Paired> pairs;
     const auto add = [&pairs](const QList<ManagedResource> &side, const QString &env, bool isA) {
         for (const ManagedResource &r : side) {
-            if (r.desired.isEmpty())
+            if (r.desired.isEmpty() && r.error.isEmpty())
                 continue; // Git no longer asks for it: drift's business, not config's
             const QString name = environmentNeutral(r.name, env);
             Paired &p = pairs[workloadFamily(r) + QLatin1Char('/') + name];
             (isA ? p.a : p.b) = &r;
             p.name = name;
+            // Its desired state could not be read: saying its partner is "only in" the other
+            // environment would be wrong, so the pair is left out (the problem is reported).
+            p.unreadable = p.unreadable || r.desired.isEmpty();
         }
     };
     add(a, envA, true);
@@ -112,6 +116,8 @@ QList<ConfigChange> diffDesired(const QList<ManagedResource> &a,
                      [](const Paired &x, const Paired &y) { return x.label < y.label; });
     QList<ConfigChange> out;
     for (const Paired &p : std::as_const(ordered)) {
+        if (p.unreadable)
+            continue;
         const FlatYaml fa = p.a ? flattenManifest(p.a->desired) : FlatYaml{};
         const FlatYaml fb = p.b ? flattenManifest(p.b->desired) : FlatYaml{};
         if (!p.a || !p.b) {

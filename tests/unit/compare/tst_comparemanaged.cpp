@@ -245,6 +245,26 @@ metadata:
                               u"present"_qs}}));
     }
 
+    void unreadableResources()
+    {
+        const QList<ManagedResource> a = loadResources(u"staging.json"_qs).mid(0, 1);
+        QList<ManagedResource> b = loadResources(u"prod.json"_qs).mid(0, 1);
+        const QList<ConfigChange> clean = diffDesired(a, b, u"staging"_qs, u"prod"_qs, {});
+        // Only the live state was unreadable: the desired states still compare.
+        b[0].error = QStringLiteral("liveState is not valid JSON");
+        b[0].live = {};
+        QCOMPARE(diffDesired(a, b, u"staging"_qs, u"prod"_qs, {}), clean);
+        // The desired state was unreadable: nothing is said about the pair, rather than
+        // calling staging's Deployment "only in staging".
+        b[0].desired = {};
+        QVERIFY(diffDesired(a, b, u"staging"_qs, u"prod"_qs, {}).isEmpty());
+        // Drift names the resource as unreadable, without paths.
+        const QList<ResourceDrift> drift = driftOf(side(u"web-prod"_qs, b), u"prod"_qs);
+        QCOMPARE(drift.size(), 1);
+        QCOMPARE(drift[0].error, u"liveState is not valid JSON"_qs);
+        QVERIFY(drift[0].changes.isEmpty() && !drift[0].missingLive && !drift[0].prunable);
+    }
+
     void driftPerResource()
     {
         const QList<ResourceDrift> staging =
