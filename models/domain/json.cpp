@@ -255,7 +255,8 @@ QJsonObject toJson(const EnvironmentState &v)
             {L("driftCount"), v.driftCount},
             {L("canaryWeight"), v.canaryWeight},
             {L("url"), urlToJson(v.url)},
-            {L("deploymentId"), v.deploymentId}};
+            {L("deploymentId"), v.deploymentId},
+            {L("freeze"), v.freeze}};
 }
 
 bool fromJson(const QJsonValue &json, EnvironmentState *out, QString *error)
@@ -281,6 +282,7 @@ bool fromJson(const QJsonValue &json, EnvironmentState *out, QString *error)
     v.canaryWeight = integer(o, L("canaryWeight"), -1);
     v.url = url(o, L("url"));
     v.deploymentId = str(o, L("deploymentId"));
+    v.freeze = str(o, L("freeze"));
     *out = std::move(v);
     return true;
 }

@@ -92,6 +92,9 @@ struct EnvironmentState
     int canaryWeight = -1; // -1 when no rollout is in flight
     QUrl url;
     QString deploymentId; // the current deployment's id (precondition for rollback)
+    /// A freeze the backend itself enforces now (an Argo CD deny sync window), in words with
+    /// its schedule; "" when none. Workspace freeze windows are the ops guards' business.
+    QString freeze;
 
     QString key() const
     {

@@ -42,6 +42,42 @@ struct ResourceRef
     bool operator==(const ResourceRef &) const = default;
 };
 
+/// One window of GET …/syncwindows (applicationApplicationSyncWindow).
+struct SyncWindow
+{
+    QString kind; // allow | deny
+    QString schedule;
+    QString duration;
+    bool manualSync = false;
+
+    bool operator==(const SyncWindow &) const = default;
+};
+
+/// What GET /api/v1/applications/{name}/syncwindows says now.
+struct SyncWindows
+{
+    bool known = false; // read at least once
+    bool canSync = true;
+    QList<SyncWindow> active;
+    QList<SyncWindow> assigned;
+
+    /// "deny 0 22 * * 5 for 60h" of the active deny windows ("" when none is active).
+    QString activeDenyText() const;
+    bool operator==(const SyncWindows &) const = default;
+};
+
+/// Which applications a project's sync window (v1alpha1SyncWindow) applies to.
+struct ProjectWindow
+{
+    QString kind;
+    QStringList applications; // globs
+    QStringList namespaces;   // globs
+    QStringList clusters;     // globs
+    bool andOperator = false;
+
+    bool operator==(const ProjectWindow &) const = default;
+};
+
 /// The fields of one Application the console uses.
 struct AppState
 {
@@ -73,6 +109,8 @@ struct AppState
     /// Image tag -> source commit, learned from the live workload's pod template revision
     /// annotation; kept across reads of the app (the API does not repeat it).
     QHash<QString, QString> commits;
+    /// Sync windows, read for apps whose project has any; kept across reads of the app.
+    SyncWindows windows;
     int outOfSyncCount = 0;
     QDateTime reconciledAt;
     QStringList externalUrls;

@@ -70,7 +70,11 @@ ArgoCdBackend::ArgoCdBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_mapper(config)
     , m_policy(policySettings(config))
     , m_retryTimer(new QTimer(this))
+    , m_windowTimer(new QTimer(this))
 {
+    // windows open and close on a schedule, with no stream event: re-read them
+    m_windowTimer->setInterval(option(config, "syncWindowPollMs", 60000));
+    connect(m_windowTimer, &QTimer::timeout, this, &ArgoCdBackend::fetchProjectWindows);
     m_client->setStreamIdleTimeout(option(config, "streamIdleTimeoutMs", 45000));
     m_client->setDefaultHeaders({{"Accept", "application/json"}});
     m_token = config.secret(QStringLiteral("token"));
@@ -192,6 +196,9 @@ void ArgoCdBackend::stop()
     ++m_generation;
     m_retryTimer->stop();
     m_stream.cancel();
+    m_windowTimer->stop();
+    m_windowQueue.clear();
+    m_windowInFlight = 0;
     m_commitQueue.clear();
     m_commitInFlight = 0;
     m_commitTried.clear();
@@ -311,8 +318,10 @@ void ArgoCdBackend::fetchList()
                 out.records.environments.reserve(out.list.apps.size());
                 for (auto &app : out.list.apps) {
                     const auto before = previous.constFind(app.name);
-                    if (before != previous.constEnd())
-                        app.commits = before->commits; // learned from workloads, not listed
+                    if (before != previous.constEnd()) { // learned from other reads
+                        app.commits = before->commits;
+                        app.windows = before->windows;
+                    }
                     const AppMapping m = mapper.map(app.name);
                     out.mappings.insert(app.name, m);
                     const auto rs = rollouts.constFind(app.name);
@@ -392,6 +401,7 @@ void ArgoCdBackend::applyList(ListResult result)
         }
     }
     initialRefreshDone();
+    fetchProjectWindows();
 }
 
 void ArgoCdBackend::initialRefreshDone()
@@ -609,8 +619,10 @@ void ArgoCdBackend::upsertApp(const AppState &fresh)
     const auto it = m_apps.constFind(fresh.name);
     const bool known = it != m_apps.constEnd();
     AppState app = fresh;
-    if (known)
+    if (known) {
         app.commits = it->commits;
+        app.windows = it->windows;
+    }
     QList<TimelineEvent> events;
     bool historyChanged = true;
     if (known) {
@@ -630,6 +642,110 @@ void ArgoCdBackend::upsertApp(const AppState &fresh)
         publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
     else
         queueCommitRead(app.name);
+    if (!known)
+        queueWindowRead(app.name);
+}
+
+// ---- sync windows ----
+
+void ArgoCdBackend::fetchProjectWindows()
+{
+    QSet<QString> projects;
+    for (const auto &app : std::as_const(m_apps))
+        if (!app.project.isEmpty())
+            projects.insert(app.project);
+    const quint64 gen = m_generation;
+    for (const auto &project : std::as_const(projects)) {
+        http::Request req =
+            request(QStringLiteral("/api/v1/projects/%1/syncwindows")
+                        .arg(QString::fromLatin1(QUrl::toPercentEncoding(project))));
+        send(req, [this, project, gen](const http::Response &r) {
+            if (gen != m_generation)
+                return;
+            const QString place = QStringLiteral("sync windows of project %1").arg(project);
+            if (!r.ok()) {
+                reportProblems(place, {{place, QStringLiteral("could not be read (%1); a freeze "
+                                                              "Argo CD enforces is not shown")
+                                                   .arg(describe(r))}});
+                return;
+            }
+            QString error;
+            const QList<ProjectWindow> windows = parseProjectSyncWindows(r.body, &error);
+            reportProblems(place, error.isEmpty() ? QList<ParseProblem>{}
+                                                  : QList<ParseProblem>{{place, error}});
+            if (!error.isEmpty())
+                return;
+            m_projectWindows.insert(project, windows);
+            for (auto it = m_apps.begin(); it != m_apps.end(); ++it) {
+                if (it->project != project)
+                    continue;
+                bool applies = false;
+                for (const auto &w : windows)
+                    applies = applies || windowApplies(w, *it);
+                if (applies) {
+                    queueWindowRead(it.key());
+                } else if (it->windows.known) { // the window was removed from the project
+                    it->windows = {};
+                    publishApp(*it, false, {});
+                }
+            }
+        });
+    }
+    if (!m_windowTimer->isActive())
+        m_windowTimer->start();
+}
+
+void ArgoCdBackend::queueWindowRead(const QString &appName)
+{
+    const auto it = m_apps.constFind(appName);
+    if (it == m_apps.constEnd() || m_windowQueue.contains(appName))
+        return;
+    const auto windows = m_projectWindows.constFind(it->project);
+    if (windows == m_projectWindows.constEnd())
+        return; // the project's windows are not read yet; that read queues the app
+    bool applies = false;
+    for (const auto &w : *windows)
+        applies = applies || windowApplies(w, *it);
+    if (!applies)
+        return;
+    m_windowQueue.enqueue(appName);
+    pumpWindowReads();
+}
+
+void ArgoCdBackend::pumpWindowReads()
+{
+    while (m_windowInFlight < 2 && !m_windowQueue.isEmpty()) {
+        const QString appName = m_windowQueue.dequeue();
+        const auto it = m_apps.constFind(appName);
+        if (it == m_apps.constEnd())
+            continue;
+        http::Request req =
+            request(QStringLiteral("/api/v1/applications/%1/syncwindows").arg(appName));
+        if (!it->appNamespace.isEmpty())
+            req.query.addQueryItem(QStringLiteral("appNamespace"), it->appNamespace);
+        if (!it->project.isEmpty())
+            req.query.addQueryItem(QStringLiteral("project"), it->project);
+        ++m_windowInFlight;
+        const quint64 gen = m_generation;
+        send(req, [this, appName, gen](const http::Response &r) {
+            if (gen != m_generation)
+                return;
+            --m_windowInFlight;
+            const QString place = QStringLiteral("sync windows of %1").arg(appName);
+            QString error = r.ok() ? QString() : describe(r);
+            SyncWindows windows;
+            if (r.ok())
+                windows = parseSyncWindows(r.body, &error);
+            reportProblems(place, error.isEmpty() ? QList<ParseProblem>{}
+                                                  : QList<ParseProblem>{{place, error}});
+            auto app = m_apps.find(appName);
+            if (error.isEmpty() && app != m_apps.end() && !(app->windows == windows)) {
+                app->windows = windows;
+                publishApp(*app, false, {});
+            }
+            pumpWindowReads();
+        });
+    }
 }
 
 // ---- source commits of Deployment workloads ----

@@ -27,7 +27,8 @@ namespace fd::argocd {
  *
  * Connection options (all optional, for tests and slow links): streamIdleTimeoutMs (45000),
  * reconnectBaseMs (1000), reconnectCapMs (60000), maxReconnects (30), reconnectWindowMs
- * (600000), requestTimeoutMs (15000), listTimeoutMs (120000).
+ * (600000), requestTimeoutMs (15000), listTimeoutMs (120000), syncWindowPollMs (60000: how often
+ * sync windows are re-read for the apps a project window applies to).
  */
 class ArgoCdBackend : public QObject, public Backend
 {
@@ -88,6 +89,9 @@ private:
     void queueCommitRead(const QString &app);
     void pumpCommitReads();
     void learnCommit(const QString &app, const QString &tag, const QString &sha);
+    void fetchProjectWindows();
+    void queueWindowRead(const QString &app);
+    void pumpWindowReads();
     void publishApp(const AppState &app, bool withHistory, QList<TimelineEvent> events);
     void publishGates(bool force = false);
     void publishEverything(RecordKinds replace);
@@ -145,6 +149,10 @@ private:
     QHash<quint64, ManagedDone> m_managedPending; // each answered exactly once
     quint64 m_nextManagedId = 0;
 
+    QHash<QString, QList<ProjectWindow>> m_projectWindows; // by project, as last read
+    QQueue<QString> m_windowQueue;                         // apps whose sync windows are to be read
+    int m_windowInFlight = 0;
+    QTimer *m_windowTimer;
     QQueue<QString> m_commitQueue; // apps whose Deployment's revision stamp is to be read
     QSet<QString> m_commitTried;   // "app\nversion": read once, stamped or not
     int m_commitInFlight = 0;

@@ -500,6 +500,104 @@ QJsonObject parseResourceEnvelope(const QByteArray &body, QString *error)
     return m.object();
 }
 
+QString SyncWindows::activeDenyText() const
+{
+    QStringList parts;
+    for (const auto &w : active)
+        if (w.kind == QLatin1String("deny"))
+            parts << QStringLiteral("deny window '%1' for %2%3")
+                         .arg(w.schedule, w.duration,
+                              w.manualSync ? QStringLiteral(" (manual syncs allowed)") : QString());
+    return parts.join(QStringLiteral("; "));
+}
+
+namespace {
+
+QList<SyncWindow> windowsOf(const QJsonValue &v)
+{
+    QList<SyncWindow> out;
+    for (const auto &wv : v.toArray()) {
+        const QJsonObject w = wv.toObject();
+        out << SyncWindow{str(w, QLatin1String("kind")), str(w, QLatin1String("schedule")),
+                          str(w, QLatin1String("duration")),
+                          w.value(QLatin1String("manualSync")).toBool()};
+    }
+    return out;
+}
+
+} // namespace
+
+SyncWindows parseSyncWindows(const QByteArray &body, QString *error)
+{
+    SyncWindows out;
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("sync windows are not a JSON object (%1)").arg(err.errorString());
+        return out;
+    }
+    const QJsonObject o = doc.object();
+    out.known = true;
+    out.active = windowsOf(o.value(QLatin1String("activeWindows")));
+    out.assigned = windowsOf(o.value(QLatin1String("assignedWindows")));
+    // protobuf JSON omits false: a missing canSync means syncs are blocked, unless nothing is
+    // active at all (an empty reply from a server that leaves the field out)
+    const QJsonValue canSync = o.value(QLatin1String("canSync"));
+    out.canSync = canSync.isBool() ? canSync.toBool() : out.activeDenyText().isEmpty();
+    return out;
+}
+
+QList<ProjectWindow> parseProjectSyncWindows(const QByteArray &body, QString *error)
+{
+    QList<ProjectWindow> out;
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("project sync windows are not a JSON object (%1)")
+                     .arg(err.errorString());
+        return out;
+    }
+    const auto strings = [](const QJsonValue &v) {
+        QStringList l;
+        for (const auto &x : v.toArray())
+            l << x.toString();
+        return l;
+    };
+    for (const auto &wv : doc.object().value(QLatin1String("windows")).toArray()) {
+        const QJsonObject w = wv.toObject();
+        out << ProjectWindow{str(w, QLatin1String("kind")),
+                             strings(w.value(QLatin1String("applications"))),
+                             strings(w.value(QLatin1String("namespaces"))),
+                             strings(w.value(QLatin1String("clusters"))),
+                             w.value(QLatin1String("andOperator")).toBool()};
+    }
+    return out;
+}
+
+bool windowApplies(const ProjectWindow &w, const AppState &app)
+{
+    const auto any = [](const QStringList &globs, const QString &value) {
+        for (const auto &g : globs) {
+            const QRegularExpression re(
+                QRegularExpression::anchoredPattern(QRegularExpression::wildcardToRegularExpression(
+                    g, QRegularExpression::UnanchoredWildcardConversion)));
+            if (re.match(value).hasMatch())
+                return true;
+        }
+        return false;
+    };
+    QList<bool> tests;
+    if (!w.applications.isEmpty())
+        tests << any(w.applications, app.name);
+    if (!w.namespaces.isEmpty())
+        tests << any(w.namespaces, app.destNamespace);
+    if (!w.clusters.isEmpty())
+        tests << any(w.clusters, app.destServer);
+    if (tests.isEmpty())
+        return false;
+    return w.andOperator ? !tests.contains(false) : tests.contains(true);
+}
+
 ResourceTree parseResourceTree(const QByteArray &body, QString *error)
 {
     ResourceTree tree;

@@ -39,6 +39,13 @@ bool podTemplateRevision(const QJsonObject &manifest,
 /// GET …/resource: the live manifest inside {"manifest": "<JSON string>"}.
 QJsonObject parseResourceEnvelope(const QByteArray &body, QString *error);
 
+/// GET /api/v1/applications/{name}/syncwindows.
+SyncWindows parseSyncWindows(const QByteArray &body, QString *error);
+/// GET /api/v1/projects/{name}/syncwindows: the windows and whom they apply to.
+QList<ProjectWindow> parseProjectSyncWindows(const QByteArray &body, QString *error);
+/// True when @p window applies to @p app (globs on name, destination namespace and server).
+bool windowApplies(const ProjectWindow &window, const AppState &app);
+
 /// GET …/resource-tree.
 ResourceTree parseResourceTree(const QByteArray &body, QString *error);
 /// GET …/resource: {"manifest": "<JSON string>"} of a Rollout.

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace fd::argocd {
 
 namespace {
@@ -209,10 +211,31 @@ ActionPlan planRolloutAction(ActionPlan plan, const QString &actionName, const P
     return plan;
 }
 
+// A deny window Argo CD enforces now refuses manual syncs and rollbacks (unless it allows
+// manual syncs); say so in the plan rather than let the server refuse it.
+std::optional<QString> windowBlocks(const AppState &app, const QString &what)
+{
+    if (!app.windows.known || app.windows.canSync)
+        return std::nullopt;
+    const QString deny = app.windows.activeDenyText();
+    return QStringLiteral("a sync window blocks %1 of %2 now: %3")
+        .arg(what, app.name,
+             deny.isEmpty() ? QStringLiteral("Argo CD reports canSync=false") : deny);
+}
+
+QStringList windowAlternatives(const AppState &app)
+{
+    return {QStringLiteral("Wait until the window closes (schedule above)"),
+            QStringLiteral("Ask a project admin to allow manual syncs in project %1's window")
+                .arg(app.project)};
+}
+
 ActionPlan planSync(ActionPlan plan, const PlanInput &in)
 {
     const AppState &app = *in.app;
     const QString revision = plan.action.version;
+    if (const auto why = windowBlocks(app, QStringLiteral("syncs")))
+        return blocked(plan, *why, windowAlternatives(app));
     if (app.operationRunning())
         return blocked(plan,
                        QStringLiteral("another operation is already running on %1 (%2)")
@@ -295,13 +318,14 @@ ActionPlan planRollback(ActionPlan plan, const PlanInput &in)
                        QStringLiteral("%1 already runs %2").arg(app.name, historyLabel(current)));
     plan.summary = QStringLiteral("roll back %1 from %2 to %3")
                        .arg(app.name, historyLabel(current), historyLabel(*target));
+    const auto window = windowBlocks(app, QStringLiteral("rollbacks"));
     if (app.autoSync) {
         return blocked(
             plan,
             QStringLiteral("auto-sync is on for %1: Argo CD refuses a rollback while "
                            "automated sync is enabled, and would sync back to Git "
-                           "right after")
-                .arg(app.name),
+                           "right after%2")
+                .arg(app.name, window ? QStringLiteral("; besides, ") + *window : QString()),
             {QStringLiteral("Disable auto-sync on %1 first, then roll back to %2")
                  .arg(app.name, historyLabel(*target)),
              QStringLiteral("Revert in Git instead: commit %1 back to the GitOps "
@@ -309,6 +333,8 @@ ActionPlan planRollback(ActionPlan plan, const PlanInput &in)
                  .arg(target->version.isEmpty() ? QStringLiteral("revision ") + target->revision
                                                 : target->version)});
     }
+    if (window)
+        return blocked(plan, *window, windowAlternatives(app));
     if (app.operationRunning())
         return blocked(plan,
                        QStringLiteral("another operation is already running on %1 (%2)")

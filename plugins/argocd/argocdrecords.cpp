@@ -199,6 +199,11 @@ EnvironmentState environmentState(const QString &connectionId,
             ? rollout->canaryWeight
             : -1;
     s.url = appUrl(baseUrl, app);
+    if (app.windows.known) {
+        s.freeze = app.windows.activeDenyText();
+        if (s.freeze.isEmpty() && !app.windows.canSync)
+            s.freeze = QStringLiteral("Argo CD says syncs are blocked by a sync window now");
+    }
     return s;
 }
 

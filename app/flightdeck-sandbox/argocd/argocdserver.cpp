@@ -173,6 +173,51 @@ struct App
     QByteArray bytes;
 };
 
+/// A project's sync window (v1alpha1SyncWindow). Only daily schedules ("M H * * *") are
+/// simulated; that is what the scenario uses.
+struct SyncWindowSim
+{
+    QString project, kind, schedule, duration, description;
+    QStringList applications;
+    bool manualSync = false;
+
+    QJsonObject toJson() const
+    {
+        QJsonObject o{{QStringLiteral("kind"), kind},
+                      {QStringLiteral("schedule"), schedule},
+                      {QStringLiteral("duration"), duration},
+                      {QStringLiteral("applications"), QJsonArray::fromStringList(applications)},
+                      {QStringLiteral("timeZone"), QStringLiteral("UTC")},
+                      {QStringLiteral("description"), description}};
+        if (manualSync)
+            o.insert(QStringLiteral("manualSync"), true);
+        return o;
+    }
+    bool appliesTo(const QString &app) const
+    {
+        for (const QString &g : applications)
+            if (QRegularExpression(QRegularExpression::wildcardToRegularExpression(g))
+                    .match(app)
+                    .hasMatch())
+                return true;
+        return false;
+    }
+    bool activeAt(qint64 nowMs) const
+    {
+        const QStringList f = schedule.split(u' ', Qt::SkipEmptyParts);
+        if (f.size() != 5 || f[2] != QLatin1String("*") || f[3] != QLatin1String("*") ||
+            f[4] != QLatin1String("*"))
+            return false;
+        const qint64 minute = f[0].toLongLong(), hour = f[1].toLongLong();
+        const qint64 unit = duration.endsWith(u'h') ? 3600000 : duration.endsWith(u'm') ? 60000 : 0;
+        const qint64 length = duration.chopped(1).toLongLong() * unit;
+        const qint64 day = 24LL * 3600 * 1000;
+        const qint64 start = nowMs / day * day + (hour * 60 + minute) * 60000;
+        return (nowMs >= start && nowMs < start + length) ||
+               (nowMs >= start - day && nowMs < start - day + length);
+    }
+};
+
 struct Event
 {
     qint64 rv = 0;
@@ -229,6 +274,10 @@ private:
     QSet<QString> m_sessions;
     std::vector<App> m_apps;
     QHash<QString, int> m_byName;
+    QList<SyncWindowSim> m_windows;
+    /// The windows of @p a's project that apply to it; *canSync false when one blocks a manual
+    /// sync now.
+    QJsonObject windowsOf(const App &a, bool *canSync) const;
 
     std::mutex m_eventMutex;
     std::condition_variable m_eventCv;
@@ -472,6 +521,21 @@ void ArgoCdServer::build()
         m_byName.insert(a.name, int(m_apps.size()));
         m_apps.push_back(std::move(a));
     }
+    // a freeze Argo CD enforces itself: checkout's dev cluster is being migrated
+    m_windows = {SyncWindowSim{s("dev"),
+                               s("deny"),
+                               s("0 0 * * *"),
+                               s("24h"),
+                               s("checkout dev cluster migration (INFRA-2231)"),
+                               {s("checkout-*")},
+                               false},
+                 SyncWindowSim{s("prod"),
+                               s("allow"),
+                               s("0 6 * * *"),
+                               s("12h"),
+                               s("prod deploys in business hours"),
+                               {s("*")},
+                               true}};
     std::lock_guard events(m_eventMutex);
     m_events.clear();
     for (int i = 0; i < int(m_apps.size()); ++i) {
@@ -733,6 +797,46 @@ void ArgoCdServer::finishOperation(App &a, qint64 now)
         const SimRelease *rel = svc ? svc->release(a.version) : nullptr;
         a.rollout->startUpdate({a.version, imageOf(a, a.version), rel && rel->bad}, now);
     }
+}
+
+QJsonObject ArgoCdServer::windowsOf(const App &a, bool *canSync) const
+{
+    // Argo CD's rule: an active deny blocks; with allow windows assigned, a sync needs an active
+    // allow; manualSync on the active windows lets a manual sync through anyway
+    const qint64 now = sandbox().clock().nowMs();
+    QJsonArray assigned, active;
+    bool deny = false, denyManual = true, anyAllow = false, allowActive = false,
+         allowManual = false;
+    for (const SyncWindowSim &w : m_windows) {
+        if (w.project != a.project || !w.appliesTo(a.name))
+            continue;
+        const QJsonObject j{{s("kind"), w.kind},
+                            {s("schedule"), w.schedule},
+                            {s("duration"), w.duration},
+                            {s("manualSync"), w.manualSync}};
+        assigned.append(j);
+        const bool on = w.activeAt(now);
+        if (on)
+            active.append(j);
+        if (w.kind == s("deny") && on) {
+            deny = true;
+            denyManual = denyManual && w.manualSync;
+        }
+        if (w.kind == s("allow")) {
+            anyAllow = true;
+            allowActive = allowActive || on;
+            allowManual = allowManual || w.manualSync;
+        }
+    }
+    *canSync = (!deny || denyManual) && (!anyAllow || allowActive || allowManual);
+    QJsonObject out;
+    if (!assigned.isEmpty()) // protobuf JSON leaves empty lists and false out
+        out.insert(s("assignedWindows"), assigned);
+    if (!active.isEmpty())
+        out.insert(s("activeWindows"), active);
+    if (*canSync)
+        out.insert(s("canSync"), true);
+    return out;
 }
 
 App *ArgoCdServer::findApp(const httplib::Request &req, httplib::Response &res, const QString &name)
@@ -1357,6 +1461,12 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 grpcError(res, 400, 9, s("another operation is already in progress"));
                 return;
             }
+            bool canSync = true;
+            windowsOf(*a, &canSync);
+            if (!canSync) {
+                grpcError(res, 403, 7, s("cannot sync: blocked by sync window"));
+                return;
+            }
             QString revision = body[s("revision")].toString();
             QString version = a->version;
             QString gitRevision = a->revision;
@@ -1431,6 +1541,12 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 grpcError(res, 400, 9, s("another operation is already in progress"));
                 return;
             }
+            bool canSync = true;
+            windowsOf(*a, &canSync);
+            if (!canSync) {
+                grpcError(res, 403, 7, s("cannot sync: blocked by sync window"));
+                return;
+            }
             startOperation(*a, entry->revision, entry->version, false, sandbox().clock().nowMs());
             refresh(m_byName.value(name));
             sendJson(res, 200, QJsonDocument(a->json));
@@ -1457,6 +1573,38 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                       refresh(m_byName.value(name));
                       sendJson(res, 200, QJsonDocument(QJsonObject{}));
                   }));
+
+    server.Get(R"(/api/v1/applications/([^/]+)/syncwindows)",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   if (App *a = findApp(req, res, fromStd(req.matches[1]))) {
+                       bool canSync = true;
+                       sendJson(res, 200, QJsonDocument(windowsOf(*a, &canSync)));
+                   }
+               }));
+
+    server.Get(R"(/api/v1/projects/([^/]+)/syncwindows)",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   const QString project = fromStd(req.matches[1]);
+                   std::lock_guard guard(sandbox().lock());
+                   bool exists = false;
+                   for (const App &a : m_apps)
+                       exists = exists || a.project == project;
+                   if (!exists) {
+                       grpcError(
+                           res, 404, 5,
+                           QStringLiteral("appprojects.argoproj.io \"%1\" not found").arg(project));
+                       return;
+                   }
+                   QJsonArray windows;
+                   for (const SyncWindowSim &w : m_windows)
+                       if (w.project == project)
+                           windows.append(w.toJson());
+                   QJsonObject out;
+                   if (!windows.isEmpty())
+                       out.insert(s("windows"), windows);
+                   sendJson(res, 200, QJsonDocument(out));
+               }));
 
     server.Get(R"(/api/v1/applications/([^/]+)/resource-tree)",
                wrap([this](const httplib::Request &req, httplib::Response &res) {
@@ -1647,6 +1795,8 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
         add("POST", "/api/v1/applications/[^/]+/rollback");
         add("DELETE", "/api/v1/applications/[^/]+/operation");
         add("GET", "/api/v1/applications/[^/]+/resource-tree");
+        add("GET", "/api/v1/applications/[^/]+/syncwindows");
+        add("GET", "/api/v1/projects/[^/]+/syncwindows");
         add("GET", "/api/v1/applications/[^/]+/managed-resources");
         add("GET", "/api/v1/applications/[^/]+/resource");
         add("POST", "/api/v1/applications/[^/]+/resource");

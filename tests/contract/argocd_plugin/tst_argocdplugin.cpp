@@ -114,6 +114,8 @@ private Q_SLOTS:
     void managedResourcesTimeout();
     void sourceCommitFromTheWorkload_data();
     void sourceCommitFromTheWorkload();
+    void syncWindowFreeze_data();
+    void syncWindowFreeze();
 
 private:
     struct Managed
@@ -582,6 +584,8 @@ void TestArgoCdPlugin::unauthorizedStreamStops()
     m_h->sb->setFaults({expired});
     QTRY_VERIFY_WITH_TIMEOUT(m_h->sink.health.state == ConnectionHealth::State::AuthFailed, kWait);
     QVERIFY(!m_h->sink.health.reason.isEmpty());
+    // the sandbox logs a stream when its server side ends, a moment after the client let go
+    QTest::qWait(500);
     const int streams = int(m_h->requests(QStringLiteral("/api/v1/stream/applications")).size());
     QTest::qWait(1500); // no reconnect storm
     QCOMPARE(int(m_h->requests(QStringLiteral("/api/v1/stream/applications")).size()), streams);
@@ -923,6 +927,54 @@ void TestArgoCdPlugin::sourceCommitFromTheWorkload()
     const int reads = int(
         m_h->requests(QStringLiteral("/api/v1/applications/checkout-staging/resource?")).size());
     QCOMPARE(reads, 1);
+}
+
+void TestArgoCdPlugin::syncWindowFreeze_data()
+{
+    VERSIONS_DATA();
+}
+
+void TestArgoCdPlugin::syncWindowFreeze()
+{
+    QFETCH(QString, version);
+    START(version);
+    // the demo's deny window (project dev, checkout-*) shows as the environment's freeze
+    const auto env = [&](const char *app) {
+        return m_h->sink.environments.value(QLatin1String(app));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!env("checkout-dev").freeze.isEmpty(), kWait);
+    QCOMPARE(env("checkout-dev").freeze, QStringLiteral("deny window '0 0 * * *' for 24h"));
+    QVERIFY(env("payments-dev").freeze.isEmpty());  // same project, the window names checkout-*
+    QVERIFY(env("checkout-prod").freeze.isEmpty()); // an allow window is no freeze
+
+    const ActionPlan sync = m_h->backend->plan(
+        m_h->action(Verb::Sync, QStringLiteral("checkout"), QStringLiteral("dev")));
+    QVERIFY(!sync.feasible);
+    QVERIFY2(sync.blockedReason.contains(QLatin1String("a sync window blocks syncs of "
+                                                       "checkout-dev now")) &&
+                 sync.blockedReason.contains(QLatin1String("'0 0 * * *' for 24h")),
+             qPrintable(sync.blockedReason));
+    const ActionPlan rollback = m_h->backend->plan(
+        m_h->action(Verb::Rollback, QStringLiteral("checkout"), QStringLiteral("dev")));
+    QVERIFY(!rollback.feasible);
+    // auto-sync refuses it for good; the window is named as well
+    QVERIFY2(rollback.blockedReason.contains(QLatin1String("auto-sync is on")) &&
+                 rollback.blockedReason.contains(QLatin1String("a sync window blocks rollbacks")),
+             qPrintable(rollback.blockedReason));
+    // the server agrees: executing anyway is refused before anything is sent
+    const ActionResult refused = runAction(sync);
+    QVERIFY(!refused.ok);
+    QVERIFY(
+        m_h->requests(QStringLiteral("/api/v1/applications/checkout-dev/sync"), true).isEmpty());
+    QVERIFY(
+        m_h->backend
+            ->plan(m_h->action(Verb::Sync, QStringLiteral("payments"), QStringLiteral("staging")))
+            .feasible);
+
+    // only apps a project window applies to are asked for their windows
+    QVERIFY(m_h->requests(QStringLiteral("/api/v1/applications/payments-staging/syncwindows"))
+                .isEmpty());
+    QVERIFY(!m_h->requests(QStringLiteral("/api/v1/projects/dev/syncwindows")).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestArgoCdPlugin)

@@ -688,6 +688,45 @@ private Q_SLOTS:
         QCOMPARE(res->status, 403);
     }
 
+    void syncWindows()
+    {
+        auto sb = start(u"3.5"_s);
+        auto cli = client(*sb);
+        auto res = cli.Get("/api/v1/projects/dev/syncwindows");
+        QCOMPARE(res->status, 200);
+        const QJsonArray windows = parse(res->body)[u"windows"_s].toArray();
+        QCOMPARE(windows.size(), 1);
+        QCOMPARE(windows[0][u"kind"_s].toString(), u"deny"_s);
+        QCOMPARE(windows[0][u"applications"_s].toArray(), QJsonArray{u"checkout-*"_s});
+        QCOMPARE(cli.Get("/api/v1/projects/nope/syncwindows")->status, 404);
+        QVERIFY(parse(cli.Get("/api/v1/projects/staging/syncwindows")->body).isEmpty());
+
+        // the app's view: assigned and active, canSync left out when false (protobuf JSON)
+        QJsonObject dev = parse(cli.Get("/api/v1/applications/checkout-dev/syncwindows")->body);
+        QCOMPARE(dev[u"activeWindows"_s].toArray().size(), 1);
+        QCOMPARE(dev[u"activeWindows"_s][0][u"schedule"_s].toString(), u"0 0 * * *"_s);
+        QVERIFY(!dev.contains(u"canSync"_s));
+        QJsonObject other = parse(cli.Get("/api/v1/applications/payments-dev/syncwindows")->body);
+        QCOMPARE(other, (QJsonObject{{u"canSync"_s, true}}));
+        // the prod allow window lets manual syncs through outside its hours as well
+        QCOMPARE(
+            parse(cli.Get("/api/v1/applications/checkout-prod/syncwindows")->body)[u"canSync"_s]
+                .toBool(),
+            true);
+
+        res = cli.Post("/api/v1/applications/checkout-dev/sync", "{}", "application/json");
+        QCOMPARE(res->status, 403);
+        QCOMPARE(parse(res->body)[u"message"_s].toString(),
+                 u"cannot sync: blocked by sync window"_s);
+        // a day later the daily 24 h window is still on; the schedule is evaluated, not fixed
+        sb->advance(24LL * 3600 * 1000);
+        dev = parse(cli.Get("/api/v1/applications/checkout-dev/syncwindows")->body);
+        QCOMPARE(dev[u"activeWindows"_s].toArray().size(), 1);
+        QCOMPARE(
+            cli.Post("/api/v1/applications/payments-dev/sync", "{}", "application/json")->status,
+            200);
+    }
+
     void scale()
     {
         auto sb = start(u"3.5"_s, u"scale:10000"_s);

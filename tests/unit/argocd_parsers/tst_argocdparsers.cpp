@@ -137,6 +137,8 @@ private Q_SLOTS:
     void planDisabledOrUnknownActions();
     void planRollback();
     void planSync();
+    void syncWindows();
+    void syncWindowBlocksPlans();
     void preconditionFields();
     void reconnectBackoff();
     void reconnectWindowLimit();
@@ -1049,6 +1051,85 @@ void TestArgoCdParsers::planSync()
                  .toString(),
              QStringLiteral("deadbeef"));
     QCOMPARE(p.preconditions.first().field, QStringLiteral("app.operationRunning"));
+}
+
+void TestArgoCdParsers::syncWindows()
+{
+    QString error;
+    // protobuf JSON leaves canSync out when it is false
+    SyncWindows w = parseSyncWindows(
+        R"({"assignedWindows":[{"kind":"deny","schedule":"0 22 * * 5","duration":"60h"}],)"
+        R"("activeWindows":[{"kind":"deny","schedule":"0 22 * * 5","duration":"60h"}]})",
+        &error);
+    QVERIFY(error.isEmpty());
+    QVERIFY(w.known);
+    QVERIFY(!w.canSync);
+    QCOMPARE(w.active.size(), 1);
+    QCOMPARE(w.activeDenyText(), QStringLiteral("deny window '0 22 * * 5' for 60h"));
+    w = parseSyncWindows(R"({"activeWindows":[{"kind":"deny","schedule":"* * * * *",)"
+                         R"("duration":"1h","manualSync":true}],"canSync":true})",
+                         &error);
+    QVERIFY(w.canSync);
+    QVERIFY(w.activeDenyText().contains(QLatin1String("manual syncs allowed")));
+    w = parseSyncWindows("{}", &error);
+    QVERIFY(w.known && w.canSync && w.activeDenyText().isEmpty());
+    parseSyncWindows("{", &error);
+    QVERIFY(error.contains(QLatin1String("sync windows")));
+
+    error.clear();
+    const QList<ProjectWindow> pw = parseProjectSyncWindows(
+        R"({"windows":[{"kind":"deny","schedule":"0 0 * * *","duration":"24h",)"
+        R"("applications":["checkout-*"]},{"kind":"allow","applications":["*"],)"
+        R"("namespaces":["payments-*"],"andOperator":true}]})",
+        &error);
+    QVERIFY(error.isEmpty());
+    QCOMPARE(pw.size(), 2);
+    AppState app;
+    app.name = QStringLiteral("checkout-dev");
+    app.destNamespace = QStringLiteral("checkout-dev");
+    QVERIFY(windowApplies(pw[0], app));
+    QVERIFY(!windowApplies(pw[1], app)); // AND: the namespace does not match
+    app.destNamespace = QStringLiteral("payments-dev");
+    QVERIFY(windowApplies(pw[1], app));
+    app.name = QStringLiteral("web-checkout-dev");
+    QVERIFY(!windowApplies(pw[0], app)); // globs are anchored
+    QVERIFY(parseProjectSyncWindows("{}", &error).isEmpty());
+}
+
+void TestArgoCdParsers::syncWindowBlocksPlans()
+{
+    QList<ParseProblem> problems;
+    AppState app = parseFixtureApp("app_full.json", &problems);
+    app.autoSync = false;
+    QString error;
+    app.windows = parseSyncWindows(
+        R"({"activeWindows":[{"kind":"deny","schedule":"0 0 * * *","duration":"24h"}]})", &error);
+    const AppMapping m{QStringLiteral("checkout"), QStringLiteral("prod"), {}, {}, false};
+    const EnvironmentState env = environmentState(
+        QStringLiteral("argo"), QUrl(QStringLiteral("https://a")), app, m, nullptr);
+    QCOMPARE(env.freeze, QStringLiteral("deny window '0 0 * * *' for 24h"));
+    PlanInput in;
+    in.app = &app;
+    in.applicationName = app.name;
+    in.mapping = m;
+    for (const auto verb : {ReleaseAction::Verb::Sync, ReleaseAction::Verb::Rollback}) {
+        ReleaseAction a;
+        a.verb = verb;
+        const ActionPlan p = planAction(a, in);
+        QVERIFY(!p.feasible);
+        QVERIFY(p.requests.isEmpty());
+        QVERIFY2(p.blockedReason.contains(QLatin1String("a sync window blocks")) &&
+                     p.blockedReason.contains(QLatin1String("'0 0 * * *' for 24h")),
+                 qPrintable(p.blockedReason));
+        QVERIFY(!p.alternatives.isEmpty());
+    }
+    // a window that lets manual syncs through blocks nothing the console does
+    app.windows.canSync = true;
+    ReleaseAction sync;
+    sync.verb = ReleaseAction::Verb::Sync;
+    QVERIFY(planAction(sync, in).feasible);
+    app.windows = {};
+    QVERIFY(environmentState(QStringLiteral("argo"), QUrl(), app, m, nullptr).freeze.isEmpty());
 }
 
 void TestArgoCdParsers::preconditionFields()
