@@ -57,10 +57,15 @@ bool isRollout(const ResourceRef &r)
 struct ArgoCdBackend::ListResult
 {
     AppList list;
-    QHash<QString, AppMapping> mappings;
-    RecordSet records;
+    QList<RecordSet> chunks; // kListChunk apps each, published one per event-loop turn
     qint64 parseMs = 0;
 };
+
+namespace {
+// Apps per published chunk of the first list: the estate's merge of one chunk stays well
+// under the 50 ms stall budget at 10,000 apps.
+constexpr int kListChunk = 1000;
+} // namespace
 
 ArgoCdBackend::ArgoCdBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
     : QObject(parent)
@@ -310,30 +315,46 @@ void ArgoCdBackend::fetchList()
             const QHash<QString, AppState> previous = m_apps;
             const QHash<QString, QList<RolloutState>> rollouts = m_rollouts;
             const QDateTime now = QDateTime::currentDateTimeUtc();
-            QFuture<ListResult> future = QtConcurrent::run([=]() {
+            // The first list is a snapshot, not news: no first-sight timeline event per app.
+            // A later list (after the stream lost its resume point) reports what changed.
+            const bool initial = !m_listDone;
+            // Only the worker holds the bytes from here, so the parser can free them.
+            QByteArray bytes = std::move(*body);
+            *body = QByteArray();
+            QFuture<ListResult> future = QtConcurrent::run([=, bytes = std::move(bytes)]() mutable {
                 QElapsedTimer t;
                 t.start();
                 ListResult out;
-                out.list = parseApplicationList(*body);
-                out.records.environments.reserve(out.list.apps.size());
-                for (auto &app : out.list.apps) {
+                out.list = parseApplicationList(std::move(bytes));
+                const qsizetype n = out.list.apps.size();
+                out.chunks.reserve(n / kListChunk + 1);
+                for (qsizetype i = 0; i < n; ++i) {
+                    if (i % kListChunk == 0) {
+                        out.chunks.append(RecordSet{});
+                        out.chunks.last().environments.reserve(
+                            std::min<qsizetype>(kListChunk, n - i));
+                    }
+                    RecordSet &chunk = out.chunks.last();
+                    AppState &app = out.list.apps[i];
                     const auto before = previous.constFind(app.name);
                     if (before != previous.constEnd()) { // learned from other reads
                         app.commits = before->commits;
                         app.windows = before->windows;
                     }
                     const AppMapping m = mapper.map(app.name);
-                    out.mappings.insert(app.name, m);
                     const auto rs = rollouts.constFind(app.name);
                     const Rollout *r = rs != rollouts.constEnd() && !rs->isEmpty()
                                            ? &rs->first().details.rollout
                                            : nullptr;
-                    out.records.environments << environmentState(connectionId, baseUrl, app, m, r);
-                    out.records.deployments << deployments(connectionId, baseUrl, app, m);
-                    out.records.events << applicationEvents(
-                        connectionId, before == previous.constEnd() ? nullptr : &*before, app, m,
-                        now);
+                    chunk.environments << environmentState(connectionId, baseUrl, app, m, r);
+                    chunk.deployments << deployments(connectionId, baseUrl, app, m);
+                    if (before != previous.constEnd())
+                        chunk.events << applicationEvents(connectionId, &*before, app, m, now);
+                    else if (!initial)
+                        chunk.events << applicationEvents(connectionId, nullptr, app, m, now);
                 }
+                if (out.chunks.isEmpty())
+                    out.chunks.append(RecordSet{}); // an empty list still replaces the old one
                 out.parseMs = t.elapsed();
                 return out;
             });
@@ -370,12 +391,45 @@ void ArgoCdBackend::applyList(ListResult result)
         m_apps.remove(name);
         m_rollouts.remove(name);
     }
-    m_sink->publish(m_config.id, result.records,
-                    int(RecordKind::Environments) | int(RecordKind::Deployments));
     if (!gone.isEmpty())
         publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
     m_listPublishMs = t.elapsed();
+    m_listPublishChunkMaxMs = 0;
+    auto chunks = std::make_shared<QList<RecordSet>>(std::move(result.chunks));
+    auto rest = std::make_shared<ListResult>(std::move(result));
+    publishListChunk(chunks, 0, rest, m_generation);
+}
+
+void ArgoCdBackend::publishListChunk(std::shared_ptr<QList<RecordSet>> chunks,
+                                     qsizetype index,
+                                     std::shared_ptr<ListResult> rest,
+                                     quint64 generation)
+{
+    if (generation != m_generation)
+        return;
+    QElapsedTimer t;
+    t.start();
+    // The first chunk replaces (apps gone since drop out); the others merge. One chunk per
+    // event-loop turn, so the GUI never waits for the whole estate at once.
+    RecordSet chunk = std::move((*chunks)[index]);
+    (*chunks)[index] = RecordSet{};
+    m_sink->publish(m_config.id, chunk,
+                    index == 0 ? int(RecordKind::Environments) | int(RecordKind::Deployments) : 0);
+    chunk = RecordSet{}; // dropped now, not when the last chunk is out
+    m_listPublishChunkMaxMs = std::max(m_listPublishChunkMaxMs, t.elapsed());
+    m_listPublishMs += t.elapsed();
+    if (index + 1 < chunks->size()) {
+        QTimer::singleShot(0, this, [this, chunks, index, rest, generation] {
+            publishListChunk(chunks, index + 1, rest, generation);
+        });
+        return;
+    }
     m_listPublishedMs = nowMs();
+    finishList(std::move(*rest));
+}
+
+void ArgoCdBackend::finishList(ListResult result)
+{
     QHash<QString, QList<ParseProblem>> byPlace;
     for (const auto &p : std::as_const(result.list.problems))
         byPlace[p.where] << p;
@@ -676,19 +730,34 @@ void ArgoCdBackend::fetchProjectWindows()
             if (!error.isEmpty())
                 return;
             m_projectWindows.insert(project, windows);
+            // one read per app and poll: bounded, so a window over thousands of apps costs a
+            // known amount (the rest are named as a problem rather than silently unread)
+            const int limit = option(m_config, "syncWindowAppLimit", 500);
+            int matched = 0;
             for (auto it = m_apps.begin(); it != m_apps.end(); ++it) {
                 if (it->project != project)
                     continue;
                 bool applies = false;
                 for (const auto &w : windows)
                     applies = applies || windowApplies(w, *it);
-                if (applies) {
+                if (applies && ++matched <= limit) {
                     queueWindowRead(it.key());
+                } else if (applies) {
+                    continue;
                 } else if (it->windows.known) { // the window was removed from the project
                     it->windows = {};
                     publishApp(*it, false, {});
                 }
             }
+            const QString capped = QStringLiteral("sync window reads of project %1").arg(project);
+            reportProblems(capped,
+                           matched <= limit
+                               ? QList<ParseProblem>{}
+                               : QList<ParseProblem>{
+                                     {capped, QStringLiteral("windows apply to %1 apps; only %2 "
+                                                             "are read (syncWindowAppLimit)")
+                                                  .arg(matched)
+                                                  .arg(limit)}});
         });
     }
     if (!m_windowTimer->isActive())
@@ -752,12 +821,12 @@ void ArgoCdBackend::pumpWindowReads()
 
 void ArgoCdBackend::queueCommitRead(const QString &appName)
 {
-    const auto it = m_apps.constFind(appName);
-    if (it == m_apps.constEnd() || it->workload.kind.isEmpty() || mayHaveRollout(*it))
-        return;
     // One small read per app and version: fine for a team's estate, not for ten thousand apps
     // at start-up, where the estate resolves tags to commits through git instead.
     if (m_apps.size() > option(m_config, "commitReadLimit", 1000))
+        return;
+    const auto it = m_apps.constFind(appName);
+    if (it == m_apps.constEnd() || it->workload.kind.isEmpty() || mayHaveRollout(*it))
         return;
     const AppMapping m = m_mapper.map(appName);
     const QString version = versionFromImages(it->images, m.service);
@@ -1409,6 +1478,7 @@ QVariantMap ArgoCdBackend::statistics() const
     s.insert(QStringLiteral("listBytes"), m_listBytes);
     s.insert(QStringLiteral("listParseMs"), m_listParseMs);
     s.insert(QStringLiteral("listPublishMs"), m_listPublishMs);
+    s.insert(QStringLiteral("listPublishChunkMaxMs"), m_listPublishChunkMaxMs);
     s.insert(QStringLiteral("listPublishedMs"), m_listPublishedMs);
     s.insert(QStringLiteral("streamEvents"), m_streamEvents);
     s.insert(QStringLiteral("malformedEvents"), m_malformedEvents);

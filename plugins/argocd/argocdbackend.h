@@ -16,6 +16,8 @@
 #include <QQueue>
 #include <QSet>
 
+#include <memory>
+
 class QTimer;
 
 namespace fd::argocd {
@@ -73,6 +75,11 @@ private:
     void fetchVersion();
     void fetchList();
     void applyList(ListResult result);
+    void publishListChunk(std::shared_ptr<QList<RecordSet>> chunks,
+                          qsizetype index,
+                          std::shared_ptr<ListResult> rest,
+                          quint64 generation);
+    void finishList(ListResult result);
     void openStream();
     void onStreamChunk(quint64 generation, const QByteArray &chunk);
     void onStreamEnd(quint64 generation, const http::Response &response);
@@ -165,7 +172,8 @@ private:
     qint64 m_listBytes = 0;
     qint64 m_listParseMs = 0;
     qint64 m_listPublishedMs = 0;
-    qint64 m_listPublishMs = 0;
+    qint64 m_listPublishMs = 0;         // GUI time of all chunks together
+    qint64 m_listPublishChunkMaxMs = 0; // the longest single chunk
     qint64 m_streamEvents = 0;
     qint64 m_malformedEvents = 0;
     qint64 m_streamReconnects = 0;

@@ -383,9 +383,17 @@ AppState parseApplication(const QJsonObject &o, QList<ParseProblem> *problems)
 
 AppList parseApplicationList(const QByteArray &body)
 {
+    QByteArray copy = body;
+    return parseApplicationList(std::move(copy));
+}
+
+AppList parseApplicationList(QByteArray &&body)
+{
     AppList out;
     QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    // the raw bytes are not needed once parsed: at 10,000 apps they are tens of megabytes
+    body = QByteArray();
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
         out.error = QStringLiteral("application list is not JSON (%1 at byte %2)")
                         .arg(err.errorString())
@@ -401,6 +409,7 @@ AppList parseApplicationList(const QByteArray &body)
         return out;
     }
     const QJsonArray items = itemsValue.toArray();
+    doc = QJsonDocument(); // items holds what is left of the tree
     out.apps.reserve(items.size());
     for (const auto &item : items) {
         AppState a = parseApplication(item.toObject(), &out.problems);

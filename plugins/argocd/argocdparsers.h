@@ -19,6 +19,8 @@ QString streamFieldsProjection();
 AppState parseApplication(const QJsonObject &object, QList<ParseProblem> *problems);
 /// GET /api/v1/applications.
 AppList parseApplicationList(const QByteArray &body);
+/// The same, releasing @p body as soon as it is parsed (the first list is large).
+AppList parseApplicationList(QByteArray &&body);
 /// The data of one SSE event of the watch stream.
 StreamEvent parseStreamEvent(const QByteArray &data);
 

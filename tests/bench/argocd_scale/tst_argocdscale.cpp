@@ -151,6 +151,8 @@ void TestArgoCdScale::scale10000()
                 stats.value(QStringLiteral("listParseMs")).toLongLong());
     std::printf("  list publish into estate (GUI)  %8lld ms\n",
                 stats.value(QStringLiteral("listPublishMs")).toLongLong());
+    std::printf("  longest single publish chunk    %8lld ms\n",
+                stats.value(QStringLiteral("listPublishChunkMaxMs")).toLongLong());
     std::printf("  response start -> estate        %8lld ms   (budget 1000 ms)\n", firstListMs);
     std::printf("  longest GUI stall, first list   %8lld ms   (budget 50 ms)\n", listStall);
     std::printf("  stream events at 100/s          %8.1f /s\n", events / seconds);

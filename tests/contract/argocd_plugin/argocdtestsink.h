@@ -23,6 +23,8 @@ public:
     void publish(const QString &, const RecordSet &records, RecordKinds replace) override
     {
         ++publishes;
+        if (!records.environments.isEmpty())
+            environmentBatches.append(int(records.environments.size()));
         if (replace & int(RecordKind::Deployments))
             deployments.clear();
         if (replace & int(RecordKind::Environments))
@@ -81,6 +83,7 @@ public:
     }
 
     int publishes = 0;
+    QList<int> environmentBatches; // environments per publish call, in order
     int initialSyncs = 0;
     QHash<QString, Deployment> deployments;
     QHash<QString, EnvironmentState> environments; // by app name

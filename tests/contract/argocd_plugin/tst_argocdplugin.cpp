@@ -116,6 +116,7 @@ private Q_SLOTS:
     void sourceCommitFromTheWorkload();
     void syncWindowFreeze_data();
     void syncWindowFreeze();
+    void firstListInChunksWithoutFirstSightEvents();
 
 private:
     struct Managed
@@ -130,7 +131,8 @@ private:
     bool startHarness(const QString &version,
                       const QStringList &faults = {},
                       const QVariantMap &options = {},
-                      bool session = false);
+                      bool session = false,
+                      const QString &scenario = QStringLiteral("demo"));
     ActionResult runAction(const ActionPlan &plan);
 
     PluginHost m_host;
@@ -167,11 +169,12 @@ void TestArgoCdPlugin::cleanup()
 bool TestArgoCdPlugin::startHarness(const QString &version,
                                     const QStringList &faults,
                                     const QVariantMap &options,
-                                    bool session)
+                                    bool session,
+                                    const QString &scenario)
 {
     m_h = std::make_unique<Harness>();
     sandbox::Options o;
-    o.scenario = QStringLiteral("demo");
+    o.scenario = scenario;
     o.argocdVersion = version;
     o.faults = faults;
     m_h->sb = std::make_unique<sandbox::Sandbox>(o);
@@ -975,6 +978,34 @@ void TestArgoCdPlugin::syncWindowFreeze()
     QVERIFY(m_h->requests(QStringLiteral("/api/v1/applications/payments-staging/syncwindows"))
                 .isEmpty());
     QVERIFY(!m_h->requests(QStringLiteral("/api/v1/projects/dev/syncwindows")).isEmpty());
+}
+
+void TestArgoCdPlugin::firstListInChunksWithoutFirstSightEvents()
+{
+    QVERIFY(startHarness(QStringLiteral("3.5"), {}, {}, false, QStringLiteral("scale:2500")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
+    ArgoCdTestSink &s = m_h->sink;
+    QCOMPARE(s.environments.size(), 2500);
+    // one event-loop turn per 1,000 apps, the first replacing, so no turn holds them all
+    QCOMPARE(s.environmentBatches.mid(0, 3), (QList<int>{1000, 1000, 500}));
+    QVERIFY(
+        m_h->backend->statistics().value(QStringLiteral("listPublishChunkMaxMs")).toLongLong() <=
+        m_h->backend->statistics().value(QStringLiteral("listPublishMs")).toLongLong());
+    // a snapshot is not news: no per-app deploy events from the first list
+    QCOMPARE(s.events.size(), 0);
+    QCOMPARE(m_h->listRequests(), 1);
+
+    // real changes after it still arrive as events
+    const qint64 before =
+        m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong();
+    httplib::Client control("127.0.0.1", m_h->sb->port(QStringLiteral("argocd")));
+    QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=50"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_h->backend->statistics().value(QStringLiteral("streamEvents")).toLongLong() > before + 5,
+        kWait);
+    QVERIFY(control.Post("/_sandbox/argocd/churn?perSecond=0"));
+    QTRY_VERIFY_WITH_TIMEOUT(s.eventsOfKind(TimelineEvent::Kind::HealthChanged) > 0, kWait);
+    QCOMPARE(s.eventsOfKind(TimelineEvent::Kind::DeploySucceeded), 0);
 }
 
 QTEST_GUILESS_MAIN(TestArgoCdPlugin)
