@@ -256,6 +256,13 @@ private:
     void startOperation(
         App &a, const QString &revision, const QString &version, bool automated, qint64 now);
     void finishOperation(App &a, qint64 now);
+    struct RolloutMoment
+    {
+        bool promoted = false;
+        bool aborted = false;
+    };
+    RolloutMoment rolloutMoment(const App &a) const;
+    void noteRolloutOutcome(const App &a, const RolloutMoment &before, qint64 now);
     QString healthOf(const App &a, QString *message) const;
     QJsonObject liveObject(const App &a, const QString &kind, bool withStatus) const;
     QJsonObject treeOf(const App &a) const;
@@ -533,8 +540,8 @@ void ArgoCdServer::build()
                                s("allow"),
                                s("0 6 * * *"),
                                s("12h"),
-                               s("prod deploys in business hours"),
-                               {s("*")},
+                               s("checkout deploys to prod in business hours"),
+                               {s("checkout-*")},
                                true}};
     std::lock_guard events(m_eventMutex);
     m_events.clear();
@@ -736,11 +743,33 @@ void ArgoCdServer::tick(qint64 now)
             finishOperation(a, now);
             changed = true;
         }
-        if (a.rollout && a.rollout->reconcile(now))
-            changed = true;
+        if (a.rollout) {
+            const RolloutMoment before = rolloutMoment(a);
+            if (a.rollout->reconcile(now))
+                changed = true;
+            noteRolloutOutcome(a, before, now);
+        }
         if (changed)
             refresh(i);
     }
+}
+
+ArgoCdServer::RolloutMoment ArgoCdServer::rolloutMoment(const App &a) const
+{
+    return a.rollout ? RolloutMoment{a.rollout->fullyPromoted(), a.rollout->aborted()}
+                     : RolloutMoment{};
+}
+
+void ArgoCdServer::noteRolloutOutcome(const App &a, const RolloutMoment &before, qint64 now)
+{
+    if (!a.rollout)
+        return;
+    // a canary that completes puts its version in front of all traffic; one that aborts sends
+    // all traffic back to stable: either way the metrics follow what now serves
+    if (a.rollout->fullyPromoted() && !before.promoted)
+        sandbox().deployed(a.service, a.env, a.rollout->stableRevision().version, now);
+    else if (a.rollout->aborted() && !before.aborted)
+        sandbox().deployed(a.service, a.env, a.rollout->stableRevision().version, now);
 }
 
 void ArgoCdServer::reset()
@@ -797,6 +826,12 @@ void ArgoCdServer::finishOperation(App &a, qint64 now)
         const SimRelease *rel = svc ? svc->release(a.version) : nullptr;
         a.rollout->startUpdate({a.version, imageOf(a, a.version), rel && rel->bad}, now);
     }
+    // what serves now: the synced version, or (behind a Rollout) the stable one until the new
+    // canary completes
+    sandbox().deployed(
+        a.service, a.env,
+        a.rollout && !a.rollout->fullyPromoted() ? a.rollout->stableRevision().version : a.version,
+        now);
 }
 
 QJsonObject ArgoCdServer::windowsOf(const App &a, bool *canSync) const
@@ -1296,11 +1331,13 @@ void ArgoCdServer::handleAction(const httplib::Request &req,
     }
     const qint64 now = sandbox().clock().nowMs();
     QString error;
+    const RolloutMoment before = rolloutMoment(*a);
     if (!a->rollout->runAction(action, now, m_v3, &error)) {
         grpcError(res, 400, 3, QStringLiteral("error getting Lua resource action: %1").arg(error));
         return;
     }
     a->rollout->reconcile(now); // the controller reacts at once
+    noteRolloutOutcome(*a, before, now);
     refresh(m_byName.value(name));
     sendJson(res, 200, QJsonDocument(QJsonObject{}));
 }

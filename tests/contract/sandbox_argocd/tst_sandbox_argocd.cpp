@@ -727,6 +727,76 @@ private Q_SLOTS:
             200);
     }
 
+    void deploysReachTheMetrics()
+    {
+        auto sb = start(u"3.5"_s);
+        auto cli = client(*sb);
+        const auto metrics = [&] {
+            httplib::Client m("127.0.0.1", sb->port(u"metrics"_s));
+            const auto r = m.Get("/metrics");
+            return r ? QString::fromStdString(r->body) : QString();
+        };
+        const auto series = [](const char *service, const char *env, const QString &version) {
+            return u"service=\"%1\",env=\"%2\",version=\"%3\""_s.arg(QLatin1String(service),
+                                                                     QLatin1String(env), version);
+        };
+        const auto tags = [&](const std::string &app) {
+            QStringList out;
+            const auto r = cli.Get("/api/v1/applications/" + app);
+            for (const QJsonValue &i :
+                 parse(r->body)[u"status"_s][u"summary"_s][u"images"_s].toArray())
+                out.append(i.toString().section(u':', -1));
+            return out;
+        };
+        const QStringList prod = tags("checkout-prod"); // [stable, canary] while in flight
+        QCOMPARE(prod.size(), 2);
+        const QString stable = prod[0], canary = prod[1];
+        const auto action = [&](const char *name) {
+            const auto r =
+                cli.Post("/api/v1/applications/checkout-prod/resource/actions/v2",
+                         QStringLiteral(R"({"action":"%1","namespace":"checkout-prod",)"
+                                        R"("resourceName":"checkout","group":"argoproj.io",)"
+                                        R"("kind":"Rollout","version":"v1alpha1"})")
+                             .arg(QLatin1String(name))
+                             .toStdString(),
+                         "application/json");
+            return r ? r->status : 0;
+        };
+
+        // an aborted canary: all traffic back to stable, and the metrics say so
+        QCOMPARE(action("abort"), 200);
+        sb->advance(1000);
+        QString m = metrics();
+        QVERIFY2(m.contains(series("checkout", "prod", stable)), qPrintable(stable));
+        QVERIFY(!m.contains(series("checkout", "prod", canary)));
+        // retried and fully promoted: the canary's version serves
+        QCOMPARE(action("retry"), 200);
+        sb->advance(1000);
+        QCOMPARE(action("promote-full"), 200);
+        sb->advance(5000);
+        m = metrics();
+        QVERIFY2(m.contains(series("checkout", "prod", canary)), qPrintable(m.left(2000)));
+        QVERIFY(!m.contains(series("checkout", "prod", stable)));
+
+        // a rollback that finishes: the version it went back to serves
+        auto res = cli.Get("/api/v1/applications/payments-staging");
+        const QJsonArray history = parse(res->body)[u"status"_s][u"history"_s].toArray();
+        QVERIFY(history.size() >= 2);
+        const QString now = tags("payments-staging").last();
+        const QJsonObject previous = history[history.size() - 2].toObject();
+        res =
+            cli.Post("/api/v1/applications/payments-staging/rollback",
+                     compactJson({{u"id"_s, previous[u"id"_s]}}).toStdString(), "application/json");
+        QCOMPARE(res->status, 200);
+        sb->advance(4000);
+        sb->advance(1000);
+        const QString back = tags("payments-staging").last();
+        QVERIFY(back != now);
+        m = metrics();
+        QVERIFY2(m.contains(series("payments", "staging", back)), qPrintable(back));
+        QVERIFY(!m.contains(series("payments", "staging", now)));
+    }
+
     void scale()
     {
         auto sb = start(u"3.5"_s, u"scale:10000"_s);
