@@ -258,6 +258,67 @@ private Q_SLOTS:
         QVERIFY(page.markdown().contains(u"### Drift: live vs desired (Argo CD)"_qs));
     }
 
+    /// The real path: the Argo CD plugin reads managed-resources from the sandbox, the page asks
+    /// it through the session. The sandbox's demo has one hand-scaled app (payments-staging).
+    void readsArgoCdThroughThePlugin()
+    {
+        const auto env = m_sandbox->workspaceEnvironment();
+        for (auto it = env.cbegin(); it != env.cend(); ++it)
+            qputenv(it.key().toLocal8Bit().constData(), it.value().toLocal8Bit());
+        Session session;
+        Session::OpenOptions o;
+        o.storePath = QStringLiteral(":memory:");
+        o.pluginDirs = {QStringLiteral(FD_PLUGIN_DIR)};
+        QVERIFY(session.open(m_workspace, o));
+        session.start();
+        QTRY_VERIFY_WITH_TIMEOUT(session.isReady(), 30000);
+        QVERIFY2(session.backend(u"argocd"_qs),
+                 "the Argo CD plugin did not load from " FD_PLUGIN_DIR);
+        QTRY_VERIFY_WITH_TIMEOUT(session.allSynced(), 60000);
+
+        ComparePage page(&session);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QSignalSpy compared(&page, &ComparePage::compared);
+        page.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!compared.isEmpty(), 60000);
+        const CompareReport &report = page.gridModel()->report();
+        const ServiceComparison *payments = report.service(u"payments"_qs);
+        QVERIFY(payments);
+        QVERIFY2(payments->managedA.compared, qPrintable(payments->problems.join(u'\n')));
+        QCOMPARE(payments->driftA.size(), 1);
+        QCOMPARE(payments->driftA[0].kind, u"Deployment"_qs);
+        QVERIFY(payments->driftA[0].modified);
+        const ServiceComparison *checkout = report.service(u"checkout"_qs);
+        QVERIFY(checkout && checkout->managedA.compared && checkout->managedB.compared);
+        QVERIFY(checkout->driftA.isEmpty() && checkout->driftB.isEmpty());
+        int argoChanges = 0;
+        for (const ConfigChange &c : checkout->config.changes)
+            argoChanges +=
+                c.file.startsWith(u"argocd:"_qs) && c.kind != ConfigChange::Kind::Normalized;
+        QVERIFY(argoChanges > 0);
+
+        const int row = page.gridModel()->rowOf(u"payments"_qs);
+        QCOMPARE(page.gridModel()->index(row, CompareGridModel::Drift).data().toString(),
+                 u"⚠ out of sync: staging (1)"_qs);
+        page.selectService(u"payments"_qs);
+        page.detailTabs()->setCurrentIndex(3);
+        QCOMPARE(page.driftModel()->index(0, ResourceDriftModel::Key).data().toString(),
+                 u"spec.replicas"_qs);
+        for (const auto &[service, tab, name] : {std::tuple{u"payments"_qs, 3, u"drift"_qs},
+                                                 std::tuple{u"checkout"_qs, 1, u"config"_qs}}) {
+            page.selectService(service);
+            page.detailTabs()->setCurrentIndex(tab);
+            QCoreApplication::processEvents();
+            const QImage image = page.grab().toImage();
+            const QString file =
+                QStringLiteral("%1/compare-live-%2-en-light-1280x800.png").arg(m_shots, name);
+            QVERIFY2(image.save(file), qPrintable(file));
+        }
+        session.stop();
+    }
+
     void screenshots_data()
     {
         QTest::addColumn<QString>("lang");
