@@ -20,6 +20,9 @@ struct ManagedResourceFetch::Job
 {
     CompareRequest request;
     QHash<QString, ManagedResources> results; // by connection + application
+    QStringList queue;                        // keys in request order
+    qsizetype next = 0;                       // the first key not yet sent
+    int inFlight = 0;
 };
 
 ManagedResourceFetch::ManagedResourceFetch(BackendLookup backends, QObject *parent)
@@ -63,10 +66,22 @@ void ManagedResourceFetch::start(const CompareRequest &request)
             this, [this, id] { finish(id); }, Qt::QueuedConnection);
         return;
     }
+    m_job->queue = toFetch;
+    issue(id);
+}
+
+void ManagedResourceFetch::issue(quint64 id)
+{
+    // A backend may answer inside the call; its answer must not recurse into here once per
+    // application, so the outer loop carries on instead.
+    if (m_issuing)
+        return;
+    m_issuing = true;
     QPointer<ManagedResourceFetch> self(this);
-    for (const QString &key : std::as_const(toFetch)) {
-        if (id != m_jobId)
-            return; // a synchronous reply started something else
+    while (self && id == m_jobId && m_job && m_job->inFlight < m_maxInFlight &&
+           m_job->next < m_job->queue.size()) {
+        const QString key = m_job->queue.at(m_job->next++);
+        ++m_job->inFlight;
         const ManagedResources side = m_job->results.value(key);
         Backend *backend = m_backends ? m_backends(side.connectionId) : nullptr;
         if (!backend) {
@@ -74,6 +89,7 @@ void ManagedResourceFetch::start(const CompareRequest &request)
                    QStringLiteral("connection %1 is not connected").arg(side.connectionId));
             continue;
         }
+        // The clock starts when the request goes out, not while it waits for a free slot.
         QTimer::singleShot(m_timeoutMs, this, [this, id, key, secs = m_timeoutMs / 1000.0] {
             answer(id, key, {}, QStringLiteral("no answer within %1 s").arg(secs));
         });
@@ -84,6 +100,11 @@ void ManagedResourceFetch::start(const CompareRequest &request)
                     self->answer(id, key, resources, error);
             });
     }
+    if (!self)
+        return;
+    m_issuing = false;
+    if (id != m_jobId && m_job)
+        issue(m_jobId); // a newer job started from inside a callback waits for nobody
 }
 
 void ManagedResourceFetch::cancel()
@@ -108,10 +129,13 @@ void ManagedResourceFetch::answer(quint64 job,
     it->error = error;
     if (error.isEmpty())
         it->resources = resources;
+    --m_job->inFlight;
     if (--m_pending == 0)
         // Never from inside start() or a backend's callback: the caller may not be ready.
         QMetaObject::invokeMethod(
             this, [this, job] { finish(job); }, Qt::QueuedConnection);
+    else
+        issue(job);
 }
 
 void ManagedResourceFetch::finish(quint64 job)

@@ -28,6 +28,10 @@ public:
     /// Per application; a reply later than this is dropped and the side gets a timeout error.
     void setTimeout(int ms) { m_timeoutMs = ms; }
     int timeout() const { return m_timeoutMs; }
+    /// Requests out at once; the rest wait for a free slot (10,000 apps are not 10,000
+    /// simultaneous requests).
+    void setMaxInFlight(int n) { m_maxInFlight = qMax(1, n); }
+    int maxInFlight() const { return m_maxInFlight; }
 
     /// True when @p request names an application to fetch.
     static bool needed(const CompareRequest &request);
@@ -48,6 +52,7 @@ private:
                 const QList<ManagedResource> &resources,
                 const QString &error);
     void finish(quint64 job);
+    void issue(quint64 job);
 
     BackendLookup m_backends;
     std::unique_ptr<Job> m_job;
@@ -55,6 +60,8 @@ private:
     int m_pending = 0;
     bool m_running = false;
     int m_timeoutMs = 15000;
+    int m_maxInFlight = 8;
+    bool m_issuing = false;
 };
 
 } // namespace fd

@@ -484,6 +484,56 @@ metadata:
         QCOMPARE(finished.size(), 1);
     }
 
+    void boundedInFlight()
+    {
+        // A backend that counts what is outstanding and answers after 30 ms.
+        class Counting : public FakeBackend
+        {
+        public:
+            int now = 0, most = 0;
+            void fetchManagedResources(
+                const QString &object,
+                std::function<void(const QList<ManagedResource> &, const QString &)> done) override
+            {
+                asked.append(object);
+                most = qMax(most, ++now);
+                QTimer::singleShot(30, [this, done] {
+                    --now;
+                    done({}, QString());
+                });
+            }
+        } backend;
+        ManagedResourceFetch fetch([&backend](const QString &) -> Backend * { return &backend; });
+        fetch.setMaxInFlight(2);
+        fetch.setTimeout(200); // longer than one answer, shorter than ten rounds of two
+        QSignalSpy finished(&fetch, &ManagedResourceFetch::finished);
+        CompareRequest request;
+        for (int i = 0; i < 10; ++i)
+            request.services.append(argoService(QStringLiteral("s%1").arg(i)));
+        fetch.start(request);
+        QCOMPARE(backend.now, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+        QCOMPARE(backend.asked.size(), 20);
+        QCOMPARE(backend.most, 2);
+        // Waiting for a slot is not waiting for an answer: nobody timed out.
+        for (const ServiceInput &s : finished.first().first().value<CompareRequest>().services)
+            QVERIFY2(s.managedA.usable() && s.managedB.usable(), qPrintable(s.managedA.error));
+
+        // Thousands answered inside the call: no recursion per application.
+        FakeBackend instant;
+        CompareRequest many;
+        for (int i = 0; i < 5000; ++i) {
+            many.services.append(argoService(QStringLiteral("m%1").arg(i)));
+            instant.answers.insert(many.services.last().managedA.application, {});
+            instant.answers.insert(many.services.last().managedB.application, {});
+        }
+        ManagedResourceFetch quick([&instant](const QString &) -> Backend * { return &instant; });
+        QSignalSpy done(&quick, &ManagedResourceFetch::finished);
+        quick.start(many);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(instant.asked.size(), 10000);
+    }
+
     void newerFetchWins()
     {
         FakeBackend backend;
