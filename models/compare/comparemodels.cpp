@@ -623,7 +623,9 @@ QVariant ResourceDriftModel::data(const QModelIndex &index, int role) const
             return stateOf(r.resource);
         if (r.change.path.isEmpty())
             return stateText(r.resource);
-        return r.change.kind == ConfigChange::Kind::Added ? tr("not set live") : tr("changed");
+        // The config table's wording, so its translation carries over.
+        return r.change.kind == ConfigChange::Kind::Added ? tr("not set live")
+                                                          : ConfigDiffModel::tr("changed");
     case Key:
         return r.change.path.isEmpty() ? QStringLiteral("—") : r.change.path;
     case Desired:
@@ -650,7 +652,7 @@ QVariant ResourceDriftModel::headerData(int section, Qt::Orientation orientation
     case State:
         return tr("State");
     case Key:
-        return tr("Key");
+        return ConfigDiffModel::tr("Key");
     case Desired:
         return tr("Desired (Git)");
     case Live:

@@ -480,6 +480,12 @@ void ComparePage::selectService(const QString &service)
     showDetail(service);
 }
 
+QString ComparePage::driftTitle() const
+{
+    // The grid's column header: one word, translated once.
+    return m_grid->headerData(CompareGridModel::Drift, Qt::Horizontal, Qt::DisplayRole).toString();
+}
+
 void ComparePage::showDetail(const QString &service)
 {
     m_selected = service;
@@ -496,7 +502,7 @@ void ComparePage::showDetail(const QString &service)
         m_tabs->setTabText(0, tr("Commits"));
         m_tabs->setTabText(1, tr("Config"));
         m_tabs->setTabText(2, tr("Images"));
-        m_tabs->setTabText(3, tr("Drift"));
+        m_tabs->setTabText(3, driftTitle());
         return;
     }
     m_detailTitle->setText(
@@ -542,8 +548,8 @@ void ComparePage::showDetail(const QString &service)
     m_drift->setDrift(s->driftA, s->driftB);
     const bool managed = !s->managedA.application.isEmpty() || !s->managedB.application.isEmpty();
     m_tabs->setTabText(
-        3, managed ? QStringLiteral("%1 (%2)").arg(tr("Drift")).arg(m_drift->resourceCount())
-                   : tr("Drift"));
+        3, managed ? QStringLiteral("%1 (%2)").arg(driftTitle()).arg(m_drift->resourceCount())
+                   : driftTitle());
     m_tabs->setTabToolTip(3, managed ? tr("Live vs desired per Argo CD managed resource")
                                      : tr("No Argo CD application serves this service"));
 }

@@ -64,6 +64,7 @@ Q_SIGNALS:
 private:
     void fillPickers();
     void showDetail(const QString &service);
+    QString driftTitle() const;
     void onFinished(const CompareReport &report);
     void copyMarkdown();
     void saveMarkdown();
