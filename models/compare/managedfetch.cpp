@@ -23,6 +23,13 @@ struct ManagedResourceFetch::Job
     QStringList queue;                        // keys in request order
     qsizetype next = 0;                       // the first key not yet sent
     int inFlight = 0;
+    QHash<QString, QTimer *> timers; // of requests out and not answered yet
+
+    ~Job()
+    {
+        for (QTimer *t : std::as_const(timers))
+            t->deleteLater();
+    }
 };
 
 ManagedResourceFetch::ManagedResourceFetch(BackendLookup backends, QObject *parent)
@@ -90,9 +97,13 @@ void ManagedResourceFetch::issue(quint64 id)
             continue;
         }
         // The clock starts when the request goes out, not while it waits for a free slot.
-        QTimer::singleShot(m_timeoutMs, this, [this, id, key, secs = m_timeoutMs / 1000.0] {
+        auto *timer = new QTimer(this);
+        timer->setSingleShot(true);
+        connect(timer, &QTimer::timeout, this, [this, id, key, secs = m_timeoutMs / 1000.0] {
             answer(id, key, {}, QStringLiteral("no answer within %1 s").arg(secs));
         });
+        timer->start(m_timeoutMs);
+        m_job->timers.insert(key, timer);
         backend->fetchManagedResources(
             side.application,
             [self, id, key](const QList<ManagedResource> &resources, const QString &error) {
@@ -127,6 +138,10 @@ void ManagedResourceFetch::answer(quint64 job,
         return; // a reply after its timeout, or a second reply
     it->answered = true;
     it->error = error;
+    if (QTimer *timer = m_job->timers.take(key)) {
+        timer->stop();
+        timer->deleteLater(); // this may be its own timeout
+    }
     if (error.isEmpty())
         it->resources = resources;
     --m_job->inFlight;

@@ -482,6 +482,8 @@ metadata:
         // A reply after its timeout changes nothing; neither does a second start's older job.
         QTest::qWait(50);
         QCOMPARE(finished.size(), 1);
+        // No timeout timer outlives its request.
+        QTRY_COMPARE(fetch.findChildren<QTimer *>().size(), 0);
     }
 
     void boundedInFlight()
