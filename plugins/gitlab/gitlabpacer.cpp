@@ -11,6 +11,7 @@ RequestPacer::RequestPacer(PacerSettings settings)
     m_settings.defaultPerMinute = std::max(1, m_settings.defaultPerMinute);
     m_settings.share = std::clamp(m_settings.share, 0.05, 1.0);
     m_settings.windowMs = std::max<qint64>(1000, m_settings.windowMs);
+    m_settings.slackMs = std::clamp<qint64>(m_settings.slackMs, 0, m_settings.windowMs);
 }
 
 int RequestPacer::budget() const
@@ -25,7 +26,7 @@ int RequestPacer::budget() const
 
 void RequestPacer::forget(qint64 nowMs)
 {
-    while (!m_sent.empty() && m_sent.front() <= nowMs - m_settings.windowMs)
+    while (!m_sent.empty() && m_sent.front() <= nowMs - m_settings.windowMs - m_settings.slackMs)
         m_sent.pop_front();
 }
 
@@ -41,7 +42,8 @@ qint64 RequestPacer::delayMs(qint64 nowMs)
     const int b = budget();
     if (int(m_sent.size()) >= b) {
         // The window frees a slot when the request sent b places back leaves it.
-        const qint64 leaves = m_sent.at(m_sent.size() - size_t(b)) + m_settings.windowMs;
+        const qint64 leaves =
+            m_sent.at(m_sent.size() - size_t(b)) + m_settings.windowMs + m_settings.slackMs;
         wait = std::max<qint64>(wait, leaves - nowMs + 1);
     }
     if (allowance(nowMs) == 0)

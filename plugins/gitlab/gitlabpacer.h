@@ -22,6 +22,9 @@ struct PacerSettings
     bool explicitCap = false;
     double share = 0.8; // of the stated limit, and of what remains in the server's window
     qint64 windowMs = 60000;
+    /// A request counts against our window this much longer than the window itself: the
+    /// server counts it when it arrives (or finishes), a little after we sent it.
+    qint64 slackMs = 1000;
 };
 
 class RequestPacer
