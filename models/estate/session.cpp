@@ -25,9 +25,13 @@ Session::Session(QObject *parent)
     m_snapshotTimer.setInterval(5000);
     connect(&m_snapshotTimer, &QTimer::timeout, this, &Session::saveSnapshots);
     connect(m_estate, &Estate::changed, this, [this] { m_snapshotTimer.start(); });
+    // Events and snapshots are written by one thread of their own, in the order they came:
+    // a first read of 10,000 apps must not hold the window while SQLite commits.
+    m_writer.setMaxThreadCount(1);
+    m_writer.setExpiryTimeout(-1);
     connect(m_estate, &Estate::eventsArrived, this, [this](const QList<TimelineEvent> &events) {
-        if (m_store)
-            m_store->appendEvents(events);
+        if (Store *store = m_store.get())
+            m_writer.start([store, events] { store->appendEvents(events); });
     });
     connect(m_estate, &Estate::connectionSynced, this, [this] {
         if (allSynced())
@@ -40,6 +44,7 @@ Session::~Session()
     stop();
     if (m_store && m_ready)
         saveSnapshots();
+    flushWrites();
     // Backends hold sinks into the estate: they go first.
     m_backends.clear();
 }
@@ -56,6 +61,7 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
 
     if (options.storePath != QLatin1String(":none")) {
         QString err;
+        flushWrites(); // a store being replaced gets what was handed to it
         m_store = Store::open(
             options.storePath.isEmpty() ? Store::defaultPath() : options.storePath, &err);
         if (!m_store)
@@ -175,8 +181,10 @@ bool Session::waitForSync(int timeoutMs)
 {
     if (!m_started)
         start();
-    if (allSynced())
+    if (allSynced()) {
+        flushWrites();
         return true;
+    }
     QEventLoop loop;
     QTimer timer;
     timer.setSingleShot(true);
@@ -188,17 +196,26 @@ bool Session::waitForSync(int timeoutMs)
     });
     timer.start(timeoutMs);
     loop.exec();
+    flushWrites(); // what the first reads said is in the store for whoever reads it next
     return allSynced();
 }
 
 void Session::saveSnapshots()
 {
-    if (!m_store)
+    Store *store = m_store.get();
+    if (!store)
         return;
+    // The copy is cheap (shared strings); turning it into JSON and writing it is not.
     for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
         if (m_estate->isSynced(it.key()))
-            m_store->saveSnapshot(it.key(), m_estate->snapshot(it.key()),
-                                  m_estate->dataTime(it.key()));
+            m_writer.start(
+                [store, id = it.key(), records = m_estate->snapshot(it.key()),
+                 at = m_estate->dataTime(it.key())] { store->saveSnapshot(id, records, at); });
+}
+
+void Session::flushWrites()
+{
+    m_writer.waitForDone();
 }
 
 } // namespace fd

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -59,6 +60,9 @@ public:
 
     /// CLI only: spin a local event loop until every backend synced or @p timeoutMs passed.
     bool waitForSync(int timeoutMs);
+    /// Waits until every event and snapshot handed to the store's writer thread is written:
+    /// call before reading the timeline back from the store (incidents, DORA, the CLI).
+    void flushWrites();
 
 Q_SIGNALS:
     void ready();     // backends exist
@@ -73,6 +77,7 @@ private:
     Estate *m_estate = nullptr;
     std::unique_ptr<PluginHost> m_plugins;
     std::unique_ptr<Store> m_store;
+    QThreadPool m_writer; // one thread: events and snapshots, written in order
     ActionRunner *m_actions = nullptr;
     QHash<QString, std::shared_ptr<Backend>> m_backends;
     QHash<QString, QString> m_kinds;

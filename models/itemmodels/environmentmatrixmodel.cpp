@@ -5,6 +5,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace fd {
 
 namespace {
@@ -252,14 +254,25 @@ void EnvironmentMatrixModel::refreshCells(const QSet<CellId> &touched)
     QStringList ids(touched.begin(), touched.end());
     ids.sort();
     QSet<QString> maybeGone;
+    // New services arrive as one block of rows and changed cells as one signal per run of
+    // rows: a first snapshot of 10,000 apps is then a handful of signals for the views and
+    // proxies above, not 10,000 single-row inserts (each of which a proxy re-maps).
+    QStringList newServices;
+    QSet<QString> newServiceSet;
+    QList<QPair<QString, QString>> changed; // (service, environment)
+    changed.reserve(ids.size());
     for (const auto &id : std::as_const(ids)) {
-        const QString service = id.section(QChar(0x1f), 0, 0);
-        const QString env = id.section(QChar(0x1f), 1);
+        const qsizetype sep = id.indexOf(QChar(0x1f));
+        const QString service = id.left(sep);
+        const QString env = id.mid(sep + 1);
         const Cell next = compute(id);
         const bool referenced =
             m_cellStates.contains(id) || m_cellGates.contains(id) || m_cellRollouts.contains(id);
         if (referenced) {
-            ensureRow(service);
+            if (!m_serviceRow.contains(service) && !newServiceSet.contains(service)) {
+                newServiceSet.insert(service);
+                newServices << service;
+            }
             ensureColumn(env);
         }
         const auto old = m_cells.constFind(id);
@@ -274,10 +287,20 @@ void EnvironmentMatrixModel::refreshCells(const QSet<CellId> &touched)
                 continue;
             m_cells.insert(id, next);
         }
-        const QModelIndex idx = indexOf(service, env);
-        if (idx.isValid())
-            Q_EMIT dataChanged(idx, idx);
+        if (!newServiceSet.contains(service))
+            changed.append({service, env});
     }
+    if (!newServices.isEmpty()) {
+        const int first = int(m_services.size());
+        beginInsertRows({}, first, first + int(newServices.size()) - 1);
+        for (const auto &service : std::as_const(newServices)) {
+            m_serviceRow.insert(service, int(m_services.size()));
+            m_services << service;
+        }
+        endInsertRows();
+    }
+    emitCellsChanged(changed);
+
     // A service nobody reports any more (and the workspace does not declare) leaves the grid.
     for (const auto &service : std::as_const(maybeGone)) {
         if (m_declared.contains(service))
@@ -299,17 +322,48 @@ void EnvironmentMatrixModel::refreshCells(const QSet<CellId> &touched)
     }
 }
 
+void EnvironmentMatrixModel::emitCellsChanged(const QList<QPair<QString, QString>> &cells,
+                                              const QList<int> &roles)
+{
+    // A few cells: one signal each (the view repaints just those). Many: one signal per run of
+    // consecutive rows across every environment column, so the signal count stays small.
+    constexpr int kPerCellLimit = 64;
+    if (cells.size() <= kPerCellLimit) {
+        for (const auto &[service, env] : cells) {
+            const QModelIndex idx = indexOf(service, env);
+            if (idx.isValid())
+                Q_EMIT dataChanged(idx, idx, roles);
+        }
+        return;
+    }
+    QList<int> rows;
+    rows.reserve(cells.size());
+    for (const auto &cell : cells)
+        if (const int row = m_serviceRow.value(cell.first, -1); row >= 0)
+            rows << row;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    const int lastColumn = columnCount() - 1;
+    for (qsizetype i = 0; i < rows.size();) {
+        qsizetype j = i;
+        while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) + 1)
+            ++j;
+        Q_EMIT dataChanged(index(rows.at(i), 1), index(rows.at(j), lastColumn), roles);
+        i = j + 1;
+    }
+}
+
 void EnvironmentMatrixModel::onConnectionChanged(const QString &connectionId)
 {
     // Staleness and age are read live in data(); tell the view which cells to repaint.
+    QList<QPair<QString, QString>> cells;
     for (auto it = m_cells.cbegin(); it != m_cells.cend(); ++it) {
         if (!it->connections.contains(connectionId))
             continue;
-        const QModelIndex idx =
-            indexOf(it.key().section(QChar(0x1f), 0, 0), it.key().section(QChar(0x1f), 1));
-        if (idx.isValid())
-            Q_EMIT dataChanged(idx, idx, {Roles::StaleRole, Roles::AgeSecondsRole});
+        const qsizetype sep = it.key().indexOf(QChar(0x1f));
+        cells.append({it.key().left(sep), it.key().mid(sep + 1)});
     }
+    emitCellsChanged(cells, {Roles::StaleRole, Roles::AgeSecondsRole});
 }
 
 bool EnvironmentMatrixModel::stale(const Cell &cell) const

@@ -87,6 +87,8 @@ private:
                  const QStringList &removed,
                  QSet<CellId> &touched);
     Cell compute(const CellId &id) const;
+    void emitCellsChanged(const QList<QPair<QString, QString>> &cells,
+                          const QList<int> &roles = {});
     void ensureRow(const QString &service);
     void ensureColumn(const QString &environment);
     void refreshCells(const QSet<CellId> &touched);

@@ -181,8 +181,10 @@ void DoraPage::refresh(const QDateTime &now)
     Workspace ws;
     if (m_session) {
         ws = m_session->workspace();
-        if (m_session->store())
+        if (m_session->store()) {
+            m_session->flushWrites();
             readDoraSources(*m_session->store(), end.addDays(-7 * weeks), end, &sources);
+        }
         if (Estate *e = m_session->estate()) {
             sources.deployments = e->deployments().values();
             sources.runs = e->runs().values();

@@ -372,6 +372,7 @@ void IncidentsPage::showIncident()
 
     if (!m_session || !m_session->store())
         return;
+    m_session->flushWrites();
     Store *store = m_session->store();
     const Workspace &ws = m_session->workspace();
     const SuspectOptions so = suspectOptions(ws);
@@ -494,6 +495,7 @@ void IncidentsPage::openDeclareDialog()
             services << s.name;
         envs = m_session->workspace().environmentNames();
         if (m_session->store()) {
+            m_session->flushWrites();
             TimelineFilter f;
             f.from = QDateTime::currentDateTimeUtc().addDays(-1);
             for (const TimelineEvent &e :
@@ -512,6 +514,7 @@ QString IncidentsPage::exportPostmortem(const QString &directory)
     if (!m_current.id || !m_session || !m_session->store())
         return tr("No incident selected.");
     QString err;
+    m_session->flushWrites();
     const auto data = collectPostmortem(*m_session->store(), m_session->workspace(), m_current.id,
                                         QDateTime::currentDateTimeUtc(), &err);
     if (!data)

@@ -151,11 +151,14 @@ void MainWindow::addSessionPage(QWidget *page, const QString &icon, const QStrin
         const QKeySequence key(QStringLiteral("Ctrl+%1").arg(index + 1));
         item->setToolTip(
             QStringLiteral("%1 (%2)").arg(title, key.toString(QKeySequence::NativeText)));
-        auto *a = new QAction(page);
+        auto *a = new QAction(title, page);
         a->setShortcut(key);
         a->setShortcutContext(Qt::ApplicationShortcut);
         addAction(a);
         connect(a, &QAction::triggered, this, [this, index] { m_nav->setCurrentRow(index); });
+        // Listed in the View menu with the console's own pages, above the palette.
+        if (m_viewMenu)
+            m_viewMenu->insertAction(m_viewSeparator, a);
     }
 }
 
@@ -183,7 +186,8 @@ void MainWindow::buildMenus()
         connect(a, &QAction::triggered, this, [this, p] { showPage(p); });
     }
 
-    view->addSeparator();
+    m_viewMenu = view;
+    m_viewSeparator = view->addSeparator();
     QAction *palette =
         view->addAction(tr("Command palette…"), this, &MainWindow::openCommandPalette);
     palette->setObjectName(QStringLiteral("commandPaletteAction"));
@@ -368,16 +372,14 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
     using K = PaletteEntry::Kind;
     using V = ReleaseAction::Verb;
     QList<PaletteEntry> out;
-    const QList<QPair<QString, Page>> pages{{tr("Environments"), Page::Matrix},
-                                            {tr("Pipelines"), Page::Pipelines},
-                                            {tr("Canary"), Page::Canary},
-                                            {tr("Approvals"), Page::Inbox}};
-    for (const auto &[title, page] : pages) {
+    // Every page in the navigation, the session's pages (compare, timeline, ...) included.
+    for (int index = 0; index < m_nav->count(); ++index) {
         PaletteEntry e;
         e.kind = K::Page;
-        e.text = tr("Go to %1").arg(title);
-        e.detail = QStringLiteral("Ctrl+%1").arg(int(page) + 1);
-        e.page = int(page);
+        e.text = tr("Go to %1").arg(m_nav->item(index)->text());
+        if (index < 9)
+            e.detail = QStringLiteral("Ctrl+%1").arg(index + 1);
+        e.page = index;
         out << e;
     }
     const EnvironmentMatrixModel *matrix = m_matrix->model();
@@ -534,7 +536,7 @@ void MainWindow::runPaletteEntry(const PaletteEntry &entry)
     };
     switch (entry.kind) {
     case K::Page:
-        showPage(Page(entry.page));
+        m_nav->setCurrentRow(entry.page);
         return;
     case K::Service:
         showPage(Page::Matrix);

@@ -109,6 +109,8 @@ private:
     CanaryPage *m_canary;
     InboxPage *m_inbox;
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_viewSeparator = nullptr;
     CommandPalette *m_palette = nullptr;
     NotificationFeed *m_feed = nullptr;
     NotificationTray *m_tray = nullptr;

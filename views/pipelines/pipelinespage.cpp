@@ -42,10 +42,16 @@ QComboBox *filterCombo(const QString &name, const QString &all, QWidget *parent)
 }
 
 // Keeps the choices in step with the data without disturbing the current choice.
+// One pass over what the combo holds, not a findData() per value: thousands of services and
+// branches would make that quadratic on every refresh.
 void mergeChoices(QComboBox *combo, const QStringList &values)
 {
+    QSet<QString> known;
+    known.reserve(combo->count());
+    for (int i = 0; i < combo->count(); ++i)
+        known.insert(combo->itemData(i).toString());
     for (const auto &v : values)
-        if (!v.isEmpty() && combo->findData(v) < 0)
+        if (!v.isEmpty() && !known.contains(v))
             combo->addItem(v, v);
 }
 

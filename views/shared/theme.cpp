@@ -227,6 +227,33 @@ QIcon pageIcon(const QString &name, const QColor &color)
             p.drawPath(path);
             p.drawPolyline(
                 QList<QPointF>{{3, 13}, {8, 13}, {10, 16}, {14, 16}, {16, 13}, {21, 13}});
+        } else if (name == QLatin1String("compare")) {
+            // Two environments side by side, an arrow from one to the other.
+            p.drawRoundedRect(QRectF(3, 4, 6, 16), 1.5, 1.5);
+            p.drawRoundedRect(QRectF(15, 4, 6, 16), 1.5, 1.5);
+            p.drawLine(QPointF(10.5, 12), QPointF(13.5, 12));
+            p.drawPolyline(QList<QPointF>{{12, 10}, {13.5, 12}, {12, 14}});
+        } else if (name == QLatin1String("timeline")) {
+            p.drawLine(QPointF(3, 12), QPointF(21, 12));
+            p.setBrush(color);
+            for (double x : {6.0, 12.0, 18.0})
+                p.drawEllipse(QPointF(x, 12), 1.8, 1.8);
+            p.drawLine(QPointF(12, 5), QPointF(12, 9));
+        } else if (name == QLatin1String("incidents")) {
+            QPainterPath path;
+            path.moveTo(12, 3.5);
+            path.lineTo(21, 20);
+            path.lineTo(3, 20);
+            path.closeSubpath();
+            p.drawPath(path);
+            p.drawLine(QPointF(12, 9.5), QPointF(12, 14));
+            p.drawPoint(QPointF(12, 17));
+        } else if (name == QLatin1String("dora")) {
+            p.drawLine(QPointF(3, 21), QPointF(21, 21));
+            p.drawLine(QPointF(6, 18), QPointF(6, 13));
+            p.drawLine(QPointF(10.5, 18), QPointF(10.5, 8));
+            p.drawLine(QPointF(15, 18), QPointF(15, 11));
+            p.drawLine(QPointF(19.5, 18), QPointF(19.5, 4));
         } else {
             p.drawEllipse(QPointF(12, 12), 8, 8);
         }

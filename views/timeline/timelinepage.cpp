@@ -111,6 +111,7 @@ void TimelinePage::reload()
 {
     if (!m_session || !m_session->store())
         return;
+    m_session->flushWrites();
     Store *store = m_session->store();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     pruneTimeline(*store, m_session->workspace(), now);

@@ -33,7 +33,7 @@ void TestPluginHost::loadsGoodPluginAndReadsMetadata()
     QVERIFY2(rec->loaded, qPrintable(rec->error));
     QCOMPARE(rec->id, QStringLiteral("dev.flightdeck.test"));
     QCOMPARE(rec->version, QStringLiteral("1.0.0"));
-    QCOMPARE(rec->apiVersion, 1);
+    QCOMPARE(rec->apiVersion, FD_BACKEND_API_VERSION);
     QCOMPARE(rec->capabilities,
              QStringList({QStringLiteral("pipelines"), QStringLiteral("approvals")}));
     BackendFactory *f = host.factory(QStringLiteral("testkind"));
@@ -53,10 +53,10 @@ void TestPluginHost::refusesUnknownApiVersionWithReason()
     QVERIFY(rec);
     QVERIFY(!rec->loaded);
     QCOMPARE(rec->apiVersion, 99);
-    QCOMPARE(
-        rec->error,
-        QStringLiteral("plugin dev.flightdeck.future 9.0.0 needs plugin API version 99; this "
-                       "Flightdeck speaks version 1 — install a matching build of the plugin"));
+    QCOMPARE(rec->error,
+             QStringLiteral("plugin dev.flightdeck.future 9.0.0 needs plugin API version 99; this "
+                            "Flightdeck speaks version %1 — install a matching build of the plugin")
+                 .arg(FD_BACKEND_API_VERSION));
     QVERIFY(!host.factory(QStringLiteral("futurekind")));
 }
 

@@ -512,6 +512,43 @@ private Q_SLOTS:
         QVERIFY(canaryActions > 0);
     }
 
+    void sessionPagesReachableFromPaletteMenuAndShortcut()
+    {
+        Estate estate;
+        MainWindow window(&estate);
+        auto *compare = new QWidget;
+        auto *timeline = new QWidget;
+        window.addSessionPage(compare, QStringLiteral("compare"), QStringLiteral("Compare"));
+        window.addSessionPage(timeline, QStringLiteral("timeline"), QStringLiteral("Timeline"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // The palette offers every page, the later ones with their own shortcut.
+        QStringList goTo;
+        for (const auto &e : window.paletteEntries())
+            if (e.kind == PaletteEntry::Kind::Page)
+                goTo << e.text + QLatin1Char('|') + e.detail;
+        QCOMPARE(goTo.size(), 6);
+        QVERIFY2(goTo.contains(QStringLiteral("Go to Timeline|Ctrl+6")),
+                 qPrintable(goTo.join(u',')));
+        for (const auto &e : window.paletteEntries())
+            if (e.kind == PaletteEntry::Kind::Page && e.text.endsWith(QLatin1String("Timeline")))
+                window.runPaletteEntry(e);
+        QVERIFY(timeline->isVisible());
+
+        // The View menu lists them too, and Ctrl+5 goes to the fifth.
+        QStringList menu;
+        for (QAction *top : window.menuBar()->actions())
+            if (top->menu() && top->text().contains(QLatin1String("View")))
+                for (QAction *a : top->menu()->actions())
+                    menu << a->text();
+        QVERIFY2(menu.contains(QStringLiteral("Compare")) &&
+                     menu.contains(QStringLiteral("Timeline")),
+                 qPrintable(menu.join(u',')));
+        QTest::keySequence(&window, QKeySequence(QStringLiteral("Ctrl+5")));
+        QTRY_VERIFY(compare->isVisible());
+    }
+
     void notificationsSwitchableFromSettings()
     {
         QCoreApplication::setOrganizationName(QStringLiteral("flightdeck-tests"));
