@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -74,6 +75,8 @@ struct ProjectWindow
     QStringList namespaces;   // globs
     QStringList clusters;     // globs
     bool andOperator = false;
+    // the globs compiled once, not per app (a window may cover thousands)
+    QList<QRegularExpression> applicationPatterns, namespacePatterns, clusterPatterns;
 
     bool operator==(const ProjectWindow &) const = default;
 };

@@ -56,8 +56,12 @@ bool isRollout(const ResourceRef &r)
 
 struct ArgoCdBackend::ListResult
 {
-    AppList list;
+    AppList list;            // its apps moved into `apps`
     QList<RecordSet> chunks; // kListChunk apps each, published one per event-loop turn
+    // built on the worker, so the GUI thread swaps a finished table instead of filling one
+    QHash<QString, AppState> apps;
+    QStringList gone;        // known before, not listed now
+    QStringList rolloutApps; // apps that may have a Rollout (read before the sync counts done)
     qint64 parseMs = 0;
 };
 
@@ -355,10 +359,24 @@ void ArgoCdBackend::fetchList()
                 }
                 if (out.chunks.isEmpty())
                     out.chunks.append(RecordSet{}); // an empty list still replaces the old one
+                out.apps.reserve(n);
+                for (auto &app : out.list.apps) {
+                    const QString name = app.name;
+                    if (!app.rollouts.isEmpty() || !mapper.map(name).rollout.isEmpty())
+                        out.rolloutApps << name;
+                    out.apps.insert(name, std::move(app));
+                }
+                out.list.apps.clear();
+                for (auto it = previous.cbegin(); it != previous.cend(); ++it)
+                    if (!out.apps.contains(it.key()))
+                        out.gone << it.key();
                 out.parseMs = t.elapsed();
                 return out;
             });
-            future.then(this, [this, gen](ListResult result) {
+            // takeResult: the future keeps no copy, so each published chunk is really freed
+            // and moving the apps out does not deep-copy them on the GUI thread
+            future.then(this, [this, gen](QFuture<ListResult> done) {
+                ListResult result = done.takeResult();
                 if (gen != m_generation)
                     return;
                 applyList(std::move(result));
@@ -379,18 +397,21 @@ void ArgoCdBackend::applyList(ListResult result)
     m_listParseMs = result.parseMs;
     QElapsedTimer t;
     t.start();
-    QSet<QString> gone;
-    for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it)
-        gone.insert(it.key());
-    m_apps.reserve(result.list.apps.size());
-    for (auto &app : result.list.apps) {
-        gone.remove(app.name);
-        m_apps.insert(app.name, std::move(app));
+    // Learned while the worker ran (windows, commits) is kept for apps still listed.
+    for (auto it = result.apps.begin(); it != result.apps.end(); ++it) {
+        const auto old = m_apps.constFind(it.key());
+        if (old != m_apps.constEnd()) {
+            it->commits = old->commits;
+            it->windows = old->windows;
+        }
     }
-    for (const auto &name : std::as_const(gone)) {
-        m_apps.remove(name);
+    m_apps.swap(result.apps);
+    for (const auto &name : std::as_const(result.gone))
         m_rollouts.remove(name);
-    }
+    // the old table is freed on a worker: at 10,000 apps that is not free
+    if (!result.apps.isEmpty())
+        (void)QtConcurrent::run([old = std::move(result.apps)] { Q_UNUSED(old) });
+    const QStringList &gone = result.gone;
     if (!gone.isEmpty())
         publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
     m_listPublishMs = t.elapsed();
@@ -445,15 +466,16 @@ void ArgoCdBackend::finishList(ListResult result)
 
     // Every app with a Rollout is read once before the first sync counts as done, so the CLI
     // sees canaries when it waits for initialSyncDone.
-    for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it) {
-        if (mayHaveRollout(it.value())) {
-            if (!m_initialDone)
-                m_initialRefresh.insert(it.key());
-            refreshRollouts(it.key());
-        } else {
-            queueCommitRead(it.key());
-        }
+    for (const auto &name : std::as_const(result.rolloutApps)) {
+        if (!m_apps.contains(name))
+            continue;
+        if (!m_initialDone)
+            m_initialRefresh.insert(name);
+        refreshRollouts(name);
     }
+    if (m_apps.size() <= option(m_config, "commitReadLimit", 1000))
+        for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it)
+            queueCommitRead(it.key());
     initialRefreshDone();
     fetchProjectWindows();
 }

@@ -572,39 +572,51 @@ QList<ProjectWindow> parseProjectSyncWindows(const QByteArray &body, QString *er
             l << x.toString();
         return l;
     };
+    const auto compile = [](const QStringList &globs) {
+        QList<QRegularExpression> out;
+        for (const auto &g : globs)
+            out << QRegularExpression(
+                QRegularExpression::anchoredPattern(QRegularExpression::wildcardToRegularExpression(
+                    g, QRegularExpression::UnanchoredWildcardConversion)));
+        return out;
+    };
     for (const auto &wv : doc.object().value(QLatin1String("windows")).toArray()) {
         const QJsonObject w = wv.toObject();
-        out << ProjectWindow{str(w, QLatin1String("kind")),
-                             strings(w.value(QLatin1String("applications"))),
-                             strings(w.value(QLatin1String("namespaces"))),
-                             strings(w.value(QLatin1String("clusters"))),
-                             w.value(QLatin1String("andOperator")).toBool()};
+        ProjectWindow pw;
+        pw.kind = str(w, QLatin1String("kind"));
+        pw.applications = strings(w.value(QLatin1String("applications")));
+        pw.namespaces = strings(w.value(QLatin1String("namespaces")));
+        pw.clusters = strings(w.value(QLatin1String("clusters")));
+        pw.andOperator = w.value(QLatin1String("andOperator")).toBool();
+        pw.applicationPatterns = compile(pw.applications);
+        pw.namespacePatterns = compile(pw.namespaces);
+        pw.clusterPatterns = compile(pw.clusters);
+        out << pw;
     }
     return out;
 }
 
 bool windowApplies(const ProjectWindow &w, const AppState &app)
 {
-    const auto any = [](const QStringList &globs, const QString &value) {
-        for (const auto &g : globs) {
-            const QRegularExpression re(
-                QRegularExpression::anchoredPattern(QRegularExpression::wildcardToRegularExpression(
-                    g, QRegularExpression::UnanchoredWildcardConversion)));
+    const auto any = [](const QList<QRegularExpression> &patterns, const QString &value) {
+        for (const auto &re : patterns)
             if (re.match(value).hasMatch())
                 return true;
-        }
         return false;
     };
-    QList<bool> tests;
-    if (!w.applications.isEmpty())
-        tests << any(w.applications, app.name);
-    if (!w.namespaces.isEmpty())
-        tests << any(w.namespaces, app.destNamespace);
-    if (!w.clusters.isEmpty())
-        tests << any(w.clusters, app.destServer);
-    if (tests.isEmpty())
+    int tests = 0, passed = 0;
+    const auto test = [&](const QList<QRegularExpression> &patterns, const QString &value) {
+        if (patterns.isEmpty())
+            return;
+        ++tests;
+        passed += any(patterns, value) ? 1 : 0;
+    };
+    test(w.applicationPatterns, app.name);
+    test(w.namespacePatterns, app.destNamespace);
+    test(w.clusterPatterns, app.destServer);
+    if (tests == 0)
         return false;
-    return w.andOperator ? !tests.contains(false) : tests.contains(true);
+    return w.andOperator ? passed == tests : passed > 0;
 }
 
 ResourceTree parseResourceTree(const QByteArray &body, QString *error)
