@@ -181,14 +181,16 @@ struct SyncWindowSim
     QStringList applications;
     bool manualSync = false;
 
-    QJsonObject toJson() const
+    /// @p v3: Argo CD 3.x; 2.14's SyncWindow has no description yet
+    QJsonObject toJson(bool v3) const
     {
         QJsonObject o{{QStringLiteral("kind"), kind},
                       {QStringLiteral("schedule"), schedule},
                       {QStringLiteral("duration"), duration},
                       {QStringLiteral("applications"), QJsonArray::fromStringList(applications)},
-                      {QStringLiteral("timeZone"), QStringLiteral("UTC")},
-                      {QStringLiteral("description"), description}};
+                      {QStringLiteral("timeZone"), QStringLiteral("UTC")}};
+        if (v3)
+            o.insert(QStringLiteral("description"), description);
         if (manualSync)
             o.insert(QStringLiteral("manualSync"), true);
         return o;
@@ -1636,7 +1638,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                    QJsonArray windows;
                    for (const SyncWindowSim &w : m_windows)
                        if (w.project == project)
-                           windows.append(w.toJson());
+                           windows.append(w.toJson(m_v3));
                    QJsonObject out;
                    if (!windows.isEmpty())
                        out.insert(s("windows"), windows);

@@ -322,6 +322,11 @@ private Q_SLOTS:
             const QJsonDocument app = record("GET", A, base, 200);
             record("GET", A, base + "?project=" + enc(app[u"spec"_s][u"project"_s].toString()),
                    200);
+            record("GET", A + u"/syncwindows"_s, base + "/syncwindows", 200);
+            record("GET", u"/api/v1/projects/{name}/syncwindows"_s,
+                   "/api/v1/projects/" + enc(app[u"spec"_s][u"project"_s].toString()) +
+                       "/syncwindows",
+                   200);
             record("GET", L + u"/{applicationName}/resource-tree"_s, base + "/resource-tree", 200);
             const QJsonArray managed = record("GET", L + u"/{applicationName}/managed-resources"_s,
                                               base + "/managed-resources", 200)[u"items"_s]
