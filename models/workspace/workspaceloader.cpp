@@ -533,7 +533,7 @@ void Reader::read(const Node &root, Workspace &ws)
         checkKeys(*p, QStringLiteral("policies"),
                   keys({"requireTypedNameForProtected", "mutationSpacingSeconds", "sloGate",
                         "timelineRetentionDays", "suspectWindowHours", "changeFailureWindowHours",
-                        "productionEnvironment"}));
+                        "productionEnvironment", "compare"}));
         boolean(p->get(QStringLiteral("requireTypedNameForProtected")),
                 QStringLiteral("policies.requireTypedNameForProtected"));
         if (auto n = integer(p->get(QStringLiteral("mutationSpacingSeconds")),
@@ -553,6 +553,12 @@ void Reader::read(const Node &root, Workspace &ws)
                QStringLiteral("policies.productionEnvironment"));
         if (const Node *slo = p->get(QStringLiteral("sloGate")); slo && !slo->isNull())
             expect(*slo, Node::Type::Map, QStringLiteral("policies.sloGate"));
+        if (const Node *c = p->get(QStringLiteral("compare"));
+            c && !c->isNull() && expect(*c, Node::Type::Map, QStringLiteral("policies.compare"))) {
+            checkKeys(*c, QStringLiteral("policies.compare"), keys({"perEnvironment"}));
+            stringList(c->get(QStringLiteral("perEnvironment")),
+                       QStringLiteral("policies.compare.perEnvironment"));
+        }
         ws.policies = toVariant(*p).toMap();
     }
 

@@ -247,6 +247,10 @@
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Argo CD reports the application out of sync</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::ComparePage</name>
@@ -388,6 +392,18 @@
     </message>
     <message>
         <source>out of sync (resources: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading Argo CD desired and live state for %1 and %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live vs desired per Argo CD managed resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Argo CD application serves this service</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1588,6 +1604,61 @@
     </message>
     <message>
         <source>Could not load the log: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>fd::ResourceDriftModel</name>
+    <message>
+        <source>unreadable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing from the cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in Git (would be pruned)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in namespace %2, application %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(cluster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not set live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(absent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desired (Git)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live (cluster)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

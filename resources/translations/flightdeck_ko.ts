@@ -247,6 +247,10 @@
         <source>Problems</source>
         <translation>문제</translation>
     </message>
+    <message>
+        <source>Argo CD reports the application out of sync</source>
+        <translation>Argo CD가 애플리케이션을 동기화 안 됨으로 보고함</translation>
+    </message>
 </context>
 <context>
     <name>fd::ComparePage</name>
@@ -389,6 +393,18 @@
     <message>
         <source>out of sync (resources: %1)</source>
         <translation>동기화 안 됨 (리소스 %1개)</translation>
+    </message>
+    <message>
+        <source>Reading Argo CD desired and live state for %1 and %2…</source>
+        <translation>%1과(와) %2의 Argo CD 원하는 상태와 실제 상태를 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Live vs desired per Argo CD managed resource</source>
+        <translation>Argo CD 관리 리소스별 실제 상태와 원하는 상태</translation>
+    </message>
+    <message>
+        <source>No Argo CD application serves this service</source>
+        <translation>이 서비스를 담당하는 Argo CD 애플리케이션이 없습니다</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +1600,61 @@
     <message>
         <source>Could not load the log: %1</source>
         <translation>로그를 불러오지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>fd::ResourceDriftModel</name>
+    <message>
+        <source>unreadable: %1</source>
+        <translation>읽을 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>missing from the cluster</source>
+        <translation>클러스터에 없음</translation>
+    </message>
+    <message>
+        <source>not in Git (would be pruned)</source>
+        <translation>Git에 없음 (정리 대상)</translation>
+    </message>
+    <message>
+        <source>modified</source>
+        <translation>변경됨</translation>
+    </message>
+    <message>
+        <source>%1 in namespace %2, application %3</source>
+        <translation>네임스페이스 %2의 %1, 애플리케이션 %3</translation>
+    </message>
+    <message>
+        <source>(cluster)</source>
+        <translation>(클러스터)</translation>
+    </message>
+    <message>
+        <source>not set live</source>
+        <translation>실제로는 설정되지 않음</translation>
+    </message>
+    <message>
+        <source>(absent)</source>
+        <translation>(없음)</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>리소스</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Desired (Git)</source>
+        <translation>원하는 상태 (Git)</translation>
+    </message>
+    <message>
+        <source>Live (cluster)</source>
+        <translation>실제 상태 (클러스터)</translation>
     </message>
 </context>
 <context>

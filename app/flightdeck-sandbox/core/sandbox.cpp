@@ -709,6 +709,9 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
     }
     if (!m_world.gitopsPath.isEmpty())
         y += u"gitops: {path: %1}\n"_s.arg(yq(m_world.gitopsPath));
+    // Each environment runs its own number of replicas on purpose: the comparison should not
+    // list that as a difference to promote.
+    y += u"policies: {compare: {perEnvironment: [spec.replicas, replicaCount]}}\n"_s;
 
     const QFileInfo info(file);
     QDir().mkpath(info.absolutePath());

@@ -85,7 +85,9 @@ private Q_SLOTS:
                    "E flightdeck.yaml:9:21: connections.gh.tls.insecure: expected true or false, "
                    "found "
                    "`maybe`",
-                   "E flightdeck.yaml:4:3: environments: expected a list, found a map"};
+                   "E flightdeck.yaml:4:3: environments: expected a list, found a map",
+                   "E flightdeck.yaml:10:38: policies.compare.perEnvironment: expected a list, "
+                   "found a map"};
         QTest::newRow("unknown keys")
             << "unknown_key" << QStringList()
             << QStringList{
@@ -269,6 +271,11 @@ private Q_SLOTS:
                  QStringLiteral("production"));
 
         QCOMPARE(ws.gitopsPath, QStringLiteral("/src/gitops"));
+        QCOMPARE(ws.policies.value(QStringLiteral("compare"))
+                     .toMap()
+                     .value(QStringLiteral("perEnvironment"))
+                     .toStringList(),
+                 QStringList{QStringLiteral("spec.replicas")});
         QCOMPARE(ws.policies.value(QStringLiteral("sloGate"))
                      .toMap()
                      .value(QStringLiteral("errorRatio"))
