@@ -90,12 +90,7 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     connect(m_inbox, &InboxPage::pendingCountChanged, this, &MainWindow::updateInboxCount);
     updateInboxCount(m_estate->gates().size());
-    // Width follows the longest translated label, so Korean and English both fit.
-    int navWidth = 0;
-    for (int i = 0; i < m_nav->count(); ++i)
-        navWidth =
-            std::max(navWidth, m_nav->fontMetrics().horizontalAdvance(m_nav->item(i)->text()));
-    m_nav->setFixedWidth(navWidth + 64);
+    fitNavigation();
     m_nav->setCurrentRow(0);
 
     m_status = new ConnectionStatusBar(estate, this);
@@ -141,12 +136,24 @@ void MainWindow::addPage(ConsolePage *page,
     connect(page, &ConsolePage::actionRequested, this, &MainWindow::requestAction);
 }
 
+void MainWindow::fitNavigation()
+{
+    // Width follows the longest translated label, so Korean and English both fit; the count
+    // badge ("Approvals (12)") and the session's pages added later count too.
+    int navWidth = m_nav->fontMetrics().horizontalAdvance(tr("Approvals (%1)").arg(888));
+    for (int i = 0; i < m_nav->count(); ++i)
+        navWidth =
+            std::max(navWidth, m_nav->fontMetrics().horizontalAdvance(m_nav->item(i)->text()));
+    m_nav->setFixedWidth(navWidth + 64);
+}
+
 void MainWindow::addSessionPage(QWidget *page, const QString &icon, const QString &title)
 {
     const int index = m_stack->count();
     m_stack->addWidget(page);
     auto *item = new QListWidgetItem(pageIcon(icon, palette().color(QPalette::Text)), title, m_nav);
     item->setSizeHint(QSize(0, 40));
+    fitNavigation();
     if (index < 9) {
         const QKeySequence key(QStringLiteral("Ctrl+%1").arg(index + 1));
         item->setToolTip(

@@ -89,6 +89,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void fitNavigation();
     void buildMenus();
     void
     addPage(ConsolePage *page, const QString &icon, const QString &title, const QString &shortcut);
