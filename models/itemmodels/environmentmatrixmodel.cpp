@@ -199,6 +199,8 @@ EnvironmentMatrixModel::Cell EnvironmentMatrixModel::compute(const CellId &id) c
         else if (c.sync == SyncState::Unknown)
             c.sync = s.sync;
         c.drift += s.driftCount;
+        if (!s.freeze.isEmpty() && c.backendFreeze.isEmpty())
+            c.backendFreeze = s.freeze;
         c.canaryWeight = std::max(c.canaryWeight, s.canaryWeight);
         const bool better = !primary || (primary->version.isEmpty() && !s.version.isEmpty()) ||
                             (!s.version.isEmpty() && s.deployedAt > primary->deployedAt) ||
@@ -447,8 +449,16 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
         return c.url;
     case Roles::FrozenRole:
     case Roles::FreezeReasonRole: {
+        // The workspace's freeze windows, or one the backend itself enforces on this cell.
         QString reason;
-        const bool frozen = m_freezeCheck && m_freezeCheck(env, &reason);
+        bool frozen = m_freezeCheck && m_freezeCheck(env, &reason);
+        if (!frozen)
+            reason.clear();
+        if (!c.backendFreeze.isEmpty()) {
+            reason = reason.isEmpty() ? c.backendFreeze
+                                      : reason + QStringLiteral("; ") + c.backendFreeze;
+            frozen = true;
+        }
         return role == Roles::FrozenRole ? QVariant(frozen) : QVariant(reason);
     }
     default:

@@ -38,6 +38,7 @@ public:
         int canaryWeight = -1;
         QStringList connections; // who reports this cell
         QUrl url;
+        QString backendFreeze; // a freeze the backend enforces (Argo CD deny window), in words
         bool present = false;
 
         bool operator==(const Cell &) const = default;

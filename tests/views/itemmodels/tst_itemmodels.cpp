@@ -239,6 +239,23 @@ private Q_SLOTS:
         QVERIFY(!model.indexOf(QStringLiteral("checkout"), QStringLiteral("dev"))
                      .data(Roles::FrozenRole)
                      .toBool());
+
+        // A deny window the backend enforces freezes that one cell, with its own words.
+        bool found = false;
+        for (EnvironmentState &e : argo.environments)
+            if (e.service == QLatin1String("checkout") && e.environment == QLatin1String("dev")) {
+                e.freeze = QStringLiteral("Argo CD deny window 0 22 * * * for 1h");
+                found = true;
+            }
+        QVERIFY(found);
+        estate.publish(QStringLiteral("argocd"), argo, AllKinds);
+        const QModelIndex checkoutDev =
+            model.indexOf(QStringLiteral("checkout"), QStringLiteral("dev"));
+        QVERIFY(checkoutDev.data(Roles::FrozenRole).toBool());
+        QCOMPARE(checkoutDev.data(Roles::FreezeReasonRole).toString(),
+                 QStringLiteral("Argo CD deny window 0 22 * * * for 1h"));
+        QCOMPARE(checkoutProd.data(Roles::FreezeReasonRole).toString(),
+                 QStringLiteral("release freeze"));
     }
 
     void matrixFoldsSeveralBackends()
