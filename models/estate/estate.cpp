@@ -51,11 +51,23 @@ void Estate::publish(const QString &connectionId, const RecordSet &records, Reco
 {
     if (!m_health.contains(connectionId))
         m_health.insert(connectionId, ConnectionHealth{});
-    // Live data replaces whatever came from the cache.
-    if (m_restored.remove(connectionId))
-        replace |= int(RecordKind::Runs) | int(RecordKind::Deployments) |
-                   int(RecordKind::Environments) | int(RecordKind::Gates) |
-                   int(RecordKind::Rollouts);
+    // Live data replaces whatever came from the cache, but only once the first read is
+    // complete: a backend that publishes its first read in chunks must not make the cached
+    // rows vanish and come back chunk by chunk. Until then nothing is removed.
+    if (m_restored.contains(connectionId)) {
+        auto &seen = m_seenSinceRestore[connectionId];
+        const auto note = [&seen](RecordKind kind, const auto &list) {
+            auto &keys = seen[int(kind)];
+            for (const auto &r : list)
+                keys.insert(r.key());
+        };
+        note(RecordKind::Runs, records.runs);
+        note(RecordKind::Deployments, records.deployments);
+        note(RecordKind::Environments, records.environments);
+        note(RecordKind::Gates, records.gates);
+        note(RecordKind::Rollouts, records.rollouts);
+        replace = 0;
+    }
     auto has = [replace](RecordKind k) { return (replace & int(k)) != 0; };
     merge(RecordKind::Runs, m_runs, connectionId, records.runs, has(RecordKind::Runs));
     merge(RecordKind::Deployments, m_deployments, connectionId, records.deployments,
@@ -68,6 +80,23 @@ void Estate::publish(const QString &connectionId, const RecordSet &records, Reco
     m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
     if (!records.events.isEmpty())
         Q_EMIT eventsArrived(records.events);
+}
+
+template <typename T>
+void Estate::dropUnseen(RecordKind kind, QHash<QString, T> &table, const QString &connectionId)
+{
+    const QSet<QString> seen = m_seenSinceRestore.value(connectionId).value(int(kind));
+    QStringList removed;
+    for (auto it = table.begin(); it != table.end();) {
+        if (it->connectionId == connectionId && !seen.contains(it.key())) {
+            removed << it.key();
+            it = table.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!removed.isEmpty())
+        Q_EMIT changed(kind, {}, {}, removed);
 }
 
 void Estate::restore(const QString &connectionId,
@@ -131,6 +160,14 @@ void Estate::initialSyncDone(const QString &connectionId)
     if (m_synced.contains(connectionId))
         return;
     m_synced.insert(connectionId);
+    if (m_restored.remove(connectionId)) {
+        dropUnseen(RecordKind::Runs, m_runs, connectionId);
+        dropUnseen(RecordKind::Deployments, m_deployments, connectionId);
+        dropUnseen(RecordKind::Environments, m_environments, connectionId);
+        dropUnseen(RecordKind::Gates, m_gates, connectionId);
+        dropUnseen(RecordKind::Rollouts, m_rollouts, connectionId);
+        m_seenSinceRestore.remove(connectionId);
+    }
     // A backend whose first read brought no records still confirmed its (empty) state now.
     if (!m_dataTime.contains(connectionId))
         m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());

@@ -100,7 +100,13 @@ private:
     QHash<QString, Rollout> m_rollouts;
     QHash<QString, ConnectionHealth> m_health;
     QHash<QString, QDateTime> m_dataTime;
+    template <typename T>
+    void dropUnseen(RecordKind kind, QHash<QString, T> &table, const QString &connectionId);
+
+    /// Connections showing cached records until their first read is done; what that read has
+    /// published so far, by kind. Cached records it never mentions go when it completes.
     QSet<QString> m_restored;
+    QHash<QString, QHash<int, QSet<QString>>> m_seenSinceRestore;
     QSet<QString> m_synced;
     QList<EstateProblem> m_problems;
 };

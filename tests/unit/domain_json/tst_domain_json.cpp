@@ -90,6 +90,7 @@ EnvironmentState sampleEnv()
     e.canaryWeight = 20;
     e.url = QUrl(QStringLiteral("https://argo.example/applications/checkout-prod"));
     e.deploymentId = QStringLiteral("16");
+    e.freeze = QStringLiteral("deny window '0 22 * * *' for 1h");
     return e;
 }
 

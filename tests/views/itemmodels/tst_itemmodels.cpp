@@ -19,6 +19,8 @@ using namespace fd;
 
 namespace {
 
+using namespace Qt::StringLiterals;
+
 const QDateTime t0 = QDateTime(QDate(2024, 5, 2), QTime(9, 0), Qt::UTC);
 
 EnvironmentState state(const QString &conn,
@@ -256,6 +258,48 @@ private Q_SLOTS:
                  QStringLiteral("Argo CD deny window 0 22 * * * for 1h"));
         QCOMPARE(checkoutProd.data(Roles::FreezeReasonRole).toString(),
                  QStringLiteral("release freeze"));
+    }
+
+    void cachedRowsStayUntilTheFirstReadCompletes()
+    {
+        // A cached estate, then a first read published in chunks (the first one saying
+        // "replace"): nothing cached vanishes mid-read; what the read never mentioned goes when
+        // it completes, and only then.
+        Estate estate;
+        EnvironmentMatrixModel model(&estate);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordSet cached;
+        cached.environments = {state(u"argocd"_s, u"a"_s, u"prod"_s, u"v1"_s),
+                               state(u"argocd"_s, u"b"_s, u"prod"_s, u"v1"_s),
+                               state(u"argocd"_s, u"gone"_s, u"prod"_s, u"v1"_s)};
+        estate.restore(u"argocd"_s, cached, t0);
+        QCOMPARE(model.rowCount(), 3);
+        QSignalSpy removedRows(&model, &QAbstractItemModel::rowsRemoved);
+        QStringList removedKeys;
+        connect(&estate, &Estate::changed, this,
+                [&](RecordKind, const QStringList &, const QStringList &,
+                    const QStringList &removed) { removedKeys << removed; });
+
+        RecordSet first;
+        first.environments = {state(u"argocd"_s, u"a"_s, u"prod"_s, u"v2"_s)};
+        estate.publish(u"argocd"_s, first, AllKinds);
+        RecordSet second;
+        second.environments = {state(u"argocd"_s, u"b"_s, u"prod"_s, u"v2"_s)};
+        estate.publish(u"argocd"_s, second, 0);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(removedRows.size(), 0);
+        QVERIFY(removedKeys.isEmpty());
+        QCOMPARE(model.indexOf(u"a"_s, u"prod"_s).data().toString(), u"v2"_s);
+
+        estate.initialSyncDone(u"argocd"_s);
+        QCOMPARE(removedKeys, QStringList{u"argocd/gone/prod"_s});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(estate.environments().size(), 2);
+
+        // After the first read, a replace removes at once again.
+        estate.publish(u"argocd"_s, first, AllKinds);
+        QCOMPARE(estate.environments().size(), 1);
     }
 
     void matrixFoldsSeveralBackends()
