@@ -416,6 +416,18 @@ void ArgoCdBackend::applyList(ListResult result)
         publishEverything(int(RecordKind::Rollouts) | int(RecordKind::Gates));
     m_listPublishMs = t.elapsed();
     m_listPublishChunkMaxMs = 0;
+    // Chunks are for the first list only. A list read again after the stream dropped goes out
+    // as one replacing publish: chunked, its first chunk's replace would take every app of the
+    // later chunks off the screen until their chunk came.
+    if (m_initialDone && result.chunks.size() > 1) {
+        RecordSet all;
+        for (RecordSet &c : result.chunks) {
+            all.environments += std::move(c.environments);
+            all.deployments += std::move(c.deployments);
+            all.events += std::move(c.events);
+        }
+        result.chunks = {std::move(all)};
+    }
     auto chunks = std::make_shared<QList<RecordSet>>(std::move(result.chunks));
     auto rest = std::make_shared<ListResult>(std::move(result));
     publishListChunk(chunks, 0, rest, m_generation);
