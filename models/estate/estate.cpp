@@ -4,6 +4,27 @@
 
 namespace fd {
 
+namespace {
+
+/// Erases the records of @p connectionId whose keys are not in @p seen; returns their keys.
+template <typename T>
+QStringList
+removeUnseen(QHash<QString, T> &table, const QString &connectionId, const QSet<QString> &seen)
+{
+    QStringList removed;
+    for (auto it = table.begin(); it != table.end();) {
+        if (it->connectionId == connectionId && !seen.contains(it.key())) {
+            removed << it.key();
+            it = table.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return removed;
+}
+
+} // namespace
+
 Estate::Estate(QObject *parent)
     : QObject(parent)
 {
@@ -33,16 +54,8 @@ void Estate::merge(RecordKind kind,
             updated << key;
         }
     }
-    if (replace) {
-        for (auto it = table.begin(); it != table.end();) {
-            if (it->connectionId == connectionId && !seen.contains(it.key())) {
-                removed << it.key();
-                it = table.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
+    if (replace)
+        removed = removeUnseen(table, connectionId, seen);
     if (!inserted.isEmpty() || !updated.isEmpty() || !removed.isEmpty())
         Q_EMIT changed(kind, inserted, updated, removed);
 }
@@ -85,16 +98,8 @@ void Estate::publish(const QString &connectionId, const RecordSet &records, Reco
 template <typename T>
 void Estate::dropUnseen(RecordKind kind, QHash<QString, T> &table, const QString &connectionId)
 {
-    const QSet<QString> seen = m_seenSinceRestore.value(connectionId).value(int(kind));
-    QStringList removed;
-    for (auto it = table.begin(); it != table.end();) {
-        if (it->connectionId == connectionId && !seen.contains(it.key())) {
-            removed << it.key();
-            it = table.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    const QStringList removed =
+        removeUnseen(table, connectionId, m_seenSinceRestore.value(connectionId).value(int(kind)));
     if (!removed.isEmpty())
         Q_EMIT changed(kind, {}, {}, removed);
 }

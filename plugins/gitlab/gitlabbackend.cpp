@@ -344,14 +344,8 @@ void GitLabBackend::readDeployments(ProjectSync &sync)
                 return;
             const auto parsed = parseDeployments(r.body);
             const QString where = QStringLiteral("project %1: deployments").arg(s.snap.ref);
-            if (!parsed.bodyOk) {
-                m_freshPaths.insert(r.url.toString());
-                reportProblem(where,
-                              QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                  .arg(parsed.errors.join(QStringLiteral("; "))));
+            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
                 return;
-            }
-            m_freshPaths.remove(r.url.toString());
             if (!parsed.errors.isEmpty())
                 reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
             else if (whole || !parsed.items.isEmpty())
@@ -424,14 +418,8 @@ void GitLabBackend::readPipelines(ProjectSync &sync)
                 return;
             const auto parsed = parsePipelines(r.body);
             const QString where = QStringLiteral("project %1: pipelines").arg(s.snap.ref);
-            if (!parsed.bodyOk) {
-                m_freshPaths.insert(r.url.toString());
-                reportProblem(where,
-                              QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                  .arg(parsed.errors.join(QStringLiteral("; "))));
+            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
                 return;
-            }
-            m_freshPaths.remove(r.url.toString());
             parsed.errors.isEmpty()
                 ? clearProblem(where)
                 : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
@@ -527,14 +515,8 @@ void GitLabBackend::afterDeployments(ProjectSync &sync)
                 return;
             const auto parsed = parseEnvironments(r.body);
             const QString where = QStringLiteral("project %1: environments").arg(s.snap.ref);
-            if (!parsed.bodyOk) {
-                m_freshPaths.insert(r.url.toString());
-                reportProblem(where,
-                              QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                  .arg(parsed.errors.join(QStringLiteral("; "))));
+            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
                 return;
-            }
-            m_freshPaths.remove(r.url.toString());
             parsed.errors.isEmpty()
                 ? clearProblem(where)
                 : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
@@ -585,14 +567,8 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
                 const auto env = parseEnvironment(r.body, &error);
                 const QString where =
                     QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
-                if (!env) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(
-                        where, QStringLiteral("unreadable answer, keeping the last good state: %1")
-                                   .arg(error));
+                if (!keepOrAccept(env.has_value(), where, error, r))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
                 clearProblem(where);
                 for (WireEnvironment &old : s.snap.environments)
                     if (old.id == id)
@@ -999,6 +975,23 @@ void GitLabBackend::authFailed(const http::Response &r)
         m_initialDone = true;
         m_sink->initialSyncDone(m_config.id);
     }
+}
+
+bool GitLabBackend::keepOrAccept(bool readable,
+                                 const QString &where,
+                                 const QString &why,
+                                 const http::Response &r)
+{
+    // An answer that cannot be read at all leaves the last good state in place, and the next
+    // poll asks again without a validator (a 304 would keep the unreadable body's ETag).
+    if (!readable) {
+        m_freshPaths.insert(r.url.toString());
+        reportProblem(
+            where, QStringLiteral("unreadable answer, keeping the last good state: %1").arg(why));
+        return false;
+    }
+    m_freshPaths.remove(r.url.toString());
+    return true;
 }
 
 void GitLabBackend::reportProblem(const QString &where, const QString &message)

@@ -132,6 +132,9 @@ private:
     void afterEnvironments(ProjectSync &sync);
     void authFailed(const http::Response &response);
     void reportProblem(const QString &where, const QString &message);
+    /// False (reported) when an answer's body could not be read; true clears that state.
+    bool
+    keepOrAccept(bool readable, const QString &where, const QString &why, const http::Response &r);
     void clearProblem(const QString &where);
     void setHealth(const ConnectionHealth &health);
     void publishRecords();
