@@ -287,6 +287,9 @@ private:
     /// The windows of @p a's project that apply to it; *canSync false when one blocks a manual
     /// sync now.
     QJsonObject windowsOf(const App &a, bool *canSync) const;
+    /// Sync and rollback both refuse while an operation runs or a sync window blocks; true
+    /// when @p res now holds that refusal.
+    bool refusedNow(const App &a, httplib::Response &res);
 
     std::mutex m_eventMutex;
     std::condition_variable m_eventCv;
@@ -834,6 +837,21 @@ void ArgoCdServer::finishOperation(App &a, qint64 now)
         a.service, a.env,
         a.rollout && !a.rollout->fullyPromoted() ? a.rollout->stableRevision().version : a.version,
         now);
+}
+
+bool ArgoCdServer::refusedNow(const App &a, httplib::Response &res)
+{
+    if (a.op.running) {
+        grpcError(res, 400, 9, s("another operation is already in progress"));
+        return true;
+    }
+    bool canSync = true;
+    windowsOf(a, &canSync);
+    if (!canSync) {
+        grpcError(res, 403, 7, s("cannot sync: blocked by sync window"));
+        return true;
+    }
+    return false;
 }
 
 QJsonObject ArgoCdServer::windowsOf(const App &a, bool *canSync) const
@@ -1496,16 +1514,8 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
             App *a = findApp(req, res, name);
             if (!a)
                 return;
-            if (a->op.running) {
-                grpcError(res, 400, 9, s("another operation is already in progress"));
+            if (refusedNow(*a, res))
                 return;
-            }
-            bool canSync = true;
-            windowsOf(*a, &canSync);
-            if (!canSync) {
-                grpcError(res, 403, 7, s("cannot sync: blocked by sync window"));
-                return;
-            }
             QString revision = body[s("revision")].toString();
             QString version = a->version;
             QString gitRevision = a->revision;
@@ -1576,16 +1586,8 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 grpcError(res, 400, 9, s("rollback cannot be initiated when auto-sync is enabled"));
                 return;
             }
-            if (a->op.running) {
-                grpcError(res, 400, 9, s("another operation is already in progress"));
+            if (refusedNow(*a, res))
                 return;
-            }
-            bool canSync = true;
-            windowsOf(*a, &canSync);
-            if (!canSync) {
-                grpcError(res, 403, 7, s("cannot sync: blocked by sync window"));
-                return;
-            }
             startOperation(*a, entry->revision, entry->version, false, sandbox().clock().nowMs());
             refresh(m_byName.value(name));
             sendJson(res, 200, QJsonDocument(a->json));

@@ -236,9 +236,9 @@ public:
                                         u"Deployment finished"_s, r.gateEnv,
                                         u"github-actions[bot]"_s, st.completedMs});
                 r.deploymentDone = true;
-                if (st.conclusion == u"success"_s)
-                    if (const QString service = serviceOfRepo(r.repo); !service.isEmpty())
-                        sandbox().deployed(service, r.gateEnv, r.version, st.completedMs);
+                const Repo *rp = repo(r.repo.section(u'/', 0, 0), r.repo.section(u'/', 1));
+                if (st.conclusion == u"success"_s && rp && rp->service)
+                    sandbox().deployed(rp->service->name, r.gateEnv, r.version, st.completedMs);
             }
         }
     }
@@ -246,19 +246,6 @@ public:
     void installRoutes(httplib::Server &server) override;
 
 private:
-    /// The world's service whose pipeline or deploy target is the repository @p repo.
-    QString serviceOfRepo(const QString &repo) const
-    {
-        for (const SimService &svc : sandbox().world().services) {
-            if (svc.ciBackend == u"github"_s && svc.ciObject == repo)
-                return svc.name;
-            for (const SimTarget &t : svc.targets)
-                if (t.backend == u"github"_s && t.object == repo)
-                    return svc.name;
-        }
-        return {};
-    }
-
     // ---- the scenario ----
 
     void build()
