@@ -347,10 +347,24 @@ ComparePage::ComparePage(Session *session, QWidget *parent)
     m_estateSettle.setInterval(1500);
     connect(&m_estateSettle, &QTimer::timeout, this, [this] { refresh(); });
     if (m_session) {
-        connect(m_session->estate(), &Estate::changed, this, [this](RecordKind kind) {
-            if (kind == RecordKind::Environments)
-                m_estateSettle.start();
-        });
+        // Only changes to the two compared environments matter: each re-compare reads every
+        // Argo CD application's managed resources again.
+        connect(m_session->estate(), &Estate::changed, this,
+                [this](RecordKind kind, const QStringList &inserted, const QStringList &updated,
+                       const QStringList &removed) {
+                    if (kind != RecordKind::Environments)
+                        return;
+                    const QString a = environmentA(), b = environmentB();
+                    for (const QStringList *keys : {&inserted, &updated, &removed})
+                        for (const QString &key : *keys) {
+                            // EnvironmentState keys end in "/<environment>".
+                            const QString env = key.section(QLatin1Char('/'), -1);
+                            if (env == a || env == b) {
+                                m_estateSettle.start();
+                                return;
+                            }
+                        }
+                });
         connect(m_session, &Session::syncedAll, this, [this] { refresh(); });
     }
 
