@@ -1,5 +1,5 @@
 // The GitHub plugin's parsers, workspace mapping and planner against the reference examples
-// in ../shared/api-reference/github/examples (copied from GitHub's OpenAPI description).
+// in tests/data/github/examples (copied from GitHub's OpenAPI description).
 
 #include "githubmapping.h"
 #include "githubplanner.h"
@@ -18,7 +18,7 @@ namespace {
 
 QByteArray example(const char *name)
 {
-    QFile file(QStringLiteral(FD_SHARED_DIR "/api-reference/github/examples/") +
+    QFile file(QStringLiteral(FD_TEST_DATA_DIR "/github/examples/") +
                QLatin1String(name));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read example %s", name);

@@ -23,7 +23,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kActions =
-    QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/actions/");
+    QStringLiteral(FD_TEST_DATA_DIR "/argocd/resource_customizations/Rollout/actions/");
 
 QJsonValue toJson(const YAML::Node &n)
 {

@@ -194,7 +194,7 @@ class TestSandboxArgoCdFidelity : public QObject
         node.setProcessChannelMode(QProcess::MergedChannels);
         node.start(QStringLiteral(FD_NODE),
                    {QStringLiteral(FD_VALIDATOR), u"--spec"_s,
-                    QStringLiteral(FD_SHARED_DIR) + u"/api-reference/argocd/"_s + spec,
+                    QStringLiteral(FD_TEST_DATA_DIR) + u"/argocd/"_s + spec,
                     u"--samples"_s, m_samples->path()});
         QVERIFY2(node.waitForStarted(10000),
                  "node is not installed (needed for the fidelity sweep)");
@@ -210,7 +210,7 @@ class TestSandboxArgoCdFidelity : public QObject
     /// Every sample's body keys must be declared by the document's response schema.
     void checkDeclaredKeys(const QString &spec)
     {
-        QFile f(QStringLiteral(FD_SHARED_DIR) + u"/api-reference/argocd/"_s + spec);
+        QFile f(QStringLiteral(FD_TEST_DATA_DIR) + u"/argocd/"_s + spec);
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
         const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
         QStringList problems;

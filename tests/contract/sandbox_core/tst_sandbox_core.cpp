@@ -152,14 +152,31 @@ private Q_SLOTS:
         c.Put("/_sandbox/faults", "[]", "application/json");
         QCOMPARE(status(m.Get("/metrics")), 200);
 
-        // request log: every request, mutating filter, per backend, clearable
+        // request log: every request, mutating filter, per backend, clearable. Only requests
+        // carrying this test's marker are counted: on a machine with the test Prometheus
+        // running, a scrape aimed at a port another test used before can land here.
+        const std::string mark = "probe=core-" + std::to_string(QCoreApplication::applicationPid());
+        const std::string marked = "/metrics?" + mark;
+        const auto ours = [&](const QJsonArray &rows) {
+            QJsonArray kept;
+            for (const QJsonValue &r : rows)
+                if (r.toObject().value(u"path"_s).toString().contains(QString::fromStdString(mark)))
+                    kept.append(r);
+            return kept;
+        };
+        const auto oursLogged = [&] {
+            int n = 0;
+            for (const LoggedRequest &r : sb.requests(u"metrics"_s))
+                n += r.path.contains(QString::fromStdString(mark)) ? 1 : 0;
+            return n;
+        };
         QCOMPARE(status(c.Delete("/_sandbox/requests")), 204);
-        m.Get("/metrics");
-        m.Post("/metrics", "{}", "application/json");
-        m.Post("/metrics", "{\"a\":1}", "application/json");
-        QTRY_COMPARE(sb.requests(u"metrics"_s).size(), 3);
+        m.Get(marked);
+        m.Post(marked, "{}", "application/json");
+        m.Post(marked, "{\"a\":1}", "application/json");
+        QTRY_COMPARE(oursLogged(), 3);
         const QJsonArray mut =
-            getJson(control, "/_sandbox/requests?backend=metrics&mutating=1").array();
+            ours(getJson(control, "/_sandbox/requests?backend=metrics&mutating=1").array());
         QCOMPARE(mut.size(), 2);
         QCOMPARE(mut[1].toObject().value(u"body"_s).toString(), u"{\"a\":1}"_s);
         QCOMPARE(mut[1].toObject().value(u"method"_s).toString(), u"POST"_s);
@@ -168,7 +185,10 @@ private Q_SLOTS:
         // reset: clock back to the epoch, log empty
         QCOMPARE(status(c.Post("/_sandbox/reset")), 200);
         QCOMPARE(sb.clock().nowMs(), kEpoch);
-        QCOMPARE(sb.requests().size(), 0);
+        QCOMPARE(oursLogged(), 0);
+        for (const LoggedRequest &r : sb.requests())
+            QVERIFY2(r.backend == u"metrics"_s && r.method == u"GET"_s,
+                     qPrintable(u"left after reset: "_s + r.method + u' ' + r.path));
 
         // world
         const QJsonObject world = getJson(control, "/_sandbox/world").object();

@@ -169,8 +169,8 @@ private Q_SLOTS:
         node.setProcessChannelMode(QProcess::MergedChannels);
         node.start(QStringLiteral(FD_NODE),
                    {QStringLiteral(FD_VALIDATOR), u"--spec"_s,
-                    QStringLiteral(FD_SHARED_DIR) +
-                        u"/api-reference/github/api.github.com.actions-deployments.openapi.json"_s,
+                    QStringLiteral(FD_TEST_DATA_DIR) +
+                        u"/github/api.github.com.actions-deployments.openapi.json"_s,
                     u"--samples"_s, m_samples.path()});
         QVERIFY2(node.waitForStarted(10000),
                  "node is not installed (needed for the fidelity sweep)");

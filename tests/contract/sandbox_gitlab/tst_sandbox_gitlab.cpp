@@ -1,5 +1,5 @@
 // The simulated GitLab v4 against ENDPOINTS.md §A.3 and the doc examples in
-// ../shared/api-reference/gitlab: auth, paging (with and without totals), keyset, ETags,
+// tests/data/gitlab: auth, paging (with and without totals), keyset, ETags,
 // rate limits, the blocked → approve → play → success gate, rollback by retry, and the shape
 // of every reference body.
 
@@ -29,7 +29,7 @@ QJsonValue parse(const httplib::Result &res)
 
 QJsonValue readReference(const QString &name)
 {
-    QFile f(QStringLiteral(FD_SHARED_DIR "/api-reference/gitlab/docs-examples/") + name);
+    QFile f(QStringLiteral(FD_TEST_DATA_DIR "/gitlab/docs-examples/") + name);
     if (!f.open(QIODevice::ReadOnly))
         return QJsonValue();
     const QJsonDocument d = QJsonDocument::fromJson(f.readAll());

@@ -1,5 +1,5 @@
 // The simulated Jenkins against ENDPOINTS.md §A.2 and the reference examples in
-// ../shared/api-reference/jenkins: auth and crumbs, tree= projection, the queue lifecycle,
+// tests/data/jenkins: auth and crumbs, tree= projection, the queue lifecycle,
 // input steps, progressive logs, errors, and the shape of every reference body.
 
 #include "core/backends.h"
@@ -33,7 +33,7 @@ QJsonValue parse(const httplib::Result &res)
 
 QJsonValue readReference(const QString &relative)
 {
-    QFile f(QStringLiteral(FD_SHARED_DIR "/api-reference/jenkins/") + relative);
+    QFile f(QStringLiteral(FD_TEST_DATA_DIR "/jenkins/") + relative);
     if (!f.open(QIODevice::ReadOnly))
         return QJsonValue();
     const QJsonDocument d = QJsonDocument::fromJson(f.readAll());

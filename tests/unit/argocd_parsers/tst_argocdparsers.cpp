@@ -64,7 +64,7 @@ QJsonValue toJson(const YAML::Node &n)
 QJsonObject rolloutYaml(const QString &relative)
 {
     const QString path =
-        QStringLiteral(FD_SHARED_DIR "/api-reference/argocd/resource_customizations/Rollout/") +
+        QStringLiteral(FD_TEST_DATA_DIR "/argocd/resource_customizations/Rollout/") +
         relative;
     return toJson(YAML::LoadFile(path.toStdString())).toObject();
 }

@@ -1,5 +1,5 @@
 // The GitLab plugin's parsers, records and planner, without I/O: against the reference
-// examples transcribed from the GitLab API docs (../shared/api-reference/gitlab) and against
+// examples transcribed from the GitLab API docs (tests/data/gitlab) and against
 // fixtures beside this test for what the examples do not show (blocked deployments with
 // approval rules, unknown statuses, truncated bodies).
 
@@ -19,7 +19,7 @@ namespace {
 
 QByteArray reference(const QString &name)
 {
-    QFile f(QStringLiteral(FD_SHARED_DIR "/api-reference/gitlab/docs-examples/") + name);
+    QFile f(QStringLiteral(FD_TEST_DATA_DIR "/gitlab/docs-examples/") + name);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot read reference example %s", qPrintable(name));
     return f.readAll();

@@ -1,5 +1,5 @@
 // The Jenkins plugin's wire parsers, records and planner against the reference files
-// (../shared/api-reference/jenkins) and small fixtures beside this test.
+// (tests/data/jenkins) and small fixtures beside this test.
 
 #include "jenkinsplanner.h"
 #include "jenkinsrecords.h"
@@ -17,7 +17,7 @@ namespace {
 
 QByteArray reference(const QString &name)
 {
-    QFile f(QStringLiteral(FD_SHARED_DIR "/api-reference/jenkins/") + name);
+    QFile f(QStringLiteral(FD_TEST_DATA_DIR "/jenkins/") + name);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot read %s", qPrintable(f.fileName()));
     return f.readAll();
