@@ -53,24 +53,27 @@ parseFile(const QString &path, Issues &issues, const SourceLocation &from, const
     return parseYamlFile(path, issues, from, fromPath);
 }
 
-// Later wins; maps merge member by member, anything else is replaced whole.
-void merge(Node &base, const Node &over)
+// Later wins; maps merge member by member, anything else is replaced whole. `over` is taken
+// apart: a layer's subtrees move into the result instead of being copied (a workspace of
+// 250,000 services is one large subtree).
+void merge(Node &base, Node &&over)
 {
     if (!base.isMap() || !over.isMap()) {
         const QString key = base.key;
         const SourceLocation keyLoc = base.keyLoc;
-        base = over;
+        const SourceLocation overKeyLoc = over.keyLoc;
+        base = std::move(over);
         if (!key.isEmpty()) {
             base.key = key;
-            base.keyLoc = over.keyLoc.line ? over.keyLoc : keyLoc;
+            base.keyLoc = overKeyLoc.line ? overKeyLoc : keyLoc;
         }
         return;
     }
-    for (const auto &member : over.children) {
+    for (auto &member : over.children) {
         if (Node *existing = base.get(member.key))
-            merge(*existing, member);
+            merge(*existing, std::move(member));
         else
-            base.addMember(member);
+            base.addMember(std::move(member));
     }
 }
 
@@ -349,7 +352,7 @@ void Reader::read(const Node &root, Workspace &ws)
             ServiceDef def;
             def.name = s.key;
             readService(s, join(QStringLiteral("services"), s.key), def);
-            ws.services.append(def);
+            ws.services.append(std::move(def));
         }
     }
 
@@ -1248,11 +1251,11 @@ LoadResult loadLayers(std::optional<Node> workspaceNode,
             teams.append({teamPath, std::move(*team)});
             teamPath = next;
         }
-        for (auto it = teams.crbegin(); it != teams.crend(); ++it) {
-            merge(merged, it->second);
+        for (auto it = teams.rbegin(); it != teams.rend(); ++it) {
+            merge(merged, std::move(it->second));
             result.workspace.layers.append(it->first);
         }
-        merge(merged, *workspaceNode);
+        merge(merged, std::move(*workspaceNode));
         result.workspace.layers.append(file);
 
         const QString overrides =
@@ -1260,7 +1263,7 @@ LoadResult loadLayers(std::optional<Node> workspaceNode,
         const bool mustExist = options.overridesFile.has_value();
         if (!overrides.isEmpty() && (mustExist || QFileInfo::exists(overrides))) {
             if (auto o = parseFile(overrides, issues, {}, QString())) {
-                merge(merged, *o);
+                merge(merged, std::move(*o));
                 result.workspace.layers.append(overrides);
             }
         }

@@ -2,12 +2,15 @@
 
 #include <QFile>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 namespace fd {
 
@@ -233,23 +236,135 @@ bool checkNesting(const QByteArray &t, const QString &file, IssueList &issues)
     return true;
 }
 
-// Copies yaml-cpp's tree into ours, refusing duplicate keys (through a hash per map, so a map of
-// n keys costs n look-ups, not n²) and documents that expand too far.
-class Converter
+// Builds our tree straight from yaml-cpp's parse events: no yaml-cpp node graph is built (it cost
+// more than the parse itself), and depth, size and duplicate keys are checked as the events
+// come, so a refusal stops the parse where the problem is.
+class TreeBuilder : public YAML::EventHandler
 {
 public:
-    Converter(const QString &file, IssueList &issues, qsizetype textBytes)
+    /// Thrown from an event to stop the parse once the refusal is recorded.
+    struct Refused
+    {};
+
+    TreeBuilder(const QString &file, IssueList &issues, qsizetype textBytes)
         : m_file(file)
         , m_issues(issues)
         , m_budget(int(std::min<qint64>(YamlLimits::maxValues,
                                         1000 + qint64(textBytes) * YamlLimits::maxValuesPerByte)))
     {}
 
-    bool convert(const YAML::Node &y, YamlNode *out, int depth, const QString &path)
+    std::optional<YamlNode> takeRoot() { return std::move(m_root); }
+    int documents() const { return m_documents; }
+
+    void OnDocumentStart(const YAML::Mark &mark) override
     {
-        out->loc = locOf(y.Mark(), m_file);
-        if (++m_values > m_budget) {
-            m_issues.error(out->loc, path,
+        if (++m_documents > 1) {
+            m_issues.error(locOf(mark, m_file), QString(),
+                           QStringLiteral("a second YAML document starts here; a workspace file "
+                                          "holds one document (remove the `---` line or split "
+                                          "the file)"));
+            throw Refused{};
+        }
+    }
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        YamlNode n;
+        n.loc = locOf(mark, m_file);
+        complete(std::move(n), anchor, 1, 0, 1);
+    }
+
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        const auto it = m_anchors.find(anchor);
+        if (it == m_anchors.end()) {
+            OnNull(mark, 0);
+            return;
+        }
+        const Anchored &a = it->second;
+        if (int(m_stack.size()) + a.depth > YamlLimits::maxDepth) {
+            m_issues.error(locOf(mark, m_file), currentPath(),
+                           QStringLiteral("the document is nested more than %1 levels deep "
+                                          "(through aliases); refusing to read further")
+                               .arg(YamlLimits::maxDepth));
+            throw Refused{};
+        }
+        YamlNode copy = a.node;
+        copy.loc = locOf(mark, m_file);
+        complete(std::move(copy), 0, a.values, a.depth, a.values); // what it expands to counts
+    }
+
+    void OnScalar(const YAML::Mark &mark,
+                  const std::string &tag,
+                  YAML::anchor_t anchor,
+                  const std::string &value) override
+    {
+        YamlNode n;
+        n.type = YamlNode::Type::Scalar;
+        n.scalar = QString::fromStdString(value);
+        n.quoted = tag == "!";
+        n.loc = locOf(mark, m_file);
+        complete(std::move(n), anchor, 1, 0, 1);
+    }
+
+    void OnSequenceStart(const YAML::Mark &mark,
+                         const std::string &,
+                         YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override
+    {
+        open(YamlNode::Type::Sequence, mark, anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+
+    void OnMapStart(const YAML::Mark &mark,
+                    const std::string &,
+                    YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override
+    {
+        open(YamlNode::Type::Map, mark, anchor);
+    }
+    void OnMapEnd() override { close(); }
+
+private:
+    struct Frame
+    {
+        YamlNode node;
+        YAML::anchor_t anchor = 0;
+        QString path;
+        int values = 1;   // this node and everything under it
+        int depth = 1;    // levels from this node down
+        bool inKey = true; // a map: the next node completed is a key
+        bool keyUsable = false;
+        QString key;
+        SourceLocation keyLoc;
+    };
+    struct Anchored
+    {
+        YamlNode node;
+        int values = 1;
+        int depth = 0;
+    };
+
+    QString currentPath() const { return m_stack.empty() ? QString() : m_stack.back().path; }
+
+    QString childPath() const
+    {
+        if (m_stack.empty())
+            return QString();
+        const Frame &f = m_stack.back();
+        if (f.node.type == YamlNode::Type::Sequence)
+            return f.path + QStringLiteral("[%1]").arg(f.node.children.size());
+        if (f.inKey)
+            return f.path;
+        return f.path.isEmpty() ? f.key : f.path + u'.' + f.key;
+    }
+
+    void count(int values)
+    {
+        m_values += values;
+        if (m_values > m_budget) {
+            m_issues.error(m_lastLoc, currentPath(),
                            m_budget == YamlLimits::maxValues
                                ? QStringLiteral("the document holds more than %1 values (counting "
                                                 "what aliases expand to); refusing to read "
@@ -258,78 +373,91 @@ public:
                                : QStringLiteral("aliases expand the document to more than %1 "
                                                 "values; refusing to read further")
                                      .arg(m_budget));
-            return false;
+            throw Refused{};
         }
-        if (depth > YamlLimits::maxDepth) { // aliases can nest what the text did not
-            m_issues.error(out->loc, path,
-                           QStringLiteral("the document is nested more than %1 levels deep "
-                                          "(through aliases); refusing to read further")
-                               .arg(YamlLimits::maxDepth));
-            return false;
-        }
-        switch (y.Type()) {
-        case YAML::NodeType::Undefined:
-        case YAML::NodeType::Null:
-            out->type = YamlNode::Type::Null;
-            return true;
-        case YAML::NodeType::Scalar:
-            out->type = YamlNode::Type::Scalar;
-            out->scalar = QString::fromStdString(y.Scalar());
-            out->quoted = y.Tag() == "!";
-            return true;
-        case YAML::NodeType::Sequence: {
-            out->type = YamlNode::Type::Sequence;
-            out->children.reserve(y.size());
-            int i = 0;
-            for (const auto &item : y) {
-                YamlNode child;
-                if (!convert(item, &child, depth + 1, path + QStringLiteral("[%1]").arg(i++)))
-                    return false;
-                out->children.push_back(std::move(child));
-            }
-            return true;
-        }
-        case YAML::NodeType::Map: {
-            out->type = YamlNode::Type::Map;
-            QHash<QString, int> firstLine;
-            firstLine.reserve(qsizetype(y.size()));
-            for (const auto &member : y) {
-                const SourceLocation keyLoc = locOf(member.first.Mark(), m_file);
-                if (!member.first.IsScalar()) {
-                    m_issues.error(keyLoc, path, QStringLiteral("a key must be a plain name"));
-                    continue;
-                }
-                const QString key = QString::fromStdString(member.first.Scalar());
-                const QString childPath = path.isEmpty() ? key : path + u'.' + key;
-                const auto seen = firstLine.constFind(key);
-                if (seen != firstLine.cend()) {
-                    m_issues.error(keyLoc, childPath,
-                                   QStringLiteral("key `%1` appears twice (first at line %2)")
-                                       .arg(key)
-                                       .arg(*seen));
-                    continue;
-                }
-                firstLine.insert(key, keyLoc.line);
-                YamlNode child;
-                if (!convert(member.second, &child, depth + 1, childPath))
-                    return false;
-                child.key = key;
-                child.keyLoc = keyLoc;
-                if (child.loc.line == 0) // an empty value has no mark of its own
-                    child.loc = keyLoc;
-                out->addMember(std::move(child));
-            }
-            return true;
-        }
-        }
-        return true;
     }
 
-private:
+    void open(YamlNode::Type type, const YAML::Mark &mark, YAML::anchor_t anchor)
+    {
+        Frame f;
+        f.node.type = type;
+        f.node.loc = locOf(mark, m_file);
+        f.anchor = anchor;
+        f.path = childPath();
+        m_stack.push_back(std::move(f));
+        if (int(m_stack.size()) > YamlLimits::maxDepth) { // the text check counts the same
+            m_issues.error(m_stack.back().node.loc, m_stack.back().path,
+                           QStringLiteral("the document is nested more than %1 levels deep; "
+                                          "refusing to read further")
+                               .arg(YamlLimits::maxDepth));
+            throw Refused{};
+        }
+    }
+
+    void close()
+    {
+        Frame f = std::move(m_stack.back());
+        m_stack.pop_back();
+        complete(std::move(f.node), f.anchor, f.values, f.depth, 1); // children counted already
+    }
+
+    /// `values`/`depth`: the size of n's subtree (kept with an anchor); `added`: the values
+    /// not counted yet.
+    void complete(YamlNode &&n, YAML::anchor_t anchor, int values, int depth, int added)
+    {
+        m_lastLoc = n.loc;
+        if (anchor != 0)
+            m_anchors[anchor] = Anchored{n, values, depth};
+        if (m_stack.empty()) {
+            m_root = std::move(n);
+            return;
+        }
+        Frame &parent = m_stack.back();
+        if (parent.node.type == YamlNode::Type::Map && parent.inKey) {
+            parent.inKey = false;
+            parent.keyLoc = n.loc;
+            parent.keyUsable = n.type == YamlNode::Type::Scalar;
+            if (!parent.keyUsable) {
+                m_issues.error(n.loc, parent.path, QStringLiteral("a key must be a plain name"));
+                return;
+            }
+            parent.key = n.scalar;
+            // Large maps keep an index (YamlNode::addMember), so this stays linear overall.
+            if (const YamlNode *first = parent.node.get(parent.key)) {
+                m_issues.error(n.loc, childPath(),
+                               QStringLiteral("key `%1` appears twice (first at line %2)")
+                                   .arg(parent.key)
+                                   .arg(first->keyLoc.line));
+                parent.keyUsable = false;
+            }
+            return;
+        }
+        count(added);
+        parent.values += values;
+        parent.depth = std::max(parent.depth, depth + 1);
+        if (parent.node.type == YamlNode::Type::Sequence) {
+            parent.node.children.push_back(std::move(n));
+            return;
+        }
+        parent.inKey = true;
+        if (!parent.keyUsable)
+            return;
+        n.key = parent.key;
+        n.keyLoc = parent.keyLoc;
+        if (n.isNull()) // an empty value: point at its key
+            n.loc = parent.keyLoc;
+        parent.node.addMember(std::move(n));
+    }
+
     const QString &m_file;
     IssueList &m_issues;
-    int m_values = 0;
     int m_budget;
+    int m_values = 1;
+    int m_documents = 0;
+    SourceLocation m_lastLoc;
+    std::vector<Frame> m_stack;
+    std::optional<YamlNode> m_root;
+    std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
 };
 
 } // namespace
@@ -401,25 +529,30 @@ QString describe(const YamlNode &n)
     return {};
 }
 
+QString tooLarge(const QString &file)
+{
+    return QStringLiteral("cannot read %1: it is larger than %2 MiB, the limit for a workspace "
+                          "file")
+        .arg(file)
+        .arg(YamlLimits::maxFileBytes >> 20);
+}
+
 std::optional<YamlNode> parseYamlText(const QByteArray &text, const QString &file, IssueList &issues)
 {
+    if (text.size() > YamlLimits::maxFileBytes) {
+        issues.error({file, 0, 0}, QString(), tooLarge(file));
+        return std::nullopt;
+    }
     if (!checkCharacters(text, file, issues) || !checkNesting(text, file, issues))
         return std::nullopt;
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
-        if (documents.size() > 1) {
-            issues.error(locOf(documents[1].Mark(), file), QString(),
-                         QStringLiteral("a second YAML document starts here; a workspace file "
-                                        "holds one document (remove the `---` line or split "
-                                        "the file)"));
-            return std::nullopt;
+        std::istringstream in(std::string(text.constData(), std::size_t(text.size())));
+        YAML::Parser parser(in);
+        TreeBuilder builder(file, issues, text.size());
+        while (parser.HandleNextDocument(builder)) {
         }
-        YamlNode node;
-        if (!documents.empty()) {
-            Converter converter(file, issues, text.size());
-            if (!converter.convert(documents.front(), &node, 0, QString()))
-                return std::nullopt;
-        }
+        std::optional<YamlNode> root = builder.takeRoot();
+        YamlNode node = root ? std::move(*root) : YamlNode();
         if (node.isNull()) {
             node.type = YamlNode::Type::Map; // an empty file is an empty layer
             node.loc = {file, 1, 1};
@@ -432,6 +565,8 @@ std::optional<YamlNode> parseYamlText(const QByteArray &text, const QString &fil
             return std::nullopt;
         }
         return node;
+    } catch (const TreeBuilder::Refused &) {
+        return std::nullopt;
     } catch (const YAML::Exception &e) {
         issues.error(locOf(e.mark, file), QString(),
                      QStringLiteral("malformed YAML: %1").arg(QString::fromStdString(e.msg)));
@@ -479,10 +614,7 @@ parseYamlFile(const QString &path, IssueList &issues, const SourceLocation &from
     // What was read counts, not what size() claims: a file can grow while it is read.
     const QByteArray text = f.read(YamlLimits::maxFileBytes + 1);
     if (text.size() > YamlLimits::maxFileBytes)
-        return refuse(QStringLiteral("cannot read %1: it is larger than %2 MB, the limit for a "
-                                     "workspace file")
-                          .arg(path)
-                          .arg(YamlLimits::maxFileBytes >> 20));
+        return refuse(tooLarge(path));
     if (f.error() != QFileDevice::NoError)
         return refuse(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
     return parseYamlText(text, path, issues);

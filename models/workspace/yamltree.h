@@ -17,7 +17,9 @@ namespace fd {
 /// What the loader refuses to read (documented in SCHEMA.md, "Limits").
 struct YamlLimits
 {
-    static constexpr qint64 maxFileBytes = 8 * 1024 * 1024;
+    /// yaml-cpp reads about 2-4 MB a second; 4 MiB holds some 100,000 services of a line each
+    /// (or 20,000 richly described ones) and keeps the worst load near a second.
+    static constexpr qint64 maxFileBytes = 4 * 1024 * 1024;
     static constexpr int maxDepth = 64;
     /// Values after aliases expand; an alias bomb expands exponentially, so stop well before
     /// memory does. A million fits 250,000 services of a line or two each.
