@@ -2,10 +2,12 @@
 
 #include "texttable.h"
 
+#include "backend/backend.h"
 #include "backend/pluginhost.h"
 #include "domain/json.h"
 #include "estate/estate.h"
 #include "estate/session.h"
+#include "logging/logging.h"
 #include "ops/actionrunner.h"
 #include "workspace/workspaceloader.h"
 
@@ -19,6 +21,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <unistd.h>
 
@@ -81,8 +84,75 @@ bool backendMatches(const CtlContext &ctx, const QString &connectionId)
     return f == connectionId || f == ctx.session->connectionKind(connectionId);
 }
 
+QString listForMessage(QStringList names)
+{
+    names.sort();
+    const qsizetype total = names.size();
+    if (total > 12)
+        names = names.mid(0, 12) << QStringLiteral("… (%1 more)").arg(total - 12);
+    return names.join(QStringLiteral(", "));
+}
+
+/// A usage error for a name the workspace does not have: exit 2 with the valid values.
+int unknownName(CtlContext &ctx,
+                const QString &what,
+                const QString &plural,
+                const QString &name,
+                const QStringList &valid)
+{
+    *ctx.err << "flightdeck-ctl: no " << what << " \"" << name << "\" in the workspace";
+    const QString near = closestMatch(name, valid);
+    if (!near.isEmpty())
+        *ctx.err << "; did you mean \"" << near << "\"?";
+    *ctx.err << "\n  " << plural << ": " << listForMessage(valid) << '\n';
+    return ExitUsage;
+}
+
+/// --service, --env, --backend and the SERVICE ENV arguments must name what the workspace has.
+int checkNames(CtlContext &ctx, const QString &service, const QString &environment)
+{
+    const Workspace &ws = ctx.session->workspace();
+    QStringList services;
+    services.reserve(ws.services.size());
+    for (const auto &s : ws.services)
+        services.append(s.name);
+    for (const QString &name : {opt(ctx, QStringLiteral("service")), service}) {
+        if (name.isEmpty())
+            continue;
+        const bool known = std::any_of(ws.services.cbegin(), ws.services.cend(), [&](const auto &s) {
+            return s.name.compare(name, Qt::CaseInsensitive) == 0;
+        });
+        if (!known)
+            return unknownName(ctx, QStringLiteral("service"), QStringLiteral("services"), name,
+                               services);
+    }
+    const QStringList envs = ws.environmentNames();
+    for (const QString &name : {opt(ctx, QStringLiteral("env")), environment}) {
+        if (!name.isEmpty() && !envs.contains(name, Qt::CaseInsensitive))
+            return unknownName(ctx, QStringLiteral("environment"), QStringLiteral("environments"),
+                               name, envs);
+    }
+    if (const QString b = opt(ctx, QStringLiteral("backend")); !b.isEmpty()) {
+        QStringList valid = ctx.session->connectionIds();
+        for (const auto &c : ws.connections)
+            if (!valid.contains(c.kind))
+                valid.append(c.kind);
+        if (!valid.contains(b))
+            return unknownName(ctx, QStringLiteral("connection or kind"),
+                               QStringLiteral("connections and kinds"), b, valid);
+    }
+    return ExitOk;
+}
+
+enum class CacheUse { ShowStale, LiveOnly };
+
 /// Opens the workspace into a session and waits for the first full read of every backend.
-int openSession(CtlContext &ctx)
+/// A connection that could not answer keeps its last good rows (from the cache, put back into
+/// the estate and marked stale) rather than losing them; ctx.outcomes says which and why.
+int openSession(CtlContext &ctx,
+                const QString &service = QString(),
+                const QString &environment = QString(),
+                CacheUse cache = CacheUse::ShowStale)
 {
     ctx.workspaceFile = findWorkspace(opt(ctx, QStringLiteral("workspace")));
     if (ctx.workspaceFile.isEmpty()) {
@@ -98,19 +168,151 @@ int openSession(CtlContext &ctx)
             *ctx.err << i.toString() << '\n';
         return ExitWorkspace;
     }
-    const int timeout = ctx.parser->value(QStringLiteral("timeout")).toInt() * 1000;
+    if (int rc = checkNames(ctx, service, environment))
+        return rc;
+    Estate *e = ctx.session->estate();
+    struct Cached
+    {
+        RecordSet records;
+        QDateTime at;
+    };
+    QHash<QString, Cached> cached; // what the store held from the last good read
+    for (const QString &id : ctx.session->connectionIds())
+        cached.insert(id, {e->snapshot(id), e->dataTime(id)});
+
+    const int timeoutSeconds = ctx.parser->isSet(QStringLiteral("timeout"))
+                                   ? ctx.parser->value(QStringLiteral("timeout")).toInt()
+                                   : 30;
     ctx.session->start();
-    if (!ctx.session->waitForSync(timeout > 0 ? timeout : 30000)) {
-        for (const QString &id : ctx.session->connectionIds()) {
-            if (!ctx.session->estate()->isSynced(id)) {
-                const auto h = ctx.session->estate()->health(id);
-                *ctx.err << "warning: connection " << id << " did not finish its first read"
-                         << (h.reason.isEmpty() ? QString() : QStringLiteral(": ") + h.reason)
-                         << '\n';
+    ctx.session->waitForSync(timeoutSeconds * 1000);
+    for (const QString &id : ctx.session->connectionIds()) {
+        ConnectionOutcome out;
+        out.id = id;
+        out.kind = ctx.session->connectionKind(id);
+        const ConnectionHealth h = e->health(id);
+        const bool synced = e->isSynced(id);
+        out.fresh = synced && (h.state == ConnectionHealth::State::Ok ||
+                               h.state == ConnectionHealth::State::Unknown);
+        if (out.fresh) {
+            out.lastGoodRead = e->dataTime(id);
+        } else {
+            out.state = synced ? toString(h.state)
+                               : QStringLiteral("no complete answer within %1 s").arg(timeoutSeconds);
+            out.reason = h.reason;
+            out.lastGoodRead = cached.value(id).at;
+            const Cached c = cached.value(id);
+            if (cache == CacheUse::ShowStale && !c.records.isEmpty()) {
+                e->restore(id, c.records, c.at);
+                out.showsCache = true;
             }
         }
+        ctx.outcomes.insert(id, out);
     }
     return ExitOk;
+}
+
+bool isStaleRow(const CtlContext &ctx, const QString &connectionId)
+{
+    const auto it = ctx.outcomes.constFind(connectionId);
+    return (it != ctx.outcomes.cend() && !it->fresh) ||
+           ctx.session->estate()->isStale(connectionId);
+}
+
+QString staleMark(const CtlContext &ctx, const QString &connectionId)
+{
+    if (!isStaleRow(ctx, connectionId))
+        return QString();
+    const QDateTime at = ctx.outcomes.value(connectionId).lastGoodRead;
+    return at.isValid() ? QStringLiteral("STALE, read %1").arg(age(at)) : QStringLiteral("STALE");
+}
+
+/// The connections a command asks about: those that match --backend, can hold what the command
+/// lists, and (with --service) serve that service.
+QStringList askedFor(const CtlContext &ctx, Capabilities needed)
+{
+    QStringList ids;
+    const QString service = opt(ctx, QStringLiteral("service"));
+    const Workspace &ws = ctx.session->workspace();
+    for (const QString &id : ctx.session->connectionIds()) {
+        if (!backendMatches(ctx, id))
+            continue;
+        if (const Backend *b = ctx.session->backend(id); b && !(b->capabilities() & needed))
+            continue;
+        if (!service.isEmpty()) {
+            bool serves = false;
+            for (const auto &s : ws.services)
+                if (s.name.compare(service, Qt::CaseInsensitive) == 0)
+                    for (const auto *list : {&s.pipelines, &s.bindings})
+                        for (const auto &binding : *list)
+                            serves = serves || ServiceDef::connectionOf(binding) == id;
+            if (!serves)
+                continue;
+        }
+        ids.append(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+/// Says on stderr which asked-for connections could not answer and why; returns the same as
+/// `problems` for --json. *failed is set when any did.
+QJsonArray reportProblems(CtlContext &ctx, const QStringList &connections, bool *failed)
+{
+    QJsonArray problems;
+    for (const QString &id : connections) {
+        const ConnectionOutcome o = ctx.outcomes.value(id);
+        if (o.fresh)
+            continue;
+        *failed = true;
+        *ctx.err << "flightdeck-ctl: connection " << id << " (" << o.kind
+                 << ") could not answer: " << o.state
+                 << (o.reason.isEmpty() ? QString() : QStringLiteral(" — ") + o.reason);
+        if (o.showsCache)
+            *ctx.err << "; its rows are from its last good read, " << age(o.lastGoodRead)
+                     << ", and marked stale\n";
+        else
+            *ctx.err << "; it has no earlier read to show, so its rows are missing\n";
+        problems.append(QJsonObject{
+            {QStringLiteral("connection"), id},
+            {QStringLiteral("kind"), o.kind},
+            {QStringLiteral("state"), o.state},
+            {QStringLiteral("reason"), o.reason},
+            {QStringLiteral("lastGoodRead"), o.lastGoodRead.isValid()
+                                                 ? QJsonValue(dateToJson(o.lastGoodRead))
+                                                 : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("rows"), o.showsCache ? QStringLiteral("stale") : QStringLiteral("missing")}});
+    }
+    return problems;
+}
+
+bool anyStale(const CtlContext &ctx, Capabilities needed)
+{
+    const QStringList ids = askedFor(ctx, needed);
+    return std::any_of(ids.cbegin(), ids.cend(),
+                       [&ctx](const QString &id) { return isStaleRow(ctx, id); });
+}
+
+QStringList withMark(QStringList headers, bool marks)
+{
+    if (marks)
+        headers << QStringLiteral("DATA");
+    return headers;
+}
+
+/// Prints a read command's rows: a table, or {<key>: rows, problems} for --json.
+int finishRead(CtlContext &ctx,
+               const QString &key,
+               const QJsonArray &rows,
+               TextTable &table,
+               Capabilities needed)
+{
+    bool failed = false;
+    const QJsonArray problems = reportProblems(ctx, askedFor(ctx, needed), &failed);
+    if (ctx.json)
+        printJson(ctx, QJsonObject{{key, rows}, {QStringLiteral("problems"), problems}});
+    else
+        *ctx.out << table.render();
+    return failed ? ExitBackend : ExitOk;
 }
 
 template <typename T, typename Less>
@@ -122,6 +324,47 @@ QList<T> sortedValues(const QHash<QString, T> &h, Less less)
 }
 
 } // namespace
+
+QString checkOptions(const QCommandLineParser &parser)
+{
+    const auto whole = [&parser](const char *name, qlonglong min, qlonglong max) -> QString {
+        const QString key = QLatin1String(name);
+        if (!parser.isSet(key))
+            return {};
+        const QString v = parser.value(key);
+        bool ok = false;
+        const qlonglong n = v.trimmed().toLongLong(&ok);
+        if (ok && n >= min && n <= max)
+            return {};
+        return QStringLiteral("--%1 takes a whole number from %2 to %3, not \"%4\"")
+            .arg(key)
+            .arg(min)
+            .arg(max)
+            .arg(v);
+    };
+    for (const QString &problem : {whole("limit", 1, std::numeric_limits<int>::max()),
+                                   whole("timeout", 1, 86400)})
+        if (!problem.isEmpty())
+            return problem;
+    if (parser.isSet(QStringLiteral("status"))) {
+        QStringList statuses;
+        for (int i = int(RunStatus::Unknown); i <= int(RunStatus::Skipped); ++i)
+            statuses << toString(RunStatus(i));
+        const QString v = parser.value(QStringLiteral("status"));
+        if (!statuses.contains(v, Qt::CaseInsensitive))
+            return QStringLiteral("--status takes one of %1, not \"%2\"")
+                .arg(statuses.join(QStringLiteral(", ")), v);
+    }
+    if (parser.isSet(QStringLiteral("log-level"))) {
+        const QString v = parser.value(QStringLiteral("log-level"));
+        spdlog::level::level_enum level{};
+        if (!parseLogLevel(v, &level))
+            return QStringLiteral("--log-level takes one of trace, debug, info, warn, error, "
+                                  "critical, off, not \"%1\"")
+                .arg(v);
+    }
+    return {};
+}
 
 QString findWorkspace(const QString &given)
 {
@@ -230,21 +473,32 @@ int runStatus(CtlContext &ctx)
     bool allOk = true;
     for (const QString &id : ctx.session->connectionIds()) {
         const ConnectionHealth h = e->health(id);
-        allOk = allOk && h.state == ConnectionHealth::State::Ok;
         QString rate;
         if (h.state == ConnectionHealth::State::RateLimited && h.rateLimitedUntil.isValid())
             rate = QStringLiteral("limited until %1")
                        .arg(h.rateLimitedUntil.toLocalTime().toString(QStringLiteral("HH:mm")));
         else if (h.rateLimitLimit > 0)
             rate = QStringLiteral("%1/%2").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);
+        // Data age counts from the last read that succeeded, not from when a failed read ended.
+        const ConnectionOutcome outcome = ctx.outcomes.value(id);
+        allOk = allOk && outcome.fresh;
         QJsonObject o = toJson(h);
         o.insert(QStringLiteral("connection"), id);
         o.insert(QStringLiteral("kind"), ctx.session->connectionKind(id));
         o.insert(QStringLiteral("synced"), e->isSynced(id));
-        o.insert(QStringLiteral("dataTime"), dateToJson(e->dataTime(id)));
+        o.insert(QStringLiteral("fresh"), outcome.fresh);
+        o.insert(QStringLiteral("dataTime"), outcome.lastGoodRead.isValid()
+                                                 ? QJsonValue(dateToJson(outcome.lastGoodRead))
+                                                 : QJsonValue(QJsonValue::Null));
         arr.append(o);
-        t.addRow({id, ctx.session->connectionKind(id), toString(h.state), rate,
-                  e->isSynced(id) ? age(e->dataTime(id)) : QStringLiteral("not synced"), h.reason});
+        QString data;
+        if (outcome.fresh)
+            data = age(outcome.lastGoodRead);
+        else if (outcome.lastGoodRead.isValid())
+            data = QStringLiteral("STALE, read %1").arg(age(outcome.lastGoodRead));
+        else
+            data = e->isSynced(id) ? QStringLiteral("never read") : QStringLiteral("not synced");
+        t.addRow({id, ctx.session->connectionKind(id), toString(h.state), rate, data, h.reason});
     }
     if (ctx.json)
         printJson(ctx, arr);
@@ -254,6 +508,12 @@ int runStatus(CtlContext &ctx)
         if (!ctx.json)
             *ctx.out << "problem: " << p.connectionId << ": " << p.where << ": " << p.message
                      << '\n';
+    if (!opt(ctx, QStringLiteral("backend")).isEmpty()) {
+        bool failed = false;
+        for (const QString &id : askedFor(ctx, ~0))
+            failed = failed || !ctx.outcomes.value(id).fresh;
+        return failed ? ExitBackend : ExitOk;
+    }
     return allOk ? ExitOk : ExitBackend;
 }
 
@@ -267,11 +527,15 @@ int runRuns(CtlContext &ctx)
         return ta != tb ? ta > tb : a.key() < b.key();
     });
     const int limit = ctx.parser->value(QStringLiteral("limit")).toInt();
+    const Capabilities needed = int(Capability::Pipelines);
+    const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t({QStringLiteral("BACKEND"), QStringLiteral("SERVICE"), QStringLiteral("PIPELINE"),
-                 QStringLiteral("#"), QStringLiteral("BRANCH"), QStringLiteral("COMMIT"),
-                 QStringLiteral("ACTOR"), QStringLiteral("STATUS"), QStringLiteral("STAGES"),
-                 QStringLiteral("DURATION"), QStringLiteral("STARTED"), QStringLiteral("ID")});
+    TextTable t(withMark({QStringLiteral("BACKEND"), QStringLiteral("SERVICE"),
+                          QStringLiteral("PIPELINE"), QStringLiteral("#"), QStringLiteral("BRANCH"),
+                          QStringLiteral("COMMIT"), QStringLiteral("ACTOR"), QStringLiteral("STATUS"),
+                          QStringLiteral("STAGES"), QStringLiteral("DURATION"),
+                          QStringLiteral("STARTED"), QStringLiteral("ID")},
+                         marks));
     int n = 0;
     for (const Run &r : runs) {
         if (!backendMatches(ctx, r.connectionId) ||
@@ -283,7 +547,9 @@ int runRuns(CtlContext &ctx)
         if (limit > 0 && n >= limit)
             break;
         ++n;
-        arr.append(toJson(r));
+        QJsonObject o = toJson(r);
+        o.insert(QStringLiteral("stale"), isStaleRow(ctx, r.connectionId));
+        arr.append(o);
         QString stages;
         for (const Stage &s : r.stages) {
             switch (s.status) {
@@ -312,15 +578,14 @@ int runRuns(CtlContext &ctx)
                 ? r.started.msecsTo(r.finished.isValid() ? r.finished
                                                          : QDateTime::currentDateTimeUtc())
                 : -1;
-        t.addRow({ctx.session->connectionKind(r.connectionId), r.service, r.pipeline, r.number,
-                  r.branch, r.commit.left(8), r.actor, toString(r.status), stages, duration(ms),
-                  age(r.started.isValid() ? r.started : r.created), r.key()});
+        QStringList row{ctx.session->connectionKind(r.connectionId), r.service, r.pipeline,
+                        r.number, r.branch, r.commit.left(8), r.actor, toString(r.status), stages,
+                        duration(ms), age(r.started.isValid() ? r.started : r.created), r.key()};
+        if (marks)
+            row << staleMark(ctx, r.connectionId);
+        t.addRow(row);
     }
-    if (ctx.json)
-        printJson(ctx, arr);
-    else
-        *ctx.out << t.render();
-    return ExitOk;
+    return finishRead(ctx, QStringLiteral("runs"), arr, t, needed);
 }
 
 int runEnvs(CtlContext &ctx)
@@ -335,32 +600,36 @@ int runEnvs(CtlContext &ctx)
                              return a.service < b.service;
                          return order.indexOf(a.environment) < order.indexOf(b.environment);
                      });
+    const Capabilities needed = int(Capability::Environments) | int(Capability::Deployments);
+    const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t({QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("VERSION"),
-                 QStringLiteral("COMMIT"), QStringLiteral("HEALTH"), QStringLiteral("SYNC"),
-                 QStringLiteral("CANARY"), QStringLiteral("DEPLOYED"), QStringLiteral("BY"),
-                 QStringLiteral("BACKEND")});
+    TextTable t(withMark({QStringLiteral("SERVICE"), QStringLiteral("ENV"),
+                          QStringLiteral("VERSION"), QStringLiteral("COMMIT"),
+                          QStringLiteral("HEALTH"), QStringLiteral("SYNC"), QStringLiteral("CANARY"),
+                          QStringLiteral("DEPLOYED"), QStringLiteral("BY"),
+                          QStringLiteral("BACKEND")},
+                         marks));
     for (const EnvironmentState &e : envs) {
         if (!backendMatches(ctx, e.connectionId) ||
             !matches(opt(ctx, QStringLiteral("service")), e.service) ||
             !matches(opt(ctx, QStringLiteral("env")), e.environment))
             continue;
         QJsonObject o = toJson(e);
-        o.insert(QStringLiteral("stale"), ctx.session->estate()->isStale(e.connectionId));
+        o.insert(QStringLiteral("stale"), isStaleRow(ctx, e.connectionId));
         arr.append(o);
         QString sync = toString(e.sync);
         if (e.driftCount > 0)
             sync += QStringLiteral(" (%1 drifted)").arg(e.driftCount);
-        t.addRow({e.service, e.environment, e.version, e.commit.left(8), toString(e.health), sync,
-                  e.canaryWeight >= 0 ? QStringLiteral("%1%").arg(e.canaryWeight) : QString(),
-                  age(e.deployedAt), e.deployedBy,
-                  ctx.session->connectionKind(e.connectionId) + QLatin1Char(':') + e.connectionId});
+        QStringList row{
+            e.service, e.environment, e.version, e.commit.left(8), toString(e.health), sync,
+            e.canaryWeight >= 0 ? QStringLiteral("%1%").arg(e.canaryWeight) : QString(),
+            age(e.deployedAt), e.deployedBy,
+            ctx.session->connectionKind(e.connectionId) + QLatin1Char(':') + e.connectionId};
+        if (marks)
+            row << staleMark(ctx, e.connectionId);
+        t.addRow(row);
     }
-    if (ctx.json)
-        printJson(ctx, arr);
-    else
-        *ctx.out << t.render();
-    return ExitOk;
+    return finishRead(ctx, QStringLiteral("envs"), arr, t, needed);
 }
 
 int runApprovals(CtlContext &ctx)
@@ -371,32 +640,37 @@ int runApprovals(CtlContext &ctx)
         sortedValues(ctx.session->estate()->gates(), [](const Gate &a, const Gate &b) {
             return a.since != b.since ? a.since < b.since : a.key() < b.key();
         });
+    const Capabilities needed = int(Capability::Approvals);
+    const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t({QStringLiteral("GATE"), QStringLiteral("KIND"), QStringLiteral("SERVICE"),
-                 QStringLiteral("ENV"), QStringLiteral("WHAT"), QStringLiteral("SINCE"),
-                 QStringLiteral("APPROVERS")});
+    TextTable t(withMark({QStringLiteral("GATE"), QStringLiteral("KIND"),
+                          QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("WHAT"),
+                          QStringLiteral("SINCE"), QStringLiteral("APPROVERS")},
+                         marks));
     for (const Gate &g : gates) {
         if (!backendMatches(ctx, g.connectionId) ||
             !matches(opt(ctx, QStringLiteral("service")), g.service) ||
             !matches(opt(ctx, QStringLiteral("env")), g.environment))
             continue;
-        arr.append(toJson(g));
-        t.addRow({g.key(), toString(g.kind), g.service, g.environment, g.title, age(g.since),
-                  g.approvers.join(QStringLiteral(", "))});
+        QJsonObject o = toJson(g);
+        o.insert(QStringLiteral("stale"), isStaleRow(ctx, g.connectionId));
+        arr.append(o);
+        QStringList row{g.key(),       toString(g.kind), g.service,
+                        g.environment, g.title,          age(g.since),
+                        g.approvers.join(QStringLiteral(", "))};
+        if (marks)
+            row << staleMark(ctx, g.connectionId);
+        t.addRow(row);
     }
-    if (ctx.json)
-        printJson(ctx, arr);
-    else
-        *ctx.out << t.render();
-    return ExitOk;
+    return finishRead(ctx, QStringLiteral("approvals"), arr, t, needed);
 }
 
 int runCanary(CtlContext &ctx)
 {
-    if (int rc = openSession(ctx))
-        return rc;
     const QString service = ctx.args.value(0);
     const QString env = ctx.args.value(1);
+    if (int rc = openSession(ctx, service, env))
+        return rc;
     QJsonArray arr;
     QString text;
     for (const Rollout &r :
@@ -439,7 +713,9 @@ int runCanary(CtlContext &ctx)
     } else {
         *ctx.out << (text.isEmpty() ? QStringLiteral("no rollout in flight\n") : text);
     }
-    if (arr.isEmpty() && !service.isEmpty())
+    bool failed = false;
+    reportProblems(ctx, askedFor(ctx, int(Capability::Canary)), &failed);
+    if (failed || (arr.isEmpty() && !service.isEmpty()))
         return ExitBackend;
     return ExitOk;
 }
@@ -535,9 +811,20 @@ int runAction(CtlContext &ctx, const QString &verbName)
                        ? ctx.parser->value(QStringLiteral("as"))
                        : qEnvironmentVariable("USER", QStringLiteral("operator"));
 
-    if (int rc = openSession(ctx))
+    if (int rc = openSession(ctx, action.service, action.environment, CacheUse::LiveOnly))
         return rc;
     ActionRunner *runner = ctx.session->actions();
+    // With --json, stdout carries one JSON document and nothing else: the plan, prompts and
+    // refusals go to stderr, and a refusal is also the JSON answer.
+    QTextStream &talk = ctx.json ? *ctx.err : *ctx.out;
+    const auto refuse = [&ctx](const QString &message) {
+        *ctx.err << "refused: " << message << '\n';
+        if (ctx.json)
+            printJson(ctx, QJsonObject{{QStringLiteral("ok"), false},
+                                       {QStringLiteral("refused"), true},
+                                       {QStringLiteral("message"), message}});
+        return ExitBackend;
+    };
     // Approve/reject given as SERVICE ENV: the one gate waiting there.
     if (onTarget && action.target.isEmpty() &&
         (action.verb == ReleaseAction::Verb::Approve ||
@@ -565,15 +852,12 @@ int runAction(CtlContext &ctx, const QString &verbName)
         printJson(ctx, o);
         return prepared.plan.feasible ? ExitOk : ExitBackend;
     }
-    *ctx.out << planText(prepared);
-    ctx.out->flush();
+    talk << planText(prepared);
+    talk.flush();
     if (ctx.parser->isSet(QStringLiteral("dry-run")))
         return prepared.plan.feasible ? ExitOk : ExitBackend;
-    if (prepared.blocked()) {
-        *ctx.err << "refused: " << ActionRunner::refusals(prepared, {}).join(QStringLiteral("; "))
-                 << '\n';
-        return ExitBackend;
-    }
+    if (prepared.blocked())
+        return refuse(ActionRunner::refusals(prepared, {}).join(QStringLiteral("; ")));
 
     Confirmation confirmation;
     confirmation.typedEnvironment = opt(ctx, QStringLiteral("confirm"));
@@ -581,31 +865,23 @@ int runAction(CtlContext &ctx, const QString &verbName)
     const bool yes = ctx.parser->isSet(QStringLiteral("yes"));
     const bool tty = isatty(fileno(stdin));
     if (prepared.protectedEnvironment && confirmation.typedEnvironment.isEmpty()) {
-        if (!tty) {
-            *ctx.err << "refused: " << prepared.action.environment
-                     << " is protected: pass --yes --confirm " << prepared.action.environment
-                     << '\n';
-            return ExitBackend;
-        }
-        *ctx.out << "Type the environment name (" << prepared.action.environment
-                 << ") to confirm: ";
-        ctx.out->flush();
+        if (!tty)
+            return refuse(QStringLiteral("%1 is protected: pass --yes --confirm %1")
+                              .arg(prepared.action.environment));
+        talk << "Type the environment name (" << prepared.action.environment << ") to confirm: ";
+        talk.flush();
         confirmation.typedEnvironment = readLine();
     } else if (!yes && !prepared.protectedEnvironment) {
-        if (!tty) {
-            *ctx.err << "refused: not confirmed: pass --yes\n";
-            return ExitBackend;
-        }
-        *ctx.out << "Proceed? [y/N] ";
-        ctx.out->flush();
-        if (readLine().compare(QLatin1String("y"), Qt::CaseInsensitive) != 0) {
-            *ctx.err << "cancelled\n";
-            return ExitBackend;
-        }
+        if (!tty)
+            return refuse(QStringLiteral("not confirmed: pass --yes"));
+        talk << "Proceed? [y/N] ";
+        talk.flush();
+        if (readLine().compare(QLatin1String("y"), Qt::CaseInsensitive) != 0)
+            return refuse(QStringLiteral("cancelled"));
     }
     if (prepared.frozen && confirmation.overrideReason.isEmpty() && tty) {
-        *ctx.out << "Frozen (" << prepared.freezeReason << "). Reason to override: ";
-        ctx.out->flush();
+        talk << "Frozen (" << prepared.freezeReason << "). Reason to override: ";
+        talk.flush();
         confirmation.overrideReason = readLine();
     }
 
@@ -622,10 +898,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
                          });
         return runner->run(prepared, confirmation, &why);
     }();
-    if (!expected) {
-        *ctx.err << "refused: " << why << '\n';
-        return ExitBackend;
-    }
+    if (!expected)
+        return refuse(why);
     if (!done) {
         QTimer::singleShot(120000, &loop, &QEventLoop::quit);
         loop.exec();

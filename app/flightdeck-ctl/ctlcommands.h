@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
@@ -12,6 +14,18 @@ class Session;
 /// Exit codes of flightdeck-ctl (documented in README).
 enum CtlExit { ExitOk = 0, ExitUsage = 2, ExitWorkspace = 3, ExitBackend = 4 };
 
+/// How one connection answered this invocation's read.
+struct ConnectionOutcome
+{
+    QString id;
+    QString kind;
+    bool fresh = false;     // finished its read and reports itself healthy
+    QString state;          // health words when not fresh ("auth failed", "no answer in time")
+    QString reason;         // the backend's own words
+    QDateTime lastGoodRead; // its data was last confirmed then (invalid: never)
+    bool showsCache = false; // not fresh, and its rows come from the cached last good read
+};
+
 /// Everything one invocation needs: parsed options, output streams, and the session once open.
 struct CtlContext
 {
@@ -22,7 +36,13 @@ struct CtlContext
     QTextStream *out = nullptr;
     QTextStream *err = nullptr;
     Session *session = nullptr;
+    /// Filled by the read of every command that opens the session.
+    QHash<QString, ConnectionOutcome> outcomes;
 };
+
+/// Checks the options that need no workspace (numbers, enumerations); an empty string when
+/// they are fine, else the usage error to print.
+QString checkOptions(const QCommandLineParser &parser);
 
 /// Finds the workspace: --workspace, $FLIGHTDECK_WORKSPACE, ./flightdeck.yaml, XDG config.
 QString findWorkspace(const QString &given);

@@ -1,6 +1,7 @@
 #include "ctlcommands.h"
 #include "ctlcompare.h"
 #include "ctlincident.h"
+#include "terminaltext.h"
 
 #include "estate/session.h"
 #include "logging/logging.h"
@@ -46,7 +47,9 @@ Acting (each prints its plan first; --dry-run stops there):
   Protected environments need --yes --confirm ENVNAME (or the name typed at the prompt);
   freeze windows need --reason TEXT.
 
-Exit codes: 0 ok, 2 usage, 3 workspace error, 4 backend error or refused.
+Exit codes: 0 ok (everything asked for answered, nothing stale), 2 usage, 3 workspace error,
+4 backend error, refused, or a read where a connection asked for could not answer (its rows
+are then marked stale, or missing; stderr and "problems" in --json say which and why).
 )";
 
 } // namespace
@@ -68,8 +71,10 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("flightdeck"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FD_VERSION));
 
-    QTextStream out(stdout);
-    QTextStream err(stderr);
+    TerminalSafeDevice stdoutDevice(stdout);
+    TerminalSafeDevice stderrDevice(stderr);
+    QTextStream out(&stdoutDevice);
+    QTextStream err(&stderrDevice);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -129,6 +134,10 @@ int main(int argc, char *argv[])
     }
     if (positional.isEmpty()) {
         err << usageText;
+        return ExitUsage;
+    }
+    if (const QString problem = checkOptions(parser); !problem.isEmpty()) {
+        err << "flightdeck-ctl: " << problem << '\n';
         return ExitUsage;
     }
 

@@ -1,4 +1,5 @@
 #include "texttable.h"
+#include "terminaltext.h"
 
 namespace fd {
 
@@ -25,7 +26,9 @@ void TextTable::addRow(QStringList cells)
     while (cells.size() < m_headers.size())
         cells << QString();
     for (QString &c : cells) {
-        c.replace(QLatin1Char('\n'), QLatin1Char(' '));
+        for (const char ws : {'\n', '\t', '\r'})
+            c.replace(QLatin1Char(ws), QLatin1Char(' '));
+        c = terminalSafe(c); // names and messages come from backends and arguments
         if (displayWidth(c) > m_maxCellWidth) {
             while (displayWidth(c) > m_maxCellWidth - 1)
                 c.chop(1);

@@ -1,4 +1,5 @@
 #include "workspaceloader.h"
+#include "yamltree.h"
 
 #include <QDir>
 #include <QFile>
@@ -6,9 +7,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace fd {
@@ -16,6 +16,7 @@ namespace fd {
 namespace {
 
 const QLatin1String kDefaultsName("<defaults>");
+constexpr int kMaxTeamLayers = 8;
 
 // Built-in defaults: the lowest layer.
 const char kDefaults[] = R"(version: 1
@@ -28,58 +29,8 @@ ui:
   language: en
 )";
 
-constexpr int kMaxDepth = 64;
-constexpr int kMaxNodes = 200000; // alias bombs expand exponentially; stop well before memory
-constexpr qint64 kMaxFileBytes = 8 * 1024 * 1024;
-
-// A YAML node copied out of yaml-cpp with where it came from, so that after the layers merge
-// every value still names its own file, line and column.
-struct Node
-{
-    enum class Type { Null, Scalar, Sequence, Map };
-    Type type = Type::Null;
-    QString scalar;
-    bool quoted = false;
-    std::vector<Node> children; // sequence items, or map members (with key set)
-    QString key;
-    SourceLocation loc;
-    SourceLocation keyLoc;
-
-    const Node *get(const QString &name) const
-    {
-        if (type != Type::Map)
-            return nullptr;
-        for (const auto &c : children)
-            if (c.key == name)
-                return &c;
-        return nullptr;
-    }
-    Node *get(const QString &name) { return const_cast<Node *>(std::as_const(*this).get(name)); }
-    bool isMap() const { return type == Type::Map; }
-    bool isNull() const { return type == Type::Null; }
-};
-
-SourceLocation locOf(const YAML::Mark &mark, const QString &file)
-{
-    if (mark.is_null() || mark.line < 0)
-        return {file, 0, 0};
-    return {file, mark.line + 1, mark.column + 1};
-}
-
-QString describe(const Node &n)
-{
-    switch (n.type) {
-    case Node::Type::Null:
-        return QStringLiteral("nothing");
-    case Node::Type::Scalar:
-        return QStringLiteral("`%1`").arg(n.scalar.left(60));
-    case Node::Type::Sequence:
-        return QStringLiteral("a list");
-    case Node::Type::Map:
-        return QStringLiteral("a map");
-    }
-    return {};
-}
+using Node = YamlNode;
+using Issues = IssueList;
 
 QString join(const QString &path, const QString &key)
 {
@@ -91,166 +42,38 @@ QString indexed(const QString &path, int i)
     return path + QStringLiteral("[%1]").arg(i);
 }
 
-class Issues
-{
-public:
-    void add(WorkspaceIssue::Severity s,
-             const SourceLocation &loc,
-             const QString &path,
-             const QString &message)
-    {
-        list.append({s, loc.file, loc.line, loc.column, path, message});
-    }
-    void error(const SourceLocation &loc, const QString &path, const QString &message)
-    {
-        add(WorkspaceIssue::Severity::Error, loc, path, message);
-    }
-    void warning(const SourceLocation &loc, const QString &path, const QString &message)
-    {
-        add(WorkspaceIssue::Severity::Warning, loc, path, message);
-    }
-    QList<WorkspaceIssue> list;
-};
-
-bool convertYaml(const YAML::Node &y,
-                 const QString &file,
-                 Node *out,
-                 int depth,
-                 int *budget,
-                 Issues &issues,
-                 const QString &path)
-{
-    out->loc = locOf(y.Mark(), file);
-    if (--*budget < 0 || depth > kMaxDepth) {
-        if (*budget == -1 || depth == kMaxDepth + 1)
-            issues.error(out->loc, path,
-                         QStringLiteral("the document is nested too deeply or expands too far "
-                                        "(aliases); refusing to read further"));
-        return false;
-    }
-    switch (y.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-        out->type = Node::Type::Null;
-        return true;
-    case YAML::NodeType::Scalar:
-        out->type = Node::Type::Scalar;
-        out->scalar = QString::fromStdString(y.Scalar());
-        out->quoted = y.Tag() == "!";
-        return true;
-    case YAML::NodeType::Sequence: {
-        out->type = Node::Type::Sequence;
-        int i = 0;
-        for (const auto &item : y) {
-            Node child;
-            if (!convertYaml(item, file, &child, depth + 1, budget, issues, indexed(path, i++)))
-                return false;
-            out->children.push_back(std::move(child));
-        }
-        return true;
-    }
-    case YAML::NodeType::Map: {
-        out->type = Node::Type::Map;
-        for (const auto &member : y) {
-            const SourceLocation keyLoc = locOf(member.first.Mark(), file);
-            if (!member.first.IsScalar()) {
-                issues.error(keyLoc, path, QStringLiteral("a key must be a plain name"));
-                continue;
-            }
-            const QString key = QString::fromStdString(member.first.Scalar());
-            if (const Node *first = out->get(key)) {
-                issues.error(keyLoc, join(path, key),
-                             QStringLiteral("key `%1` appears twice (first at line %2)")
-                                 .arg(key)
-                                 .arg(first->keyLoc.line));
-                continue;
-            }
-            Node child;
-            if (!convertYaml(member.second, file, &child, depth + 1, budget, issues,
-                             join(path, key)))
-                return false;
-            child.key = key;
-            child.keyLoc = keyLoc;
-            if (child.loc.line == 0) // an empty value has no mark of its own
-                child.loc = keyLoc;
-            out->children.push_back(std::move(child));
-        }
-        return true;
-    }
-    }
-    return true;
-}
-
 std::optional<Node> parseText(const QByteArray &text, const QString &file, Issues &issues)
 {
-    try {
-        const YAML::Node root = YAML::Load(text.toStdString());
-        Node node;
-        int budget = kMaxNodes;
-        if (!convertYaml(root, file, &node, 0, &budget, issues, QString()))
-            return std::nullopt;
-        if (node.isNull()) {
-            node.type = Node::Type::Map; // an empty file is an empty layer
-            node.loc = {file, 1, 1};
-        }
-        if (!node.isMap()) {
-            issues.error(node.loc, QString(),
-                         QStringLiteral("expected a map of settings at the top of the file, "
-                                        "found %1")
-                             .arg(describe(node)));
-            return std::nullopt;
-        }
-        return node;
-    } catch (const YAML::Exception &e) {
-        issues.error(locOf(e.mark, file), QString(),
-                     QStringLiteral("malformed YAML: %1").arg(QString::fromStdString(e.msg)));
-    } catch (const std::exception &e) {
-        issues.error({file, 0, 0}, QString(),
-                     QStringLiteral("cannot read YAML: %1").arg(QString::fromLocal8Bit(e.what())));
-    } catch (...) {
-        issues.error({file, 0, 0}, QString(), QStringLiteral("cannot read YAML"));
-    }
-    return std::nullopt;
+    return parseYamlText(text, file, issues);
 }
 
 std::optional<Node>
 parseFile(const QString &path, Issues &issues, const SourceLocation &from, const QString &fromPath)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        const QString msg = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
-        if (from.file.isEmpty())
-            issues.error({path, 0, 0}, QString(), msg);
-        else
-            issues.error(from, fromPath, msg);
-        return std::nullopt;
-    }
-    if (f.size() > kMaxFileBytes) {
-        issues.error({path, 0, 0}, QString(),
-                     QStringLiteral("the file is larger than %1 MB").arg(kMaxFileBytes >> 20));
-        return std::nullopt;
-    }
-    return parseText(f.readAll(), path, issues);
+    return parseYamlFile(path, issues, from, fromPath);
 }
 
-// Later wins; maps merge member by member, anything else is replaced whole.
-void merge(Node &base, const Node &over)
+// Later wins; maps merge member by member, anything else is replaced whole. `over` is taken
+// apart: a layer's subtrees move into the result instead of being copied (a workspace of
+// 250,000 services is one large subtree).
+void merge(Node &base, Node &&over)
 {
     if (!base.isMap() || !over.isMap()) {
         const QString key = base.key;
         const SourceLocation keyLoc = base.keyLoc;
-        base = over;
+        const SourceLocation overKeyLoc = over.keyLoc;
+        base = std::move(over);
         if (!key.isEmpty()) {
             base.key = key;
-            base.keyLoc = over.keyLoc.line ? over.keyLoc : keyLoc;
+            base.keyLoc = overKeyLoc.line ? overKeyLoc : keyLoc;
         }
         return;
     }
-    for (const auto &member : over.children) {
+    for (auto &member : over.children) {
         if (Node *existing = base.get(member.key))
-            merge(*existing, member);
+            merge(*existing, std::move(member));
         else
-            base.children.push_back(member);
+            base.addMember(std::move(member));
     }
 }
 
@@ -446,6 +269,19 @@ private:
                                               const QString &environment);
     void applyConventions(ServiceDef &s, const QString &path, const Node &serviceNode);
     void checkReferences(Workspace &ws, const Node &root);
+    void checkDependencyCycles(const Workspace &ws, const Node &root);
+    void checkCredentialsInUse(const Workspace &ws, const Node &root);
+    bool refuseUserInfo(const QUrl &url, const SourceLocation &loc, const QString &path);
+    void checkOptionRanges(const Node &options, const QString &path, const QString &kind);
+
+    struct UnsetVariable
+    {
+        QString connection;
+        QString name;
+        QString path;
+        SourceLocation loc;
+    };
+    QList<UnsetVariable> m_unsetVariables;
 
     Issues &m_issues;
     const LoadOptions &m_options;
@@ -516,7 +352,7 @@ void Reader::read(const Node &root, Workspace &ws)
             ServiceDef def;
             def.name = s.key;
             readService(s, join(QStringLiteral("services"), s.key), def);
-            ws.services.append(def);
+            ws.services.append(std::move(def));
         }
     }
 
@@ -579,6 +415,8 @@ void Reader::read(const Node &root, Workspace &ws)
     }
 
     checkReferences(ws, root);
+    checkDependencyCycles(ws, root);
+    checkCredentialsInUse(ws, root);
 }
 
 void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c)
@@ -617,7 +455,7 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
             (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
             m_issues.error(url->loc, join(path, QStringLiteral("url")),
                            QStringLiteral("`%1` is not an http(s) URL").arg(*u));
-        else
+        else if (refuseUserInfo(parsed, url->loc, join(path, QStringLiteral("url"))))
             c.url = parsed;
     }
 
@@ -643,9 +481,7 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
                         continue;
                     }
                     if (m_options.checkEnvironment && !m_options.environment.contains(name))
-                        m_issues.warning(
-                            v.loc, vpath,
-                            QStringLiteral("environment variable `%1` is not set").arg(name));
+                        m_unsetVariables.append({c.id, name, vpath, v.loc});
                 } else if (ref.startsWith(QLatin1String("keychain:"))) {
                     if (ref.size() == 9) {
                         m_issues.error(v.loc, vpath,
@@ -714,9 +550,95 @@ void Reader::readConnection(const Node &n, const QString &path, ConnectionDef &c
         }
     }
 
-    if (const Node *o = n.get(QStringLiteral("options")); o && !o->isNull())
-        if (expect(*o, Node::Type::Map, join(path, QStringLiteral("options"))))
+    if (const Node *o = n.get(QStringLiteral("options")); o && !o->isNull()) {
+        const QString opath = join(path, QStringLiteral("options"));
+        if (expect(*o, Node::Type::Map, opath)) {
+            checkOptionRanges(*o, opath, c.kind);
+            for (const auto &m : o->children)
+                if (m.key.endsWith(QLatin1String("Url")) && m.type == Node::Type::Scalar)
+                    refuseUserInfo(QUrl(m.scalar), m.loc, join(opath, m.key));
             c.options = toVariant(*o).toMap();
+        }
+    }
+}
+
+bool Reader::refuseUserInfo(const QUrl &url, const SourceLocation &loc, const QString &path)
+{
+    // An ssh user name (`ssh://git@host/...`) is not a secret; a password is, and so is any
+    // user part of an http(s) URL (tokens are often passed as the user name).
+    const bool http = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+    if (url.password().isEmpty() && (!http || url.userName().isEmpty()))
+        return true;
+    // Never echo the user part either: it is often a token.
+    m_issues.error(loc, path,
+                   QStringLiteral("the URL carries credentials (`user:…@`); write the URL "
+                                  "without them and put them under `credentials` as `env:NAME` "
+                                  "or `keychain:NAME` references"));
+    return false;
+}
+
+// The numeric options the plugins read, with the ranges they accept. A value outside is an
+// error here rather than being clamped or ignored in silence when the connection starts.
+void Reader::checkOptionRanges(const Node &options, const QString &path, const QString &kind)
+{
+    struct Range
+    {
+        const char *key;
+        double min;
+        double max;
+        bool whole;
+        const char *unit;
+    };
+    static const Range ranges[] = {
+        {"pollInterval", 0.05, 86400, false, "seconds"},
+        {"pollIntervalSeconds", 0.05, 86400, false, "seconds"},
+        {"activePollInterval", 0.05, 86400, false, "seconds"},
+        {"requestTimeoutMs", 100, 300000, true, "milliseconds"},
+        {"maxAttempts", 1, 10, true, "attempts"},
+        {"maxBackoffMs", 100, 3600000, true, "milliseconds"},
+        {"rateLimitBackoffMs", 100, 3600000, true, "milliseconds"},
+        {"jobsDepth", 0, 100, true, "jobs"},
+        {"deploymentDepth", 1, 100, true, "deployments"},
+        {"protectedEvery", 1, 1000, true, "polls"},
+        {"deploymentsFullEvery", 1, 1000, true, "polls"},
+        {"environmentsEvery", 1, 1000, true, "polls"},
+        {"ownerRelistPolls", 1, 1000, true, "polls"},
+        {"requestsPerMinute", 1, 1000000, true, "requests"},
+        {"stagesDepth", 0, 100, true, "stages"},
+        {"listingLevels", 1, 6, true, "levels"},
+        {"queueFollowMs", 0, 600000, true, "milliseconds"},
+        {"queuePollMs", 20, 60000, true, "milliseconds"},
+    };
+    const auto check = [&](const Node &m, const Range &r) {
+        const QString mpath = join(path, m.key);
+        bool ok = m.type == Node::Type::Scalar && !m.quoted;
+        const double v = ok ? m.scalar.toDouble(&ok) : 0;
+        const bool whole = ok && v == std::floor(v);
+        if (!ok || (r.whole && !whole) || !std::isfinite(v)) {
+            m_issues.error(m.loc, mpath,
+                           QStringLiteral("expected %1, found %2")
+                               .arg(r.whole ? QStringLiteral("a whole number")
+                                            : QStringLiteral("a number"),
+                                    describe(m)));
+            return;
+        }
+        if (v < r.min || v > r.max)
+            m_issues.error(m.loc, mpath,
+                           QStringLiteral("`%1` is out of range: %2 takes %3 to %4 %5")
+                               .arg(m.scalar, m.key, QString::number(r.min),
+                                    QString::number(r.max, 'f', 0), QLatin1String(r.unit)));
+    };
+    for (const auto &m : options.children) {
+        if (m.key == QLatin1String("runDepth")) {
+            // github and jenkins read at most 100 runs per pipeline a poll; gitlab pages on.
+            const double max = kind == QLatin1String("gitlab") ? 1000 : 100;
+            check(m, Range{"runDepth", 1, max, true, "runs"});
+            continue;
+        }
+        for (const Range &r : ranges)
+            if (m.key == QLatin1String(r.key))
+                check(m, r);
+    }
 }
 
 std::optional<FreezeWindow> Reader::readFreeze(const Node &n, const QString &path)
@@ -932,8 +854,10 @@ void Reader::readService(const Node &n, const QString &path, ServiceDef &s)
             if (const Node *p = r->get(QStringLiteral("path")))
                 if (auto v = string(p, join(rpath, QStringLiteral("path"))))
                     s.repoPath = resolvePath(*v, p->loc);
-            if (auto v = string(r->get(QStringLiteral("url")), join(rpath, QStringLiteral("url"))))
-                s.repoUrl = *v;
+            if (const Node *u = r->get(QStringLiteral("url")))
+                if (auto v = string(u, join(rpath, QStringLiteral("url"))))
+                    if (refuseUserInfo(QUrl(*v), u->loc, join(rpath, QStringLiteral("url"))))
+                        s.repoUrl = *v;
             if (auto v = string(r->get(QStringLiteral("mainBranch")),
                                 join(rpath, QStringLiteral("mainBranch"))))
                 s.mainBranch = *v;
@@ -1059,16 +983,20 @@ void Reader::applyConventions(ServiceDef &s, const QString &path, const Node &se
 void Reader::checkReferences(Workspace &ws, const Node &root)
 {
     const Node *svcs = root.get(QStringLiteral("services"));
-    QStringList names;
+    QSet<QString> known;
+    known.reserve(ws.services.size());
     for (const auto &s : ws.services)
-        names.append(s.name);
+        known.insert(s.name);
+    QStringList names; // only for "did you mean", built when first needed
     for (const auto &s : ws.services) {
         const Node *sn = svcs ? svcs->get(s.name) : nullptr;
         const Node *deps = sn ? sn->get(QStringLiteral("dependsOn")) : nullptr;
         for (int i = 0; i < s.dependsOn.size(); ++i) {
             const QString &dep = s.dependsOn.at(i);
-            if (names.contains(dep))
+            if (known.contains(dep))
                 continue;
+            if (names.isEmpty())
+                names = QStringList(known.cbegin(), known.cend());
             const Node *item =
                 deps && deps->type == Node::Type::Sequence && std::size_t(i) < deps->children.size()
                     ? &deps->children.at(std::size_t(i))
@@ -1078,6 +1006,105 @@ void Reader::checkReferences(Workspace &ws, const Node &root)
                 indexed(QStringLiteral("services.") + s.name + QLatin1String(".dependsOn"), i),
                 QStringLiteral("service"), dep, QStringLiteral("services"), names);
         }
+    }
+}
+
+// A dependsOn cycle has no order to deploy or roll back in. Walked without recursion: a chain
+// of 250,000 services must not overflow the stack.
+void Reader::checkDependencyCycles(const Workspace &ws, const Node &root)
+{
+    QHash<QString, qsizetype> index;
+    index.reserve(ws.services.size());
+    for (qsizetype i = 0; i < ws.services.size(); ++i)
+        index.insert(ws.services.at(i).name, i);
+    enum class Mark : char { New, Open, Done };
+    std::vector<Mark> mark(std::size_t(ws.services.size()), Mark::New);
+    struct Frame
+    {
+        qsizetype service;
+        qsizetype next; // index into dependsOn
+    };
+    const Node *svcs = root.get(QStringLiteral("services"));
+    for (qsizetype start = 0; start < ws.services.size(); ++start) {
+        if (mark[std::size_t(start)] != Mark::New)
+            continue;
+        std::vector<Frame> stack{{start, 0}};
+        mark[std::size_t(start)] = Mark::Open;
+        while (!stack.empty()) {
+            Frame &f = stack.back();
+            const ServiceDef &s = ws.services.at(f.service);
+            if (f.next >= s.dependsOn.size()) {
+                mark[std::size_t(f.service)] = Mark::Done;
+                stack.pop_back();
+                continue;
+            }
+            const qsizetype depIndex = f.next++;
+            const auto it = index.constFind(s.dependsOn.at(depIndex));
+            if (it == index.cend())
+                continue; // reported by checkReferences
+            const qsizetype dep = *it;
+            if (mark[std::size_t(dep)] == Mark::New) {
+                mark[std::size_t(dep)] = Mark::Open;
+                stack.push_back({dep, 0});
+                continue;
+            }
+            if (mark[std::size_t(dep)] != Mark::Open)
+                continue;
+            // The cycle is the part of the stack from `dep` to here.
+            QStringList cycle;
+            auto from = std::find_if(stack.begin(), stack.end(),
+                                     [dep](const Frame &x) { return x.service == dep; });
+            for (auto k = from; k != stack.end(); ++k)
+                cycle.append(ws.services.at(k->service).name);
+            cycle.append(ws.services.at(dep).name);
+            const Node *sn = svcs ? svcs->get(s.name) : nullptr;
+            const Node *deps = sn ? sn->get(QStringLiteral("dependsOn")) : nullptr;
+            const Node *item = deps && deps->type == Node::Type::Sequence &&
+                                       std::size_t(depIndex) < deps->children.size()
+                                   ? &deps->children.at(std::size_t(depIndex))
+                                   : deps;
+            m_issues.error(item ? item->loc : SourceLocation{},
+                           indexed(QStringLiteral("services.") + s.name +
+                                       QLatin1String(".dependsOn"),
+                                   int(depIndex)),
+                           QStringLiteral("`dependsOn` makes a cycle: %1")
+                               .arg(cycle.join(QStringLiteral(" → "))));
+        }
+    }
+}
+
+// An unset variable is an error where a connection in use needs it (it could not connect), and
+// a warning where no service uses the connection.
+void Reader::checkCredentialsInUse(const Workspace &ws, const Node &root)
+{
+    if (m_unsetVariables.isEmpty())
+        return;
+    QHash<QString, QString> usedBy; // connection → first service that uses it
+    bool signalsUsed = false;
+    for (const auto &s : ws.services) {
+        for (const auto *list : {&s.pipelines, &s.bindings})
+            for (const auto &b : *list)
+                if (const QString c = ServiceDef::connectionOf(b); !usedBy.contains(c))
+                    usedBy.insert(c, s.name);
+        signalsUsed = signalsUsed || !s.sli.isEmpty();
+    }
+    if (const Node *p = root.get(QStringLiteral("policies")))
+        signalsUsed = signalsUsed || p->get(QStringLiteral("sloGate"));
+    for (const auto &u : std::as_const(m_unsetVariables)) {
+        const ConnectionDef *def = ws.connection(u.connection);
+        QString user = usedBy.value(u.connection);
+        if (user.isEmpty() && def && def->kind == QLatin1String("prometheus") && signalsUsed)
+            user = QStringLiteral("the service indicators");
+        else if (!user.isEmpty())
+            user = QStringLiteral("service `%1`").arg(user);
+        if (user.isEmpty())
+            m_issues.warning(u.loc, u.path,
+                             QStringLiteral("environment variable `%1` is not set").arg(u.name));
+        else
+            m_issues.error(u.loc, u.path,
+                           QStringLiteral("environment variable `%1` is not set, and connection "
+                                          "`%2` needs it: %3 uses the connection")
+                               .arg(u.name, u.connection, user));
     }
 }
 
@@ -1175,7 +1202,8 @@ LoadResult loadLayers(std::optional<Node> workspaceNode,
             return result;
         }
 
-        // The team layer sits under the workspace, but the workspace names it.
+        // The team layer sits under the workspace, but the workspace names it; a team file may
+        // name a further team file under itself.
         QString teamPath;
         SourceLocation teamLoc;
         if (const Node *t = workspaceNode->get(QStringLiteral("team"));
@@ -1185,13 +1213,49 @@ LoadResult loadLayers(std::optional<Node> workspaceNode,
         } else if (options.environment.contains(QStringLiteral("FLIGHTDECK_TEAM_FILE"))) {
             teamPath = options.environment.value(QStringLiteral("FLIGHTDECK_TEAM_FILE"));
         }
-        if (!teamPath.isEmpty()) {
-            if (auto team = parseFile(teamPath, issues, teamLoc, QStringLiteral("team"))) {
-                merge(merged, *team);
-                result.workspace.layers.append(teamPath);
+        const auto identity = [](const QString &path) {
+            const QString canonical = QFileInfo(path).canonicalFilePath();
+            return canonical.isEmpty() ? QDir::cleanPath(path) : canonical;
+        };
+        QStringList chain{identity(file)};
+        QList<std::pair<QString, Node>> teams; // nearest the workspace first
+        while (!teamPath.isEmpty()) {
+            const QString id = identity(teamPath);
+            if (chain.contains(id)) {
+                QStringList names;
+                for (const QString &c : std::as_const(chain))
+                    names.append(QFileInfo(c).fileName());
+                names.append(QFileInfo(id).fileName());
+                issues.error(teamLoc, QStringLiteral("team"),
+                             QStringLiteral("the team file `%1` includes itself: %2")
+                                 .arg(teamPath, names.join(QStringLiteral(" → "))));
+                break;
             }
+            if (teams.size() >= kMaxTeamLayers) {
+                issues.error(teamLoc, QStringLiteral("team"),
+                             QStringLiteral("more than %1 team files include one another; "
+                                            "refusing to read further")
+                                 .arg(kMaxTeamLayers));
+                break;
+            }
+            chain.append(id);
+            auto team = parseFile(teamPath, issues, teamLoc, QStringLiteral("team"));
+            if (!team)
+                break;
+            QString next;
+            if (const Node *t = team->get(QStringLiteral("team"));
+                t && t->type == Node::Type::Scalar && !t->scalar.isEmpty()) {
+                next = resolvePath(t->scalar, t->loc);
+                teamLoc = t->loc;
+            }
+            teams.append({teamPath, std::move(*team)});
+            teamPath = next;
         }
-        merge(merged, *workspaceNode);
+        for (auto it = teams.rbegin(); it != teams.rend(); ++it) {
+            merge(merged, std::move(it->second));
+            result.workspace.layers.append(it->first);
+        }
+        merge(merged, std::move(*workspaceNode));
         result.workspace.layers.append(file);
 
         const QString overrides =
@@ -1199,7 +1263,7 @@ LoadResult loadLayers(std::optional<Node> workspaceNode,
         const bool mustExist = options.overridesFile.has_value();
         if (!overrides.isEmpty() && (mustExist || QFileInfo::exists(overrides))) {
             if (auto o = parseFile(overrides, issues, {}, QString())) {
-                merge(merged, *o);
+                merge(merged, std::move(*o));
                 result.workspace.layers.append(overrides);
             }
         }

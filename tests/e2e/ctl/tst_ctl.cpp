@@ -185,7 +185,11 @@ void TestCtl::readCommandsShowEveryBackend()
     QFETCH(QStringList, backends);
     const Result r = ctl({QStringLiteral("--json"), command});
     QVERIFY2(r.code == 0, qPrintable(r.err));
-    const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    const QJsonObject answer = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(answer.value(QLatin1String("problems")).toArray(), QJsonArray());
+    const QJsonArray rows = answer.value(command).toArray();
+    for (const auto &v : rows)
+        QCOMPARE(v.toObject().value(QLatin1String("stale")).toBool(true), false);
     QSet<QString> connections;
     for (const auto &v : rows)
         connections.insert(v.toObject().value(QLatin1String("connectionId")).toString());
@@ -261,7 +265,12 @@ void TestCtl::protectedEnvironmentRefusedWithoutConfirm()
 
 static QJsonObject onlyRow(const QString &json)
 {
-    const QJsonArray rows = QJsonDocument::fromJson(json.toUtf8()).array();
+    // canary prints an array; runs, envs and approvals {<command>: rows, problems}.
+    const QJsonDocument d = QJsonDocument::fromJson(json.toUtf8());
+    QJsonArray rows = d.array();
+    for (const char *key : {"runs", "envs", "approvals"})
+        if (d.object().contains(QLatin1String(key)))
+            rows = d.object().value(QLatin1String(key)).toArray();
     return rows.size() == 1 ? rows.first().toObject() : QJsonObject();
 }
 
@@ -305,12 +314,21 @@ void TestCtl::approveMovesTheJenkinsInputOn()
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     r = ctl({QStringLiteral("--json"), QStringLiteral("approvals"), QStringLiteral("--backend"),
              QStringLiteral("jenkins")});
-    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 0);
+    QVERIFY2(QJsonDocument::fromJson(r.out.toUtf8()).object().contains(QLatin1String("approvals")),
+             qPrintable(r.out));
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())
+                 .object()
+                 .value(QLatin1String("approvals"))
+                 .toArray()
+                 .size(),
+             0);
     r = ctl({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("--backend"),
              QStringLiteral("jenkins"), QStringLiteral("--service"), QStringLiteral("catalog"),
              QStringLiteral("--env"), QStringLiteral("prod")});
     bool movedOn = false;
-    for (const auto &v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
+    const QJsonArray runs =
+        QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("runs")).toArray();
+    for (const auto &v : runs) {
         const QJsonObject run = v.toObject();
         if (runId.isEmpty() || run.value(QLatin1String("id")).toString() == runId ||
             runId.endsWith(run.value(QLatin1String("id")).toString()))
