@@ -145,6 +145,18 @@ void Estate::healthChanged(const QString &connectionId, const ConnectionHealth &
         return;
     m_health.insert(connectionId, health);
     Q_EMIT connectionHealthChanged(connectionId, health);
+    // The first read failed and kept the cached rows; now a read succeeded. Backends report
+    // health before or after publishing that read's records, so the cached rows it never
+    // mentioned are dropped once this turn of the event loop is over.
+    if (health.state == ConnectionHealth::State::Ok && m_synced.contains(connectionId) &&
+        m_restored.contains(connectionId))
+        QMetaObject::invokeMethod(
+            this,
+            [this, connectionId] {
+                if (!readFailed(connectionId))
+                    finishRestore(connectionId);
+            },
+            Qt::QueuedConnection);
 }
 
 void Estate::problem(const QString &connectionId, const QString &where, const QString &message)
@@ -165,18 +177,35 @@ void Estate::initialSyncDone(const QString &connectionId)
     if (m_synced.contains(connectionId))
         return;
     m_synced.insert(connectionId);
-    if (m_restored.remove(connectionId)) {
-        dropUnseen(RecordKind::Runs, m_runs, connectionId);
-        dropUnseen(RecordKind::Deployments, m_deployments, connectionId);
-        dropUnseen(RecordKind::Environments, m_environments, connectionId);
-        dropUnseen(RecordKind::Gates, m_gates, connectionId);
-        dropUnseen(RecordKind::Rollouts, m_rollouts, connectionId);
-        m_seenSinceRestore.remove(connectionId);
+    // A first read that failed confirmed nothing: the cached rows are still the best we know,
+    // so they stay (marked stale) and their age stays the cache's, instead of vanishing and
+    // being saved back as an empty estate.
+    if (!readFailed(connectionId)) {
+        finishRestore(connectionId);
+        // A backend whose first read brought no records still confirmed its (empty) state now.
+        if (!m_dataTime.contains(connectionId))
+            m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
     }
-    // A backend whose first read brought no records still confirmed its (empty) state now.
-    if (!m_dataTime.contains(connectionId))
-        m_dataTime.insert(connectionId, QDateTime::currentDateTimeUtc());
     Q_EMIT connectionSynced(connectionId);
+}
+
+void Estate::finishRestore(const QString &connectionId)
+{
+    if (!m_restored.remove(connectionId))
+        return;
+    dropUnseen(RecordKind::Runs, m_runs, connectionId);
+    dropUnseen(RecordKind::Deployments, m_deployments, connectionId);
+    dropUnseen(RecordKind::Environments, m_environments, connectionId);
+    dropUnseen(RecordKind::Gates, m_gates, connectionId);
+    dropUnseen(RecordKind::Rollouts, m_rollouts, connectionId);
+    m_seenSinceRestore.remove(connectionId);
+}
+
+bool Estate::readFailed(const QString &connectionId) const
+{
+    const auto s = m_health.value(connectionId).state;
+    return s == ConnectionHealth::State::Unreachable || s == ConnectionHealth::State::AuthFailed ||
+           s == ConnectionHealth::State::Degraded;
 }
 
 void Estate::actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result)

@@ -102,9 +102,14 @@ private:
     QHash<QString, QDateTime> m_dataTime;
     template <typename T>
     void dropUnseen(RecordKind kind, QHash<QString, T> &table, const QString &connectionId);
+    /// The cached records a completed, successful read never mentioned go; the rest is live.
+    void finishRestore(const QString &connectionId);
+    /// Whether the connection's health says its last read did not (fully) answer.
+    bool readFailed(const QString &connectionId) const;
 
-    /// Connections showing cached records until their first read is done; what that read has
-    /// published so far, by kind. Cached records it never mentions go when it completes.
+    /// Connections showing cached records until their first successful read is done; what has
+    /// been published since, by kind. Cached records it never mentions go when it completes. A
+    /// first read that failed keeps the cached records (stale) until a read succeeds.
     QSet<QString> m_restored;
     QHash<QString, QHash<int, QSet<QString>>> m_seenSinceRestore;
     QSet<QString> m_synced;

@@ -302,6 +302,40 @@ private Q_SLOTS:
         QCOMPARE(estate.environments().size(), 1);
     }
 
+    void cachedRowsStayWhenTheFirstReadFails()
+    {
+        // The first read fails (the token expired): the cached rows stay, marked stale, and are
+        // not replaced by an empty estate. When a later read succeeds, what it never mentioned goes.
+        Estate estate;
+        EnvironmentMatrixModel model(&estate);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RecordSet cached;
+        cached.environments = {state(u"argocd"_s, u"a"_s, u"prod"_s, u"v1"_s),
+                               state(u"argocd"_s, u"gone"_s, u"prod"_s, u"v1"_s)};
+        estate.restore(u"argocd"_s, cached, t0);
+        ConnectionHealth failed;
+        failed.state = ConnectionHealth::State::AuthFailed;
+        failed.reason = u"token expired"_s;
+        estate.healthChanged(u"argocd"_s, failed);
+        estate.initialSyncDone(u"argocd"_s);
+        QVERIFY(estate.isSynced(u"argocd"_s));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(estate.snapshot(u"argocd"_s).environments.size(), 2);
+        QVERIFY(estate.isStale(u"argocd"_s));
+        QCOMPARE(estate.dataTime(u"argocd"_s), t0);
+
+        RecordSet live;
+        live.environments = {state(u"argocd"_s, u"a"_s, u"prod"_s, u"v2"_s)};
+        estate.publish(u"argocd"_s, live, AllKinds);
+        ConnectionHealth ok;
+        ok.state = ConnectionHealth::State::Ok;
+        estate.healthChanged(u"argocd"_s, ok);
+        QTRY_COMPARE(model.rowCount(), 1);
+        QVERIFY(!estate.isStale(u"argocd"_s));
+        QCOMPARE(model.indexOf(u"a"_s, u"prod"_s).data().toString(), u"v2"_s);
+    }
+
     void matrixFoldsSeveralBackends()
     {
         Estate estate;
