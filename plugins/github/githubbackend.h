@@ -4,7 +4,9 @@
 
 #include "backend/backend.h"
 #include "backend/snapshotpublisher.h"
+#include "http/actionexecutor.h"
 #include "http/client.h"
+#include "http/problemledger.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -67,7 +69,6 @@ private:
         QHash<qint64, QDateTime> statusesMarker; // deployment id → updated_at statuses match
         QSet<qint64> gatedRuns;                  // runs that had a pending deployment last read
     };
-    struct Execution;
     /// One entry of scope.owners and what its last good listing said.
     struct OwnerListing
     {
@@ -99,22 +100,16 @@ private:
     void afterRuns(RepoSync &repo);
     void afterDeployments(RepoSync &repo);
     void authFailed(const http::Response &response);
-    void reportProblem(const QString &where, const QString &message);
-    void clearProblem(const QString &where);
     void setHealth(const ConnectionHealth &health);
     void publishRecords();
     PlanningState planningState() const;
     int backoffMs() const;
 
-    void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec,
-                            int index,
-                            std::function<void()> onHold);
-    void sendMutation(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec,
-                         bool ok,
-                         const QString &message,
-                         int status);
+    http::ActionExecutor *makeExecutor();
+    void sendForAction(http::Request request, http::ActionHooks::Reply reply);
+    http::MutationVerdict interpret(const http::ActionRun &run,
+                                    const PlannedRequest &planned,
+                                    const http::Response &response);
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -139,10 +134,9 @@ private:
     int m_serverPollIntervalMs = 0;
     qint64 m_cycles = 0;
     ConnectionHealth m_health;
-    QSet<QString> m_reported;   // problem keys already shown
-    QSet<QString> m_freshPaths; // unreadable bodies: read unconditionally next time
     SnapshotPublisher m_publisher;
-    quint64 m_nextTicket = 1;
+    http::ProblemLedger m_problems;
+    http::ActionExecutor *m_executor; // after m_problems and m_config: made in the constructor
 };
 
 } // namespace fd::github
