@@ -805,37 +805,35 @@ quint64 GitHubBackend::execute(const ActionPlan &plan)
 
 http::ActionExecutor *GitHubBackend::makeExecutor()
 {
-    http::ActionHooks hooks;
-    hooks.send = [this](const http::Request &request, http::ActionHooks::Reply reply) {
-        sendForAction(request, std::move(reply));
-    };
-    hooks.read = [](const Precondition &pc, const http::Response &r) {
-        if (!r.ok())
-            return http::PreconditionReading::unreadable(shortError(r));
-        QString found;
-        return preconditionHolds(pc, r.body, &found) ? http::PreconditionReading::holds()
-                                                     : http::PreconditionReading::differs(found);
-    };
-    hooks.interpret = [this](const std::shared_ptr<http::ActionRun> &run,
-                             const PlannedRequest &planned, const http::Response &r) {
-        return interpret(*run, planned, r);
-    };
-    hooks.finished = [this](const http::ActionRun &run, const ActionResult &result) {
-        m_sink->actionFinished(m_config.id, run.ticket, result);
-        // Look again soon so the change shows without waiting a whole poll interval.
-        if (result.ok && m_running && !m_authFailed && !m_cycleActive)
-            scheduleNext(std::min(m_settings.intervalMs, 500));
-    };
     http::ExecutorSettings settings;
     settings.connectionId = m_config.id;
     settings.readOnly = m_config.readOnly;
-    return new http::ActionExecutor(std::move(hooks), settings, this);
+    return new http::ActionExecutor(this, settings, this);
 }
 
-void GitHubBackend::sendForAction(http::Request req, http::ActionHooks::Reply reply)
+http::PreconditionReading GitHubBackend::readPrecondition(const Precondition &pc,
+                                                          const http::Response &r)
+{
+    if (!r.ok())
+        return http::PreconditionReading::unreadable(shortError(r));
+    QString found;
+    const bool holds = preconditionHolds(pc, r.body, &found);
+    return http::PreconditionReading::compared(holds, found);
+}
+
+void GitHubBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (result.ok && m_running && !m_authFailed && !m_cycleActive)
+        scheduleNext(std::min(m_settings.intervalMs, 500));
+}
+
+void GitHubBackend::sendForAction(const http::Request &request, Reply reply)
 {
     if (!m_client)
         start();
+    http::Request req = request;
     req.timeoutMs = m_settings.requestTimeoutMs;
     if (req.method != "GET") {
         const QString host = hostKey(m_config.baseUrl);
@@ -851,16 +849,16 @@ void GitHubBackend::sendForAction(http::Request req, http::ActionHooks::Reply re
     m_client->send(req, this, std::move(reply));
 }
 
-http::MutationVerdict GitHubBackend::interpret(const http::ActionRun &run,
-                                               const PlannedRequest &planned,
-                                               const http::Response &r)
+http::MutationVerdict GitHubBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                                       const PlannedRequest &planned,
+                                                       const http::Response &r)
 {
     using Kind = http::MutationVerdict::Kind;
     if (r.ok()) {
         const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
         if (!answer.contains(QLatin1String("workflow_run_id")))
             return {Kind::Done, {}};
-        const QString summary = run.plan.summary;
+        const QString summary = run->plan.summary;
         return {Kind::Done,
                 (summary.isEmpty() ? QStringLiteral("done") : summary + QStringLiteral(": done")) +
                     QStringLiteral(" (run ") +

@@ -40,7 +40,7 @@ struct PollSettings
  * last good state of each, publishes normalized records, reports health, plans and executes
  * release actions. Lives on the thread that created it; all I/O is asynchronous.
  */
-class GitHubBackend : public QObject, public Backend
+class GitHubBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 
@@ -105,11 +105,15 @@ private:
     PlanningState planningState() const;
     int backoffMs() const;
 
+    // the executor's view of this backend
     http::ActionExecutor *makeExecutor();
-    void sendForAction(http::Request request, http::ActionHooks::Reply reply);
-    http::MutationVerdict interpret(const http::ActionRun &run,
-                                    const PlannedRequest &planned,
-                                    const http::Response &response);
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
 
     ConnectionConfig m_config;
     BackendSink *m_sink;

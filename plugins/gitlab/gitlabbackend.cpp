@@ -988,48 +988,52 @@ quint64 GitLabBackend::execute(const ActionPlan &plan)
 
 http::ActionExecutor *GitLabBackend::makeExecutor()
 {
-    http::ActionHooks hooks;
-    hooks.send = [this](http::Request request, http::ActionHooks::Reply reply) {
-        if (!m_client)
-            start();
-        request.timeoutMs = m_settings.requestTimeoutMs;
-        m_client->send(request, this, std::move(reply));
-    };
-    hooks.read = [this](const Precondition &pc, const http::Response &r) {
-        if (!r.ok()) {
-            if (r.status == 401)
-                authFailed(r);
-            return http::PreconditionReading::unreadable(shortError(r));
-        }
-        QString found;
-        return preconditionHolds(pc, r.body, &found) ? http::PreconditionReading::holds()
-                                                     : http::PreconditionReading::differs(found);
-    };
-    hooks.interpret = [this](const std::shared_ptr<http::ActionRun> &run,
-                             const PlannedRequest &planned, const http::Response &r) {
-        return interpret(*run, planned, r);
-    };
-    hooks.finished = [this](const http::ActionRun &run, const ActionResult &result) {
-        m_sink->actionFinished(m_config.id, run.ticket, result);
-        // Look again soon so the change shows without waiting a whole poll interval.
-        if (result.ok && m_running && !m_authFailed) {
-            if (m_cycleActive)
-                m_refreshWanted = true;
-            else
-                scheduleNext(std::min(m_settings.intervalMs, 500));
-        }
-    };
     http::ExecutorSettings settings;
     settings.connectionId = m_config.id;
     settings.readOnly = m_config.readOnly;
     settings.retry.baseMs = 200;
-    return new http::ActionExecutor(std::move(hooks), settings, this);
+    return new http::ActionExecutor(this, settings, this);
 }
 
-http::MutationVerdict GitLabBackend::interpret(const http::ActionRun &run,
-                                               const PlannedRequest &planned,
-                                               const http::Response &r)
+void GitLabBackend::sendForAction(const http::Request &request, Reply reply)
 {
+    if (!m_client)
+        start();
+    http::Request req = request;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    m_client->send(req, this, std::move(reply));
+}
+
+http::PreconditionReading GitLabBackend::readPrecondition(const Precondition &pc,
+                                                          const http::Response &r)
+{
+    if (!r.ok()) {
+        if (r.status == 401)
+            authFailed(r);
+        return http::PreconditionReading::unreadable(shortError(r));
+    }
+    QString found;
+    const bool holds = preconditionHolds(pc, r.body, &found);
+    return http::PreconditionReading::compared(holds, found);
+}
+
+void GitLabBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (!result.ok || !m_running || m_authFailed)
+        return;
+    if (m_cycleActive)
+        m_refreshWanted = true;
+    else
+        scheduleNext(std::min(m_settings.intervalMs, 500));
+}
+
+http::MutationVerdict GitLabBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &exec,
+                                                       const PlannedRequest &planned,
+                                                       const http::Response &r)
+{
+    const http::ActionRun &run = *exec;
     using Kind = http::MutationVerdict::Kind;
     if (r.ok()) {
         const QJsonObject answer = QJsonDocument::fromJson(r.body).object();

@@ -58,7 +58,7 @@ QString apiPrefixFor(const QUrl &baseUrl);
  * good state of each, publishes normalized records, reports health, plans and executes
  * release actions. Lives on the thread that created it; all I/O is asynchronous.
  */
-class GitLabBackend : public QObject, public Backend
+class GitLabBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 
@@ -138,10 +138,15 @@ private:
     int backoffMs() const;
     QString projectPath(const ProjectSync &sync) const;
 
+    // the executor's view of this backend
     http::ActionExecutor *makeExecutor();
-    http::MutationVerdict interpret(const http::ActionRun &run,
-                                    const PlannedRequest &planned,
-                                    const http::Response &response);
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
 
     ConnectionConfig m_config;
     BackendSink *m_sink;

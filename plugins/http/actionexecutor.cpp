@@ -27,9 +27,9 @@ QString stepLine(const QByteArray &method, const QString &path, const Response &
            statusText(r);
 }
 
-ActionExecutor::ActionExecutor(ActionHooks hooks, ExecutorSettings settings, QObject *parent)
+ActionExecutor::ActionExecutor(ActionBackend *backend, ExecutorSettings settings, QObject *parent)
     : QObject(parent)
-    , m_hooks(std::move(hooks))
+    , m_backend(backend)
     , m_settings(std::move(settings))
 {}
 
@@ -83,15 +83,15 @@ quint64 ActionExecutor::execute(const ActionPlan &plan)
                   QStringLiteral(" is read-only");
     else if (plan.requests.isEmpty())
         refusal = QStringLiteral("the plan has no request");
-    else if (m_hooks.refusal)
-        refusal = m_hooks.refusal(plan);
+    else
+        refusal = m_backend->refuseAction(plan);
     if (!refusal.isEmpty()) {
         // Always asynchronous, so the caller holds the ticket before the result arrives.
         QTimer::singleShot(0, this, [this, run, refusal] {
             ActionResult r;
             r.message = QStringLiteral("not executed: ") + refusal;
             r.finished = QDateTime::currentDateTimeUtc();
-            m_hooks.finished(*run, r);
+            m_backend->actionEnded(*run, r);
         });
         return run->ticket;
     }
@@ -114,11 +114,8 @@ void ActionExecutor::check(const std::shared_ptr<ActionRun> &run,
                            int lostStatus,
                            Then holds)
 {
-    QList<int> pending = checksBefore(run->plan, run->request);
-    // A retry of a later request without its own checks re-reads everything the plan expects.
-    if (pending.isEmpty() && !lostWhy.isEmpty())
-        for (int i = 0; i < run->plan.preconditions.size(); ++i)
-            pending.append(i);
+    const QList<int> pending = checksBefore(run->plan, run->request);
+    // Without a state to re-read nobody can tell whether a lost request acted: never guess.
     if (pending.isEmpty() && !lostWhy.isEmpty()) {
         finish(run, false,
                QStringLiteral("outcome unknown: the reply was lost (") + lostWhy +
@@ -143,10 +140,10 @@ void ActionExecutor::readNext(const std::shared_ptr<ActionRun> &run,
     }
     const Precondition pc = run->plan.preconditions.at(pending.first());
     auto evaluate = [this, run, pending, replies, lostWhy, lostStatus, holds,
-                           pc](const Response &r) mutable {
+                     pc](const Response &r) mutable {
         replies->insert(pc.path, r);
         pending.removeFirst();
-        const PreconditionReading reading = m_hooks.read(pc, r);
+        const PreconditionReading reading = m_backend->readPrecondition(pc, r);
         const QString more = run->request > 0 ? QStringLiteral("more ") : QString();
         const QString line = stepLine("GET", pc.path, r);
         switch (reading.state) {
@@ -209,7 +206,7 @@ void ActionExecutor::readNext(const std::shared_ptr<ActionRun> &run,
     Request req;
     req.path = pc.path;
     req.conditional = false; // a fresh read, not what we saw before
-    m_hooks.send(req, evaluate);
+    m_backend->sendForAction(req, evaluate);
 }
 
 void ActionExecutor::send(const std::shared_ptr<ActionRun> &run)
@@ -224,7 +221,8 @@ void ActionExecutor::send(const std::shared_ptr<ActionRun> &run)
     req.maxAttempts = 1;
     req.followRedirects = false;
     ++run->sends;
-    m_hooks.send(req, [this, run, planned](const Response &r) { answered(run, planned, r); });
+    m_backend->sendForAction(
+        req, [this, run, planned](const Response &r) { answered(run, planned, r); });
 }
 
 void ActionExecutor::answered(const std::shared_ptr<ActionRun> &run,
@@ -232,7 +230,7 @@ void ActionExecutor::answered(const std::shared_ptr<ActionRun> &run,
                               const Response &r)
 {
     run->steps.append(stepLine(planned.method, planned.path, r));
-    MutationVerdict verdict = m_hooks.interpret(run, planned, r);
+    MutationVerdict verdict = m_backend->interpretMutation(run, planned, r);
     switch (verdict.kind) {
     case MutationVerdict::Kind::Done:
         if (++run->request < run->plan.requests.size()) {
@@ -287,7 +285,8 @@ void ActionExecutor::afterLoss(const std::shared_ptr<ActionRun> &run,
                        status);
                 return;
             }
-            run->steps.append(QStringLiteral("the lost request did not take effect; sending again"));
+            run->steps.append(
+                QStringLiteral("the lost request did not take effect; sending again"));
             send(run);
         });
     });
@@ -314,7 +313,7 @@ void ActionExecutor::finish(const std::shared_ptr<ActionRun> &run,
         const auto next = it->head();
         QTimer::singleShot(0, this, [this, next] { start(next); });
     }
-    m_hooks.finished(*run, result);
+    m_backend->actionEnded(*run, result);
 }
 
 } // namespace fd::http

@@ -19,11 +19,11 @@ struct ActionRun
 {
     quint64 ticket = 0;
     ActionPlan plan;
-    QString target;     // runs on one target go one after the other
-    int request = 0;    // index of the planned request being sent
-    int sends = 0;      // how often that request has been sent
+    QString target;        // runs on one target go one after the other
+    int request = 0;       // index of the planned request being sent
+    int sends = 0;         // how often that request has been sent
     bool prepared = false; // a Resend verdict's preparation ran for this request
-    QStringList steps;  // what was read and sent, in order, with statuses
+    QStringList steps;     // what was read and sent, in order, with statuses
 };
 
 /// What a fresh read of a precondition says.
@@ -39,7 +39,15 @@ struct PreconditionReading
     {
         return {State::DoesNotHold, found, hint};
     }
-    static PreconditionReading unreadable(const QString &why) { return {State::Unreadable, why, {}}; }
+    static PreconditionReading unreadable(const QString &why)
+    {
+        return {State::Unreadable, why, {}};
+    }
+    /// Holds, or not, with the value found.
+    static PreconditionReading compared(bool holds, const QString &found, const QString &hint = {})
+    {
+        return holds ? PreconditionReading::holds() : differs(found, hint);
+    }
 };
 
 /// How a plugin reads the answer to a mutation.
@@ -53,8 +61,8 @@ struct MutationVerdict
         Pending, // the plugin follows up itself and ends the run with ActionExecutor::finish
     };
     Kind kind = Kind::Failed;
-    QString message;     // Done: the result's words (default "<summary>: done"); else why
-    int minDelayMs = 0;  // Lost: wait at least this long before the re-read (a 429)
+    QString message;    // Done: the result's words (default "<summary>: done"); else why
+    int minDelayMs = 0; // Lost: wait at least this long before the re-read (a 429)
     /// Resend: runs before the re-read; calls back with an empty string, or why it failed.
     std::function<void(const std::shared_ptr<ActionRun> &,
                        std::function<void(const QString &failure)>)>
@@ -62,23 +70,25 @@ struct MutationVerdict
 };
 
 /// What is each backend's own; everything else about running a plan is shared.
-struct ActionHooks
+class ActionBackend
 {
+public:
     using Reply = std::function<void(const Response &)>;
+    virtual ~ActionBackend() = default;
+
     /// Sends through the plugin's client (its auth, timeouts, headers). The executor fills
     /// method, path, body; for a mutation it forbids client retries and redirects.
-    std::function<void(const Request &, Reply)> send;
+    virtual void sendForAction(const Request &request, Reply reply) = 0;
     /// Compares the re-read answer with what the plan expects (any status arrives here).
-    std::function<PreconditionReading(const Precondition &, const Response &)> read;
+    virtual PreconditionReading readPrecondition(const Precondition &pc, const Response &r) = 0;
     /// Reads the answer to one planned request.
-    std::function<MutationVerdict(const std::shared_ptr<ActionRun> &,
-                                  const PlannedRequest &,
-                                  const Response &)>
-        interpret;
+    virtual MutationVerdict interpretMutation(const std::shared_ptr<ActionRun> &run,
+                                              const PlannedRequest &planned,
+                                              const Response &r) = 0;
     /// Hands the result on (to the sink) and looks again soon when it went well.
-    std::function<void(const ActionRun &, const ActionResult &)> finished;
-    /// Optional: a reason to refuse a plan before anything is read (auth failed, shape).
-    std::function<QString(const ActionPlan &)> refusal;
+    virtual void actionEnded(const ActionRun &run, const ActionResult &result) = 0;
+    /// A reason to refuse a plan before anything is read (auth failed, a plan's shape).
+    virtual QString refuseAction(const ActionPlan &) { return {}; }
 };
 
 struct ExecutorSettings
@@ -104,7 +114,7 @@ class ActionExecutor : public QObject
     Q_OBJECT
 
 public:
-    ActionExecutor(ActionHooks hooks, ExecutorSettings settings, QObject *parent = nullptr);
+    ActionExecutor(ActionBackend *backend, ExecutorSettings settings, QObject *parent = nullptr);
 
     quint64 execute(const ActionPlan &plan);
     /// Ends a run a Pending verdict left with the plugin.
@@ -123,18 +133,26 @@ private:
     void start(const std::shared_ptr<ActionRun> &run);
     /// Re-reads the preconditions; calls holds when all hold, else ends the run or, after a
     /// lost reply (lostWhy set), decides that the request went through.
-    void check(const std::shared_ptr<ActionRun> &run, const QString &lostWhy, int lostStatus,
+    void check(const std::shared_ptr<ActionRun> &run,
+               const QString &lostWhy,
+               int lostStatus,
                Then holds);
-    void readNext(const std::shared_ptr<ActionRun> &run, QList<int> pending,
-                  std::shared_ptr<QHash<QString, Response>> replies, const QString &lostWhy,
-                  int lostStatus, Then holds);
+    void readNext(const std::shared_ptr<ActionRun> &run,
+                  QList<int> pending,
+                  std::shared_ptr<QHash<QString, Response>> replies,
+                  const QString &lostWhy,
+                  int lostStatus,
+                  Then holds);
     void send(const std::shared_ptr<ActionRun> &run);
-    void answered(const std::shared_ptr<ActionRun> &run, const PlannedRequest &planned,
+    void answered(const std::shared_ptr<ActionRun> &run,
+                  const PlannedRequest &planned,
                   const Response &r);
-    void afterLoss(const std::shared_ptr<ActionRun> &run, const QString &why, int status,
+    void afterLoss(const std::shared_ptr<ActionRun> &run,
+                   const QString &why,
+                   int status,
                    int minDelayMs);
 
-    ActionHooks m_hooks;
+    ActionBackend *m_backend; // the plugin that owns this executor
     ExecutorSettings m_settings;
     QHash<QString, QQueue<std::shared_ptr<ActionRun>>> m_targets; // the head runs
     quint64 m_nextTicket = 1;
