@@ -80,8 +80,10 @@ ArgoCdBackend::ArgoCdBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_policy(policySettings(config))
     , m_retryTimer(new QTimer(this))
     , m_windowTimer(new QTimer(this))
-    , m_executor(makeExecutor())
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config, 3, 500), this))
 {
+    // (Argo CD actions are sent up to three times, 500 ms apart at the base, each behind a
+    // fresh read: a Rollout action lost to a restarting API server is common and harmless.)
     // windows open and close on a schedule, with no stream event: re-read them
     m_windowTimer->setInterval(option(config, "syncWindowPollMs", 60000));
     connect(m_windowTimer, &QTimer::timeout, this, &ArgoCdBackend::fetchProjectWindows);
@@ -1242,16 +1244,6 @@ ActionPlan ArgoCdBackend::plan(const ReleaseAction &action) const
 quint64 ArgoCdBackend::execute(const ActionPlan &plan)
 {
     return m_executor->execute(plan);
-}
-
-http::ActionExecutor *ArgoCdBackend::makeExecutor()
-{
-    http::ExecutorSettings settings;
-    settings.connectionId = m_config.id;
-    settings.readOnly = m_config.readOnly;
-    settings.maxSends = 3;
-    settings.retry.baseMs = 500;
-    return new http::ActionExecutor(this, settings, this);
 }
 
 QString ArgoCdBackend::refuseAction(const ActionPlan &)

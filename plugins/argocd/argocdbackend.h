@@ -108,7 +108,6 @@ private:
     // actions
     QString resolveApplication(const ReleaseAction &action, QString *rolloutName) const;
     // the executor's view of this backend
-    http::ActionExecutor *makeExecutor();
     QString refuseAction(const ActionPlan &plan) override;
     void sendForAction(const http::Request &request, Reply reply) override;
     http::PreconditionReading readPrecondition(const Precondition &pc,

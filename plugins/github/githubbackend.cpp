@@ -108,7 +108,7 @@ GitHubBackend::GitHubBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_mapping(config)
     , m_settings(PollSettings::fromOptions(config.options))
     , m_problems("github", config.id, sink)
-    , m_executor(makeExecutor())
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config), this))
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &GitHubBackend::beginCycle);
@@ -801,14 +801,6 @@ ActionPlan GitHubBackend::plan(const ReleaseAction &action) const
 quint64 GitHubBackend::execute(const ActionPlan &plan)
 {
     return m_executor->execute(plan);
-}
-
-http::ActionExecutor *GitHubBackend::makeExecutor()
-{
-    http::ExecutorSettings settings;
-    settings.connectionId = m_config.id;
-    settings.readOnly = m_config.readOnly;
-    return new http::ActionExecutor(this, settings, this);
 }
 
 http::PreconditionReading GitHubBackend::readPrecondition(const Precondition &pc,

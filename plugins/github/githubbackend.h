@@ -106,7 +106,6 @@ private:
     int backoffMs() const;
 
     // the executor's view of this backend
-    http::ActionExecutor *makeExecutor();
     void sendForAction(const http::Request &request, Reply reply) override;
     http::PreconditionReading readPrecondition(const Precondition &pc,
                                                const http::Response &r) override;

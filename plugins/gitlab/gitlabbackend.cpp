@@ -122,7 +122,7 @@ GitLabBackend::GitLabBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_apiPrefix(apiPrefixFor(config.baseUrl))
     , m_pacer(PacerSettings{m_settings.requestsPerMinute, m_settings.requestsPerMinuteSet})
     , m_problems("gitlab", config.id, sink)
-    , m_executor(makeExecutor())
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config, 2, 200), this))
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &GitLabBackend::beginCycle);
@@ -984,15 +984,6 @@ ActionPlan GitLabBackend::plan(const ReleaseAction &action) const
 quint64 GitLabBackend::execute(const ActionPlan &plan)
 {
     return m_executor->execute(plan);
-}
-
-http::ActionExecutor *GitLabBackend::makeExecutor()
-{
-    http::ExecutorSettings settings;
-    settings.connectionId = m_config.id;
-    settings.readOnly = m_config.readOnly;
-    settings.retry.baseMs = 200;
-    return new http::ActionExecutor(this, settings, this);
 }
 
 void GitLabBackend::sendForAction(const http::Request &request, Reply reply)

@@ -139,7 +139,6 @@ private:
     QString projectPath(const ProjectSync &sync) const;
 
     // the executor's view of this backend
-    http::ActionExecutor *makeExecutor();
     void sendForAction(const http::Request &request, Reply reply) override;
     http::PreconditionReading readPrecondition(const Precondition &pc,
                                                const http::Response &r) override;

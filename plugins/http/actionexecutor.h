@@ -4,6 +4,7 @@
 #include "http/request.h"
 
 #include "domain/action.h"
+#include "domain/connection.h"
 
 #include <QHash>
 #include <QObject>
@@ -100,6 +101,17 @@ struct ExecutorSettings
     int maxSends = 2;
     /// Wait before the re-read that follows a lost reply (full jitter, shared backoff).
     RetryTiming retry{250, 4000, 60000, {}, {}};
+
+    static ExecutorSettings
+    of(const ConnectionConfig &config, int maxSends = 2, int retryBaseMs = 250)
+    {
+        ExecutorSettings s;
+        s.connectionId = config.id;
+        s.readOnly = config.readOnly;
+        s.maxSends = maxSends;
+        s.retry.baseMs = retryBaseMs;
+        return s;
+    }
 };
 
 /**

@@ -84,7 +84,7 @@ JenkinsBackend::JenkinsBackend(const ConnectionConfig &config, BackendSink *sink
     , m_mapping(config)
     , m_settings(PollSettings::fromOptions(config.options))
     , m_problems("jenkins", config.id, sink)
-    , m_executor(makeExecutor())
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config), this))
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &JenkinsBackend::tick);
@@ -574,14 +574,6 @@ ActionPlan JenkinsBackend::plan(const ReleaseAction &action) const
 quint64 JenkinsBackend::execute(const ActionPlan &plan)
 {
     return m_executor->execute(plan);
-}
-
-http::ActionExecutor *JenkinsBackend::makeExecutor()
-{
-    http::ExecutorSettings settings;
-    settings.connectionId = m_config.id;
-    settings.readOnly = m_config.readOnly;
-    return new http::ActionExecutor(this, settings, this);
 }
 
 QString JenkinsBackend::refuseAction(const ActionPlan &plan)

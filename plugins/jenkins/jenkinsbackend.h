@@ -88,7 +88,6 @@ private:
     bool anyActive() const;
 
     // the executor's view of this backend
-    http::ActionExecutor *makeExecutor();
     QString refuseAction(const ActionPlan &plan) override;
     void sendForAction(const http::Request &request, Reply reply) override;
     http::PreconditionReading readPrecondition(const Precondition &pc,
