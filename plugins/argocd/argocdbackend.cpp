@@ -80,7 +80,10 @@ ArgoCdBackend::ArgoCdBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_policy(policySettings(config))
     , m_retryTimer(new QTimer(this))
     , m_windowTimer(new QTimer(this))
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config, 3, 500), this))
 {
+    // (Argo CD actions are sent up to three times, 500 ms apart at the base, each behind a
+    // fresh read: a Rollout action lost to a restarting API server is common and harmless.)
     // windows open and close on a schedule, with no stream event: re-read them
     m_windowTimer->setInterval(option(config, "syncWindowPollMs", 60000));
     connect(m_windowTimer, &QTimer::timeout, this, &ArgoCdBackend::fetchProjectWindows);
@@ -1240,189 +1243,54 @@ ActionPlan ArgoCdBackend::plan(const ReleaseAction &action) const
 
 quint64 ArgoCdBackend::execute(const ActionPlan &plan)
 {
-    const quint64 ticket = ++m_nextTicket;
-    Job job;
-    job.ticket = ticket;
-    job.plan = plan;
-    QString refusal;
-    if (!plan.feasible)
-        refusal = QStringLiteral("not executed: %1").arg(plan.blockedReason);
-    else if (m_config.readOnly)
-        refusal = QStringLiteral("not executed: connection %1 is read-only").arg(m_config.id);
-    else if (plan.requests.isEmpty())
-        refusal = QStringLiteral("not executed: the plan has no request");
-    else if (m_authFailed)
-        refusal = QStringLiteral("not executed: %1").arg(m_health.reason);
-    if (!refusal.isEmpty()) {
-        // Always asynchronous, so the caller holds the ticket before the result arrives.
-        QTimer::singleShot(0, this, [this, ticket, refusal] {
-            ActionResult r;
-            r.ok = false;
-            r.message = refusal;
-            r.finished = QDateTime::currentDateTimeUtc();
-            m_sink->actionFinished(m_config.id, ticket, r);
-        });
-        return ticket;
-    }
-    // One action per target at a time: a second click waits, then re-reads the preconditions.
-    const QString key =
-        plan.context
-            .value(QStringLiteral("targetKey"), plan.context.value(QStringLiteral("application")))
-            .toString();
-    QQueue<Job> &queue = m_jobs[key];
-    queue.enqueue(job);
-    if (queue.size() == 1) {
-        const quint64 gen = m_generation;
-        QTimer::singleShot(0, this, [this, key, gen] {
-            if (gen == m_generation)
-                runNext(key);
-        });
-    }
-    return ticket;
+    return m_executor->execute(plan);
 }
 
-void ArgoCdBackend::runNext(const QString &key)
+QString ArgoCdBackend::refuseAction(const ActionPlan &)
 {
-    if (m_jobs.value(key).isEmpty())
-        return;
-    checkPreconditions(key, [this, key](bool ok, const QString &why) {
-        if (!ok) {
-            finishJob(key, false,
-                      QStringLiteral("precondition failed, nothing was sent: %1").arg(why));
-            return;
-        }
-        sendMutation(key);
-    });
+    return m_authFailed ? m_health.reason : QString();
 }
 
-void ArgoCdBackend::checkPreconditions(const QString &key, std::function<void(bool, QString)> then)
+void ArgoCdBackend::sendForAction(const http::Request &req, Reply reply)
 {
-    Job &job = m_jobs[key].head();
-    const QList<Precondition> pre = job.plan.preconditions;
-    if (pre.isEmpty()) {
-        then(true, {});
-        return;
-    }
-    QStringList paths;
-    for (const auto &p : pre)
-        if (!paths.contains(p.path))
-            paths << p.path;
-    struct State
-    {
-        QHash<QString, http::Response> replies;
-        int outstanding = 0;
-    };
-    auto state = std::make_shared<State>();
-    state->outstanding = int(paths.size());
-    for (const auto &path : std::as_const(paths)) {
-        send(request(path), [this, key, state, path, pre, then](const http::Response &r) {
-            state->replies.insert(path, r);
-            if (--state->outstanding > 0)
-                return;
-            if (m_jobs.value(key).isEmpty())
-                return;
-            Job &job = m_jobs[key].head();
-            for (const auto &p : pre) {
-                const http::Response &reply = state->replies.value(p.path);
-                if (!reply.ok()) {
-                    job.result.steps << QStringLiteral("GET %1 → %2").arg(p.path, describe(reply));
-                    then(false, QStringLiteral("could not re-read %1 (%2)")
-                                    .arg(p.description, describe(reply)));
-                    return;
-                }
-                QString error;
-                const QString value = readPreconditionField(p.field, reply.body, &error);
-                if (!error.isEmpty()) {
-                    then(false, QStringLiteral("%1: %2").arg(p.description, error));
-                    return;
-                }
-                if (value != p.expected) {
-                    job.result.steps << QStringLiteral("precondition %1: expected %2, found %3")
-                                            .arg(p.field, p.expected, value);
-                    then(false, QStringLiteral("expected %1 (%2 = %3), found %4")
-                                    .arg(p.description, p.field, p.expected, value));
-                    return;
-                }
-            }
-            job.result.steps << QStringLiteral("preconditions hold (%1 checked)").arg(pre.size());
-            then(true, {});
-        });
-    }
+    http::Request r = req;
+    r.timeoutMs = request(req.path).timeoutMs;
+    r.conditional = false;
+    send(r, std::move(reply));
 }
 
-void ArgoCdBackend::sendMutation(const QString &key)
+http::PreconditionReading ArgoCdBackend::readPrecondition(const Precondition &pc,
+                                                          const http::Response &r)
 {
-    Job &job = m_jobs[key].head();
-    const PlannedRequest &planned = job.plan.requests.first();
-    http::Request req = request(planned.path);
-    // The path carries its query already; split it so the client keeps it encoded.
-    const qsizetype q = planned.path.indexOf(QLatin1Char('?'));
-    if (q >= 0) {
-        req.path = planned.path.left(q);
-        req.query = QUrlQuery(planned.path.mid(q + 1));
-    }
-    req.method = planned.method;
-    req.body = planned.body;
-    req.contentType = planned.contentType;
-    req.idempotent = false;
-    req.maxAttempts = 1; // retries happen here, each behind a fresh precondition read
-    ++job.attempt;
-    send(req, [this, key, planned](const http::Response &r) {
-        if (m_jobs.value(key).isEmpty())
-            return;
-        Job &job = m_jobs[key].head();
-        job.result.steps << QStringLiteral("%1 %2 → %3")
-                                .arg(QString::fromLatin1(planned.method), planned.path,
-                                     describe(r));
-        if (r.ok()) {
-            finishJob(key, true, QStringLiteral("%1: done").arg(job.plan.summary), r.status);
-            return;
-        }
-        const bool lost = r.status == 0 || r.status >= 500;
-        if (!lost || job.attempt >= 3) {
-            finishJob(key, false, QStringLiteral("Argo CD refused: %1").arg(describe(r)), r.status);
-            return;
-        }
-        // The reply is lost or the server failed: re-read the state before trying again, so a
-        // request that did take effect is not sent twice.
-        const int delay = 500 * job.attempt;
-        const quint64 gen = m_generation;
-        QTimer::singleShot(delay, this, [this, key, gen, r] {
-            if (gen != m_generation || m_jobs.value(key).isEmpty())
-                return;
-            checkPreconditions(key, [this, key, r](bool ok, const QString &why) {
-                if (ok) {
-                    sendMutation(key);
-                    return;
-                }
-                finishJob(key, true,
-                          QStringLiteral("the reply was lost (%1), but a re-read shows the change "
-                                         "took effect (%2); not sent again")
-                              .arg(describe(r), why),
-                          r.status);
-            });
-        });
-    });
+    if (!r.ok())
+        return http::PreconditionReading::unreadable(describe(r));
+    QString error;
+    const QString value = readPreconditionField(pc.field, r.body, &error);
+    if (!error.isEmpty())
+        return http::PreconditionReading::unreadable(error);
+    return http::PreconditionReading::compared(value == pc.expected, value);
 }
 
-void ArgoCdBackend::finishJob(const QString &key, bool ok, const QString &message, int httpStatus)
+http::MutationVerdict ArgoCdBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &,
+                                                       const PlannedRequest &,
+                                                       const http::Response &r)
 {
-    if (m_jobs.value(key).isEmpty())
-        return;
-    Job job = m_jobs[key].dequeue();
-    job.result.ok = ok;
-    job.result.message = message;
-    job.result.httpStatus = httpStatus;
-    job.result.finished = QDateTime::currentDateTimeUtc();
-    const QString app = job.plan.context.value(QStringLiteral("application")).toString();
-    m_sink->actionFinished(m_config.id, job.ticket, job.result);
+    using Kind = http::MutationVerdict::Kind;
+    if (r.ok())
+        return {Kind::Done, {}};
+    // No answer, or the server failed: a fresh read decides whether it acted.
+    if (r.status == 0 || r.status >= 500)
+        return {Kind::Lost, describe(r)};
+    return {Kind::Failed, QStringLiteral("Argo CD refused: ") + describe(r)};
+}
+
+void ArgoCdBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
     // Read the Rollout now rather than wait for the app's next stream event.
-    if (ok && m_apps.contains(app) && mayHaveRollout(m_apps.value(app)))
+    const QString app = run.plan.context.value(QStringLiteral("application")).toString();
+    if (result.ok && m_apps.contains(app) && mayHaveRollout(m_apps.value(app)))
         refreshRollouts(app);
-    if (m_jobs.value(key).isEmpty())
-        m_jobs.remove(key);
-    else
-        runNext(key);
 }
 
 // ---- desired vs live ----

@@ -6,6 +6,7 @@
 #include "reconnectpolicy.h"
 
 #include "backend/backend.h"
+#include "http/actionexecutor.h"
 #include "http/client.h"
 #include "http/streamparsers.h"
 
@@ -32,7 +33,7 @@ namespace fd::argocd {
  * (600000), requestTimeoutMs (15000), listTimeoutMs (120000), syncWindowPollMs (60000: how often
  * sync windows are re-read for the apps a project window applies to).
  */
-class ArgoCdBackend : public QObject, public Backend
+class ArgoCdBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 public:
@@ -55,13 +56,6 @@ public:
 private:
     using ResponseFn = std::function<void(const http::Response &)>;
     struct ListResult;
-    struct Job
-    {
-        quint64 ticket = 0;
-        ActionPlan plan;
-        ActionResult result;
-        int attempt = 0;
-    };
 
     // transport with auth: a 401 in session mode logs in again once and replays
     void send(http::Request request, ResponseFn done, bool mayRelogin = true);
@@ -113,11 +107,15 @@ private:
 
     // actions
     QString resolveApplication(const ReleaseAction &action, QString *rolloutName) const;
-    void runNext(const QString &targetKey);
-    void checkPreconditions(const QString &targetKey,
-                            std::function<void(bool ok, QString why)> then);
-    void sendMutation(const QString &targetKey);
-    void finishJob(const QString &targetKey, bool ok, const QString &message, int httpStatus = 0);
+    // the executor's view of this backend
+    QString refuseAction(const ActionPlan &plan) override;
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -164,8 +162,7 @@ private:
     QSet<QString> m_commitTried;   // "app\nversion": read once, stamped or not
     int m_commitInFlight = 0;
 
-    QHash<QString, QQueue<Job>> m_jobs; // by target key; the head runs
-    quint64 m_nextTicket = 0;
+    http::ActionExecutor *m_executor; // made in the constructor, after everything it uses
 
     // figures for benchmarks
     qint64 m_listResponseStartMs = 0;

@@ -1,10 +1,11 @@
 #include "reconnectpolicy.h"
 
+#include "http/backoff.h"
+
 #include <QDateTime>
 #include <QRandomGenerator>
 
 #include <algorithm>
-#include <cmath>
 
 namespace fd::argocd {
 
@@ -23,9 +24,11 @@ int ReconnectPolicy::nextDelayMs(qint64 openedAtMs)
     if (openedAtMs > 0 && now - openedAtMs >= m_settings.healthyAfterMs)
         m_failures = 0;
     ++m_failures;
-    const double ceiling = std::min<double>(
-        m_settings.capMs, m_settings.baseMs * std::pow(2.0, std::min(m_failures - 1, 30)));
-    qint64 at = now + qint64(m_random() * ceiling);
+    http::RetryTiming timing;
+    timing.baseMs = m_settings.baseMs;
+    timing.capMs = m_settings.capMs;
+    timing.random = m_random;
+    qint64 at = now + http::fullJitterDelayMs(timing, m_failures);
     // The window limit: the next attempt waits until the oldest counted one leaves the window.
     m_attempts.erase(std::remove_if(m_attempts.begin(), m_attempts.end(),
                                     [&](qint64 t) { return t <= now - m_settings.windowMs; }),

@@ -1,11 +1,11 @@
 #include "githubbackend.h"
 
+#include "http/backoff.h"
 #include "http/httplog.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 #include <algorithm>
 #include <climits>
@@ -101,21 +101,14 @@ PollSettings PollSettings::fromOptions(const QVariantMap &o)
     return s;
 }
 
-struct GitHubBackend::Execution
-{
-    quint64 ticket = 0;
-    ActionPlan plan;
-    int request = 0;
-    bool retried = false;
-    QStringList steps;
-};
-
 GitHubBackend::GitHubBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_sink(sink)
     , m_mapping(config)
     , m_settings(PollSettings::fromOptions(config.options))
+    , m_problems("github", config.id, sink)
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config), this))
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &GitHubBackend::beginCycle);
@@ -170,7 +163,7 @@ void GitHubBackend::start()
             {{"Accept", "application/vnd.github+json"}, {"X-GitHub-Api-Version", "2022-11-28"}});
     }
     if (m_repos.isEmpty() && m_owners.isEmpty())
-        reportProblem(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos, no "
+        m_problems.report(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos, no "
                                                               "owner in scope.owners and no "
                                                               "service binding names one"));
     m_running = true;
@@ -234,7 +227,7 @@ void GitHubBackend::listOwner(const QString &ownerKey)
     req.timeoutMs = m_settings.requestTimeoutMs;
     req.maxAttempts = m_settings.maxAttempts;
     req.conditional =
-        !m_freshPaths.contains(http::joinUrl(m_client->baseUrl(), req.path, req.query).toString());
+        !m_problems.mustReadFresh(http::joinUrl(m_client->baseUrl(), req.path, req.query).toString());
     const int generation = m_generation;
     m_client->fetchAllPages(req, this,
                             [this, ownerKey, generation](const QList<http::Response> &pages,
@@ -268,7 +261,7 @@ void GitHubBackend::ownerListed(const QString &ownerKey,
         o.asUser = false; // the name may become an organisation later: start over next time
         o.listed = true;
         o.repos.clear();
-        reportProblem(where, QStringLiteral("GitHub answers 404 for both the organisation and the "
+        m_problems.report(where, QStringLiteral("GitHub answers 404 for both the organisation and the "
                                             "user '%1': the owner does not exist or this token "
                                             "cannot see it")
                                  .arg(o.owner));
@@ -280,19 +273,15 @@ void GitHubBackend::ownerListed(const QString &ownerKey,
         m_cycleLastError = shortError(last);
     } else if (!last.ok()) {
         o.listed = true; // asked again at the relist cadence, not every poll
-        reportProblem(where + QStringLiteral(": repositories"), shortError(last));
+        m_problems.report(where + QStringLiteral(": repositories"), shortError(last));
     } else {
         QStringList active;
         QStringList errors;
         bool bodyOk = true;
         for (const http::Response &page : pages) {
             const Parsed<WireRepository> parsed = parseRepositories(page.body);
-            if (!parsed.bodyOk) {
-                bodyOk = false;
-                m_freshPaths.insert(page.url.toString());
-            } else {
-                m_freshPaths.remove(page.url.toString());
-            }
+            m_problems.markReadable(page.url, parsed.bodyOk);
+            bodyOk = bodyOk && parsed.bodyOk;
             errors += parsed.errors;
             for (const WireRepository &r : parsed.items)
                 if (!r.archived && !r.disabled)
@@ -300,13 +289,13 @@ void GitHubBackend::ownerListed(const QString &ownerKey,
         }
         const QString listWhere = where + QStringLiteral(": repositories");
         if (!bodyOk) {
-            reportProblem(listWhere, QStringLiteral("unreadable answer, keeping the last good "
+            m_problems.report(listWhere, QStringLiteral("unreadable answer, keeping the last good "
                                                     "list: %1")
                                          .arg(errors.join(QStringLiteral("; "))));
         } else {
-            clearProblem(where);
-            errors.isEmpty() ? clearProblem(listWhere)
-                             : reportProblem(listWhere, errors.join(QStringLiteral("; ")));
+            m_problems.clear(where);
+            errors.isEmpty() ? m_problems.clear(listWhere)
+                             : m_problems.report(listWhere, errors.join(QStringLiteral("; ")));
             o.repos = active;
             o.listed = true;
         }
@@ -359,18 +348,8 @@ void GitHubBackend::pollRepositories()
                 }
                 const Parsed<WireRun> parsed = parseRuns(r.body);
                 const QString where = QStringLiteral("repo %1: workflow runs").arg(sync.snap.repo);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                if (!parsed.errors.isEmpty())
-                    reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-                else
-                    clearProblem(where);
                 QList<WireRun> runs =
                     mergeKeepingRejected(parsed.items, sync.snap.runs, parsed.rejectedIds);
                 std::sort(runs.begin(), runs.end(), [](const WireRun &a, const WireRun &b) {
@@ -392,17 +371,8 @@ void GitHubBackend::pollRepositories()
                 }
                 const auto parsed = parseDeployments(r.body);
                 const QString where = QStringLiteral("repo %1: deployments").arg(sync.snap.repo);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty()
-                    ? clearProblem(where)
-                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 sync.snap.deployments = parsed.items;
                 afterDeployments(sync);
             });
@@ -445,17 +415,8 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                     const auto parsed = parseJobs(r.body);
                     const QString where =
                         QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
-                    if (!parsed.bodyOk) {
-                        m_freshPaths.insert(r.url.toString());
-                        reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
-                                                            "good state: %1")
-                                                 .arg(parsed.errors.join(QStringLiteral("; "))));
+                    if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                         return;
-                    }
-                    m_freshPaths.remove(r.url.toString());
-                    parsed.errors.isEmpty()
-                        ? clearProblem(where)
-                        : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                     s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
                                                                 parsed.rejectedIds));
                     s.jobsMarker.insert(id, marker);
@@ -474,15 +435,10 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                     const QString where = QStringLiteral("repo %1: pending deployments of run %2")
                                               .arg(s.snap.repo)
                                               .arg(id);
-                    if (!parsed.bodyOk) {
-                        m_freshPaths.insert(r.url.toString());
-                        reportProblem(where, QStringLiteral("unreadable answer, keeping the last "
-                                                            "good state: %1")
-                                                 .arg(parsed.errors.join(QStringLiteral("; "))));
+                    // A readable list's record errors are not shown: an unknown entry is skipped.
+                    if (!m_problems.accept(where, r.url, parsed.bodyOk,
+                                           parsed.bodyOk ? QStringList() : parsed.errors))
                         return;
-                    }
-                    m_freshPaths.remove(r.url.toString());
-                    clearProblem(where);
                     if (parsed.items.isEmpty()) {
                         s.snap.pending.remove(id);
                     } else {
@@ -547,17 +503,8 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
                     return;
                 const auto parsed = parseEnvironments(r.body);
                 const QString where = QStringLiteral("repo %1: environments").arg(s.snap.repo);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty()
-                    ? clearProblem(where)
-                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 s.snap.environments = parsed.items;
             });
     }
@@ -588,17 +535,8 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
                 const auto parsed = parseDeploymentStatuses(r.body);
                 const QString where =
                     QStringLiteral("repo %1: statuses of deployment %2").arg(s.snap.repo).arg(id);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty()
-                    ? clearProblem(where)
-                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 s.snap.statuses.insert(id,
                                        mergeKeepingRejected(parsed.items, s.snap.statuses.value(id),
                                                             parsed.rejectedIds));
@@ -638,7 +576,7 @@ void GitHubBackend::get(const QString &repo,
         req.timeoutMs = m_settings.requestTimeoutMs;
         req.maxAttempts = m_settings.maxAttempts;
         const QString url = http::joinUrl(m_client->baseUrl(), path, query).toString();
-        req.conditional = !m_freshPaths.contains(url);
+        req.conditional = !m_problems.mustReadFresh(url);
         ++m_active;
         const auto onResponse = [this, key, repo, handler, generation](const http::Response &r) {
             --m_active;
@@ -721,19 +659,11 @@ void GitHubBackend::requestDone(const QString &repo)
 
 bool GitHubBackend::readOk(RepoSync &sync, const QString &what, const http::Response &r)
 {
-    const QString where = QStringLiteral("repo %1").arg(sync.snap.repo);
-    if (r.ok()) {
-        clearProblem(where);
-        return true;
-    }
-    if (r.status == 404) {
-        // One message per repository, whichever of its reads met the 404 first.
-        reportProblem(where, QStringLiteral("GitHub answers 404: the repository does not exist or "
-                                            "this token cannot see it"));
-        return false;
-    }
-    reportProblem(where + QStringLiteral(": ") + what, shortError(r));
-    return false;
+    return m_problems.readOk(QStringLiteral("repo ") + sync.snap.repo, what, r, shortError,
+                             [](const http::Response &) {
+                                 return QStringLiteral("GitHub answers 404: the repository does "
+                                                       "not exist or this token cannot see it");
+                             });
 }
 
 void GitHubBackend::finishCycle()
@@ -765,10 +695,8 @@ void GitHubBackend::finishCycle()
         h.rateLimitedUntil = QDateTime();
         h.reason =
             QStringLiteral("connection %1: %2 request(s) failed (last: %3); next try in %4 s")
-                .arg(m_config.id)
-                .arg(m_cycleFailures)
-                .arg(m_cycleLastError)
-                .arg(delay / 1000.0, 0, 'f', 1);
+                .arg(m_config.id, QString::number(m_cycleFailures), m_cycleLastError,
+                     QString::number(delay / 1000.0, 'f', 1));
     } else {
         m_failStreak = 0;
         h.state = ConnectionHealth::State::Ok;
@@ -786,12 +714,13 @@ void GitHubBackend::finishCycle()
 
 int GitHubBackend::backoffMs() const
 {
-    // Exponential in the number of failed polls in a row, with jitter so many clients
+    // Exponential in the number of failed polls in a row, with full jitter so many clients
     // (and many connections) do not come back in step.
-    const double base = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
-    const double cap = std::max<double>(m_settings.maxBackoffMs, base);
-    const double full = std::min(cap, base * std::pow(2.0, std::min(m_failStreak, 16)));
-    return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
+    const int base = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
+    http::RetryTiming timing;
+    timing.baseMs = base;
+    timing.capMs = std::max(m_settings.maxBackoffMs, base);
+    return std::max(1, http::fullJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
 }
 
 void GitHubBackend::scheduleNext(int delayMs)
@@ -820,30 +749,11 @@ void GitHubBackend::authFailed(const http::Response &r)
                    .arg(m_config.id,
                         message.isEmpty() ? QString() : QStringLiteral(" ") + message.left(120));
     setHealth(h);
-    reportProblem(QStringLiteral("connection %1").arg(m_config.id), h.reason);
+    m_problems.report(QStringLiteral("connection %1").arg(m_config.id), h.reason);
     if (!m_initialDone) {
         m_initialDone = true;
         m_sink->initialSyncDone(m_config.id);
     }
-}
-
-void GitHubBackend::reportProblem(const QString &where, const QString &message)
-{
-    const QString key = where + QLatin1Char('\n') + message;
-    if (m_reported.contains(key))
-        return;
-    // One open problem per place: a new message for the same place replaces the old one.
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
-    m_reported.insert(key);
-    qCWarning(http::lcNet).noquote() << "github" << m_config.id << where << ":" << message;
-    m_sink->problem(m_config.id, where, message);
-}
-
-void GitHubBackend::clearProblem(const QString &where)
-{
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
 }
 
 void GitHubBackend::setHealth(const ConnectionHealth &health)
@@ -890,159 +800,74 @@ ActionPlan GitHubBackend::plan(const ReleaseAction &action) const
 
 quint64 GitHubBackend::execute(const ActionPlan &plan)
 {
-    auto exec = std::make_shared<Execution>();
-    exec->ticket = m_nextTicket++;
-    exec->plan = plan;
-    // Report asynchronously even when the plan fails at once, so callers see one path.
-    QTimer::singleShot(0, this, [this, exec] { runExecution(exec); });
-    return exec->ticket;
+    return m_executor->execute(plan);
 }
 
-void GitHubBackend::runExecution(const std::shared_ptr<Execution> &exec)
+http::PreconditionReading GitHubBackend::readPrecondition(const Precondition &pc,
+                                                          const http::Response &r)
+{
+    if (!r.ok())
+        return http::PreconditionReading::unreadable(shortError(r));
+    QString found;
+    const bool holds = preconditionHolds(pc, r.body, &found);
+    return http::PreconditionReading::compared(holds, found);
+}
+
+void GitHubBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (result.ok && m_running && !m_authFailed && !m_cycleActive)
+        scheduleNext(std::min(m_settings.intervalMs, 500));
+}
+
+void GitHubBackend::sendForAction(const http::Request &request, Reply reply)
 {
     if (!m_client)
         start();
-    if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
-                        0);
-        return;
-    }
-    if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
-                        0);
-        return;
-    }
-    if (exec->plan.requests.isEmpty()) {
-        finishExecution(exec, false, QStringLiteral("the plan has no request"), 0);
-        return;
-    }
-    checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
-}
-
-void GitHubBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
-                                       int index,
-                                       std::function<void()> onHold)
-{
-    if (index >= exec->plan.preconditions.size()) {
-        onHold();
-        return;
-    }
-    const Precondition pc = exec->plan.preconditions.at(index);
-    http::Request req;
-    req.path = pc.path;
-    req.conditional = false; // a fresh read, not what we saw before
+    http::Request req = request;
     req.timeoutMs = m_settings.requestTimeoutMs;
-    m_client->send(req, this, [this, exec, index, pc, onHold](const http::Response &r) {
-        if (!r.ok()) {
-            exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path).arg(r.status));
-            finishExecution(exec, false,
-                            QStringLiteral("could not re-read the precondition '%1': %2")
-                                .arg(pc.description, shortError(r)),
-                            r.status);
+    if (req.method != "GET") {
+        const QString host = hostKey(m_config.baseUrl);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 last = lastMutationAt().value(host, 0);
+        if (now - last < kMutationSpacingMs) {
+            QTimer::singleShot(int(kMutationSpacingMs - (now - last)), this,
+                               [this, req, reply] { sendForAction(req, reply); });
             return;
         }
-        QString found;
-        const bool holds = preconditionHolds(pc, r.body, &found);
-        exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
-                               .arg(pc.path)
-                               .arg(r.status)
-                               .arg(pc.description, holds ? QStringLiteral("holds")
-                                                          : QStringLiteral("does not hold")));
-        if (!holds) {
-            finishExecution(
-                exec, false,
-                QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)")
-                    .arg(pc.description, pc.expected, found),
-                r.status);
-            return;
-        }
-        checkPreconditions(exec, index + 1, onHold);
-    });
-}
-
-void GitHubBackend::sendMutation(const std::shared_ptr<Execution> &exec)
-{
-    const QString host = hostKey(m_config.baseUrl);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const qint64 last = lastMutationAt().value(host, 0);
-    if (now - last < kMutationSpacingMs) {
-        QTimer::singleShot(int(kMutationSpacingMs - (now - last)), this,
-                           [this, exec] { sendMutation(exec); });
-        return;
+        lastMutationAt().insert(host, now);
     }
-    lastMutationAt().insert(host, now);
-    const PlannedRequest planned = exec->plan.requests.at(exec->request);
-    http::Request req;
-    req.method = planned.method;
-    req.path = planned.path;
-    req.body = planned.body;
-    req.contentType = planned.contentType;
-    req.timeoutMs = m_settings.requestTimeoutMs;
-    req.idempotent = false; // never retried by the client: we decide after a fresh read
-    req.maxAttempts = 1;
-    req.followRedirects = false;
-    m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(
-            QStringLiteral("%1 %2 -> %3")
-                .arg(QString::fromLatin1(planned.method), planned.path)
-                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
-        const QString path = planned.path;
-        if (r.ok()) {
-            if (++exec->request < exec->plan.requests.size()) {
-                sendMutation(exec);
-                return;
-            }
-            QString message = exec->plan.summary.isEmpty()
-                                  ? QStringLiteral("done")
-                                  : exec->plan.summary + QStringLiteral(": done");
-            const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
-            if (answer.contains(QLatin1String("workflow_run_id")))
-                message +=
-                    QStringLiteral(" (run %1)")
-                        .arg(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble()));
-            finishExecution(exec, true, message, r.status);
-            return;
-        }
-        if (r.status == 409 && path.endsWith(QLatin1String("/cancel"))) {
-            finishExecution(exec, false,
-                            QStringLiteral("GitHub answers 409: the run can no longer be cancelled "
-                                           "(it has finished or is finishing)"),
-                            r.status);
-            return;
-        }
-        if (r.status == 401) {
-            authFailed(r);
-            finishExecution(exec, false, shortError(r), r.status);
-            return;
-        }
-        const bool unknownOutcome = isTransportOrServerError(r) || isRateLimited(r);
-        if (unknownOutcome && !exec->retried) {
-            // The request may or may not have acted. Only a fresh read of the precondition
-            // says whether sending it again is safe.
-            exec->retried = true;
-            exec->steps.append(QStringLiteral("outcome unknown; re-reading the precondition"));
-            checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
-            return;
-        }
-        finishExecution(exec, false, shortError(r), r.status);
-    });
+    m_client->send(req, this, std::move(reply));
 }
 
-void GitHubBackend::finishExecution(const std::shared_ptr<Execution> &exec,
-                                    bool ok,
-                                    const QString &message,
-                                    int status)
+http::MutationVerdict GitHubBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                                       const PlannedRequest &planned,
+                                                       const http::Response &r)
 {
-    ActionResult result;
-    result.ok = ok;
-    result.message = message;
-    result.httpStatus = status;
-    result.finished = QDateTime::currentDateTimeUtc();
-    result.steps = exec->steps;
-    m_sink->actionFinished(m_config.id, exec->ticket, result);
-    // Look again soon so the change shows without waiting a whole poll interval.
-    if (ok && m_running && !m_authFailed && !m_cycleActive)
-        scheduleNext(std::min(m_settings.intervalMs, 500));
+    using Kind = http::MutationVerdict::Kind;
+    if (r.ok()) {
+        const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+        if (!answer.contains(QLatin1String("workflow_run_id")))
+            return {Kind::Done, {}};
+        const QString summary = run->plan.summary;
+        return {Kind::Done,
+                (summary.isEmpty() ? QStringLiteral("done") : summary + QStringLiteral(": done")) +
+                    QStringLiteral(" (run ") +
+                    QString::number(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble())) +
+                    QLatin1Char(')')};
+    }
+    if (r.status == 409 && planned.path.endsWith(QLatin1String("/cancel")))
+        return {Kind::Failed, QStringLiteral("GitHub answers 409: the run can no longer be "
+                                             "cancelled (it has finished or is finishing)")};
+    if (r.status == 401) {
+        authFailed(r);
+        return {Kind::Failed, shortError(r)};
+    }
+    // The request may or may not have acted; only a fresh read says whether to send again.
+    if (isTransportOrServerError(r) || isRateLimited(r))
+        return {Kind::Lost, shortError(r)};
+    return {Kind::Failed, shortError(r)};
 }
 
 void GitHubBackend::fetchLogTail(const QString &runId,

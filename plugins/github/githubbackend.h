@@ -4,7 +4,9 @@
 
 #include "backend/backend.h"
 #include "backend/snapshotpublisher.h"
+#include "http/actionexecutor.h"
 #include "http/client.h"
+#include "http/problemledger.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -38,7 +40,7 @@ struct PollSettings
  * last good state of each, publishes normalized records, reports health, plans and executes
  * release actions. Lives on the thread that created it; all I/O is asynchronous.
  */
-class GitHubBackend : public QObject, public Backend
+class GitHubBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 
@@ -67,7 +69,6 @@ private:
         QHash<qint64, QDateTime> statusesMarker; // deployment id → updated_at statuses match
         QSet<qint64> gatedRuns;                  // runs that had a pending deployment last read
     };
-    struct Execution;
     /// One entry of scope.owners and what its last good listing said.
     struct OwnerListing
     {
@@ -99,22 +100,19 @@ private:
     void afterRuns(RepoSync &repo);
     void afterDeployments(RepoSync &repo);
     void authFailed(const http::Response &response);
-    void reportProblem(const QString &where, const QString &message);
-    void clearProblem(const QString &where);
     void setHealth(const ConnectionHealth &health);
     void publishRecords();
     PlanningState planningState() const;
     int backoffMs() const;
 
-    void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec,
-                            int index,
-                            std::function<void()> onHold);
-    void sendMutation(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec,
-                         bool ok,
-                         const QString &message,
-                         int status);
+    // the executor's view of this backend
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -139,10 +137,9 @@ private:
     int m_serverPollIntervalMs = 0;
     qint64 m_cycles = 0;
     ConnectionHealth m_health;
-    QSet<QString> m_reported;   // problem keys already shown
-    QSet<QString> m_freshPaths; // unreadable bodies: read unconditionally next time
     SnapshotPublisher m_publisher;
-    quint64 m_nextTicket = 1;
+    http::ProblemLedger m_problems;
+    http::ActionExecutor *m_executor; // after m_problems and m_config: made in the constructor
 };
 
 } // namespace fd::github

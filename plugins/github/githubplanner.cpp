@@ -345,7 +345,8 @@ ActionPlan planRunVerb(ActionPlan plan,
         r.body = "{}";
     }
     r.purpose =
-        QStringLiteral("%1 %2 #%3 (run %4)").arg(verbText, run.name).arg(run.runNumber).arg(run.id);
+        QStringLiteral("%1 %2 #%3 (run %4)")
+            .arg(verbText, run.name, QString::number(run.runNumber), QString::number(run.id));
     plan.requests.append(r);
     plan.preconditions.append({QStringLiteral("run %1 is %2").arg(run.id).arg(expectStatus),
                                runPath, QStringLiteral("run.status"), expectStatus});
@@ -357,9 +358,8 @@ ActionPlan planRunVerb(ActionPlan plan,
             {QStringLiteral("run %1 ended with %2").arg(run.id).arg(expectConclusion), runPath,
              QStringLiteral("run.conclusion"), expectConclusion});
     plan.summary = QStringLiteral("%1 %2 #%3 of %4")
-                       .arg(verbText.left(1).toUpper() + verbText.mid(1), run.name)
-                       .arg(run.runNumber)
-                       .arg(ref.repo->repo);
+                       .arg(verbText.left(1).toUpper() + verbText.mid(1), run.name,
+                            QString::number(run.runNumber), ref.repo->repo);
     plan.context = {{QStringLiteral("repo"), ref.repo->repo}, {QStringLiteral("runId"), run.id}};
     return plan;
 }

@@ -7,11 +7,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 #include <algorithm>
 #include <climits>
-#include <cmath>
 
 namespace fd::gitlab {
 
@@ -115,15 +113,6 @@ QString apiPrefixFor(const QUrl &baseUrl)
     return path.endsWith(QLatin1String("/api/v4")) ? QString() : QStringLiteral("/api/v4");
 }
 
-struct GitLabBackend::Execution
-{
-    quint64 ticket = 0;
-    ActionPlan plan;
-    int request = 0;
-    bool resent = false;
-    QStringList steps;
-};
-
 GitLabBackend::GitLabBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
     : QObject(parent)
     , m_config(config)
@@ -132,6 +121,8 @@ GitLabBackend::GitLabBackend(const ConnectionConfig &config, BackendSink *sink, 
     , m_settings(PollSettings::fromOptions(config.options))
     , m_apiPrefix(apiPrefixFor(config.baseUrl))
     , m_pacer(PacerSettings{m_settings.requestsPerMinute, m_settings.requestsPerMinuteSet})
+    , m_problems("gitlab", config.id, sink)
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config, 2, 200), this))
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &GitLabBackend::beginCycle);
@@ -203,11 +194,11 @@ void GitLabBackend::start()
         m_client->setDefaultHeaders({{"Accept", "application/json"}});
     }
     if (m_config.scope.contains(QStringLiteral("groups")))
-        reportProblem(QStringLiteral("scope.groups"),
+        m_problems.report(QStringLiteral("scope.groups"),
                       QStringLiteral("listing every project of a group is not supported yet; "
                                      "name the projects under scope.projects"));
     if (m_projects.isEmpty())
-        reportProblem(QStringLiteral("scope"), QStringLiteral("no project in scope.projects and no "
+        m_problems.report(QStringLiteral("scope"), QStringLiteral("no project in scope.projects and no "
                                                               "service binding names one"));
     m_running = true;
     m_authFailed = false;
@@ -305,11 +296,9 @@ void GitLabBackend::beginCycle()
                     if (!r.ok())
                         return;
                     const auto parsed = parseProtectedEnvironments(r.body);
-                    if (!parsed.bodyOk) {
-                        m_freshPaths.insert(r.url.toString());
+                    m_problems.markReadable(r.url, parsed.bodyOk);
+                    if (!parsed.bodyOk)
                         return;
-                    }
-                    m_freshPaths.remove(r.url.toString());
                     s.snap.protectedEnvironments = parsed.items;
                     s.protectedRead = true;
                 },
@@ -344,12 +333,9 @@ void GitLabBackend::readDeployments(ProjectSync &sync)
                 return;
             const auto parsed = parseDeployments(r.body);
             const QString where = QStringLiteral("project %1: deployments").arg(s.snap.ref);
-            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
+            if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors,
+                                   whole || !parsed.items.isEmpty()))
                 return;
-            if (!parsed.errors.isEmpty())
-                reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
-            else if (whole || !parsed.items.isEmpty())
-                clearProblem(where);
             QList<WireDeployment> list;
             if (whole) {
                 list = mergeKeepingRejected(parsed.items, s.snap.deployments, parsed.rejectedIds);
@@ -418,11 +404,8 @@ void GitLabBackend::readPipelines(ProjectSync &sync)
                 return;
             const auto parsed = parsePipelines(r.body);
             const QString where = QStringLiteral("project %1: pipelines").arg(s.snap.ref);
-            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
+            if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                 return;
-            parsed.errors.isEmpty()
-                ? clearProblem(where)
-                : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
             QList<WirePipeline> list =
                 mergeKeepingRejected(parsed.items, s.snap.pipelines, parsed.rejectedIds);
             std::sort(list.begin(), list.end(),
@@ -473,17 +456,8 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
                 const auto parsed = parseJobs(r.body);
                 const QString where =
                     QStringLiteral("project %1: jobs of pipeline %2").arg(s.snap.ref).arg(id);
-                if (!parsed.bodyOk) {
-                    m_freshPaths.insert(r.url.toString());
-                    reportProblem(where, QStringLiteral("unreadable answer, keeping the last good "
-                                                        "state: %1")
-                                             .arg(parsed.errors.join(QStringLiteral("; "))));
+                if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
-                }
-                m_freshPaths.remove(r.url.toString());
-                parsed.errors.isEmpty()
-                    ? clearProblem(where)
-                    : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
                 s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
                                                             parsed.rejectedIds));
                 if (parsed.errors.isEmpty())
@@ -515,11 +489,8 @@ void GitLabBackend::afterDeployments(ProjectSync &sync)
                 return;
             const auto parsed = parseEnvironments(r.body);
             const QString where = QStringLiteral("project %1: environments").arg(s.snap.ref);
-            if (!keepOrAccept(parsed.bodyOk, where, parsed.errors.join(QStringLiteral("; ")), r))
+            if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                 return;
-            parsed.errors.isEmpty()
-                ? clearProblem(where)
-                : reportProblem(where, parsed.errors.join(QStringLiteral("; ")));
             QList<WireEnvironment> list;
             for (WireEnvironment e : parsed.items) {
                 // The list carries no last_deployment: keep the detail read before.
@@ -567,9 +538,9 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
                 const auto env = parseEnvironment(r.body, &error);
                 const QString where =
                     QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
-                if (!keepOrAccept(env.has_value(), where, error, r))
+                if (!m_problems.accept(where, r.url, env.has_value(),
+                                       env ? QStringList() : QStringList{error}))
                     return;
-                clearProblem(where);
                 for (WireEnvironment &old : s.snap.environments)
                     if (old.id == id)
                         old = *env;
@@ -688,7 +659,7 @@ void GitLabBackend::send(const std::shared_ptr<Fetch> &fetch)
         fetch->next.isValid()
             ? fetch->next.toString()
             : http::joinUrl(m_client->baseUrl(), fetch->path, fetch->query).toString();
-    req.conditional = !m_freshPaths.contains(url);
+    req.conditional = !m_problems.mustReadFresh(url);
     ++m_active;
     ++m_inFlight[fetch->priority];
     m_pacer.sent(QDateTime::currentMSecsSinceEpoch());
@@ -807,11 +778,10 @@ void GitLabBackend::throttled(const http::Response &r)
     }
     if (!wait) {
         ++m_limitStreak;
-        const double ceiling = std::min<double>(m_settings.maxBackoffMs,
-                                                m_settings.rateLimitBackoffMs *
-                                                    std::pow(2.0, std::min(m_limitStreak - 1, 20)));
-        wait =
-            std::max<qint64>(1000, qint64(QRandomGenerator::global()->generateDouble() * ceiling));
+        http::RetryTiming timing;
+        timing.baseMs = m_settings.rateLimitBackoffMs;
+        timing.capMs = m_settings.maxBackoffMs;
+        wait = std::max<qint64>(1000, http::fullJitterDelayMs(timing, std::min(m_limitStreak, 21)));
         source = QStringLiteral("no Retry-After or RateLimit-Reset: own backoff, 429 #%1 in a row")
                      .arg(m_limitStreak);
     }
@@ -845,23 +815,16 @@ void GitLabBackend::requestDone(const QString &key)
 
 bool GitLabBackend::readOk(ProjectSync &sync, const QString &what, const http::Response &r)
 {
-    const QString where = QStringLiteral("project %1").arg(sync.snap.ref);
-    if (r.ok()) {
-        clearProblem(where);
-        return true;
-    }
-    if (r.status == 404) {
-        const QString message = errorMessage(r.body);
-        // One wording for every request of the project, so the problem is shown once.
-        Q_UNUSED(what)
-        reportProblem(
-            where, QStringLiteral("GitLab answers 404%1: the project does not exist or this "
-                                  "token cannot see it; the other projects are still read")
-                       .arg(message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(message)));
-        return false;
-    }
-    reportProblem(where + QStringLiteral(": ") + what, shortError(r));
-    return false;
+    // One 404 wording for every request of the project, so the problem is shown once.
+    return m_problems.readOk(
+        QStringLiteral("project ") + sync.snap.ref, what, r, shortError,
+        [](const http::Response &response) {
+            const QString message = errorMessage(response.body);
+            return QStringLiteral("GitLab answers 404") +
+                   (message.isEmpty() ? QString() : QStringLiteral(" (") + message + QLatin1Char(')')) +
+                   QStringLiteral(": the project does not exist or this token cannot see it; the "
+                                  "other projects are still read");
+        });
 }
 
 void GitLabBackend::finishCycle()
@@ -910,10 +873,8 @@ void GitLabBackend::finishCycle()
         h.reason =
             QStringLiteral("connection %1: %2 request(s) failed (last: %3); showing the last "
                            "good state; next try in %4 s")
-                .arg(m_config.id)
-                .arg(m_cycleFailures)
-                .arg(m_cycleLastError)
-                .arg(delay / 1000.0, 0, 'f', 1);
+                .arg(m_config.id, QString::number(m_cycleFailures), m_cycleLastError,
+                     QString::number(delay / 1000.0, 'f', 1));
     } else {
         m_failStreak = 0;
         m_limitStreak = 0;
@@ -934,12 +895,12 @@ void GitLabBackend::finishCycle()
 
 int GitLabBackend::backoffMs() const
 {
-    // Exponential in the failed polls in a row, with jitter so many connections do not come
-    // back in step.
-    const double base = m_settings.intervalMs;
-    const double cap = std::max<double>(m_settings.maxBackoffMs, base);
-    const double full = std::min(cap, base * std::pow(2.0, std::min(m_failStreak, 16)));
-    return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
+    // Exponential in the failed polls in a row, with full jitter so many connections do not
+    // come back in step.
+    http::RetryTiming timing;
+    timing.baseMs = m_settings.intervalMs;
+    timing.capMs = std::max(m_settings.maxBackoffMs, m_settings.intervalMs);
+    return std::max(1, http::fullJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
 }
 
 void GitLabBackend::scheduleNext(int delayMs)
@@ -970,46 +931,11 @@ void GitLabBackend::authFailed(const http::Response &r)
                    .arg(m_config.id,
                         message.isEmpty() ? QString() : QStringLiteral(" ") + message.left(120));
     setHealth(h);
-    reportProblem(QStringLiteral("connection %1").arg(m_config.id), h.reason);
+    m_problems.report(QStringLiteral("connection %1").arg(m_config.id), h.reason);
     if (!m_initialDone) {
         m_initialDone = true;
         m_sink->initialSyncDone(m_config.id);
     }
-}
-
-bool GitLabBackend::keepOrAccept(bool readable,
-                                 const QString &where,
-                                 const QString &why,
-                                 const http::Response &r)
-{
-    // An answer that cannot be read at all leaves the last good state in place, and the next
-    // poll asks again without a validator (a 304 would keep the unreadable body's ETag).
-    if (!readable) {
-        m_freshPaths.insert(r.url.toString());
-        reportProblem(
-            where, QStringLiteral("unreadable answer, keeping the last good state: %1").arg(why));
-        return false;
-    }
-    m_freshPaths.remove(r.url.toString());
-    return true;
-}
-
-void GitLabBackend::reportProblem(const QString &where, const QString &message)
-{
-    const QString key = where + QLatin1Char('\n') + message;
-    if (m_reported.contains(key))
-        return;
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
-    m_reported.insert(key);
-    qCWarning(http::lcNet).noquote() << "gitlab" << m_config.id << where << ":" << message;
-    m_sink->problem(m_config.id, where, message);
-}
-
-void GitLabBackend::clearProblem(const QString &where)
-{
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
 }
 
 void GitLabBackend::setHealth(const ConnectionHealth &health)
@@ -1057,182 +983,85 @@ ActionPlan GitLabBackend::plan(const ReleaseAction &action) const
 
 quint64 GitLabBackend::execute(const ActionPlan &plan)
 {
-    auto exec = std::make_shared<Execution>();
-    exec->ticket = m_nextTicket++;
-    exec->plan = plan;
-    // Report asynchronously even when the plan fails at once, so callers see one path.
-    QTimer::singleShot(0, this, [this, exec] { runExecution(exec); });
-    return exec->ticket;
+    return m_executor->execute(plan);
 }
 
-void GitLabBackend::runExecution(const std::shared_ptr<Execution> &exec)
+void GitLabBackend::sendForAction(const http::Request &request, Reply reply)
 {
     if (!m_client)
         start();
-    if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
-                        0);
-        return;
-    }
-    if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
-                        0);
-        return;
-    }
-    if (exec->plan.requests.isEmpty()) {
-        finishExecution(exec, false, QStringLiteral("the plan has no request"), 0);
-        return;
-    }
-    checkPreconditions(exec, checksBefore(exec->plan, 0), [this, exec] { sendRequest(exec); });
+    http::Request req = request;
+    req.timeoutMs = m_settings.requestTimeoutMs;
+    m_client->send(req, this, std::move(reply));
 }
 
-void GitLabBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
-                                       QList<int> indices,
-                                       std::function<void()> onHold)
+http::PreconditionReading GitLabBackend::readPrecondition(const Precondition &pc,
+                                                          const http::Response &r)
 {
-    if (indices.isEmpty()) {
-        onHold();
-        return;
-    }
-    const Precondition pc = exec->plan.preconditions.at(indices.takeFirst());
-    http::Request req;
-    req.path = pc.path.section(QLatin1Char('?'), 0, 0);
-    req.query = QUrlQuery(pc.path.section(QLatin1Char('?'), 1));
-    req.conditional = false; // a fresh read, not what we saw before
-    req.timeoutMs = m_settings.requestTimeoutMs;
-    m_client->send(req, this, [this, exec, indices, pc, onHold](const http::Response &r) {
-        if (!r.ok()) {
-            exec->steps.append(QStringLiteral("GET %1 -> %2").arg(pc.path).arg(r.status));
-            if (r.status == 401)
-                authFailed(r);
-            finishExecution(
-                exec, false,
-                QStringLiteral("could not re-read the precondition '%1', nothing sent: %2")
-                    .arg(pc.description, shortError(r)),
-                r.status);
-            return;
-        }
-        QString found;
-        const bool holds = preconditionHolds(pc, r.body, &found);
-        exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
-                               .arg(pc.path)
-                               .arg(r.status)
-                               .arg(pc.description, holds ? QStringLiteral("holds")
-                                                          : QStringLiteral("does not hold")));
-        if (!holds) {
-            finishExecution(
-                exec, false,
-                QStringLiteral("precondition failed, nothing %1sent: %2 (expected %3, found %4)")
-                    .arg(exec->request > 0 ? QStringLiteral("more ") : QString(), pc.description,
-                         pc.expected, found),
-                r.status);
-            return;
-        }
-        checkPreconditions(exec, indices, onHold);
-    });
-}
-
-void GitLabBackend::sendRequest(const std::shared_ptr<Execution> &exec)
-{
-    const PlannedRequest planned = exec->plan.requests.at(exec->request);
-    http::Request req;
-    req.method = planned.method;
-    req.path = planned.path.section(QLatin1Char('?'), 0, 0);
-    req.query = QUrlQuery(planned.path.section(QLatin1Char('?'), 1));
-    req.body = planned.body;
-    req.contentType = planned.contentType;
-    req.timeoutMs = m_settings.requestTimeoutMs;
-    req.idempotent = false; // never re-sent by the client: we decide after a fresh read
-    req.maxAttempts = 1;
-    req.followRedirects = false;
-    m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(
-            QStringLiteral("%1 %2 -> %3")
-                .arg(QString::fromLatin1(planned.method), planned.path)
-                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
-        const bool approval = planned.path.endsWith(QLatin1String("/approval"));
-        if (r.ok()) {
-            exec->resent = false;
-            if (++exec->request < exec->plan.requests.size()) {
-                checkPreconditions(exec, checksBefore(exec->plan, exec->request),
-                                   [this, exec] { sendRequest(exec); });
-                return;
-            }
-            QString message = exec->plan.summary.isEmpty()
-                                  ? QStringLiteral("done")
-                                  : exec->plan.summary + QStringLiteral(": done");
-            const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
-            if (planned.path.endsWith(QLatin1String("/retry")) &&
-                answer.contains(QLatin1String("id")))
-                message += QStringLiteral(" (new job %1)")
-                               .arg(qint64(answer.value(QLatin1String("id")).toDouble()));
-            finishExecution(exec, true, message, r.status);
-            return;
-        }
-        if (r.status == 401) {
+    if (!r.ok()) {
+        if (r.status == 401)
             authFailed(r);
-            finishExecution(exec, false, QStringLiteral("auth failed: ") + shortError(r), r.status);
-            return;
-        }
-        if (approval && r.status == 403) {
-            const QString env = exec->plan.action.environment;
-            finishExecution(
-                exec, false,
-                QStringLiteral("GitLab refused the approval (403: %1): the token's user is "
-                               "not allowed to approve deployments to %2. Nothing was "
-                               "retried%3; ask an approver named by the environment's "
-                               "approval rules")
+        return http::PreconditionReading::unreadable(shortError(r));
+    }
+    QString found;
+    const bool holds = preconditionHolds(pc, r.body, &found);
+    return http::PreconditionReading::compared(holds, found);
+}
+
+void GitLabBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (!result.ok || !m_running || m_authFailed)
+        return;
+    if (m_cycleActive)
+        m_refreshWanted = true;
+    else
+        scheduleNext(std::min(m_settings.intervalMs, 500));
+}
+
+http::MutationVerdict GitLabBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &exec,
+                                                       const PlannedRequest &planned,
+                                                       const http::Response &r)
+{
+    const http::ActionRun &run = *exec;
+    using Kind = http::MutationVerdict::Kind;
+    if (r.ok()) {
+        const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+        if (!planned.path.endsWith(QLatin1String("/retry")) || !answer.contains(QLatin1String("id")))
+            return {Kind::Done, {}};
+        const QString summary = run.plan.summary;
+        return {Kind::Done,
+                (summary.isEmpty() ? QStringLiteral("done") : summary + QStringLiteral(": done")) +
+                    QStringLiteral(" (new job ") +
+                    QString::number(qint64(answer.value(QLatin1String("id")).toDouble())) +
+                    QLatin1Char(')')};
+    }
+    if (r.status == 401) {
+        authFailed(r);
+        return {Kind::Failed, QStringLiteral("auth failed: ") + shortError(r)};
+    }
+    if (planned.path.endsWith(QLatin1String("/approval")) && r.status == 403) {
+        const QString env = run.plan.action.environment;
+        return {Kind::Failed,
+                QStringLiteral("GitLab refused the approval (403: %1): the token's user is not "
+                               "allowed to approve deployments to %2. Nothing was retried%3; ask "
+                               "an approver named by the environment's approval rules")
                     .arg(errorMessage(r.body).left(200),
                          env.isEmpty() ? QStringLiteral("this environment") : env,
-                         exec->plan.requests.size() > 1 ? QStringLiteral(" and the job "
-                                                                         "was not played")
-                                                        : QString()),
-                r.status);
-            return;
-        }
-        const bool unknownOutcome = isTransportOrServerError(r) || r.status == 429;
-        if (unknownOutcome && !exec->resent) {
-            // The request may or may not have acted. Only a fresh read of the precondition
-            // says whether sending it again is safe.
-            exec->resent = true;
-            exec->steps.append(QStringLiteral("outcome unknown; re-reading the precondition"));
-            const int delay = r.status == 429 ? 1000 : 200;
-            QTimer::singleShot(delay, this, [this, exec] {
-                checkPreconditions(exec, checksBefore(exec->plan, exec->request),
-                                   [this, exec] { sendRequest(exec); });
-            });
-            return;
-        }
-        QString message = shortError(r);
-        if (exec->request > 0)
-            message =
-                QStringLiteral("step %1 of %2 failed after the earlier step(s) went through: %3")
-                    .arg(exec->request + 1)
-                    .arg(exec->plan.requests.size())
-                    .arg(message);
-        finishExecution(exec, false, message, r.status);
-    });
-}
-
-void GitLabBackend::finishExecution(const std::shared_ptr<Execution> &exec,
-                                    bool ok,
-                                    const QString &message,
-                                    int status)
-{
-    ActionResult result;
-    result.ok = ok;
-    result.message = message;
-    result.httpStatus = status;
-    result.finished = QDateTime::currentDateTimeUtc();
-    result.steps = exec->steps;
-    m_sink->actionFinished(m_config.id, exec->ticket, result);
-    // Look again soon so the change shows without waiting a whole poll interval.
-    if (ok && m_running && !m_authFailed) {
-        if (m_cycleActive)
-            m_refreshWanted = true;
-        else
-            scheduleNext(std::min(m_settings.intervalMs, 500));
+                         run.plan.requests.size() > 1
+                             ? QStringLiteral(" and the job was not played")
+                             : QString())};
     }
+    // The request may or may not have acted; only a fresh read says whether to send again.
+    if (isTransportOrServerError(r) || r.status == 429)
+        return {Kind::Lost, shortError(r), r.status == 429 ? 1000 : 0};
+    if (run.request == 0)
+        return {Kind::Failed, shortError(r)};
+    return {Kind::Failed, QStringLiteral("step %1 of %2 failed after the earlier step(s) went "
+                                         "through: %3")
+                              .arg(QString::number(run.request + 1),
+                                   QString::number(run.plan.requests.size()), shortError(r))};
 }
 
 void GitLabBackend::fetchLogTail(const QString &runId,

@@ -5,7 +5,9 @@
 
 #include "backend/backend.h"
 #include "backend/snapshotpublisher.h"
+#include "http/actionexecutor.h"
 #include "http/client.h"
+#include "http/problemledger.h"
 
 #include <QMap>
 #include <QObject>
@@ -56,7 +58,7 @@ QString apiPrefixFor(const QUrl &baseUrl);
  * good state of each, publishes normalized records, reports health, plans and executes
  * release actions. Lives on the thread that created it; all I/O is asynchronous.
  */
-class GitLabBackend : public QObject, public Backend
+class GitLabBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 
@@ -89,7 +91,6 @@ private:
         QString deploymentsCursor; // updated_after for the next delta read ("" = read whole)
         bool environmentsWanted = true;
     };
-    struct Execution;
     using Handler = std::function<void(ProjectSync &, const http::Response &)>;
     /// Read order within a poll: what runs where and what waits for a human first.
     enum Priority { Environments = 0, Pipelines = 1, Rules = 2, Jobs = 3 };
@@ -131,26 +132,20 @@ private:
     void afterDeployments(ProjectSync &sync);
     void afterEnvironments(ProjectSync &sync);
     void authFailed(const http::Response &response);
-    void reportProblem(const QString &where, const QString &message);
-    /// False (reported) when an answer's body could not be read; true clears that state.
-    bool
-    keepOrAccept(bool readable, const QString &where, const QString &why, const http::Response &r);
-    void clearProblem(const QString &where);
     void setHealth(const ConnectionHealth &health);
     void publishRecords();
     PlanningState planningState() const;
     int backoffMs() const;
     QString projectPath(const ProjectSync &sync) const;
 
-    void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec,
-                            QList<int> indices,
-                            std::function<void()> onHold);
-    void sendRequest(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec,
-                         bool ok,
-                         const QString &message,
-                         int status);
+    // the executor's view of this backend
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -192,10 +187,9 @@ private:
     QVariantList m_cycleRequests;    // requests sent per finished poll, oldest first (last 50)
     QVariantList m_cycleNotModified; // of which answered 304
     ConnectionHealth m_health;
-    QSet<QString> m_reported;
-    QSet<QString> m_freshPaths; // unreadable bodies: read unconditionally next time
     SnapshotPublisher m_publisher;
-    quint64 m_nextTicket = 1;
+    http::ProblemLedger m_problems;
+    http::ActionExecutor *m_executor; // made in the constructor, after everything it uses
 };
 
 } // namespace fd::gitlab

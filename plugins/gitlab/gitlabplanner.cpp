@@ -1,5 +1,7 @@
 #include "gitlabplanner.h"
 
+#include "http/actionexecutor.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -680,19 +682,7 @@ ActionPlan planAction(const ReleaseAction &action, const PlanningState &state)
 
 QList<int> checksBefore(const ActionPlan &plan, int index)
 {
-    const QVariantList all = plan.context.value(QStringLiteral("checks")).toList();
-    QList<int> out;
-    if (index < all.size()) {
-        for (const QVariant &v : all.at(index).toList())
-            if (v.toInt() >= 0 && v.toInt() < plan.preconditions.size())
-                out.append(v.toInt());
-        return out;
-    }
-    // A plan made elsewhere without the map: every precondition before the first request.
-    if (index == 0)
-        for (int i = 0; i < plan.preconditions.size(); ++i)
-            out.append(i);
-    return out;
+    return http::ActionExecutor::checksBefore(plan, index);
 }
 
 bool preconditionHolds(const Precondition &pc, const QByteArray &body, QString *found)

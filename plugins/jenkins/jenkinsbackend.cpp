@@ -1,8 +1,8 @@
 #include "jenkinsbackend.h"
 
-#include "http/httplog.h"
+#include "http/backoff.h"
 
-#include <QRandomGenerator>
+#include "http/httplog.h"
 
 #include <algorithm>
 #include <cmath>
@@ -77,23 +77,14 @@ PollSettings PollSettings::fromOptions(const QVariantMap &o)
     return s;
 }
 
-struct JenkinsBackend::Execution
-{
-    quint64 ticket = 0;
-    ActionPlan plan;
-    bool retried = false;
-    bool crumbTried = false;
-    QStringList steps;
-    int queueId = 0;
-    QElapsedTimer following;
-};
-
 JenkinsBackend::JenkinsBackend(const ConnectionConfig &config, BackendSink *sink, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_sink(sink)
     , m_mapping(config)
     , m_settings(PollSettings::fromOptions(config.options))
+    , m_problems("jenkins", config.id, sink)
+    , m_executor(new http::ActionExecutor(this, http::ExecutorSettings::of(config), this))
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &JenkinsBackend::tick);
@@ -231,8 +222,8 @@ void JenkinsBackend::get(
             if (onFail)
                 onFail(r);
             else
-                reportProblem(where,
-                              shortError(r) + QStringLiteral("; keeping the last good state"));
+                m_problems.report(where,
+                                  shortError(r) + QStringLiteral("; keeping the last good state"));
         }
         if (--m_pending == 0)
             finishCycle();
@@ -262,7 +253,7 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
             if (!ok) {
                 ++m_cycleFailures;
                 m_cycleLastError = where + QStringLiteral(": ") + error;
-                reportProblem(where, error + QStringLiteral("; keeping the last good state"));
+                m_problems.report(where, error + QStringLiteral("; keeping the last good state"));
                 // Nothing below this listing is known to be gone: mark it all as seen.
                 for (auto it = m_snapshot.cbegin(); it != m_snapshot.cend(); ++it)
                     if (it.key() == parent.key() || parent.isEmpty() ||
@@ -270,7 +261,7 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                         m_listedThisCycle.insert(it.key());
                 return;
             }
-            clearProblem(where);
+            m_problems.clear(where);
             for (const WireJob &job : std::as_const(jobs))
                 acceptJob(job);
             if (folder) {
@@ -284,7 +275,7 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                 for (const QString &key : gone) {
                     if (m_mapping.bindingForJob(key)) {
                         m_snapshot[key].missing = true;
-                        reportProblem(
+                        m_problems.report(
                             QStringLiteral("job %1").arg(key),
                             QStringLiteral("no longer listed in %1 (deleted or renamed?); "
                                            "showing the last good state")
@@ -304,14 +295,16 @@ void JenkinsBackend::readListing(const QString &path, const JobPath &parent, boo
                 --m_cycleFailures; // a record-level problem, not a sick connection
                 if (!folder && m_snapshot.contains(parent.key()))
                     m_snapshot[parent.key()].missing = true;
-                reportProblem(where, QStringLiteral("not found (404): deleted, renamed or not "
-                                                    "visible to this user%1")
-                                         .arg(m_snapshot.contains(parent.key())
-                                                  ? QStringLiteral("; showing the last good state")
-                                                  : QString()));
+                m_problems.report(where,
+                                  QStringLiteral("not found (404): deleted, renamed or not "
+                                                 "visible to this user%1")
+                                      .arg(m_snapshot.contains(parent.key())
+                                               ? QStringLiteral("; showing the last good state")
+                                               : QString()));
                 return;
             }
-            reportProblem(where, shortError(r) + QStringLiteral("; keeping the last good state"));
+            m_problems.report(where,
+                              shortError(r) + QStringLiteral("; keeping the last good state"));
         });
 }
 
@@ -324,7 +317,7 @@ void JenkinsBackend::acceptJob(const WireJob &job)
     snap.job = job;
     snap.missing = false;
     if (wasMissing)
-        clearProblem(QStringLiteral("job %1").arg(key));
+        m_problems.clear(QStringLiteral("job %1").arg(key));
     if (!snap.detailRead || snap.detailSignature != job.signature() || job.active() ||
         !snap.activeBuilds().isEmpty())
         readDetail(key);
@@ -342,10 +335,10 @@ void JenkinsBackend::readDetail(const QString &key)
             if (!parseJobDetail(r.body, &detail, &error)) {
                 ++m_cycleFailures;
                 m_cycleLastError = where + QStringLiteral(": ") + error;
-                reportProblem(where, error + QStringLiteral("; keeping the last good state"));
+                m_problems.report(where, error + QStringLiteral("; keeping the last good state"));
                 return;
             }
-            clearProblem(where);
+            m_problems.clear(where);
             if (!m_snapshot.contains(key))
                 return;
             JobSnapshot &snap = m_snapshot[key];
@@ -384,7 +377,7 @@ void JenkinsBackend::readDetail(const QString &key)
 
 void JenkinsBackend::readStages(const QString &key, int number)
 {
-    const QString where = QStringLiteral("job %1 #%2: stages").arg(key).arg(number);
+    const QString where = QStringLiteral("job %1 #%2: stages").arg(key, QString::number(number));
     get(
         JobPath::fromKey(key).urlPath() + QStringLiteral("/%1/wfapi/describe").arg(number),
         QString(), where,
@@ -394,10 +387,10 @@ void JenkinsBackend::readStages(const QString &key, int number)
             if (!parseRunDescribe(r.body, &run, &error)) {
                 ++m_cycleFailures;
                 m_cycleLastError = where + QStringLiteral(": ") + error;
-                reportProblem(where, error + QStringLiteral("; keeping the last good state"));
+                m_problems.report(where, error + QStringLiteral("; keeping the last good state"));
                 return;
             }
-            clearProblem(where);
+            m_problems.clear(where);
             if (!m_snapshot.contains(key))
                 return;
             JobSnapshot &snap = m_snapshot[key];
@@ -414,20 +407,22 @@ void JenkinsBackend::readStages(const QString &key, int number)
                 // missing): its runs are shown without stages, and we stop asking.
                 m_snapshot[key].noStageView = true;
                 --m_cycleFailures;
-                reportProblem(
+                m_problems.report(
                     QStringLiteral("job %1: stages").arg(key),
                     QStringLiteral("no stage view (wfapi answered 404): the job is not a "
                                    "Pipeline or the Pipeline Stage View plugin is missing; "
                                    "its builds are shown without stages"));
                 return;
             }
-            reportProblem(where, shortError(r) + QStringLiteral("; keeping the last good state"));
+            m_problems.report(where,
+                              shortError(r) + QStringLiteral("; keeping the last good state"));
         });
 }
 
 void JenkinsBackend::readInputs(const QString &key, int number)
 {
-    const QString where = QStringLiteral("job %1 #%2: input steps").arg(key).arg(number);
+    const QString where =
+        QStringLiteral("job %1 #%2: input steps").arg(key, QString::number(number));
     get(JobPath::fromKey(key).urlPath() +
             QStringLiteral("/%1/wfapi/pendingInputActions").arg(number),
         QString(), where, [this, key, number, where](const http::Response &r) {
@@ -436,10 +431,10 @@ void JenkinsBackend::readInputs(const QString &key, int number)
             if (!parsePendingInputs(r.body, &inputs, &error)) {
                 ++m_cycleFailures;
                 m_cycleLastError = where + QStringLiteral(": ") + error;
-                reportProblem(where, error + QStringLiteral("; keeping the last good state"));
+                m_problems.report(where, error + QStringLiteral("; keeping the last good state"));
                 return;
             }
-            clearProblem(where);
+            m_problems.clear(where);
             if (!m_snapshot.contains(key))
                 return;
             if (inputs.isEmpty())
@@ -469,11 +464,12 @@ void JenkinsBackend::finishCycle()
                 continue;
             const QString where = QStringLiteral("job %1").arg(b.object);
             if (!m_snapshot.contains(b.object))
-                reportProblem(where, QStringLiteral("not found: the workspace maps %1%2 to it, but "
-                                                    "Jenkins lists no such job")
-                                         .arg(b.service, b.environment.isEmpty()
-                                                             ? QString()
-                                                             : QLatin1Char(' ') + b.environment));
+                m_problems.report(where,
+                                  QStringLiteral("not found: the workspace maps %1%2 to it, but "
+                                                 "Jenkins lists no such job")
+                                      .arg(b.service, b.environment.isEmpty()
+                                                          ? QString()
+                                                          : QLatin1Char(' ') + b.environment));
         }
     }
     if (!m_authFailed) {
@@ -516,11 +512,11 @@ void JenkinsBackend::finishCycle()
 
 int JenkinsBackend::backoffMs() const
 {
-    const double base = m_settings.activeIntervalMs;
-    const double cap = std::max<double>(m_settings.maxBackoffMs, base);
-    const double full =
-        std::min(cap, base * std::pow(2.0, std::min(std::max(m_failStreak, 1), 16)));
-    return int(full / 2 + QRandomGenerator::global()->bounded(full / 2));
+    http::RetryTiming timing;
+    timing.baseMs = m_settings.activeIntervalMs;
+    timing.capMs = std::max(m_settings.maxBackoffMs, m_settings.activeIntervalMs);
+    return std::max(1,
+                    http::fullJitterDelayMs(timing, std::min(std::max(m_failStreak, 1), 16) + 1));
 }
 
 void JenkinsBackend::authFailed(const http::Response &r)
@@ -538,7 +534,7 @@ void JenkinsBackend::authFailed(const http::Response &r)
                              .arg(m_config.id, user.isEmpty() ? QStringLiteral("(none)") : user,
                                   htmlErrorTitle(r.body).left(120));
         setHealth(h);
-        reportProblem(QStringLiteral("connection %1").arg(m_config.id), h.reason);
+        m_problems.report(QStringLiteral("connection %1").arg(m_config.id), h.reason);
     }
     m_authFailed = true;
     m_failStreak = std::max(1, m_failStreak + (m_cycleActive ? 1 : 0));
@@ -547,24 +543,6 @@ void JenkinsBackend::authFailed(const http::Response &r)
     m_pending = 0;
     m_cycleActive = true;
     finishCycle();
-}
-
-void JenkinsBackend::reportProblem(const QString &where, const QString &message)
-{
-    const QString key = where + QLatin1Char('\n') + message;
-    if (m_reported.contains(key))
-        return;
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
-    m_reported.insert(key);
-    qCWarning(http::lcNet).noquote() << "jenkins" << m_config.id << where << ":" << message;
-    m_sink->problem(m_config.id, where, message);
-}
-
-void JenkinsBackend::clearProblem(const QString &where)
-{
-    for (auto it = m_reported.begin(); it != m_reported.end();)
-        it = it->startsWith(where + QLatin1Char('\n')) ? m_reported.erase(it) : std::next(it);
 }
 
 void JenkinsBackend::setHealth(const ConnectionHealth &health)
@@ -595,109 +573,121 @@ ActionPlan JenkinsBackend::plan(const ReleaseAction &action) const
 
 quint64 JenkinsBackend::execute(const ActionPlan &plan)
 {
-    auto exec = std::make_shared<Execution>();
-    exec->ticket = m_nextTicket++;
-    exec->plan = plan;
-    // Report asynchronously even when the plan fails at once, so callers see one path.
-    QTimer::singleShot(0, this, [this, exec] { runExecution(exec); });
-    return exec->ticket;
+    return m_executor->execute(plan);
 }
 
-void JenkinsBackend::runExecution(const std::shared_ptr<Execution> &exec)
+QString JenkinsBackend::refuseAction(const ActionPlan &plan)
 {
-    if (!m_client) {
+    return plan.requests.size() == 1 ? QString()
+                                     : QStringLiteral("a Jenkins plan has exactly one request");
+}
+
+void JenkinsBackend::sendForAction(const http::Request &request, Reply reply)
+{
+    if (!m_client)
         start();
-    }
-    if (!exec->plan.feasible) {
-        finishExecution(exec, false, QStringLiteral("not executed: ") + exec->plan.blockedReason,
-                        0);
-        return;
-    }
-    if (m_config.readOnly) {
-        finishExecution(exec, false, QStringLiteral("connection %1 is read-only").arg(m_config.id),
-                        0);
-        return;
-    }
-    if (exec->plan.requests.size() != 1) {
-        finishExecution(exec, false, QStringLiteral("a Jenkins plan has exactly one request"), 0);
-        return;
-    }
-    checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
-}
-
-void JenkinsBackend::checkPreconditions(const std::shared_ptr<Execution> &exec,
-                                        int index,
-                                        std::function<void()> onHold)
-{
-    if (index >= exec->plan.preconditions.size()) {
-        onHold();
-        return;
-    }
-    const Precondition pc = exec->plan.preconditions.at(index);
-    http::Request req;
-    req.path = pc.path.section(QLatin1Char('?'), 0, 0);
-    req.query = QUrlQuery(pc.path.section(QLatin1Char('?'), 1));
-    req.conditional = false;
+    http::Request req = request;
     req.timeoutMs = m_settings.requestTimeoutMs;
-    m_client->send(req, this, [this, exec, index, pc, onHold](const http::Response &r) {
-        QString found;
-        if (!r.ok() && !(r.status == 404 && pc.field == QLatin1String("pendingInput.id"))) {
-            exec->steps.append(
-                QStringLiteral("GET %1 -> %2")
-                    .arg(pc.path, r.status ? QString::number(r.status) : http::errorName(r.error)));
-            const QString why =
-                r.status == 404 ? QStringLiteral("it is gone (404)") : shortError(r);
-            finishExecution(
-                exec, false,
-                QStringLiteral("could not re-read the precondition '%1': %2; nothing sent")
-                    .arg(pc.description, why),
-                r.status);
-            return;
-        }
-        const bool holds = r.ok() && preconditionHolds(pc, r.body, &found);
-        if (!r.ok())
-            found = QStringLiteral("the build no longer waits (404)");
-        exec->steps.append(QStringLiteral("GET %1 -> %2: %3 %4")
-                               .arg(pc.path)
-                               .arg(r.status)
-                               .arg(pc.description, holds ? QStringLiteral("holds")
-                                                          : QStringLiteral("does not hold")));
-        if (!holds) {
-            const QString op = exec->plan.context.value(QStringLiteral("op")).toString();
-            const bool input =
-                op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput);
-            finishExecution(
-                exec, false,
-                QStringLiteral("precondition failed, nothing sent: %1 (expected %2, found %3)%4")
-                    .arg(pc.description, pc.expected, found,
-                         input ? QStringLiteral("; the input was already answered, "
-                                                "perhaps by someone else")
-                               : QString()),
-                r.status);
-            return;
-        }
-        checkPreconditions(exec, index + 1, onHold);
-    });
+    if (req.method != "GET" && !m_crumb.isEmpty()) {
+        req.setHeader(m_crumbField, m_crumb);
+        if (!m_cookie.isEmpty())
+            req.setHeader("Cookie", m_cookie);
+    }
+    m_client->send(req, this, std::move(reply));
 }
 
-void JenkinsBackend::fetchCrumb(const std::shared_ptr<Execution> &exec, std::function<void()> then)
+http::PreconditionReading JenkinsBackend::readPrecondition(const Precondition &pc,
+                                                           const http::Response &r)
+{
+    const bool input = pc.field == QLatin1String("pendingInput.id");
+    const QString answered = input ? QStringLiteral("; the input was already answered, perhaps "
+                                                    "by someone else")
+                                   : QString();
+    // An input that is no longer pending answers 404: the precondition is read, and fails.
+    if (input && r.status == 404)
+        return http::PreconditionReading::differs(QStringLiteral("the build no longer waits (404)"),
+                                                  answered);
+    if (!r.ok())
+        return http::PreconditionReading::unreadable(
+            r.status == 404 ? QStringLiteral("it is gone (404)") : shortError(r));
+    QString found;
+    const bool holds = preconditionHolds(pc, r.body, &found);
+    return http::PreconditionReading::compared(holds, found, answered);
+}
+
+void JenkinsBackend::actionEnded(const http::ActionRun &run, const ActionResult &result)
+{
+    m_sink->actionFinished(m_config.id, run.ticket, result);
+    // Look again soon so the change shows without waiting a whole poll interval.
+    if (result.ok && m_running && !m_cycleActive) {
+        m_sinceFull.invalidate();
+        m_timer.start(std::min(m_settings.activeIntervalMs, 200));
+    }
+}
+
+http::MutationVerdict JenkinsBackend::interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                                        const PlannedRequest &,
+                                                        const http::Response &r)
+{
+    using Kind = http::MutationVerdict::Kind;
+    const QString op = run->plan.context.value(QStringLiteral("op")).toString();
+    const bool input = op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput);
+    if (accepted(r)) {
+        if (op != QLatin1String(op::Build))
+            return {Kind::Done, run->plan.summary + QStringLiteral(": done")};
+        const int queueId = queueIdFromLocation(r.header("location"));
+        if (queueId <= 0)
+            return {Kind::Done, run->plan.summary + QStringLiteral(": started (Jenkins named no "
+                                                                   "queue item)")};
+        followQueue(run, queueId, QDateTime::currentMSecsSinceEpoch());
+        return {Kind::Pending, {}};
+    }
+    if (r.status == 403 && isCrumbRejection(r.body) && !run->prepared) {
+        // Basic auth with a password (not an API token) needs a crumb; the server refused
+        // before acting, so one more try with a crumb is safe after a fresh precondition read.
+        run->steps.append(QStringLiteral("Jenkins asks for a CSRF crumb; fetching one"));
+        http::MutationVerdict resend{Kind::Resend, shortError(r)};
+        resend.prepare = [this](const std::shared_ptr<http::ActionRun> &run,
+                                std::function<void(const QString &)> done) {
+            fetchCrumb(run, std::move(done));
+        };
+        return resend;
+    }
+    if (r.status == 401 || r.status == 403) {
+        if (r.status == 401)
+            authFailed(r);
+        return {Kind::Failed, QStringLiteral("connection ") + m_config.id +
+                                  QStringLiteral(": Jenkins refused the request (") +
+                                  shortError(r) + QLatin1Char(')')};
+    }
+    if (input && (r.status == 404 || r.status == 409))
+        return {Kind::Failed, QStringLiteral("the input step is no longer pending (%1): someone "
+                                             "else answered it or the build ended")
+                                  .arg(r.status)};
+    if (op == QLatin1String(op::Build) && r.status == 409)
+        return {Kind::Failed, QStringLiteral("Jenkins will not build %1 (409): the job is disabled")
+                                  .arg(run->plan.context.value(QStringLiteral("job")).toString())};
+    // The request may or may not have acted; only a fresh read says whether to send again.
+    if (unknownOutcome(r))
+        return {Kind::Lost, shortError(r)};
+    return {Kind::Failed, shortError(r)};
+}
+
+void JenkinsBackend::fetchCrumb(const std::shared_ptr<http::ActionRun> &run,
+                                std::function<void(const QString &failure)> done)
 {
     http::Request req;
     req.path = QStringLiteral("/crumbIssuer/api/json");
     req.conditional = false;
     req.timeoutMs = m_settings.requestTimeoutMs;
-    m_client->send(req, this, [this, exec, then](const http::Response &r) {
-        exec->steps.append(
-            QStringLiteral("GET /crumbIssuer/api/json -> %1")
-                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
+    m_client->send(req, this, [this, run, done](const http::Response &r) {
+        run->steps.append(http::stepLine("GET", QStringLiteral("/crumbIssuer/api/json"), r));
         WireCrumb crumb;
         QString error;
         if (!r.ok() || !parseCrumb(r.body, &crumb, &error)) {
-            finishExecution(exec, false,
-                            QStringLiteral("Jenkins asks for a CSRF crumb but the crumb issuer did "
-                                           "not give one (%1); nothing was changed")
-                                .arg(r.ok() ? error : shortError(r)),
-                            r.status);
+            done(QStringLiteral("Jenkins asks for a CSRF crumb but the crumb issuer did not give "
+                                "one (") +
+                 (r.ok() ? error : shortError(r)) + QStringLiteral("); nothing was changed"));
             return;
         }
         m_crumbField = crumb.field.toUtf8();
@@ -706,164 +696,61 @@ void JenkinsBackend::fetchCrumb(const std::shared_ptr<Execution> &exec, std::fun
         const QByteArray cookie = r.header("set-cookie");
         if (!cookie.isEmpty())
             m_cookie = cookie.split('\n').first().split(';').first().trimmed();
-        then();
+        done(QString());
     });
 }
 
-void JenkinsBackend::sendMutation(const std::shared_ptr<Execution> &exec)
-{
-    const PlannedRequest planned = exec->plan.requests.first();
-    http::Request req;
-    req.method = planned.method;
-    req.path = planned.path.section(QLatin1Char('?'), 0, 0);
-    if (planned.path.contains(QLatin1Char('?')))
-        req.query = QUrlQuery(planned.path.section(QLatin1Char('?'), 1));
-    req.body = planned.body;
-    req.contentType = planned.contentType;
-    req.timeoutMs = m_settings.requestTimeoutMs;
-    req.idempotent = false; // never retried by the client: we decide after a fresh read
-    req.maxAttempts = 1;
-    req.followRedirects = false;
-    if (!m_crumb.isEmpty()) {
-        req.setHeader(m_crumbField, m_crumb);
-        if (!m_cookie.isEmpty())
-            req.setHeader("Cookie", m_cookie);
-    }
-    m_client->send(req, this, [this, exec, planned](const http::Response &r) {
-        exec->steps.append(
-            QStringLiteral("%1 %2 -> %3")
-                .arg(QString::fromLatin1(planned.method), planned.path)
-                .arg(r.status ? QString::number(r.status) : http::errorName(r.error)));
-        const QString op = exec->plan.context.value(QStringLiteral("op")).toString();
-        if (accepted(r)) {
-            if (op == QLatin1String(op::Build)) {
-                exec->queueId = queueIdFromLocation(r.header("location"));
-                if (exec->queueId > 0) {
-                    exec->following.start();
-                    followQueue(exec);
-                    return;
-                }
-                finishExecution(exec, true,
-                                exec->plan.summary + QStringLiteral(": started (Jenkins "
-                                                                    "named no queue item)"),
-                                r.status);
-                return;
-            }
-            finishExecution(exec, true, exec->plan.summary + QStringLiteral(": done"), r.status);
-            return;
-        }
-        if (r.status == 403 && isCrumbRejection(r.body) && !exec->crumbTried) {
-            // Basic auth with a password (not an API token) needs a crumb; the server refused
-            // before acting, so one more try with a crumb is safe after a fresh precondition read.
-            exec->crumbTried = true;
-            exec->steps.append(QStringLiteral("Jenkins asks for a CSRF crumb; fetching one"));
-            fetchCrumb(exec, [this, exec] {
-                checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
-            });
-            return;
-        }
-        if (r.status == 401 || r.status == 403) {
-            if (r.status == 401)
-                authFailed(r);
-            finishExecution(exec, false,
-                            QStringLiteral("connection %1: Jenkins refused the request (%2)")
-                                .arg(m_config.id, shortError(r)),
-                            r.status);
-            return;
-        }
-        if ((op == QLatin1String(op::Proceed) || op == QLatin1String(op::AbortInput)) &&
-            (r.status == 404 || r.status == 409)) {
-            finishExecution(exec, false,
-                            QStringLiteral("the input step is no longer pending (%1): someone else "
-                                           "answered it or the build ended")
-                                .arg(r.status),
-                            r.status);
-            return;
-        }
-        if (op == QLatin1String(op::Build) && r.status == 409) {
-            finishExecution(exec, false,
-                            QStringLiteral("Jenkins will not build %1 (409): the job is disabled")
-                                .arg(exec->plan.context.value(QStringLiteral("job")).toString()),
-                            r.status);
-            return;
-        }
-        if (unknownOutcome(r) && !exec->retried) {
-            // The request may or may not have acted. Only a fresh read of the precondition
-            // says whether sending it again is safe.
-            exec->retried = true;
-            exec->steps.append(QStringLiteral("outcome unknown; re-reading the precondition"));
-            checkPreconditions(exec, 0, [this, exec] { sendMutation(exec); });
-            return;
-        }
-        finishExecution(exec, false, shortError(r), r.status);
-    });
-}
-
-void JenkinsBackend::followQueue(const std::shared_ptr<Execution> &exec)
+void JenkinsBackend::followQueue(const std::shared_ptr<http::ActionRun> &run,
+                                 int queueId,
+                                 qint64 startedMs)
 {
     http::Request req;
-    req.path = QStringLiteral("/queue/item/%1/api/json").arg(exec->queueId);
+    req.path =
+        QStringLiteral("/queue/item/") + QString::number(queueId) + QStringLiteral("/api/json");
     req.query.addQueryItem(QStringLiteral("tree"), queueItemTree());
     req.conditional = false;
     req.timeoutMs = m_settings.requestTimeoutMs;
-    m_client->send(req, this, [this, exec](const http::Response &r) {
-        const QString job = exec->plan.context.value(QStringLiteral("job")).toString();
-        WireQueueItem item;
+    m_client->send(req, this, [this, run, queueId, startedMs](const http::Response &r) {
+        const QString job = run->plan.context.value(QStringLiteral("job")).toString();
+        const QString item = QString::number(queueId);
+        const QString summary = run->plan.summary;
+        WireQueueItem wire;
         QString error;
-        const bool ok = r.ok() && parseQueueItem(r.body, &item, &error);
-        if (ok && item.buildNumber > 0) {
-            exec->steps.append(QStringLiteral("queue item %1 -> %2 #%3")
-                                   .arg(exec->queueId)
-                                   .arg(job)
-                                   .arg(item.buildNumber));
-            finishExecution(exec, true,
-                            exec->plan.summary + QStringLiteral(": started as %1 (queue item %2)")
-                                                     .arg(runId(job, item.buildNumber))
-                                                     .arg(exec->queueId),
-                            201);
+        const bool ok = r.ok() && parseQueueItem(r.body, &wire, &error);
+        if (ok && wire.buildNumber > 0) {
+            run->steps.append(QStringLiteral("queue item ") + item + QStringLiteral(" -> ") + job +
+                              QStringLiteral(" #") + QString::number(wire.buildNumber));
+            m_executor->finish(run, true,
+                               summary + QStringLiteral(": started as ") +
+                                   runId(job, wire.buildNumber) + QStringLiteral(" (queue item ") +
+                                   item + QLatin1Char(')'),
+                               201);
             return;
         }
-        if (ok && item.cancelled) {
-            exec->steps.append(QStringLiteral("queue item %1 cancelled").arg(exec->queueId));
-            finishExecution(exec, false,
-                            QStringLiteral("%1: queue item %2 was cancelled before it started")
-                                .arg(exec->plan.summary)
-                                .arg(exec->queueId),
-                            201);
+        if (ok && wire.cancelled) {
+            run->steps.append(QStringLiteral("queue item ") + item + QStringLiteral(" cancelled"));
+            m_executor->finish(run, false,
+                               summary + QStringLiteral(": queue item ") + item +
+                                   QStringLiteral(" was cancelled before it started"),
+                               201);
             return;
         }
-        if (exec->following.elapsed() >= m_settings.queueFollowMs) {
-            const QString why = ok ? item.why : (r.ok() ? error : shortError(r));
-            exec->steps.append(QStringLiteral("queue item %1 still waiting").arg(exec->queueId));
-            finishExecution(exec, true,
-                            QStringLiteral("%1: queued as item %2 (queue/%2), not started yet%3")
-                                .arg(exec->plan.summary)
-                                .arg(exec->queueId)
-                                .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                            201);
+        if (QDateTime::currentMSecsSinceEpoch() - startedMs >= m_settings.queueFollowMs) {
+            const QString why = ok ? wire.why : (r.ok() ? error : shortError(r));
+            run->steps.append(QStringLiteral("queue item ") + item +
+                              QStringLiteral(" still waiting"));
+            m_executor->finish(run, true,
+                               summary + QStringLiteral(": queued as item ") + item +
+                                   QStringLiteral(" (queue/") + item +
+                                   QStringLiteral("), not started yet") +
+                                   (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+                               201);
             return;
         }
-        QTimer::singleShot(m_settings.queuePollMs, this, [this, exec] { followQueue(exec); });
+        QTimer::singleShot(m_settings.queuePollMs, this, [this, run, queueId, startedMs] {
+            followQueue(run, queueId, startedMs);
+        });
     });
-}
-
-void JenkinsBackend::finishExecution(const std::shared_ptr<Execution> &exec,
-                                     bool ok,
-                                     const QString &message,
-                                     int status)
-{
-    ActionResult result;
-    result.ok = ok;
-    result.message = message;
-    result.httpStatus = status;
-    result.finished = QDateTime::currentDateTimeUtc();
-    result.steps = exec->steps;
-    m_sink->actionFinished(m_config.id, exec->ticket, result);
-    // Look again soon so the change shows without waiting a whole poll interval.
-    if (ok && m_running && !m_cycleActive) {
-        m_sinceFull.invalidate();
-        m_timer.start(std::min(m_settings.activeIntervalMs, 200));
-    }
 }
 
 void JenkinsBackend::fetchLogTail(const QString &id,

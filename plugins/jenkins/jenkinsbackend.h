@@ -4,7 +4,9 @@
 
 #include "backend/backend.h"
 #include "backend/snapshotpublisher.h"
+#include "http/actionexecutor.h"
 #include "http/client.h"
+#include "http/problemledger.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -41,7 +43,7 @@ struct PollSettings
  * as a problem naming the job, and backs the next poll off. Lives on the thread that created
  * it; all I/O is asynchronous.
  */
-class JenkinsBackend : public QObject, public Backend
+class JenkinsBackend : public QObject, public Backend, private http::ActionBackend
 {
     Q_OBJECT
 
@@ -64,7 +66,6 @@ public:
     QVariantMap statistics() const override;
 
 private:
-    struct Execution;
     using Handler = std::function<void(const http::Response &)>;
 
     void tick();
@@ -81,24 +82,24 @@ private:
     void readStages(const QString &key, int number);
     void readInputs(const QString &key, int number);
     void authFailed(const http::Response &response);
-    void reportProblem(const QString &where, const QString &message);
-    void clearProblem(const QString &where);
     void setHealth(const ConnectionHealth &health);
     void publishRecords();
     int backoffMs() const;
     bool anyActive() const;
 
-    void runExecution(const std::shared_ptr<Execution> &exec);
-    void checkPreconditions(const std::shared_ptr<Execution> &exec,
-                            int index,
-                            std::function<void()> onHold);
-    void sendMutation(const std::shared_ptr<Execution> &exec);
-    void fetchCrumb(const std::shared_ptr<Execution> &exec, std::function<void()> then);
-    void followQueue(const std::shared_ptr<Execution> &exec);
-    void finishExecution(const std::shared_ptr<Execution> &exec,
-                         bool ok,
-                         const QString &message,
-                         int status);
+    // the executor's view of this backend
+    QString refuseAction(const ActionPlan &plan) override;
+    void sendForAction(const http::Request &request, Reply reply) override;
+    http::PreconditionReading readPrecondition(const Precondition &pc,
+                                               const http::Response &r) override;
+    http::MutationVerdict interpretMutation(const std::shared_ptr<http::ActionRun> &run,
+                                            const PlannedRequest &planned,
+                                            const http::Response &r) override;
+    void actionEnded(const http::ActionRun &run, const ActionResult &result) override;
+    void fetchCrumb(const std::shared_ptr<http::ActionRun> &run,
+                    std::function<void(const QString &failure)> done);
+    /// A started build waits in the queue: follow it until it has a number, or give up.
+    void followQueue(const std::shared_ptr<http::ActionRun> &run, int queueId, qint64 startedMs);
 
     ConnectionConfig m_config;
     BackendSink *m_sink;
@@ -130,7 +131,6 @@ private:
     qint64 m_firstPollBytes = -1;
     qint64 m_firstPollRequests = -1;
     ConnectionHealth m_health;
-    QSet<QString> m_reported;
     QList<Gate> m_openGates; // gates last published, for "input proceeded/aborted" events
     SnapshotPublisher m_publisher;
     QByteArray m_crumbField, m_crumb, m_cookie;
@@ -140,7 +140,8 @@ private:
         QByteArray tail;
     };
     QHash<QString, LogCursor> m_logs;
-    quint64 m_nextTicket = 1;
+    http::ProblemLedger m_problems;
+    http::ActionExecutor *m_executor; // made in the constructor, after everything it uses
 };
 
 } // namespace fd::jenkins

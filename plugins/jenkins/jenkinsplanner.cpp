@@ -77,8 +77,8 @@ findGate(const ReleaseAction &a, const JenkinsMapping &m, const Snapshot &snap)
 Precondition inputPending(const GateRef &g)
 {
     Precondition pc;
-    pc.description =
-        QStringLiteral("input %1 of %2 #%3 still waits").arg(g.input.id, g.job).arg(g.number);
+    pc.description = QStringLiteral("input %1 of %2 #%3 still waits")
+                         .arg(g.input.id, g.job, QString::number(g.number));
     pc.path = buildPath(g.job, g.number) + QStringLiteral("/wfapi/pendingInputActions");
     pc.field = QStringLiteral("pendingInput.id");
     pc.expected = g.input.id;
@@ -105,18 +105,15 @@ ActionPlan planInput(ActionPlan plan, const GateRef &g, bool proceed)
             r.contentType = "application/x-www-form-urlencoded";
         }
         r.purpose = QStringLiteral("proceed the input \"%1\" of %2 #%3")
-                        .arg(g.input.message, g.job)
-                        .arg(g.number);
+                        .arg(g.input.message, g.job, QString::number(g.number));
         plan.summary = QStringLiteral("Proceed %1 #%2 past \"%3\"")
-                           .arg(g.job)
-                           .arg(g.number)
-                           .arg(g.input.message);
+                           .arg(g.job, QString::number(g.number), g.input.message);
     } else {
         r.path = base + QStringLiteral("/abort");
         r.purpose = QStringLiteral("abort the input \"%1\" of %2 #%3 (the build ends ABORTED)")
-                        .arg(g.input.message, g.job)
-                        .arg(g.number);
-        plan.summary = QStringLiteral("Abort the input of %1 #%2").arg(g.job).arg(g.number);
+                        .arg(g.input.message, g.job, QString::number(g.number));
+        plan.summary =
+            QStringLiteral("Abort the input of %1 #%2").arg(g.job, QString::number(g.number));
     }
     plan.requests = {r};
     plan.preconditions = {inputPending(g)};
@@ -165,8 +162,7 @@ ActionPlan planBuild(ActionPlan plan,
     Precondition idle;
     idle.description =
         QStringLiteral("nobody started %1 since it was read (next build #%2, nothing queued)")
-            .arg(job)
-            .arg(snap.detail.nextBuildNumber);
+            .arg(job, QString::number(snap.detail.nextBuildNumber));
     idle.path = jobUrl(job) + QStringLiteral("/api/json?tree=nextBuildNumber,inQueue");
     idle.field = QStringLiteral("job.idle");
     idle.expected = QString::number(snap.detail.nextBuildNumber);
@@ -177,8 +173,7 @@ ActionPlan planBuild(ActionPlan plan,
         plan.warnings.append(
             QStringLiteral("%1 #%2 is still running: the new build waits in the queue "
                            "until it ends")
-                .arg(job)
-                .arg(snap.activeBuilds().first()));
+                .arg(job, QString::number(snap.activeBuilds().first())));
     return plan;
 }
 
@@ -230,8 +225,8 @@ ActionPlan planDeploy(ActionPlan plan, const JenkinsMapping &m, const Snapshot &
         if (current) {
             Precondition still;
             still.description = QStringLiteral("%1 still runs %2 (last successful build #%3)")
-                                    .arg(a.environment, versionOf(*current, param))
-                                    .arg(current->number);
+                                    .arg(a.environment, versionOf(*current, param),
+                                         QString::number(current->number));
             still.path =
                 jobUrl(b->object) + QStringLiteral("/lastSuccessfulBuild/api/json?tree=number");
             still.field = QStringLiteral("build.number");
@@ -308,10 +303,10 @@ ActionPlan planStop(ActionPlan plan, const JenkinsMapping &m, const Snapshot &sn
                          {},
                          {},
                          QStringLiteral("cancel queue item %1").arg(id)};
-        Precondition pc{
-            QStringLiteral("queue item %1 still waits").arg(id),
-            QStringLiteral("/queue/item/%1/api/json?tree=%2").arg(id).arg(queueItemTree()),
-            QStringLiteral("queue.waiting"), QStringLiteral("true")};
+        Precondition pc{QStringLiteral("queue item %1 still waits").arg(id),
+                        QStringLiteral("/queue/item/%1/api/json?tree=%2")
+                            .arg(QString::number(id), queueItemTree()),
+                        QStringLiteral("queue.waiting"), QStringLiteral("true")};
         plan.requests = {r};
         plan.preconditions = {pc};
         plan.summary = QStringLiteral("Cancel queue item %1").arg(id);
@@ -341,18 +336,20 @@ ActionPlan planStop(ActionPlan plan, const JenkinsMapping &m, const Snapshot &sn
     }
     const WireBuild *b = js.build(number);
     if (!b || !b->building)
-        return infeasible(plan, QStringLiteral("%1 #%2 is not running").arg(job).arg(number));
-    PlannedRequest r{"POST",
-                     buildPath(job, number) + QStringLiteral("/stop"),
-                     {},
-                     {},
-                     QStringLiteral("stop %1 #%2 (it ends ABORTED)").arg(job).arg(number)};
-    Precondition pc{QStringLiteral("%1 #%2 is still running").arg(job).arg(number),
+        return infeasible(
+            plan, QStringLiteral("%1 #%2 is not running").arg(job, QString::number(number)));
+    PlannedRequest r{
+        "POST",
+        buildPath(job, number) + QStringLiteral("/stop"),
+        {},
+        {},
+        QStringLiteral("stop %1 #%2 (it ends ABORTED)").arg(job, QString::number(number))};
+    Precondition pc{QStringLiteral("%1 #%2 is still running").arg(job, QString::number(number)),
                     buildPath(job, number) + QStringLiteral("/api/json?tree=number,building"),
                     QStringLiteral("build.building"), QStringLiteral("true")};
     plan.requests = {r};
     plan.preconditions = {pc};
-    plan.summary = QStringLiteral("Stop %1 #%2").arg(job).arg(number);
+    plan.summary = QStringLiteral("Stop %1 #%2").arg(job, QString::number(number));
     plan.context = {{QStringLiteral("op"), QString::fromLatin1(op::Stop)},
                     {QStringLiteral("job"), job},
                     {QStringLiteral("build"), number}};
@@ -372,12 +369,13 @@ ActionPlan planRerun(ActionPlan plan, const JenkinsMapping &m, const Snapshot &s
     const JobSnapshot &js = *snap.constFind(job);
     const WireBuild *b = js.build(number);
     if (!b)
-        return infeasible(
-            plan, QStringLiteral("%1 #%2 is not among the builds read").arg(job).arg(number));
-    plan.summary = QStringLiteral("Run %1 again with the parameters of #%2").arg(job).arg(number);
-    return planBuild(
-        plan, job, js, b->parameters,
-        QStringLiteral("run %1 again with the parameters of #%2").arg(job).arg(number));
+        return infeasible(plan, QStringLiteral("%1 #%2 is not among the builds read")
+                                    .arg(job, QString::number(number)));
+    plan.summary =
+        QStringLiteral("Run %1 again with the parameters of #%2").arg(job, QString::number(number));
+    return planBuild(plan, job, js, b->parameters,
+                     QStringLiteral("run %1 again with the parameters of #%2")
+                         .arg(job, QString::number(number)));
 }
 
 } // namespace

@@ -259,13 +259,13 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
             started.sourceId = conn + QLatin1Char('/') + r.id + QStringLiteral("/started");
             started.time = r.started;
             started.kind = TimelineEvent::Kind::RunStarted;
-            started.title = QStringLiteral("%1 #%2 started").arg(key).arg(b.number);
+            started.title = QStringLiteral("%1 #%2 started").arg(key, QString::number(b.number));
             if (deployJob) {
                 started.kind = TimelineEvent::Kind::DeployStarted;
                 started.version = versionOf(b, versionParam);
-                started.title = QStringLiteral("Deploy %1 %2 to %3 started (%4 #%5)")
-                                    .arg(service, started.version, environment, key)
-                                    .arg(b.number);
+                started.title =
+                    QStringLiteral("Deploy %1 %2 to %3 started (%4 #%5)")
+                        .arg(service, started.version, environment, key, QString::number(b.number));
             }
             out.events.append(started);
             if (isFinished(r.status)) {
@@ -280,14 +280,15 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                                     ? TimelineEvent::Kind::DeploySucceeded
                                     : TimelineEvent::Kind::DeployFailed;
                     done.title = QStringLiteral("Deploy %1 %2 to %3 %4 (%5 #%6)")
-                                     .arg(service, done.version, environment, word, key)
-                                     .arg(b.number);
+                                     .arg(service, done.version, environment, word, key,
+                                          QString::number(b.number));
                 } else {
                     done.kind = r.status == RunStatus::Succeeded ? TimelineEvent::Kind::RunSucceeded
                                 : r.status == RunStatus::Cancelled
                                     ? TimelineEvent::Kind::RunCancelled
                                     : TimelineEvent::Kind::RunFailed;
-                    done.title = QStringLiteral("%1 #%2 %3").arg(key).arg(b.number).arg(word);
+                    done.title =
+                        QStringLiteral("%1 #%2 %3").arg(key, QString::number(b.number), word);
                 }
                 done.detail = b.result;
                 out.events.append(done);
@@ -319,9 +320,9 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                 g.kind = GateKind::JenkinsInput;
                 g.service = service;
                 g.environment = environment;
-                g.title = in.message.isEmpty()
-                              ? QStringLiteral("Input requested by %1 #%2").arg(key).arg(b.number)
-                              : in.message;
+                g.title = in.message.isEmpty() ? QStringLiteral("Input requested by %1 #%2")
+                                                     .arg(key, QString::number(b.number))
+                                               : in.message;
                 g.runId = r.id;
                 g.since = r.started;
                 if (st != job.stages.constEnd())
@@ -355,8 +356,8 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
                 e.service = service;
                 e.environment = environment;
                 e.version = g.details.value(QStringLiteral("version")).toString();
-                e.title =
-                    QStringLiteral("Input requested: %1 (%2 #%3)").arg(g.title, key).arg(b.number);
+                e.title = QStringLiteral("Input requested: %1 (%2 #%3)")
+                              .arg(g.title, key, QString::number(b.number));
                 e.link = g.url;
                 out.events.append(e);
             }
@@ -393,13 +394,12 @@ RecordSet buildRecords(const JenkinsMapping &mapping, const Snapshot &snapshot, 
             if (newest && newest->building) {
                 s.operationRunning = true;
                 s.health = Health::Progressing;
-                s.healthMessage = QStringLiteral("%1 #%2 is running").arg(key).arg(newest->number);
+                s.healthMessage =
+                    QStringLiteral("%1 #%2 is running").arg(key, QString::number(newest->number));
             } else if (newest && current && newest->number != current->number) {
                 s.health = Health::Degraded;
                 s.healthMessage = QStringLiteral("the last deploy (%1 #%2) ended %3")
-                                      .arg(key)
-                                      .arg(newest->number)
-                                      .arg(newest->result);
+                                      .arg(key, QString::number(newest->number), newest->result);
             }
             out.environments.append(s);
         }
@@ -444,8 +444,7 @@ QList<TimelineEvent> answeredGateEvents(const QString &connectionId,
             aborted ? TimelineEvent::Kind::ApprovalRejected : TimelineEvent::Kind::ApprovalGranted;
         e.title = QStringLiteral("Input %1: %2 (%3 #%4)")
                       .arg(aborted ? QStringLiteral("aborted") : QStringLiteral("proceeded"),
-                           g.title, key)
-                      .arg(number);
+                           g.title, key, QString::number(number));
         out.append(e);
     }
     return out;

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -357,6 +358,65 @@ private Q_SLOTS:
         const auto sent = f.mutations();
         QCOMPARE(sent.size(), 1); // the approval only: no retry, no play
         QVERIFY(sent.first().path.endsWith(QLatin1String("/approval")));
+    }
+
+    void encodedProjectPathsStayIntactInPlansAndSteps()
+    {
+        // acme/auth travels as acme%2Fauth: no QString::arg() may read its %2F as a placeholder,
+        // neither in a plan nor in the steps the audit log keeps.
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        f.config.secrets.insert(QStringLiteral("token"), f.approverToken);
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        QCOMPARE(f.sink.gates.size(), 1);
+        const QString deploymentId =
+            f.sink.gates.cbegin()->details.value(QStringLiteral("deploymentId")).toString();
+        const QString project = QStringLiteral("/api/v4/projects/acme%2Fauth/");
+        const QRegularExpression garbled(QStringLiteral("%[0-9](?![0-9A-F])|acme[0-9]+Fauth"));
+        const QList<QPair<ReleaseAction::Verb, QString>> actions = {
+            {ReleaseAction::Verb::Promote, QStringLiteral("prod")},
+            {ReleaseAction::Verb::Reject, QStringLiteral("prod")},
+            {ReleaseAction::Verb::Rollback, QStringLiteral("dev")},
+            {ReleaseAction::Verb::Rollback, QStringLiteral("staging")}};
+        int feasible = 0;
+        for (const auto &[verb, env] : actions) {
+            const ActionPlan p = f.plan(verb, QStringLiteral("auth"), env);
+            if (!p.feasible)
+                continue;
+            ++feasible;
+            QStringList texts{p.summary};
+            texts += p.warnings;
+            for (const PlannedRequest &r : p.requests) {
+                QVERIFY2(r.path.startsWith(project), qPrintable(r.path));
+                texts << r.path << r.purpose;
+            }
+            for (const Precondition &pc : p.preconditions) {
+                QVERIFY2(pc.path.startsWith(project), qPrintable(pc.path));
+                texts << pc.path << pc.description;
+            }
+            for (const QString &text : std::as_const(texts))
+                QVERIFY2(!garbled.match(text).hasMatch(), qPrintable(text));
+        }
+        QVERIFY(feasible >= 3);
+
+        const ActionPlan promote =
+            f.plan(ReleaseAction::Verb::Promote, QStringLiteral("auth"), QStringLiteral("prod"));
+        QCOMPARE(promote.requests.at(0).path, project + QStringLiteral("deployments/") +
+                                                  deploymentId + QStringLiteral("/approval"));
+        const quint64 ticket = f.backend->execute(promote);
+        QTRY_VERIFY_WITH_TIMEOUT(f.sink.results.contains(ticket), 10000);
+        const ActionResult r = f.sink.results.value(ticket);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        const Precondition &first = promote.preconditions.at(0);
+        QCOMPARE(r.steps.first(), QStringLiteral("GET ") + first.path +
+                                      QStringLiteral(" -> 200: ") + first.description +
+                                      QStringLiteral(" holds"));
+        QVERIFY2(r.steps.contains(QStringLiteral("POST ") + promote.requests.at(0).path +
+                                  QStringLiteral(" -> 201")),
+                 qPrintable(r.steps.join(QLatin1Char('\n'))));
+        for (const QString &step : r.steps)
+            QVERIFY2(!garbled.match(step).hasMatch(), qPrintable(step));
     }
 
     void promoteApprovesThenPlaysAndTheDeploymentSucceeds()

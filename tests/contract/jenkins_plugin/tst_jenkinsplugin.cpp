@@ -423,6 +423,47 @@ private Q_SLOTS:
         QCOMPARE(f.mutations().size(), 1);
     }
 
+    void encodedBranchNamesStayIntactInPlansAndSteps()
+    {
+        // A multibranch branch release/1.x is the job key .../release%2F1.x: no QString::arg()
+        // may read its %2F as a placeholder, in the plan or in the steps the audit log keeps.
+        Fixture f;
+        QVERIFY(f.startSandbox());
+        QVERIFY(f.startBackend(m_factory));
+        QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
+        const QString job = QStringLiteral("catalog/branches/release%2F1.x");
+        const QString url = QStringLiteral("/job/catalog/job/branches/job/release%2F1.x");
+        QTRY_VERIFY_WITH_TIMEOUT(f.newestRun(job), 10000);
+        const QString number = f.newestRun(job)->number;
+        const ActionPlan rerun =
+            f.plan(ReleaseAction::Verb::Rerun, job + QLatin1Char('#') + number);
+        QVERIFY2(rerun.feasible, qPrintable(rerun.blockedReason));
+        QCOMPARE(rerun.summary, QStringLiteral("Run ") + job +
+                                    QStringLiteral(" again with the parameters of #") + number);
+        QCOMPARE(rerun.requests.size(), 1);
+        QCOMPARE(rerun.requests.first().purpose,
+                 QStringLiteral("run ") + job + QStringLiteral(" again with the parameters of #") +
+                     number);
+        QVERIFY2(rerun.requests.first().path.startsWith(url + QStringLiteral("/build")),
+                 qPrintable(rerun.requests.first().path));
+        const Precondition idle = rerun.preconditions.first();
+        QCOMPARE(idle.path, url + QStringLiteral("/api/json?tree=nextBuildNumber,inQueue"));
+        QCOMPARE(idle.description, QStringLiteral("nobody started ") + job +
+                                       QStringLiteral(" since it was read (next build #") +
+                                       idle.expected + QStringLiteral(", nothing queued)"));
+
+        const ActionResult result = f.run(rerun);
+        QVERIFY2(result.ok, qPrintable(result.message + result.steps.join(QLatin1Char('\n'))));
+        QCOMPARE(result.steps.first(), QStringLiteral("GET ") + idle.path +
+                                           QStringLiteral(" -> 200: ") + idle.description +
+                                           QStringLiteral(" holds"));
+        QVERIFY2(result.steps.contains(QStringLiteral("POST ") + rerun.requests.first().path +
+                                       QStringLiteral(" -> 201")),
+                 qPrintable(result.steps.join(QLatin1Char('\n'))));
+        QVERIFY2(result.message.startsWith(rerun.summary + QStringLiteral(": ")),
+                 qPrintable(result.message));
+    }
+
     void promoteRunsTheDeployJobAndFollowsTheQueueToTheBuild()
     {
         Fixture f;
