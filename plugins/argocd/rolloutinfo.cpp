@@ -667,6 +667,14 @@ RolloutInfo deriveRolloutInfo(const RolloutObjects &objects)
 
 void applyRolloutInfo(const RolloutInfo &info, Rollout *r)
 {
+    if (r->name.isEmpty())
+        r->name = info.name;
+    if (r->nameSpace.isEmpty())
+        r->nameSpace = info.nameSpace;
+    if (info.strategy == QLatin1String("Canary"))
+        r->strategy = QStringLiteral("canary");
+    else if (info.strategy == QLatin1String("BlueGreen"))
+        r->strategy = QStringLiteral("blueGreen");
     r->phase = info.phase;
     r->statusReason = info.statusReason;
     r->message = info.message;

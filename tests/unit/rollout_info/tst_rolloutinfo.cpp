@@ -4,6 +4,7 @@
 // info/rollout_info.go, replicaset_info.go) and checked against the upstream tests
 // (info/info_test.go, cmd/get/get_test.go), never taken from our own output.
 
+#include "ctlcanary.h"
 #include "rolloutinfo.h"
 
 #include <QDir>
@@ -365,6 +366,94 @@ private Q_SLOTS:
             if (f == file)
                 objects.rollout = o;
         QCOMPARE(revisionsText(deriveRolloutInfo(objects).revisions), tree);
+    }
+
+    // flightdeck-ctl's header lines against cmd/get/get_test.go's expected output (v1.9.1),
+    // Name to Available, character for character.
+    void cliHeaderMatchesKubectlPlugin_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("header");
+        QTest::newRow("canary") << "canary/canary-rollout.yaml"
+                                << "Name:            canary-demo\n"
+                                   "Namespace:       jesse-test\n"
+                                   "Status:          ✖ Degraded\n"
+                                   "Message:         ProgressDeadlineExceeded: ReplicaSet \"canary-demo-65fb5ffc84\" has timed out progressing.\n"
+                                   "Strategy:        Canary\n"
+                                   "  Step:          0/8\n"
+                                   "  SetWeight:     20\n"
+                                   "  ActualWeight:  0\n"
+                                   "Images:          argoproj/rollouts-demo:does-not-exist (canary)\n"
+                                   "                 argoproj/rollouts-demo:green (stable)\n"
+                                   "Replicas:\n"
+                                   "  Desired:       5\n"
+                                   "  Current:       6\n"
+                                   "  Updated:       1\n"
+                                   "  Ready:         5\n"
+                                   "  Available:     5\n";
+        QTest::newRow("blue-green") << "blue-green/bluegreen-rollout.yaml"
+                                    << "Name:            bluegreen-demo\n"
+                                       "Namespace:       jesse-test\n"
+                                       "Status:          ॥ Paused\n"
+                                       "Message:         BlueGreenPause\n"
+                                       "Strategy:        BlueGreen\n"
+                                       "Images:          argoproj/rollouts-demo:blue (stable, active)\n"
+                                       "                 argoproj/rollouts-demo:green (preview)\n"
+                                       "Replicas:\n"
+                                       "  Desired:       3\n"
+                                       "  Current:       6\n"
+                                       "  Updated:       3\n"
+                                       "  Ready:         6\n"
+                                       "  Available:     3\n";
+        QTest::newRow("experiment-step")
+            << "experiment-step/canary-demo.yaml"
+            << "Name:            canary-demo\n"
+               "Namespace:       jesse-test\n"
+               "Status:          ◌ Progressing\n"
+               "Message:         more replicas need to be updated\n"
+               "Strategy:        Canary\n"
+               "  Step:          0/1\n"
+               "  SetWeight:     0\n"
+               "  ActualWeight:  0\n"
+               "Images:          argoproj/rollouts-demo:blue (Σ:canary-preview)\n"
+               "                 argoproj/rollouts-demo:green (stable)\n"
+               "Replicas:\n"
+               "  Desired:       5\n"
+               "  Current:       5\n"
+               "  Updated:       0\n"
+               "  Ready:         5\n"
+               "  Available:     5\n";
+        QTest::newRow("rollout-invalid")
+            << "rollout-invalid/rollout-invalid.yaml"
+            << "Name:            rollout-invalid\n"
+               "Namespace:       default\n"
+               "Status:          ✖ Degraded\n"
+               "Message:         InvalidSpec: The Rollout \"rollout-invalid\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"doesnt-match\"}: `selector` does not match template `labels`\n"
+               "Strategy:        Canary\n"
+               "  Step:\n"
+               "  SetWeight:     100\n"
+               "  ActualWeight:  100\n"
+               "Replicas:\n"
+               "  Desired:       1\n"
+               "  Current:       0\n"
+               "  Updated:       0\n"
+               "  Ready:         0\n"
+               "  Available:     0\n";
+    }
+
+    void cliHeaderMatchesKubectlPlugin()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, header);
+        RolloutObjects objects = m_pool.owned;
+        for (const auto &[f, o] : std::as_const(m_pool.rollouts))
+            if (f == file)
+                objects.rollout = o;
+        Rollout r;
+        applyRolloutInfo(deriveRolloutInfo(objects), &r);
+        const QString report = canaryReport(r);
+        QCOMPARE(report.left(report.indexOf(QStringLiteral("\n\n")) + 1), header);
+        QVERIFY(report.contains(QStringLiteral("⟳ ") + r.name));
     }
 
     // One row per rule of the phase precedence, each beating the rows below it.
