@@ -246,6 +246,18 @@ struct Rollout
     {
         return connectionId + QLatin1Char('/') + application + QLatin1Char('/') + name;
     }
+    /// "0 % of 20 %" (actual of set) when traffic has not followed the step, "20 %" when it
+    /// has, "? %" for an unknown actual weight; empty for a blue-green Rollout.
+    QString weightText() const
+    {
+        if (strategy != QLatin1String("canary"))
+            return {};
+        const QString actual =
+            actualWeight >= 0 ? QStringLiteral("%1 %").arg(actualWeight) : QStringLiteral("? %");
+        if (setWeight >= 0 && setWeight != actualWeight)
+            return QStringLiteral("%1 of %2 %").arg(actual).arg(setWeight);
+        return actual;
+    }
     bool actionEnabled(const QString &action) const
     {
         for (const auto &a : actions)
