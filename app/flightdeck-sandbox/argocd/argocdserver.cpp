@@ -1296,13 +1296,17 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
     };
     nodes.append(node({}, s("v1"), s("ConfigMap"), a.service + s("-config"), {}, {}, {}, {}));
     nodes.append(node({}, s("v1"), s("Service"), a.service, {}, s("Healthy"), {}, {}));
-    const auto pods = [&](const QString &rsName, int count, const QString &image) {
+    const auto pods = [&](const QString &rsName, int count, const QString &image,
+                          bool ready = true) {
         for (int p = 0; p < count; ++p)
             nodes.append(node(
                 {}, s("v1"), s("Pod"), rsName + u'-' + stableHex(rsName + QString::number(p), 5),
-                QJsonArray{ref({}, s("ReplicaSet"), rsName)}, s("Healthy"), QJsonArray{image},
-                QJsonArray{QJsonObject{{s("name"), s("Status Reason")}, {s("value"), s("Running")}},
-                           QJsonObject{{s("name"), s("Containers")}, {s("value"), s("1/1")}}}));
+                QJsonArray{ref({}, s("ReplicaSet"), rsName)},
+                ready ? s("Healthy") : s("Progressing"), QJsonArray{image},
+                QJsonArray{QJsonObject{{s("name"), s("Status Reason")},
+                                       {s("value"), ready ? s("Running") : s("ImagePullBackOff")}},
+                           QJsonObject{{s("name"), s("Containers")},
+                                       {s("value"), ready ? s("1/1") : s("0/1")}}}));
     };
     if (a.rollout) {
         const RolloutSim &r = *a.rollout;
@@ -1332,7 +1336,7 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
                                   {s("value"), s("Rev:") + live[s("metadata")][s("annotations")]
                                                                 [s("rollout.argoproj.io/revision")]
                                                                     .toString()}}}));
-            pods(rs, r.replicasFor(hash), image);
+            pods(rs, r.replicasFor(hash), image, ready);
         }
     } else {
         const QString image = imageOf(a, a.version);
