@@ -1,5 +1,7 @@
 #include "ctlcommands.h"
 
+#include "ctlcanary.h"
+
 #include "texttable.h"
 
 #include "backend/backend.h"
@@ -679,20 +681,9 @@ int runCanary(CtlContext &ctx)
         if (!matches(service, r.service) || !matches(env, r.environment))
             continue;
         arr.append(toJson(r));
-        text += QStringLiteral("%1 in %2 — rollout %3 (%4), app %5\n")
-                    .arg(r.service, r.environment, r.name, r.strategy, r.application);
-        text += QStringLiteral("  phase %1%2, step %3 of %4, canary %5% / stable %6%\n")
-                    .arg(toString(r.phase),
-                         r.message.isEmpty() ? QString()
-                                             : QStringLiteral(" (") + r.message + QLatin1Char(')'))
-                    .arg(r.currentStepIndex)
-                    .arg(r.steps.size())
-                    .arg(r.canaryWeight)
-                    .arg(r.stableWeight);
-        text += QStringLiteral("  stable %1, canary %2%3%4\n")
-                    .arg(r.stableVersion, r.canaryVersion,
-                         r.paused ? QStringLiteral(", paused") : QString(),
-                         r.aborted ? QStringLiteral(", aborted") : QString());
+        text += QStringLiteral("%1 in %2 — rollout %3, app %4\n")
+                    .arg(r.service, r.environment, r.name, r.application);
+        text += canaryReport(r) + QLatin1Char('\n');
         if (!r.analysisStatus.isEmpty())
             text += QStringLiteral("  analysis: %1\n").arg(r.analysisStatus);
         for (int i = 0; i < r.steps.size(); ++i)

@@ -22,8 +22,8 @@
 #include <functional>
 #include <memory>
 
-#define FD_BACKEND_API_VERSION 2
-#define FD_BACKEND_FACTORY_IID "dev.flightdeck.BackendFactory/2.0"
+#define FD_BACKEND_API_VERSION 3
+#define FD_BACKEND_FACTORY_IID "dev.flightdeck.BackendFactory/3.0"
 
 namespace fd {
 

@@ -193,6 +193,22 @@ RolloutPhase rolloutPhaseFromString(const QString &s)
 {
     return valueOf(phaseNames, s, RolloutPhase::Unknown);
 }
+QString rolloutPhaseSymbol(RolloutPhase p)
+{
+    switch (p) {
+    case RolloutPhase::Healthy:
+        return QStringLiteral("\u2714"); // ✔
+    case RolloutPhase::Degraded:
+        return QStringLiteral("\u2716"); // ✖
+    case RolloutPhase::Paused:
+        return QStringLiteral("\u0965"); // ॥
+    case RolloutPhase::Progressing:
+        return QStringLiteral("\u25CC"); // ◌
+    case RolloutPhase::Unknown:
+        break;
+    }
+    return QStringLiteral("?");
+}
 TimelineEvent::Kind timelineKindFromString(const QString &s)
 {
     return valueOf(eventNames, s, K::Note);

@@ -50,6 +50,9 @@ SyncState syncStateFromString(const QString &s);
 DeployStatus deployStatusFromString(const QString &s);
 GateKind gateKindFromString(const QString &s);
 RolloutPhase rolloutPhaseFromString(const QString &s);
+/// The symbol `kubectl argo rollouts get` prints before a status: ✔ Healthy, ✖ Degraded,
+/// ॥ Paused, ◌ Progressing, ? Unknown.
+QString rolloutPhaseSymbol(RolloutPhase p);
 
 /// True for statuses that will not change any more.
 bool isFinished(RunStatus s);

@@ -61,6 +61,14 @@ QVariantMap map(const QJsonObject &o, QLatin1String key)
     return o.value(key).toObject().toVariantMap();
 }
 
+QJsonObject unknownToJson(const QMap<QString, QString> &unknown)
+{
+    QJsonObject o;
+    for (auto it = unknown.begin(); it != unknown.end(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
 bool asObject(const QJsonValue &json, const char *type, QJsonObject *o, QString *error)
 {
     if (!json.isObject()) {
@@ -326,6 +334,92 @@ bool fromJson(const QJsonValue &json, RolloutAction *out, QString *error)
     return true;
 }
 
+QJsonObject toJson(const RolloutReplicas &v)
+{
+    return {{L("desired"), v.desired},
+            {L("current"), v.current},
+            {L("updated"), v.updated},
+            {L("ready"), v.ready},
+            {L("available"), v.available}};
+}
+
+bool fromJson(const QJsonValue &json, RolloutReplicas *out, QString *error)
+{
+    QJsonObject o;
+    if (!asObject(json, "RolloutReplicas", &o, error))
+        return false;
+    out->desired = integer(o, L("desired"), -1);
+    out->current = integer(o, L("current"), -1);
+    out->updated = integer(o, L("updated"), -1);
+    out->ready = integer(o, L("ready"), -1);
+    out->available = integer(o, L("available"), -1);
+    return true;
+}
+
+QJsonObject toJson(const RolloutImage &v)
+{
+    return {{L("image"), v.image}, {L("roles"), toArray(v.roles)}};
+}
+
+bool fromJson(const QJsonValue &json, RolloutImage *out, QString *error)
+{
+    QJsonObject o;
+    if (!asObject(json, "RolloutImage", &o, error))
+        return false;
+    out->image = str(o, L("image"));
+    out->roles = strings(o, L("roles"));
+    return true;
+}
+
+QJsonObject toJson(const RolloutRevisionItem &v)
+{
+    return {{L("kind"), v.kind},
+            {L("name"), v.name},
+            {L("status"), v.status},
+            {L("roles"), toArray(v.roles)},
+            {L("podsReady"), v.podsReady},
+            {L("podsTotal"), v.podsTotal},
+            {L("successful"), v.successful},
+            {L("failed"), v.failed},
+            {L("inconclusive"), v.inconclusive},
+            {L("errors"), v.errors}};
+}
+
+bool fromJson(const QJsonValue &json, RolloutRevisionItem *out, QString *error)
+{
+    QJsonObject o;
+    if (!asObject(json, "RolloutRevisionItem", &o, error))
+        return false;
+    RolloutRevisionItem v;
+    v.kind = str(o, L("kind"));
+    v.name = str(o, L("name"));
+    v.status = str(o, L("status"));
+    v.roles = strings(o, L("roles"));
+    v.podsReady = integer(o, L("podsReady"), 0);
+    v.podsTotal = integer(o, L("podsTotal"), 0);
+    v.successful = integer(o, L("successful"), 0);
+    v.failed = integer(o, L("failed"), 0);
+    v.inconclusive = integer(o, L("inconclusive"), 0);
+    v.errors = integer(o, L("errors"), 0);
+    *out = std::move(v);
+    return true;
+}
+
+QJsonObject toJson(const RolloutRevision &v)
+{
+    return {{L("revision"), v.revision}, {L("items"), toJsonArray(v.items)}};
+}
+
+bool fromJson(const QJsonValue &json, RolloutRevision *out, QString *error)
+{
+    QJsonObject o;
+    if (!asObject(json, "RolloutRevision", &o, error))
+        return false;
+    out->revision = integer(o, L("revision"), 0);
+    out->items = listFromJson<RolloutRevisionItem>(o.value(L("items")));
+    return true;
+}
+
 QJsonObject toJson(const Rollout &v)
 {
     return {{L("connectionId"), v.connectionId},
@@ -337,10 +431,18 @@ QJsonObject toJson(const Rollout &v)
             {L("strategy"), v.strategy},
             {L("steps"), toJsonArray(v.steps)},
             {L("currentStepIndex"), v.currentStepIndex},
+            {L("step"), v.step},
+            {L("setWeight"), v.setWeight},
+            {L("actualWeight"), v.actualWeight},
             {L("canaryWeight"), v.canaryWeight},
             {L("stableWeight"), v.stableWeight},
             {L("phase"), toString(v.phase)},
+            {L("statusReason"), v.statusReason},
             {L("message"), v.message},
+            {L("replicas"), toJson(v.replicas)},
+            {L("images"), toJsonArray(v.images)},
+            {L("revisions"), toJsonArray(v.revisions)},
+            {L("unknown"), unknownToJson(v.unknown)},
             {L("pauseReasons"), toArray(v.pauseReasons)},
             {L("paused"), v.paused},
             {L("aborted"), v.aborted},
@@ -367,10 +469,21 @@ bool fromJson(const QJsonValue &json, Rollout *out, QString *error)
     v.strategy = str(o, L("strategy"));
     v.steps = listFromJson<RolloutStep>(o.value(L("steps")));
     v.currentStepIndex = integer(o, L("currentStepIndex"), -1);
+    v.step = str(o, L("step"));
+    v.setWeight = integer(o, L("setWeight"), -1);
     v.canaryWeight = integer(o, L("canaryWeight"), 0);
+    // Snapshots written before actualWeight existed carried the actual weight as canaryWeight.
+    v.actualWeight = integer(o, L("actualWeight"), v.canaryWeight);
     v.stableWeight = integer(o, L("stableWeight"), 100);
     v.phase = rolloutPhaseFromString(str(o, L("phase")));
+    v.statusReason = str(o, L("statusReason"));
     v.message = str(o, L("message"));
+    fromJson(o.value(L("replicas")).toObject(), &v.replicas);
+    v.images = listFromJson<RolloutImage>(o.value(L("images")));
+    v.revisions = listFromJson<RolloutRevision>(o.value(L("revisions")));
+    const QJsonObject unknown = o.value(L("unknown")).toObject();
+    for (auto it = unknown.begin(); it != unknown.end(); ++it)
+        v.unknown.insert(it.key(), it.value().toString());
     v.pauseReasons = strings(o, L("pauseReasons"));
     v.paused = boolean(o, L("paused"), false);
     v.aborted = boolean(o, L("aborted"), false);

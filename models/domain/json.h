@@ -29,6 +29,14 @@ QJsonObject toJson(const Deployment &v);
 QJsonObject toJson(const EnvironmentState &v);
 QJsonObject toJson(const RolloutStep &v);
 QJsonObject toJson(const RolloutAction &v);
+QJsonObject toJson(const RolloutReplicas &v);
+QJsonObject toJson(const RolloutImage &v);
+QJsonObject toJson(const RolloutRevisionItem &v);
+QJsonObject toJson(const RolloutRevision &v);
+/// A Rollout. Weights: `setWeight` is what the current step asks for, `actualWeight` the
+/// traffic the canary really gets (router report, else its share of available pods), -1 when
+/// unknown (then `unknown` says why). `canaryWeight` is the ACTUAL weight, the same number as
+/// `actualWeight`, kept for older readers; `stableWeight` is the rest of it (-1 when unknown).
 QJsonObject toJson(const Rollout &v);
 QJsonObject toJson(const Gate &v);
 QJsonObject toJson(const TimelineEvent &v);
@@ -50,6 +58,10 @@ bool fromJson(const QJsonValue &json, Deployment *out, QString *error = nullptr)
 bool fromJson(const QJsonValue &json, EnvironmentState *out, QString *error = nullptr);
 bool fromJson(const QJsonValue &json, RolloutStep *out, QString *error = nullptr);
 bool fromJson(const QJsonValue &json, RolloutAction *out, QString *error = nullptr);
+bool fromJson(const QJsonValue &json, RolloutReplicas *out, QString *error = nullptr);
+bool fromJson(const QJsonValue &json, RolloutImage *out, QString *error = nullptr);
+bool fromJson(const QJsonValue &json, RolloutRevisionItem *out, QString *error = nullptr);
+bool fromJson(const QJsonValue &json, RolloutRevision *out, QString *error = nullptr);
 bool fromJson(const QJsonValue &json, Rollout *out, QString *error = nullptr);
 bool fromJson(const QJsonValue &json, Gate *out, QString *error = nullptr);
 bool fromJson(const QJsonValue &json, TimelineEvent *out, QString *error = nullptr);

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -146,6 +147,56 @@ struct RolloutAction
     bool operator==(const RolloutAction &) const = default;
 };
 
+/// A Rollout's replica counts as `kubectl argo rollouts get rollout` shows them: desired from
+/// spec.replicas (1 when unset), the rest from status; -1 when they cannot be read.
+struct RolloutReplicas
+{
+    int desired = -1;
+    int current = -1;
+    int updated = -1;
+    int ready = -1;
+    int available = -1;
+
+    bool operator==(const RolloutReplicas &) const = default;
+};
+
+/// An image running in a Rollout's (or its experiments') ReplicaSets with the roles those
+/// ReplicaSets play: stable, canary, active, preview, ping, pong, "Σ:<experiment template>".
+struct RolloutImage
+{
+    QString image;
+    QStringList roles;
+
+    bool operator==(const RolloutImage &) const = default;
+};
+
+/// One object under a revision of the rollout tree: a ReplicaSet (with its pods), an
+/// Experiment or an AnalysisRun.
+struct RolloutRevisionItem
+{
+    QString kind;   // ReplicaSet | Experiment | AnalysisRun
+    QString name;
+    QString status; // ReplicaSet: Healthy, Progressing, ScaledDown, ReplicaFailure; runs: phase
+    QStringList roles; // ReplicaSet: stable, canary, active, preview, ping, pong
+    int podsReady = 0; // ReplicaSet: pods whose containers are all ready
+    int podsTotal = 0; // ReplicaSet: pods owned by it
+    int successful = 0;   // AnalysisRun: summed over its metric results
+    int failed = 0;
+    int inconclusive = 0;
+    int errors = 0;
+
+    bool operator==(const RolloutRevisionItem &) const = default;
+};
+
+/// The objects of one revision (annotation rollout.argoproj.io/revision), newest first.
+struct RolloutRevision
+{
+    int revision = 0;
+    QList<RolloutRevisionItem> items;
+
+    bool operator==(const RolloutRevision &) const = default;
+};
+
 /// A progressive delivery in flight (Argo Rollout canary or blue-green).
 struct Rollout
 {
@@ -158,10 +209,29 @@ struct Rollout
     QString strategy; // canary | blueGreen
     QList<RolloutStep> steps;
     int currentStepIndex = -1;
+    /// "i/N" as the official tool prints it; empty when status.currentStepIndex is absent.
+    QString step;
+    /// The weight the current step asks for (spec), -1 when unknown (see `unknown`).
+    int setWeight = -1;
+    /// The traffic share the canary really gets (status.canary.weights with traffic routing,
+    /// else the canary ReplicaSet's share of available replicas), -1 when unknown.
+    int actualWeight = -1;
+    /// The canary's ACTUAL traffic weight: always equal to actualWeight (-1 when unknown);
+    /// kept under its old name for older readers and cached estates.
     int canaryWeight = 0;
+    /// 100 - actualWeight (of the rollout's max traffic weight); -1 when unknown.
     int stableWeight = 100;
     RolloutPhase phase = RolloutPhase::Unknown;
-    QString message;
+    /// Why the phase is what it is: InvalidSpec, RolloutAborted, ProgressDeadlineExceeded,
+    /// a pause reason (CanaryPauseStep, BlueGreenPause, InconclusiveAnalysisRun, manual), a
+    /// Progressing cause, or empty when Healthy.
+    QString statusReason;
+    QString message; // the official tool's message line
+    RolloutReplicas replicas;
+    QList<RolloutImage> images;       // sorted by image
+    QList<RolloutRevision> revisions; // newest first
+    /// Fields that could not be derived, each with the reason (field -> reason).
+    QMap<QString, QString> unknown;
     QStringList pauseReasons;
     bool paused = false;
     bool aborted = false;
@@ -175,6 +245,18 @@ struct Rollout
     QString key() const
     {
         return connectionId + QLatin1Char('/') + application + QLatin1Char('/') + name;
+    }
+    /// "0 % of 20 %" (actual of set) when traffic has not followed the step, "20 %" when it
+    /// has, "? %" for an unknown actual weight; empty for a blue-green Rollout.
+    QString weightText() const
+    {
+        if (strategy != QLatin1String("canary"))
+            return {};
+        const QString actual =
+            actualWeight >= 0 ? QStringLiteral("%1 %").arg(actualWeight) : QStringLiteral("? %");
+        if (setWeight >= 0 && setWeight != actualWeight)
+            return QStringLiteral("%1 of %2 %").arg(actual).arg(setWeight);
+        return actual;
     }
     bool actionEnabled(const QString &action) const
     {

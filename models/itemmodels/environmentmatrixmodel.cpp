@@ -219,8 +219,15 @@ EnvironmentMatrixModel::Cell EnvironmentMatrixModel::compute(const CellId &id) c
         const auto it = m_estate->rollouts().constFind(key);
         if (it == m_estate->rollouts().cend())
             continue;
-        if (!it->fullyPromoted && !it->aborted && it->phase != RolloutPhase::Healthy)
-            c.canaryWeight = std::max(c.canaryWeight, it->canaryWeight);
+        if (!it->fullyPromoted && !it->aborted && it->phase != RolloutPhase::Healthy &&
+            it->strategy == QLatin1String("canary")) {
+            // Set and actual weight of one Rollout, never mixed across two.
+            if (c.canarySetWeight < 0 || it->actualWeight > c.canaryWeight) {
+                c.canaryWeight = it->actualWeight;
+                c.canarySetWeight = it->setWeight;
+            }
+        }
+        c.rolloutDegraded = c.rolloutDegraded || it->phase == RolloutPhase::Degraded;
         if (!c.connections.contains(it->connectionId))
             c.connections << it->connectionId;
     }
@@ -437,6 +444,10 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
         return c.gates;
     case Roles::CanaryWeightRole:
         return c.canaryWeight;
+    case Roles::CanarySetWeightRole:
+        return c.canarySetWeight;
+    case Roles::RolloutDegradedRole:
+        return c.rolloutDegraded;
     case Roles::StaleRole:
         return stale(c);
     case Roles::AgeSecondsRole:

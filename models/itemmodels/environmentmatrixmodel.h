@@ -35,7 +35,9 @@ public:
         SyncState sync = SyncState::Unknown;
         int drift = 0;
         int gates = 0;
-        int canaryWeight = -1;
+        int canaryWeight = -1;    // actual
+        int canarySetWeight = -1; // set (the target), of the same Rollout
+        bool rolloutDegraded = false;
         QStringList connections; // who reports this cell
         QUrl url;
         QString backendFreeze; // a freeze the backend enforces (Argo CD deny window), in words

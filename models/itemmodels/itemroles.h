@@ -26,7 +26,9 @@ enum : int {
     SyncRole,         // int fd::SyncState
     DriftRole,        // int resources out of sync
     GateCountRole,    // int pending gates for this service x environment
-    CanaryWeightRole, // int, -1 when no rollout in flight
+    CanaryWeightRole, // int: the ACTUAL canary weight, -1 when none in flight or unknown
+    CanarySetWeightRole, // int: the weight the current step asks for, -1 when none/unknown
+    RolloutDegradedRole, // bool: a Rollout of this cell is Degraded
     StaleRole,        // bool: last-known value from a connection that is not live
     AgeSecondsRole,   // qint64 seconds since the cell's data was confirmed (-1 unknown)
     FrozenRole,       // bool: a freeze window covers the environment now

@@ -155,7 +155,7 @@ void NotificationFeed::onChanged(RecordKind kind,
             else if (it->paused && !wasPaused && !it->aborted)
                 add(Notice{C::CanaryPaused,
                            tr("Canary paused: %1").arg(place),
-                           tr("%1 at %2% canary").arg(it->name).arg(it->canaryWeight),
+                           tr("%1 at canary %2").arg(it->name, it->weightText()),
                            {key}});
         }
         break;

@@ -81,8 +81,7 @@ QVariant RolloutsModel::data(const QModelIndex &index, int role) const
                          .arg(std::min<qsizetype>(r.currentStepIndex + 1, r.steps.size()))
                          .arg(r.steps.size());
     case CanaryWeight:
-        return sort ? QVariant(r.canaryWeight)
-                    : QVariant(QStringLiteral("%1%").arg(r.canaryWeight));
+        return sort ? QVariant(r.canaryWeight) : QVariant(r.weightText());
     case Analysis:
         return r.analysisStatus;
     case CanaryVersion:

@@ -1,6 +1,7 @@
 #include "argocdbackend.h"
 
 #include "argocdparsers.h"
+#include "rolloutobjects.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -1036,6 +1037,8 @@ void ArgoCdBackend::refreshRollouts(const QString &appName)
                 reportProblems(QStringLiteral("application %1 resource tree").arg(app.name),
                                {{QStringLiteral("application %1").arg(app.name), error}});
         }
+        const QHash<QString, OwnedObjectRefs> owned =
+            tr.ok() ? rolloutOwnedRefs(tr.body) : QHash<QString, OwnedObjectRefs>();
         QList<ResourceRef> refs = tree.rollouts;
         if (refs.isEmpty())
             refs = app.rollouts;
@@ -1055,26 +1058,54 @@ void ArgoCdBackend::refreshRollouts(const QString &appName)
         struct Pending
         {
             QList<RolloutState> states;
+            QList<RolloutObjects> objects; // for deriveRolloutInfo, one per Rollout
             int outstanding = 0;
         };
         auto pending = std::make_shared<Pending>();
         pending->states.resize(refs.size());
+        pending->objects.resize(refs.size());
         pending->outstanding = int(refs.size()) * 2;
+        for (const auto &ref : std::as_const(refs))
+            pending->outstanding += int(owned.value(ref.name).refs.size());
         const auto images = tree.imageByPodHash;
         for (int i = 0; i < refs.size(); ++i) {
             Rollout probe;
             probe.name = refs.at(i).name;
             probe.nameSpace = refs.at(i).nameSpace;
             const auto doneOne = [this, pending, app, gen] {
-                if (--pending->outstanding == 0)
-                    finishRefresh(app.name, pending->states, gen);
+                if (--pending->outstanding != 0)
+                    return;
+                for (int k = 0; k < pending->states.size(); ++k)
+                    if (!pending->objects.at(k).rollout.isEmpty())
+                        applyRolloutInfo(deriveRolloutInfo(pending->objects.at(k)),
+                                         &pending->states[k].details.rollout);
+                finishRefresh(app.name, pending->states, gen);
             };
+            // The objects the kubectl plugin reads, one …/resource read each, bounded per kind.
+            RolloutObjects &objects = pending->objects[i];
+            const auto ownedIt = owned.constFind(probe.name);
+            if (!tr.ok())
+                objects.replicaSetsError = objects.podsError =
+                    QStringLiteral("the resource tree could not be read: %1").arg(describe(tr));
+            else if (ownedIt != owned.constEnd())
+                noteLeftOut(&objects, *ownedIt);
+            if (ownedIt != owned.constEnd()) {
+                for (const ResourceRef &child : ownedIt->refs)
+                    send(request(objectResourcePath(app, child)),
+                         [pending, i, child, doneOne](const http::Response &r) {
+                             addOwnedObject(&pending->objects[i], child, r.body,
+                                            r.ok() ? QString() : describe(r));
+                             doneOne();
+                         });
+            }
             send(request(resourcePath(app, probe)), [this, pending, i, images, app, probe,
                                                      doneOne](const http::Response &r) {
                 RolloutState &s = pending->states[i];
                 QList<RolloutAction> actions = s.details.rollout.actions;
                 if (r.ok()) {
                     s.details = parseRolloutResource(r.body, images);
+                    QString ignored; // parseRolloutResource already reported a bad body
+                    pending->objects[i].rollout = parseResourceEnvelope(r.body, &ignored);
                 } else {
                     s.details.rollout.name = probe.name;
                     s.details.rollout.nameSpace = probe.nameSpace;

@@ -116,7 +116,10 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     m_canarySeries->setName(tr("Canary"));
     m_stableSeries = new QLineSeries(m_chart);
     m_stableSeries->setName(tr("Stable"));
+    m_setSeries = new QLineSeries(m_chart);
+    m_setSeries->setName(tr("Set weight (target)"));
     m_chart->addSeries(m_stableSeries);
+    m_chart->addSeries(m_setSeries);
     m_chart->addSeries(m_canarySeries);
     m_timeAxis = new QDateTimeAxis(m_chart);
     m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
@@ -127,7 +130,7 @@ CanaryPage::CanaryPage(Estate *estate, QWidget *parent)
     m_weightAxis->setTickCount(6);
     m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_chart->addAxis(m_weightAxis, Qt::AlignLeft);
-    for (QLineSeries *s : {m_canarySeries, m_stableSeries}) {
+    for (QLineSeries *s : {m_canarySeries, m_stableSeries, m_setSeries}) {
         s->attachAxis(m_timeAxis);
         s->attachAxis(m_weightAxis);
     }
@@ -235,16 +238,23 @@ void CanaryPage::record(const QStringList &keys)
         if (it == estate()->rollouts().cend())
             continue;
         QList<QPointF> &points = m_history[key];
+        QList<QPointF> &set = m_setHistory[key];
         const qreal now = qreal(QDateTime::currentMSecsSinceEpoch());
         qreal t = it->updated.isValid() ? qreal(it->updated.toMSecsSinceEpoch()) : now;
         if (!points.isEmpty() && t <= points.last().x())
             t = std::max(now, points.last().x());
-        if (!points.isEmpty() && points.last().y() == it->canaryWeight)
+        // The chart draws what the traffic really does (actual weight); the set weight is only
+        // the target line. Both may be -1 (unknown), drawn as a gap.
+        if (!points.isEmpty() && points.last().y() == it->actualWeight &&
+            set.last().y() == it->setWeight)
             continue;
-        points << QPointF(t, it->canaryWeight);
+        points << QPointF(t, it->actualWeight);
+        set << QPointF(t, it->setWeight);
         // A long-running rollout keeps its last few hundred changes, enough for the chart.
-        if (points.size() > 500)
+        if (points.size() > 500) {
             points.removeFirst();
+            set.removeFirst();
+        }
     }
 }
 
@@ -263,22 +273,46 @@ void CanaryPage::showRollout()
     m_title->setText(tr("%1 in %2 — %3")
                          .arg(r.service.isEmpty() ? r.name : r.service, r.environment,
                               Wording::rolloutPhase(r.phase)));
-    QStringList lines;
-    lines << tr("Canary %1 at %2% · stable %3 at %4%")
-                 .arg(r.canaryVersion, QString::number(r.canaryWeight), r.stableVersion,
-                      QString::number(r.stableWeight));
-    if (!r.steps.isEmpty())
-        lines << tr("Step %1 of %2")
-                     .arg(std::min<qsizetype>(r.currentStepIndex + 1, r.steps.size()))
-                     .arg(r.steps.size());
-    if (r.paused)
-        lines << tr("Paused: %1")
-                     .arg(r.pauseReasons.isEmpty() ? tr("waiting for promotion")
-                                                   : r.pauseReasons.join(QStringLiteral(", ")));
-    if (!r.message.isEmpty())
-        lines << r.message;
-    m_detail->setText(lines.join(QStringLiteral("  ·  ")));
     const StatusColors colors = StatusColors::of(palette());
+    const auto pct = [&](int w, const QString &field) {
+        return w >= 0 ? QStringLiteral("%1%").arg(w)
+                      : tr("unknown (%1)").arg(r.unknown.value(field, tr("not reported")));
+    };
+    QStringList lines;
+    if (r.strategy == QLatin1String("canary"))
+        lines << tr("Canary %1: actual %2 of set %3 · stable %4")
+                     .arg(r.canaryVersion.toHtmlEscaped(),
+                          pct(r.actualWeight, QStringLiteral("actualWeight")).toHtmlEscaped(),
+                          pct(r.setWeight, QStringLiteral("setWeight")).toHtmlEscaped(),
+                          r.stableVersion.toHtmlEscaped());
+    else
+        lines << tr("Blue-green: stable %1, next %2")
+                     .arg(r.stableVersion.toHtmlEscaped(), r.canaryVersion.toHtmlEscaped());
+    if (!r.step.isEmpty())
+        lines << tr("Step %1").arg(r.step);
+    const RolloutReplicas &n = r.replicas;
+    if (n.desired >= 0 && n.current >= 0)
+        lines << tr("Replicas: %1 desired, %2 current, %3 updated, %4 ready, %5 available")
+                     .arg(n.desired)
+                     .arg(n.current)
+                     .arg(n.updated)
+                     .arg(n.ready)
+                     .arg(n.available);
+    QStringList images;
+    for (const RolloutImage &img : r.images)
+        images << (img.roles.isEmpty() ? img.image
+                                       : QStringLiteral("%1 (%2)").arg(
+                                             img.image, img.roles.join(QStringLiteral(", "))))
+                      .toHtmlEscaped();
+    if (!images.isEmpty())
+        lines << tr("Images: %1").arg(images.join(QStringLiteral(", ")));
+    if (!r.message.isEmpty())
+        lines << (r.phase == RolloutPhase::Degraded
+                      ? QStringLiteral("<span style='color:%1'><b>%2</b></span>")
+                            .arg(colors.bad.name(), r.message.toHtmlEscaped())
+                      : r.message.toHtmlEscaped());
+    m_detail->setTextFormat(Qt::RichText);
+    m_detail->setText(lines.join(QStringLiteral("<br>")));
     const QString analysis =
         r.analysisStatus.isEmpty() ? tr("no analysis running") : r.analysisStatus;
     const bool bad = analysis.contains(QLatin1String("fail"), Qt::CaseInsensitive) ||
@@ -297,16 +331,27 @@ void CanaryPage::showRollout()
 void CanaryPage::redrawChart()
 {
     const QList<QPointF> points = m_history.value(m_key);
-    QList<QPointF> canary, stable;
-    for (int i = 0; i < points.size(); ++i) {
-        // Weight changes are steps, not slopes.
-        if (i > 0) {
-            canary << QPointF(points.at(i).x(), points.at(i - 1).y());
-            stable << QPointF(points.at(i).x(), 100 - points.at(i - 1).y());
+    const QList<QPointF> setPoints = m_setHistory.value(m_key);
+    QList<QPointF> canary, stable, set;
+    // Weight changes are steps, not slopes; an unknown weight (-1) leaves that stretch out.
+    const auto stepLine = [](const QList<QPointF> &in, QList<QPointF> *out, bool inverse) {
+        for (int i = 0; i < in.size(); ++i) {
+            if (in.at(i).y() < 0)
+                continue;
+            const qreal y = inverse ? 100 - in.at(i).y() : in.at(i).y();
+            if (i > 0 && in.at(i - 1).y() >= 0)
+                *out << QPointF(in.at(i).x(), inverse ? 100 - in.at(i - 1).y() : in.at(i - 1).y());
+            *out << QPointF(in.at(i).x(), y);
         }
-        canary << points.at(i);
-        stable << QPointF(points.at(i).x(), 100 - points.at(i).y());
-    }
+    };
+    stepLine(points, &canary, false);
+    stepLine(points, &stable, true);
+    stepLine(setPoints, &set, false);
+    const qreal nowMs = qreal(QDateTime::currentMSecsSinceEpoch());
+    if (!set.isEmpty() && setPoints.last().y() >= 0 && nowMs > set.last().x() &&
+        nowMs - set.last().x() < 24 * 3600 * 1000.0)
+        set << QPointF(nowMs, set.last().y());
+    m_setSeries->replace(set);
     m_canarySeries->replace(canary);
     m_stableSeries->replace(stable);
     if (points.isEmpty()) {
@@ -316,12 +361,17 @@ void CanaryPage::redrawChart()
     }
     // A live rollout holds its last weight until now.
     const qreal now = qreal(QDateTime::currentMSecsSinceEpoch());
-    if (now > points.last().x() && now - points.last().x() < 24 * 3600 * 1000.0) {
+    if (now > points.last().x() && now - points.last().x() < 24 * 3600 * 1000.0 &&
+        points.last().y() >= 0) {
         canary << QPointF(now, points.last().y());
         stable << QPointF(now, 100 - points.last().y());
+        m_canarySeries->replace(canary);
+        m_stableSeries->replace(stable);
     }
     const qint64 first = qint64(points.first().x());
-    const qint64 last = std::max<qint64>(qint64(canary.last().x()), first + 60000);
+    const qint64 last = std::max<qint64>(
+        qint64(std::max(canary.isEmpty() ? 0.0 : canary.last().x(), points.last().x())),
+        first + 60000);
     const qint64 pad = (last - first) / 20;
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(first - pad),
                          QDateTime::fromMSecsSinceEpoch(last + pad));
@@ -361,6 +411,8 @@ void CanaryPage::applyChartTheme()
     QPen stablePen(colors.ok, 2.0);
     m_canarySeries->setPen(canaryPen);
     m_stableSeries->setPen(stablePen);
+    QPen setPen(colors.neutral, 1.5, Qt::DashLine);
+    m_setSeries->setPen(setPen);
     m_chartView->setBackgroundBrush(pal.color(QPalette::Window));
 }
 

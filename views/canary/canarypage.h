@@ -79,10 +79,12 @@ private:
     QChartView *m_chartView;
     QLineSeries *m_canarySeries;
     QLineSeries *m_stableSeries;
+    QLineSeries *m_setSeries; // the set weight: the target the actual weight should reach
     QDateTimeAxis *m_timeAxis;
     QValueAxis *m_weightAxis;
     QHash<QString, QPushButton *> m_buttons;
-    QHash<QString, QList<QPointF>> m_history;
+    QHash<QString, QList<QPointF>> m_history;    // actual weight over time (-1: unknown)
+    QHash<QString, QList<QPointF>> m_setHistory; // set weight over time (-1: unknown)
     QString m_key;
 };
 

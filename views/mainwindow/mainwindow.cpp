@@ -438,7 +438,7 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
         out << PaletteEntry{
             K::Rollout,
             tr("Canary %1").arg(where),
-            tr("%1% canary · %2").arg(r.canaryWeight).arg(Wording::rolloutPhase(r.phase)),
+            tr("canary %1 · %2").arg(r.weightText(), Wording::rolloutPhase(r.phase)),
             r.service,
             r.environment,
             r.key(),
@@ -451,7 +451,7 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
             if (r.actionEnabled(def.name))
                 actions << PaletteEntry{K::Action,
                                         tr("%1: canary %2").arg(def.label, where),
-                                        tr("%1% canary").arg(r.canaryWeight),
+                                        tr("canary %1").arg(r.weightText()),
                                         r.service,
                                         r.environment,
                                         r.key(),

@@ -53,6 +53,13 @@ void MatrixCellDelegate::paint(QPainter *painter,
     }
     opt.text.clear();
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, w);
+    if (index.data(Roles::RolloutDegradedRole).toBool() &&
+        !(option.state & QStyle::State_Selected)) {
+        // A Degraded rollout is red, whatever the app's own health says.
+        QColor tint = StatusColors::of(option.palette).bad;
+        tint.setAlpha(48);
+        painter->fillRect(option.rect, tint);
+    }
     if (!index.data(Roles::HasStateRole).toBool() &&
         index.data(Roles::GateCountRole).toInt() == 0) {
         painter->save();
@@ -114,9 +121,20 @@ void MatrixCellDelegate::paint(QPainter *painter,
     if (gates > 0)
         x = badge(painter, x, line2, tr("%n waiting", nullptr, gates), colors.accent, onBadge,
                   small);
+    // The actual weight first; the set weight only as "of", when traffic has not followed it.
     const int weight = index.data(Roles::CanaryWeightRole).toInt();
-    if (weight >= 0)
-        x = badge(painter, x, line2, tr("canary %1%").arg(weight), colors.progress, onBadge, small);
+    const int setWeight = index.data(Roles::CanarySetWeightRole).toInt();
+    const bool degraded = index.data(Roles::RolloutDegradedRole).toBool();
+    if (weight >= 0 || setWeight >= 0) {
+        const QString actualText = weight >= 0 ? tr("%1 %").arg(weight) : tr("? %");
+        const QString label = setWeight >= 0 && setWeight != weight
+                                  ? tr("canary %1 of %2 %").arg(actualText).arg(setWeight)
+                                  : tr("canary %1").arg(actualText);
+        x = badge(painter, x, line2, label, degraded ? colors.bad : colors.progress, onBadge,
+                  small);
+    }
+    if (degraded)
+        x = badge(painter, x, line2, tr("degraded"), colors.bad, onBadge, small);
     if (index.data(Roles::FrozenRole).toBool())
         x = badge(painter, x, line2, tr("frozen"), colors.bad, onBadge, small);
     Q_UNUSED(x)

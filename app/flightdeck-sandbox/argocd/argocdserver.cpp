@@ -518,9 +518,15 @@ void ArgoCdServer::build()
                 r.setStable({stable.version, imageOf(a, stable.version), bad(stable.version)},
                             next.startedMs);
                 // the gate: the canary waits at its manual pause step
-                r.startUpdateAt({next.version, imageOf(a, next.version), bad(next.version)},
-                                target->pendingApproval ? 1 : 0,
-                                target->pendingApproval ? now : next.deployedMs);
+                // the incident: the canary's pods never become ready, so it stalls at its
+                // 50 % step (actual traffic 0 %) until the progress deadline makes the
+                // Rollout Degraded; otherwise it waits at its manual pause step
+                const bool stalls = sandbox().options().scenario == s("incident");
+                r.startUpdateAt(
+                    {next.version, imageOf(a, next.version), bad(next.version), stalls},
+                    stalls ? 2 : (target->pendingApproval ? 1 : 0),
+                    stalls ? now - RolloutSim::kProgressDeadlineMs - 60000
+                           : (target->pendingApproval ? now : next.deployedMs));
             } else if (n >= 1) {
                 r.setStable({a.version, imageOf(a, a.version), bad(a.version)},
                             a.history.last().deployedMs);
@@ -1290,32 +1296,47 @@ QJsonObject ArgoCdServer::treeOf(const App &a) const
     };
     nodes.append(node({}, s("v1"), s("ConfigMap"), a.service + s("-config"), {}, {}, {}, {}));
     nodes.append(node({}, s("v1"), s("Service"), a.service, {}, s("Healthy"), {}, {}));
-    const auto pods = [&](const QString &rsName, int count, const QString &image) {
+    const auto pods = [&](const QString &rsName, int count, const QString &image,
+                          bool ready = true) {
         for (int p = 0; p < count; ++p)
             nodes.append(node(
                 {}, s("v1"), s("Pod"), rsName + u'-' + stableHex(rsName + QString::number(p), 5),
-                QJsonArray{ref({}, s("ReplicaSet"), rsName)}, s("Healthy"), QJsonArray{image},
-                QJsonArray{QJsonObject{{s("name"), s("Status Reason")}, {s("value"), s("Running")}},
-                           QJsonObject{{s("name"), s("Containers")}, {s("value"), s("1/1")}}}));
+                QJsonArray{ref({}, s("ReplicaSet"), rsName)},
+                ready ? s("Healthy") : s("Progressing"), QJsonArray{image},
+                QJsonArray{QJsonObject{{s("name"), s("Status Reason")},
+                                       {s("value"), ready ? s("Running") : s("ImagePullBackOff")}},
+                           QJsonObject{{s("name"), s("Containers")},
+                                       {s("value"), ready ? s("1/1") : s("0/1")}}}));
     };
     if (a.rollout) {
         const RolloutSim &r = *a.rollout;
         QString hm;
         const QString h = healthOf(a, &hm);
-        nodes.append(node(
+        // A node's uid is its object's metadata.uid: the ReplicaSets' owner is the Rollout's.
+        QJsonObject rolloutNode = node(
             s("argoproj.io"), s("v1alpha1"), s("Rollout"), r.name(), {}, h,
             QJsonArray{imageOf(a, r.canaryRevision().version)},
             QJsonArray{QJsonObject{{s("name"), s("Revision")},
-                                   {s("value"), QStringLiteral("Rev:%1").arg(r.generation())}}}));
-        QList<QPair<QString, QString>> sets{{r.stableHash(), r.stableRevision().image}};
-        if (r.canaryHash() != r.stableHash())
-            sets.append({r.canaryHash(), r.canaryRevision().image});
-        for (const auto &[hash, image] : sets) {
-            const QString rs = r.name() + u'-' + hash;
-            nodes.append(node(s("apps"), s("v1"), s("ReplicaSet"), rs,
-                              QJsonArray{ref(s("argoproj.io"), s("Rollout"), r.name())},
-                              s("Healthy"), QJsonArray{image}, {}));
-            pods(rs, r.replicasFor(hash), image);
+                                   {s("value"), QStringLiteral("Rev:%1").arg(r.generation())}}});
+        rolloutNode.insert(s("uid"), r.uid());
+        nodes.append(rolloutNode);
+        QJsonObject owner = ref(s("argoproj.io"), s("Rollout"), r.name());
+        owner.insert(s("uid"), r.uid());
+        for (const QString &hash : r.replicaSetHashes()) {
+            const QString rs = r.replicaSetName(hash);
+            const QJsonObject live = r.replicaSetManifest(rs, {});
+            const QString image = hash == r.stableHash() ? r.stableRevision().image
+                                                         : r.canaryRevision().image;
+            const QJsonObject st = live[s("status")].toObject();
+            const bool ready = st[s("availableReplicas")].toInt() >= st[s("replicas")].toInt();
+            nodes.append(node(s("apps"), s("v1"), s("ReplicaSet"), rs, QJsonArray{owner},
+                              ready ? s("Healthy") : s("Progressing"), QJsonArray{image},
+                              QJsonArray{QJsonObject{
+                                  {s("name"), s("Revision")},
+                                  {s("value"), s("Rev:") + live[s("metadata")][s("annotations")]
+                                                                [s("rollout.argoproj.io/revision")]
+                                                                    .toString()}}}));
+            pods(rs, r.replicasFor(hash), image, ready);
         }
     } else {
         const QString image = imageOf(a, a.version);
@@ -1723,7 +1744,14 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 return;
             const QString kind = param(req, "kind");
             const QString resourceName = param(req, "resourceName");
-            const QJsonObject live = liveObject(*a, kind, true);
+            QJsonObject live;
+            if (a->rollout && kind == s("ReplicaSet"))
+                live = a->rollout->replicaSetManifest(
+                    resourceName, stableHex(s("uid/") + a->ns + kind + resourceName, 32));
+            else if (a->rollout && kind == s("Pod"))
+                live = a->rollout->podManifest(resourceName);
+            else
+                live = liveObject(*a, kind, true);
             if (live.isEmpty() || (!resourceName.isEmpty() &&
                                    live[s("metadata")][s("name")].toString() != resourceName)) {
                 grpcError(res, 404, 5,

@@ -9,6 +9,11 @@ namespace fd::sandbox::argocd {
 
 namespace {
 
+QString deadlineMessage(const QString &rollout, const QString &hash)
+{
+    return QStringLiteral("ReplicaSet \"%1-%2\" has timed out progressing.").arg(rollout, hash);
+}
+
 QString str(const char *s)
 {
     return QString::fromLatin1(s);
@@ -186,6 +191,7 @@ void RolloutSim::startUpdateAt(const Revision &next, int stepIndex, qint64 nowMs
     m_abort = false;
     m_abortedAtMs = 0;
     m_wasAborted = false;
+    m_deadlineExceeded = false;
     m_promoteFull = false;
     m_pauseConditions.clear();
     m_controllerPause = false;
@@ -207,6 +213,117 @@ int RolloutSim::canaryWeight() const
         if (m_steps[i].kind == CanaryStep::Kind::SetWeight)
             weight = m_steps[i].weight;
     return weight;
+}
+
+int RolloutSim::trafficWeight() const
+{
+    return m_canary.stalls && !fullyPromoted() ? 0 : canaryWeight();
+}
+
+QString RolloutSim::uid() const
+{
+    return stableHex(QStringLiteral("rollout-uid:") + m_namespace + m_name, 32);
+}
+
+QStringList RolloutSim::replicaSetHashes() const
+{
+    QStringList out{m_stableRS};
+    if (!fullyPromoted())
+        out << m_currentPodHash;
+    return out;
+}
+
+QString RolloutSim::podName(const QString &hash, int index) const
+{
+    const QString rs = replicaSetName(hash);
+    return rs + u'-' + stableHex(rs + QString::number(index), 5);
+}
+
+QJsonObject RolloutSim::replicaSetManifest(const QString &name, const QString &uidOf) const
+{
+    for (const QString &hash : replicaSetHashes()) {
+        if (replicaSetName(hash) != name)
+            continue;
+        const bool canary = hash == m_currentPodHash && !fullyPromoted();
+        const Revision &rev = canary ? m_canary : m_stable;
+        const int replicas = replicasFor(hash);
+        const int available = canary && m_canary.stalls ? 0 : replicas;
+        // the canary is the newest revision; the stable one the revision before it
+        const qint64 revision = canary || fullyPromoted() ? m_generation : std::max<qint64>(1, m_generation - 1);
+        QJsonObject status{{str("replicas"), replicas},
+                           {str("fullyLabeledReplicas"), replicas},
+                           {str("readyReplicas"), available},
+                           {str("availableReplicas"), available},
+                           {str("observedGeneration"), 1}};
+        return QJsonObject{
+            {str("apiVersion"), str("apps/v1")},
+            {str("kind"), str("ReplicaSet")},
+            {str("metadata"),
+             QJsonObject{{str("name"), name},
+                         {str("namespace"), m_namespace},
+                         {str("uid"), uidOf},
+                         {str("generation"), 1},
+                         {str("creationTimestamp"), isoTime(m_createdMs)},
+                         {str("labels"), QJsonObject{{str("app"), m_name},
+                                                     {str("rollouts-pod-template-hash"), hash}}},
+                         {str("annotations"),
+                          QJsonObject{{str("rollout.argoproj.io/revision"), QString::number(revision)}}},
+                         {str("ownerReferences"),
+                          QJsonArray{QJsonObject{{str("apiVersion"), str("argoproj.io/v1alpha1")},
+                                                 {str("kind"), str("Rollout")},
+                                                 {str("name"), m_name},
+                                                 {str("uid"), uid()},
+                                                 {str("controller"), true},
+                                                 {str("blockOwnerDeletion"), true}}}}}},
+            {str("spec"),
+             QJsonObject{{str("replicas"), replicas},
+                         {str("template"),
+                          QJsonObject{{str("spec"),
+                                       QJsonObject{{str("containers"),
+                                                    QJsonArray{QJsonObject{{str("name"), m_name},
+                                                                           {str("image"), rev.image}}}}}}}}}},
+            {str("status"), status}};
+    }
+    return {};
+}
+
+QJsonObject RolloutSim::podManifest(const QString &name) const
+{
+    for (const QString &hash : replicaSetHashes()) {
+        for (int i = 0; i < replicasFor(hash); ++i) {
+            if (podName(hash, i) != name)
+                continue;
+            const bool canary = hash == m_currentPodHash && !fullyPromoted();
+            const Revision &rev = canary ? m_canary : m_stable;
+            const bool ready = !(canary && m_canary.stalls);
+            const QString rs = replicaSetName(hash);
+            QJsonObject state = ready ? QJsonObject{{str("running"), QJsonObject{{str("startedAt"), isoTime(m_createdMs)}}}}
+                                      : QJsonObject{{str("waiting"), QJsonObject{{str("reason"), str("ImagePullBackOff")}}}};
+            return QJsonObject{
+                {str("apiVersion"), str("v1")},
+                {str("kind"), str("Pod")},
+                {str("metadata"),
+                 QJsonObject{{str("name"), name},
+                             {str("namespace"), m_namespace},
+                             {str("labels"), QJsonObject{{str("rollouts-pod-template-hash"), hash}}},
+                             {str("ownerReferences"),
+                              QJsonArray{QJsonObject{
+                                  {str("kind"), str("ReplicaSet")},
+                                  {str("name"), rs},
+                                  {str("uid"), stableHex(QStringLiteral("uid/") + m_namespace +
+                                                             str("ReplicaSet") + rs, 32)}}}}}},
+                {str("spec"), QJsonObject{{str("containers"),
+                                           QJsonArray{QJsonObject{{str("name"), m_name}, {str("image"), rev.image}}}}}},
+                {str("status"),
+                 QJsonObject{{str("phase"), ready ? str("Running") : str("Pending")},
+                             {str("containerStatuses"),
+                              QJsonArray{QJsonObject{{str("name"), m_name},
+                                                     {str("ready"), ready},
+                                                     {str("restartCount"), 0},
+                                                     {str("state"), state}}}}}}};
+        }
+    }
+    return {};
 }
 
 int RolloutSim::replicasFor(const QString &hash) const
@@ -274,6 +391,12 @@ bool RolloutSim::reconcile(qint64 nowMs)
                m_currentStepIndex < m_steps.size()) {
             const CanaryStep &step = m_steps[m_currentStepIndex];
             if (step.kind == CanaryStep::Kind::SetWeight) {
+                if (m_canary.stalls) {
+                    // the canary pods never become ready: the step never completes, and
+                    // after the progress deadline the controller calls it Degraded
+                    m_deadlineExceeded = nowMs >= m_stepStartedMs + kProgressDeadlineMs;
+                    break;
+                }
                 const qint64 doneAt = m_stepStartedMs + kStepSettleMs;
                 if (nowMs < doneAt)
                     break;
@@ -342,6 +465,9 @@ void RolloutSim::setPhase(qint64 nowMs)
     if (m_abort) {
         phase = QStringLiteral("Degraded");
         message = QStringLiteral("RolloutAborted: ") + m_abortMessage;
+    } else if (m_deadlineExceeded && !fullyPromoted()) {
+        phase = QStringLiteral("Degraded");
+        message = QStringLiteral("ProgressDeadlineExceeded: ") + deadlineMessage(m_name, m_currentPodHash);
     } else if (m_specPaused) {
         phase = QStringLiteral("Paused");
         message = QStringLiteral("manually paused");
@@ -434,7 +560,8 @@ QJsonObject RolloutSim::manifest() const
     const int canaryReplicas = fullyPromoted() ? 0 : replicasFor(m_currentPodHash);
     const int total = fullyPromoted() ? m_replicas : m_replicas + canaryReplicas;
     const int updated = fullyPromoted() ? m_replicas : canaryReplicas;
-    const int weight = canaryWeight();
+    const int ready = m_canary.stalls && !fullyPromoted() ? total - canaryReplicas : total;
+    const int weight = trafficWeight();
 
     QJsonObject canary{
         {str("weights"),
@@ -462,6 +589,9 @@ QJsonObject RolloutSim::manifest() const
         cond("Available", "True", str("AvailableReason"), str("Rollout has minimum availability"))};
     if (m_abort)
         conditions.append(cond("Progressing", "False", str("RolloutAborted"), m_abortMessage));
+    else if (m_deadlineExceeded && !fullyPromoted())
+        conditions.append(cond("Progressing", "False", str("ProgressDeadlineExceeded"),
+                               deadlineMessage(app, m_currentPodHash)));
     else if (m_phase == str("Paused"))
         conditions.append(
             cond("Progressing", "Unknown", str("RolloutPaused"), str("Rollout is paused")));
@@ -486,8 +616,8 @@ QJsonObject RolloutSim::manifest() const
             : cond("Completed", "False", str("RolloutCompleted"), str("RolloutCompleted")));
 
     QJsonObject status{{str("HPAReplicas"), total},
-                       {str("availableReplicas"), total},
-                       {str("readyReplicas"), total},
+                       {str("availableReplicas"), ready},
+                       {str("readyReplicas"), ready},
                        {str("replicas"), total},
                        {str("updatedReplicas"), updated},
                        {str("blueGreen"), QJsonObject{}},

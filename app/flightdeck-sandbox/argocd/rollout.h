@@ -48,7 +48,8 @@ public:
     {
         QString version;
         QString image;
-        bool bad = false; // its analysis fails
+        bool bad = false;    // its analysis fails
+        bool stalls = false; // its pods never become ready (bad image): progress deadline
     };
 
     RolloutSim() = default;
@@ -92,10 +93,25 @@ public:
     int replicasFor(const QString &hash) const;
     /// Argo CD's health of this Rollout (the Rollout health.lua result): status + message.
     QPair<QString, QString> health() const;
+    /// metadata.uid of the live Rollout: its ReplicaSets' ownerReferences name it.
+    QString uid() const;
+    /// The hashes of the ReplicaSets it owns now: stable, then the canary while one runs.
+    QStringList replicaSetHashes() const;
+    /// "<rollout>-<hash>" and its pods' names, as the resource tree lists them.
+    QString replicaSetName(const QString &hash) const { return m_name + u'-' + hash; }
+    QString podName(const QString &hash, int index) const;
+    /// The live ReplicaSet / pod as the cluster returns them (label
+    /// rollouts-pod-template-hash, revision annotation, ownerReferences uid, replica counts);
+    /// empty when this Rollout has no such object.
+    QJsonObject replicaSetManifest(const QString &name, const QString &uidOf) const;
+    QJsonObject podManifest(const QString &name) const;
+    /// The traffic weight the router really gives the canary: 0 while its pods are not ready.
+    int trafficWeight() const;
     QString restartedAt() const { return m_restartedAt; }
 
     static constexpr qint64 kStepSettleMs = 5000; // a setWeight step's pods becoming ready
     static constexpr qint64 kAnalysisMs = 30000;  // one AnalysisRun
+    static constexpr qint64 kProgressDeadlineMs = 600000; // spec.progressDeadlineSeconds default
     static QString podHash(const QString &image);
 
 private:
@@ -137,6 +153,7 @@ private:
     qint64 m_transitionMs = 0; // last phase change, for the conditions' timestamps
     qint64 m_observedGeneration = 1;
     bool m_wasAborted = false;
+    bool m_deadlineExceeded = false; // a stalled canary ran past its progress deadline
 };
 
 } // namespace fd::sandbox::argocd

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void firstListThenStream_data();
     void firstListThenStream();
     void sessionLogin();
+    void incidentCanaryStalls();
     void promoteOneStep_data();
     void promoteOneStep();
     void promoteFull_data();
@@ -279,6 +280,22 @@ void TestArgoCdPlugin::firstListThenStream()
     QVERIFY(r->stableVersion != r->canaryVersion);
     QCOMPARE(prod.canaryWeight, 20);
     QCOMPARE(prod.version, r->stableVersion);
+    // read as the kubectl plugin reads it: set and actual weight, replicas, images with roles,
+    // revisions (the ReplicaSets and pods come from …/resource, owned by the Rollout's uid)
+    QCOMPARE(r->step, QStringLiteral("1/6"));
+    QCOMPARE(r->setWeight, 20);
+    QCOMPARE(r->actualWeight, 20);
+    QCOMPARE(r->statusReason, QStringLiteral("CanaryPauseStep"));
+    QVERIFY2(r->unknown.isEmpty(), qPrintable(r->unknown.values().join(QLatin1Char(';'))));
+    QCOMPARE(r->images.size(), 2);
+    QStringList roles;
+    for (const auto &img : r->images)
+        roles << img.roles;
+    roles.sort();
+    QCOMPARE(roles, (QStringList{QStringLiteral("canary"), QStringLiteral("stable")}));
+    QCOMPARE(r->revisions.size(), 2);
+    QVERIFY(r->replicas.desired > 0);
+    QCOMPARE(r->replicas.available, r->replicas.current);
 
     // a paused Rollout is a gate
     QCOMPARE(s.gates.size(), 1);
@@ -304,6 +321,30 @@ void TestArgoCdPlugin::sessionLogin()
     QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
     QCOMPARE(m_h->requests(QStringLiteral("/api/v1/session"), true).size(), 1);
     QVERIFY(m_h->rollout());
+}
+
+void TestArgoCdPlugin::incidentCanaryStalls()
+{
+    // The incident's canary never gets a ready pod: Argo Rollouts says Degraded with the
+    // progress deadline, its step asks for 50 % while the router sends the canary nothing.
+    QVERIFY(startHarness(QStringLiteral("3.5"), {}, {}, false, QStringLiteral("incident")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->rollout() && !m_h->rollout()->revisions.isEmpty(), kWait);
+    const Rollout *r = m_h->rollout();
+    QCOMPARE(fd::toString(r->phase), fd::toString(RolloutPhase::Degraded));
+    QCOMPARE(r->statusReason, QStringLiteral("ProgressDeadlineExceeded"));
+    QVERIFY2(r->message.startsWith(QLatin1String("ProgressDeadlineExceeded: ReplicaSet \"")),
+             qPrintable(r->message));
+    QCOMPARE(r->step, QStringLiteral("2/6"));
+    QCOMPARE(r->setWeight, 50);
+    QCOMPARE(r->actualWeight, 0);
+    QCOMPARE(r->canaryWeight, 0);
+    QVERIFY(r->replicas.available < r->replicas.current);
+    const RolloutRevisionItem &canaryRs = r->revisions.first().items.first();
+    QCOMPARE(canaryRs.roles, QStringList{QStringLiteral("canary")});
+    QCOMPARE(canaryRs.status, QStringLiteral("Progressing"));
+    QCOMPARE(canaryRs.podsReady, 0);
+    QVERIFY(canaryRs.podsTotal > 0);
 }
 
 void TestArgoCdPlugin::promoteOneStep_data()

@@ -110,10 +110,34 @@ Rollout sampleRollout()
                RolloutStep{RolloutStep::Kind::Experiment, -1, -1, QStringLiteral("exp")},
                RolloutStep{RolloutStep::Kind::Other, -1, -1, QStringLiteral("other")}};
     r.currentStepIndex = 1;
-    r.canaryWeight = 20;
-    r.stableWeight = 80;
+    r.step = QStringLiteral("1/5");
+    r.setWeight = 20;
+    r.actualWeight = 0;
+    r.canaryWeight = 0;
+    r.stableWeight = 100;
     r.phase = RolloutPhase::Paused;
+    r.statusReason = QStringLiteral("CanaryPauseStep");
     r.message = QStringLiteral("CanaryPauseStep");
+    r.replicas = {5, 6, 1, 5, 5};
+    r.images = {RolloutImage{QStringLiteral("shop/checkout:v1.4.1"), {QStringLiteral("stable")}},
+                RolloutImage{QStringLiteral("shop/checkout:v1.4.2"), {QStringLiteral("canary")}}};
+    RolloutRevisionItem rs;
+    rs.kind = QStringLiteral("ReplicaSet");
+    rs.name = QStringLiteral("checkout-6d4f");
+    rs.status = QStringLiteral("Progressing");
+    rs.roles = {QStringLiteral("canary")};
+    rs.podsReady = 0;
+    rs.podsTotal = 1;
+    RolloutRevisionItem ar;
+    ar.kind = QStringLiteral("AnalysisRun");
+    ar.name = QStringLiteral("checkout-6d4f-2");
+    ar.status = QStringLiteral("Failed");
+    ar.successful = 3;
+    ar.failed = 1;
+    ar.inconclusive = 2;
+    ar.errors = 4;
+    r.revisions = {RolloutRevision{2, {rs, ar}}};
+    r.unknown = {{QStringLiteral("pods"), QStringLiteral("the pods could not be read: 403")}};
     r.pauseReasons = {QStringLiteral("CanaryPauseStep")};
     r.paused = true;
     r.aborted = false;
@@ -316,6 +340,12 @@ private Q_SLOTS:
         QVERIFY(reqs.at(1).toObject().contains(QLatin1String("bodyBase64")));
         const QJsonObject ro = toJson(sampleRollout());
         QCOMPARE(ro.value(QLatin1String("namespace")).toString(), QStringLiteral("shop"));
+        // Set and actual weight are two numbers; canaryWeight is the actual one.
+        QCOMPARE(ro.value(QLatin1String("setWeight")).toInt(), 20);
+        QCOMPARE(ro.value(QLatin1String("actualWeight")).toInt(), 0);
+        QCOMPARE(ro.value(QLatin1String("canaryWeight")).toInt(), 0);
+        QCOMPARE(ro.value(QLatin1String("replicas")).toObject().value(QLatin1String("current")).toInt(),
+                 6);
         QCOMPARE(ro.value(QLatin1String("steps"))
                      .toArray()
                      .at(0)

@@ -118,12 +118,23 @@ Rollout DemoEstate::canary(
                RolloutStep{K::Pause, -1, 300, QStringLiteral("pause 5m")},
                RolloutStep{K::SetWeight, 100, -1, QStringLiteral("setWeight 100")}};
     r.currentStepIndex = step;
+    r.step = QStringLiteral("%1/%2").arg(step).arg(r.steps.size());
+    r.setWeight = 0;
+    for (int i = 0; i <= step && i < r.steps.size(); ++i)
+        if (r.steps.at(i).kind == K::SetWeight)
+            r.setWeight = r.steps.at(i).weight;
+    r.actualWeight = weight;
     r.canaryWeight = weight;
     r.stableWeight = 100 - weight;
+    r.replicas = {4, 5, 1, 5, 5};
+    r.images = {RolloutImage{QStringLiteral("ghcr.io/acme/checkout:v2.3.1"), {QStringLiteral("stable")}},
+                RolloutImage{QStringLiteral("ghcr.io/acme/checkout:v2.4.0"), {QStringLiteral("canary")}}};
     r.phase = paused ? RolloutPhase::Paused : RolloutPhase::Progressing;
     r.paused = paused;
-    if (paused)
+    if (paused) {
         r.pauseReasons = {QStringLiteral("CanaryPauseStep")};
+        r.statusReason = r.message = QStringLiteral("CanaryPauseStep");
+    }
     r.analysisStatus = QStringLiteral("Successful (success-rate 99.7%)");
     r.stableVersion = QStringLiteral("v2.3.1");
     r.canaryVersion = QStringLiteral("v2.4.0");

@@ -96,6 +96,8 @@ Rollout rollout(int step, int weight, bool paused)
                RolloutStep{RolloutStep::Kind::Pause, -1, 60, QStringLiteral("pause 60s")}};
     r.currentStepIndex = step;
     r.canaryWeight = weight;
+    r.actualWeight = weight;
+    r.setWeight = weight;
     r.stableWeight = 100 - weight;
     r.phase = paused ? RolloutPhase::Paused : RolloutPhase::Progressing;
     r.paused = paused;
@@ -515,7 +517,16 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, RolloutsModel::Step).data().toString(), QStringLiteral("2 of 4"));
         QCOMPARE(model.index(0, RolloutsModel::CanaryWeight).data().toString(),
-                 QStringLiteral("20%"));
+                 QStringLiteral("20 %"));
+        // traffic that has not followed the step shows both numbers, actual first
+        Rollout stalled = rollout(1, 0, true);
+        stalled.setWeight = 20;
+        RecordSet stalledSet;
+        stalledSet.rollouts = {stalled};
+        estate.publish(QStringLiteral("argocd"), stalledSet, int(RecordKind::Rollouts));
+        QCOMPARE(model.index(0, RolloutsModel::CanaryWeight).data().toString(),
+                 QStringLiteral("0 % of 20 %"));
+        estate.publish(QStringLiteral("argocd"), rs, int(RecordKind::Rollouts));
         steps.setRolloutKey(rs.rollouts.first().key());
         QCOMPARE(steps.rowCount(), 4);
         QVERIFY(steps.index(1).data(Roles::CurrentStepRole).toBool());

@@ -20,6 +20,8 @@
 #include <QLineEdit>
 #include <QTest>
 
+#include <tuple>
+
 using namespace fd;
 
 namespace {
@@ -90,6 +92,56 @@ private Q_SLOTS:
     {
         m_dir = QStringLiteral(FD_BINARY_DIR "/screenshots");
         QVERIFY(QDir().mkpath(m_dir));
+    }
+
+    // The truth case: a canary whose step asks for 50 % while its pods never became ready,
+    // so traffic sits at 0 % and Argo Rollouts calls it Degraded. Light and dark.
+    void stalledCanary_data()
+    {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("light") << QStringLiteral("light");
+        QTest::newRow("dark") << QStringLiteral("dark");
+    }
+    void stalledCanary()
+    {
+        QFETCH(QString, theme);
+        QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
+        applyTheme(theme == QLatin1String("dark") ? ThemeMode::Dark : ThemeMode::Light);
+        Estate estate;
+        MainWindow window(&estate);
+        window.matrixPage()->model()->setEnvironments(test::DemoEstate::environments());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        // The estate as it was 15 minutes ago (the canary at 25 %), then the step to 50 % whose
+        // pods never became ready.
+        test::DemoEstate::publish(estate, now.addSecs(-900));
+        const QList<RolloutAction> acts{RolloutAction{QStringLiteral("abort"), false}};
+        for (const auto &[step, weight, ago] : {std::tuple{4, 0, 600}, std::tuple{4, 0, 0}}) {
+            Rollout r = test::DemoEstate::canary(now.addSecs(-ago), step, weight, false, acts);
+            if (step == 4) {
+                r.phase = RolloutPhase::Degraded;
+                r.statusReason = QStringLiteral("ProgressDeadlineExceeded");
+                r.message = QStringLiteral("ProgressDeadlineExceeded: ReplicaSet "
+                                           "\"checkout-7c9f6d5b8\" has timed out progressing.");
+                r.replicas = {4, 6, 2, 4, 4};
+            }
+            RecordSet rs;
+            rs.rollouts = {r};
+            estate.publish(QStringLiteral("argocd"), rs, 0);
+        }
+        window.setDemo(true);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        for (const auto &[name, page] : {std::pair{QStringLiteral("matrix"), MainWindow::Page::Matrix},
+                                         std::pair{QStringLiteral("canary"), MainWindow::Page::Canary}}) {
+            window.showPage(page);
+            QTest::qWait(50);
+            const QImage image = window.grab().toImage();
+            const QString file =
+                QStringLiteral("%1/stalled-canary-%2-%3.png").arg(m_dir, name, theme);
+            QVERIFY2(image.save(file), qPrintable(file));
+            QVERIFY(stats(image).distinctColours > 50);
+        }
     }
 
     void render_data()
