@@ -1,6 +1,7 @@
 #include "argocd/argocdserver.h"
 
 #include "argocd/rollout.h"
+#include "argocdprojects.h"
 #include "core/backends.h"
 
 #include <httplib.h>
@@ -20,6 +21,12 @@ namespace fd::sandbox {
 namespace argocd {
 
 namespace {
+
+// grpc-gateway's JSON marshaler answers "application/json", no charset.
+void sendArgoJson(httplib::Response &res, int status, const QJsonDocument &doc)
+{
+    sendJson(res, status, doc, "application/json");
+}
 
 std::atomic<qint64> g_keepAliveMs{15000};
 
@@ -344,11 +351,11 @@ void ArgoCdServer::grpcError(httplib::Response &res,
                              int code,
                              const QString &message)
 {
-    sendJson(res, httpStatus,
-             QJsonDocument(QJsonObject{{s("error"), message},
-                                       {s("code"), code},
-                                       {s("message"), message},
-                                       {s("details"), QJsonArray{}}}));
+    sendArgoJson(res, httpStatus,
+                 QJsonDocument(QJsonObject{{s("error"), message},
+                                           {s("code"), code},
+                                           {s("message"), message},
+                                           {s("details"), QJsonArray{}}}));
 }
 
 void ArgoCdServer::writeError(httplib::Response &res, int status, const QString &message)
@@ -993,7 +1000,7 @@ void ArgoCdServer::handleList(const httplib::Request &req, httplib::Response &re
     QJsonObject list{{s("metadata"), QJsonObject{{s("resourceVersion"), QString::fromLatin1(rv)}}},
                      {s("items"), items}};
     projectFields(list, fields);
-    sendJson(res, 200, QJsonDocument(list));
+    sendArgoJson(res, 200, QJsonDocument(list));
 }
 
 void ArgoCdServer::handleStream(const httplib::Request &req, httplib::Response &res)
@@ -1380,7 +1387,7 @@ void ArgoCdServer::handleAction(const httplib::Request &req,
     a->rollout->reconcile(now); // the controller reacts at once
     noteRolloutOutcome(*a, before, now);
     refresh(m_byName.value(name));
-    sendJson(res, 200, QJsonDocument(QJsonObject{}));
+    sendArgoJson(res, 200, QJsonDocument(QJsonObject{}));
 }
 
 void ArgoCdServer::runChurn()
@@ -1419,25 +1426,26 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 QString why;
                 std::lock_guard guard(sandbox().lock());
                 if (!authenticated(req, &why)) { // unauthenticated callers learn the version only
-                    sendJson(res, 200, QJsonDocument(QJsonObject{{s("Version"), version}}));
+                    sendArgoJson(res, 200, QJsonDocument(QJsonObject{{s("Version"), version}}));
                     return;
                 }
-                sendJson(res, 200,
-                         QJsonDocument(QJsonObject{
-                             {s("Version"), version},
-                             {s("BuildDate"),
-                              m_v3 ? s("2026-10-02T13:03:11Z") : s("2025-09-30T17:20:44Z")},
-                             {s("GitCommit"), m_v3 ? s("109ca7ca71139e514114499d294a492e7910a965")
-                                                   : s("206a6eeca509bbf7f239301f3d3fa498c23251a4")},
-                             {s("GitTag"), m_v3 ? s("v3.5.1") : s("v2.14.21")},
-                             {s("GitTreeState"), s("clean")},
-                             {s("GoVersion"), m_v3 ? s("go1.25.1") : s("go1.24.6")},
-                             {s("Compiler"), s("gc")},
-                             {s("Platform"), s("linux/amd64")},
-                             {s("KustomizeVersion"), s("v5.7.0 2025-06-28T07:00:07Z")},
-                             {s("HelmVersion"), s("v3.18.4+gd80839c")},
-                             {s("KubectlVersion"), s("v0.33.1")},
-                             {s("JsonnetVersion"), s("v0.21.0")}}));
+                sendArgoJson(
+                    res, 200,
+                    QJsonDocument(QJsonObject{
+                        {s("Version"), version},
+                        {s("BuildDate"),
+                         m_v3 ? s("2026-10-02T13:03:11Z") : s("2025-09-30T17:20:44Z")},
+                        {s("GitCommit"), m_v3 ? s("109ca7ca71139e514114499d294a492e7910a965")
+                                              : s("206a6eeca509bbf7f239301f3d3fa498c23251a4")},
+                        {s("GitTag"), m_v3 ? s("v3.5.1") : s("v2.14.21")},
+                        {s("GitTreeState"), s("clean")},
+                        {s("GoVersion"), m_v3 ? s("go1.25.1") : s("go1.24.6")},
+                        {s("Compiler"), s("gc")},
+                        {s("Platform"), s("linux/amd64")},
+                        {s("KustomizeVersion"), s("v5.7.0 2025-06-28T07:00:07Z")},
+                        {s("HelmVersion"), s("v3.18.4+gd80839c")},
+                        {s("KubectlVersion"), s("v0.33.1")},
+                        {s("JsonnetVersion"), s("v0.21.0")}}));
             },
             false));
 
@@ -1474,30 +1482,31 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 m_sessions.insert(token);
                 res.set_header("Set-Cookie", toStd(s("argocd.token=") + token +
                                                    s("; path=/; SameSite=lax; httpOnly; Secure")));
-                sendJson(res, 200, QJsonDocument(QJsonObject{{s("token"), token}}));
+                sendArgoJson(res, 200, QJsonDocument(QJsonObject{{s("token"), token}}));
             },
             false));
 
     server.Delete("/api/v1/session", wrap([](const httplib::Request &, httplib::Response &res) {
-                      sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                      sendArgoJson(res, 200, QJsonDocument(QJsonObject{}));
                   }));
 
-    server.Get("/api/v1/session/userinfo",
-               wrap(
-                   [this](const httplib::Request &req, httplib::Response &res) {
-                       QString why;
-                       std::lock_guard guard(sandbox().lock());
-                       if (!authenticated(req, &why)) {
-                           sendJson(res, 200, QJsonDocument(QJsonObject{{s("loggedIn"), false}}));
-                           return;
-                       }
-                       sendJson(res, 200,
-                                QJsonDocument(QJsonObject{{s("loggedIn"), true},
-                                                          {s("username"), m_username},
-                                                          {s("iss"), s("argocd")},
-                                                          {s("groups"), QJsonArray{}}}));
-                   },
-                   false));
+    server.Get(
+        "/api/v1/session/userinfo",
+        wrap(
+            [this](const httplib::Request &req, httplib::Response &res) {
+                QString why;
+                std::lock_guard guard(sandbox().lock());
+                if (!authenticated(req, &why)) {
+                    sendArgoJson(res, 200, QJsonDocument(QJsonObject{{s("loggedIn"), false}}));
+                    return;
+                }
+                sendArgoJson(res, 200,
+                             QJsonDocument(QJsonObject{{s("loggedIn"), true},
+                                                       {s("username"), m_username},
+                                                       {s("iss"), s("argocd")},
+                                                       {s("groups"), QJsonArray{}}}));
+            },
+            false));
 
     server.Get("/api/v1/applications",
                wrap([this](const httplib::Request &req, httplib::Response &res) {
@@ -1513,7 +1522,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                wrap([this](const httplib::Request &req, httplib::Response &res) {
                    std::lock_guard guard(sandbox().lock());
                    if (App *a = findApp(req, res, fromStd(req.matches[1])))
-                       sendJson(res, 200, QJsonDocument(a->json));
+                       sendArgoJson(res, 200, QJsonDocument(a->json));
                }));
 
     server.Post(
@@ -1572,7 +1581,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
             }
             startOperation(*a, gitRevision, version, false, sandbox().clock().nowMs());
             refresh(m_byName.value(name));
-            sendJson(res, 200, QJsonDocument(a->json));
+            sendArgoJson(res, 200, QJsonDocument(a->json));
         }));
 
     server.Post(
@@ -1611,7 +1620,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                 return;
             startOperation(*a, entry->revision, entry->version, false, sandbox().clock().nowMs());
             refresh(m_byName.value(name));
-            sendJson(res, 200, QJsonDocument(a->json));
+            sendArgoJson(res, 200, QJsonDocument(a->json));
         }));
 
     server.Delete(R"(/api/v1/applications/([^/]+)/operation)",
@@ -1633,7 +1642,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                       a->op.message = s("Operation terminated");
                       a->op.finishedMs = sandbox().clock().nowMs();
                       refresh(m_byName.value(name));
-                      sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                      sendArgoJson(res, 200, QJsonDocument(QJsonObject{}));
                   }));
 
     server.Get(R"(/api/v1/applications/([^/]+)/syncwindows)",
@@ -1641,7 +1650,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                    std::lock_guard guard(sandbox().lock());
                    if (App *a = findApp(req, res, fromStd(req.matches[1]))) {
                        bool canSync = true;
-                       sendJson(res, 200, QJsonDocument(windowsOf(*a, &canSync)));
+                       sendArgoJson(res, 200, QJsonDocument(windowsOf(*a, &canSync)));
                    }
                }));
 
@@ -1665,14 +1674,143 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                    QJsonObject out;
                    if (!windows.isEmpty())
                        out.insert(s("windows"), windows);
-                   sendJson(res, 200, QJsonDocument(out));
+                   sendArgoJson(res, 200, QJsonDocument(out));
+               }));
+
+    // ---- projects, clusters, events, pod logs (argocdprojects.h writes the JSON) ----
+    const auto projectFacts = [this](const QString &name) {
+        ProjectFacts p{name, {}, {}, sandbox().world().epochMs - 120LL * 24 * 3600 * 1000};
+        for (const App &a : m_apps)
+            if (a.project == name && !p.namespaces.contains(a.ns))
+                p.namespaces.append(a.ns);
+        for (const SyncWindowSim &w : m_windows)
+            if (w.project == name)
+                p.syncWindows.append(w.toJson(m_v3));
+        return p;
+    };
+    const auto projectNames = [this] {
+        QStringList names{s("default")};
+        for (const App &a : m_apps)
+            if (!names.contains(a.project))
+                names.append(a.project);
+        return names;
+    };
+    server.Get("/api/v1/projects", wrap([projectFacts, projectNames, this](const httplib::Request &,
+                                                                           httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   QJsonArray items;
+                   for (const QString &name : projectNames())
+                       items.append(projectJson(projectFacts(name)));
+                   sendArgoJson(res, 200,
+                                QJsonDocument(QJsonObject{{s("metadata"), QJsonObject{}},
+                                                          {s("items"), items}}));
+               }));
+    server.Get(R"(/api/v1/projects/([^/]+))",
+               wrap([projectFacts, projectNames, this](const httplib::Request &req,
+                                                       httplib::Response &res) {
+                   const QString name =
+                       QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[1]));
+                   std::lock_guard guard(sandbox().lock());
+                   if (!projectNames().contains(name)) {
+                       grpcError(
+                           res, 404, 5,
+                           QStringLiteral("appprojects.argoproj.io \"%1\" not found").arg(name));
+                       return;
+                   }
+                   sendArgoJson(res, 200, QJsonDocument(projectJson(projectFacts(name))));
+               }));
+    server.Get(
+        "/api/v1/clusters", wrap([this](const httplib::Request &req, httplib::Response &res) {
+            std::lock_guard guard(sandbox().lock());
+            const QString server = param(req, "server"), name = param(req, "name");
+            QJsonObject list = clusterListJson(int(m_apps.size()),
+                                               sandbox().world().epochMs - 120LL * 24 * 3600 * 1000,
+                                               sandbox().clock().nowMs());
+            if ((!server.isEmpty() && server != s("https://kubernetes.default.svc")) ||
+                (!name.isEmpty() && name != s("in-cluster")))
+                list.insert(s("items"), QJsonArray());
+            sendArgoJson(res, 200, QJsonDocument(list));
+        }));
+    server.Get(R"(/api/v1/applications/([^/]+)/events)",
+               wrap([this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   App *a = findApp(req, res, fromStd(req.matches[1]));
+                   if (!a)
+                       return;
+                   QList<AppEvent> events;
+                   for (const HistoryEntry &h : a->history) {
+                       const QString rev = h.revision.left(7);
+                       events.append(
+                           {s("OperationStarted"),
+                            h.automated
+                                ? QStringLiteral("Initiated automated sync to '%1'").arg(h.revision)
+                                : QStringLiteral("%1 initiated sync to %2").arg(h.username, rev),
+                            h.automated ? s("argocd-application-controller") : s("argocd-server"),
+                            h.startedMs});
+                       events.append(
+                           {s("OperationCompleted"),
+                            QStringLiteral("Sync operation to %1 succeeded").arg(h.revision),
+                            s("argocd-application-controller"), h.deployedMs});
+                   }
+                   if (a->op.exists && a->op.running)
+                       events.append({s("OperationStarted"),
+                                      QStringLiteral("%1 initiated sync to %2")
+                                          .arg(a->op.automated ? s("automated") : a->op.username,
+                                               a->op.revision.left(7)),
+                                      s("argocd-server"), a->op.startedMs});
+                   sendArgoJson(res, 200,
+                                QJsonDocument(eventListJson(
+                                    a->name, stableHex(s("app-uid/") + a->name, 32), events)));
+               }));
+    const auto podLogs = [this](const httplib::Request &req, httplib::Response &res,
+                                const QString &appName, const QString &podName) {
+        std::lock_guard guard(sandbox().lock());
+        App *a = findApp(req, res, appName);
+        if (!a)
+            return;
+        const qint64 now = sandbox().clock().nowMs();
+        // Without a pod name Argo CD reads the app's pods; the first one stands for them here.
+        QString image, pod;
+        for (const QJsonValue &n : treeOf(*a)[s("nodes")].toArray())
+            if (n[s("kind")].toString() == s("Pod") && pod.isEmpty() &&
+                (podName.isEmpty() || n[s("name")].toString() == podName)) {
+                image = n[s("images")].toArray().first().toString();
+                pod = n[s("name")].toString();
+            }
+        if (image.isEmpty()) {
+            grpcError(res, 404, 5,
+                      podName.isEmpty() ? s("no pods found")
+                                        : QStringLiteral("pods \"%1\" not found").arg(podName));
+            return;
+        }
+        // A pod logs its start, then one health check a minute (at most the last 200).
+        const qint64 started = a->history.isEmpty() ? a->createdMs : a->history.last().deployedMs;
+        QList<QPair<qint64, QString>> lines{
+            {started,
+             QStringLiteral("level=info msg=\"starting %1\" image=%2").arg(a->service, image)},
+            {started + 900, s("level=info msg=\"listening\" addr=:8080")}};
+        const qint64 from = std::max(started + 60000, now - 200 * 60000);
+        for (qint64 t = from - (from - started) % 60000; t <= now; t += 60000)
+            lines.append({t, s("level=info msg=\"request\" method=GET path=/healthz status=200")});
+        const int tail = param(req, "tailLines").toInt();
+        const QByteArray body = podLogStream(pod, lines, tail);
+        res.status = 200;
+        res.set_content(body.constData(), size_t(body.size()), "application/json");
+    };
+    server.Get(R"(/api/v1/applications/([^/]+)/pods/([^/]+)/logs)",
+               wrap([podLogs](const httplib::Request &req, httplib::Response &res) {
+                   podLogs(req, res, fromStd(req.matches[1]), fromStd(req.matches[2]));
+               }));
+    server.Get(R"(/api/v1/applications/([^/]+)/logs)",
+               wrap([podLogs](const httplib::Request &req, httplib::Response &res) {
+                   podLogs(req, res, fromStd(req.matches[1]), param(req, "podName"));
                }));
 
     server.Get(R"(/api/v1/applications/([^/]+)/resource-tree)",
                wrap([this](const httplib::Request &req, httplib::Response &res) {
                    std::lock_guard guard(sandbox().lock());
                    if (App *a = findApp(req, res, fromStd(req.matches[1])))
-                       sendJson(res, 200, QJsonDocument(treeOf(*a)));
+                       sendArgoJson(res, 200, QJsonDocument(treeOf(*a)));
                }));
 
     server.Get(
@@ -1731,7 +1869,7 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                             .arg(a->replicas));
                 items.append(item);
             }
-            sendJson(res, 200, QJsonDocument(QJsonObject{{s("items"), items}}));
+            sendArgoJson(res, 200, QJsonDocument(QJsonObject{{s("items"), items}}));
         }));
 
     server.Get(
@@ -1759,8 +1897,9 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                               .arg(kind, resourceName, name));
                 return;
             }
-            sendJson(res, 200,
-                     QJsonDocument(QJsonObject{{s("manifest"), QString::fromUtf8(compact(live))}}));
+            sendArgoJson(
+                res, 200,
+                QJsonDocument(QJsonObject{{s("manifest"), QString::fromUtf8(compact(live))}}));
         }));
 
     server.Get(R"(/api/v1/applications/([^/]+)/resource/actions)",
@@ -1782,12 +1921,12 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                                          .arg(kind, param(req, "resourceName"), name));
                            return;
                        }
-                       sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                       sendArgoJson(res, 200, QJsonDocument(QJsonObject{}));
                        return;
                    }
-                   sendJson(res, 200,
-                            QJsonDocument(QJsonObject{
-                                {s("actions"), rolloutActions(a->rollout->manifest(), m_v3)}}));
+                   sendArgoJson(res, 200,
+                                QJsonDocument(QJsonObject{
+                                    {s("actions"), rolloutActions(a->rollout->manifest(), m_v3)}}));
                }));
 
     server.Post(
@@ -1833,16 +1972,16 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
                         return;
                     }
                     m_apps[size_t(*it)].corruptManagedState = param(req, "state") == s("malformed");
-                    sendJson(res, 200, QJsonDocument(QJsonObject{}));
+                    sendArgoJson(res, 200, QJsonDocument(QJsonObject{}));
                 });
 
-    server.Post("/_sandbox/argocd/churn",
-                [this](const httplib::Request &req, httplib::Response &res) {
-                    m_churnPerSecond = param(req, "perSecond").toInt();
-                    sendJson(res, 200,
-                             QJsonDocument(QJsonObject{{s("perSecond"), m_churnPerSecond.load()},
-                                                       {s("churned"), qint64(m_churned.load())}}));
-                });
+    server.Post(
+        "/_sandbox/argocd/churn", [this](const httplib::Request &req, httplib::Response &res) {
+            m_churnPerSecond = param(req, "perSecond").toInt();
+            sendArgoJson(res, 200,
+                         QJsonDocument(QJsonObject{{s("perSecond"), m_churnPerSecond.load()},
+                                                   {s("churned"), qint64(m_churned.load())}}));
+        });
 
     // grpc-gateway v1 without a proto error handler: plain-text 404 / 405 for unknown routes
     const QList<QPair<QString, QRegularExpression>> known = [this] {
@@ -1866,6 +2005,12 @@ void ArgoCdServer::installRoutes(httplib::Server &server)
         add("GET", "/api/v1/applications/[^/]+/resource-tree");
         add("GET", "/api/v1/applications/[^/]+/syncwindows");
         add("GET", "/api/v1/projects/[^/]+/syncwindows");
+        add("GET", "/api/v1/projects");
+        add("GET", "/api/v1/projects/[^/]+");
+        add("GET", "/api/v1/clusters");
+        add("GET", "/api/v1/applications/[^/]+/events");
+        add("GET", "/api/v1/applications/[^/]+/pods/[^/]+/logs");
+        add("GET", "/api/v1/applications/[^/]+/logs");
         add("GET", "/api/v1/applications/[^/]+/managed-resources");
         add("GET", "/api/v1/applications/[^/]+/resource");
         add("POST", "/api/v1/applications/[^/]+/resource");

@@ -64,9 +64,13 @@ std::string toStd(const QString &s)
 
 void sendJson(httplib::Response &res, int status, const QJsonDocument &doc)
 {
+    sendJson(res, status, doc, "application/json; charset=utf-8");
+}
+
+void sendJson(httplib::Response &res, int status, const QJsonDocument &doc, const char *contentType)
+{
     res.status = status;
-    res.set_content(doc.toJson(QJsonDocument::Compact).toStdString(),
-                    "application/json; charset=utf-8");
+    res.set_content(doc.toJson(QJsonDocument::Compact).toStdString(), contentType);
 }
 
 QString isoTime(qint64 ms)

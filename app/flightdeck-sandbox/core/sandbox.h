@@ -316,8 +316,15 @@ private:
 
 // ---- small helpers every backend uses ----
 
-/// Send a JSON body (compact) with status and content type in one write.
+/// Send a JSON body (compact) with status and content type in one write. The content type is
+/// each server's own: GitHub "application/json; charset=utf-8", GitLab and Argo CD
+/// "application/json" (python-gitlab reads a body only on that exact value), Jenkins
+/// "application/json;charset=utf-8".
 void sendJson(httplib::Response &res, int status, const QJsonDocument &doc);
+void sendJson(httplib::Response &res,
+              int status,
+              const QJsonDocument &doc,
+              const char *contentType);
 QString isoTime(qint64 ms); // 2026-11-26T06:31:00Z
 /// Deterministic hex id from parts (for synthetic shas, node ids, etags).
 QString stableHex(const QString &seed, int length = 40);

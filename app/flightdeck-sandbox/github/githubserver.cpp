@@ -3,6 +3,8 @@
 // their status is derived from simulated time, so they progress without any mutation.
 
 #include "core/backends.h"
+#include "core/ziparchive.h"
+#include "githubrepos.h"
 
 #include <httplib.h>
 
@@ -783,6 +785,54 @@ private:
             {u"display_title"_s, r.title}};
     }
 
+    struct StepLog
+    {
+        int number = 0;
+        QString name, text;
+    };
+    /// The log of a job so far, one piece per started step; a failure ends the last one.
+    QList<StepLog> jobLog(const Run &r, const JobPlan &j, qint64 now) const
+    {
+        const JobState s = jobState(r, j, now);
+        QList<StepLog> out;
+        qint64 t = s.startedMs;
+        for (const Step &st : j.steps) {
+            if (!t || t > now)
+                break;
+            QString text = u"%1 ##[group]%2\n"_s.arg(isoTime(t), st.name);
+            text += u"%1 %2: %3 on %4\n"_s.arg(
+                isoTime(t), st.name, r.version.isEmpty() ? r.sha.left(7) : r.version, r.branch);
+            text += u"%1 ##[endgroup]\n"_s.arg(isoTime(t));
+            out.append({int(out.size()) + 1, st.name, text});
+            t += st.durationMs;
+        }
+        if (s.conclusion == u"failure"_s && !out.isEmpty())
+            out.last().text +=
+                u"%1 ##[error]Process completed with exit code 1.\n"_s.arg(isoTime(s.completedMs));
+        return out;
+    }
+
+    /// A signed, short-lived download URL on this server, as GitHub's log redirects give.
+    QString signedUrl(const QString &api, const QString &what, qint64 id, qint64 now) const
+    {
+        const qint64 expires = now / 1000 + 60;
+        const QString sig =
+            stableHex(u"log/%1/%2/%3/%4"_s.arg(what).arg(id).arg(expires).arg(m_token), 32);
+        return htmlBase(api) + u"/_signed/%1/%2/logs?urlExpires=%3&urlSignature=%4"_s.arg(what)
+                                   .arg(id)
+                                   .arg(expires)
+                                   .arg(sig);
+    }
+    bool
+    signatureValid(const httplib::Request &req, const QString &what, qint64 id, qint64 now) const
+    {
+        const qint64 expires = fromStd(req.get_param_value("urlExpires")).toLongLong();
+        const QString sig = fromStd(req.get_param_value("urlSignature"));
+        return sig == stableHex(u"log/%1/%2/%3/%4"_s.arg(what).arg(id).arg(expires).arg(m_token),
+                                32) &&
+               now / 1000 <= expires;
+    }
+
     QJsonObject jobJson(const Run &r, const JobPlan &j, const QString &api, qint64 now) const
     {
         const JobState s = jobState(r, j, now);
@@ -1168,7 +1218,10 @@ void GitHubServer::route(httplib::Server &server,
         }
         const bool ghes = req.path.rfind("/api/v3", 0) == 0;
         const std::string host = req.get_header_value("Host");
-        const QString api = u"http://"_s + fromStd(host.empty() ? "127.0.0.1" : host) +
+        // Behind a TLS front (a GHES load balancer, the real-clients test) URLs say https.
+        const QString scheme =
+            req.get_header_value("X-Forwarded-Proto") == "https" ? u"https"_s : u"http"_s;
+        const QString api = scheme + u"://"_s + fromStd(host.empty() ? "127.0.0.1" : host) +
                             (ghes ? u"/api/v3"_s : QString());
         res.set_header("X-GitHub-Media-Type", "github.v3; format=json");
         res.set_header("X-GitHub-Api-Version-Selected", "2022-11-28");
@@ -1422,17 +1475,10 @@ void GitHubServer::installRoutes(httplib::Server &server)
               const JobPlan *j = nullptr;
               if (!rp || !findJob(rp->full(), req.matches[3], &r, &j) || r->createdMs > now)
                   return error(404, u"Not Found"_s);
-              const qint64 expires = now / 1000 + 60;
-              const QString sig =
-                  stableHex(u"log/%1/%2/%3"_s.arg(j->id).arg(expires).arg(m_token), 32);
               Reply rep;
               rep.status = 302;
-              rep.headers.emplace_back(
-                  "Location", (htmlBase(api) +
-                               u"/_signed/jobs/%1/logs?urlExpires=%2&urlSignature=%3"_s.arg(j->id)
-                                   .arg(expires)
-                                   .arg(sig))
-                                  .toStdString());
+              rep.headers.emplace_back("Location",
+                                       signedUrl(api, u"jobs"_s, j->id, now).toStdString());
               return rep;
           });
     // The signed log target: no Authorization (a browser-style URL), checked by signature.
@@ -1441,10 +1487,7 @@ void GitHubServer::installRoutes(httplib::Server &server)
                    std::lock_guard guard(sandbox().lock());
                    const qint64 now = sandbox().clock().nowMs();
                    const qint64 id = fromStd(req.matches[1]).toLongLong();
-                   const qint64 expires = fromStd(req.get_param_value("urlExpires")).toLongLong();
-                   const QString sig = fromStd(req.get_param_value("urlSignature"));
-                   if (sig != stableHex(u"log/%1/%2/%3"_s.arg(id).arg(expires).arg(m_token), 32) ||
-                       now / 1000 > expires) {
+                   if (!signatureValid(req, u"jobs"_s, id, now)) {
                        res.status = 403;
                        res.set_content("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
                                        "AuthenticationFailed</Code></Error>",
@@ -1455,28 +1498,164 @@ void GitHubServer::installRoutes(httplib::Server &server)
                        for (const JobPlan &j : r.jobs) {
                            if (j.id != id)
                                continue;
-                           const JobState s = jobState(r, j, now);
                            QString text;
-                           qint64 t = s.startedMs;
-                           for (const Step &st : j.steps) {
-                               if (!t || t > now)
-                                   break;
-                               text += u"%1 ##[group]%2\n"_s.arg(isoTime(t), st.name);
-                               text += u"%1 %2: %3 on %4\n"_s.arg(
-                                   isoTime(t), st.name,
-                                   r.version.isEmpty() ? r.sha.left(7) : r.version, r.branch);
-                               text += u"%1 ##[endgroup]\n"_s.arg(isoTime(t));
-                               t += st.durationMs;
-                           }
-                           if (s.conclusion == u"failure"_s)
-                               text += u"%1 ##[error]Process completed with exit code 1.\n"_s.arg(
-                                   isoTime(s.completedMs));
+                           for (const StepLog &step : jobLog(r, j, now))
+                               text += step.text;
                            res.status = 200;
                            res.set_content(text.toStdString(), "text/plain; charset=utf-8");
                            return;
                        }
                    res.status = 404;
                });
+
+    // Run logs: a 302 to a signed URL serving a zip, one "<job>/<n>_<step>.txt" per step and
+    // one "<i>_<job>.txt" per job, which is the layout gh run view --log reads.
+    const auto runLogs = [this, repoOf](const httplib::Request &req, const QString &api,
+                                        qint64 now) {
+        const Repo *rp = repoOf(req);
+        const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
+        if (!r || r->createdMs > now)
+            return error(404, u"Not Found"_s);
+        Reply rep;
+        rep.status = 302;
+        rep.headers.emplace_back("Location", signedUrl(api, u"runs"_s, r->id, now).toStdString());
+        return rep;
+    };
+    route(server, "GET", repoP + R"(/actions/runs/(\d+)/logs)", runLogs);
+    route(server, "GET", repoP + R"(/actions/runs/(\d+)/attempts/(\d+)/logs)", runLogs);
+    server.Get(R"(/_signed/runs/(\d+)/logs)",
+               [this](const httplib::Request &req, httplib::Response &res) {
+                   std::lock_guard guard(sandbox().lock());
+                   const qint64 now = sandbox().clock().nowMs();
+                   const qint64 id = fromStd(req.matches[1]).toLongLong();
+                   if (!signatureValid(req, u"runs"_s, id, now)) {
+                       res.status = 403;
+                       res.set_content("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
+                                       "AuthenticationFailed</Code></Error>",
+                                       "application/xml");
+                       return;
+                   }
+                   for (const Run &r : m_runs) {
+                       if (r.id != id)
+                           continue;
+                       QList<ZipEntry> entries;
+                       int index = 0;
+                       for (const JobPlan &j : r.jobs) {
+                           const QString job = QString(j.name).replace(u'/', u'_');
+                           QByteArray whole;
+                           for (const StepLog &step : jobLog(r, j, now)) {
+                               const QByteArray text = step.text.toUtf8();
+                               whole += text;
+                               entries.append({u"%1/%2_%3.txt"_s.arg(job)
+                                                   .arg(step.number)
+                                                   .arg(QString(step.name).replace(u'/', u'_')),
+                                               text});
+                           }
+                           entries.append({u"%1_%2.txt"_s.arg(index++).arg(job), whole});
+                       }
+                       const QByteArray zip = zipArchive(entries, now);
+                       res.status = 200;
+                       res.set_content(zip.constData(), size_t(zip.size()), "application/zip");
+                       res.set_header("Content-Disposition",
+                                      "attachment; filename=logs_" + std::to_string(id) + ".zip");
+                       return;
+                   }
+                   res.status = 404;
+               });
+
+    // Artifacts: a successful build run uploads one, named after what it built.
+    route(server, "GET", repoP + R"(/actions/runs/(\d+)/artifacts)",
+          [this, repoOf](const httplib::Request &req, const QString &api, qint64 now) {
+              const Repo *rp = repoOf(req);
+              const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
+              if (!r || r->createdMs > now)
+                  return error(404, u"Not Found"_s);
+              QJsonArray items;
+              qint64 updated = 0;
+              const auto [status, conclusion] = runState(*r, now, &updated);
+              if (r->version.isEmpty() && conclusion == u"success"_s) {
+                  const qint64 id =
+                      qint64(stableHash(u"artifact/%1/%2"_s.arg(r->id).arg(r->attempt)) %
+                             9'000'000'000) +
+                      1'000'000'000;
+                  const QString u = api + u"/repos/%1/actions/artifacts/%2"_s.arg(r->repo).arg(id);
+                  const qint64 expires = updated + 90LL * 24 * 3600 * 1000;
+                  items.append(QJsonObject{
+                      {u"id"_s, id},
+                      {u"node_id"_s,
+                       QString::fromLatin1(("08:Artifact" + QByteArray::number(id)).toBase64())},
+                      {u"name"_s, u"%1-%2"_s.arg(rp->name, r->sha.left(7))},
+                      {u"size_in_bytes"_s, qint64(stableHash(r->sha) % 40'000'000) + 1'000'000},
+                      {u"url"_s, u},
+                      {u"archive_download_url"_s, u + u"/zip"_s},
+                      {u"expired"_s, now > expires},
+                      {u"digest"_s, u"sha256:"_s + stableHex(u"digest/%1"_s.arg(id), 64)},
+                      {u"created_at"_s, isoTime(updated)},
+                      {u"updated_at"_s, isoTime(updated)},
+                      {u"expires_at"_s, isoTime(expires)},
+                      {u"workflow_run"_s, QJsonObject{{u"id"_s, r->id},
+                                                      {u"repository_id"_s, rp->id},
+                                                      {u"head_repository_id"_s, rp->id},
+                                                      {u"head_branch"_s, r->branch},
+                                                      {u"head_sha"_s, r->sha}}}});
+              }
+              return paginate(req, api, items, u"artifacts"_s);
+          });
+
+    // Billable time: each finished job rounded up to whole minutes, all on Ubuntu runners.
+    route(server, "GET", repoP + R"(/actions/runs/(\d+)/timing)",
+          [this, repoOf](const httplib::Request &req, const QString &, qint64 now) {
+              const Repo *rp = repoOf(req);
+              const Run *r = rp ? run(rp->full(), req.matches[3]) : nullptr;
+              if (!r || r->createdMs > now)
+                  return error(404, u"Not Found"_s);
+              QJsonArray jobRuns;
+              qint64 total = 0;
+              for (const JobPlan &j : r->jobs) {
+                  const JobState st = jobState(*r, j, now);
+                  if (!st.startedMs || !st.completedMs)
+                      continue;
+                  const qint64 ms =
+                      (st.completedMs - st.startedMs + kMinute - 1) / kMinute * kMinute;
+                  total += ms;
+                  jobRuns.append(QJsonObject{{u"job_id"_s, j.id}, {u"duration_ms"_s, ms}});
+              }
+              qint64 updated = 0;
+              runState(*r, now, &updated);
+              Reply rep;
+              rep.body = QJsonObject{
+                  {u"billable"_s,
+                   QJsonObject{{u"UBUNTU"_s, QJsonObject{{u"total_ms"_s, total},
+                                                         {u"jobs"_s, int(jobRuns.size())},
+                                                         {u"job_runs"_s, jobRuns}}}}},
+                  {u"run_duration_ms"_s, std::max<qint64>(0, updated - r->startMs)}};
+              return rep;
+          });
+
+    // Annotations of a job's check run: a failed job carries its exit-code line, as on GitHub.
+    route(server, "GET", repoP + R"(/check-runs/(\d+)/annotations)",
+          [this, repoOf, findJob](const httplib::Request &req, const QString &api, qint64 now) {
+              const Repo *rp = repoOf(req);
+              const Run *r = nullptr;
+              const JobPlan *j = nullptr;
+              if (!rp || !findJob(rp->full(), req.matches[3], &r, &j) || r->createdMs > now)
+                  return error(404, u"Not Found"_s);
+              QJsonArray items;
+              if (jobState(*r, *j, now).conclusion == u"failure"_s)
+                  items.append(
+                      QJsonObject{{u"path"_s, u".github"_s},
+                                  {u"blob_href"_s, htmlBase(api) + u'/' + r->repo + u"/blob/"_s +
+                                                       r->sha + u"/.github"_s},
+                                  {u"start_line"_s, 1},
+                                  {u"start_column"_s, QJsonValue()},
+                                  {u"end_line"_s, 1},
+                                  {u"end_column"_s, QJsonValue()},
+                                  {u"annotation_level"_s, u"failure"_s},
+                                  {u"title"_s, u""_s},
+                                  {u"message"_s, u"Process completed with exit code 1."_s},
+                                  {u"raw_details"_s, u""_s}});
+              return paginate(req, api, items, QString());
+          });
 
     route(server, "POST",
           repoP + R"(/actions/runs/(\d+)/(rerun|rerun-failed-jobs|cancel|force-cancel))",
@@ -1821,6 +2000,128 @@ void GitHubServer::installRoutes(httplib::Server &server)
               return rep;
           });
 
+    // ---- the token's user, one repository, its git history ----
+    route(server, "GET", "/user", [this](const httplib::Request &, const QString &api, qint64) {
+        // The token belongs to the scenario's release manager, who approves its gates.
+        QJsonObject o = user(u"mina-park"_s, api);
+        const qint64 created = sandbox().world().epochMs - 3LL * 365 * 24 * 3600 * 1000;
+        o.insert(u"user_view_type"_s, u"private"_s);
+        o.insert(u"name"_s, u"Mina Park"_s);
+        o.insert(u"company"_s, u"@acme"_s);
+        o.insert(u"blog"_s, u""_s);
+        o.insert(u"location"_s, QJsonValue());
+        o.insert(u"email"_s, QJsonValue());
+        o.insert(u"hireable"_s, QJsonValue());
+        o.insert(u"bio"_s, QJsonValue());
+        o.insert(u"twitter_username"_s, QJsonValue());
+        o.insert(u"notification_email"_s, QJsonValue());
+        o.insert(u"public_repos"_s, 0);
+        o.insert(u"public_gists"_s, 0);
+        o.insert(u"followers"_s, 0);
+        o.insert(u"following"_s, 0);
+        o.insert(u"created_at"_s, isoTime(created));
+        o.insert(u"updated_at"_s, isoTime(created));
+        o.insert(u"private_gists"_s, 0);
+        o.insert(u"total_private_repos"_s, 0);
+        o.insert(u"owned_private_repos"_s, 0);
+        o.insert(u"disk_usage"_s, 0);
+        o.insert(u"collaborators"_s, 0);
+        o.insert(u"two_factor_authentication"_s, true);
+        Reply rep;
+        rep.body = o;
+        return rep;
+    });
+    route(server, "GET", repoP,
+          [this, repoOf](const httplib::Request &req, const QString &api, qint64 now) {
+              const Repo *rp = repoOf(req);
+              if (!rp)
+                  return error(404, u"Not Found"_s);
+              // The "full-repository" shape: the listed one plus what only a single read has.
+              QJsonObject o = listedRepoJson(*rp, api, now);
+              QJsonObject org = user(rp->owner, api);
+              o.insert(u"organization"_s, org);
+              o.insert(u"network_count"_s, 0);
+              o.insert(u"subscribers_count"_s, 3);
+              o.insert(u"allow_squash_merge"_s, true);
+              o.insert(u"allow_merge_commit"_s, false);
+              o.insert(u"allow_rebase_merge"_s, false);
+              o.insert(u"allow_auto_merge"_s, false);
+              o.insert(u"delete_branch_on_merge"_s, true);
+              o.insert(u"allow_update_branch"_s, false);
+              o.insert(u"use_squash_pr_title_as_default"_s, true);
+              o.insert(u"squash_merge_commit_title"_s, u"PR_TITLE"_s);
+              o.insert(u"squash_merge_commit_message"_s, u"COMMIT_MESSAGES"_s);
+              o.insert(u"merge_commit_title"_s, u"MERGE_MESSAGE"_s);
+              o.insert(u"merge_commit_message"_s, u"PR_TITLE"_s);
+              Reply rep;
+              rep.body = o;
+              return rep;
+          });
+    const auto userOf = [](const QString &api) {
+        return [api](const QString &login) { return user(login, api); };
+    };
+    const auto urlsOf = [](const Repo &rp, const QString &api) {
+        return github::RepoUrls{api + u"/repos/"_s + rp.full(), htmlBase(api) + u'/' + rp.full()};
+    };
+    route(server, "GET", repoP + "/commits/([^/]+)",
+          [this, repoOf, userOf, urlsOf](const httplib::Request &req, const QString &api, qint64) {
+              const Repo *rp = repoOf(req);
+              if (!rp)
+                  return error(404, u"Not Found"_s);
+              const QString ref =
+                  QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[3]));
+              const int index = rp->service ? github::commitIndex(*rp->service, ref) : -1;
+              if (index < 0)
+                  return error(422, u"No commit found for SHA: %1"_s.arg(ref));
+              Reply rep;
+              rep.body = github::commitJson(*rp->service, index, urlsOf(*rp, api), userOf(api));
+              return rep;
+          });
+    route(server, "GET", repoP + "/branches",
+          [this, repoOf, urlsOf](const httplib::Request &req, const QString &api, qint64) {
+              const Repo *rp = repoOf(req);
+              if (!rp)
+                  return error(404, u"Not Found"_s);
+              return paginate(req, api,
+                              rp->service ? github::branchesJson(*rp->service, urlsOf(*rp, api))
+                                          : QJsonArray(),
+                              QString());
+          });
+    route(server, "GET", repoP + "/branches/([^/]+)",
+          [this, repoOf, userOf, urlsOf](const httplib::Request &req, const QString &api, qint64) {
+              const Repo *rp = repoOf(req);
+              const QString name =
+                  QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[3]));
+              const QJsonValue b =
+                  rp && rp->service
+                      ? github::branchJson(*rp->service, name, urlsOf(*rp, api), userOf(api))
+                      : QJsonValue(QJsonValue::Undefined);
+              if (b.isUndefined())
+                  return error(404, u"Branch not found"_s);
+              Reply rep;
+              rep.body = b;
+              return rep;
+          });
+    route(server, "GET", repoP + R"(/compare/(.+))",
+          [this, repoOf, userOf, urlsOf](const httplib::Request &req, const QString &api, qint64) {
+              const Repo *rp = repoOf(req);
+              if (!rp)
+                  return error(404, u"Not Found"_s);
+              const QString spec =
+                  QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[3]));
+              const qsizetype dots = spec.indexOf(u"..."_s);
+              const QString base = dots < 0 ? spec.section(u".."_s, 0, 0) : spec.left(dots);
+              const QString head = dots < 0 ? spec.section(u".."_s, 1) : spec.mid(dots + 3);
+              const int b = rp->service ? github::commitIndex(*rp->service, base) : -1;
+              const int h = rp->service ? github::commitIndex(*rp->service, head) : -1;
+              if (b < 0 || h < 0)
+                  return error(404, u"Not Found"_s);
+              Reply rep;
+              rep.body =
+                  github::compareJson(*rp->service, b, h, spec, urlsOf(*rp, api), userOf(api));
+              return rep;
+          });
+
     // ---- repositories of an owner ----
     route(server, "GET", R"(/orgs/([^/]+)/repos)",
           [this](const httplib::Request &req, const QString &api, qint64 now) {
@@ -1863,6 +2164,13 @@ void GitHubServer::installRoutes(httplib::Server &server)
               rep.body = environmentJson(*rp, *e, api);
               return rep;
           });
+
+    // Last: any other path is GitHub's JSON 404, with the usual headers and quota accounting.
+    const auto unknown = [this](const httplib::Request &, const QString &, qint64) {
+        return error(404, u"Not Found"_s);
+    };
+    route(server, "GET", ".*", unknown);
+    route(server, "POST", ".*", unknown);
 }
 
 } // namespace

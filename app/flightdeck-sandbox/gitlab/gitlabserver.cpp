@@ -1,6 +1,7 @@
 #include "gitlabserver.h"
 
 #include "core/backends.h"
+#include "gitlabcommits.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -15,6 +16,12 @@
 namespace fd::sandbox {
 
 namespace {
+
+// GitLab answers JSON as exactly "application/json"; python-gitlab parses nothing else.
+void sendGitLabJson(httplib::Response &res, int status, const QJsonDocument &doc)
+{
+    sendJson(res, status, doc, "application/json");
+}
 
 QString q(const std::string &s)
 {
@@ -483,7 +490,7 @@ void GitLabServer::serveControl(const httplib::Request &req, httplib::Response &
 {
     const QString path = q(req.path);
     const auto answer = [&](int status, const QString &message) {
-        sendJson(res, status, QJsonDocument(QJsonObject{{k("message"), message}}));
+        sendGitLabJson(res, status, QJsonDocument(QJsonObject{{k("message"), message}}));
     };
     if (req.method != "POST")
         return answer(405, QStringLiteral("control routes take POST"));
@@ -684,7 +691,10 @@ QJsonObject GitLabServer::projectJson(const Project &p) const
 
 QJsonObject GitLabServer::commitJson(const Project &p, const QString &sha) const
 {
-    (void)p;
+    // The world's commit when the sha is one of its service's; a synthetic one otherwise.
+    const SimService *svc = sandbox().world().service(p.service);
+    if (const SimCommit *c = svc ? gitlabCommit(*svc, sha) : nullptr)
+        return gitlabCommitJson(*c, m_root + p.path);
     const QString subject =
         m_commitSubjects.value(sha, QStringLiteral("Update %1").arg(sha.left(8)));
     return QJsonObject{{k("id"), sha},
@@ -960,7 +970,7 @@ QJsonObject GitLabServer::protectedJson(const Environment &e) const
 
 void GitLabServer::sendMessage(httplib::Response &res, int status, const QString &message)
 {
-    sendJson(res, status, QJsonDocument(QJsonObject{{k("message"), message}}));
+    sendGitLabJson(res, status, QJsonDocument(QJsonObject{{k("message"), message}}));
 }
 
 void GitLabServer::writeError(httplib::Response &res, int status, const QString &message)
@@ -1058,7 +1068,7 @@ void GitLabServer::sendPage(Request &r, httplib::Response &res, const QJsonArray
         res.set_header("x-total", std::to_string(total));
         res.set_header("x-total-pages", std::to_string(totalPages));
     }
-    sendJson(res, 200, QJsonDocument(out));
+    sendGitLabJson(res, 200, QJsonDocument(out));
 }
 
 void GitLabServer::installRoutes(httplib::Server &server)
@@ -1115,8 +1125,15 @@ void GitLabServer::serve(const httplib::Request &req, httplib::Response &res)
 void GitLabServer::route(Request &r, httplib::Response &res)
 {
     const QStringList &seg = r.segments;
+    if (seg == QStringList{QStringLiteral("version")} && r.method == QLatin1String("GET")) {
+        // GET /version needs any valid token, like every other read here.
+        sendGitLabJson(res, 200,
+                       QJsonDocument(QJsonObject{{k("version"), QStringLiteral("17.5.2-ee")},
+                                                 {k("revision"), QStringLiteral("b0e8a4a1f2c")}}));
+        return;
+    }
     if (seg == QStringList{QStringLiteral("user")} && r.method == QLatin1String("GET")) {
-        sendJson(res, 200, QJsonDocument(userJson(r.userId, true)));
+        sendGitLabJson(res, 200, QJsonDocument(userJson(r.userId, true)));
         return;
     }
     if (seg.size() >= 2 && seg.at(0) == QLatin1String("projects")) {
@@ -1162,7 +1179,7 @@ void GitLabServer::routeProject(Request &r,
         const bool jobs = rest == QStringList{QStringLiteral("jobs")};
         const QString order = r.has("order_by") ? r.param("order_by") : QStringLiteral("id");
         if (!jobs || order != QLatin1String("id")) {
-            sendJson(
+            sendGitLabJson(
                 res, 405,
                 QJsonDocument(QJsonObject{
                     {k("error"),
@@ -1174,7 +1191,7 @@ void GitLabServer::routeProject(Request &r,
     if (rest.isEmpty()) {
         if (!get)
             return methodNotAllowed();
-        sendJson(res, 200, QJsonDocument(projectJson(p)));
+        sendGitLabJson(res, 200, QJsonDocument(projectJson(p)));
         return;
     }
     const QString what = rest.first();
@@ -1182,7 +1199,7 @@ void GitLabServer::routeProject(Request &r,
         if (!post)
             return methodNotAllowed();
         if (!r.has("ref"))
-            return sendJson(
+            return sendGitLabJson(
                 res, 400,
                 QJsonDocument(QJsonObject{{k("error"), QStringLiteral("ref is missing")}}));
         auto &times = m_pipelineCreates[r.token];
@@ -1191,7 +1208,7 @@ void GitLabServer::routeProject(Request &r,
             times.end());
         if (times.size() >= kPipelineCreateLimit) {
             // GitLab's application rate limiter: no Retry-After, unlike Rack::Attack.
-            sendJson(
+            sendGitLabJson(
                 res, 429,
                 QJsonDocument(QJsonObject{
                     {k("message"),
@@ -1201,7 +1218,7 @@ void GitLabServer::routeProject(Request &r,
         }
         times.append(now);
         if (r.param("ref") != QLatin1String("main"))
-            return sendJson(
+            return sendGitLabJson(
                 res, 400,
                 QJsonDocument(QJsonObject{
                     {k("message"), QJsonObject{{k("base"), QJsonArray{QStringLiteral(
@@ -1212,7 +1229,7 @@ void GitLabServer::routeProject(Request &r,
         addJob(pl, QStringLiteral("build"), QStringLiteral("build"), 0, 120000);
         addJob(pl, QStringLiteral("test"), QStringLiteral("test"), 1, 150000);
         advancePipeline(pl, now);
-        sendJson(res, 201, QJsonDocument(pipelineJson(pl, true)));
+        sendGitLabJson(res, 201, QJsonDocument(pipelineJson(pl, true)));
         return;
     }
     if (what == QLatin1String("pipelines")) {
@@ -1332,7 +1349,7 @@ void GitLabServer::routeProject(Request &r,
                     }
                 }
                 pl.updatedMs = now;
-                sendJson(res, 200, QJsonDocument(pipelineJson(pl, true)));
+                sendGitLabJson(res, 200, QJsonDocument(pipelineJson(pl, true)));
                 return;
             }
             bool any = false;
@@ -1348,7 +1365,7 @@ void GitLabServer::routeProject(Request &r,
             if (!any)
                 return sendMessage(res, 403, QStringLiteral("403 Forbidden"));
             advancePipeline(pl, now);
-            sendJson(res, 201, QJsonDocument(pipelineJson(pl, true)));
+            sendGitLabJson(res, 201, QJsonDocument(pipelineJson(pl, true)));
             return;
         }
         return notFound(QString());
@@ -1395,7 +1412,7 @@ void GitLabServer::routeProject(Request &r,
                                              QLatin1Char('?') + query.toString(QUrl::FullyEncoded) +
                                              QStringLiteral(">; rel=\"next\"")));
                 }
-                sendJson(res, 200, QJsonDocument(out));
+                sendGitLabJson(res, 200, QJsonDocument(out));
                 return;
             }
             QJsonArray all;
@@ -1410,7 +1427,7 @@ void GitLabServer::routeProject(Request &r,
         if (rest.size() == 2) {
             if (!get)
                 return methodNotAllowed();
-            sendJson(res, 200, QJsonDocument(jobJson(j)));
+            sendGitLabJson(res, 200, QJsonDocument(jobJson(j)));
             return;
         }
         const QString verb = head(2);
@@ -1439,7 +1456,7 @@ void GitLabServer::routeProject(Request &r,
             j.userId = r.userId;
             jobChanged(j, now);
             m_pipelines[j.pipelineId].updatedMs = now;
-            sendJson(res, 200, QJsonDocument(jobJson(j)));
+            sendGitLabJson(res, 200, QJsonDocument(jobJson(j)));
             return;
         }
         if (verb == QLatin1String("retry")) {
@@ -1447,7 +1464,7 @@ void GitLabServer::routeProject(Request &r,
                 return sendMessage(res, 403,
                                    QStringLiteral("403 Forbidden  - Job is not retryable"));
             Job &nj = retryJob(j, r.userId);
-            sendJson(res, 201, QJsonDocument(jobJson(nj)));
+            sendGitLabJson(res, 201, QJsonDocument(jobJson(nj)));
             return;
         }
         if (verb == QLatin1String("cancel")) {
@@ -1458,10 +1475,35 @@ void GitLabServer::routeProject(Request &r,
                 jobChanged(j, now);
                 m_pipelines[j.pipelineId].updatedMs = now;
             }
-            sendJson(res, 201, QJsonDocument(jobJson(j)));
+            sendGitLabJson(res, 201, QJsonDocument(jobJson(j)));
             return;
         }
         return notFound(QString());
+    }
+    if (what == QLatin1String("repository") && head(1) == QLatin1String("commits")) {
+        if (!get)
+            return methodNotAllowed();
+        const SimService *svc = sandbox().world().service(p.service);
+        const QString web = m_root + p.path;
+        if (rest.size() == 2) {
+            GitLabCommitFilter f;
+            f.refName = r.param("ref_name");
+            f.sinceMs = r.has("since") ? parseIso(r.param("since")) : -1;
+            f.untilMs = r.has("until") ? parseIso(r.param("until")) : -1;
+            QList<const SimCommit *> list;
+            QJsonArray all;
+            // git log of a ref that does not exist lists nothing; GitLab answers [] too.
+            if (svc && gitlabCommitList(*svc, f, &list))
+                for (const SimCommit *c : std::as_const(list))
+                    all.append(gitlabCommitJson(*c, web));
+            return sendPage(r, res, all);
+        }
+        const SimCommit *c = svc && rest.size() == 3 ? gitlabCommit(*svc, rest.at(2)) : nullptr;
+        if (!c)
+            return notFound(QStringLiteral("Commit"));
+        QJsonObject o = gitlabCommitJson(*c, web);
+        o.insert(k("project_id"), p.id);
+        return sendGitLabJson(res, 200, QJsonDocument(o));
     }
     if (what == QLatin1String("environments")) {
         if (rest.size() == 1) {
@@ -1470,7 +1512,7 @@ void GitLabServer::routeProject(Request &r,
             const QString name = r.param("name"), search = r.param("search"),
                           states = r.param("states");
             if (!search.isEmpty() && search.size() < 3)
-                return sendJson(
+                return sendGitLabJson(
                     res, 400,
                     QJsonDocument(QJsonObject{
                         {k("message"),
@@ -1496,7 +1538,7 @@ void GitLabServer::routeProject(Request &r,
         if (rest.size() == 2) {
             if (!get)
                 return methodNotAllowed();
-            sendJson(res, 200, QJsonDocument(environmentJson(e, true)));
+            sendGitLabJson(res, 200, QJsonDocument(environmentJson(e, true)));
             return;
         }
         if (rest.size() == 3 && head(2) == QLatin1String("stop")) {
@@ -1504,7 +1546,7 @@ void GitLabServer::routeProject(Request &r,
                 return methodNotAllowed();
             e.state = QStringLiteral("stopped");
             e.updatedMs = now;
-            sendJson(res, 200, QJsonDocument(environmentJson(e, false)));
+            sendGitLabJson(res, 200, QJsonDocument(environmentJson(e, false)));
             return;
         }
         return notFound(QString());
@@ -1520,7 +1562,7 @@ void GitLabServer::routeProject(Request &r,
                 QStringLiteral("created_at"),  QStringLiteral("updated_at"),
                 QStringLiteral("finished_at"), QStringLiteral("ref")};
             if (!orders.contains(order))
-                return sendJson(
+                return sendGitLabJson(
                     res, 400,
                     QJsonDocument(QJsonObject{
                         {k("error"), QStringLiteral("order_by does not have a valid value")}}));
@@ -1529,7 +1571,7 @@ void GitLabServer::routeProject(Request &r,
                                               QStringLiteral("canceled"), QStringLiteral("skipped"),
                                               QStringLiteral("blocked")};
             if (!status.isEmpty() && !statuses.contains(status))
-                return sendJson(
+                return sendGitLabJson(
                     res, 400,
                     QJsonDocument(QJsonObject{
                         {k("error"), QStringLiteral("status does not have a valid value")}}));
@@ -1594,7 +1636,7 @@ void GitLabServer::routeProject(Request &r,
         if (rest.size() == 2) {
             if (!get)
                 return methodNotAllowed();
-            sendJson(res, 200, QJsonDocument(deploymentJson(d)));
+            sendGitLabJson(res, 200, QJsonDocument(deploymentJson(d)));
             return;
         }
         if (rest.size() == 3 && head(2) == QLatin1String("approval")) {
@@ -1609,11 +1651,11 @@ void GitLabServer::routeProject(Request &r,
                 comment = body.value(k("comment")).toString();
             }
             if (status.isEmpty())
-                return sendJson(
+                return sendGitLabJson(
                     res, 400,
                     QJsonDocument(QJsonObject{{k("error"), QStringLiteral("status is missing")}}));
             if (status != QLatin1String("approved") && status != QLatin1String("rejected"))
-                return sendJson(
+                return sendGitLabJson(
                     res, 400,
                     QJsonDocument(QJsonObject{
                         {k("error"), QStringLiteral("status does not have a valid value")}}));
@@ -1639,7 +1681,7 @@ void GitLabServer::routeProject(Request &r,
                 j.status = QStringLiteral("canceled");
                 j.finishedMs = now;
             }
-            sendJson(res, 201, QJsonDocument(approvalJson(a)));
+            sendGitLabJson(res, 201, QJsonDocument(approvalJson(a)));
             return;
         }
         return notFound(QString());
@@ -1658,7 +1700,8 @@ void GitLabServer::routeProject(Request &r,
         if (rest.size() == 2) {
             for (int id : p.environmentIds) {
                 if (m_environments[id].isProtected && m_environments[id].name == head(1))
-                    return sendJson(res, 200, QJsonDocument(protectedJson(m_environments[id])));
+                    return sendGitLabJson(res, 200,
+                                          QJsonDocument(protectedJson(m_environments[id])));
             }
             return notFound(QString());
         }

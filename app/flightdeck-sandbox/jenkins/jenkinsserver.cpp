@@ -1,4 +1,5 @@
 #include "jenkinsserver.h"
+#include "jenkinscomputers.h"
 
 #include "core/backends.h"
 #include "jenkinstree.h"
@@ -11,6 +12,12 @@
 namespace fd::sandbox {
 
 namespace {
+
+// Stapler writes "application/json;charset=utf-8" (no space).
+void sendJenkinsJson(httplib::Response &res, int status, const QJsonDocument &doc)
+{
+    sendJson(res, status, doc, "application/json;charset=utf-8");
+}
 
 constexpr auto kJenkinsVersion = "2.462.3";
 const QString kFolderClass = QStringLiteral("com.cloudbees.hudson.plugins.folder.Folder");
@@ -1517,11 +1524,11 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
                 if (!item.left)
                     items.append(renderQueueItem(r, item, sel));
             }
-            sendJson(res, 200,
-                     QJsonDocument(QJsonObject{
-                         {QLatin1String("_class"), QStringLiteral("hudson.model.Queue")},
-                         {QLatin1String("discoverableItems"), QJsonArray{}},
-                         {QLatin1String("items"), items}}));
+            sendJenkinsJson(res, 200,
+                            QJsonDocument(QJsonObject{
+                                {QLatin1String("_class"), QStringLiteral("hudson.model.Queue")},
+                                {QLatin1String("discoverableItems"), QJsonArray{}},
+                                {QLatin1String("items"), items}}));
             return;
         }
         if (seg.size() == 2 && seg.at(1) == QLatin1String("cancelItem")) {
@@ -1553,7 +1560,7 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
             }
             const JenkinsSelection sel =
                 r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(0);
-            sendJson(res, 200, QJsonDocument(renderQueueItem(r, *it, sel)));
+            sendJenkinsJson(res, 200, QJsonDocument(renderQueueItem(r, *it, sel)));
             return;
         }
         return notFound();
@@ -1568,18 +1575,37 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
             res.set_header("Set-Cookie", s(QStringLiteral("JSESSIONID.%1=%2; Path=/; HttpOnly")
                                                .arg(stableHex(m_user, 8), sid)));
         }
-        sendJson(res, 200,
-                 QJsonDocument(QJsonObject{
-                     {QLatin1String("_class"),
-                      QStringLiteral("hudson.security.csrf.DefaultCrumbIssuer")},
-                     {QLatin1String("crumb"), m_sessions.value(sid)},
-                     {QLatin1String("crumbRequestField"), QStringLiteral("Jenkins-Crumb")}}));
+        sendJenkinsJson(
+            res, 200,
+            QJsonDocument(QJsonObject{
+                {QLatin1String("_class"),
+                 QStringLiteral("hudson.security.csrf.DefaultCrumbIssuer")},
+                {QLatin1String("crumb"), m_sessions.value(sid)},
+                {QLatin1String("crumbRequestField"), QStringLiteral("Jenkins-Crumb")}}));
         return;
-    } else if (seg.first() == QLatin1String("user") && seg.size() == 4 &&
-               seg.mid(2) == QStringList{QStringLiteral("api"), QStringLiteral("json")}) {
-        if (seg.at(1) != m_user)
+    } else if (seg.first() == QLatin1String("computer")) {
+        // Every building build holds one executor.
+        int busy = 0;
+        for (const Job &job : std::as_const(m_jobs))
+            for (const Build &b : job.builds)
+                busy += b.building ? 1 : 0;
+        const QStringList apiJson{QStringLiteral("api"), QStringLiteral("json")};
+        if (seg.mid(1) == apiJson)
+            return sendJenkinsJson(res, 200, QJsonDocument(jenkinsComputerSet(busy)));
+        const QJsonObject computer = seg.size() == 4 && seg.mid(2) == apiJson
+                                         ? jenkinsComputer(busy, decodeSegment(seg.at(1)))
+                                         : QJsonObject();
+        if (computer.isEmpty())
             return notFound();
-        sendJson(
+        return sendJenkinsJson(res, 200, QJsonDocument(computer));
+    } else if ((seg.first() == QLatin1String("user") && seg.size() == 4 &&
+                seg.mid(2) == QStringList{QStringLiteral("api"), QStringLiteral("json")}) ||
+               seg == QStringList{QStringLiteral("me"), QStringLiteral("api"),
+                                  QStringLiteral("json")}) {
+        // /me is the authenticated user's own page (python-jenkins' get_whoami()).
+        if (seg.first() == QLatin1String("user") && seg.at(1) != m_user)
+            return notFound();
+        sendJenkinsJson(
             res, 200,
             QJsonDocument(QJsonObject{
                 {QLatin1String("_class"), QStringLiteral("hudson.model.User")},
@@ -1615,7 +1641,7 @@ void JenkinsServer::route(Request &r, httplib::Response &res)
     }
     const JenkinsSelection sel =
         r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
-    sendJson(res, 200, QJsonDocument(renderRoot(r, sel)));
+    sendJenkinsJson(res, 200, QJsonDocument(renderRoot(r, sel)));
 }
 
 void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const QStringList &rest)
@@ -1653,7 +1679,7 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
         }
         const JenkinsSelection sel =
             r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
-        sendJson(res, 200, QJsonDocument(renderJob(r, job, sel)));
+        sendJenkinsJson(res, 200, QJsonDocument(renderJob(r, job, sel)));
         return;
     }
     const QString head = rest.first();
@@ -1702,15 +1728,16 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
         if (!pipeline || rest.size() != 2)
             return notFound();
         if (rest.at(1) == QLatin1String("describe")) {
-            sendJson(res, 200,
-                     QJsonDocument(QJsonObject{
-                         {QLatin1String("_links"),
-                          QJsonObject{{QLatin1String("self"),
-                                       link(jobPath(job) + QStringLiteral("wfapi/describe"))},
-                                      {QLatin1String("runs"),
-                                       link(jobPath(job) + QStringLiteral("wfapi/runs"))}}},
-                         {QLatin1String("name"), job.name},
-                         {QLatin1String("runCount"), int(job.builds.size())}}));
+            sendJenkinsJson(
+                res, 200,
+                QJsonDocument(QJsonObject{
+                    {QLatin1String("_links"),
+                     QJsonObject{{QLatin1String("self"),
+                                  link(jobPath(job) + QStringLiteral("wfapi/describe"))},
+                                 {QLatin1String("runs"),
+                                  link(jobPath(job) + QStringLiteral("wfapi/runs"))}}},
+                    {QLatin1String("name"), job.name},
+                    {QLatin1String("runCount"), int(job.builds.size())}}));
             return;
         }
         if (rest.at(1) == QLatin1String("runs")) {
@@ -1722,7 +1749,7 @@ void JenkinsServer::routeJob(Request &r, httplib::Response &res, Job &job, const
                     break;
                 runs.append(renderRun(r, job, job.builds.at(i)));
             }
-            sendJson(res, 200, QJsonDocument(runs));
+            sendJenkinsJson(res, 200, QJsonDocument(runs));
             return;
         }
         return notFound();
@@ -1784,7 +1811,7 @@ void JenkinsServer::routeBuild(
         }
         const JenkinsSelection sel =
             r.hasParam("tree") ? JenkinsSelection::tree(&tree) : JenkinsSelection::all(depth);
-        sendJson(res, 200, QJsonDocument(renderBuild(r, job, b, sel)));
+        sendJenkinsJson(res, 200, QJsonDocument(renderBuild(r, job, b, sel)));
         return;
     }
     const QString head = rest.first();
@@ -1845,18 +1872,18 @@ void JenkinsServer::routeBuild(
     if (head == QLatin1String("wfapi") && pipeline && rest.size() == 2) {
         const QString what = rest.at(1);
         if (what == QLatin1String("describe") && get) {
-            sendJson(res, 200, QJsonDocument(renderRun(r, job, b)));
+            sendJenkinsJson(res, 200, QJsonDocument(renderRun(r, job, b)));
             return;
         }
         if ((what == QLatin1String("pendingInputActions")) && get) {
-            sendJson(res, 200, QJsonDocument(renderPendingInputs(r, job, b)));
+            sendJenkinsJson(res, 200, QJsonDocument(renderPendingInputs(r, job, b)));
             return;
         }
         if (what == QLatin1String("nextPendingInputAction") && get) {
             const QJsonArray p = renderPendingInputs(r, job, b);
             if (p.isEmpty())
                 return notFound();
-            sendJson(res, 200, QJsonDocument(p.first().toObject()));
+            sendJenkinsJson(res, 200, QJsonDocument(p.first().toObject()));
             return;
         }
         if (what == QLatin1String("artifacts") && get) {
@@ -1869,7 +1896,7 @@ void JenkinsServer::routeBuild(
                     {QLatin1String("url"), jobPath(job) + QString::number(b.number) +
                                                QStringLiteral("/artifact/") + b.artifact},
                     {QLatin1String("size"), 2048}});
-            sendJson(res, 200, QJsonDocument(a));
+            sendJenkinsJson(res, 200, QJsonDocument(a));
             return;
         }
         if (what == QLatin1String("inputSubmit")) {
@@ -1900,14 +1927,15 @@ void JenkinsServer::routeBuild(
         const QString stepId = QString::number(6 + 3 * si);
         const QByteArray stepLog = "+ ./ci/" + st.name.toLower().toUtf8() + ".sh\n";
         if (rest.at(4) == QLatin1String("log") && isStep) {
-            sendJson(res, 200,
-                     QJsonDocument(QJsonObject{
-                         {QLatin1String("nodeId"), stepId},
-                         {QLatin1String("nodeStatus"), status},
-                         {QLatin1String("length"), int(stepLog.size())},
-                         {QLatin1String("hasMore"), st.endMs < 0},
-                         {QLatin1String("text"), QString::fromUtf8(stepLog)},
-                         {QLatin1String("consoleUrl"), base + stepId + QStringLiteral("/log")}}));
+            sendJenkinsJson(
+                res, 200,
+                QJsonDocument(QJsonObject{
+                    {QLatin1String("nodeId"), stepId},
+                    {QLatin1String("nodeStatus"), status},
+                    {QLatin1String("length"), int(stepLog.size())},
+                    {QLatin1String("hasMore"), st.endMs < 0},
+                    {QLatin1String("text"), QString::fromUtf8(stepLog)},
+                    {QLatin1String("consoleUrl"), base + stepId + QStringLiteral("/log")}}));
             return;
         }
         if (rest.at(4) != QLatin1String("describe"))
@@ -1931,21 +1959,21 @@ void JenkinsServer::routeBuild(
                     {QLatin1String("message"), QStringLiteral("script returned exit code 1")},
                     {QLatin1String("type"), QStringLiteral("hudson.AbortException")}});
         if (isStep) {
-            sendJson(res, 200, QJsonDocument(step));
+            sendJenkinsJson(res, 200, QJsonDocument(step));
             return;
         }
         const QString sid = QString::number(5 + 3 * si);
-        sendJson(res, 200,
-                 QJsonDocument(QJsonObject{
-                     {QLatin1String("_links"),
-                      QJsonObject{{QLatin1String("self"),
-                                   link(base + sid + QStringLiteral("/wfapi/describe"))}}},
-                     {QLatin1String("id"), sid},
-                     {QLatin1String("name"), st.name},
-                     {QLatin1String("status"), status},
-                     {QLatin1String("startTimeMillis"), double(st.startMs)},
-                     {QLatin1String("durationMillis"), double(end - st.startMs)},
-                     {QLatin1String("stageFlowNodes"), QJsonArray{step}}}));
+        sendJenkinsJson(res, 200,
+                        QJsonDocument(QJsonObject{
+                            {QLatin1String("_links"),
+                             QJsonObject{{QLatin1String("self"),
+                                          link(base + sid + QStringLiteral("/wfapi/describe"))}}},
+                            {QLatin1String("id"), sid},
+                            {QLatin1String("name"), st.name},
+                            {QLatin1String("status"), status},
+                            {QLatin1String("startTimeMillis"), double(st.startMs)},
+                            {QLatin1String("durationMillis"), double(end - st.startMs)},
+                            {QLatin1String("stageFlowNodes"), QJsonArray{step}}}));
         return;
     }
     notFound();
