@@ -35,8 +35,10 @@ DoraEngine::DoraEngine(Session *session, QObject *parent)
     , m_session(session)
     , m_git(std::make_shared<RepositoryCache>())
 {
+    // Not restarted by every change: a live estate changes every second, and a computation
+    // that waited for quiet would never come. One per second at most.
     m_debounce.setSingleShot(true);
-    m_debounce.setInterval(300);
+    m_debounce.setInterval(1000);
     connect(&m_debounce, &QTimer::timeout, this, &DoraEngine::refresh);
     if (m_session && m_session->estate()) {
         Estate *estate = m_session->estate();
@@ -68,7 +70,8 @@ void DoraEngine::setNow(const QDateTime &now)
 
 void DoraEngine::scheduleRefresh()
 {
-    m_debounce.start();
+    if (!m_debounce.isActive())
+        m_debounce.start();
 }
 
 void DoraEngine::refresh()

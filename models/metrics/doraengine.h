@@ -27,8 +27,8 @@ bool readDoraSources(Session &session,
  * DORA for one service filter, environment and period over a live session. The report is
  * computed on a worker (lead time may walk git history) and computed again whenever its
  * inputs change: deployments or runs in the estate, events arriving on the timeline. Changes
- * that come in a burst (a backend's first read) are gathered into one computation, and the
- * result of a computation that a newer one superseded is dropped.
+ * within a second (a backend's first read) are gathered into one computation, and the result
+ * of a computation that a newer one superseded is dropped.
  */
 class DoraEngine : public QObject
 {
