@@ -186,13 +186,20 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared,
     toggle->setArrowType(Qt::RightArrow);
     toggle->setAutoRaise(true);
     plan->setVisible(false);
-    connect(toggle, &QToolButton::toggled, this, [this, plan, toggle](bool open) {
+    auto *spare = new QSpacerItem(0, 0, QSizePolicy::Minimum, QSizePolicy::Expanding);
+    connect(toggle, &QToolButton::toggled, this, [this, layout, plan, toggle, spare](bool open) {
         toggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
         plan->setVisible(open);
-        adjustSize();
+        // Spare height goes to the requests when they show, else below the form, so the
+        // collapsed dialog does not spread its rows apart.
+        layout->setStretchFactor(plan, open ? 1 : 0);
+        layout->setStretch(layout->indexOf(spare), open ? 0 : 1);
+        // Taller to make room for the requests, never narrower than the operator made it.
+        if (open)
+            resize(width(), std::max(height(), sizeHint().height() + plan->minimumHeight()));
     });
     layout->addWidget(toggle);
-    layout->addWidget(plan, 1);
+    layout->addWidget(plan, 0);
 
     auto *guards = new QLabel(this);
     guards->setObjectName(QStringLiteral("guardList"));
@@ -245,6 +252,8 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared,
         connect(m_reason, &QPlainTextEdit::textChanged, this, &ConfirmActionDialog::updateState);
     }
     layout->addLayout(form);
+    layout->addItem(spare);
+    layout->setStretch(layout->indexOf(spare), 1);
 
     m_refusal = new QLabel(this);
     m_refusal->setObjectName(QStringLiteral("refusal"));
