@@ -17,6 +17,7 @@
 #include "mainwindow/connectionstatusbar.h"
 #include "mainwindow/mainwindow.h"
 #include "shared/theme.h"
+#include "translations.h"
 #include "matrix/matrixpage.h"
 #include "metrics/doraengine.h"
 #include "pipelines/pipelinespage.h"
@@ -24,7 +25,9 @@
 #include "timeline/timelinepage.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QMenu>
 #include <QSettings>
 #include <QPushButton>
@@ -210,6 +213,8 @@ private Q_SLOTS:
     void matrixFilterFindsVersionsAndPeople();
     void userNamesAreNotSecrets();
     void settingsOfferLanguageAndTheme();
+    void screenshots_data();
+    void screenshots();
 };
 
 void TestConsoleTruth::doraFollowsDeploymentsArrivingAfterItOpened()
@@ -347,11 +352,11 @@ void TestConsoleTruth::logsReadLikeLogs()
                                        "plain line");
     const QString shown = readableLog(raw);
     QVERIFY(!shown.contains(QLatin1String("##[")));
-    QCOMPARE(shown.split(QLatin1Char('\n')),
-             QStringList({QStringLiteral("2026-05-01T10:00:00.1234567Z ▾ Run make"),
-                          QStringLiteral("  2026-05-01T10:00:01.0000000Z make all"),
-                          QStringLiteral("error: Process completed with exit code 2."),
-                          QStringLiteral("plain line")}));
+    QCOMPARE(
+        shown.split(QLatin1Char('\n')),
+        QStringList({QStringLiteral("10:00:00 ▾ Run make"), QStringLiteral("10:00:01   make all"),
+                     QStringLiteral("error: Process completed with exit code 2."),
+                     QStringLiteral("plain line")}));
     QCOMPARE(readableLog(QStringLiteral("[Pipeline] stage\nok")),
              QStringLiteral("[Pipeline] stage\nok"));
 }
@@ -748,6 +753,123 @@ void TestConsoleTruth::settingsOfferLanguageAndTheme()
     QVERIFY(!isDark(QApplication::palette()));
     QSettings().remove(MainWindow::LanguageKey);
     QSettings().remove(MainWindow::ThemeKey);
+}
+
+void TestConsoleTruth::screenshots_data()
+{
+    QTest::addColumn<QString>("lang");
+    QTest::addColumn<QString>("theme");
+    QTest::addColumn<QSize>("size");
+    for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ko")})
+        for (const QString &theme : {QStringLiteral("light"), QStringLiteral("dark")})
+            for (const QSize &size : {QSize(1280, 800), QSize(1920, 1080)})
+                QTest::addRow("%s-%s-%dx%d", qPrintable(lang), qPrintable(theme), size.width(),
+                              size.height())
+                    << lang << theme << size;
+}
+
+void TestConsoleTruth::screenshots()
+{
+    // What the fixes look like: a grouped GitHub log, a filter that finds nothing, a gate
+    // naming its version, and the dialog that says what a promote-full skips.
+    QFETCH(QString, lang);
+    QFETCH(QString, theme);
+    QFETCH(QSize, size);
+    QCOMPARE(installTranslations(lang), lang);
+    applyTheme(theme == QLatin1String("dark") ? ThemeMode::Dark : ThemeMode::Light);
+    const QString dir = QStringLiteral(FD_BINARY_DIR "/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const auto save = [&](QWidget *w, const QString &name) {
+        QCoreApplication::processEvents();
+        const QImage image = w->grab().toImage();
+        const QString file = QStringLiteral("%1/truth-%2-%3-%4-%5x%6.png")
+                                 .arg(dir, name, lang, theme)
+                                 .arg(size.width())
+                                 .arg(size.height());
+        QVERIFY2(image.save(file), qPrintable(file));
+    };
+
+    Estate estate;
+    LogBackend backend;
+    backend.log = QStringLiteral(
+        "2026-12-07T10:00:00.0000000Z ##[group]Run actions/checkout@v4\n"
+        "2026-12-07T10:00:00.1000000Z with:\n"
+        "2026-12-07T10:00:00.2000000Z   repository: acme/checkout\n"
+        "2026-12-07T10:00:01.0000000Z ##[endgroup]\n"
+        "2026-12-07T10:00:02.0000000Z ##[group]Run make test\n"
+        "2026-12-07T10:00:02.1000000Z ##[command]make test TEST_FLAGS=\"-race -count=1 "
+        "-timeout 10m ./internal/checkout/... ./internal/payments/client/...\"\n"
+        "2026-12-07T10:00:40.0000000Z --- FAIL: TestCartTotals (0.02s)\n"
+        "2026-12-07T10:00:41.0000000Z ##[endgroup]\n"
+        "2026-12-07T10:00:41.1000000Z ##[error]Process completed with exit code 2.");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    Run r;
+    r.connectionId = QStringLiteral("github");
+    r.id = QStringLiteral("501");
+    r.service = QStringLiteral("checkout");
+    r.pipeline = QStringLiteral("release%2F1.x");
+    r.number = QStringLiteral("88");
+    r.branch = QStringLiteral("release/1.x");
+    r.status = RunStatus::Failed;
+    r.started = now.addSecs(-300);
+    r.finished = now.addSecs(-200);
+    r.stages = {stage(QStringLiteral("build"), RunStatus::Succeeded),
+                stage(QStringLiteral("test"), RunStatus::Failed)};
+    RecordSet gh;
+    gh.runs << r;
+    estate.publish(QStringLiteral("github"), gh, All);
+    RecordSet argo;
+    argo.environments << envState(QStringLiteral("prod"), QStringLiteral("v2.0.0"),
+                                  now.addSecs(-7200));
+    argo.rollouts << canaryAt(1, {QStringLiteral("CanaryPauseStep")});
+    estate.publish(QStringLiteral("argocd"), argo, All);
+    RecordSet jk;
+    Gate g;
+    g.connectionId = QStringLiteral("jenkins");
+    g.id = QStringLiteral("checkout/deploy-prod#41/input");
+    g.kind = GateKind::JenkinsInput;
+    g.service = QStringLiteral("checkout");
+    g.environment = QStringLiteral("prod");
+    g.title = QStringLiteral("Deploy to prod?");
+    g.runId = QStringLiteral("checkout/deploy-prod#41");
+    g.since = now.addSecs(-600);
+    jk.gates << g;
+    Deployment d =
+        deployment(g.runId, QStringLiteral("prod"), QStringLiteral("v2.4.1"), now, g.runId);
+    d.connectionId = QStringLiteral("jenkins");
+    d.status = DeployStatus::Running;
+    jk.deployments << d;
+    estate.publish(QStringLiteral("jenkins"), jk, All);
+
+    MainWindow window(&estate);
+    window.setBackendLookup([&backend](const QString &) { return &backend; });
+    window.matrixPage()->model()->setEnvironments(
+        {QStringLiteral("staging"), QStringLiteral("prod")});
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showPage(MainWindow::Page::Pipelines);
+    window.pipelinesPage()->selectRun(r.key());
+    save(&window, QStringLiteral("pipelines"));
+    window.showPage(MainWindow::Page::Matrix);
+    window.matrixPage()->searchEdit()->setText(QStringLiteral("nobody-here"));
+    save(&window, QStringLiteral("matrix-empty"));
+    window.matrixPage()->searchEdit()->clear();
+    window.showPage(MainWindow::Page::Inbox);
+    window.inboxPage()->selectGate(g.key());
+    save(&window, QStringLiteral("inbox"));
+
+    PreparedAction p = protectedPromote();
+    p.action.verb = ReleaseAction::Verb::PromoteFull;
+    p.action.target = canaryAt(1, {}).key();
+    ConfirmActionDialog dialog(p, ChangeSentence::of(p.action, estate), &window);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    save(&dialog, QStringLiteral("confirm"));
+    dialog.findChild<QToolButton *>(QStringLiteral("planToggle"))->click();
+    save(&dialog, QStringLiteral("confirm-open"));
+    applyTheme(ThemeMode::Light);
+    QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
 }
 
 QTEST_MAIN(TestConsoleTruth)
