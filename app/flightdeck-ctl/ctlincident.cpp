@@ -10,6 +10,7 @@
 #include "incidents/postmortem.h"
 #include "incidents/postmortemexport.h"
 #include "logging/redactor.h"
+#include "metrics/doraengine.h"
 #include "metrics/dorahistory.h"
 #include "store/store.h"
 #include "timeline/timeline.h"
@@ -399,12 +400,10 @@ int runDora(CtlContext &ctx)
     const QDateTime from = to.addDays(-7 * weeks);
     DoraSources sources;
     QString err;
-    if (!readDoraSources(*ctx.session->store(), from, to, &sources, &err)) {
+    if (!readDoraSources(*ctx.session, from, to, &sources, &err)) {
         *ctx.err << "flightdeck-ctl: " << err << '\n';
         return ExitBackend;
     }
-    sources.deployments = ctx.session->estate()->deployments().values();
-    sources.runs = ctx.session->estate()->runs().values();
     RepositoryCache git;
     QStringList notes;
     const DoraOptions options = doraOptions(ws, service, env, from, to);

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -76,11 +77,15 @@ int main(int argc, char **argv)
     logOptions.level = parser.value(logLevel);
     fd::installLogging(logOptions);
 
-    const QString themeName = parser.value(theme);
-    fd::applyTheme(themeName == QLatin1String("dark")    ? fd::ThemeMode::Dark
-                   : themeName == QLatin1String("light") ? fd::ThemeMode::Light
-                                                         : fd::ThemeMode::System);
-    fd::installTranslations(parser.value(lang));
+    // The command line wins over what was chosen under Settings.
+    const QSettings settings;
+    const QString themeName = parser.isSet(theme)
+                                  ? parser.value(theme)
+                                  : settings.value(fd::MainWindow::ThemeKey).toString();
+    fd::applyTheme(fd::MainWindow::themeMode(themeName));
+    fd::installTranslations(parser.isSet(lang)
+                                ? parser.value(lang)
+                                : settings.value(fd::MainWindow::LanguageKey).toString());
     QIcon icon;
     for (int s : {32, 64, 256})
         icon.addFile(QStringLiteral(":/icons/flightdeck-%1.png").arg(s));

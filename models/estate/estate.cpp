@@ -140,6 +140,7 @@ RecordSet Estate::snapshot(const QString &connectionId) const
 
 void Estate::healthChanged(const QString &connectionId, const ConnectionHealth &health)
 {
+    confirmData(connectionId, health.lastSuccess);
     auto it = m_health.find(connectionId);
     if (it != m_health.end() && *it == health)
         return;
@@ -211,6 +212,16 @@ bool Estate::readFailed(const QString &connectionId) const
 void Estate::actionFinished(const QString &connectionId, quint64 ticket, const ActionResult &result)
 {
     Q_EMIT actionCompleted(connectionId, ticket, result);
+}
+
+void Estate::confirmData(const QString &connectionId, const QDateTime &lastSuccess)
+{
+    // A restored connection's records are the cache's until its first read is done.
+    if (!lastSuccess.isValid() || m_restored.contains(connectionId))
+        return;
+    auto t = m_dataTime.find(connectionId);
+    if (t == m_dataTime.end() || *t < lastSuccess)
+        m_dataTime.insert(connectionId, lastSuccess);
 }
 
 bool Estate::isStale(const QString &connectionId) const

@@ -60,6 +60,9 @@ public:
     {
         return m_health.value(connectionId);
     }
+    /// A poll of this connection succeeded at @p lastSuccess: what it shows is confirmed then,
+    /// even when nothing changed (a 304 publishes nothing). No signal: ages are read on a timer.
+    void confirmData(const QString &connectionId, const QDateTime &lastSuccess);
     /// When this connection's data was last confirmed by its backend (or taken, if restored).
     QDateTime dataTime(const QString &connectionId) const { return m_dataTime.value(connectionId); }
     /// True while the data shown for the connection is not live (restored from cache, or the

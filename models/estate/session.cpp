@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "estate.h"
+#include "logging/redactor.h"
 #include "backend/signals.h"
 #include "ops/actionrunner.h"
 #include "store/store.h"
@@ -32,6 +33,13 @@ Session::Session(QObject *parent)
     connect(m_estate, &Estate::eventsArrived, this, [this](const QList<TimelineEvent> &events) {
         if (Store *store = m_store.get())
             m_writer.start([store, events] { store->appendEvents(events); });
+    });
+    // Backends tell of a change of health, not of every successful poll: the time of the last
+    // success is read from them, so the data's age is the age of its last confirmation.
+    m_confirmTimer.setInterval(5000);
+    connect(&m_confirmTimer, &QTimer::timeout, this, [this] {
+        for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
+            m_estate->confirmData(it.key(), it.value()->health().lastSuccess);
     });
     connect(m_estate, &Estate::connectionSynced, this, [this] {
         if (allSynced())
@@ -97,6 +105,11 @@ bool Session::open(const QString &workspaceFile, const OpenOptions &options)
     resolver->resolveAll(m_workspace, this, [this, resolver](ResolvedConnections resolved) {
         delete resolver;
         m_issues += resolved.issues;
+        // The resolver registers every value it reads as a secret; a user name is read the
+        // same way (env:JENKINS_USER) but names a person, who must stay visible on the record.
+        for (const ConnectionConfig &c : std::as_const(resolved.connections))
+            for (const char *field : {"user", "username"})
+                Redactor::instance().addIdentity(c.secret(QLatin1String(field)));
         createBackends(resolved.connections);
     });
     return true;
@@ -135,6 +148,7 @@ void Session::start()
                qPrintable(m_kinds.value(it.key())));
         it.value()->start();
     }
+    m_confirmTimer.start();
     if (allSynced())
         Q_EMIT syncedAll();
 }
@@ -144,6 +158,7 @@ void Session::stop()
     if (!m_started)
         return;
     m_started = false;
+    m_confirmTimer.stop();
     for (const auto &b : std::as_const(m_backends))
         b->stop();
 }

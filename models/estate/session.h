@@ -85,6 +85,7 @@ private:
     bool m_startRequested = false;
     bool m_started = false;
     QTimer m_snapshotTimer;
+    QTimer m_confirmTimer;
 };
 
 } // namespace fd

@@ -1,6 +1,7 @@
 #include "environmentmatrixmodel.h"
 
 #include "estate/estate.h"
+#include "formatting.h"
 #include "itemroles.h"
 
 #include <QRegularExpression>
@@ -414,8 +415,18 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
         case Qt::DisplayRole:
         case Roles::SortRole:
         case Roles::ServiceRole:
-        case Roles::FilterTextRole:
             return service;
+        case Roles::FilterTextRole: {
+            // The filter keeps rows: a row matches by its service and by what any of its
+            // cells runs and who put it there.
+            QStringList words{service};
+            for (const QString &env : m_envs) {
+                const auto it = m_cells.constFind(cellId(service, env));
+                if (it != m_cells.cend())
+                    words << it->version << it->commit << it->deployedBy;
+            }
+            return words.join(QLatin1Char(' '));
+        }
         default:
             return {};
         }
@@ -434,6 +445,12 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
         return env;
     case Roles::FilterTextRole:
         return QStringList{service, env, c.version, c.commit, c.deployedBy}.join(QLatin1Char(' '));
+    case Roles::DeployedByRole:
+        return c.deployedBy;
+    case Roles::DeployedAtRole:
+        return c.deployedAt;
+    case Qt::ToolTipRole:
+        return toolTip(service, env, c);
     case Roles::HealthRole:
         return int(c.health);
     case Roles::SyncRole:
@@ -475,6 +492,42 @@ QVariant EnvironmentMatrixModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString
+EnvironmentMatrixModel::toolTip(const QString &service, const QString &env, const Cell &c) const
+{
+    QStringList lines{tr("%1 in %2").arg(service, env)};
+    if (!c.present)
+        return lines.first() + QLatin1Char('\n') + tr("No backend reports it here.");
+    lines << tr("Version: %1").arg(c.version.isEmpty() ? QStringLiteral("—") : c.version);
+    if (!c.commit.isEmpty() && !c.commit.startsWith(c.version))
+        lines << tr("Commit: %1").arg(Wording::shortCommit(c.commit));
+    // Who and when: the backend's record of the deployment now running.
+    if (c.deployedAt.isValid()) {
+        const QString when = tr("%1 (%2)").arg(
+            Wording::age(c.deployedAt.secsTo(QDateTime::currentDateTimeUtc())),
+            c.deployedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        lines << (c.deployedBy.isEmpty() ? tr("Deployed %1").arg(when)
+                                         : tr("Deployed by %1, %2").arg(c.deployedBy, when));
+    } else if (!c.deployedBy.isEmpty()) {
+        lines << tr("Deployed by %1").arg(c.deployedBy);
+    }
+    lines << tr("Health: %1").arg(Wording::health(c.health));
+    if (!c.healthMessage.isEmpty())
+        lines << c.healthMessage;
+    lines << tr("Sync: %1").arg(Wording::sync(c.sync));
+    if (c.drift > 0)
+        lines << tr("%n resource(s) out of sync", nullptr, c.drift);
+    if (c.canaryWeight >= 0)
+        lines << tr("Canary at %1 %").arg(c.canaryWeight);
+    if (c.gates > 0)
+        lines << tr("%n approval(s) waiting", nullptr, c.gates);
+    if (stale(c))
+        lines << tr("Last known value, %1").arg(Wording::age(ageSeconds(c)));
+    if (!c.connections.isEmpty())
+        lines << tr("Reported by %1").arg(c.connections.join(QStringLiteral(", ")));
+    return lines.join(QLatin1Char('\n'));
 }
 
 QVariant

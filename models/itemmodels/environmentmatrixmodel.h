@@ -97,6 +97,7 @@ private:
     void refreshCells(const QSet<CellId> &touched);
     bool stale(const Cell &cell) const;
     qint64 ageSeconds(const Cell &cell) const;
+    QString toolTip(const QString &service, const QString &env, const Cell &cell) const;
 
     Estate *m_estate;
     QStringList m_services;

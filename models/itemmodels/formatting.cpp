@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QUrl>
 
 namespace fd::Wording {
 
@@ -182,6 +183,13 @@ QString dateTime(const QDateTime &t)
 QString shortCommit(const QString &sha)
 {
     return sha.left(7);
+}
+
+QString pipelineName(const QString &pipeline)
+{
+    if (!pipeline.contains(QLatin1Char('%')))
+        return pipeline;
+    return QUrl::fromPercentEncoding(pipeline.toUtf8());
 }
 
 } // namespace fd::Wording

@@ -24,6 +24,9 @@ QString age(qint64 seconds);
 /// Local time for tables: "HH:mm" today, "MM-dd HH:mm" this year, else with the year.
 QString dateTime(const QDateTime &t);
 QString shortCommit(const QString &sha);
+/// A pipeline's name as people write it: Jenkins multibranch jobs arrive URL-encoded
+/// ("release%2F1.x"), shown decoded ("release/1.x").
+QString pipelineName(const QString &pipeline);
 } // namespace Wording
 
 } // namespace fd

@@ -9,12 +9,65 @@ namespace fd {
 GatesModel::GatesModel(Estate *estate, QObject *parent)
     : RecordTableModel(estate, RecordKind::Gates, parent)
 {
+    // Whether a gate is one, and the version it names, come from rollouts and deployments,
+    // which may arrive after the gate (the estate merges gates first).
+    connect(estate, &Estate::changed, this, [this](RecordKind kind) {
+        if (kind == RecordKind::Rollouts || kind == RecordKind::Deployments)
+            recheck(allKeys());
+    });
     loadInitial();
 }
 
 bool GatesModel::accepts(const QString &key) const
 {
-    return estate()->gates().contains(key);
+    const auto it = estate()->gates().constFind(key);
+    return it != estate()->gates().cend() && !isTimedPause(*estate(), *it);
+}
+
+namespace {
+
+const Rollout *rolloutOf(const Estate &estate, const Gate &gate)
+{
+    if (gate.kind != GateKind::RolloutPause)
+        return nullptr;
+    const auto it = estate.rollouts().constFind(gate.runId);
+    return it == estate.rollouts().cend() ? nullptr : &*it;
+}
+
+} // namespace
+
+bool GatesModel::isTimedPause(const Estate &estate, const Gate &gate)
+{
+    const Rollout *r = rolloutOf(estate, gate);
+    if (!r || r->currentStepIndex < 0 || r->currentStepIndex >= r->steps.size())
+        return false;
+    // Paused by an operator (or by the controller for another reason) waits for a human even
+    // at a timed step; only the step's own pause ends by itself.
+    for (const QString &reason : r->pauseReasons)
+        if (reason != QLatin1String("CanaryPauseStep"))
+            return false;
+    const RolloutStep &step = r->steps.at(r->currentStepIndex);
+    return step.kind == RolloutStep::Kind::Pause && step.pauseSeconds >= 0;
+}
+
+QString GatesModel::version(const Estate &estate, const Gate &gate)
+{
+    if (const Rollout *r = rolloutOf(estate, gate))
+        return r->canaryVersion;
+    if (gate.runId.isEmpty())
+        return {};
+    for (const Deployment &d : estate.deployments())
+        if (d.connectionId == gate.connectionId && d.runId == gate.runId && !d.version.isEmpty())
+            return d.version;
+    return {};
+}
+
+QString GatesModel::describe(const Estate &estate, const Gate &gate)
+{
+    const QString v = version(estate, gate);
+    if (v.isEmpty() || gate.title.contains(v))
+        return gate.title;
+    return tr("%1 (%2 %3)").arg(gate.title, gate.service, v);
 }
 
 QStringList GatesModel::allKeys() const
@@ -56,7 +109,7 @@ QVariant GatesModel::data(const QModelIndex &index, int role) const
     case Roles::StartedRole:
         return g.since;
     case Roles::FilterTextRole:
-        return QStringList{g.title,
+        return QStringList{describe(*estate(), g),
                            g.service,
                            g.environment,
                            g.connectionId,
@@ -71,7 +124,7 @@ QVariant GatesModel::data(const QModelIndex &index, int role) const
     const bool sort = role == Roles::SortRole;
     switch (Column(index.column())) {
     case What:
-        return g.title;
+        return describe(*estate(), g);
     case Kind:
         return sort ? QVariant(int(g.kind)) : QVariant(Wording::gateKind(g.kind));
     case Service:

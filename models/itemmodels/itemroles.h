@@ -34,6 +34,8 @@ enum : int {
     FrozenRole,       // bool: a freeze window covers the environment now
     FreezeReasonRole, // QString
     HasStateRole,     // bool: any backend reports this service in this environment
+    DeployedByRole,   // QString: who deployed the version the cell runs ("" unknown)
+    DeployedAtRole,   // QDateTime: when it was deployed
 
     // Runs
     StagesRole,     // QVariantList of int fd::RunStatus, one per stage (mini-bar)

@@ -1,5 +1,7 @@
 #include "notificationfeed.h"
 
+#include "gatesmodel.h"
+
 #include "estate/estate.h"
 
 namespace fd {
@@ -95,7 +97,8 @@ void NotificationFeed::onChanged(RecordKind kind,
     case RecordKind::Gates:
         for (const QString &key : inserted) {
             const auto it = m_estate->gates().constFind(key);
-            if (it == m_estate->gates().cend() || !live(it->connectionId))
+            if (it == m_estate->gates().cend() || !live(it->connectionId) ||
+                GatesModel::isTimedPause(*m_estate, *it))
                 continue;
             add(Notice{C::Approval,
                        tr("Approval waiting: %1").arg(where(it->service, it->environment)),
@@ -177,8 +180,12 @@ void NotificationFeed::onEvents(const QList<TimelineEvent> &events)
         // Operator actions carry no connection: they are always live.
         if (m_estate->connectionIds().contains(e.source) && !live(e.source))
             continue;
+        // An operator's rollback is recorded when the backend accepted the request: the
+        // rollback deploy is only starting. "Rolled back" is what a backend reports at the end.
+        const bool requested = e.source == QLatin1String("operator");
         add(Notice{Notice::Category::Rollback,
-                   tr("Rolled back: %1").arg(where(e.service, e.environment)),
+                   requested ? tr("Rollback started: %1").arg(where(e.service, e.environment))
+                             : tr("Rolled back: %1").arg(where(e.service, e.environment)),
                    e.title,
                    {e.sourceId.isEmpty() ? e.source : e.source + QLatin1Char('/') + e.sourceId}});
     }
@@ -203,6 +210,14 @@ void NotificationFeed::add(const Notice &notice)
 void NotificationFeed::flush()
 {
     m_debounce.stop();
+    // A gate comes in before the rollout it belongs to is merged: whether it is a timed pause
+    // (no human needed) is known only now.
+    m_pending.removeIf([this](const Notice &n) {
+        if (n.category != Notice::Category::Approval || n.keys.isEmpty())
+            return false;
+        const auto it = m_estate->gates().constFind(n.keys.first());
+        return it != m_estate->gates().cend() && GatesModel::isTimedPause(*m_estate, *it);
+    });
     if (m_pending.isEmpty())
         return;
     const QList<Notice> batch = std::exchange(m_pending, {});

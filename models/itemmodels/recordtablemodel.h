@@ -36,6 +36,9 @@ protected:
     /// Call at the end of a subclass constructor: merges what the estate already holds.
     void loadInitial();
     virtual QStringList allKeys() const = 0;
+    /// Asks accepts() again for these records after something else they depend on changed:
+    /// rows come, go or get a dataChanged as the answers say.
+    void recheck(const QStringList &keys) { onChanged(m_kind, {}, keys, {}); }
 
 private:
     void onChanged(RecordKind kind,

@@ -78,8 +78,9 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
         return stages;
     }
     case Roles::FilterTextRole:
-        return QStringList{r.connectionId, r.service, r.pipeline, r.number,
-                           r.branch,       r.commit,  r.actor,    Wording::runStatus(r.status)}
+        return QStringList{
+            r.connectionId, r.service, r.pipeline, Wording::pipelineName(r.pipeline), r.number,
+            r.branch,       r.commit,  r.actor,    Wording::runStatus(r.status)}
             .join(QLatin1Char(' '));
     default:
         break;
@@ -93,7 +94,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
     case Service:
         return r.service;
     case Pipeline:
-        return r.pipeline;
+        return Wording::pipelineName(r.pipeline);
     case Number:
         if (sort)
             return r.number.toLongLong();

@@ -69,7 +69,8 @@ QList<Rule> makeRules()
 struct Redactor::Private
 {
     mutable QReadWriteLock lock;
-    QStringList secrets; // longest first, so a secret containing another is masked whole
+    QStringList secrets;    // longest first, so a secret containing another is masked whole
+    QStringList identities; // user names: never masked (addIdentity)
     const QList<Rule> rules = makeRules();
 };
 
@@ -89,6 +90,8 @@ void Redactor::addSecret(const QString &secret)
     if (secret.size() < 4)
         return;
     QWriteLocker locker(&d->lock);
+    if (d->identities.contains(secret))
+        return;
     auto add = [this](const QString &s) {
         if (!d->secrets.contains(s))
             d->secrets.append(s);
@@ -102,10 +105,22 @@ void Redactor::addSecret(const QString &secret)
               [](const QString &a, const QString &b) { return a.size() > b.size(); });
 }
 
+void Redactor::addIdentity(const QString &name)
+{
+    if (name.isEmpty())
+        return;
+    QWriteLocker locker(&d->lock);
+    if (!d->identities.contains(name))
+        d->identities.append(name);
+    d->secrets.removeAll(name);
+    d->secrets.removeAll(QString::fromLatin1(QUrl::toPercentEncoding(name)));
+}
+
 void Redactor::clearSecrets()
 {
     QWriteLocker locker(&d->lock);
     d->secrets.clear();
+    d->identities.clear();
 }
 
 int Redactor::secretCount() const

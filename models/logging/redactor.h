@@ -21,6 +21,11 @@ public:
     /// Registers a resolved secret; values shorter than 4 characters are ignored because
     /// redacting them would blank ordinary words.
     void addSecret(const QString &secret);
+    /// Registers a name that is resolved like a secret but is none: a user name. A person's
+    /// name is who did what (the postmortem's Who column, a build's cause); masking it hides
+    /// the record and protects nothing. It is taken out of the secrets and never masked.
+    /// A secret equal to a known name is not registered either.
+    void addIdentity(const QString &name);
     void clearSecrets();
     int secretCount() const;
 

@@ -267,7 +267,7 @@ void ActionRunner::onBackendFinished(const QString &connectionId,
     ev.version = a.version;
     ev.title = QStringLiteral("%1 %2 in %3: %4")
                    .arg(toString(a.verb), a.service, a.environment,
-                        result.ok ? QStringLiteral("done") : QStringLiteral("failed"));
+                        result.ok ? QStringLiteral("accepted") : QStringLiteral("failed"));
     ev.detail = result.message;
     if (m_store)
         m_store->appendEvents({ev});

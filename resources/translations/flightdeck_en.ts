@@ -116,6 +116,57 @@
     </message>
 </context>
 <context>
+    <name>fd::ChangeSentence</name>
+    <message>
+        <source>%1 canary %2 % → %3 % in %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deploy %1 %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in %2: %3 → %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 canary %2 % → 100 % in %3 at once: skips the remaining pauses and the analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold the %1 canary in %2 at %3 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abort the %1 canary in %2: all traffic back to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the stable version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2: %3 → %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2 to the previous good version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reject %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>fd::CommandPalette</name>
     <message>
         <source>Command palette</source>
@@ -537,10 +588,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Requests this action will send:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Guards:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -596,6 +643,14 @@
         <source>type the environment name &quot;%1&quot; to confirm</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>SLO gate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests this action will send</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::ConnectionStatusBar</name>
@@ -613,6 +668,18 @@
     </message>
     <message>
         <source>no data yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no successful read yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: showing data from %2 (not live)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: last successful poll %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -877,6 +944,72 @@
         <source>Service</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No backend reports it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployed by %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployed by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s) out of sync</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Canary at %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n approval(s) waiting</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last known value, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reported by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::GatesModel</name>
@@ -910,6 +1043,10 @@
     </message>
     <message>
         <source>Who may approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 %3)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1192,10 +1329,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Done: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1303,6 +1436,34 @@
         <source>Cancel %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language changes when Flightdeck starts again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>fd::MatrixCellDelegate</name>
@@ -1334,27 +1495,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 in %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Version: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Health: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sync: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Last known value, %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Frozen: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1390,6 +1535,18 @@
     </message>
     <message>
         <source>Show deployment history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing matches &quot;%1&quot;. The filter looks at service names, versions, commits and who deployed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stale (last known)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dot before a version is the health its backend reports; grey marks a value kept from a connection that is not live.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1468,6 +1625,10 @@
             <numerusform>…and %n more</numerusform>
             <numerusform>…and %n more</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Rollback started: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1604,6 +1765,10 @@
     </message>
     <message>
         <source>Could not load the log: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap lines</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -116,6 +116,57 @@
     </message>
 </context>
 <context>
+    <name>fd::ChangeSentence</name>
+    <message>
+        <source>%1 canary %2 % → %3 % in %4</source>
+        <translation>%4의 %1 카나리 %2 % → %3 %</translation>
+    </message>
+    <message>
+        <source>Deploy %1 %2 to %3</source>
+        <translation>%1 %2을(를) %3에 배포</translation>
+    </message>
+    <message>
+        <source>%1 in %2: %3 → %4</source>
+        <translation>%2의 %1: %3 → %4</translation>
+    </message>
+    <message>
+        <source>%1 canary %2 % → 100 % in %3 at once: skips the remaining pauses and the analysis</source>
+        <translation>%3의 %1 카나리 %2 % → 100 % 한 번에: 남은 일시 중지와 분석을 건너뜁니다</translation>
+    </message>
+    <message>
+        <source>Hold the %1 canary in %2 at %3 %</source>
+        <translation>%2의 %1 카나리를 %3 %에서 멈춤</translation>
+    </message>
+    <message>
+        <source>Abort the %1 canary in %2: all traffic back to %3</source>
+        <translation>%2의 %1 카나리 중단: 모든 트래픽이 %3(으)로 돌아갑니다</translation>
+    </message>
+    <message>
+        <source>the stable version</source>
+        <translation>안정 버전</translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2: %3 → %4</source>
+        <translation>%2의 %1 롤백: %3 → %4</translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2 to %3</source>
+        <translation>%2의 %1을(를) %3(으)로 롤백</translation>
+    </message>
+    <message>
+        <source>Roll back %1 in %2 to the previous good version</source>
+        <translation>%2의 %1을(를) 이전 정상 버전으로 롤백</translation>
+    </message>
+    <message>
+        <source>Approve %1 for %2</source>
+        <translation>%2 대상 %1 승인</translation>
+    </message>
+    <message>
+        <source>Reject %1 for %2</source>
+        <translation>%2 대상 %1 거부</translation>
+    </message>
+</context>
+<context>
     <name>fd::CommandPalette</name>
     <message>
         <source>Command palette</source>
@@ -537,10 +588,6 @@
         <translation>대안: %1</translation>
     </message>
     <message>
-        <source>Requests this action will send:</source>
-        <translation>이 작업이 보낼 요청:</translation>
-    </message>
-    <message>
         <source>Guards:</source>
         <translation>검사:</translation>
     </message>
@@ -596,6 +643,14 @@
         <source>type the environment name &quot;%1&quot; to confirm</source>
         <translation>확인하려면 환경 이름 &quot;%1&quot;을(를) 입력하세요</translation>
     </message>
+    <message>
+        <source>SLO gate</source>
+        <translation>SLO 게이트</translation>
+    </message>
+    <message>
+        <source>Requests this action will send</source>
+        <translation>이 작업이 보낼 요청</translation>
+    </message>
 </context>
 <context>
     <name>fd::ConnectionStatusBar</name>
@@ -614,6 +669,18 @@
     <message>
         <source>no data yet</source>
         <translation>아직 데이터 없음</translation>
+    </message>
+    <message>
+        <source>%1: no successful read yet</source>
+        <translation>%1: 아직 성공한 읽기 없음</translation>
+    </message>
+    <message>
+        <source>%1: showing data from %2 (not live)</source>
+        <translation>%1: %2 데이터 표시 중 (실시간 아님)</translation>
+    </message>
+    <message>
+        <source>%1: last successful poll %2</source>
+        <translation>%1: 마지막 성공한 폴링 %2</translation>
     </message>
 </context>
 <context>
@@ -876,6 +943,70 @@
         <source>Service</source>
         <translation>서비스</translation>
     </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>No backend reports it here.</source>
+        <translation>여기에 대해 보고하는 백엔드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>버전: %1</translation>
+    </message>
+    <message>
+        <source>Commit: %1</source>
+        <translation>커밋: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Deployed %1</source>
+        <translation>배포: %1</translation>
+    </message>
+    <message>
+        <source>Deployed by %1, %2</source>
+        <translation>배포자 %1, %2</translation>
+    </message>
+    <message>
+        <source>Deployed by %1</source>
+        <translation>배포자 %1</translation>
+    </message>
+    <message>
+        <source>Health: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation>동기화: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s) out of sync</source>
+        <translation>
+            <numerusform>리소스 %n개 동기화 안 됨</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Canary at %1 %</source>
+        <translation>카나리 %1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n approval(s) waiting</source>
+        <translation>
+            <numerusform>승인 %n건 대기 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last known value, %1</source>
+        <translation>마지막으로 알려진 값, %1</translation>
+    </message>
+    <message>
+        <source>Reported by %1</source>
+        <translation>보고: %1</translation>
+    </message>
 </context>
 <context>
     <name>fd::GatesModel</name>
@@ -910,6 +1041,10 @@
     <message>
         <source>Who may approve</source>
         <translation>승인 가능자</translation>
+    </message>
+    <message>
+        <source>%1 (%2 %3)</source>
+        <translation>%1 (%2 %3)</translation>
     </message>
 </context>
 <context>
@@ -1190,10 +1325,6 @@
         <translation>%1 — Flightdeck</translation>
     </message>
     <message>
-        <source>Done: %1</source>
-        <translation>완료: %1</translation>
-    </message>
-    <message>
         <source>Failed: %1</source>
         <translation>실패: %1</translation>
     </message>
@@ -1301,6 +1432,34 @@
         <source>Cancel %1</source>
         <translation>%1 취소</translation>
     </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation>시스템 설정대로</translation>
+    </message>
+    <message>
+        <source>The language changes when Flightdeck starts again.</source>
+        <translation>언어는 Flightdeck을 다시 시작하면 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>테마</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <source>Accepted: %1</source>
+        <translation>수락됨: %1</translation>
+    </message>
 </context>
 <context>
     <name>fd::MatrixCellDelegate</name>
@@ -1331,28 +1490,12 @@
         <translation>동결</translation>
     </message>
     <message>
-        <source>%1 in %2</source>
-        <translation>%2의 %1</translation>
-    </message>
-    <message>
-        <source>Version: %1</source>
-        <translation>버전: %1</translation>
-    </message>
-    <message>
-        <source>Health: %1</source>
-        <translation>상태: %1</translation>
-    </message>
-    <message>
-        <source>Sync: %1</source>
-        <translation>동기화: %1</translation>
-    </message>
-    <message>
-        <source>Last known value, %1</source>
-        <translation>마지막으로 알려진 값, %1</translation>
-    </message>
-    <message>
         <source>Frozen: %1</source>
         <translation>동결: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
@@ -1388,6 +1531,18 @@
     <message>
         <source>Show deployment history</source>
         <translation>배포 이력 보기</translation>
+    </message>
+    <message>
+        <source>Nothing matches &quot;%1&quot;. The filter looks at service names, versions, commits and who deployed.</source>
+        <translation>&quot;%1&quot;과(와) 일치하는 항목이 없습니다. 필터는 서비스 이름, 버전, 커밋, 배포한 사람에서 찾습니다.</translation>
+    </message>
+    <message>
+        <source>stale (last known)</source>
+        <translation>오래됨 (마지막 값)</translation>
+    </message>
+    <message>
+        <source>The dot before a version is the health its backend reports; grey marks a value kept from a connection that is not live.</source>
+        <translation>버전 앞의 점은 백엔드가 보고한 상태입니다. 회색은 실시간이 아닌 연결에서 보관한 값입니다.</translation>
     </message>
 </context>
 <context>
@@ -1463,6 +1618,10 @@
         <translation>
             <numerusform>…외 %n건</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Rollback started: %1</source>
+        <translation>롤백 시작됨: %1</translation>
     </message>
 </context>
 <context>
@@ -1600,6 +1759,10 @@
     <message>
         <source>Could not load the log: %1</source>
         <translation>로그를 불러오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Wrap lines</source>
+        <translation>줄 바꿈</translation>
     </message>
 </context>
 <context>

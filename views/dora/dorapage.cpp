@@ -1,12 +1,9 @@
 #include "dorapage.h"
 
-#include "estate/estate.h"
 #include "estate/session.h"
-#include "git/repositorycache.h"
 #include "itemmodels/formatting.h"
 #include "metrics/dorahistory.h"
 #include "shared/theme.h"
-#include "store/store.h"
 #include "timeline/timeline.h"
 
 #include <QBarCategoryAxis>
@@ -17,7 +14,6 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QFrame>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -27,7 +23,6 @@
 #include <QTableWidget>
 #include <QValueAxis>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace fd {
 
@@ -80,7 +75,7 @@ QString DoraPage::bandName(DoraBand band)
 DoraPage::DoraPage(Session *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_git(std::make_shared<RepositoryCache>())
+    , m_engine(new DoraEngine(session, this))
     , m_service(new QComboBox(this))
     , m_environment(new QComboBox(this))
     , m_period(new QComboBox(this))
@@ -164,9 +159,14 @@ DoraPage::DoraPage(Session *session, QWidget *parent)
     }
     retranslate();
     m_period->setCurrentIndex(1);
+    connect(m_engine, &DoraEngine::started, this, [this] { m_status->setText(tr("Computing…")); });
+    connect(m_engine, &DoraEngine::updated, this, [this] {
+        showReport(m_engine->report(), m_engine->notes());
+        Q_EMIT updated();
+    });
     for (QComboBox *box : {m_service, m_environment, m_period})
-        connect(box, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
-    refresh();
+        connect(box, &QComboBox::currentIndexChanged, this, &DoraPage::askEngine);
+    askEngine();
 }
 
 DoraPage::~DoraPage() = default;
@@ -174,51 +174,20 @@ DoraPage::~DoraPage() = default;
 void DoraPage::refresh(const QDateTime &now)
 {
     if (now.isValid())
-        m_now = now.toUTC();
-    const QDateTime end = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
-    const int weeks = periodWeeks.value(m_period->currentIndex(), 12);
-    DoraSources sources;
-    Workspace ws;
-    if (m_session) {
-        ws = m_session->workspace();
-        if (m_session->store()) {
-            m_session->flushWrites();
-            readDoraSources(*m_session->store(), end.addDays(-7 * weeks), end, &sources);
-        }
-        if (Estate *e = m_session->estate()) {
-            sources.deployments = e->deployments().values();
-            sources.runs = e->runs().values();
-        }
-    }
-    const DoraOptions options =
-        doraOptions(ws, m_service->currentData().toString(),
-                    m_environment->currentData().toString(), end.addDays(-7 * weeks), end);
-    m_busy = true;
-    m_status->setText(tr("Computing…"));
-    const int generation = ++m_generation;
-    auto git = m_git;
-    auto *watcher = new QFutureWatcher<QPair<DoraReport, QStringList>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        // A later refresh superseded this one: its result is dropped.
-        if (generation != m_generation)
-            return;
-        const auto result = watcher->result();
-        m_busy = false;
-        show(result.first, result.second);
-        Q_EMIT updated();
-    });
-    watcher->setFuture(QtConcurrent::run([sources, ws, options, git] {
-        QStringList notes;
-        const DoraInput input = doraInput(sources, ws, git.get(), &notes);
-        return qMakePair(doraReport(input, options), notes);
-    }));
+        m_engine->setNow(now);
+    else
+        m_engine->refresh();
 }
 
-void DoraPage::show(const DoraReport &r, const QStringList &notes)
+void DoraPage::askEngine()
 {
-    m_report = r;
-    m_notes = notes;
+    m_engine->setQuestion(m_service->currentData().toString(),
+                          m_environment->currentData().toString(),
+                          periodWeeks.value(m_period->currentIndex(), 12));
+}
+
+void DoraPage::showReport(const DoraReport &r, const QStringList &notes)
+{
     const DoraFigures &f = r.total;
     const StatusColors colours = StatusColors::of(palette());
     m_values[Frequency]->setText(tr("%1 / week").arg(QString::number(f.deploysPerDay * 7, 'f', 1)));
@@ -390,10 +359,10 @@ void DoraPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
         retranslate();
-        if (!m_busy)
-            show(m_report, m_notes);
-    } else if (event->type() == QEvent::PaletteChange && !m_busy) {
-        show(m_report, m_notes);
+        if (!isBusy())
+            showReport(report(), notes());
+    } else if (event->type() == QEvent::PaletteChange && !isBusy()) {
+        showReport(report(), notes());
     }
     QWidget::changeEvent(event);
 }

@@ -1,11 +1,9 @@
 #pragma once
 
-#include "metrics/dora.h"
+#include "metrics/doraengine.h"
 
 #include <QDateTime>
 #include <QWidget>
-
-#include <memory>
 
 class QChart;
 class QChartView;
@@ -15,14 +13,13 @@ class QTableWidget;
 
 namespace fd {
 
-class RepositoryCache;
 class Session;
 
 /**
  * DORA metrics for a service (or all) in an environment (production unless chosen): four
  * figures with their performance band, their weekly trends as charts, and one row per
- * service. The history is read from the estate and the store on the GUI thread (quick) and
- * computed on a worker, because lead time may walk git history.
+ * service. The figures come from a DoraEngine, which computes them again whenever the estate
+ * or the timeline changes; the page shows each result and sends the filters.
  */
 class DoraPage : public QWidget
 {
@@ -33,9 +30,10 @@ public:
 
     /// Recomputes for the chosen filters, ending the period at @p now (default: now).
     void refresh(const QDateTime &now = {});
-    bool isBusy() const { return m_busy; }
-    const DoraReport &report() const { return m_report; }
-    QStringList notes() const { return m_notes; }
+    bool isBusy() const { return m_engine->isBusy(); }
+    const DoraReport &report() const { return m_engine->report(); }
+    QStringList notes() const { return m_engine->notes(); }
+    DoraEngine *engine() const { return m_engine; }
     QComboBox *serviceFilter() const { return m_service; }
     QComboBox *environmentFilter() const { return m_environment; }
     QComboBox *periodChoice() const { return m_period; }
@@ -52,12 +50,13 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void show(const DoraReport &report, const QStringList &notes);
+    void askEngine();
+    void showReport(const DoraReport &report, const QStringList &notes);
     void retranslate();
     void applyChartTheme(QChart *chart);
 
     Session *m_session;
-    std::shared_ptr<RepositoryCache> m_git;
+    DoraEngine *m_engine;
     QComboBox *m_service;
     QComboBox *m_environment;
     QComboBox *m_period;
@@ -71,11 +70,6 @@ private:
     QList<QLabel *> m_details;
     QList<QChartView *> m_charts;
     QTableWidget *m_services;
-    DoraReport m_report;
-    QStringList m_notes;
-    QDateTime m_now;
-    bool m_busy = false;
-    int m_generation = 0;
 };
 
 } // namespace fd

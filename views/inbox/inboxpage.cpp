@@ -57,6 +57,7 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
     layout->addWidget(m_view, 1);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &cur) {
+                const QString before = m_key;
                 if (!m_key.isEmpty() && !this->estate()->gates().contains(m_key)) {
                     // The view is moving off a removed gate; cleared below once removal ends.
                     m_selectedGoing = true;
@@ -64,6 +65,9 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
                 } else {
                     m_key = cur.data(Roles::KeyRole).toString();
                 }
+                // A comment is written for one decision: it never travels to another gate.
+                if (m_key != before)
+                    m_comment->clear();
                 showGate();
             });
     auto counts = [this] { Q_EMIT pendingCountChanged(m_model->rowCount()); };
@@ -82,6 +86,7 @@ InboxPage::InboxPage(Estate *estate, QWidget *parent)
         m_view->selectionModel()->clearSelection();
         m_view->selectionModel()->clearCurrentIndex();
         m_key.clear();
+        m_comment->clear();
         showGate();
     });
 
@@ -130,8 +135,8 @@ void InboxPage::showGate()
     const Gate &g = *it;
     QString html =
         tr("<b>%1</b><br>%2 · %3 in %4 · waiting %5")
-            .arg(g.title.toHtmlEscaped(), Wording::gateKind(g.kind), g.service.toHtmlEscaped(),
-                 g.environment.toHtmlEscaped(),
+            .arg(GatesModel::describe(*estate(), g).toHtmlEscaped(), Wording::gateKind(g.kind),
+                 g.service.toHtmlEscaped(), g.environment.toHtmlEscaped(),
                  Wording::age(g.since.isValid() ? g.since.secsTo(QDateTime::currentDateTimeUtc())
                                                 : -1));
     if (!g.approvers.isEmpty())

@@ -59,9 +59,25 @@ QString ConnectionStatusBar::chipText(const QString &connectionId) const
     return describe(connectionId, m_estate->health(connectionId));
 }
 
+QString ConnectionStatusBar::freshness(const QString &connectionId) const
+{
+    const QDateTime t = m_estate->dataTime(connectionId);
+    if (!t.isValid())
+        return tr("%1: no successful read yet").arg(connectionId);
+    const QString age = Wording::age(t.secsTo(QDateTime::currentDateTimeUtc()));
+    if (m_estate->isStale(connectionId))
+        return tr("%1: showing data from %2 (not live)").arg(connectionId, age);
+    return tr("%1: last successful poll %2").arg(connectionId, age);
+}
+
 QString ConnectionStatusBar::ageText() const
 {
     return m_age->text();
+}
+
+QString ConnectionStatusBar::ageToolTip() const
+{
+    return m_age->toolTip();
 }
 
 void ConnectionStatusBar::refresh()
@@ -70,6 +86,7 @@ void ConnectionStatusBar::refresh()
     QStringList ids = m_estate->connectionIds();
     ids.sort();
     QDateTime oldest;
+    QStringList freshLines;
     for (const auto &id : std::as_const(ids)) {
         const ConnectionHealth h = m_estate->health(id);
         QLabel *label = chip(id);
@@ -80,14 +97,20 @@ void ConnectionStatusBar::refresh()
         if (h.rateLimitRemaining >= 0)
             tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
                    tr("%1 of %2 requests left").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);
-        label->setToolTip(tip);
         const QDateTime t = m_estate->dataTime(id);
+        const QString fresh = freshness(id);
+        tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + fresh;
+        label->setToolTip(tip);
+        freshLines << fresh;
         if (t.isValid() && (!oldest.isValid() || t < oldest))
             oldest = t;
     }
+    // The oldest confirmation is the one that matters at a glance; each connection's is in the
+    // tooltip.
     m_age->setText(oldest.isValid() ? tr("data %1").arg(Wording::age(
                                           oldest.secsTo(QDateTime::currentDateTimeUtc())))
                                     : tr("no data yet"));
+    m_age->setToolTip(freshLines.join(QLatin1Char('\n')));
 }
 
 void ConnectionStatusBar::changeEvent(QEvent *event)

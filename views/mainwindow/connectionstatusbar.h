@@ -22,6 +22,9 @@ public:
     /// Text of the chip for one connection (for tests and tool tips).
     QString chipText(const QString &connectionId) const;
     QString ageText() const;
+    QString ageToolTip() const;
+    /// How fresh one connection's data is, from its last successful poll (the tooltips).
+    QString freshness(const QString &connectionId) const;
     static QString describe(const QString &connectionId, const ConnectionHealth &health);
 
 protected:

@@ -5,6 +5,8 @@
 #include "connectionstatusbar.h"
 #include "estate/estate.h"
 #include "inbox/inboxpage.h"
+#include "itemmodels/changesentence.h"
+#include "itemmodels/gatesmodel.h"
 #include "itemmodels/environmentmatrixmodel.h"
 #include "itemmodels/formatting.h"
 #include "itemmodels/notificationfeed.h"
@@ -25,6 +27,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QActionGroup>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -34,6 +37,15 @@
 #include <QVBoxLayout>
 
 namespace fd {
+
+ThemeMode MainWindow::themeMode(const QString &name)
+{
+    if (name == QLatin1String("dark"))
+        return ThemeMode::Dark;
+    if (name == QLatin1String("light"))
+        return ThemeMode::Light;
+    return ThemeMode::System;
+}
 
 MainWindow::MainWindow(Estate *estate, QWidget *parent)
     : QMainWindow(parent)
@@ -89,7 +101,7 @@ MainWindow::MainWindow(Estate *estate, QWidget *parent)
     addPage(m_inbox, QStringLiteral("inbox"), tr("Approvals"), QStringLiteral("Ctrl+4"));
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     connect(m_inbox, &InboxPage::pendingCountChanged, this, &MainWindow::updateInboxCount);
-    updateInboxCount(m_estate->gates().size());
+    updateInboxCount(m_inbox->model()->rowCount());
     fitNavigation();
     m_nav->setCurrentRow(0);
 
@@ -204,6 +216,52 @@ void MainWindow::buildMenus()
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->setObjectName(QStringLiteral("settingsMenu"));
     m_tray->fillMenu(settings);
+    settings->addSeparator();
+    // Languages are named in their own words, so whoever cannot read the current one still
+    // finds theirs.
+    QMenu *language = settings->addMenu(tr("Language"));
+    language->setObjectName(QStringLiteral("languageMenu"));
+    auto *languages = new QActionGroup(language);
+    const QString chosenLanguage = QSettings().value(LanguageKey).toString();
+    const QList<QPair<QString, QString>> languageChoices{
+        {QString(), tr("As the system")},
+        {QStringLiteral("en"), QStringLiteral("English")},
+        {QStringLiteral("ko"), QStringLiteral("한국어")}};
+    for (const auto &[code, name] : languageChoices) {
+        QAction *a = language->addAction(name);
+        a->setObjectName(QStringLiteral("language_") +
+                         (code.isEmpty() ? QStringLiteral("system") : code));
+        a->setCheckable(true);
+        a->setChecked(code == chosenLanguage);
+        languages->addAction(a);
+        const QString c = code;
+        connect(a, &QAction::triggered, this, [this, c] {
+            QSettings().setValue(LanguageKey, c);
+            statusBar()->showMessage(tr("The language changes when Flightdeck starts again."),
+                                     15000);
+        });
+    }
+    QMenu *theme = settings->addMenu(tr("Theme"));
+    theme->setObjectName(QStringLiteral("themeMenu"));
+    auto *themes = new QActionGroup(theme);
+    const QString chosenTheme = QSettings().value(ThemeKey).toString();
+    const QList<QPair<QString, QString>> themeChoices{{QString(), tr("As the system")},
+                                                      {QStringLiteral("light"), tr("Light")},
+                                                      {QStringLiteral("dark"), tr("Dark")}};
+    for (const auto &[code, name] : themeChoices) {
+        QAction *a = theme->addAction(name);
+        a->setObjectName(QStringLiteral("theme_") +
+                         (code.isEmpty() ? QStringLiteral("system") : code));
+        a->setCheckable(true);
+        a->setChecked(code == chosenTheme);
+        themes->addAction(a);
+        const QString c = code;
+        connect(a, &QAction::triggered, this, [c] {
+            QSettings().setValue(ThemeKey, c);
+            // Every page follows a palette change; no restart needed.
+            applyTheme(themeMode(c));
+        });
+    }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("About &plugins…"), this, &MainWindow::showAboutPlugins);
@@ -241,7 +299,9 @@ void MainWindow::setActionRunner(ActionRunner *runner)
         return;
     connect(runner, &ActionRunner::finished, this, [this](quint64, const ActionResult &r) {
         statusBar()->showMessage(
-            r.ok ? tr("Done: %1").arg(r.message) : tr("Failed: %1").arg(r.message), 15000);
+            // A backend that accepted a request has not finished the work it starts (a deploy
+            // or rollback run): the pages show how that goes.
+            r.ok ? tr("Accepted: %1").arg(r.message) : tr("Failed: %1").arg(r.message), 15000);
     });
 }
 
@@ -321,7 +381,8 @@ void MainWindow::requestAction(const ReleaseAction &requested)
     if (action.actor.isEmpty())
         action.actor = qEnvironmentVariable("USER", QStringLiteral("operator"));
     const PreparedAction prepared = m_runner->prepare(action);
-    auto *dialog = new ConfirmActionDialog(prepared, this);
+    auto *dialog =
+        new ConfirmActionDialog(prepared, ChangeSentence::of(prepared.action, *m_estate), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog, prepared] {
         QString why;
@@ -459,9 +520,11 @@ QList<PaletteEntry> MainWindow::paletteEntries() const
                                         CanaryPage::actionFor(r, def.name)};
     }
     for (const Gate &g : m_estate->gates()) {
+        if (GatesModel::isTimedPause(*m_estate, g))
+            continue; // it ends by itself: nothing to approve
         const QString where = tr("%1 in %2").arg(g.service, g.environment);
         out << PaletteEntry{K::Gate,
-                            g.title.isEmpty() ? where : g.title,
+                            g.title.isEmpty() ? where : GatesModel::describe(*m_estate, g),
                             tr("%1 · %2").arg(Wording::gateKind(g.kind), g.connectionId),
                             g.service,
                             g.environment,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/theme.h"
+
 #include "backend/pluginhost.h"
 #include "domain/action.h"
 #include "itemmodels/palettemodel.h"
@@ -77,6 +79,12 @@ public:
     NotificationFeed *notifications() const { return m_feed; }
     NotificationTray *notificationTray() const { return m_tray; }
     void showAboutPlugins();
+
+    /// The language ("", "en", "ko") and theme ("", "light", "dark") chosen under Settings,
+    /// read at start-up when no --lang or --theme is given ("" follows the system).
+    static constexpr QLatin1String LanguageKey{"ui/language"};
+    static constexpr QLatin1String ThemeKey{"ui/theme"};
+    static ThemeMode themeMode(const QString &name);
 
     /// Window geometry and state from/to QSettings ("window/geometry", "window/state").
     void restoreWindowState();

@@ -93,9 +93,29 @@ void MatrixCellDelegate::paint(QPainter *painter,
     painter->setPen(text);
     painter->setFont(versionFont);
     const QString version = index.data(Roles::VersionRole).toString();
+    const qreal versionWidth = std::min(vfm.horizontalAdvance(version), r.width() - 16);
     painter->drawText(QRectF(r.left() + 16, r.top(), r.width() - 16, vfm.height() + 2),
                       Qt::AlignLeft | Qt::AlignVCenter,
                       vfm.elidedText(version, Qt::ElideMiddle, r.width() - 16));
+    // Who and when, after the version, as far as the cell is wide.
+    const QString who = index.data(Roles::DeployedByRole).toString();
+    const QDateTime at = index.data(Roles::DeployedAtRole).toDateTime();
+    QString byline;
+    if (at.isValid())
+        byline = Wording::age(at.secsTo(QDateTime::currentDateTimeUtc()));
+    if (!who.isEmpty())
+        byline = byline.isEmpty() ? who : tr("%1 · %2").arg(who, byline);
+    const qreal bylineLeft = r.left() + 16 + versionWidth + 10;
+    if (!byline.isEmpty() && r.right() - bylineLeft > 40) {
+        QFont small = option.font;
+        small.setPointSizeF(std::max(7.0, option.font.pointSizeF() * 0.85));
+        const QFontMetricsF sfm(small);
+        painter->setFont(small);
+        painter->setPen(selected ? text : option.palette.color(QPalette::PlaceholderText));
+        painter->drawText(QRectF(bylineLeft, r.top(), r.right() - bylineLeft, vfm.height() + 2),
+                          Qt::AlignRight | Qt::AlignVCenter,
+                          sfm.elidedText(byline, Qt::ElideRight, r.right() - bylineLeft));
+    }
 
     // Line 2: badges.
     QFont small = option.font;
@@ -158,19 +178,14 @@ bool MatrixCellDelegate::helpEvent(QHelpEvent *event,
 {
     if (event->type() != QEvent::ToolTip || index.column() == 0)
         return QStyledItemDelegate::helpEvent(event, view, option, index);
-    QStringList lines;
-    lines << tr("%1 in %2")
-                 .arg(index.data(Roles::ServiceRole).toString(),
-                      index.data(Roles::EnvironmentRole).toString());
-    lines << tr("Version: %1").arg(index.data(Roles::VersionRole).toString());
-    lines << tr("Health: %1").arg(Wording::health(Health(index.data(Roles::HealthRole).toInt())));
-    lines << tr("Sync: %1").arg(Wording::sync(SyncState(index.data(Roles::SyncRole).toInt())));
-    if (index.data(Roles::StaleRole).toBool())
-        lines << tr("Last known value, %1")
-                     .arg(Wording::age(index.data(Roles::AgeSecondsRole).toLongLong()));
-    if (index.data(Roles::FrozenRole).toBool())
-        lines << tr("Frozen: %1").arg(index.data(Roles::FreezeReasonRole).toString());
-    QToolTip::showText(event->globalPos(), lines.join(QLatin1Char('\n')), view);
+    if (index.data(Roles::FrozenRole).toBool()) {
+        QToolTip::showText(event->globalPos(),
+                           index.data(Qt::ToolTipRole).toString() + QLatin1Char('\n') +
+                               tr("Frozen: %1").arg(index.data(Roles::FreezeReasonRole).toString()),
+                           view);
+        return true;
+    }
+    QToolTip::showText(event->globalPos(), index.data(Qt::ToolTipRole).toString(), view);
     return true;
 }
 

@@ -3,11 +3,15 @@
 #include "matrixcelldelegate.h"
 #include "estate/estate.h"
 #include "itemmodels/deploymenthistorymodel.h"
+#include "itemmodels/formatting.h"
 #include "itemmodels/itemroles.h"
 #include "itemmodels/recordfilterproxymodel.h"
 #include "shared/confirmactiondialog.h"
 #include "shared/statusproxy.h"
+#include "shared/theme.h"
 
+#include <QEvent>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -41,7 +45,20 @@ MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
     m_search->setPlaceholderText(tr("Filter services, versions, people…"));
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &RecordFilterProxyModel::setFilterText);
-    layout->addWidget(m_search);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_search, 1);
+    m_legend = new QLabel(this);
+    m_legend->setObjectName(QStringLiteral("matrixLegend"));
+    m_legend->setTextFormat(Qt::RichText);
+    top->addWidget(m_legend);
+    layout->addLayout(top);
+    m_empty = new QLabel(this);
+    m_empty->setObjectName(QStringLiteral("matrixEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->hide();
+    layout->addWidget(m_empty);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     m_view = new QTableView(split);
@@ -106,11 +123,63 @@ MatrixPage::MatrixPage(Estate *estate, QWidget *parent)
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
 
+    // A filter that keeps nothing says so, instead of leaving an empty grid.
+    connect(m_search, &QLineEdit::textChanged, this, &MatrixPage::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MatrixPage::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MatrixPage::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MatrixPage::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MatrixPage::updateEmptyMessage);
+    updateLegend();
+
+    // The history title names what the cell runs now: it follows the cell, not the click.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MatrixPage::updateHistoryTitle);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MatrixPage::updateHistoryTitle);
+
     // Ages in stale cells move even when no data does.
     auto *ageTimer = new QTimer(this);
     ageTimer->setInterval(30000);
     connect(ageTimer, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
     ageTimer->start();
+}
+
+void MatrixPage::updateEmptyMessage()
+{
+    const QString text = m_search->text().trimmed();
+    const bool empty = !text.isEmpty() && m_proxy->rowCount() == 0;
+    m_empty->setText(empty ? tr("Nothing matches \"%1\". The filter looks at service names, "
+                                "versions, commits and who deployed.")
+                                 .arg(text)
+                           : QString());
+    m_empty->setVisible(empty);
+}
+
+void MatrixPage::updateLegend()
+{
+    // What the dot before each version means: the health colours the cells use.
+    const StatusColors colors = StatusColors::of(palette());
+    const auto dot = [](const QColor &c, const QString &word) {
+        return QStringLiteral("<span style='color:%1'>●</span>&nbsp;%2")
+            .arg(c.name(), word.toHtmlEscaped());
+    };
+    const QStringList items{
+        dot(colorFor(Health::Healthy, colors), Wording::health(Health::Healthy)),
+        dot(colorFor(Health::Progressing, colors), Wording::health(Health::Progressing)),
+        dot(colorFor(Health::Degraded, colors), Wording::health(Health::Degraded)),
+        dot(colorFor(Health::Missing, colors), Wording::health(Health::Missing)),
+        dot(colorFor(Health::Unknown, colors), Wording::health(Health::Unknown)),
+        dot(colors.stale, tr("stale (last known)"))};
+    m_legend->setText(items.join(QStringLiteral("&nbsp;&nbsp; ")));
+    m_legend->setToolTip(tr("The dot before a version is the health its backend reports; grey "
+                            "marks a value kept from a connection that is not live."));
+}
+
+void MatrixPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::LanguageChange)
+        updateLegend();
+    if (event->type() == QEvent::LanguageChange)
+        updateEmptyMessage();
+    ConsolePage::changeEvent(event);
 }
 
 void MatrixPage::selectCell(const QString &service, const QString &environment)
@@ -128,14 +197,24 @@ void MatrixPage::showHistory(const QModelIndex &proxyIndex)
     if (service.isEmpty() || env.isEmpty())
         return;
     m_historyModel->setTarget(service, env);
+    m_historyService = service;
+    m_historyEnvironment = env;
+    updateHistoryTitle();
     const auto cell = m_model->cell(service, env);
-    m_historyTitle->setText(
-        tr("Deployment history of %1 in %2 — now %3")
-            .arg(service, env, cell.version.isEmpty() ? QStringLiteral("—") : cell.version));
     m_link->setText(cell.url.isEmpty() ? QString()
                                        : QStringLiteral("<a href=\"%1\">%2</a>")
                                              .arg(cell.url.toString(QUrl::FullyEncoded),
                                                   tr("Open in %1").arg(cell.connections.value(0))));
+}
+
+void MatrixPage::updateHistoryTitle()
+{
+    if (m_historyService.isEmpty())
+        return;
+    const auto cell = m_model->cell(m_historyService, m_historyEnvironment);
+    m_historyTitle->setText(tr("Deployment history of %1 in %2 — now %3")
+                                .arg(m_historyService, m_historyEnvironment,
+                                     cell.version.isEmpty() ? QStringLiteral("—") : cell.version));
 }
 
 QList<ReleaseAction> MatrixPage::cellActions(const QString &service,

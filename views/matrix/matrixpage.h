@@ -25,15 +25,25 @@ public:
     QTableView *historyView() const { return m_history; }
     DeploymentHistoryModel *historyModel() const { return m_historyModel; }
     QLineEdit *searchEdit() const { return m_search; }
+    QLabel *historyTitle() const { return m_historyTitle; }
+    QLabel *legend() const { return m_legend; }
+    /// "Nothing matches …" when the filter keeps no row; hidden otherwise.
+    QLabel *emptyMessage() const { return m_empty; }
 
     /// Select one cell (and show its history).
     void selectCell(const QString &service, const QString &environment);
     /// The actions the context menu offers for a cell, in menu order.
     QList<ReleaseAction> cellActions(const QString &service, const QString &environment) const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateEmptyMessage();
+    void updateLegend();
     void showHistory(const QModelIndex &proxyIndex);
     void showContextMenu(const QPoint &pos);
+    void updateHistoryTitle();
 
     EnvironmentMatrixModel *m_model;
     RecordFilterProxyModel *m_proxy;
@@ -45,6 +55,10 @@ private:
     QLineEdit *m_search;
     QLabel *m_historyTitle;
     QLabel *m_link;
+    QLabel *m_legend;
+    QLabel *m_empty;
+    QString m_historyService; // the cell whose history is shown
+    QString m_historyEnvironment;
 };
 
 } // namespace fd

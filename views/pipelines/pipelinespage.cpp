@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 #include "estate/estate.h"
 #include "itemmodels/formatting.h"
+#include "itemmodels/logtext.h"
 #include "itemmodels/itemroles.h"
 #include "itemmodels/recordfilterproxymodel.h"
 #include "itemmodels/runsmodel.h"
@@ -10,6 +11,7 @@
 #include "shared/statusproxy.h"
 #include "shared/theme.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
 #include <QFontDatabase>
@@ -178,6 +180,10 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     auto *logBar = new QHBoxLayout;
     logBar->addWidget(new QLabel(tr("Log tail"), detail));
     logBar->addStretch(1);
+    m_wrap = new QCheckBox(tr("Wrap lines"), detail);
+    m_wrap->setObjectName(QStringLiteral("wrapLogCheck"));
+    m_wrap->setChecked(true);
+    logBar->addWidget(m_wrap);
     m_more = new QPushButton(tr("Load earlier lines"), detail);
     m_more->setObjectName(QStringLiteral("moreLogButton"));
     logBar->addWidget(m_more);
@@ -185,11 +191,15 @@ PipelinesPage::PipelinesPage(Estate *estate, QWidget *parent)
     m_log = new QPlainTextEdit(detail);
     m_log->setObjectName(QStringLiteral("logTail"));
     m_log->setReadOnly(true);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_log->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     // A capped block count keeps a huge log from being laid out whole.
     m_log->setMaximumBlockCount(5000);
     dl->addWidget(m_log, 3);
+    connect(m_wrap, &QCheckBox::toggled, this, [this](bool wrap) {
+        m_log->setLineWrapMode(wrap ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
+    });
     connect(m_more, &QPushButton::clicked, this,
             [this] { fetchLog(std::min(LogCapBytes, std::max(m_logBytes, LogChunkBytes) * 2)); });
 
@@ -374,7 +384,9 @@ void PipelinesPage::showRun()
         return;
     }
     const Run &r = *it;
-    m_title->setText(tr("%1 #%2 — %3").arg(r.pipeline, r.number, Wording::runStatus(r.status)));
+    m_title->setText(
+        tr("%1 #%2 — %3")
+            .arg(Wording::pipelineName(r.pipeline), r.number, Wording::runStatus(r.status)));
     QStringList meta;
     meta << tr("%1 on %2").arg(r.service.isEmpty() ? r.connectionId : r.service, r.connectionId);
     if (!r.branch.isEmpty())
@@ -406,11 +418,30 @@ void PipelinesPage::showRun()
         fill(new QTreeWidgetItem(m_stages), s);
     m_stages->expandToDepth(0);
     updateActions();
+    // The tail is read again whenever the run moves on (a stage starts or ends, the run
+    // finishes), so a finished run never shows the log of a stage it has left.
+    const QString progress = progressOf(r);
     if (newRun)
         fetchLog(LogChunkBytes);
+    else if (progress != m_logProgress)
+        fetchLog(std::max(m_logBytes, LogChunkBytes), false);
+    m_logProgress = progress;
 }
 
-void PipelinesPage::fetchLog(qint64 bytes)
+QString PipelinesPage::progressOf(const Run &run)
+{
+    QString out = QString::number(int(run.status));
+    std::function<void(const Stage &)> add = [&](const Stage &s) {
+        out += QLatin1Char('|') + s.id + QLatin1Char(':') + QString::number(int(s.status));
+        for (const Stage &step : s.steps)
+            add(step);
+    };
+    for (const Stage &s : run.stages)
+        add(s);
+    return out;
+}
+
+void PipelinesPage::fetchLog(qint64 bytes, bool announce)
 {
     const auto it = estate()->runs().constFind(m_shownKey);
     if (it == estate()->runs().cend())
@@ -426,7 +457,8 @@ void PipelinesPage::fetchLog(qint64 bytes)
     }
     const quint64 request = ++m_logRequest;
     m_logBytes = bytes;
-    m_log->setPlainText(tr("Loading the last %1 KiB…").arg(bytes / 1024));
+    if (announce)
+        m_log->setPlainText(tr("Loading the last %1 KiB…").arg(bytes / 1024));
     QPointer<PipelinesPage> self(this);
     backend->fetchLogTail(
         it->id, QString(), bytes,
@@ -438,8 +470,9 @@ void PipelinesPage::fetchLog(qint64 bytes)
                 self->m_log->setPlainText(tr("Could not load the log: %1").arg(error));
                 return;
             }
-            self->m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-            self->m_log->setPlainText(text.right(int(LogCapBytes)));
+            self->m_log->setLineWrapMode(self->m_wrap->isChecked() ? QPlainTextEdit::WidgetWidth
+                                                                   : QPlainTextEdit::NoWrap);
+            self->m_log->setPlainText(readableLog(text.right(int(LogCapBytes))));
             self->m_log->moveCursor(QTextCursor::End);
             self->m_more->setEnabled(bytes < LogCapBytes && text.size() >= bytes / 2);
         });

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -62,7 +63,10 @@ private:
     int columnWidthFor(int column) const;
     void refreshFilterChoices();
     void showRun();
-    void fetchLog(qint64 bytes);
+    /// Reads the last @p bytes of the shown run's log; @p announce shows "Loading…" meanwhile.
+    void fetchLog(qint64 bytes, bool announce = true);
+    /// What changes when a run moves on: its status and every stage's status.
+    static QString progressOf(const Run &run);
 
     RunsModel *m_model;
     RecordFilterProxyModel *m_filter;
@@ -78,11 +82,13 @@ private:
     QTreeWidget *m_stages;
     QPlainTextEdit *m_log;
     QPushButton *m_more;
+    QCheckBox *m_wrap;
     QPushButton *m_rerun;
     QPushButton *m_cancel;
     BackendLookup m_backends;
     QString m_shownKey;
     qint64 m_logBytes = 0;
+    QString m_logProgress;    // progressOf() the shown run when its log was last read
     quint64 m_logRequest = 0; // answers to older requests are dropped
 };
 

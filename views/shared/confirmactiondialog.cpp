@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QToolButton>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -61,6 +62,8 @@ QString ConfirmActionDialog::guardName(const QString &guard)
         return tr("freeze window");
     if (guard == QLatin1String("in-flight"))
         return tr("in flight");
+    if (guard == QLatin1String("slo-gate"))
+        return tr("SLO gate");
     return guard;
 }
 
@@ -108,6 +111,12 @@ QStringList ConfirmActionDialog::refusalTexts() const
 }
 
 ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent)
+    : ConfirmActionDialog(prepared, QString(), parent)
+{}
+
+ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared,
+                                         const QString &change,
+                                         QWidget *parent)
     : QDialog(parent)
     , m_prepared(prepared)
 {
@@ -116,10 +125,14 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
     setObjectName(QStringLiteral("confirmActionDialog"));
     auto *layout = new QVBoxLayout(this);
 
-    auto *title = new QLabel(prepared.plan.summary.isEmpty()
-                                 ? tr("%1 %2 in %3").arg(verbText(a.verb), a.service, a.environment)
-                                 : prepared.plan.summary,
-                             this);
+    // First what changes, in one sentence; the backend's summary and the requests beneath.
+    QString headline = change;
+    if (headline.isEmpty())
+        headline = prepared.plan.summary.isEmpty()
+                       ? tr("%1 %2 in %3").arg(verbText(a.verb), a.service, a.environment)
+                       : prepared.plan.summary;
+    auto *title = new QLabel(headline, this);
+    title->setObjectName(QStringLiteral("changeSentence"));
     QFont big = title->font();
     big.setPointSizeF(big.pointSizeF() * 1.2);
     big.setBold(true);
@@ -131,6 +144,9 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
                        .arg(a.connectionId, a.service.isEmpty() ? QStringLiteral("—") : a.service,
                             a.environment.isEmpty() ? QStringLiteral("—") : a.environment),
                    this);
+    where->setWordWrap(true);
+    if (!change.isEmpty() && !prepared.plan.summary.isEmpty())
+        where->setText(prepared.plan.summary + QStringLiteral("\n") + where->text());
     layout->addWidget(where);
 
     // The exact requests: what the operator approves is what is sent.
@@ -160,8 +176,30 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
     }
     plan->setPlainText(lines.join(QLatin1Char('\n')));
     plan->setMinimumHeight(120);
-    layout->addWidget(new QLabel(tr("Requests this action will send:"), this));
-    layout->addWidget(plan, 1);
+    // The exact requests are one click away, collapsed: the sentence above is what most
+    // operators read, the requests are what an auditor checks.
+    auto *toggle = new QToolButton(this);
+    toggle->setObjectName(QStringLiteral("planToggle"));
+    toggle->setText(tr("Requests this action will send"));
+    toggle->setCheckable(true);
+    toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toggle->setArrowType(Qt::RightArrow);
+    toggle->setAutoRaise(true);
+    plan->setVisible(false);
+    auto *spare = new QSpacerItem(0, 0, QSizePolicy::Minimum, QSizePolicy::Expanding);
+    connect(toggle, &QToolButton::toggled, this, [this, layout, plan, toggle, spare](bool open) {
+        toggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+        plan->setVisible(open);
+        // Spare height goes to the requests when they show, else below the form, so the
+        // collapsed dialog does not spread its rows apart.
+        layout->setStretchFactor(plan, open ? 1 : 0);
+        layout->setStretch(layout->indexOf(spare), open ? 0 : 1);
+        // Taller to make room for the requests, never narrower than the operator made it.
+        if (open)
+            resize(width(), std::max(height(), sizeHint().height() + plan->minimumHeight()));
+    });
+    layout->addWidget(toggle);
+    layout->addWidget(plan, 0);
 
     auto *guards = new QLabel(this);
     guards->setObjectName(QStringLiteral("guardList"));
@@ -201,7 +239,7 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
     if (prepared.protectedEnvironment) {
         m_typedName = new QLineEdit(this);
         m_typedName->setObjectName(QStringLiteral("typedEnvironment"));
-        m_typedName->setPlaceholderText(a.environment);
+        // No placeholder: a grey "prod" in the box reads as if it were already typed.
         form->addRow(tr("Type \"%1\" to confirm:").arg(a.environment), m_typedName);
         connect(m_typedName, &QLineEdit::textChanged, this, &ConfirmActionDialog::updateState);
     }
@@ -214,6 +252,8 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
         connect(m_reason, &QPlainTextEdit::textChanged, this, &ConfirmActionDialog::updateState);
     }
     layout->addLayout(form);
+    layout->addItem(spare);
+    layout->setStretch(layout->indexOf(spare), 1);
 
     m_refusal = new QLabel(this);
     m_refusal->setObjectName(QStringLiteral("refusal"));
@@ -225,14 +265,21 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared, QWidget
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(verbText(a.verb));
-    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    // Enter presses the default button. Where a name must be typed, that is the confirm
+    // button: Enter after typing the name confirms, and does nothing while the button is
+    // disabled (never a silent cancel). Elsewhere it is Cancel: nothing goes by a stray key.
+    if (m_typedName)
+        confirmButton()->setDefault(true);
+    else
+        m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (canConfirm())
             accept();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
-    resize(640, 480);
+    resize(640, 360);
     updateState();
 }
 

@@ -22,6 +22,8 @@ class ConfirmActionDialog : public QDialog
     Q_OBJECT
 public:
     explicit ConfirmActionDialog(const PreparedAction &prepared, QWidget *parent = nullptr);
+    /// @p change: one plain sentence of what the action changes (ChangeSentence), shown first.
+    ConfirmActionDialog(const PreparedAction &prepared, const QString &change, QWidget *parent);
 
     Confirmation confirmation() const;
     /// The action, plan and guards shown.

@@ -51,6 +51,7 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
     bar->addWidget(m_windowLabel);
     bar->addWidget(m_window);
     bar->addStretch(1);
+    m_hint->setObjectName(QStringLiteral("timelineHint"));
     m_hint->setForegroundRole(QPalette::PlaceholderText);
     bar->addWidget(m_hint);
 
@@ -103,8 +104,18 @@ TimelinePage::TimelinePage(Session *session, QWidget *parent)
                     m_model->addEvents(events);
                     fillFilters();
                 });
+    // The count follows the rows shown, whichever way they came (live events, a reload, a filter).
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, &TimelinePage::updateHint);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TimelinePage::updateHint);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &TimelinePage::updateHint);
     reload();
     applyFilter();
+}
+
+void TimelinePage::updateHint()
+{
+    m_hint->setText(tr("%n event(s) · wheel zooms, drag pans", nullptr, m_model->rowCount()));
 }
 
 void TimelinePage::reload()
@@ -163,7 +174,7 @@ void TimelinePage::applyFilter()
     const int hours = windowHours.value(m_window->currentIndex(), 6);
     m_chart->setRange(m_now.addSecs(-qint64(hours) * 3600),
                       m_now.addSecs(qint64(hours) * 3600 / 20));
-    m_hint->setText(tr("%n event(s) · wheel zooms, drag pans", nullptr, m_model->rowCount()));
+    updateHint();
 }
 
 void TimelinePage::setNow(const QDateTime &now)

@@ -44,6 +44,7 @@ protected:
 
 private:
     void applyFilter();
+    void updateHint();
     void retranslate();
     void fillFilters();
 

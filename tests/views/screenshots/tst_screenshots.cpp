@@ -5,6 +5,7 @@
 
 #include "canary/canarypage.h"
 #include "inbox/inboxpage.h"
+#include "itemmodels/changesentence.h"
 #include "mainwindow/mainwindow.h"
 #include "matrix/matrixpage.h"
 #include "palette/commandpalette.h"
@@ -228,7 +229,8 @@ private Q_SLOTS:
             QVERIFY2(stats(palette).distinctColours > 50, qPrintable(paletteFile));
             window.commandPalette()->hide();
 
-            ConfirmActionDialog dialog(sampleAction(), &window);
+            const PreparedAction action = sampleAction();
+            ConfirmActionDialog dialog(action, ChangeSentence::of(action.action, estate), &window);
             dialog.resize(760, 560);
             dialog.show();
             QVERIFY(QTest::qWaitForWindowExposed(&dialog));
