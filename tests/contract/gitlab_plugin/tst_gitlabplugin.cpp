@@ -906,12 +906,14 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.startSandbox());
-        f.config.options.insert(QStringLiteral("requestTimeoutMs"), 300);
+        // The timeout is well above a loaded 2-core machine's answer time and well below the
+        // injected latency, so only the fault makes requests time out.
+        f.config.options.insert(QStringLiteral("requestTimeoutMs"), 1500);
         f.config.options.insert(QStringLiteral("maxAttempts"), 1);
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
         const int runs = int(f.sink.runs.size());
-        f.sb->setFaults({fault(QStringLiteral("gitlab:latency:1s"))});
+        f.sb->setFaults({fault(QStringLiteral("gitlab:latency:5s"))});
         QTRY_COMPARE_WITH_TIMEOUT(fd::toString(f.sink.health.state),
                                   fd::toString(ConnectionHealth::State::Degraded), 15000);
         QVERIFY(f.sink.health.reason.contains(QLatin1String("timed out")));

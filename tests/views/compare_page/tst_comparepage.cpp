@@ -384,6 +384,11 @@ private:
     /// where, so the page sees the demo estate without waiting for four plugins to sync.
     void openWithWorld(Session &session)
     {
+        // The workspace names its credentials as env: references; a connection a service uses
+        // must have them set even when no plugin will read it.
+        const auto env = m_sandbox->workspaceEnvironment();
+        for (auto it = env.cbegin(); it != env.cend(); ++it)
+            qputenv(it.key().toLocal8Bit().constData(), it.value().toLocal8Bit());
         Session::OpenOptions o;
         o.storePath = QStringLiteral(":none");
         o.pluginDirs = {m_dir.path() + QStringLiteral("/no-plugins")};
