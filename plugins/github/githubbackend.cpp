@@ -714,13 +714,13 @@ void GitHubBackend::finishCycle()
 
 int GitHubBackend::backoffMs() const
 {
-    // Exponential in the number of failed polls in a row, with full jitter so many clients
-    // (and many connections) do not come back in step.
+    // Exponential in the failed polls in a row, with equal jitter: connections do not come
+    // back in step, and none probes a failing server sooner than half its backoff.
     const int base = std::max(m_settings.intervalMs, m_serverPollIntervalMs);
     http::RetryTiming timing;
     timing.baseMs = base;
     timing.capMs = std::max(m_settings.maxBackoffMs, base);
-    return std::max(1, http::fullJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
+    return std::max(1, http::equalJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
 }
 
 void GitHubBackend::scheduleNext(int delayMs)

@@ -895,12 +895,12 @@ void GitLabBackend::finishCycle()
 
 int GitLabBackend::backoffMs() const
 {
-    // Exponential in the failed polls in a row, with full jitter so many connections do not
-    // come back in step.
+    // Exponential in the failed polls in a row, with equal jitter: connections do not come
+    // back in step, and none probes a failing server sooner than half its backoff.
     http::RetryTiming timing;
     timing.baseMs = m_settings.intervalMs;
     timing.capMs = std::max(m_settings.maxBackoffMs, m_settings.intervalMs);
-    return std::max(1, http::fullJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
+    return std::max(1, http::equalJitterDelayMs(timing, std::min(m_failStreak, 16) + 1));
 }
 
 void GitLabBackend::scheduleNext(int delayMs)

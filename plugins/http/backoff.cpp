@@ -19,12 +19,23 @@ QDateTime RetryTiming::currentTime() const
     return now ? now() : QDateTime::currentDateTimeUtc();
 }
 
-int fullJitterDelayMs(const RetryTiming &timing, int retry)
+namespace {
+double backoffCeiling(const RetryTiming &timing, int retry)
 {
     const int exponent = std::clamp(retry - 1, 0, 30);
-    const double ceiling =
-        std::min<double>(timing.capMs, double(timing.baseMs) * std::pow(2.0, exponent));
-    return int(std::floor(timing.nextRandom() * ceiling));
+    return std::min<double>(timing.capMs, double(timing.baseMs) * std::pow(2.0, exponent));
+}
+} // namespace
+
+int fullJitterDelayMs(const RetryTiming &timing, int retry)
+{
+    return int(std::floor(timing.nextRandom() * backoffCeiling(timing, retry)));
+}
+
+int equalJitterDelayMs(const RetryTiming &timing, int retry)
+{
+    const double half = backoffCeiling(timing, retry) / 2.0;
+    return int(std::floor(half + timing.nextRandom() * half));
 }
 
 std::optional<QDateTime> parseHttpDate(const QByteArray &value)

@@ -27,6 +27,11 @@ struct RetryTiming
 /// Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(retry-1))], retry >= 1.
 int fullJitterDelayMs(const RetryTiming &timing, int retry);
 
+/// Equal-jitter exponential backoff: half of min(cap, base * 2^(retry-1)) fixed, the other half
+/// uniform. For polling a failing server: connections still spread out, but none comes back
+/// sooner than half its backoff, so a run of small draws cannot hammer the server.
+int equalJitterDelayMs(const RetryTiming &timing, int retry);
+
 /// Parses an HTTP date (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT").
 std::optional<QDateTime> parseHttpDate(const QByteArray &value);
 

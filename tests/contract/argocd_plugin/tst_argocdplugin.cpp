@@ -908,7 +908,9 @@ void TestArgoCdPlugin::managedResourcesTimeout()
     QCOMPARE(late->calls, 1);
     QVERIFY(late->resources.isEmpty());
     QVERIFY2(!late->error.isEmpty(), "a timed-out request reports an error");
-    QVERIFY2(t.elapsed() < 4000, qPrintable(QString::number(t.elapsed())));
+    // Ended by our 300 ms timeout, not by the server's 5 s answer.
+    QVERIFY2(late->error.contains(QLatin1String("timed out after 300 ms")), qPrintable(late->error));
+    qInfo("managed resources gave up after %lld ms", qint64(t.elapsed()));
 
     // stopping the connection answers what is still pending, once
     m_h->sb->setFaults({slow});

@@ -305,7 +305,9 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.startSandbox());
-        f.config.options.insert(QStringLiteral("pollInterval"), 5);
+        // Idle jobs wait a minute: none may be read in the window however long the first sync
+        // took on a loaded machine.
+        f.config.options.insert(QStringLiteral("pollInterval"), 60);
         f.config.options.insert(QStringLiteral("activePollInterval"), 0.1);
         QVERIFY(f.startBackend(m_factory));
         QTRY_COMPARE_WITH_TIMEOUT(f.sink.initialSyncs, 1, 15000);
@@ -720,7 +722,9 @@ private Q_SLOTS:
         QCOMPARE(f.sink.environments, environments);
         QCOMPARE(f.sink.gates.size(), gates);
 
-        // Backoff: at 0.1 s active polling about 20 polls would start in 2 s; far fewer do.
+        // Backoff: at 0.1 s active polling about 20 polls would start in 2 s. With equal jitter
+        // (base 0.1 s, cap 0.8 s) the waits are at least 0.1, 0.2, then 0.4 s each, so at most
+        // 6 start in 2 s however the random draws fall; a slower machine only starts fewer.
         const qint64 pollsAtFault =
             f.backend->statistics().value(QStringLiteral("polls")).toLongLong();
         QTest::qWait(2000);

