@@ -488,6 +488,9 @@ int runStatus(CtlContext &ctx)
         o.insert(QStringLiteral("connection"), id);
         o.insert(QStringLiteral("kind"), ctx.session->connectionKind(id));
         o.insert(QStringLiteral("synced"), e->isSynced(id));
+        const ConnectionDef *def = ctx.session->workspace().connection(id);
+        const bool unverifiedTls = def && def->insecure;
+        o.insert(QStringLiteral("tlsVerified"), !unverifiedTls);
         o.insert(QStringLiteral("fresh"), outcome.fresh);
         o.insert(QStringLiteral("dataTime"), outcome.lastGoodRead.isValid()
                                                  ? QJsonValue(dateToJson(outcome.lastGoodRead))
@@ -500,7 +503,11 @@ int runStatus(CtlContext &ctx)
             data = QStringLiteral("STALE, read %1").arg(age(outcome.lastGoodRead));
         else
             data = e->isSynced(id) ? QStringLiteral("never read") : QStringLiteral("not synced");
-        t.addRow({id, ctx.session->connectionKind(id), toString(h.state), rate, data, h.reason});
+        // tls.insecure is shown on every status, never only logged.
+        const QString health = unverifiedTls
+                                   ? toString(h.state) + QStringLiteral(", TLS NOT VERIFIED")
+                                   : toString(h.state);
+        t.addRow({id, ctx.session->connectionKind(id), health, rate, data, h.reason});
     }
     if (ctx.json)
         printJson(ctx, arr);

@@ -249,6 +249,7 @@ void ArgoCdBackend::retryStartLater(const QString &reason, const http::Response 
     setHealth(r.status == 0 ? ConnectionHealth::State::Unreachable
                             : ConnectionHealth::State::Degraded,
               QStringLiteral("%1: %2").arg(reason, describe(r)));
+    firstReadEnded();
     const int delay = m_policy.nextDelayMs(0);
     m_retryTimer->disconnect();
     const quint64 gen = m_generation;
@@ -662,6 +663,18 @@ void ArgoCdBackend::authFailed(const QString &reason)
     m_retryTimer->stop();
     m_stream.cancel();
     setHealth(ConnectionHealth::State::AuthFailed, reason);
+    firstReadEnded();
+}
+
+void ArgoCdBackend::firstReadEnded()
+{
+    // A first read that failed has ended too: whoever waits for it (the CLI) reports the
+    // failure now instead of waiting out its own timeout. Health says what went wrong.
+    if (!m_initialDone) {
+        m_initialDone = true;
+        m_initialRefresh.clear();
+        m_sink->initialSyncDone(m_config.id);
+    }
 }
 
 void ArgoCdBackend::setHealth(ConnectionHealth::State state, const QString &reason)

@@ -81,6 +81,7 @@ private:
     void scheduleReconnect(const QString &reason);
     void retryStartLater(const QString &reason, const http::Response &response);
     void authFailed(const QString &reason);
+    void firstReadEnded();
     void setHealth(ConnectionHealth::State state, const QString &reason = {});
     void noteResourceVersion(const QString &rv);
 

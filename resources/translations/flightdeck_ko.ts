@@ -682,6 +682,14 @@
         <source>%1: last successful poll %2</source>
         <translation>%1: 마지막 성공한 폴링 %2</translation>
     </message>
+    <message>
+        <source>TLS not verified</source>
+        <translation>TLS 검증 안 함</translation>
+    </message>
+    <message>
+        <source>tls.insecure is set for this connection: its server&apos;s certificate is not checked</source>
+        <translation>이 연결에 tls.insecure가 설정됨: 서버 인증서를 확인하지 않습니다</translation>
+    </message>
 </context>
 <context>
     <name>fd::Console</name>

@@ -56,7 +56,16 @@ QLabel *ConnectionStatusBar::chip(const QString &connectionId)
 
 QString ConnectionStatusBar::chipText(const QString &connectionId) const
 {
-    return describe(connectionId, m_estate->health(connectionId));
+    QString text = describe(connectionId, m_estate->health(connectionId));
+    if (m_unverifiedTls.contains(connectionId))
+        text += QStringLiteral(" — ") + tr("TLS not verified");
+    return text;
+}
+
+void ConnectionStatusBar::setUnverifiedTls(const QStringList &connectionIds)
+{
+    m_unverifiedTls = connectionIds;
+    refresh();
 }
 
 QString ConnectionStatusBar::freshness(const QString &connectionId) const
@@ -91,9 +100,18 @@ void ConnectionStatusBar::refresh()
         const ConnectionHealth h = m_estate->health(id);
         QLabel *label = chip(id);
         const QString text = describe(id, h);
-        label->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
-                           .arg(colorFor(h.state, colors).name(), text.toHtmlEscaped()));
+        QString html = QStringLiteral("<span style='color:%1'>●</span> %2")
+                           .arg(colorFor(h.state, colors).name(), text.toHtmlEscaped());
         QString tip = h.reason;
+        if (m_unverifiedTls.contains(id)) {
+            // Anyone on the network path could be answering: say so where it is seen.
+            html += QStringLiteral(" <b style='color:%1'>%2</b>")
+                        .arg(colors.bad.name(), tr("TLS not verified").toHtmlEscaped());
+            tip = tr("tls.insecure is set for this connection: its server's certificate is not "
+                     "checked") +
+                  (tip.isEmpty() ? QString() : QStringLiteral("\n") + tip);
+        }
+        label->setText(html);
         if (h.rateLimitRemaining >= 0)
             tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
                    tr("%1 of %2 requests left").arg(h.rateLimitRemaining).arg(h.rateLimitLimit);

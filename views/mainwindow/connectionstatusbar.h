@@ -26,6 +26,9 @@ public:
     /// How fresh one connection's data is, from its last successful poll (the tooltips).
     QString freshness(const QString &connectionId) const;
     static QString describe(const QString &connectionId, const ConnectionHealth &health);
+    /// Connections whose workspace entry says `tls.insecure: true`: their chips carry a red
+    /// "TLS not verified" mark for as long as the window is open, whatever their health.
+    void setUnverifiedTls(const QStringList &connectionIds);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -37,6 +40,7 @@ private:
     Estate *m_estate;
     QHBoxLayout *m_layout;
     QHash<QString, QLabel *> m_chips;
+    QStringList m_unverifiedTls;
     QLabel *m_age;
 };
 

@@ -287,6 +287,11 @@ void MainWindow::setWorkspace(const Workspace *workspace)
         return workspace->isFrozen(env, QDateTime::currentDateTimeUtc(), reason);
     });
     setReadOnly(workspace->readOnly);
+    QStringList unverified;
+    for (const ConnectionDef &c : workspace->connections)
+        if (c.insecure)
+            unverified << c.id;
+    m_status->setUnverifiedTls(unverified);
     const QString name =
         workspace->name.isEmpty() ? QFileInfo(workspace->file).fileName() : workspace->name;
     setWindowTitle(tr("%1 — Flightdeck").arg(name));

@@ -109,6 +109,8 @@ private Q_SLOTS:
     void keepAliveSilenceReconnects();
     void dropReconnectsAndResumes();
     void unauthorizedStreamStops();
+    void aFailedFirstReadEndsTheInitialSync_data();
+    void aFailedFirstReadEndsTheInitialSync();
     void badInputOnTheStream();
     void managedResources_data();
     void managedResources();
@@ -636,6 +638,36 @@ void TestArgoCdPlugin::unauthorizedStreamStops()
     // and nothing is executed on a connection whose credentials failed
     const ActionResult r = runAction(m_h->backend->plan(m_h->action(Verb::Promote)));
     QVERIFY(!r.ok);
+}
+
+void TestArgoCdPlugin::aFailedFirstReadEndsTheInitialSync_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<int>("state");
+    QTest::newRow("expired token") << QStringLiteral("argocd:expired-token")
+                                   << int(ConnectionHealth::State::AuthFailed);
+    QTest::newRow("server errors") << QStringLiteral("argocd:5xx")
+                                   << int(ConnectionHealth::State::Degraded);
+}
+
+void TestArgoCdPlugin::aFailedFirstReadEndsTheInitialSync()
+{
+    QFETCH(QString, fault);
+    QFETCH(int, state);
+    // Whoever waits for the first read (the CLI) hears that it ended, with the reason in the
+    // health, instead of waiting out its own timeout.
+    QVERIFY(startHarness(QStringLiteral("3.5"), {fault}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_h->sink.initialSyncs, 1, kWait);
+    QCOMPARE(int(m_h->sink.health.state), state);
+    QVERIFY(!m_h->sink.health.reason.isEmpty());
+    QVERIFY(m_h->sink.environments.isEmpty());
+    if (state == int(ConnectionHealth::State::AuthFailed))
+        return; // a refused credential is not retried
+    // The server recovers: the apps arrive, and the first sync is not announced twice.
+    m_h->sb->setFaults({});
+    QTRY_VERIFY_WITH_TIMEOUT(!m_h->sink.environments.isEmpty(), kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(int(m_h->sink.health.state), int(ConnectionHealth::State::Ok), kWait);
+    QCOMPARE(m_h->sink.initialSyncs, 1);
 }
 
 // ---- a fixture server for frames the sandbox never sends ----

@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void readCommandsShowEveryBackend_data();
     void readCommandsShowEveryBackend();
     void statusJson();
+    void statusMarksConnectionsWithoutTlsVerification();
     void dryRunPrintsPlanAndSendsNothing();
     void protectedEnvironmentRefusedWithoutConfirm();
     void promoteMovesTheDemoCanaryOneStep();
@@ -217,6 +219,46 @@ void TestCtl::statusJson()
         QVERIFY2(o.value(QLatin1String("synced")).toBool(),
                  qPrintable(o.value(QLatin1String("connection")).toString()));
         QCOMPARE(o.value(QLatin1String("state")).toString(), QStringLiteral("ok"));
+    }
+}
+
+void TestCtl::statusMarksConnectionsWithoutTlsVerification()
+{
+    // The same estate, with certificate checks turned off for one connection.
+    QFile in(m_workspace);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QByteArray text = in.readAll();
+    const QByteArray jenkins = "  jenkins: {kind: jenkins, ";
+    QVERIFY(text.contains(jenkins));
+    text.replace(jenkins, jenkins + "tls: {insecure: true}, ");
+    const QString insecure = m_dir.filePath(QStringLiteral("insecure.yaml"));
+    QFile out(insecure);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(text);
+    out.close();
+
+    const Result table = ctl({QStringLiteral("--workspace"), insecure, QStringLiteral("status")},
+                             false);
+    QCOMPARE(table.code, 0);
+    int marked = 0;
+    for (const QString &line : table.out.split(QLatin1Char('\n'))) {
+        if (!line.contains(QLatin1String("TLS NOT VERIFIED")))
+            continue;
+        ++marked;
+        QVERIFY2(line.startsWith(QLatin1String("jenkins ")), qPrintable(line));
+    }
+    QCOMPARE(marked, 1);
+
+    const Result json = ctl({QStringLiteral("--workspace"), insecure, QStringLiteral("--json"),
+                             QStringLiteral("status")},
+                            false);
+    const QJsonArray rows = QJsonDocument::fromJson(json.out.toUtf8()).array();
+    QCOMPARE(rows.size(), 5);
+    for (const auto &v : rows) {
+        const QJsonObject o = v.toObject();
+        const bool isJenkins = o.value(QLatin1String("connection")).toString() ==
+                               QLatin1String("jenkins");
+        QCOMPARE(o.value(QLatin1String("tlsVerified")).toBool(true), !isJenkins);
     }
 }
 

@@ -27,6 +27,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QHeaderView>
+#include <QLabel>
 #include <QListView>
 #include <QMenuBar>
 #include <QLineEdit>
@@ -371,6 +372,15 @@ private Q_SLOTS:
                  QStringLiteral("jenkins: rate limited until %1")
                      .arg(now.addSecs(900).toLocalTime().toString(QStringLiteral("HH:mm"))));
         QVERIFY(bar.ageText().contains(QLatin1String("2 h ago")));
+        // A connection that does not check certificates says so on its chip, whatever its health.
+        bar.setUnverifiedTls({QStringLiteral("argocd")});
+        QCOMPARE(bar.chipText(QStringLiteral("argocd")),
+                 QStringLiteral("argocd: ok — TLS not verified"));
+        QCOMPARE(bar.chipText(QStringLiteral("gitlab")), QStringLiteral("gitlab: unreachable"));
+        const auto *chip = bar.findChild<QLabel *>(QStringLiteral("chip_argocd"));
+        QVERIFY(chip);
+        QVERIFY(chip->text().contains(QLatin1String("TLS not verified")));
+        QVERIFY(chip->toolTip().startsWith(QLatin1String("tls.insecure is set")));
     }
 
     void koreanTranslationIsComplete()
