@@ -6,6 +6,7 @@
 #include "canary/canarypage.h"
 #include "inbox/inboxpage.h"
 #include "itemmodels/changesentence.h"
+#include "mainwindow/connectionstatusbar.h"
 #include "mainwindow/mainwindow.h"
 #include "matrix/matrixpage.h"
 #include "palette/commandpalette.h"
@@ -184,6 +185,8 @@ private Q_SLOTS:
         }
         test::DemoEstate::publish(estate, now);
         window.setDemo(true);
+        // One connection without certificate checks: its chip wears the red mark.
+        window.connectionStatus()->setUnverifiedTls({QStringLiteral("gitlab")});
         window.resize(size);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
