@@ -164,8 +164,7 @@ QString postmortemMarkdown(const PostmortemData &d)
     const Incident &i = d.incident;
     QString md;
     md += QStringLiteral("# Postmortem: %1 (incident #%2)\n\n")
-              .arg(clean(i.title).simplified())
-              .arg(i.id);
+              .arg(clean(i.title).simplified(), QString::number(i.id));
     md += header({QStringLiteral("Field"), QStringLiteral("Value")});
     md += row({QStringLiteral("Severity"), i.severity});
     md += row({QStringLiteral("Services"), i.services.isEmpty()

@@ -337,8 +337,7 @@ void Reader::read(const Node &root, Workspace &ws)
             if (const auto *first = ws.environment(def.name)) {
                 m_issues.error(e.loc, join(path, QStringLiteral("name")),
                                QStringLiteral("environment `%1` is listed twice (first at line %2)")
-                                   .arg(def.name)
-                                   .arg(first->location.line));
+                                   .arg(def.name, QString::number(first->location.line)));
                 continue;
             }
             ws.environments.append(def);

@@ -426,8 +426,7 @@ private:
             if (const YamlNode *first = parent.node.get(parent.key)) {
                 m_issues.error(n.loc, childPath(),
                                QStringLiteral("key `%1` appears twice (first at line %2)")
-                                   .arg(parent.key)
-                                   .arg(first->keyLoc.line));
+                                   .arg(parent.key, QString::number(first->keyLoc.line)));
                 parent.keyUsable = false;
             }
             return;
@@ -533,8 +532,7 @@ QString tooLarge(const QString &file)
 {
     return QStringLiteral("cannot read %1: it is larger than %2 MiB, the limit for a workspace "
                           "file")
-        .arg(file)
-        .arg(YamlLimits::maxFileBytes >> 20);
+        .arg(file, QString::number(YamlLimits::maxFileBytes >> 20));
 }
 
 std::optional<YamlNode> parseYamlText(const QByteArray &text, const QString &file, IssueList &issues)

@@ -644,10 +644,9 @@ void ArgoCdBackend::scheduleReconnect(const QString &reason)
         ConnectionHealth::State::Degraded,
         QStringLiteral("live updates interrupted (%1); reconnecting in %2 s (%3 reconnects in the "
                        "last %4 min)")
-            .arg(reason)
-            .arg(delay / 1000.0, 0, 'f', 1)
-            .arg(m_policy.recentReconnects())
-            .arg(m_policy.settings().windowMs / 60000));
+            .arg(reason, QString::number(delay / 1000.0, 'f', 1),
+                 QString::number(m_policy.recentReconnects()),
+                 QString::number(m_policy.settings().windowMs / 60000)));
     m_retryTimer->disconnect();
     const quint64 gen = m_generation;
     connect(m_retryTimer, &QTimer::timeout, this, [this, gen] {

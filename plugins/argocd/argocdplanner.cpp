@@ -96,7 +96,8 @@ Precondition operationIdle(const AppState &app)
 
 Precondition currentHistory(const AppState &app)
 {
-    return {QStringLiteral("%1 is at history %2").arg(app.name).arg(app.currentHistoryId()),
+    return {QStringLiteral("%1 is at history %2")
+                .arg(app.name, QString::number(app.currentHistoryId())),
             applicationPath(app.name), QStringLiteral("app.history.lastId"),
             QString::number(app.currentHistoryId())};
 }
@@ -191,8 +192,8 @@ ActionPlan planRolloutAction(ActionPlan plan, const QString &actionName, const P
 
     const QString rPath = resourcePath(app, r);
     plan.preconditions << Precondition{
-        QStringLiteral("rollout %1 at step %2").arg(r.name).arg(r.currentStepIndex), rPath,
-        QStringLiteral("rollout.currentStepIndex"), QString::number(r.currentStepIndex)};
+        QStringLiteral("rollout %1 at step %2").arg(r.name, QString::number(r.currentStepIndex)),
+        rPath, QStringLiteral("rollout.currentStepIndex"), QString::number(r.currentStepIndex)};
     plan.preconditions << Precondition{
         QStringLiteral("Argo CD still offers '%1' for %2").arg(actionName, r.name),
         actionsPath(app, r), QStringLiteral("action.%1.enabled").arg(actionName),

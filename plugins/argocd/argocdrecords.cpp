@@ -305,7 +305,7 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId,
         }
         TimelineEvent e =
             event(connectionId, rollback ? K::Rollback : K::DeploySucceeded,
-                  QStringLiteral("%1/history/%2").arg(app).arg(h.id),
+                  QStringLiteral("%1/history/%2").arg(app, QString::number(h.id)),
                   h.deployedAt.isValid() ? h.deployedAt : now, m.service, m.environment);
         e.actor = h.initiator;
         e.version = h.version;
@@ -316,9 +316,7 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId,
                 : QStringLiteral("%1 deployed %2")
                       .arg(target, h.version.isEmpty() ? shortRevision(h.revision) : h.version);
         e.detail = QStringLiteral("Argo CD application %1, history %2, revision %3")
-                       .arg(app)
-                       .arg(h.id)
-                       .arg(h.revision);
+                       .arg(app, QString::number(h.id), h.revision);
         out << e;
     }
     if (!before)
@@ -355,12 +353,11 @@ QList<TimelineEvent> applicationEvents(const QString &connectionId,
         }
     }
     if (after.health != before->health || after.healthText != before->healthText) {
-        TimelineEvent e = event(connectionId, K::HealthChanged,
-                                QStringLiteral("%1/health/%2/%3")
-                                    .arg(app)
-                                    .arg(now.toMSecsSinceEpoch())
-                                    .arg(after.healthText),
-                                now, m.service, m.environment);
+        TimelineEvent e =
+            event(connectionId, K::HealthChanged,
+                  QStringLiteral("%1/health/%2/%3")
+                      .arg(app, QString::number(now.toMSecsSinceEpoch()), after.healthText),
+                  now, m.service, m.environment);
         e.title =
             QStringLiteral("%1 health %2 → %3")
                 .arg(target,

@@ -163,9 +163,10 @@ void GitHubBackend::start()
             {{"Accept", "application/vnd.github+json"}, {"X-GitHub-Api-Version", "2022-11-28"}});
     }
     if (m_repos.isEmpty() && m_owners.isEmpty())
-        m_problems.report(QStringLiteral("scope"), QStringLiteral("no repository in scope.repos, no "
-                                                              "owner in scope.owners and no "
-                                                              "service binding names one"));
+        m_problems.report(QStringLiteral("scope"),
+                          QStringLiteral("no repository in scope.repos, no "
+                                         "owner in scope.owners and no "
+                                         "service binding names one"));
     m_running = true;
     m_authFailed = false;
     ++m_generation;
@@ -226,8 +227,8 @@ void GitHubBackend::listOwner(const QString &ownerKey)
     req.query.addQueryItem(QStringLiteral("per_page"), QStringLiteral("100"));
     req.timeoutMs = m_settings.requestTimeoutMs;
     req.maxAttempts = m_settings.maxAttempts;
-    req.conditional =
-        !m_problems.mustReadFresh(http::joinUrl(m_client->baseUrl(), req.path, req.query).toString());
+    req.conditional = !m_problems.mustReadFresh(
+        http::joinUrl(m_client->baseUrl(), req.path, req.query).toString());
     const int generation = m_generation;
     m_client->fetchAllPages(req, this,
                             [this, ownerKey, generation](const QList<http::Response> &pages,
@@ -261,10 +262,11 @@ void GitHubBackend::ownerListed(const QString &ownerKey,
         o.asUser = false; // the name may become an organisation later: start over next time
         o.listed = true;
         o.repos.clear();
-        m_problems.report(where, QStringLiteral("GitHub answers 404 for both the organisation and the "
-                                            "user '%1': the owner does not exist or this token "
-                                            "cannot see it")
-                                 .arg(o.owner));
+        m_problems.report(where,
+                          QStringLiteral("GitHub answers 404 for both the organisation and the "
+                                         "user '%1': the owner does not exist or this token "
+                                         "cannot see it")
+                              .arg(o.owner));
     } else if (isRateLimited(last)) {
         m_cycleLimited = true;
         m_cycleLastError = shortError(last);
@@ -290,8 +292,8 @@ void GitHubBackend::ownerListed(const QString &ownerKey,
         const QString listWhere = where + QStringLiteral(": repositories");
         if (!bodyOk) {
             m_problems.report(listWhere, QStringLiteral("unreadable answer, keeping the last good "
-                                                    "list: %1")
-                                         .arg(errors.join(QStringLiteral("; "))));
+                                                        "list: %1")
+                                             .arg(errors.join(QStringLiteral("; "))));
         } else {
             m_problems.clear(where);
             errors.isEmpty() ? m_problems.clear(listWhere)
@@ -413,8 +415,8 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                         return;
                     }
                     const auto parsed = parseJobs(r.body);
-                    const QString where =
-                        QStringLiteral("repo %1: jobs of run %2").arg(s.snap.repo).arg(id);
+                    const QString where = QStringLiteral("repo %1: jobs of run %2")
+                                              .arg(s.snap.repo, QString::number(id));
                     if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                         return;
                     s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
@@ -433,8 +435,7 @@ void GitHubBackend::afterRuns(RepoSync &sync)
                         return;
                     const auto parsed = parsePendingDeployments(r.body);
                     const QString where = QStringLiteral("repo %1: pending deployments of run %2")
-                                              .arg(s.snap.repo)
-                                              .arg(id);
+                                              .arg(s.snap.repo, QString::number(id));
                     // A readable list's record errors are not shown: an unknown entry is skipped.
                     if (!m_problems.accept(where, r.url, parsed.bodyOk,
                                            parsed.bodyOk ? QStringList() : parsed.errors))
@@ -533,8 +534,8 @@ void GitHubBackend::afterDeployments(RepoSync &sync)
                     return;
                 }
                 const auto parsed = parseDeploymentStatuses(r.body);
-                const QString where =
-                    QStringLiteral("repo %1: statuses of deployment %2").arg(s.snap.repo).arg(id);
+                const QString where = QStringLiteral("repo %1: statuses of deployment %2")
+                                          .arg(s.snap.repo, QString::number(id));
                 if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
                 s.snap.statuses.insert(id,
@@ -851,11 +852,12 @@ http::MutationVerdict GitHubBackend::interpretMutation(const std::shared_ptr<htt
         if (!answer.contains(QLatin1String("workflow_run_id")))
             return {Kind::Done, {}};
         const QString summary = run->plan.summary;
-        return {Kind::Done,
-                (summary.isEmpty() ? QStringLiteral("done") : summary + QStringLiteral(": done")) +
-                    QStringLiteral(" (run ") +
-                    QString::number(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble())) +
-                    QLatin1Char(')')};
+        return {
+            Kind::Done,
+            (summary.isEmpty() ? QStringLiteral("done") : summary + QStringLiteral(": done")) +
+                QStringLiteral(" (run ") +
+                QString::number(qint64(answer.value(QLatin1String("workflow_run_id")).toDouble())) +
+                QLatin1Char(')')};
     }
     if (r.status == 409 && planned.path.endsWith(QLatin1String("/cancel")))
         return {Kind::Failed, QStringLiteral("GitHub answers 409: the run can no longer be "

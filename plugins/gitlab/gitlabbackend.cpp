@@ -195,11 +195,12 @@ void GitLabBackend::start()
     }
     if (m_config.scope.contains(QStringLiteral("groups")))
         m_problems.report(QStringLiteral("scope.groups"),
-                      QStringLiteral("listing every project of a group is not supported yet; "
-                                     "name the projects under scope.projects"));
+                          QStringLiteral("listing every project of a group is not supported yet; "
+                                         "name the projects under scope.projects"));
     if (m_projects.isEmpty())
-        m_problems.report(QStringLiteral("scope"), QStringLiteral("no project in scope.projects and no "
-                                                              "service binding names one"));
+        m_problems.report(QStringLiteral("scope"),
+                          QStringLiteral("no project in scope.projects and no "
+                                         "service binding names one"));
     m_running = true;
     m_authFailed = false;
     ++m_generation;
@@ -454,8 +455,8 @@ void GitLabBackend::afterPipelines(ProjectSync &sync)
                 if (!readOk(s, QStringLiteral("jobs of pipeline %1").arg(id), r))
                     return;
                 const auto parsed = parseJobs(r.body);
-                const QString where =
-                    QStringLiteral("project %1: jobs of pipeline %2").arg(s.snap.ref).arg(id);
+                const QString where = QStringLiteral("project %1: jobs of pipeline %2")
+                                          .arg(s.snap.ref, QString::number(id));
                 if (!m_problems.accept(where, r.url, parsed.bodyOk, parsed.errors))
                     return;
                 s.snap.jobs.insert(id, mergeKeepingRejected(parsed.items, s.snap.jobs.value(id),
@@ -536,8 +537,8 @@ void GitLabBackend::afterEnvironments(ProjectSync &sync)
                     return;
                 QString error;
                 const auto env = parseEnvironment(r.body, &error);
-                const QString where =
-                    QStringLiteral("project %1: environment %2").arg(s.snap.ref).arg(id);
+                const QString where = QStringLiteral("project %1: environment %2")
+                                          .arg(s.snap.ref, QString::number(id));
                 if (!m_problems.accept(where, r.url, env.has_value(),
                                        env ? QStringList() : QStringList{error}))
                     return;
@@ -821,7 +822,8 @@ bool GitLabBackend::readOk(ProjectSync &sync, const QString &what, const http::R
         [](const http::Response &response) {
             const QString message = errorMessage(response.body);
             return QStringLiteral("GitLab answers 404") +
-                   (message.isEmpty() ? QString() : QStringLiteral(" (") + message + QLatin1Char(')')) +
+                   (message.isEmpty() ? QString()
+                                      : QStringLiteral(" (") + message + QLatin1Char(')')) +
                    QStringLiteral(": the project does not exist or this token cannot see it; the "
                                   "other projects are still read");
         });
@@ -1028,7 +1030,8 @@ http::MutationVerdict GitLabBackend::interpretMutation(const std::shared_ptr<htt
     using Kind = http::MutationVerdict::Kind;
     if (r.ok()) {
         const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
-        if (!planned.path.endsWith(QLatin1String("/retry")) || !answer.contains(QLatin1String("id")))
+        if (!planned.path.endsWith(QLatin1String("/retry")) ||
+            !answer.contains(QLatin1String("id")))
             return {Kind::Done, {}};
         const QString summary = run.plan.summary;
         return {Kind::Done,

@@ -126,8 +126,8 @@ std::optional<WirePipeline> readPipeline(const QJsonObject &o, QString *error)
     p.status = stringOf(o, "status");
     const auto mapped = mapRunStatus(p.status);
     if (!mapped) {
-        *error =
-            QStringLiteral(".status: unknown status '%1' (pipeline %2)").arg(p.status).arg(p.id);
+        *error = QStringLiteral(".status: unknown status '%1' (pipeline %2)")
+                     .arg(p.status, QString::number(p.id));
         return std::nullopt;
     }
     p.mapped = *mapped;
@@ -157,7 +157,8 @@ std::optional<WireJob> readJob(const QJsonObject &o, QString *error)
     j.status = stringOf(o, "status");
     const auto mapped = mapRunStatus(j.status);
     if (!mapped) {
-        *error = QStringLiteral(".status: unknown status '%1' (job %2)").arg(j.status).arg(j.id);
+        *error = QStringLiteral(".status: unknown status '%1' (job %2)")
+                     .arg(j.status, QString::number(j.id));
         return std::nullopt;
     }
     j.mapped = *mapped;
@@ -226,8 +227,8 @@ std::optional<WireDeployment> readDeployment(const QJsonObject &o, QString *erro
     d.status = stringOf(o, "status");
     const auto mapped = mapDeploymentStatus(d.status);
     if (!mapped) {
-        *error =
-            QStringLiteral(".status: unknown status '%1' (deployment %2)").arg(d.status).arg(d.id);
+        *error = QStringLiteral(".status: unknown status '%1' (deployment %2)")
+                     .arg(d.status, QString::number(d.id));
         return std::nullopt;
     }
     d.mapped = *mapped;

@@ -191,7 +191,8 @@ bool parseQueryResponse(const QByteArray &body, QueryResult *out, QString *error
             const QJsonArray values = so.value(u"values"_s).toArray();
             for (int k = 0; k < values.size(); ++k) {
                 WirePoint p;
-                if (!pointFrom(values.at(k), u"%1.values[%2]"_s.arg(where).arg(k), &p, error))
+                if (!pointFrom(values.at(k), u"%1.values[%2]"_s.arg(where, QString::number(k)), &p,
+                               error))
                     return false;
                 s.points.append(p);
             }

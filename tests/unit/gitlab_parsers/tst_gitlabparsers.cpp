@@ -9,6 +9,9 @@
 #include "gitlabwire.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 #include <QTest>
 
@@ -239,6 +242,19 @@ private Q_SLOTS:
                  QStringLiteral("[1].status: unknown status 'exploded' (pipeline 49)"));
         QCOMPARE(parsed.errors.at(1), QStringLiteral("[2].id: missing"));
         QCOMPARE(parsed.rejectedIds, QList<qint64>{49}); // its last good state is kept
+
+        // A status that looks like a placeholder is quoted as sent, not filled in.
+        QJsonObject pipeline = QJsonDocument::fromJson(fixture(QStringLiteral(
+                                                           "pipelines-unknown-status.json")))
+                                   .array()
+                                   .at(0)
+                                   .toObject();
+        pipeline.insert(QStringLiteral("id"), 7);
+        pipeline.insert(QStringLiteral("status"), QStringLiteral("%2"));
+        const auto odd =
+            parsePipelines(QJsonDocument(QJsonArray{pipeline}).toJson(QJsonDocument::Compact));
+        QCOMPARE(odd.errors.size(), 1);
+        QCOMPARE(odd.errors.at(0), QStringLiteral("[0].status: unknown status '%2' (pipeline 7)"));
     }
 
     void malformedBodies_data()

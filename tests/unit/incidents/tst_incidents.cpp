@@ -297,6 +297,17 @@ private Q_SLOTS:
         QCOMPARE(md, expected);
     }
 
+    void postmortemTitleIsQuotedAsTyped()
+    {
+        Redactor::instance().clearSecrets();
+        PostmortemData d = goldenData();
+        d.incident.title = QStringLiteral("5xx at 40%1 of checkout");
+        d.incident.id = 12;
+        const QString md = postmortemMarkdown(d);
+        QVERIFY2(md.startsWith(QStringLiteral("# Postmortem: 5xx at 40%1 of checkout (incident #12)")),
+                 qPrintable(md.left(120)));
+    }
+
     void postmortemCarriesNoToken()
     {
         Redactor::instance().clearSecrets();

@@ -479,6 +479,16 @@ private Q_SLOTS:
         QVERIFY(
             r.errors().at(0).message.startsWith(QLatin1String("key `connections` appears twice")));
 
+        // A key that looks like a placeholder is quoted as written, with its own line number.
+        r = WorkspaceLoader::loadFromString("x: 1\n'a%2b': 1\n'a%2b': 2\n",
+                                            QStringLiteral("pct.yaml"), isolated());
+        QVERIFY(r.errors().size() >= 2); // unknown keys, and the duplicate
+        bool quoted = false;
+        for (const WorkspaceIssue &e : r.errors())
+            quoted = quoted ||
+                     e.message == QLatin1String("key `a%2b` appears twice (first at line 2)");
+        QVERIFY2(quoted, qPrintable(r.errors().at(0).message + u'|' + r.errors().at(1).message));
+
         r = WorkspaceLoader::load(QStringLiteral("/nonexistent/flightdeck.yaml"), isolated());
         QCOMPARE(r.issues.size(), 1);
         QVERIFY(r.issues.at(0).toString().startsWith(QLatin1String(
