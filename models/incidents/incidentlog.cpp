@@ -1,5 +1,7 @@
 #include "incidentlog.h"
 
+#include "logging/redactor.h"
+
 namespace fd {
 
 QDateTime phaseTime(const Incident &incident, Incident::Phase phase)
@@ -121,7 +123,10 @@ IncidentLog::declare(Incident incident, const QString &actor, const QDateTime &n
     };
     if (!m_store)
         return fail(QStringLiteral("incident: no store is open"));
-    incident.title = incident.title.trimmed();
+    // What people type is stored through the same masks as the logs: a token pasted into an
+    // incident never reaches the database, the shared timeline or an export.
+    incident.title = Redactor::instance().redact(incident.title.trimmed());
+    incident.summary = Redactor::instance().redact(incident.summary);
     if (incident.title.isEmpty())
         return fail(QStringLiteral("incident: a title is required"));
     if (!isValidSeverity(incident.severity))
@@ -198,7 +203,7 @@ std::optional<qint64> IncidentLog::addNote(
     note.incidentId = id;
     note.time = time.toUTC();
     note.author = author;
-    note.text = text.trimmed();
+    note.text = Redactor::instance().redact(text.trimmed());
     auto noteId = m_store->addIncidentNote(note, error);
     if (noteId)
         m_store->appendEvents(
@@ -215,7 +220,7 @@ QString IncidentLog::setSummary(qint64 id, const QString &summary)
     auto incident = m_store->incident(id, &err);
     if (!incident)
         return err.isEmpty() ? QStringLiteral("incident %1: not found").arg(id) : err;
-    incident->summary = summary;
+    incident->summary = Redactor::instance().redact(summary);
     return m_store->updateIncident(*incident);
 }
 

@@ -40,6 +40,9 @@ QList<Rule> makeRules()
                                 QStringLiteral("*\\d)") + tokenChars + QStringLiteral("{8,}"),
                             opts),
          1});
+    // HTTP Basic credentials: "Basic dXNlcjpwYXNz" (base64 of user:password).
+    rules.append(
+        {QRegularExpression(QStringLiteral("(\\bbasic\\s+)[A-Za-z0-9+/]{8,}={0,2}"), opts), 1});
     // Vendor token shapes.
     rules.append({QRegularExpression(QStringLiteral("\\bgh[pousr]_[A-Za-z0-9]{16,}")), 0});
     rules.append({QRegularExpression(QStringLiteral("\\bgithub_pat_[A-Za-z0-9_]{16,}")), 0});

@@ -330,6 +330,45 @@ private Q_SLOTS:
         QVERIFY(md.count(QStringLiteral("***")) >= 7);
     }
 
+    void typedSecretsAreStoredMasked()
+    {
+        QTemporaryDir dir;
+        auto store = Store::open(dir.filePath(QStringLiteral("fd.db")));
+        QVERIFY(store);
+        IncidentLog log(store.get());
+        // A credential of the workspace (an Argo CD password, say) is known to the redactor.
+        const QString password = QStringLiteral("s3cr3t-Arg0-pw");
+        Redactor::instance().clearSecrets();
+        Redactor::instance().addSecret(password);
+        Incident i = checkoutIncident();
+        i.title = QStringLiteral("login fails with %1").arg(password);
+        i.summary = QStringLiteral("curl -H 'Authorization: Basic YWRtaW46czNjcjN0LUFyZzAtcHc='");
+        const auto id = log.declare(i, QStringLiteral("alice"), at("12:01"));
+        QVERIFY(id);
+        QVERIFY(log.addNote(*id, QStringLiteral("bob"),
+                            QStringLiteral("used token ghp_abcdefghijklmnopqrstuvwxyz0123456789 "
+                                           "and Basic YWRtaW46czNjcjN0LUFyZzAtcHc= to check"),
+                            at("12:05")));
+        QVERIFY(log.setSummary(*id, QStringLiteral("pw was %1").arg(password)).isEmpty());
+        Redactor::instance().clearSecrets();
+
+        const Incident stored = store->incident(*id).value();
+        QCOMPARE(stored.title, QStringLiteral("login fails with ***"));
+        QCOMPARE(stored.summary, QStringLiteral("pw was ***"));
+        const QList<IncidentNote> notes = store->incidentNotes(*id).value();
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(notes.first().text, QStringLiteral("used token *** and Basic *** to check"));
+        // The timeline copy of the note is the masked text too.
+        bool onTimeline = false;
+        const QList<TimelineEvent> events = store->events(at("11:00"), at("13:00")).value();
+        for (const TimelineEvent &e : events) {
+            QVERIFY2(!e.detail.contains(QLatin1String("ghp_")), qPrintable(e.detail));
+            QVERIFY2(!e.title.contains(password), qPrintable(e.title));
+            onTimeline = onTimeline || e.detail.contains(QLatin1String("used token ***"));
+        }
+        QVERIFY(onTimeline);
+    }
+
     void collectFromStore()
     {
         QTemporaryDir dir;
