@@ -854,12 +854,12 @@ int runAction(CtlContext &ctx, const QString &verbName)
     talk.flush();
     if (ctx.parser->isSet(QStringLiteral("dry-run")))
         return prepared.plan.feasible ? ExitOk : ExitBackend;
-    if (prepared.blocked())
-        return refuse(ActionRunner::refusals(prepared, {}).join(QStringLiteral("; ")));
-
     Confirmation confirmation;
     confirmation.typedEnvironment = opt(ctx, QStringLiteral("confirm"));
     confirmation.overrideReason = opt(ctx, QStringLiteral("reason"));
+    // What was typed counts: a blocked plan names only what still stands in the way.
+    if (prepared.blocked())
+        return refuse(ActionRunner::refusals(prepared, confirmation).join(QStringLiteral("; ")));
     const bool yes = ctx.parser->isSet(QStringLiteral("yes"));
     const bool tty = isatty(fileno(stdin));
     if (prepared.protectedEnvironment && confirmation.typedEnvironment.isEmpty()) {

@@ -219,11 +219,35 @@ ActionRunner::run(const PreparedAction &prepared, const Confirmation &confirmati
     pending.prepared = p;
     pending.targetKey = key;
     if (m_store) {
+        // One actor per target across processes: a second console or flightdeck-ctl on this
+        // machine (or on a shared store) is refused, naming who acts, before anything is sent.
+        ActionLock mine;
+        mine.target = key;
+        mine.actor = p.action.actor;
+        mine.what = QStringLiteral("%1 %2 in %3")
+                        .arg(toString(p.action.verb), p.action.service, p.action.environment);
+        ActionLock holder;
+        QString lockError;
+        if (!m_store->takeActionLock(mine, &holder, &lockError)) {
+            const QString text =
+                lockError.isEmpty()
+                    ? QStringLiteral("another process is acting on this target: %1")
+                          .arg(holder.describe())
+                    : QStringLiteral("the action lock could not be taken: %1").arg(lockError);
+            if (why)
+                *why = text;
+            m_store->auditRefused(p.plan, reason, text);
+            qCInfo(lcOps, "refused %s on %s/%s: %s", qPrintable(toString(p.action.verb)),
+                   qPrintable(p.action.service), qPrintable(p.action.environment),
+                   qPrintable(text));
+            return 0;
+        }
         QString err;
         ActionPlan audited = p.plan;
         audited.action.actor = p.action.actor;
         const auto auditId = m_store->auditIntent(audited, reason, &err);
         if (!auditId) {
+            m_store->releaseActionLock(key);
             // Without a durable record of intent nothing is sent.
             if (why)
                 *why = QStringLiteral("the audit log could not record the intent: %1").arg(err);
@@ -253,6 +277,8 @@ void ActionRunner::onBackendFinished(const QString &connectionId,
     m_inFlight.remove(pending.targetKey);
     if (m_store && pending.auditId)
         m_store->auditResult(pending.auditId, result);
+    if (m_store)
+        m_store->releaseActionLock(pending.targetKey);
 
     const ReleaseAction &a = pending.prepared.action;
     TimelineEvent ev;

@@ -76,6 +76,9 @@ public:
 
     /// Guard evaluation with a confirmation; the texts of the guards that still refuse.
     static QStringList refusals(const PreparedAction &prepared, const Confirmation &confirmation);
+    /// What actions exclude each other on: one service × environment (or one gate or run) of
+    /// one connection. Also the key of the cross-process lock in the store.
+    static QString targetKey(const ReleaseAction &action);
 
 Q_SIGNALS:
     void started(quint64 id);
@@ -83,7 +86,6 @@ Q_SIGNALS:
 
 private:
     void onBackendFinished(const QString &connectionId, quint64 ticket, const ActionResult &result);
-    static QString targetKey(const ReleaseAction &action);
 
     struct Pending
     {

@@ -17,8 +17,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QThread>
 #include <QUrl>
+
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
 
 namespace fd {
 
@@ -53,6 +58,11 @@ const QList<QStringList> &migrations()
                            "environment VARCHAR(200), target TEXT, reason TEXT, plan TEXT, "
                            "state VARCHAR(16) NOT NULL, result TEXT, finished_ms BIGINT)"),
             QStringLiteral("CREATE INDEX audit_time ON audit (time_ms)"),
+        },
+        {
+            QStringLiteral("CREATE TABLE action_locks (target VARCHAR(500) PRIMARY KEY, "
+                           "actor VARCHAR(200), what TEXT, host VARCHAR(200) NOT NULL, "
+                           "pid BIGINT NOT NULL, since_ms BIGINT NOT NULL)"),
         },
     };
     return steps;
@@ -124,6 +134,7 @@ struct Store::Private
     QString prefix;
     QMutex mutex;
     QHash<QThread *, QString> connections; // guarded by mutex
+    QAtomicInt nextConnection;
     int schemaVersion = 0;
     QString lastAuditDurability;
 
@@ -136,7 +147,9 @@ struct Store::Private
             QMutexLocker locker(&mutex);
             name = connections.value(thread);
             if (name.isEmpty()) {
-                name = prefix + QString::number(quintptr(thread), 16);
+                // Numbered, never named after the thread's address: a new thread at a dead
+                // one's address must not be handed a connection that belongs to another.
+                name = prefix + QString::number(nextConnection.fetchAndAddRelaxed(1) + 1);
                 connections.insert(thread, name);
                 // A thread that ends without releasing its connection must not leave it behind
                 // for a new thread that happens to get the same address.
@@ -864,6 +877,106 @@ std::optional<QList<IncidentNote>> Store::incidentNotes(qint64 incidentId, QStri
         out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), dateOf(q.value(2)),
                     q.value(3).toString(), q.value(4).toString()});
     return out;
+}
+
+namespace {
+
+QString thisHost()
+{
+    return QSysInfo::machineHostName();
+}
+
+// A lock whose holder cannot be acting any more: its process is gone (same machine), or it is
+// older than an hour (another machine, whose processes we cannot see).
+bool abandoned(const ActionLock &lock)
+{
+    if (lock.host == thisHost()) {
+        if (lock.pid == qint64(::getpid()))
+            return false;
+        return ::kill(pid_t(lock.pid), 0) != 0 && errno == ESRCH;
+    }
+    return lock.since.isValid() && lock.since.secsTo(QDateTime::currentDateTimeUtc()) > 3600;
+}
+
+} // namespace
+
+QString ActionLock::describe() const
+{
+    return QStringLiteral("%1 is running \"%2\" since %3 (process %4 on %5)")
+        .arg(actor.isEmpty() ? QStringLiteral("someone") : actor, what,
+             since.toLocalTime().toString(QStringLiteral("HH:mm:ss")), QString::number(pid),
+             host);
+}
+
+bool Store::takeActionLock(const ActionLock &mine, ActionLock *holder, QString *error)
+{
+    auto db = d->db(error);
+    if (!db)
+        return false;
+    // The primary key decides: of two processes inserting at once exactly one row wins.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        QSqlQuery insert(*db);
+        insert.prepare(QStringLiteral("INSERT INTO action_locks (target, actor, what, host, pid, "
+                                      "since_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert.addBindValue(mine.target);
+        insert.addBindValue(mine.actor);
+        insert.addBindValue(mine.what);
+        insert.addBindValue(thisHost());
+        insert.addBindValue(qint64(::getpid()));
+        insert.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        if (insert.exec())
+            return true;
+        const QString insertError = insert.lastError().text();
+        QSqlQuery read(*db);
+        read.prepare(QStringLiteral("SELECT actor, what, host, pid, since_ms FROM action_locks "
+                                    "WHERE target = ?"));
+        read.addBindValue(mine.target);
+        if (!d->exec(read, QStringLiteral("action lock"), error))
+            return false;
+        if (!read.next()) {
+            if (attempt == 2 && error)
+                *error = QStringLiteral("action lock: %1").arg(insertError);
+            continue; // released in between: try again
+        }
+        ActionLock held;
+        held.target = mine.target;
+        held.actor = read.value(0).toString();
+        held.what = read.value(1).toString();
+        held.host = read.value(2).toString();
+        held.pid = read.value(3).toLongLong();
+        held.since = dateOf(read.value(4));
+        if (!abandoned(held)) {
+            if (holder)
+                *holder = held;
+            return false;
+        }
+        QSqlQuery drop(*db);
+        drop.prepare(QStringLiteral("DELETE FROM action_locks WHERE target = ? AND host = ? AND "
+                                    "pid = ? AND since_ms = ?"));
+        drop.addBindValue(mine.target);
+        drop.addBindValue(held.host);
+        drop.addBindValue(held.pid);
+        drop.addBindValue(read.value(4));
+        if (!d->exec(drop, QStringLiteral("action lock"), error))
+            return false;
+    }
+    return false;
+}
+
+void Store::releaseActionLock(const QString &target)
+{
+    auto db = d->db(nullptr);
+    if (!db)
+        return;
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral(
+        "DELETE FROM action_locks WHERE target = ? AND host = ? AND pid = ?"));
+    q.addBindValue(target);
+    q.addBindValue(thisHost());
+    q.addBindValue(qint64(::getpid()));
+    QString error;
+    if (!d->exec(q, QStringLiteral("action lock"), &error))
+        qWarning("%s", qPrintable(error));
 }
 
 } // namespace fd

@@ -53,6 +53,20 @@ struct IncidentNote
 /// Empty when the operation worked; otherwise what failed, naming the table and the reason.
 using StoreError = QString;
 
+/// Who is acting on one action target right now (the row of the cross-process action lock).
+struct ActionLock
+{
+    QString target; // the action runner's target key: connection|service|environment|target
+    QString actor;
+    QString what; // "promote checkout in prod"
+    QString host;
+    qint64 pid = 0;
+    QDateTime since;
+
+    /// "alice is promoting … since 14:02:11 (process 4242 on build-07)".
+    QString describe() const;
+};
+
 /// Local (SQLite) or team (PostgreSQL) persistence: the estate snapshot cache, the timeline,
 /// incidents and the audit log. Safe to use from several threads: each thread gets its own
 /// database connection on first use. No method throws.
@@ -93,6 +107,14 @@ public:
     auditIntent(const ActionPlan &plan, const QString &reason, QString *error = nullptr);
     /// Records the outcome of an intent: succeeded or failed by result.ok.
     StoreError auditResult(qint64 id, const ActionResult &result);
+
+    /// Takes the lock on one action target for this process, so that no two processes act on
+    /// one target at once. True when taken. False with *holder set when a live process holds
+    /// it (a holder on this machine whose process is gone, or one on another machine older
+    /// than an hour, is taken over); false with *error when the store cannot answer.
+    bool takeActionLock(const ActionLock &mine, ActionLock *holder, QString *error = nullptr);
+    /// Gives the lock back (only this process's own).
+    void releaseActionLock(const QString &target);
     /// Records an action that guards refused; nothing was sent.
     std::optional<qint64> auditRefused(const ActionPlan &plan,
                                        const QString &reason,

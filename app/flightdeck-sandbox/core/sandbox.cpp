@@ -315,6 +315,10 @@ bool Sandbox::start(QString *error)
     return true;
 }
 
+namespace {
+constexpr size_t kServerThreads = 64;
+} // namespace
+
 bool Sandbox::serve(const QString &name,
                     std::unique_ptr<httplib::Server> server,
                     int port,
@@ -322,6 +326,12 @@ bool Sandbox::serve(const QString &name,
 {
     server->set_tcp_nodelay(true);
     server->set_keep_alive_max_count(1000);
+    // httplib serves a connection on one pool thread until the client closes it or it idles
+    // out. Its default pool (8 threads) is taken by two clients that keep six connections each,
+    // as Qt does, and everyone else queues: a real server does not. A larger pool and a short
+    // idle time let a console, the CLI and a score of scripts share the sandbox.
+    server->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+    server->set_keep_alive_timeout(2);
     int bound = -1;
     if (port == 0)
         bound = server->bind_to_any_port("127.0.0.1");

@@ -406,8 +406,8 @@ private Q_SLOTS:
         QProcess p;
         p.start(QStringLiteral(FD_SANDBOX_EXE),
                 {u"--scenario"_s, u"empty"_s, u"--clock-speed"_s, u"0"_s});
-        QVERIFY(p.waitForStarted(5000));
-        QTRY_VERIFY_WITH_TIMEOUT(p.canReadLine(), 10000);
+        QVERIFY(p.waitForStarted(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(p.canReadLine(), 60000);
         const QJsonObject ready = QJsonDocument::fromJson(p.readLine()).object();
         QCOMPARE(ready[u"ready"_s].toBool(), true);
         const int control = ready[u"ports"_s][u"control"_s].toInt();

@@ -215,7 +215,7 @@ void TestCompareArgoCd::initTestCase()
     m_sandbox.setArguments({u"--scenario"_qs, u"demo"_qs, u"--write-workspace"_qs, m_workspace});
     m_sandbox.start();
     QVERIFY(m_sandbox.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 120000);
     const QByteArray line = m_sandbox.readLine();
     m_ready = QJsonDocument::fromJson(line).object();
     QVERIFY2(m_ready.value(u"ready"_qs).toBool(), line.constData());

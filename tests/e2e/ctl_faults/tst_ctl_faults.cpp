@@ -85,7 +85,7 @@ void TestCtlFaults::initTestCase()
                             QStringLiteral("--write-workspace"), m_workspace});
     m_sandbox.start();
     QVERIFY(m_sandbox.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 120000);
     const QByteArray line = m_sandbox.readLine();
     m_ready = QJsonDocument::fromJson(line).object();
     QVERIFY2(m_ready.value(QLatin1String("ready")).toBool(), line.constData());

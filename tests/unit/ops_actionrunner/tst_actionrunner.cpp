@@ -6,7 +6,12 @@
 #include "store/store.h"
 #include "workspace/workspaceloader.h"
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,12 +97,15 @@ private Q_SLOTS:
     void readOnlyBlocksEverything();
     void infeasiblePlanIsRefusedWithReason();
     void doubleClickSendsOnce();
+    void anotherRunnerOnTheSameStoreIsRefusedNamingTheHolder();
+    void aLockLeftByADeadProcessIsTakenOver();
     void gateTargetReachesBackendAsItsOwnId_data();
     void gateTargetReachesBackendAsItsOwnId();
 
 private:
     void load(bool readOnly = false, bool frozen = false);
     QTemporaryDir m_dir;
+    QString m_dbPath;
     Workspace m_ws;
     std::unique_ptr<Estate> m_estate;
     std::unique_ptr<Store> m_store;
@@ -130,8 +138,8 @@ void TestActionRunner::load(bool readOnly, bool frozen)
     m_ws = r.workspace;
     m_estate = std::make_unique<Estate>();
     QString err;
-    m_store = Store::open(
-        m_dir.filePath(QStringLiteral("fd-%1.db").arg(QDateTime::currentMSecsSinceEpoch())), &err);
+    m_dbPath = m_dir.filePath(QStringLiteral("fd-%1.db").arg(QDateTime::currentMSecsSinceEpoch()));
+    m_store = Store::open(m_dbPath, &err);
     QVERIFY2(m_store, qPrintable(err));
     m_backend = std::make_unique<RecordingBackend>(m_estate.get());
     m_runner = std::make_unique<ActionRunner>(
@@ -255,6 +263,72 @@ void TestActionRunner::doubleClickSendsOnce()
     QCOMPARE(failed, 1);
     QCOMPARE(refused, 1);
     QVERIFY(!m_runner->prepare(rollback("checkout", "staging")).blocked());
+}
+
+void TestActionRunner::anotherRunnerOnTheSameStoreIsRefusedNamingTheHolder()
+{
+    // A second console (or flightdeck-ctl) with its own runner, on the same store.
+    QString err;
+    auto otherStore = Store::open(m_dbPath, &err);
+    QVERIFY2(otherStore, qPrintable(err));
+    RecordingBackend otherBackend(m_estate.get());
+    ActionRunner other(&m_ws, m_estate.get(), otherStore.get(),
+                       [&](const QString &) -> Backend * { return &otherBackend; });
+
+    const PreparedAction p = m_runner->prepare(rollback("checkout", "staging"));
+    QString why;
+    QVERIFY(m_runner->run(p, {}, &why));
+    ReleaseAction bobs = rollback("checkout", "staging");
+    bobs.actor = QStringLiteral("bob");
+    QCOMPARE(other.run(other.prepare(bobs), {}, &why), quint64(0));
+    QVERIFY2(why.startsWith(QStringLiteral("another process is acting on this target: alice is "
+                                           "running \"rollback checkout in staging\" since ")),
+             qPrintable(why));
+    QVERIFY(otherBackend.executed.isEmpty());
+    // Another target is free.
+    QVERIFY(other.run(other.prepare(rollback("checkout", "prod")),
+                      {.typedEnvironment = QStringLiteral("prod")}, &why));
+    QCOMPARE(otherBackend.executed.size(), 1);
+
+    // Once the first action has its answer the target is free again.
+    m_backend->finish(1, true);
+    QVERIFY2(other.run(other.prepare(bobs), {}, &why), qPrintable(why));
+    QCOMPARE(otherBackend.executed.size(), 2);
+    int refused = 0;
+    const QList<AuditEntry> entries = otherStore->auditEntries(10).value();
+    for (const auto &e : entries)
+        refused += e.state == AuditEntry::State::Refused;
+    QCOMPARE(refused, 1);
+}
+
+void TestActionRunner::aLockLeftByADeadProcessIsTakenOver()
+{
+    // A process that held the lock and was killed: its row stays, its pid is gone.
+    QProcess gone;
+    gone.start(QStringLiteral("true"), QStringList());
+    QVERIFY(gone.waitForFinished(10000));
+    const qint64 deadPid = gone.processId() ? gone.processId() : 999999;
+    {
+        QSqlDatabase raw =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw-lock"));
+        raw.setDatabaseName(m_dbPath);
+        QVERIFY(raw.open());
+        QSqlQuery q(raw);
+        q.prepare(QStringLiteral("INSERT INTO action_locks (target, actor, what, host, pid, "
+                                 "since_ms) VALUES (?, 'carol', 'rollback', ?, ?, ?)"));
+        q.addBindValue(
+            ActionRunner::targetKey(m_runner->prepare(rollback("checkout", "staging")).action));
+        q.addBindValue(QSysInfo::machineHostName());
+        q.addBindValue(deadPid);
+        q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        raw.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw-lock"));
+    QString why;
+    QVERIFY2(m_runner->run(m_runner->prepare(rollback("checkout", "staging")), {}, &why),
+             qPrintable(why));
+    QCOMPARE(m_backend->executed.size(), 1);
 }
 
 void TestActionRunner::gateTargetReachesBackendAsItsOwnId_data()
