@@ -80,10 +80,13 @@ void mapEntries(const YAML::Node &map, Entries *out, int depth)
     std::vector<YAML::Node> merges;
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (isMergeKey(it->first)) {
-            if (it->second.IsMap())
-                merges.push_back(it->second);
-            else if (it->second.IsSequence())
-                for (const auto &m : it->second)
+            // A copy, not it->second: that lives in the iterator's temporary proxy, which is
+            // gone before a range-for over it starts (found by fuzzing, ASan).
+            const YAML::Node value = it->second;
+            if (value.IsMap())
+                merges.push_back(value);
+            else if (value.IsSequence())
+                for (const auto &m : value)
                     if (m.IsMap())
                         merges.push_back(m);
             continue;

@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <cmath>
+
 #include <array>
 #include <utility>
 
@@ -89,6 +91,17 @@ constexpr std::array stepKindNames{
 };
 
 } // namespace
+
+std::optional<qint64> int64FromJson(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    // 2^63 exactly is out of range; every double below it converts.
+    if (!std::isfinite(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+        return std::nullopt;
+    return qint64(d);
+}
 
 QJsonValue dateToJson(const QDateTime &dt)
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 // JSON form of the domain types. This is the CLI's `--json` output and the store's snapshot
 // format: keys are camelCase and stable, enums use the names of the toString() helpers, dates
 // are ISO-8601 UTC with milliseconds (null when unset). Readers are lenient: a missing or
@@ -16,6 +18,10 @@
 #include <QJsonValue>
 
 namespace fd {
+
+/// A JSON number as a whole qint64: nullopt when it is not a number, not finite, or outside
+/// qint64 (converting such a double is undefined behaviour); a fraction is cut off.
+std::optional<qint64> int64FromJson(const QJsonValue &v);
 
 QJsonValue dateToJson(const QDateTime &dt);
 QDateTime dateFromJson(const QJsonValue &v);

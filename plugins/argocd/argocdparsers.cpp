@@ -1,11 +1,14 @@
 #include "argocdparsers.h"
 
+#include "domain/json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <climits>
 
 namespace fd::argocd {
 
@@ -31,8 +34,9 @@ QDateTime timeOf(const QJsonValue &v)
 qint64 int64Of(const QJsonValue &v, bool *ok)
 {
     if (v.isDouble()) {
-        *ok = true;
-        return qint64(v.toDouble());
+        const auto n = int64FromJson(v);
+        *ok = n.has_value();
+        return n.value_or(0);
     }
     if (v.isString())
         return v.toString().toLongLong(ok);
@@ -46,7 +50,7 @@ QString textOf(const QJsonValue &v)
     if (v.isString())
         return v.toString();
     if (v.isDouble())
-        return QString::number(qint64(v.toDouble()));
+        return int64FromJson(v) ? QString::number(*int64FromJson(v)) : QString::number(v.toDouble());
     if (v.isBool())
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     return {};
@@ -83,7 +87,7 @@ QString versionFromSource(const QJsonObject &source)
 int pauseSecondsOf(const QJsonValue &duration)
 {
     if (duration.isDouble())
-        return int(duration.toDouble());
+        return int(std::clamp<qint64>(int64FromJson(duration).value_or(0), 0, INT_MAX));
     const QString s = duration.toString().trimmed();
     if (s.isEmpty())
         return -1;

@@ -1,5 +1,7 @@
 #include "rolloutinfo.h"
 
+#include "domain/json.h"
+
 #include "argocdparsers.h"
 
 #include <QJsonArray>
@@ -34,9 +36,10 @@ std::optional<qint64> count(const QJsonObject &o, L key)
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull())
         return 0;
-    if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble())))
+    const auto n = int64FromJson(v);
+    if (!n || v.toDouble() != double(*n))
         return std::nullopt;
-    return qint64(v.toDouble());
+    return n;
 }
 int countOr0(const QJsonObject &o, L key)
 {
@@ -362,7 +365,7 @@ void deriveCanaryWeights(const QJsonObject &rollout,
             const QJsonValue w = steps.at(i).toObject().value(L("setWeight"));
             if (w.isUndefined())
                 continue;
-            if (!w.isDouble() || !inRange(qint64(w.toDouble()))) {
+            if (!int64FromJson(w) || !inRange(*int64FromJson(w))) {
                 info->setWeight = -1;
                 info->unknown.insert(QStringLiteral("setWeight"),
                                      QStringLiteral("step %1 sets weight '%2', outside 0..%3")
@@ -407,7 +410,7 @@ void deriveCanaryWeights(const QJsonObject &rollout,
             info->actualWeight = 0;
             return;
         }
-        if (!w.isDouble() || !inRange(qint64(w.toDouble())))
+        if (!int64FromJson(w) || !inRange(*int64FromJson(w)))
             return unknown(QStringLiteral("status.canary.weights.canary.weight '%1' is outside "
                                           "0..%2")
                                .arg(w.toVariant().toString())

@@ -1,5 +1,7 @@
 #include "githubwire.h"
 
+#include "domain/json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,7 +33,7 @@ QString stringOf(const QJsonObject &o, const char *key)
 qint64 idOf(const QJsonValue &v)
 {
     if (v.isDouble())
-        return qint64(v.toDouble());
+        return int64FromJson(v).value_or(0);
     if (v.isString()) {
         bool ok = false;
         const qint64 n = v.toString().toLongLong(&ok);

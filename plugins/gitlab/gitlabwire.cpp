@@ -1,5 +1,7 @@
 #include "gitlabwire.h"
 
+#include "domain/json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,7 +33,7 @@ QString stringOf(const QJsonObject &o, const char *key)
 qint64 idOf(const QJsonValue &v)
 {
     if (v.isDouble())
-        return qint64(v.toDouble());
+        return int64FromJson(v).value_or(0);
     if (v.isString()) {
         bool ok = false;
         const qint64 n = v.toString().toLongLong(&ok);
@@ -183,7 +185,7 @@ std::optional<WireJob> readJob(const QJsonObject &o, QString *error)
     j.finished = timeOf(o, "finished_at");
     const QJsonValue duration = o.value(QLatin1String("duration"));
     if (duration.isDouble())
-        j.durationMs = qint64(std::llround(duration.toDouble() * 1000.0));
+        j.durationMs = int64FromJson(QJsonValue(duration.toDouble() * 1000.0)).value_or(0);
     else if (j.started.isValid() && j.finished.isValid())
         j.durationMs = j.started.msecsTo(j.finished);
     j.webUrl = QUrl(stringOf(o, "web_url"));

@@ -1,5 +1,6 @@
 #include "jenkinswire.h"
 
+#include <cmath>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -44,7 +45,14 @@ bool parseObject(const QByteArray &body, QJsonObject *out, const QString &what, 
 
 qint64 number(const QJsonValue &v)
 {
-    return v.isDouble() ? qint64(v.toDouble()) : v.toString().toLongLong();
+    if (!v.isDouble())
+        return v.toString().toLongLong();
+    // A double outside qint64 does not convert (undefined behaviour; found by fuzzing): no
+    // build number, timestamp or duration is that large, so it reads as 0, like a bad string.
+    const double d = v.toDouble();
+    if (!std::isfinite(d) || d >= 9.2e18 || d <= -9.2e18)
+        return 0;
+    return qint64(d);
 }
 
 QString scalarText(const QJsonValue &v)
@@ -53,7 +61,8 @@ QString scalarText(const QJsonValue &v)
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (v.isDouble()) {
         const double d = v.toDouble();
-        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+        const bool integral = std::isfinite(d) && std::abs(d) < 9.2e18 && d == double(qint64(d));
+        return integral ? QString::number(qint64(d)) : QString::number(d);
     }
     return v.toString();
 }

@@ -1,5 +1,7 @@
 #include "prometheuswire.h"
 
+#include "domain/json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -64,7 +66,7 @@ bool pointFrom(const QJsonValue &v, const QString &where, WirePoint *out, QStrin
         *error = u"%1: expected [unix-seconds, \"value\"]"_s.arg(where);
         return false;
     }
-    out->timeMs = qint64(std::llround(a.at(0).toDouble() * 1000));
+    out->timeMs = int64FromJson(QJsonValue(std::round(a.at(0).toDouble() * 1000))).value_or(0);
     if (!sampleValue(a.at(1), &out->value)) {
         *error = u"%1[1]: expected a number in a string"_s.arg(where);
         return false;
