@@ -140,6 +140,8 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
             ? QStringLiteral("%1 is frozen (%2): give a reason to override").arg(env, freezeReason)
             : QString()};
 
+    p.guards << releaseLockGuard(p.action, &p.plan);
+
     if (m_workspace && m_estate)
         p.guards << sloGate(*m_workspace, *m_estate, m_signals ? m_signals() : nullptr, p.action);
 
@@ -148,6 +150,41 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
                             busy ? QStringLiteral("an action on this target is already running")
                                  : QString()};
     return p;
+}
+
+GuardResult ActionRunner::releaseLockGuard(const ReleaseAction &action, ActionPlan *plan) const
+{
+    using O = GuardResult::Outcome;
+    GuardResult g{QStringLiteral("release-lock"), O::Pass, {}};
+    const bool locksApply = action.verb == ReleaseAction::Verb::Promote ||
+                            action.verb == ReleaseAction::Verb::PromoteFull ||
+                            action.verb == ReleaseAction::Verb::Rollback;
+    if (!locksApply || !m_store || action.service.isEmpty() || action.environment.isEmpty())
+        return g;
+    QString error;
+    const auto locks = m_store->releaseLocks(action.service, action.environment, &error);
+    if (!locks) {
+        g.outcome = O::Block;
+        g.message = QStringLiteral("the release lock could not be read: %1").arg(error);
+        return g;
+    }
+    if (locks->isEmpty())
+        return g;
+    const ReleaseLock &l = locks->first();
+    const QString held = QStringLiteral("%1 in %2 is locked by %3 since %4: %5")
+                             .arg(l.service, l.environment, l.holder,
+                                  l.since.toString(Qt::ISODate), l.reason);
+    if (action.options.value(QStringLiteral("overrideLock")).toBool()) {
+        // Overriding is allowed with a written reason; the plan (and so the audit) says so.
+        g.outcome = O::NeedsReason;
+        g.message = held + QStringLiteral(": give a reason to override the lock");
+        plan->warnings << QStringLiteral("overrides the release lock held by %1").arg(l.holder);
+    } else {
+        g.outcome = O::Block;
+        g.message = held + QStringLiteral(" (unlock it, or override with --override-lock "
+                                          "--reason TEXT)");
+    }
+    return g;
 }
 
 QStringList ActionRunner::refusals(const PreparedAction &p, const Confirmation &c)

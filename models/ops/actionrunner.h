@@ -19,7 +19,8 @@ struct Workspace;
 struct GuardResult
 {
     enum class Outcome { Pass, Block, NeedsTypedName, NeedsReason };
-    QString guard; // read-only, feasible, protected-environment, freeze-window, in-flight
+    QString guard; // read-only, feasible, protected-environment, freeze-window, release-lock,
+                   // slo-gate, in-flight
     Outcome outcome = Outcome::Pass;
     QString message;
 };
@@ -84,6 +85,9 @@ Q_SIGNALS:
 private:
     void onBackendFinished(const QString &connectionId, quint64 ticket, const ActionResult &result);
     static QString targetKey(const ReleaseAction &action);
+    /// A release lock on the target blocks promote and rollback; with the action option
+    /// "overrideLock" it asks for a reason instead.
+    GuardResult releaseLockGuard(const ReleaseAction &action, ActionPlan *plan) const;
 
     struct Pending
     {
