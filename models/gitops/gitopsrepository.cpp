@@ -338,6 +338,89 @@ GitOpsRepository::run(const GitOpsPushOptions &options,
     return r;
 }
 
+GitOpsLastChange GitOpsRepository::lastChange(const GitOpsChange &change,
+                                              const GitOpsPushOptions &options,
+                                              int depth)
+{
+    GitOpsLastChange out;
+    if (!fetch(options, &out.head, &out.error))
+        return out;
+    const QByteArray path = change.file.toUtf8();
+    // The file's blob in a commit and the scalar read from it; nullopt when the file is absent.
+    struct Read
+    {
+        git_oid blob{};
+        bool present = false;
+        YamlScalarEdit value;
+    };
+    const auto readAt = [&](const git_commit *c) {
+        Read r;
+        git_tree *t = nullptr;
+        if (git_commit_tree(&t, c) < 0)
+            return r;
+        TreeP tree(t);
+        git_tree_entry *e = nullptr;
+        if (git_tree_entry_bypath(&e, tree.get(), path.constData()) < 0)
+            return r;
+        EntryP entry(e);
+        r.blob = *git_tree_entry_id(entry.get());
+        git_blob *b = nullptr;
+        if (git_blob_lookup(&b, m_repo, &r.blob) < 0)
+            return r;
+        BlobP blob(b);
+        r.present = true;
+        r.value = findYamlScalar(QByteArray(static_cast<const char *>(git_blob_rawcontent(b)),
+                                            qsizetype(git_blob_rawsize(b))),
+                                 change.file, change.key);
+        return r;
+    };
+    git_oid oid;
+    oidFrom(out.head, &oid);
+    git_commit *c = nullptr;
+    if (git_commit_lookup(&c, m_repo, &oid) < 0) {
+        out.error = lastGitMessage("no head commit");
+        return out;
+    }
+    CommitP current(c);
+    Read cur = readAt(current.get());
+    if (!cur.present || !cur.value.ok) {
+        out.error = cur.present ? cur.value.error
+                                : QStringLiteral("%1: not in %2 at %3")
+                                      .arg(change.file, options.branch, out.head.left(8));
+        return out;
+    }
+    out.after = cur.value.oldValue;
+    out.line = cur.value.line;
+    for (int i = 0; i < depth; ++i) {
+        git_commit *p = nullptr;
+        const bool root = git_commit_parentcount(current.get()) == 0;
+        if (!root && git_commit_parent(&p, current.get(), 0) < 0)
+            break; // a shallow clone's edge: the history ends here
+        CommitP parent(p);
+        const Read prev = root ? Read{} : readAt(parent.get());
+        const bool sameBlob = prev.present && git_oid_equal(&prev.blob, &cur.blob);
+        if (!sameBlob && (!prev.present || !prev.value.ok || prev.value.oldValue != out.after)) {
+            out.commit = oidString(git_commit_id(current.get()));
+            out.subject = QString::fromUtf8(git_commit_summary(current.get()));
+            out.author = QString::fromUtf8(git_commit_author(current.get())->name);
+            if (!prev.present || !prev.value.ok) {
+                out.error = QStringLiteral("%1 (%2) set %3 first; there is no earlier value to "
+                                           "go back to")
+                                .arg(out.commit.left(8), out.subject, change.key.toString());
+                return out;
+            }
+            out.before = prev.value.oldValue;
+            return out;
+        }
+        current = std::move(parent);
+        cur = prev;
+    }
+    out.error = QStringLiteral("no commit in the last %1 on %2 changed %3 in %4")
+                    .arg(depth)
+                    .arg(options.branch, change.key.toString(), change.file);
+    return out;
+}
+
 GitOpsPreview GitOpsRepository::preview(const GitOpsChange &change,
                                         const GitOpsPushOptions &options)
 {

@@ -74,6 +74,19 @@ struct GitOpsPreview
     QString error;
 };
 
+/// The commit that last changed a scalar on the branch: what a GitOps rollback reverts.
+struct GitOpsLastChange
+{
+    QString head;   // the branch head the history was read from
+    QString commit; // the commit that set the current value
+    QString subject;
+    QString author;
+    QString before; // the value it replaced (what the rollback restores)
+    QString after;  // the value it set (the head's value)
+    int line = 0;
+    QString error;
+};
+
 /**
  * The GitOps repository a promotion writes to, through a local clone: fetch the branch, edit
  * one scalar in the head's tree, commit with the audit id as a trailer, push; when the push is
@@ -97,6 +110,10 @@ public:
     /// A commit that reverts @p commitSha (which must be on the branch), pushed like a
     /// promotion. Refused when the commit is not a plain one-parent commit.
     GitOpsResult revert(const QString &commitSha, const GitOpsPushOptions &options);
+    /// Fetches the branch and walks its first-parent history (at most @p depth commits) for
+    /// the newest commit that changed the scalar at change.key in change.file.
+    GitOpsLastChange
+    lastChange(const GitOpsChange &change, const GitOpsPushOptions &options, int depth = 1000);
 
 private:
     GitOpsRepository() = default;

@@ -496,6 +496,44 @@ private Q_SLOTS:
         QCOMPARE(m_remote->ref("refs/heads/main"), p2.commit);
     }
 
+    void lastChangeFindsThePromotion()
+    {
+        auto a = openClone(QStringLiteral("a"));
+        GitOpsPushOptions o = options(QStringLiteral("act-1"));
+        GitOpsLastChange last = a->lastChange(prodTo(QString()), o);
+        QCOMPARE(last.error, QStringLiteral("%1 (Bootstrap) set "
+                                            "images[name=ghcr.io/acme/checkout].newTag first; "
+                                            "there is no earlier value to go back to")
+                                 .arg(m_base.left(8)));
+        const GitOpsResult p1 = a->promote(prodTo(QStringLiteral("v1.8.3")), o);
+        QVERIFY2(p1.ok(), qPrintable(p1.error));
+        // Later commits that leave the value alone: another file, and a comment in this one.
+        const QString other = m_remote->commitFiles({{kStaging, overlay("staging", "v1.9.0")}},
+                                                    QStringLiteral("staging"));
+        QByteArray commented = overlay("prod", "v1.8.3");
+        commented.replace("edited by promotions", "edited by promotions only");
+        const QString comment =
+            m_remote->commitFiles({{kProd, commented}}, QStringLiteral("Reword a comment"));
+        QVERIFY(!other.isEmpty() && !comment.isEmpty());
+
+        last = a->lastChange(prodTo(QString()), o);
+        QVERIFY2(last.error.isEmpty(), qPrintable(last.error));
+        QCOMPARE(last.head, comment);
+        QCOMPARE(last.commit, p1.commit);
+        QCOMPARE(last.subject, QStringLiteral("promote checkout to v1.8.3 in prod"));
+        QCOMPARE(last.author, QStringLiteral("Release Bot"));
+        QCOMPARE(last.before, QStringLiteral("v1.8.2"));
+        QCOMPARE(last.after, QStringLiteral("v1.8.3"));
+        QCOMPARE(last.line, 7);
+
+        // Reverting it leaves the reworded comment and restores the value.
+        const GitOpsResult r = a->revert(last.commit, options(QStringLiteral("act-r")));
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QByteArray expected = commented;
+        expected.replace("newTag: v1.8.3", "newTag: v1.8.2");
+        QCOMPARE(m_remote->fileAt(r.commit, kProd), expected);
+    }
+
 private:
     QString path(const QString &rel) const { return m_dir->filePath(rel); }
     std::unique_ptr<GitOpsRepository> openClone(const QString &name) const
