@@ -315,8 +315,16 @@ GitOpsRepository::run(const GitOpsPushOptions &options,
         if (r.outcome != GitOpsResult::Outcome::Pushed)
             return r;
         switch (push(r.commit, options, &error)) {
-        case PushStatus::Ok:
+        case PushStatus::Ok: {
+            // As git does after a push: the fetched view of the branch now holds the commit.
+            git_oid oid;
+            git_reference *ref = nullptr;
+            if (oidFrom(r.commit, &oid) &&
+                git_reference_create(&ref, m_repo, upstreamRef(options.branch).toUtf8().constData(),
+                                     &oid, 1, "flightdeck: gitops push") == 0)
+                git_reference_free(ref);
             return r;
+        }
         case PushStatus::Failed:
             r.outcome = GitOpsResult::Outcome::Failed;
             r.error = error;
@@ -340,11 +348,21 @@ GitOpsRepository::run(const GitOpsPushOptions &options,
 
 GitOpsLastChange GitOpsRepository::lastChange(const GitOpsChange &change,
                                               const GitOpsPushOptions &options,
-                                              int depth)
+                                              int depth,
+                                              bool fetchFirst)
 {
     GitOpsLastChange out;
-    if (!fetch(options, &out.head, &out.error))
-        return out;
+    if (fetchFirst) {
+        if (!fetch(options, &out.head, &out.error))
+            return out;
+    } else {
+        out.head = localHead(options);
+        if (out.head.isEmpty()) {
+            out.error =
+                QStringLiteral("%1 has not been fetched into %2").arg(options.branch, m_path);
+            return out;
+        }
+    }
     const QByteArray path = change.file.toUtf8();
     // The file's blob in a commit and the scalar read from it; nullopt when the file is absent.
     struct Read
@@ -419,6 +437,42 @@ GitOpsLastChange GitOpsRepository::lastChange(const GitOpsChange &change,
                     .arg(depth)
                     .arg(options.branch, change.key.toString(), change.file);
     return out;
+}
+
+QString GitOpsRepository::localHead(const GitOpsPushOptions &options) const
+{
+    for (const QString &ref :
+         {upstreamRef(options.branch),
+          QStringLiteral("refs/remotes/%1/%2").arg(options.remote, options.branch),
+          QStringLiteral("refs/heads/") + options.branch}) {
+        git_oid oid;
+        if (git_reference_name_to_id(&oid, m_repo, ref.toUtf8().constData()) == 0)
+            return oidString(&oid);
+    }
+    return {};
+}
+
+std::optional<QByteArray> GitOpsRepository::fileAt(const QString &commit, const QString &file) const
+{
+    git_oid oid;
+    git_commit *c = nullptr;
+    if (!oidFrom(commit, &oid) || git_commit_lookup(&c, m_repo, &oid) < 0)
+        return std::nullopt;
+    CommitP owned(c);
+    git_tree *t = nullptr;
+    if (git_commit_tree(&t, c) < 0)
+        return std::nullopt;
+    TreeP tree(t);
+    git_tree_entry *e = nullptr;
+    if (git_tree_entry_bypath(&e, t, file.toUtf8().constData()) < 0)
+        return std::nullopt;
+    EntryP entry(e);
+    git_blob *b = nullptr;
+    if (git_blob_lookup(&b, m_repo, git_tree_entry_id(e)) < 0)
+        return std::nullopt;
+    BlobP blob(b);
+    return QByteArray(static_cast<const char *>(git_blob_rawcontent(b)),
+                      qsizetype(git_blob_rawsize(b)));
 }
 
 GitOpsPreview GitOpsRepository::preview(const GitOpsChange &change,

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 #include <memory>
 
 struct git_repository;
@@ -112,8 +113,16 @@ public:
     GitOpsResult revert(const QString &commitSha, const GitOpsPushOptions &options);
     /// Fetches the branch and walks its first-parent history (at most @p depth commits) for
     /// the newest commit that changed the scalar at change.key in change.file.
-    GitOpsLastChange
-    lastChange(const GitOpsChange &change, const GitOpsPushOptions &options, int depth = 1000);
+    GitOpsLastChange lastChange(const GitOpsChange &change,
+                                const GitOpsPushOptions &options,
+                                int depth = 1000,
+                                bool fetchFirst = true);
+
+    /// Without the network, for plans: the branch as last fetched (refs/flightdeck/upstream/,
+    /// else the remote-tracking branch, else the local branch); "" when none is there.
+    QString localHead(const GitOpsPushOptions &options) const;
+    /// A file of a commit; nullopt when absent.
+    std::optional<QByteArray> fileAt(const QString &commit, const QString &file) const;
 
 private:
     GitOpsRepository() = default;

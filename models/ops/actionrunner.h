@@ -95,7 +95,12 @@ private:
         qint64 auditId = 0;
         PreparedAction prepared;
         QString targetKey;
+        QStringList steps; // done before the backend's part (a GitOps commit and push)
+        QString message;
     };
+    void finishAction(const Pending &pending, ActionResult result);
+    /// A GitOps promotion or rollback: commit and push off this thread, then sync the app.
+    void runGitOps(const Pending &pending, const Confirmation &confirmation);
     const Workspace *m_workspace;
     Estate *m_estate;
     Store *m_store;
