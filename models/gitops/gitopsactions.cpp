@@ -51,7 +51,9 @@ bool applies(const Workspace &ws, const ReleaseAction &action)
     const ServiceDef *s = ws.service(action.service);
     const ServiceBinding *b = s ? s->binding(action.environment) : nullptr;
     const ConnectionDef *c = b ? ws.connection(ServiceDef::connectionOf(*b)) : nullptr;
-    return c && c->kind == QLatin1String("argocd");
+    // Opted in: the workspace names the remote to push to, or the environment its file and key.
+    const bool optedIn = b && (ws.gitops.promotes || b->options.contains(QStringLiteral("gitops")));
+    return c && c->kind == QLatin1String("argocd") && optedIn;
 }
 
 ActionPlan plan(const Workspace &ws, const ReleaseAction &action, QList<GuardResult> *guards)

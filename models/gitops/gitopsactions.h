@@ -11,7 +11,8 @@ struct Workspace;
 
 /**
  * Promote and rollback for environments deployed from the GitOps repository: the workspace
- * names `gitops.path` and the environment is bound to an Argo CD connection. `promote --version`
+ * names `gitops.path` and `gitops.remote` (or the environment its `gitops: {file, key}`), and
+ * the environment is bound to an Argo CD connection. `promote --version`
  * edits the one scalar and commits; `rollback` (without `--to`) reverts the commit that last
  * changed it, which Argo CD auto-sync then deploys instead of fighting. The plan is made from
  * the checkout as last fetched (no network); execution fetches, re-checks and pushes.

@@ -110,6 +110,8 @@ struct GitOpsSettings
     QString authorName;
     QString authorEmail;
     QString message; // empty: "promote {service} to {version} in {env}"
+    /// Promote and rollback go through the repository: `gitops.remote` is written.
+    bool promotes = false;
 
     bool operator==(const GitOpsSettings &) const = default;
 };

@@ -363,8 +363,10 @@ void Reader::read(const Node &root, Workspace &ws)
         if (const Node *p = g->get(QStringLiteral("path")))
             if (auto s = string(p, QStringLiteral("gitops.path")))
                 ws.gitopsPath = resolvePath(*s, p->loc);
-        if (auto s = string(g->get(QStringLiteral("remote")), QStringLiteral("gitops.remote")))
+        if (auto s = string(g->get(QStringLiteral("remote")), QStringLiteral("gitops.remote"))) {
             ws.gitops.remote = *s;
+            ws.gitops.promotes = true;
+        }
         if (auto s = string(g->get(QStringLiteral("branch")), QStringLiteral("gitops.branch")))
             ws.gitops.branch = *s;
         if (auto s = string(g->get(QStringLiteral("message")), QStringLiteral("gitops.message")))

@@ -183,6 +183,7 @@ private Q_SLOTS:
                                 "      prod: {connection: argocd, app: checkout-prod}\n"
                                 "gitops:\n"
                                 "  path: gitops\n"
+                                "  remote: origin\n"
                                 "  author: {name: Release Bot, email: release-bot@example.org}\n";
         LoadOptions lo;
         lo.overridesFile = QString();

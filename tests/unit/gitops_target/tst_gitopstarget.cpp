@@ -70,6 +70,8 @@ private Q_SLOTS:
         QCOMPARE(defaults.workspace.gitops.remote, QStringLiteral("origin"));
         QCOMPARE(defaults.workspace.gitops.branch, QStringLiteral("main"));
         QVERIFY(defaults.workspace.gitops.authorName.isEmpty());
+        QVERIFY(!defaults.workspace.gitops.promotes); // only a written remote turns it on
+        QVERIFY(r.workspace.gitops.promotes);
 
         const LoadResult bad = WorkspaceLoader::loadFromString(
             "version: 1\ngitops: {path: /g, author: {nmae: x}, brnach: y}\n",
