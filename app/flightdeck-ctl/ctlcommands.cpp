@@ -805,6 +805,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
     if (ctx.parser->isSet(QStringLiteral("revision")))
         action.version = ctx.parser->value(QStringLiteral("revision"));
     action.comment = opt(ctx, QStringLiteral("comment"));
+    if (ctx.parser->isSet(QStringLiteral("override-lock")))
+        action.options.insert(QStringLiteral("overrideLock"), true);
     action.actor = ctx.parser->isSet(QStringLiteral("as"))
                        ? ctx.parser->value(QStringLiteral("as"))
                        : qEnvironmentVariable("USER", QStringLiteral("operator"));

@@ -1,6 +1,7 @@
 #include "ctlcommands.h"
 #include "ctlcompare.h"
 #include "ctlincident.h"
+#include "ctllock.h"
 #include "terminaltext.h"
 
 #include "estate/session.h"
@@ -44,6 +45,9 @@ Acting (each prints its plan first; --dry-run stops there):
   incident declare --title T --severity sev1..sev4 --service S [--service S2] [--env E]
   incident phase ID reported|mitigated|recovered|postmortem
   incident note ID TEXT
+  lock SERVICE ENV --reason TEXT   hold the target: promote and rollback refuse, naming you
+  unlock SERVICE ENV            release it   |   locks [--service S --env E]   who holds what
+  A locked target needs --override-lock --reason TEXT to promote or roll back.
   Protected environments need --yes --confirm ENVNAME (or the name typed at the prompt);
   freeze windows need --reason TEXT.
 
@@ -112,6 +116,7 @@ int main(int argc, char *argv[])
         valueOpt("out", "incident export: write the postmortem to this file.", "FILE"),
         valueOpt("weeks", "dora: length of the period in weeks (default 12).", "N"),
         flag("full", "promote: all the way (skip remaining steps)."),
+        flag("override-lock", "promote/rollback: act on a locked target (needs --reason)."),
         flag("dry-run", "Print the plan and stop."),
         flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
         flag("markdown", "compare: the report as Markdown."),
@@ -178,6 +183,9 @@ int main(int argc, char *argv[])
         rc = runDora(ctx);
     else if (cmd == QLatin1String("compare"))
         rc = runCompare(ctx);
+    else if (cmd == QLatin1String("lock") || cmd == QLatin1String("unlock") ||
+             cmd == QLatin1String("locks"))
+        rc = runLock(ctx, cmd);
     else if (actionCommands().contains(cmd))
         rc = runAction(ctx, cmd);
     else

@@ -1,11 +1,13 @@
 #include "actionrunner.h"
 
 #include "estate/estate.h"
+#include "gitops/gitopsactions.h"
 #include "ops/slogate.h"
 #include "store/store.h"
 #include "workspace/workspace.h"
 
 #include <QLoggingCategory>
+#include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcOps, "fd.ops")
 
@@ -98,6 +100,7 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
 
     Backend *backend =
         p.action.connectionId.isEmpty() ? nullptr : m_backends(p.action.connectionId);
+    QList<GuardResult> gitopsGuards;
     if (!backend) {
         p.plan.action = p.action;
         p.plan.feasible = false;
@@ -106,6 +109,20 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
                 ? QStringLiteral("no connection serves %1 in %2")
                       .arg(p.action.service, p.action.environment)
                 : QStringLiteral("connection %1 has no backend loaded").arg(p.action.connectionId);
+    } else if (m_workspace && gitops::applies(*m_workspace, p.action)) {
+        p.plan = gitops::plan(*m_workspace, p.action, &gitopsGuards);
+        p.action.version = p.plan.action.version; // a rollback learns its version here
+        // The sync that follows the push: Argo CD's own refusals (a sync window, a running
+        // operation) are guards of this plan too.
+        ReleaseAction sync = p.action;
+        sync.verb = ReleaseAction::Verb::Sync;
+        sync.version.clear();
+        sync.target.clear();
+        const ActionPlan syncPlan = backend->plan(sync);
+        p.plan.requests += syncPlan.requests;
+        if (!syncPlan.feasible)
+            gitopsGuards << GuardResult{QStringLiteral("argocd-sync"), GuardResult::Outcome::Block,
+                                        syncPlan.blockedReason};
     } else {
         p.plan = backend->plan(p.action);
     }
@@ -140,6 +157,9 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
             ? QStringLiteral("%1 is frozen (%2): give a reason to override").arg(env, freezeReason)
             : QString()};
 
+    p.guards << gitopsGuards;
+    p.guards << releaseLockGuard(p.action, &p.plan);
+
     if (m_workspace && m_estate)
         p.guards << sloGate(*m_workspace, *m_estate, m_signals ? m_signals() : nullptr, p.action);
 
@@ -148,6 +168,41 @@ PreparedAction ActionRunner::prepare(const ReleaseAction &requested) const
                             busy ? QStringLiteral("an action on this target is already running")
                                  : QString()};
     return p;
+}
+
+GuardResult ActionRunner::releaseLockGuard(const ReleaseAction &action, ActionPlan *plan) const
+{
+    using O = GuardResult::Outcome;
+    GuardResult g{QStringLiteral("release-lock"), O::Pass, {}};
+    const bool locksApply = action.verb == ReleaseAction::Verb::Promote ||
+                            action.verb == ReleaseAction::Verb::PromoteFull ||
+                            action.verb == ReleaseAction::Verb::Rollback;
+    if (!locksApply || !m_store || action.service.isEmpty() || action.environment.isEmpty())
+        return g;
+    QString error;
+    const auto locks = m_store->releaseLocks(action.service, action.environment, &error);
+    if (!locks) {
+        g.outcome = O::Block;
+        g.message = QStringLiteral("the release lock could not be read: %1").arg(error);
+        return g;
+    }
+    if (locks->isEmpty())
+        return g;
+    const ReleaseLock &l = locks->first();
+    const QString held =
+        QStringLiteral("%1 in %2 is locked by %3 since %4: %5")
+            .arg(l.service, l.environment, l.holder, l.since.toString(Qt::ISODate), l.reason);
+    if (action.options.value(QStringLiteral("overrideLock")).toBool()) {
+        // Overriding is allowed with a written reason; the plan (and so the audit) says so.
+        g.outcome = O::NeedsReason;
+        g.message = held + QStringLiteral(": give a reason to override the lock");
+        plan->warnings << QStringLiteral("overrides the release lock held by %1").arg(l.holder);
+    } else {
+        g.outcome = O::Block;
+        g.message = held + QStringLiteral(" (unlock it, or override with --override-lock "
+                                          "--reason TEXT)");
+    }
+    return g;
 }
 
 QStringList ActionRunner::refusals(const PreparedAction &p, const Confirmation &c)
@@ -256,6 +311,11 @@ ActionRunner::run(const PreparedAction &prepared, const Confirmation &confirmati
         pending.auditId = *auditId;
     }
     m_inFlight.insert(key);
+    if (p.plan.context.value(QStringLiteral("gitops")).toBool()) {
+        runGitOps(pending, confirmation);
+        Q_EMIT started(pending.id);
+        return pending.id;
+    }
     const quint64 ticket = backend->execute(p.plan);
     m_pending.insert(p.action.connectionId + QLatin1Char('#') + QString::number(ticket), pending);
     qCInfo(lcOps, "started %s on %s/%s (audit %lld)", qPrintable(toString(p.action.verb)),
@@ -274,6 +334,94 @@ void ActionRunner::onBackendFinished(const QString &connectionId,
         return;
     const Pending pending = *it;
     m_pending.erase(it);
+    finishAction(pending, result);
+}
+
+void ActionRunner::runGitOps(const Pending &pending, const Confirmation &confirmation)
+{
+    const Workspace workspace = *m_workspace; // the worker's own copy
+    const ActionPlan plan = pending.prepared.plan;
+    const ReleaseAction action = pending.prepared.action;
+    const QString auditId = QString::number(pending.auditId);
+    const bool overrideLock = action.options.value(QStringLiteral("overrideLock")).toBool();
+    const bool reasoned = !confirmation.overrideReason.trimmed().isEmpty();
+    Store *store = m_store;
+    // The guards that can change while the push is retried, read again on each branch head.
+    const auto recheck = [store, action, overrideLock, reasoned, workspace](const QString &) {
+        if (store && !overrideLock) {
+            const auto locks = store->releaseLocks(action.service, action.environment);
+            if (locks && !locks->isEmpty())
+                return QStringLiteral("%1 in %2 was locked by %3 meanwhile: %4")
+                    .arg(action.service, action.environment, locks->first().holder,
+                         locks->first().reason);
+        }
+        QString why;
+        if (!reasoned &&
+            workspace.isFrozen(action.environment, QDateTime::currentDateTimeUtc(), &why))
+            return QStringLiteral("%1 froze meanwhile (%2)").arg(action.environment, why);
+        return QString();
+    };
+    QtConcurrent::run([workspace, plan, auditId, recheck, store] {
+        GitOpsResult r = gitops::execute(workspace, plan, auditId, recheck);
+        if (store)
+            store->releaseThreadConnection();
+        return r;
+    }).then(this, [this, pending](const GitOpsResult &r) {
+        Pending next = pending;
+        const QVariantMap &c = pending.prepared.plan.context;
+        const QString where =
+            m_workspace->gitops.remote + QLatin1Char(' ') + m_workspace->gitops.branch;
+        if (r.outcome == GitOpsResult::Outcome::Pushed)
+            next.steps << QStringLiteral("COMMIT %1 pushed to %2 (%3 on %4, attempt %5)")
+                              .arg(r.commit, where, c.value(QStringLiteral("key")).toString(),
+                                   c.value(QStringLiteral("file")).toString())
+                              .arg(r.attempts);
+        else
+            next.steps << QStringLiteral("GIT %1: %2")
+                              .arg(toString(r.outcome), r.error.isEmpty() ? where : r.error);
+        if (!r.ok()) {
+            ActionResult failed;
+            failed.message = r.error;
+            failed.finished = QDateTime::currentDateTimeUtc();
+            finishAction(next, failed);
+            return;
+        }
+        next.message = r.outcome == GitOpsResult::Outcome::Pushed
+                           ? QStringLiteral("commit %1 pushed to %2").arg(r.commit.left(8), where)
+                           : QStringLiteral("%1 already holds it").arg(where);
+        Backend *backend = m_backends(pending.prepared.action.connectionId);
+        ReleaseAction sync = pending.prepared.action;
+        sync.verb = ReleaseAction::Verb::Sync;
+        sync.version.clear();
+        sync.target.clear();
+        const ActionPlan syncPlan = backend ? backend->plan(sync) : ActionPlan{};
+        if (!backend || !syncPlan.feasible) {
+            // The commit is in: Argo CD's auto-sync (or the next manual sync) deploys it.
+            ActionResult done;
+            done.ok = true;
+            done.message = next.message + QStringLiteral("; sync not sent: %1")
+                                              .arg(backend ? syncPlan.blockedReason
+                                                           : QStringLiteral("no backend"));
+            done.finished = QDateTime::currentDateTimeUtc();
+            finishAction(next, done);
+            return;
+        }
+        const quint64 ticket = backend->execute(syncPlan);
+        m_pending.insert(pending.prepared.action.connectionId + QLatin1Char('#') +
+                             QString::number(ticket),
+                         next);
+    });
+}
+
+void ActionRunner::finishAction(const Pending &pending, ActionResult result)
+{
+    if (!pending.steps.isEmpty()) {
+        result.steps = pending.steps + result.steps;
+        if (!pending.message.isEmpty())
+            result.message = result.message.isEmpty()
+                                 ? pending.message
+                                 : pending.message + QStringLiteral("; ") + result.message;
+    }
     m_inFlight.remove(pending.targetKey);
     if (m_store && pending.auditId)
         m_store->auditResult(pending.auditId, result);

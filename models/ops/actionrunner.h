@@ -19,7 +19,8 @@ struct Workspace;
 struct GuardResult
 {
     enum class Outcome { Pass, Block, NeedsTypedName, NeedsReason };
-    QString guard; // read-only, feasible, protected-environment, freeze-window, in-flight
+    QString guard; // read-only, feasible, protected-environment, freeze-window, release-lock,
+                   // slo-gate, in-flight
     Outcome outcome = Outcome::Pass;
     QString message;
 };
@@ -86,6 +87,9 @@ Q_SIGNALS:
 
 private:
     void onBackendFinished(const QString &connectionId, quint64 ticket, const ActionResult &result);
+    /// A release lock on the target blocks promote and rollback; with the action option
+    /// "overrideLock" it asks for a reason instead.
+    GuardResult releaseLockGuard(const ReleaseAction &action, ActionPlan *plan) const;
 
     struct Pending
     {
@@ -93,7 +97,12 @@ private:
         qint64 auditId = 0;
         PreparedAction prepared;
         QString targetKey;
+        QStringList steps; // done before the backend's part (a GitOps commit and push)
+        QString message;
     };
+    void finishAction(const Pending &pending, ActionResult result);
+    /// A GitOps promotion or rollback: commit and push off this thread, then sync the app.
+    void runGitOps(const Pending &pending, const Confirmation &confirmation);
     const Workspace *m_workspace;
     Estate *m_estate;
     Store *m_store;

@@ -60,9 +60,16 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE INDEX audit_time ON audit (time_ms)"),
         },
         {
+            // Who is acting on a target now (one process at a time), and who keeps a
+            // service × environment from being released (an operator's lock).
             QStringLiteral("CREATE TABLE action_locks (target VARCHAR(500) PRIMARY KEY, "
                            "actor VARCHAR(200), what TEXT, host VARCHAR(200) NOT NULL, "
                            "pid BIGINT NOT NULL, since_ms BIGINT NOT NULL)"),
+            // One release lock per service × environment: the primary key is the lock.
+            QStringLiteral("CREATE TABLE release_locks (service VARCHAR(200) NOT NULL, "
+                           "environment VARCHAR(200) NOT NULL, holder VARCHAR(200) NOT NULL, "
+                           "reason TEXT NOT NULL, since_ms BIGINT NOT NULL, "
+                           "PRIMARY KEY (service, environment))"),
         },
     };
     return steps;
@@ -535,11 +542,14 @@ struct AuditRow
     QString state;
     QString result; // JSON or empty
     bool finished = false;
+    QString verb; // empty: the plan's verb (release locks write "lock" / "unlock")
 };
 
 } // namespace
 
 static std::optional<qint64> insertAudit(Store::Private *d, const AuditRow &row, QString *error);
+static bool insertAuditRow(
+    Store::Private *d, QSqlDatabase &conn, const AuditRow &row, QString *error, qint64 *id);
 
 std::optional<qint64>
 Store::auditIntent(const ActionPlan &plan, const QString &reason, QString *error)
@@ -602,39 +612,200 @@ static std::optional<qint64> insertAudit(Store::Private *d, const AuditRow &row,
         return std::nullopt;
     qint64 id = 0;
     const bool ok = durableWrite(d, *db, error, [&](QSqlDatabase &conn) {
-        QSqlQuery q(conn);
-        q.prepare(QStringLiteral(
-            "INSERT INTO audit (time_ms, actor, verb, connection_id, service, environment, "
-            "target, reason, plan, state, result, finished_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        const ReleaseAction &a = row.plan.action;
-        q.addBindValue(now.toMSecsSinceEpoch());
-        q.addBindValue(a.actor);
-        q.addBindValue(toString(a.verb));
-        q.addBindValue(a.connectionId);
-        q.addBindValue(a.service);
-        q.addBindValue(a.environment);
-        q.addBindValue(a.target);
-        q.addBindValue(row.reason);
-        q.addBindValue(jsonText(toJson(row.plan)));
-        q.addBindValue(row.state);
-        q.addBindValue(row.result.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : row.result);
-        q.addBindValue(row.finished ? QVariant(now.toMSecsSinceEpoch())
-                                    : QVariant(QMetaType(QMetaType::LongLong)));
-        if (!d->exec(q, QStringLiteral("audit"), error))
-            return false;
-        if (!q.next()) {
-            if (error)
-                *error = QStringLiteral("audit: the new entry's id was not returned");
-            return false;
-        }
-        id = q.value(0).toLongLong();
-        return true;
+        return insertAuditRow(d, conn, row, error, &id);
     });
     if (!ok)
         return std::nullopt;
     return id;
+}
+
+static bool
+insertAuditRow(Store::Private *d, QSqlDatabase &conn, const AuditRow &row, QString *error, qint64 *id)
+{
+    QSqlQuery q(conn);
+    q.prepare(QStringLiteral(
+        "INSERT INTO audit (time_ms, actor, verb, connection_id, service, environment, "
+        "target, reason, plan, state, result, finished_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const ReleaseAction &a = row.plan.action;
+    q.addBindValue(now.toMSecsSinceEpoch());
+    q.addBindValue(a.actor);
+    q.addBindValue(row.verb.isEmpty() ? toString(a.verb) : row.verb);
+    q.addBindValue(a.connectionId);
+    q.addBindValue(a.service);
+    q.addBindValue(a.environment);
+    q.addBindValue(a.target);
+    q.addBindValue(row.reason);
+    q.addBindValue(jsonText(toJson(row.plan)));
+    q.addBindValue(row.state);
+    q.addBindValue(row.result.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : row.result);
+    q.addBindValue(row.finished ? QVariant(now.toMSecsSinceEpoch())
+                                : QVariant(QMetaType(QMetaType::LongLong)));
+    if (!d->exec(q, QStringLiteral("audit"), error))
+        return false;
+    if (!q.next()) {
+        if (error)
+            *error = QStringLiteral("audit: the new entry's id was not returned");
+        return false;
+    }
+    *id = q.value(0).toLongLong();
+    return true;
+}
+
+// ---- release locks -------------------------------------------------------------------------
+
+static AuditRow lockAuditRow(const QString &verb,
+                             const QString &service,
+                             const QString &environment,
+                             const QString &actor,
+                             const QString &reason,
+                             bool ok,
+                             const QString &message)
+{
+    AuditRow row;
+    row.verb = verb;
+    row.plan.action.service = service;
+    row.plan.action.environment = environment;
+    row.plan.action.actor = actor;
+    row.plan.summary = QStringLiteral("%1 %2 in %3").arg(verb, service, environment);
+    row.reason = reason;
+    row.state = toString(ok ? AuditEntry::State::Succeeded : AuditEntry::State::Refused);
+    ActionResult result;
+    result.ok = ok;
+    result.message = message;
+    result.finished = QDateTime::currentDateTimeUtc();
+    row.result = jsonText(toJson(result));
+    row.finished = true;
+    return row;
+}
+
+static std::optional<ReleaseLock> readLock(Store::Private *d,
+                                           QSqlDatabase &conn,
+                                           const QString &service,
+                                           const QString &environment,
+                                           QString *error)
+{
+    QSqlQuery q(conn);
+    q.prepare(QStringLiteral("SELECT holder, reason, since_ms FROM release_locks "
+                             "WHERE service = ? AND environment = ?"));
+    q.addBindValue(service);
+    q.addBindValue(environment);
+    if (!d->exec(q, QStringLiteral("release_locks"), error) || !q.next())
+        return std::nullopt;
+    return ReleaseLock{service, environment, q.value(0).toString(), q.value(1).toString(),
+                       dateOf(q.value(2))};
+}
+
+std::optional<bool> Store::lockTarget(const ReleaseLock &lock, ReleaseLock *current, QString *error)
+{
+    auto db = d->db(error);
+    if (!db)
+        return std::nullopt;
+    bool taken = false;
+    const bool ok = durableWrite(d.get(), *db, error, [&](QSqlDatabase &conn) {
+        QSqlQuery q(conn);
+        q.prepare(QStringLiteral("INSERT INTO release_locks (service, environment, holder, "
+                                 "reason, since_ms) VALUES (?, ?, ?, ?, ?) "
+                                 "ON CONFLICT (service, environment) DO NOTHING"));
+        const QDateTime since =
+            lock.since.isValid() ? lock.since : QDateTime::currentDateTimeUtc();
+        q.addBindValue(lock.service);
+        q.addBindValue(lock.environment);
+        // NOT NULL columns: a null QString would bind as NULL.
+        q.addBindValue(lock.holder.isNull() ? QStringLiteral("") : lock.holder);
+        q.addBindValue(lock.reason.isNull() ? QStringLiteral("") : lock.reason);
+        q.addBindValue(since.toMSecsSinceEpoch());
+        if (!d->exec(q, QStringLiteral("release_locks"), error))
+            return false;
+        taken = q.numRowsAffected() == 1;
+        const std::optional<ReleaseLock> held =
+            readLock(d.get(), conn, lock.service, lock.environment, error);
+        if (!held)
+            return false;
+        if (current)
+            *current = *held;
+        const QString message =
+            taken ? QStringLiteral("locked by %1").arg(held->holder)
+                  : QStringLiteral("already locked by %1 since %2: %3")
+                        .arg(held->holder, held->since.toString(Qt::ISODate), held->reason);
+        qint64 id = 0;
+        return insertAuditRow(d.get(), conn,
+                              lockAuditRow(QStringLiteral("lock"), lock.service, lock.environment,
+                                           lock.holder, lock.reason, taken, message),
+                              error, &id);
+    });
+    if (!ok)
+        return std::nullopt;
+    return taken;
+}
+
+std::optional<ReleaseLock> Store::unlockTarget(const QString &service,
+                                               const QString &environment,
+                                               const QString &actor,
+                                               QString *error)
+{
+    if (error)
+        error->clear();
+    auto db = d->db(error);
+    if (!db)
+        return std::nullopt;
+    std::optional<ReleaseLock> released;
+    durableWrite(d.get(), *db, error, [&](QSqlDatabase &conn) {
+        QString readError;
+        released = readLock(d.get(), conn, service, environment, &readError);
+        if (!released) {
+            if (error)
+                *error = readError;
+            return false; // nothing to release (or unreadable): nothing written
+        }
+        QSqlQuery q(conn);
+        q.prepare(QStringLiteral("DELETE FROM release_locks WHERE service = ? AND environment = ?"));
+        q.addBindValue(service);
+        q.addBindValue(environment);
+        qint64 id = 0;
+        const bool ok =
+            d->exec(q, QStringLiteral("release_locks"), error) &&
+            insertAuditRow(d.get(), conn,
+                           lockAuditRow(QStringLiteral("unlock"), service, environment, actor,
+                                        released->reason, true,
+                                        QStringLiteral("released the lock %1 held since %2")
+                                            .arg(released->holder,
+                                                 released->since.toString(Qt::ISODate))),
+                           error, &id);
+        if (!ok)
+            released.reset();
+        return ok;
+    });
+    return released;
+}
+
+std::optional<QList<ReleaseLock>>
+Store::releaseLocks(const QString &service, const QString &environment, QString *error)
+{
+    auto db = d->db(error);
+    if (!db)
+        return std::nullopt;
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    QString sql = QStringLiteral("SELECT service, environment, holder, reason, since_ms "
+                                 "FROM release_locks WHERE 1 = 1");
+    if (!service.isEmpty())
+        sql += QStringLiteral(" AND service = ?");
+    if (!environment.isEmpty())
+        sql += QStringLiteral(" AND environment = ?");
+    q.prepare(sql + QStringLiteral(" ORDER BY since_ms, service, environment"));
+    if (!service.isEmpty())
+        q.addBindValue(service);
+    if (!environment.isEmpty())
+        q.addBindValue(environment);
+    if (!d->exec(q, QStringLiteral("release_locks"), error))
+        return std::nullopt;
+    QList<ReleaseLock> out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                    q.value(3).toString(), dateOf(q.value(4))});
+    return out;
 }
 
 StoreError Store::auditResult(qint64 id, const ActionResult &result)

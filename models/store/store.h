@@ -50,6 +50,18 @@ struct IncidentNote
     bool operator==(const IncidentNote &) const = default;
 };
 
+/// Who holds a service × environment against promotions and rollbacks, why, and since when.
+struct ReleaseLock
+{
+    QString service;
+    QString environment;
+    QString holder;
+    QString reason;
+    QDateTime since;
+
+    bool operator==(const ReleaseLock &) const = default;
+};
+
 /// Empty when the operation worked; otherwise what failed, naming the table and the reason.
 using StoreError = QString;
 
@@ -127,6 +139,22 @@ public:
     QString lastAuditDurability() const;
     /// The durability setting of this thread's connection now.
     QString currentDurability(QString *error = nullptr);
+
+    /// Takes the release lock on lock.service × lock.environment. Refused (false) when someone
+    /// holds it already, with *current set to that lock. Taken or refused, the attempt is in the
+    /// audit log (verb "lock"), written in the same durable transaction as the lock.
+    std::optional<bool>
+    lockTarget(const ReleaseLock &lock, ReleaseLock *current, QString *error = nullptr);
+    /// Releases the lock on service × environment (audited, verb "unlock", naming the holder
+    /// it ends). nullopt with an empty *error when there was no lock.
+    std::optional<ReleaseLock> unlockTarget(const QString &service,
+                                            const QString &environment,
+                                            const QString &actor,
+                                            QString *error = nullptr);
+    /// The locks held, oldest first; empty filters match everything.
+    std::optional<QList<ReleaseLock>> releaseLocks(const QString &service = {},
+                                                   const QString &environment = {},
+                                                   QString *error = nullptr);
 
     std::optional<qint64> createIncident(const Incident &incident, QString *error = nullptr);
     StoreError updateIncident(const Incident &incident);

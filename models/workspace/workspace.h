@@ -101,6 +101,21 @@ struct ServiceDef
     bool operator==(const ServiceDef &) const = default;
 };
 
+/// Where GitOps promotions commit: the remote and branch of the `gitops.path` checkout, the
+/// commit author (empty: git config) and the subject template.
+struct GitOpsSettings
+{
+    QString remote = QStringLiteral("origin");
+    QString branch = QStringLiteral("main");
+    QString authorName;
+    QString authorEmail;
+    QString message; // empty: "promote {service} to {version} in {env}"
+    /// Promote and rollback go through the repository: `gitops.remote` is written.
+    bool promotes = false;
+
+    bool operator==(const GitOpsSettings &) const = default;
+};
+
 struct Workspace
 {
     int version = 1;
@@ -112,6 +127,7 @@ struct Workspace
     QList<EnvironmentDef> environments; // promotion order, lowest first
     QList<ServiceDef> services;
     QString gitopsPath;
+    GitOpsSettings gitops;
     QVariantMap policies;
     QVariantMap ui;
 

@@ -357,10 +357,28 @@ void Reader::read(const Node &root, Workspace &ws)
 
     if (const Node *g = root.get(QStringLiteral("gitops"));
         g && !g->isNull() && expect(*g, Node::Type::Map, QStringLiteral("gitops"))) {
-        checkKeys(*g, QStringLiteral("gitops"), keys({"path"}));
+        checkKeys(*g, QStringLiteral("gitops"),
+                  keys({"path", "remote", "branch", "author", "message"}));
         if (const Node *p = g->get(QStringLiteral("path")))
             if (auto s = string(p, QStringLiteral("gitops.path")))
                 ws.gitopsPath = resolvePath(*s, p->loc);
+        if (auto s = string(g->get(QStringLiteral("remote")), QStringLiteral("gitops.remote"))) {
+            ws.gitops.remote = *s;
+            ws.gitops.promotes = true;
+        }
+        if (auto s = string(g->get(QStringLiteral("branch")), QStringLiteral("gitops.branch")))
+            ws.gitops.branch = *s;
+        if (auto s = string(g->get(QStringLiteral("message")), QStringLiteral("gitops.message")))
+            ws.gitops.message = *s;
+        if (const Node *a = g->get(QStringLiteral("author"));
+            a && !a->isNull() && expect(*a, Node::Type::Map, QStringLiteral("gitops.author"))) {
+            checkKeys(*a, QStringLiteral("gitops.author"), keys({"name", "email"}));
+            if (auto s = string(a->get(QStringLiteral("name")), QStringLiteral("gitops.author.name")))
+                ws.gitops.authorName = *s;
+            if (auto s =
+                    string(a->get(QStringLiteral("email")), QStringLiteral("gitops.author.email")))
+                ws.gitops.authorEmail = *s;
+        }
     }
 
     if (const Node *p = root.get(QStringLiteral("policies"));

@@ -1,3 +1,4 @@
+#include "pgtestdb.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -64,33 +65,12 @@ class TestStore : public QObject
     QTemporaryDir m_dir;
     QString m_target;
 
-    // Each PostgreSQL run gets fresh tables so runs do not see each other's rows.
+    // Each PostgreSQL row gets a fresh database of this test's own.
     void resetPostgres(const QString &url)
     {
-        const QUrl u(url);
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
-            db.setHostName(u.host());
-            db.setPort(u.port(5432));
-            db.setUserName(u.userName());
-            db.setPassword(u.password());
-            db.setDatabaseName(u.path().mid(1));
-            QVERIFY(db.open());
-            // Every table, not a list of today's: a table a later migration adds must go too,
-            // or that migration fails on the next run.
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")));
-            QStringList tables;
-            while (q.next())
-                tables << q.value(0).toString();
-            q.finish();
-            for (const QString &t : std::as_const(tables))
-                QVERIFY2(q.exec(QStringLiteral("DROP TABLE IF EXISTS \"%1\" CASCADE").arg(t)),
-                         qPrintable(q.lastError().text()));
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("reset"));
+        QString error;
+        m_target = fd::test::freshPostgresDatabase(url, QStringLiteral("fd_test_store"), &error);
+        QVERIFY2(!m_target.isEmpty(), qPrintable(error));
     }
 
     void backends()
@@ -116,8 +96,7 @@ class TestStore : public QObject
             return false;
         }
         resetPostgres(url);
-        m_target = url;
-        return true;
+        return !m_target.isEmpty();
     }
 
 #define FD_TARGET()                                                                                \
