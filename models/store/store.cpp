@@ -54,6 +54,16 @@ const QList<QStringList> &migrations()
                            "state VARCHAR(16) NOT NULL, result TEXT, finished_ms BIGINT)"),
             QStringLiteral("CREATE INDEX audit_time ON audit (time_ms)"),
         },
+        {
+            // Chat notices waiting to be posted (models/notify/chatoutbox.cpp owns the rows).
+            QStringLiteral("CREATE TABLE chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
+                           "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
+                           "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+                           "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
+                           "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
+                           "audit_id BIGINT)"),
+            QStringLiteral("CREATE INDEX chat_outbox_state ON chat_outbox (state, target, id)"),
+        },
     };
     return steps;
 }
@@ -346,6 +356,16 @@ QString Store::backend() const
 int Store::schemaVersion() const
 {
     return d->schemaVersion;
+}
+
+std::optional<QSqlDatabase> Store::database(QString *error)
+{
+    return d->db(error);
+}
+
+const SqlDialect &Store::dialect() const
+{
+    return *d->dialect;
 }
 
 void Store::releaseThreadConnection()

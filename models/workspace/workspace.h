@@ -114,6 +114,8 @@ struct Workspace
     QString gitopsPath;
     QVariantMap policies;
     QVariantMap ui;
+    /// `notify:` chat targets as written (validated); models/notify reads them.
+    QVariantList notify;
 
     const EnvironmentDef *environment(const QString &name) const;
     const ConnectionDef *connection(const QString &id) const;
