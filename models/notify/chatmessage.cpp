@@ -377,6 +377,11 @@ QJsonObject ChatMessage::body(const ChatEvent &event, const NotifyTarget &target
     }
     QJsonObject o = eventJson(event);
     o.insert(QStringLiteral("text"), headline(event, target.language));
+    QJsonArray factList;
+    for (const auto &[label, value] : facts(event, target.language))
+        factList.append(
+            QJsonObject{{QStringLiteral("title"), label}, {QStringLiteral("value"), value}});
+    o.insert(QStringLiteral("facts"), factList);
     if (!target.channel.isEmpty())
         o.insert(QStringLiteral("channel"), target.channel);
     return o;
