@@ -4,6 +4,8 @@
 #include "estate/estate.h"
 #include "estate/session.h"
 #include "git/repositorycache.h"
+#include "incidents/suspects.h"
+#include "store/store.h"
 #include "ops/actionrunner.h"
 
 #include <QEventLoop>
@@ -84,6 +86,11 @@ std::optional<ChatEvent> ChatNotices::fromTimeline(const TimelineEvent &e) const
     c.service = e.service;
     c.environment = e.environment;
     c.actor = e.actor;
+    if (c.actor.isEmpty()) {
+        const auto who = m_actors.value(e.service + QLatin1Char('|') + e.environment);
+        if (who.second.isValid() && who.second.secsTo(QDateTime::currentDateTimeUtc()) < 600)
+            c.actor = who.first;
+    }
     c.toVersion = e.version;
     c.link = e.link;
     if (c.kind == ChatEvent::Kind::DeployFailed || c.kind == ChatEvent::Kind::GateWaiting)
@@ -114,6 +121,9 @@ void ChatNotices::onEvents(const QList<TimelineEvent> &events)
         if (m_seen.contains(id))
             continue;
         m_seen.insert(id);
+        if (e.kind == TimelineEvent::Kind::OperatorAction ||
+            e.kind == TimelineEvent::Kind::Rollback)
+            noteActor(e.service, e.environment, e.actor);
         // A first read brings the history of every target: chat hears of what happens now.
         if (e.time.isValid() && e.time < m_openedAt.addSecs(-120))
             continue;
@@ -197,8 +207,18 @@ ChatEvent ChatNotices::changeNotice(const PreparedAction &p) const
     return c;
 }
 
+void ChatNotices::noteActor(const QString &service,
+                            const QString &environment,
+                            const QString &actor)
+{
+    if (!actor.isEmpty())
+        m_actors.insert(service + QLatin1Char('|') + environment,
+                        {actor, QDateTime::currentDateTimeUtc()});
+}
+
 QList<qint64> ChatNotices::announce(const PreparedAction &prepared, qint64 auditId)
 {
+    noteActor(prepared.action.service, prepared.action.environment, prepared.action.actor);
     return m_outbox.enqueue(changeNotice(prepared), auditId);
 }
 
@@ -219,6 +239,18 @@ void ChatNotices::incident(const Incident &incident,
     c.severity = incident.severity;
     c.phase = toString(incident.phase);
     c.suspects = suspects;
+    if (c.suspects.isEmpty() && m_session->store() && incident.detectedAt.isValid()) {
+        // The changes just before detection, ranked as the incident page ranks them.
+        const SuspectOptions options = suspectOptions(m_session->workspace());
+        const auto events = m_session->store()->events(
+            incident.detectedAt.addSecs(-options.windowSecs), incident.detectedAt.addSecs(1));
+        if (events)
+            for (const Suspect &s :
+                 rankSuspects(incident, *events, m_session->workspace(), options).mid(0, 3))
+                c.suspects << QStringLiteral("%1 %2 → %3 (%4)")
+                                  .arg(s.change.service, s.change.version, s.change.environment,
+                                       s.changeKind);
+    }
     c.detail = detail;
     m_outbox.enqueue(c);
 }

@@ -42,6 +42,10 @@ public:
                   const QString &detail = {},
                   const QStringList &suspects = {});
 
+    /// Who is about to act on service × environment: what the backend then reports of that
+    /// target for the next minutes is told as theirs.
+    void noteActor(const QString &service, const QString &environment, const QString &actor);
+
     /// CLI: runs the event loop until nothing is due in the outbox or `timeoutMs` passed.
     bool drain(int timeoutMs);
 
@@ -54,6 +58,9 @@ private:
     Session *m_session;
     ChatOutbox m_outbox;
     QSet<QString> m_seen; // timeline source ids already handled
+    /// Who last acted on service|environment, and when: a canary step or finish a backend
+    /// reports carries no person, though an operator set it off.
+    QHash<QString, QPair<QString, QDateTime>> m_actors;
     QDateTime m_openedAt;
 };
 

@@ -111,6 +111,20 @@ ChatOutbox::enqueue(const ChatEvent &event, qint64 auditId, const QStringList &o
             continue;
         if (!target.wants(event))
             continue;
+        if (!coalesces(event.kind)) {
+            // A canary step still held back by the minute rule says less than what follows
+            // it (a finish, an abort): it is dropped rather than hold the newer news back.
+            QSqlQuery drop(*db);
+            drop.prepare(QStringLiteral(
+                "UPDATE chat_outbox SET state = 'superseded' WHERE state = 'pending' AND "
+                "coalesce_key LIKE ? AND due_ms > ?"));
+            drop.addBindValue(
+                QStringList{target.id, event.service, event.environment, QString()}.join(
+                    QLatin1Char('|')) +
+                QLatin1Char('%'));
+            drop.addBindValue(t.toMSecsSinceEpoch());
+            drop.exec();
+        }
         QDateTime due = t;
         QString key;
         if (coalesces(event.kind)) {
@@ -328,6 +342,20 @@ void ChatOutbox::markFailed(qint64 rowId, const QString &targetId, const QString
     qCWarning(lcNotify, "chat notice %lld to %s given up: %s", rowId, qPrintable(targetId),
               qPrintable(error));
     Q_EMIT gaveUp(rowId, targetId, error);
+}
+
+void ChatOutbox::linkAudit(const QList<qint64> &rowIds, qint64 auditId)
+{
+    auto db = m_store ? m_store->database() : std::nullopt;
+    if (!db)
+        return;
+    for (qint64 id : rowIds) {
+        QSqlQuery q(*db);
+        q.prepare(QStringLiteral("UPDATE chat_outbox SET audit_id = ? WHERE id = ?"));
+        q.addBindValue(auditId);
+        q.addBindValue(id);
+        q.exec();
+    }
 }
 
 QList<ChatOutbox::Row> ChatOutbox::rows(const QString &state) const

@@ -40,7 +40,7 @@ public:
         qint64 id = 0;
         QString target;
         ChatEvent event;
-        QString state; // pending | sent | failed
+        QString state; // pending | sent | failed | superseded (a held-back step, then a finish)
         int attempts = 0;
         QDateTime created;
         QDateTime due;
@@ -72,6 +72,9 @@ public:
     /// Begins posting what the store holds (rows left by an earlier run included).
     void start();
     void stop();
+
+    /// Ties stored rows to the audit entry of the action they announced.
+    void linkAudit(const QList<qint64> &rowIds, qint64 auditId);
 
     QList<Row> rows(const QString &state = {}) const;
     int pendingCount() const;
