@@ -60,8 +60,7 @@ void CtlChatNotices::announce(const PreparedAction &prepared, QTextStream &talk,
 void CtlChatNotices::afterAction(const PreparedAction &prepared, bool ok, QTextStream &talk)
 {
     if (!m_announced.isEmpty())
-        if (auto entries = m_session->store()->auditEntries(1); entries && !entries->isEmpty())
-            m_notices->outbox()->linkAudit(m_announced, entries->first().id);
+        m_notices->linkToLatestAudit(m_announced);
     if (ok) {
         // What the action sets off reaches the estate a moment later (the Argo CD stream, the
         // next poll): wait for its first notice about this target, a bounded time.

@@ -95,6 +95,7 @@ void Console::openSession(std::unique_ptr<Session> session, bool demo)
     Session *s = m_session.get();
     m_window->setWorkspace(&s->workspace());
     m_window->setActionRunner(s->actions());
+    m_window->setChatNotices(m_chat.get());
     m_window->setBackendLookup([s](const QString &id) { return s->backend(id); });
     m_window->setPluginRecords(s->plugins()->records());
     m_window->addSessionPage(new ComparePage(s), QStringLiteral("compare"), tr("Compare"));

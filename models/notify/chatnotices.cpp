@@ -132,6 +132,26 @@ void ChatNotices::onEvents(const QList<TimelineEvent> &events)
     }
 }
 
+QStringList ChatNotices::noticeTargets(const PreparedAction &prepared) const
+{
+    ChatEvent probe;
+    probe.kind = ChatEvent::Kind::PromotionPlanned;
+    probe.service = prepared.action.service;
+    probe.environment = prepared.action.environment;
+    QStringList names;
+    for (const NotifyTarget &t : m_outbox.targets())
+        if (t.wants(probe))
+            names << t.id;
+    return names;
+}
+
+void ChatNotices::linkToLatestAudit(const QList<qint64> &rows)
+{
+    if (Store *store = m_session->store())
+        if (auto entries = store->auditEntries(1); entries && !entries->isEmpty())
+            m_outbox.linkAudit(rows, entries->first().id);
+}
+
 bool ChatNotices::wantsNotice(const PreparedAction &prepared) const
 {
     ChatEvent probe;

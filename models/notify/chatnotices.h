@@ -34,8 +34,12 @@ public:
     /// The change notice of a planned promotion: versions, commits with PR numbers (from git
     /// when the repository is known), the comparison link, and the risks the guards see.
     ChatEvent changeNotice(const PreparedAction &prepared) const;
+    /// The names of the targets that take this promotion's change notice.
+    QStringList noticeTargets(const PreparedAction &prepared) const;
     /// Stores the change notice for posting; `auditId` links it to the audit entry.
     QList<qint64> announce(const PreparedAction &prepared, qint64 auditId = 0);
+    /// Links notice rows to the newest audit entry: the action just started after them.
+    void linkToLatestAudit(const QList<qint64> &rows);
     void incident(const Incident &incident,
                   ChatEvent::Kind kind,
                   const QString &actor,

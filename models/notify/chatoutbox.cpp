@@ -227,7 +227,10 @@ void ChatOutbox::pump()
             continue;
         }
         if (m_urls.contains(target.id)) {
-            send(*row, target, m_urls.value(target.id));
+            if (claim(*row))
+                send(*row, target, m_urls.value(target.id));
+            else
+                nextDueMs = nextDueMs < 0 ? 1000 : std::min<qint64>(nextDueMs, 1000);
             continue;
         }
         m_resolving.insert(target.id);
@@ -250,6 +253,22 @@ void ChatOutbox::pump()
         m_timer.start(int(std::min<qint64>(nextDueMs, 3600 * 1000)));
     if (isIdle())
         Q_EMIT idle();
+}
+
+// The window and the CLI may share a store: the process that moves a row's due time on first
+// owns it for the lease, and one that dies mid-post leaves it to be posted again after it.
+bool ChatOutbox::claim(const Row &row)
+{
+    auto db = m_store->database();
+    if (!db)
+        return false;
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral(
+        "UPDATE chat_outbox SET due_ms = ? WHERE id = ? AND state = 'pending' AND due_ms = ?"));
+    q.addBindValue(now().addMSecs(m_leaseMs).toMSecsSinceEpoch());
+    q.addBindValue(row.id);
+    q.addBindValue(row.due.toMSecsSinceEpoch());
+    return q.exec() && q.numRowsAffected() == 1;
 }
 
 void ChatOutbox::send(const Row &row, const NotifyTarget &target, const QString &url)

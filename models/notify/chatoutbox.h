@@ -62,6 +62,9 @@ public:
     void setClock(std::function<QDateTime()> now) { m_now = std::move(now); }
     void setRetryBaseMs(int ms) { m_retryBaseMs = ms; }
     void setCoalesceWindowMs(qint64 ms) { m_coalesceMs = ms; }
+    /// How long a post in flight keeps its row from other processes on the same store (and
+    /// from this one after a crash). Longer than the transport's timeout.
+    void setClaimLeaseMs(qint64 ms) { m_leaseMs = ms; }
     static constexpr qint64 giveUpAfterMs = 24LL * 3600 * 1000;
 
     const QList<NotifyTarget> &targets() const { return m_targets; }
@@ -89,6 +92,7 @@ Q_SIGNALS:
 
 private:
     void pump();
+    bool claim(const Row &row);
     void send(const Row &row, const NotifyTarget &target, const QString &url);
     void finished(qint64 rowId, const QString &target, const ChatDelivery &d);
     void markFailed(qint64 rowId, const QString &target, const QString &error);
@@ -103,6 +107,7 @@ private:
     std::function<QDateTime()> m_now;
     int m_retryBaseMs = 5000;
     qint64 m_coalesceMs = 60000;
+    qint64 m_leaseMs = 30000;
     QHash<QString, QString> m_urls; // target id → resolved URL (never logged)
     QSet<QString> m_resolving;      // target ids whose URL is being read
     QSet<QString> m_inFlight;       // target ids with a post on the wire

@@ -13,6 +13,7 @@
 //   the card with $schema, type AdaptiveCard, version, body; every action but Action.Submit.
 //   (msteams-docs, "Send adaptive cards using an incoming webhook")
 #include "notify/chatmessage.h"
+#include "workspace/workspaceloader.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -510,6 +511,56 @@ private Q_SLOTS:
             const ChatEvent e = sampleEvent(k);
             QCOMPARE(ChatMessage::eventFromJson(ChatMessage::eventJson(e)), e);
         }
+    }
+
+    void workspaceNotifyTargets()
+    {
+        const QByteArray yaml =
+            "version: 1\n"
+            "environments: [{name: staging}, {name: prod}]\n"
+            "notify:\n"
+            "  - {name: team, kind: slack, url: \"env:HOOK\", channel: \"#rel\", "
+            "language: ko, events: [canary-step, deploy-finished], "
+            "environments: [prod], services: [checkout]}\n"
+            "  - {kind: teams, url: \"https://example.webhook.office.com/"
+            "webhookb2/fdcanaryTEAMS123\"}\n"
+            "  - {kind: mattermost, url: \"keychain:mm\", events: [canary-stepp]}\n"
+            "  - {kind: discord, url: \"env:X\", language: fr}\n";
+        LoadOptions options;
+        options.overridesFile = QString();
+        const LoadResult r =
+            WorkspaceLoader::loadFromString(yaml, QStringLiteral("ws.yaml"), options);
+        QStringList texts;
+        for (const auto &i : r.issues)
+            texts << i.toString();
+        const QString all = texts.join(QLatin1Char('\n'));
+        QVERIFY2(!all.contains(QLatin1String("fdcanaryTEAMS123")), qPrintable(all)); // never echoed
+        QVERIFY2(
+            all.contains(QLatin1String("ws.yaml:5:22: notify[1].url: a webhook URL is a secret")),
+            qPrintable(all));
+        QVERIFY2(
+            all.contains(QLatin1String("notify[2].events[0]: unknown event `canary-stepp`; did "
+                                       "you mean `canary-step`?")),
+            qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("notify[3].kind: unknown value `discord`")),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("notify[3].language: unknown value `fr`")),
+                 qPrintable(all));
+        QCOMPARE(r.errors().size(), 4);
+
+        const QList<NotifyTarget> targets = NotifyTarget::fromWorkspace(r.workspace.notify);
+        QCOMPARE(targets.size(), 3); // the unknown kind is left out
+        const NotifyTarget &t = targets.first();
+        QCOMPARE(t.id, QStringLiteral("team"));
+        QCOMPARE(t.format, NotifyTarget::Format::Slack);
+        QCOMPARE(t.urlRef, QStringLiteral("env:HOOK"));
+        QCOMPARE(t.channel, QStringLiteral("#rel"));
+        QCOMPARE(t.language, QStringLiteral("ko"));
+        QCOMPARE(t.events, (QList<ChatEvent::Kind>{ChatEvent::Kind::CanaryStep,
+                                                   ChatEvent::Kind::DeployFinished}));
+        QCOMPARE(t.environments, QStringList{QStringLiteral("prod")});
+        QCOMPARE(t.services, QStringList{QStringLiteral("checkout")});
+        QCOMPARE(targets.at(1).id, QStringLiteral("notify[1]"));
     }
 
     void targetsFilterByKindServiceEnvironment()

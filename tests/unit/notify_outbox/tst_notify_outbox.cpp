@@ -94,6 +94,7 @@ int childMain(int argc, char **argv)
     WebhookTransport transport(60000);
     ChatOutbox outbox(store.get(), {webhookTarget()}, &transport);
     outbox.setUrlLookup(fixedUrl(args.at(1)));
+    outbox.setClaimLeaseMs(1000); // the parent takes over a second after the kill
     outbox.enqueue(chatEvent(ChatEvent::Kind::DeployStarted));
     outbox.enqueue(chatEvent(ChatEvent::Kind::CanaryStep, 1));
     outbox.enqueue(chatEvent(ChatEvent::Kind::DeployFinished));
@@ -300,6 +301,44 @@ private Q_SLOTS:
         const ChatOutbox::Row waiting = outbox.rows(QStringLiteral("pending")).at(0);
         const ChatOutbox::Row sent = outbox.rows(QStringLiteral("sent")).at(0);
         QCOMPARE(waiting.due, sent.sent.addSecs(60));
+        QCOMPARE(transport.posts.size(), 2);
+    }
+
+    void aHeldBackStepGivesWayToTheFinish()
+    {
+        QTemporaryDir dir;
+        auto store = Store::open(dir.filePath(QStringLiteral("fd.db")));
+        FakeTransport transport;
+        ChatOutbox outbox(store.get(), {webhookTarget()}, &transport);
+        outbox.setUrlLookup(fixedUrl(QStringLiteral("http://127.0.0.1:9/hook")));
+        outbox.start();
+        outbox.enqueue(chatEvent(ChatEvent::Kind::CanaryStep, 3));
+        QTRY_COMPARE_WITH_TIMEOUT(outbox.rows(QStringLiteral("sent")).size(), 1, 20000);
+        outbox.enqueue(chatEvent(ChatEvent::Kind::CanaryStep, 4)); // held back for the minute
+        outbox.enqueue(chatEvent(ChatEvent::Kind::DeployFinished));
+        QTRY_COMPARE_WITH_TIMEOUT(outbox.rows(QStringLiteral("sent")).size(), 2, 20000);
+        QCOMPARE(outbox.rows(QStringLiteral("superseded")).size(), 1);
+        QCOMPARE(transport.posts.size(), 2);
+        QCOMPARE(kindOf(transport.posts.at(1)), QStringLiteral("deploy-finished"));
+    }
+
+    void twoProcessesOnOneStorePostOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("fd.db"));
+        auto storeA = Store::open(path);
+        auto storeB = Store::open(path);
+        FakeTransport transport;
+        ChatOutbox a(storeA.get(), {webhookTarget()}, &transport);
+        ChatOutbox b(storeB.get(), {webhookTarget()}, &transport);
+        for (ChatOutbox *o : {&a, &b})
+            o->setUrlLookup(fixedUrl(QStringLiteral("http://127.0.0.1:9/hook")));
+        a.enqueue(chatEvent(ChatEvent::Kind::DeployStarted));
+        a.enqueue(chatEvent(ChatEvent::Kind::DeployFinished));
+        a.start();
+        b.start();
+        QTRY_COMPARE_WITH_TIMEOUT(a.rows(QStringLiteral("sent")).size(), 2, 20000);
+        QTest::qWait(200); // a duplicate, if any, would be on the wire by now
         QCOMPARE(transport.posts.size(), 2);
     }
 
