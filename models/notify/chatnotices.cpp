@@ -277,16 +277,31 @@ void ChatNotices::incident(const Incident &incident,
 
 bool ChatNotices::drain(int timeoutMs)
 {
-    if (m_outbox.isIdle())
+    // Done when nothing is on the wire and nothing falls due before the deadline: a row held
+    // back longer (a retry after a 429, the canary minute) is left for the next run.
+    const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(timeoutMs);
+    const auto settled = [&] {
+        if (!m_outbox.isIdle())
+            return false;
+        for (const ChatOutbox::Row &r : m_outbox.rows(QStringLiteral("pending")))
+            if (r.due <= deadline)
+                return false;
+        return true;
+    };
+    if (settled())
         return true;
     QEventLoop loop;
-    QTimer timer;
-    timer.setSingleShot(true);
-    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-    connect(&m_outbox, &ChatOutbox::idle, &loop, &QEventLoop::quit);
-    timer.start(timeoutMs);
+    QTimer poll, limit;
+    connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (settled())
+            loop.quit();
+    });
+    connect(&limit, &QTimer::timeout, &loop, &QEventLoop::quit);
+    poll.start(100);
+    limit.setSingleShot(true);
+    limit.start(timeoutMs);
     loop.exec();
-    return m_outbox.isIdle();
+    return m_outbox.pendingCount() == 0;
 }
 
 } // namespace fd

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void promotionPostsNoticeStepsAndFinishOnceInOrder();
     void incidentPostsItsUpdates();
+    void chatDownHoldsNothingAndTheNoticeFollowsLater();
     void webhookKeyNeverInOutputLogsOrStore();
 
 private:
@@ -30,6 +31,7 @@ private:
     };
     Result ctl(const QStringList &args);
     QJsonArray chatPosts();
+    void setFaults(const QByteArray &json);
     QStringList headlines();
 
     QTemporaryDir m_dir;
@@ -51,7 +53,11 @@ TestNotifyDemo::Result TestNotifyDemo::ctl(const QStringList &args)
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("FLIGHTDECK_LOG_LEVEL"), QStringLiteral("debug"));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(FD_CTL), QStringList{QStringLiteral("--workspace"), m_workspace} + args);
+    // Generous: on a loaded machine the first read of every backend takes its time.
+    p.start(QStringLiteral(FD_CTL),
+            QStringList{QStringLiteral("--workspace"), m_workspace, QStringLiteral("--timeout"),
+                        QStringLiteral("120")} +
+                args);
     p.closeWriteChannel();
     if (!p.waitForFinished(180000))
         p.kill();
@@ -74,6 +80,18 @@ QJsonArray TestNotifyDemo::chatPosts()
     return QJsonDocument::fromJson(curl.readAllStandardOutput()).array();
 }
 
+void TestNotifyDemo::setFaults(const QByteArray &json)
+{
+    const int port =
+        m_ready.value(QLatin1String("ports")).toObject().value(QLatin1String("control")).toInt();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("-X"), QStringLiteral("PUT"),
+                QStringLiteral("-d"), QString::fromUtf8(json),
+                QStringLiteral("http://127.0.0.1:%1/_sandbox/faults").arg(port)});
+    QVERIFY(curl.waitForFinished(20000));
+}
+
 QStringList TestNotifyDemo::headlines()
 {
     QStringList out;
@@ -94,7 +112,7 @@ void TestNotifyDemo::initTestCase()
                             QStringLiteral("--write-workspace"), m_workspace});
     m_sandbox.start();
     QVERIFY(m_sandbox.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.canReadLine(), 180000); // a loaded machine
     const QByteArray line = m_sandbox.readLine();
     m_ready = QJsonDocument::fromJson(line).object();
     QVERIFY2(m_ready.value(QLatin1String("ready")).toBool(), line.constData());
@@ -197,6 +215,30 @@ void TestNotifyDemo::incidentPostsItsUpdates()
             .toJson());
     QVERIFY2(declared.contains(QLatin1String("Suspects")), qPrintable(declared));
     QVERIFY2(declared.contains(QLatin1String("checkout v1.7.3")), qPrintable(declared));
+}
+
+void TestNotifyDemo::chatDownHoldsNothingAndTheNoticeFollowsLater()
+{
+    const int before = int(chatPosts().size());
+    Result r = ctl({QStringLiteral("--json"), QStringLiteral("incident"), QStringLiteral("list")});
+    const QJsonArray incidents = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QVERIFY2(!incidents.isEmpty(), qPrintable(r.out));
+    const QString id =
+        QString::number(incidents.first().toObject().value(QLatin1String("id")).toInteger());
+    setFaults("[\"chat:5xx\"]"); // every chat post answers 5xx
+    r = ctl({QStringLiteral("incident"), QStringLiteral("note"), id, QStringLiteral("first"),
+             QStringLiteral("--as"), QStringLiteral("bob")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err)); // chat down: the command still works
+    QVERIFY2(r.out.contains(QLatin1String("1 waiting")), qPrintable(r.out));
+    QCOMPARE(chatPosts().size(), before);
+    setFaults("[]");
+    r = ctl({QStringLiteral("incident"), QStringLiteral("note"), id, QStringLiteral("second"),
+             QStringLiteral("--as"), QStringLiteral("bob")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QTRY_COMPARE_WITH_TIMEOUT(int(chatPosts().size()), before + 2, 30000);
+    const QStringList lines = headlines().mid(before);
+    QCOMPARE(lines.at(0), QStringLiteral("Incident #%1 note: first by bob").arg(id));
+    QCOMPARE(lines.at(1), QStringLiteral("Incident #%1 note: second by bob").arg(id));
 }
 
 void TestNotifyDemo::webhookKeyNeverInOutputLogsOrStore()
