@@ -235,10 +235,25 @@ void TestNotifyDemo::chatDownHoldsNothingAndTheNoticeFollowsLater()
     r = ctl({QStringLiteral("incident"), QStringLiteral("note"), id, QStringLiteral("second"),
              QStringLiteral("--as"), QStringLiteral("bob")});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-    QTRY_COMPARE_WITH_TIMEOUT(int(chatPosts().size()), before + 2, 30000);
+    // The held-back notice goes out when a run finds it due: this one, or the next.
+    const auto posted = [&] {
+        const QStringList lines = headlines().mid(before);
+        return lines.contains(QStringLiteral("Incident #%1 note: first by bob").arg(id)) &&
+               lines.contains(QStringLiteral("Incident #%1 note: second by bob").arg(id));
+    };
+    for (int i = 0; i < 3 && !posted(); ++i) {
+        QTest::qWait(5000);
+        r = ctl({QStringLiteral("incident"), QStringLiteral("note"), id,
+                 QStringLiteral("again%1").arg(i), QStringLiteral("--as"), QStringLiteral("bob")});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    }
+    QVERIFY(posted());
     const QStringList lines = headlines().mid(before);
-    QCOMPARE(lines.at(0), QStringLiteral("Incident #%1 note: first by bob").arg(id));
-    QCOMPARE(lines.at(1), QStringLiteral("Incident #%1 note: second by bob").arg(id));
+    const QString first = QStringLiteral("Incident #%1 note: first by bob").arg(id);
+    const QString second = QStringLiteral("Incident #%1 note: second by bob").arg(id);
+    QCOMPARE(lines.count(first), 1);
+    QCOMPARE(lines.count(second), 1);
+    QVERIFY(lines.indexOf(first) < lines.indexOf(second)); // in the order they were made
 }
 
 void TestNotifyDemo::webhookKeyNeverInOutputLogsOrStore()
