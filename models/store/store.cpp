@@ -56,13 +56,15 @@ const QList<QStringList> &migrations()
         },
         {
             // Chat notices waiting to be posted (models/notify/chatoutbox.cpp owns the rows).
-            QStringLiteral("CREATE TABLE chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
-                           "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
-                           "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
-                           "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
-                           "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
-                           "audit_id BIGINT)"),
-            QStringLiteral("CREATE INDEX chat_outbox_state ON chat_outbox (state, target, id)"),
+            QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
+                "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
+                "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+                "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
+                "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
+                "audit_id BIGINT)"),
+            QStringLiteral(
+                "CREATE INDEX IF NOT EXISTS chat_outbox_state ON chat_outbox (state, target, id)"),
         },
     };
     return steps;

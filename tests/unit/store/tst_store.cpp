@@ -79,8 +79,8 @@ class TestStore : public QObject
             db.setDatabaseName(u.path().mid(1));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            for (const char *t :
-                 {"incident_notes", "incidents", "audit", "events", "snapshots", "schema_version"})
+            for (const char *t : {"chat_outbox", "incident_notes", "incidents", "audit", "events",
+                                  "snapshots", "schema_version"})
                 QVERIFY(q.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(t))));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("reset"));
