@@ -1,6 +1,7 @@
 #include "ctlcommands.h"
 
 #include "ctlcanary.h"
+#include "ctlnotify.h"
 
 #include "texttable.h"
 
@@ -885,6 +886,17 @@ int runAction(CtlContext &ctx, const QString &verbName)
         confirmation.overrideReason = readLine();
     }
 
+    // Chat hears of the action; nothing here waits on chat to send or refuses for it.
+    const auto chat = CtlChatNotices::create(ctx.session);
+    if (chat)
+        chat->beforeAction(prepared);
+    if (ctx.parser->isSet(QStringLiteral("announce"))) {
+        if (chat)
+            chat->announce(prepared, talk);
+        else
+            talk << "chat: --announce: the workspace has no notify: target\n";
+    }
+
     QString why;
     ActionResult result;
     bool done = false;
@@ -912,6 +924,8 @@ int runAction(CtlContext &ctx, const QString &verbName)
         *ctx.out << (done ? (result.ok ? "done: " : "failed: ") : "no answer in time: ")
                  << result.message << '\n';
     }
+    if (chat)
+        chat->afterAction(prepared, done && result.ok, talk);
     return done && result.ok ? ExitOk : ExitBackend;
 }
 

@@ -1,5 +1,6 @@
 #include "ctlincident.h"
 
+#include "ctlnotify.h"
 #include "texttable.h"
 
 #include "domain/json.h"
@@ -270,6 +271,8 @@ int declare(CtlContext &ctx)
         printJson(ctx, QJsonObject{{QStringLiteral("id"), *id}});
     else
         *ctx.out << "declared incident " << *id << '\n';
+    tellChatOfIncident(ctx.session, *id, ChatEvent::Kind::IncidentDeclared, actor, {},
+                       ctx.json ? *ctx.err : *ctx.out);
     return ExitOk;
 }
 
@@ -297,6 +300,7 @@ int phase(CtlContext &ctx)
         return ExitBackend;
     }
     *ctx.out << "incident " << id << " " << name << '\n';
+    tellChatOfIncident(ctx.session, id, ChatEvent::Kind::IncidentPhase, actor, {}, *ctx.out);
     return ExitOk;
 }
 
@@ -316,6 +320,7 @@ int note(CtlContext &ctx)
         return ExitBackend;
     }
     *ctx.out << "note added to incident " << id << '\n';
+    tellChatOfIncident(ctx.session, id, ChatEvent::Kind::IncidentNote, actor, text, *ctx.out);
     return ExitOk;
 }
 

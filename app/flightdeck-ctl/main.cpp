@@ -118,6 +118,7 @@ int main(int argc, char *argv[])
         flag("full", "promote: all the way (skip remaining steps)."),
         flag("override-lock", "promote/rollback: act on a locked target (needs --reason)."),
         flag("dry-run", "Print the plan and stop."),
+        flag("announce", "promote: post the change notice to the workspace's chat first."),
         flag("yes", "Do not ask for confirmation (protected environments still need --confirm)."),
         flag("markdown", "compare: the report as Markdown."),
         flag("help", "Show this help."),

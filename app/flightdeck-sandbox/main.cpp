@@ -16,7 +16,8 @@ namespace {
 const char kUsage[] =
     "usage: flightdeck-sandbox [options]\n"
     "  --github-port N --jenkins-port N --gitlab-port N --argocd-port N\n"
-    "  --metrics-port N --control-port N     loopback ports (0 = pick a free one; default 0)\n"
+    "  --metrics-port N --chat-port N --control-port N\n"
+    "                                        loopback ports (0 = pick a free one; default 0)\n"
     "  --scenario NAME                       demo | incident | scale:N | gitlab-scale:N | empty\n"
     "                                        (default demo)\n"
     "  --seed N                              world seed (default 1)\n"
@@ -86,6 +87,8 @@ int main(int argc, char **argv)
             ok = parsePort(value, &o.argocdPort);
         else if (flag == u"--metrics-port"_s)
             ok = parsePort(value, &o.metricsPort);
+        else if (flag == u"--chat-port"_s)
+            ok = parsePort(value, &o.chatPort);
         else if (flag == u"--control-port"_s)
             ok = parsePort(value, &o.controlPort);
         else if (flag == u"--scenario"_s)

@@ -1,5 +1,8 @@
 #include "console.h"
 
+#include "chat/webhooktransport.h"
+#include "notify/chatnotices.h"
+
 #include "compare/comparepage.h"
 #include "dora/dorapage.h"
 #include "incidents/incidentspage.h"
@@ -28,6 +31,7 @@ Console::~Console()
     if (m_window)
         m_window->saveWindowState();
     m_window.reset();
+    m_chat.reset();
     m_session.reset();
     if (m_sandbox)
         m_sandbox->stop();
@@ -82,11 +86,16 @@ void Console::openSession(std::unique_ptr<Session> session, bool demo)
     if (m_window)
         m_window->saveWindowState();
     m_window.reset();
+    m_chat.reset();
     m_session = std::move(session);
+    if (!m_chatTransport)
+        m_chatTransport = std::make_unique<WebhookTransport>();
+    m_chat = std::make_unique<ChatNotices>(m_session.get(), m_chatTransport.get());
     showWindow(m_session->estate(), demo);
     Session *s = m_session.get();
     m_window->setWorkspace(&s->workspace());
     m_window->setActionRunner(s->actions());
+    m_window->setChatNotices(m_chat.get());
     m_window->setBackendLookup([s](const QString &id) { return s->backend(id); });
     m_window->setPluginRecords(s->plugins()->records());
     m_window->addSessionPage(new ComparePage(s), QStringLiteral("compare"), tr("Compare"));

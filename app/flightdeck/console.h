@@ -9,8 +9,10 @@
 
 namespace fd {
 
+class ChatNotices;
 class Estate;
 class MainWindow;
+class WebhookTransport;
 class SandboxProcess;
 class Session;
 
@@ -37,7 +39,9 @@ private:
     void showProblem(const QString &title, const QString &text);
 
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<WebhookTransport> m_chatTransport;
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<ChatNotices> m_chat;   // the session's chat notices; goes before the session
     std::unique_ptr<Estate> m_placeholder; // shown while the demo sandbox starts
     SandboxProcess *m_sandbox = nullptr;
     std::unique_ptr<QTemporaryDir> m_demoDir;

@@ -70,6 +70,16 @@ const QList<QStringList> &migrations()
                            "environment VARCHAR(200) NOT NULL, holder VARCHAR(200) NOT NULL, "
                            "reason TEXT NOT NULL, since_ms BIGINT NOT NULL, "
                            "PRIMARY KEY (service, environment))"),
+            // Chat notices waiting to be posted (models/notify/chatoutbox.cpp owns the rows).
+            QStringLiteral(
+                "CREATE TABLE chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
+                "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
+                "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+                "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
+                "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
+                "audit_id BIGINT)"),
+            QStringLiteral(
+                "CREATE INDEX chat_outbox_state ON chat_outbox (state, target, id)"),
         },
     };
     return steps;
@@ -366,6 +376,16 @@ QString Store::backend() const
 int Store::schemaVersion() const
 {
     return d->schemaVersion;
+}
+
+std::optional<QSqlDatabase> Store::database(QString *error)
+{
+    return d->db(error);
+}
+
+const SqlDialect &Store::dialect() const
+{
+    return *d->dialect;
 }
 
 void Store::releaseThreadConnection()

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QPair>
+#include <QSqlDatabase>
 #include <QString>
 
 #include <memory>
@@ -163,6 +164,10 @@ public:
     std::optional<QList<Incident>> incidents(QString *error = nullptr);
     std::optional<qint64> addIncidentNote(const IncidentNote &note, QString *error = nullptr);
     std::optional<QList<IncidentNote>> incidentNotes(qint64 incidentId, QString *error = nullptr);
+
+    /// This thread's connection, for tables another library owns (the chat outbox).
+    std::optional<QSqlDatabase> database(QString *error = nullptr);
+    const SqlDialect &dialect() const;
 
     /// Closes this thread's connection; a worker thread calls it before it ends.
     void releaseThreadConnection();

@@ -130,6 +130,8 @@ struct Workspace
     GitOpsSettings gitops;
     QVariantMap policies;
     QVariantMap ui;
+    /// `notify:` chat targets as written (validated); models/notify reads them.
+    QVariantList notify;
 
     const EnvironmentDef *environment(const QString &name) const;
     const ConnectionDef *connection(const QString &id) const;

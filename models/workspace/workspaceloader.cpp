@@ -268,6 +268,7 @@ private:
                                               const ServiceDef &s,
                                               const QString &environment);
     void applyConventions(ServiceDef &s, const QString &path, const Node &serviceNode);
+    void readNotify(const Node &list, Workspace &ws);
     void checkReferences(Workspace &ws, const Node &root);
     void checkDependencyCycles(const Workspace &ws, const Node &root);
     void checkCredentialsInUse(const Workspace &ws, const Node &root);
@@ -293,7 +294,7 @@ void Reader::read(const Node &root, Workspace &ws)
     m_ws = &ws;
     checkKeys(root, QString(),
               keys({"version", "name", "readOnly", "team", "connections", "environments",
-                    "services", "gitops", "policies", "ui"}));
+                    "services", "gitops", "policies", "ui", "notify"}));
 
     if (const Node *v = root.get(QStringLiteral("version"))) {
         if (auto n = integer(v, QStringLiteral("version"))) {
@@ -430,6 +431,10 @@ void Reader::read(const Node &root, Workspace &ws)
         oneOf("language", keys({"en", "ko"}));
         ws.ui = toVariant(*u).toMap();
     }
+
+    if (const Node *n = root.get(QStringLiteral("notify"));
+        n && !n->isNull() && expect(*n, Node::Type::Sequence, QStringLiteral("notify")))
+        readNotify(*n, ws);
 
     checkReferences(ws, root);
     checkDependencyCycles(ws, root);
@@ -995,6 +1000,66 @@ void Reader::applyConventions(ServiceDef &s, const QString &path, const Node &se
         ordered.append(b);
     }
     s.bindings = ordered;
+}
+
+// Chat targets. The webhook URL is a secret like a token: only a reference may be written.
+void Reader::readNotify(const Node &list, Workspace &ws)
+{
+    static const QStringList kinds = keys({"slack", "mattermost", "teams", "webhook"});
+    static const QStringList events =
+        keys({"promotion-planned", "deploy-started", "deploy-finished", "deploy-failed",
+              "rollback", "canary-step", "canary-aborted", "gate-waiting", "incident-declared",
+              "incident-phase", "incident-note"});
+    int i = 0;
+    for (const Node &t : list.children) {
+        const QString path = indexed(QStringLiteral("notify"), i++);
+        if (!expect(t, Node::Type::Map, path))
+            continue;
+        checkKeys(t, path,
+                  keys({"name", "kind", "url", "channel", "events", "environments", "services",
+                        "language"}));
+        const Node *kind = t.get(QStringLiteral("kind"));
+        if (!kind)
+            m_issues.error(t.loc, join(path, QStringLiteral("kind")),
+                           QStringLiteral("missing; expected one of %1").arg(backtickList(kinds)));
+        else if (auto k = string(kind, join(path, QStringLiteral("kind"))); k && !kinds.contains(*k))
+            m_issues.error(kind->loc, join(path, QStringLiteral("kind")),
+                           QStringLiteral("unknown value `%1`; expected one of %2")
+                               .arg(*k, backtickList(kinds)));
+        const Node *url = t.get(QStringLiteral("url"));
+        if (!url)
+            m_issues.error(t.loc, join(path, QStringLiteral("url")),
+                           QStringLiteral("missing; write env:NAME or keychain:NAME"));
+        else if (auto u = string(url, join(path, QStringLiteral("url")));
+                 u && !u->startsWith(QLatin1String("env:")) &&
+                 !u->startsWith(QLatin1String("keychain:")))
+            // Never echo the value: it is most likely the webhook URL itself.
+            m_issues.error(url->loc, join(path, QStringLiteral("url")),
+                           QStringLiteral("a webhook URL is a secret and must not be in the file; "
+                                          "write env:NAME or keychain:NAME"));
+        string(t.get(QStringLiteral("channel")), join(path, QStringLiteral("channel")));
+        string(t.get(QStringLiteral("name")), join(path, QStringLiteral("name")));
+        if (const Node *lang = t.get(QStringLiteral("language")))
+            if (auto l = string(lang, join(path, QStringLiteral("language")));
+                l && *l != QLatin1String("en") && *l != QLatin1String("ko"))
+                m_issues.error(lang->loc, join(path, QStringLiteral("language")),
+                               QStringLiteral("unknown value `%1`; expected one of `en`, `ko`")
+                                   .arg(*l));
+        const Node *ev = t.get(QStringLiteral("events"));
+        const QStringList named = stringList(ev, join(path, QStringLiteral("events")));
+        for (int j = 0; j < named.size(); ++j)
+            if (!events.contains(named.at(j))) {
+                QString msg = QStringLiteral("unknown event `%1`").arg(named.at(j));
+                const QString near = closestMatch(named.at(j), events);
+                msg += near.isEmpty()
+                           ? QStringLiteral("; expected one of %1").arg(backtickList(events))
+                           : QStringLiteral("; did you mean `%1`?").arg(near);
+                m_issues.error(ev->loc, indexed(join(path, QStringLiteral("events")), j), msg);
+            }
+        for (const char *key : {"environments", "services"})
+            stringList(t.get(QLatin1String(key)), join(path, QLatin1String(key)));
+        ws.notify.append(toVariant(t));
+    }
 }
 
 void Reader::checkReferences(Workspace &ws, const Node &root)

@@ -500,6 +500,14 @@
 <context>
     <name>fd::ConfirmActionDialog</name>
     <message>
+        <source>Post the change notice to %1 first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Versions, commits with their pull requests and the risks go to the team&apos;s chat before anything is sent; chat being down does not hold the action.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Promote</source>
         <translation type="unfinished"></translation>
     </message>

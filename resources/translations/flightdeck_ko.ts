@@ -500,6 +500,14 @@
 <context>
     <name>fd::ConfirmActionDialog</name>
     <message>
+        <source>Post the change notice to %1 first</source>
+        <translation>변경 공지를 먼저 %1에 게시</translation>
+    </message>
+    <message>
+        <source>Versions, commits with their pull requests and the risks go to the team&apos;s chat before anything is sent; chat being down does not hold the action.</source>
+        <translation>아무것도 보내기 전에 버전, 풀 리퀘스트가 딸린 커밋, 위험 요소를 팀 채팅에 올립니다. 채팅이 안 되어도 작업은 멈추지 않습니다.</translation>
+    </message>
+    <message>
         <source>Promote</source>
         <translation>승격</translation>
     </message>

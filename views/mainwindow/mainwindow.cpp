@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "notify/chatnotices.h"
+
 #include "aboutpluginsdialog.h"
 #include "canary/canarypage.h"
 #include "connectionstatusbar.h"
@@ -389,9 +391,18 @@ void MainWindow::requestAction(const ReleaseAction &requested)
     auto *dialog =
         new ConfirmActionDialog(prepared, ChangeSentence::of(prepared.action, *m_estate), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const bool promotion = prepared.action.verb == ReleaseAction::Verb::Promote ||
+                           prepared.action.verb == ReleaseAction::Verb::PromoteFull;
+    if (m_chat && promotion && prepared.protectedEnvironment && m_chat->wantsNotice(prepared))
+        dialog->offerAnnouncement(m_chat->noticeTargets(prepared));
     connect(dialog, &QDialog::accepted, this, [this, dialog, prepared] {
         QString why;
+        // The notice is stored (and posted) before the action is sent; chat never holds it up.
+        const QList<qint64> notice =
+            dialog->announce() && m_chat ? m_chat->announce(prepared) : QList<qint64>();
         const quint64 id = m_runner->run(prepared, dialog->confirmation(), &why);
+        if (id && !notice.isEmpty())
+            m_chat->linkToLatestAudit(notice);
         statusBar()->showMessage(
             id ? tr("Sent: %1").arg(prepared.plan.summary) : tr("Refused: %1").arg(why), 15000);
     });

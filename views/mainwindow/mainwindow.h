@@ -20,6 +20,7 @@ namespace fd {
 
 class ActionRunner;
 class Backend;
+class ChatNotices;
 class CanaryPage;
 class CommandPalette;
 class NotificationFeed;
@@ -49,6 +50,8 @@ public:
     /// Promotion order, declared services, freeze windows, read-only and the title.
     void setWorkspace(const Workspace *workspace);
     void setActionRunner(ActionRunner *runner);
+    /// Where a promotion's change notice can be posted from the confirm dialog (may be null).
+    void setChatNotices(ChatNotices *chat) { m_chat = chat; }
     void setBackendLookup(std::function<Backend *(const QString &)> lookup);
     void setPluginRecords(const QList<PluginRecord> &records);
     void setDemo(bool demo);
@@ -106,6 +109,7 @@ private:
 
     Estate *m_estate;
     ActionRunner *m_runner = nullptr;
+    ChatNotices *m_chat = nullptr;
     const Workspace *m_workspace = nullptr;
     QList<PluginRecord> m_plugins;
     QListWidget *m_nav;

@@ -2,6 +2,8 @@
 
 #include "theme.h"
 
+#include <QBoxLayout>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -281,6 +283,26 @@ ConfirmActionDialog::ConfirmActionDialog(const PreparedAction &prepared,
     layout->addWidget(m_buttons);
     resize(640, 360);
     updateState();
+}
+
+void ConfirmActionDialog::offerAnnouncement(const QStringList &targets)
+{
+    if (targets.isEmpty() || m_announce)
+        return;
+    m_announce = new QCheckBox(
+        tr("Post the change notice to %1 first").arg(targets.join(QStringLiteral(", "))), this);
+    m_announce->setObjectName(QStringLiteral("announce"));
+    m_announce->setToolTip(tr("Versions, commits with their pull requests and the risks go to "
+                              "the team's chat before anything is sent; chat being down does "
+                              "not hold the action."));
+    m_announce->setChecked(true);
+    if (auto *box = qobject_cast<QBoxLayout *>(layout()))
+        box->insertWidget(box->indexOf(m_refusal), m_announce);
+}
+
+bool ConfirmActionDialog::announce() const
+{
+    return m_announce && m_announce->isChecked();
 }
 
 QPushButton *ConfirmActionDialog::confirmButton() const

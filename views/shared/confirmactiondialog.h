@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -36,6 +37,12 @@ public:
     QPlainTextEdit *reasonEdit() const { return m_reason; }
     QPushButton *confirmButton() const;
 
+    /// Offers to post the change notice to these chat targets first (checked to begin with).
+    void offerAnnouncement(const QStringList &targets);
+    /// True when the operator wants the change notice posted.
+    bool announce() const;
+    QCheckBox *announceBox() const { return m_announce; }
+
     /// The refusals in the user's language, as the dialog shows them.
     QStringList refusalTexts() const;
 
@@ -52,6 +59,7 @@ private:
     QLineEdit *m_typedName = nullptr;
     QPlainTextEdit *m_reason = nullptr;
     QLabel *m_refusal = nullptr;
+    QCheckBox *m_announce = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
 

@@ -13,5 +13,7 @@ std::unique_ptr<BackendServer> makeArgoCdServer(Sandbox &sandbox);  // argocd/
 /// Prometheus text metrics per service and version, plus Prometheus query and Alertmanager
 /// v2 alert answers for the simulated services.
 std::unique_ptr<BackendServer> makeMetricsServer(Sandbox &sandbox); // metrics/
+/// Chat incoming webhooks (Slack, Mattermost, Teams, plain JSON) that record what is posted.
+std::unique_ptr<BackendServer> makeChatServer(Sandbox &sandbox); // chat/
 
 } // namespace fd::sandbox

@@ -1,6 +1,8 @@
 #include "backends.h"
 #include "sandbox.h"
 
+#include "chat/chatserver.h"
+
 #include <httplib.h>
 
 #include <QCryptographicHash>
@@ -147,8 +149,8 @@ void Clock::restart()
 
 bool parseFault(const QString &spec, Fault *out, QString *error)
 {
-    static const QStringList backends{u"github"_s, u"jenkins"_s, u"gitlab"_s,
-                                      u"argocd"_s, u"metrics"_s, u"all"_s};
+    static const QStringList backends{u"github"_s,  u"jenkins"_s, u"gitlab"_s, u"argocd"_s,
+                                      u"metrics"_s, u"chat"_s,    u"all"_s};
     static const QStringList kinds{
         u"latency"_s,   u"5xx"_s,           u"rate-limit"_s, u"timeout"_s,
         u"malformed"_s, u"expired-token"_s, u"drop"_s,       u"rate-limit-noretry"_s};
@@ -165,8 +167,9 @@ bool parseFault(const QString &spec, Fault *out, QString *error)
     f.backend = parts[0].toLower();
     f.kind = parts[1].toLower();
     if (!backends.contains(f.backend))
-        return fail(u"unknown backend '%1' (github, jenkins, gitlab, argocd, metrics, all)"_s.arg(
-            f.backend));
+        return fail(
+            u"unknown backend '%1' (github, jenkins, gitlab, argocd, metrics, chat, all)"_s.arg(
+                f.backend));
     if (!kinds.contains(f.kind))
         return fail(u"unknown kind '%1' (%2)"_s.arg(f.kind, kinds.join(u", "_s)));
     if (f.kind == QLatin1String("latency"))
@@ -254,8 +257,9 @@ bool Sandbox::start(QString *error)
     m_backends.push_back(makeGitLabServer(*this));
     m_backends.push_back(makeArgoCdServer(*this));
     m_backends.push_back(makeMetricsServer(*this));
+    m_backends.push_back(makeChatServer(*this));
     const int ports[] = {m_options.githubPort, m_options.jenkinsPort, m_options.gitlabPort,
-                         m_options.argocdPort, m_options.metricsPort};
+                         m_options.argocdPort, m_options.metricsPort, m_options.chatPort};
     m_running = true;
     for (size_t i = 0; i < m_backends.size(); ++i) {
         BackendServer *backend = m_backends[i].get();
@@ -542,6 +546,10 @@ void Sandbox::applyPostFaults(const QString &backend, httplib::Response &res)
 
 void Sandbox::logRequest(const LoggedRequest &r)
 {
+    // Chat posts are kept by the chat backend (GET /_sandbox/chat); here they would count as
+    // mutations of the delivery estate, which they are not.
+    if (r.backend == QLatin1String("chat"))
+        return;
     std::lock_guard guard(m_metaMutex);
     m_requests.append(r);
 }
@@ -568,6 +576,13 @@ void Sandbox::clearRequests()
 
 // ---- ready line and workspace ----
 
+QString Sandbox::chatUrl() const
+{
+    const auto *chat = dynamic_cast<const ChatServer *>(backend(u"chat"_s));
+    return chat ? u"http://127.0.0.1:%1/hooks/slack/%2"_s.arg(port(u"chat"_s)).arg(chat->key())
+                : QString();
+}
+
 QHash<QString, QString> Sandbox::workspaceEnvironment() const
 {
     const auto cred = [this](const char *b, const char *key) {
@@ -578,7 +593,8 @@ QHash<QString, QString> Sandbox::workspaceEnvironment() const
             {u"FD_SANDBOX_JENKINS_USER"_s, cred("jenkins", "user")},
             {u"FD_SANDBOX_JENKINS_TOKEN"_s, cred("jenkins", "token")},
             {u"FD_SANDBOX_GITLAB_TOKEN"_s, cred("gitlab", "token")},
-            {u"FD_SANDBOX_ARGOCD_TOKEN"_s, cred("argocd", "token")}};
+            {u"FD_SANDBOX_ARGOCD_TOKEN"_s, cred("argocd", "token")},
+            {u"FD_SANDBOX_CHAT_URL"_s, chatUrl()}};
 }
 
 QByteArray Sandbox::readyLine() const
@@ -588,8 +604,8 @@ QByteArray Sandbox::readyLine() const
         return QJsonDocument(o).toJson(QJsonDocument::Compact);
     };
     QByteArray ports = "{";
-    const QStringList names{u"github"_s, u"jenkins"_s, u"gitlab"_s,
-                            u"argocd"_s, u"metrics"_s, u"control"_s};
+    const QStringList names{u"github"_s,  u"jenkins"_s, u"gitlab"_s, u"argocd"_s,
+                            u"metrics"_s, u"chat"_s,    u"control"_s};
     for (const QString &n : names) {
         if (ports.size() > 1)
             ports += ',';
@@ -726,6 +742,13 @@ bool Sandbox::writeWorkspace(const QString &file, QString *error) const
     // Each environment runs its own number of replicas on purpose: the comparison should not
     // list that as a difference to promote.
     y += u"policies: {compare: {perEnvironment: [spec.replicas, replicaCount]}}\n"_s;
+    // The team's chat: the sandbox's own Slack-shaped hook, its URL a secret in the environment.
+    y +=
+        u"notify:\n"_s
+        u"  - {name: team-chat, kind: slack, url: \"env:FD_SANDBOX_CHAT_URL\", channel: \"#releases\", "_s
+        u"events: [promotion-planned, deploy-started, deploy-finished, deploy-failed, rollback, "_s
+        u"canary-step, canary-aborted, incident-declared, incident-phase, incident-note], "_s
+        u"environments: [prod]}\n"_s;
 
     const QFileInfo info(file);
     QDir().mkpath(info.absolutePath());
@@ -837,6 +860,15 @@ void Sandbox::installControlRoutes(httplib::Server &server)
     });
     server.Delete("/_sandbox/requests", [this](const httplib::Request &, httplib::Response &res) {
         clearRequests();
+        res.status = 204;
+    });
+    server.Get("/_sandbox/chat", [this](const httplib::Request &, httplib::Response &res) {
+        const auto *chat = dynamic_cast<const ChatServer *>(backend(u"chat"_s));
+        sendJson(res, 200, QJsonDocument(chat ? chat->posts() : QJsonArray()));
+    });
+    server.Delete("/_sandbox/chat", [this](const httplib::Request &, httplib::Response &res) {
+        if (auto *chat = dynamic_cast<ChatServer *>(backend(u"chat"_s)))
+            chat->clear();
         res.status = 204;
     });
     server.Get("/_sandbox/world", [this](const httplib::Request &, httplib::Response &res) {

@@ -32,7 +32,7 @@ namespace fd::sandbox {
 struct Options
 {
     int githubPort = 0, jenkinsPort = 0, gitlabPort = 0, argocdPort = 0, metricsPort = 0,
-        controlPort = 0;
+        controlPort = 0, chatPort = 0;
     QString scenario = QStringLiteral("demo"); // demo | incident | scale:N | gitlab-scale:N | empty
     quint64 seed = 1;
     double clockSpeed = 1.0; // simulated seconds per real second
@@ -168,7 +168,7 @@ private:
 
 struct Fault
 {
-    QString backend; // github | jenkins | gitlab | argocd | metrics | all
+    QString backend; // github | jenkins | gitlab | argocd | metrics | chat | all
     QString kind;    // latency | 5xx | rate-limit | rate-limit-noretry | timeout | malformed |
                      // expired-token | drop
     double probability = 1.0;
@@ -256,6 +256,8 @@ public:
     bool writeWorkspace(const QString &file, QString *error) const;
     /// Environment variables the written workspace references, with their values.
     QHash<QString, QString> workspaceEnvironment() const;
+    /// The chat hook the written workspace's `notify:` target posts to (FD_SANDBOX_CHAT_URL).
+    QString chatUrl() const;
 
     const World &world() const { return m_world; }
     const Options &options() const { return m_options; }

@@ -286,16 +286,17 @@ private Q_SLOTS:
         QVERIFY(!line.contains('\n'));
         QVERIFY(line.startsWith("{\"ready\":true,\"ports\":{\"github\":"));
         const QJsonObject ready = QJsonDocument::fromJson(line).object();
-        for (const char *k : {"github", "jenkins", "gitlab", "argocd", "metrics", "control"})
+        for (const char *k :
+             {"github", "jenkins", "gitlab", "argocd", "metrics", "chat", "control"})
             QVERIFY(ready[u"ports"_s][QLatin1String(k)].toInt() > 0);
         QVERIFY(!ready[u"credentials"_s][u"github"_s][u"token"_s].toString().isEmpty());
         QVERIFY(!ready[u"credentials"_s][u"jenkins"_s][u"user"_s].toString().isEmpty());
         QCOMPARE(ready[u"workspace"_s].toString(), QFileInfo(o.workspaceFile).absoluteFilePath());
         const QJsonObject env = ready[u"env"_s].toObject();
         QCOMPARE(env.keys(),
-                 (QStringList{u"FD_SANDBOX_ARGOCD_TOKEN"_s, u"FD_SANDBOX_GITHUB_TOKEN"_s,
-                              u"FD_SANDBOX_GITLAB_TOKEN"_s, u"FD_SANDBOX_JENKINS_TOKEN"_s,
-                              u"FD_SANDBOX_JENKINS_USER"_s}));
+                 (QStringList{u"FD_SANDBOX_ARGOCD_TOKEN"_s, u"FD_SANDBOX_CHAT_URL"_s,
+                              u"FD_SANDBOX_GITHUB_TOKEN"_s, u"FD_SANDBOX_GITLAB_TOKEN"_s,
+                              u"FD_SANDBOX_JENKINS_TOKEN"_s, u"FD_SANDBOX_JENKINS_USER"_s}));
         QCOMPARE(env[u"FD_SANDBOX_GITHUB_TOKEN"_s],
                  ready[u"credentials"_s][u"github"_s][u"token"_s]);
 
