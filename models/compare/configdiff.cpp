@@ -1,4 +1,5 @@
 #include "configdiff.h"
+#include "compare/yamldocuments.h"
 
 #include <QDir>
 #include <QFile>
@@ -255,7 +256,7 @@ FlatYaml flattenYaml(const QByteArray &text)
     FlatYaml out;
     std::vector<YAML::Node> docs;
     try {
-        docs = YAML::LoadAll(std::string(text.constData(), size_t(text.size())));
+        docs = loadAllDocuments(std::string(text.constData(), size_t(text.size())));
     } catch (const YAML::Exception &e) {
         out.error = QStringLiteral("%1:%2: %3")
                         .arg(e.mark.line + 1)

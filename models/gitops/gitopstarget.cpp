@@ -1,4 +1,5 @@
 #include "gitopstarget.h"
+#include "compare/yamldocuments.h"
 
 #include "git/commitrange.h"
 #include "workspace/workspace.h"
@@ -36,7 +37,7 @@ GitOpsTarget kustomizeImage(const QString &file,
     t.file = file;
     QStringList names;
     try {
-        for (const YAML::Node &doc : YAML::LoadAll(bytes.toStdString())) {
+        for (const YAML::Node &doc : loadAllDocuments(bytes.toStdString())) {
             const YAML::Node images = doc.IsMap() ? doc["images"] : YAML::Node();
             if (!images || !images.IsSequence())
                 continue;

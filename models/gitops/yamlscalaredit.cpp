@@ -1,4 +1,5 @@
 #include "yamlscalaredit.h"
+#include "compare/yamldocuments.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -398,7 +399,7 @@ Location locate(const QByteArray &bytes, const QString &file, const YamlKeyPath 
     }
     std::vector<YAML::Node> docs;
     try {
-        docs = YAML::LoadAll(bytes.toStdString());
+        docs = loadAllDocuments(bytes.toStdString());
     } catch (const YAML::Exception &e) {
         loc.error = QStringLiteral("%1:%2:%3: not valid YAML: %4")
                         .arg(file)
