@@ -122,9 +122,10 @@ int checkNames(CtlContext &ctx, const QString &service, const QString &environme
     for (const QString &name : {opt(ctx, QStringLiteral("service")), service}) {
         if (name.isEmpty())
             continue;
-        const bool known = std::any_of(ws.services.cbegin(), ws.services.cend(), [&](const auto &s) {
-            return s.name.compare(name, Qt::CaseInsensitive) == 0;
-        });
+        const bool known =
+            std::any_of(ws.services.cbegin(), ws.services.cend(), [&](const auto &s) {
+                return s.name.compare(name, Qt::CaseInsensitive) == 0;
+            });
         if (!known)
             return unknownName(ctx, QStringLiteral("service"), QStringLiteral("services"), name,
                                services);
@@ -199,8 +200,9 @@ int openSession(CtlContext &ctx,
         if (out.fresh) {
             out.lastGoodRead = e->dataTime(id);
         } else {
-            out.state = synced ? toString(h.state)
-                               : QStringLiteral("no complete answer within %1 s").arg(timeoutSeconds);
+            out.state = synced
+                            ? toString(h.state)
+                            : QStringLiteral("no complete answer within %1 s").arg(timeoutSeconds);
             out.reason = h.reason;
             out.lastGoodRead = cached.value(id).at;
             const Cached c = cached.value(id);
@@ -275,15 +277,16 @@ QJsonArray reportProblems(CtlContext &ctx, const QStringList &connections, bool 
                      << ", and marked stale\n";
         else
             *ctx.err << "; it has no earlier read to show, so its rows are missing\n";
-        problems.append(QJsonObject{
-            {QStringLiteral("connection"), id},
-            {QStringLiteral("kind"), o.kind},
-            {QStringLiteral("state"), o.state},
-            {QStringLiteral("reason"), o.reason},
-            {QStringLiteral("lastGoodRead"), o.lastGoodRead.isValid()
-                                                 ? QJsonValue(dateToJson(o.lastGoodRead))
-                                                 : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("rows"), o.showsCache ? QStringLiteral("stale") : QStringLiteral("missing")}});
+        problems.append(
+            QJsonObject{{QStringLiteral("connection"), id},
+                        {QStringLiteral("kind"), o.kind},
+                        {QStringLiteral("state"), o.state},
+                        {QStringLiteral("reason"), o.reason},
+                        {QStringLiteral("lastGoodRead"),
+                         o.lastGoodRead.isValid() ? QJsonValue(dateToJson(o.lastGoodRead))
+                                                  : QJsonValue(QJsonValue::Null)},
+                        {QStringLiteral("rows"),
+                         o.showsCache ? QStringLiteral("stale") : QStringLiteral("missing")}});
     }
     return problems;
 }
@@ -345,8 +348,8 @@ QString checkOptions(const QCommandLineParser &parser)
             .arg(max)
             .arg(v);
     };
-    for (const QString &problem : {whole("limit", 1, std::numeric_limits<int>::max()),
-                                   whole("timeout", 1, 86400)})
+    for (const QString &problem :
+         {whole("limit", 1, std::numeric_limits<int>::max()), whole("timeout", 1, 86400)})
         if (!problem.isEmpty())
             return problem;
     if (parser.isSet(QStringLiteral("status"))) {
@@ -540,12 +543,12 @@ int runRuns(CtlContext &ctx)
     const Capabilities needed = int(Capability::Pipelines);
     const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t(withMark({QStringLiteral("BACKEND"), QStringLiteral("SERVICE"),
-                          QStringLiteral("PIPELINE"), QStringLiteral("#"), QStringLiteral("BRANCH"),
-                          QStringLiteral("COMMIT"), QStringLiteral("ACTOR"), QStringLiteral("STATUS"),
-                          QStringLiteral("STAGES"), QStringLiteral("DURATION"),
-                          QStringLiteral("STARTED"), QStringLiteral("ID")},
-                         marks));
+    TextTable t(
+        withMark({QStringLiteral("BACKEND"), QStringLiteral("SERVICE"), QStringLiteral("PIPELINE"),
+                  QStringLiteral("#"), QStringLiteral("BRANCH"), QStringLiteral("COMMIT"),
+                  QStringLiteral("ACTOR"), QStringLiteral("STATUS"), QStringLiteral("STAGES"),
+                  QStringLiteral("DURATION"), QStringLiteral("STARTED"), QStringLiteral("ID")},
+                 marks));
     int n = 0;
     for (const Run &r : runs) {
         if (!backendMatches(ctx, r.connectionId) ||
@@ -588,9 +591,18 @@ int runRuns(CtlContext &ctx)
                 ? r.started.msecsTo(r.finished.isValid() ? r.finished
                                                          : QDateTime::currentDateTimeUtc())
                 : -1;
-        QStringList row{ctx.session->connectionKind(r.connectionId), r.service, r.pipeline,
-                        r.number, r.branch, r.commit.left(8), r.actor, toString(r.status), stages,
-                        duration(ms), age(r.started.isValid() ? r.started : r.created), r.key()};
+        QStringList row{ctx.session->connectionKind(r.connectionId),
+                        r.service,
+                        r.pipeline,
+                        r.number,
+                        r.branch,
+                        r.commit.left(8),
+                        r.actor,
+                        toString(r.status),
+                        stages,
+                        duration(ms),
+                        age(r.started.isValid() ? r.started : r.created),
+                        r.key()};
         if (marks)
             row << staleMark(ctx, r.connectionId);
         t.addRow(row);
@@ -613,12 +625,12 @@ int runEnvs(CtlContext &ctx)
     const Capabilities needed = int(Capability::Environments) | int(Capability::Deployments);
     const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t(withMark({QStringLiteral("SERVICE"), QStringLiteral("ENV"),
-                          QStringLiteral("VERSION"), QStringLiteral("COMMIT"),
-                          QStringLiteral("HEALTH"), QStringLiteral("SYNC"), QStringLiteral("CANARY"),
-                          QStringLiteral("DEPLOYED"), QStringLiteral("BY"),
-                          QStringLiteral("BACKEND")},
-                         marks));
+    TextTable t(
+        withMark({QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("VERSION"),
+                  QStringLiteral("COMMIT"), QStringLiteral("HEALTH"), QStringLiteral("SYNC"),
+                  QStringLiteral("CANARY"), QStringLiteral("DEPLOYED"), QStringLiteral("BY"),
+                  QStringLiteral("BACKEND")},
+                 marks));
     for (const EnvironmentState &e : envs) {
         if (!backendMatches(ctx, e.connectionId) ||
             !matches(opt(ctx, QStringLiteral("service")), e.service) ||
@@ -630,11 +642,17 @@ int runEnvs(CtlContext &ctx)
         QString sync = toString(e.sync);
         if (e.driftCount > 0)
             sync += QStringLiteral(" (%1 drifted)").arg(e.driftCount);
-        QStringList row{
-            e.service, e.environment, e.version, e.commit.left(8), toString(e.health), sync,
-            e.canaryWeight >= 0 ? QStringLiteral("%1%").arg(e.canaryWeight) : QString(),
-            age(e.deployedAt), e.deployedBy,
-            ctx.session->connectionKind(e.connectionId) + QLatin1Char(':') + e.connectionId};
+        QStringList row{e.service,
+                        e.environment,
+                        e.version,
+                        e.commit.left(8),
+                        toString(e.health),
+                        sync,
+                        e.canaryWeight >= 0 ? QStringLiteral("%1%").arg(e.canaryWeight) : QString(),
+                        age(e.deployedAt),
+                        e.deployedBy,
+                        ctx.session->connectionKind(e.connectionId) + QLatin1Char(':') +
+                            e.connectionId};
         if (marks)
             row << staleMark(ctx, e.connectionId);
         t.addRow(row);
@@ -653,9 +671,9 @@ int runApprovals(CtlContext &ctx)
     const Capabilities needed = int(Capability::Approvals);
     const bool marks = anyStale(ctx, needed);
     QJsonArray arr;
-    TextTable t(withMark({QStringLiteral("GATE"), QStringLiteral("KIND"),
-                          QStringLiteral("SERVICE"), QStringLiteral("ENV"), QStringLiteral("WHAT"),
-                          QStringLiteral("SINCE"), QStringLiteral("APPROVERS")},
+    TextTable t(withMark({QStringLiteral("GATE"), QStringLiteral("KIND"), QStringLiteral("SERVICE"),
+                          QStringLiteral("ENV"), QStringLiteral("WHAT"), QStringLiteral("SINCE"),
+                          QStringLiteral("APPROVERS")},
                          marks));
     for (const Gate &g : gates) {
         if (!backendMatches(ctx, g.connectionId) ||
@@ -665,8 +683,12 @@ int runApprovals(CtlContext &ctx)
         QJsonObject o = toJson(g);
         o.insert(QStringLiteral("stale"), isStaleRow(ctx, g.connectionId));
         arr.append(o);
-        QStringList row{g.key(),       toString(g.kind), g.service,
-                        g.environment, g.title,          age(g.since),
+        QStringList row{g.key(),
+                        toString(g.kind),
+                        g.service,
+                        g.environment,
+                        g.title,
+                        age(g.since),
                         g.approvers.join(QStringLiteral(", "))};
         if (marks)
             row << staleMark(ctx, g.connectionId);

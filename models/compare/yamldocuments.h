@@ -24,14 +24,20 @@ inline std::vector<YAML::Node> loadAllDocuments(const std::string &text)
         void OnDocumentEnd() override {}
         void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
         void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
-        void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t,
+        void OnScalar(const YAML::Mark &,
+                      const std::string &,
+                      YAML::anchor_t,
                       const std::string &) override
         {}
-        void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+        void OnSequenceStart(const YAML::Mark &,
+                             const std::string &,
+                             YAML::anchor_t,
                              YAML::EmitterStyle::value) override
         {}
         void OnSequenceEnd() override {}
-        void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+        void OnMapStart(const YAML::Mark &,
+                        const std::string &,
+                        YAML::anchor_t,
                         YAML::EmitterStyle::value) override
         {}
         void OnMapEnd() override {}

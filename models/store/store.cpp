@@ -71,15 +71,13 @@ const QList<QStringList> &migrations()
                            "reason TEXT NOT NULL, since_ms BIGINT NOT NULL, "
                            "PRIMARY KEY (service, environment))"),
             // Chat notices waiting to be posted (models/notify/chatoutbox.cpp owns the rows).
-            QStringLiteral(
-                "CREATE TABLE chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
-                "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
-                "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
-                "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
-                "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
-                "audit_id BIGINT)"),
-            QStringLiteral(
-                "CREATE INDEX chat_outbox_state ON chat_outbox (state, target, id)"),
+            QStringLiteral("CREATE TABLE chat_outbox (id {id}, target VARCHAR(200) NOT NULL, "
+                           "coalesce_key VARCHAR(500), kind VARCHAR(64) NOT NULL, "
+                           "event TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+                           "due_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, "
+                           "state VARCHAR(16) NOT NULL, last_error TEXT, sent_ms BIGINT, "
+                           "audit_id BIGINT)"),
+            QStringLiteral("CREATE INDEX chat_outbox_state ON chat_outbox (state, target, id)"),
         },
     };
     return steps;
@@ -639,8 +637,8 @@ static std::optional<qint64> insertAudit(Store::Private *d, const AuditRow &row,
     return id;
 }
 
-static bool
-insertAuditRow(Store::Private *d, QSqlDatabase &conn, const AuditRow &row, QString *error, qint64 *id)
+static bool insertAuditRow(
+    Store::Private *d, QSqlDatabase &conn, const AuditRow &row, QString *error, qint64 *id)
 {
     QSqlQuery q(conn);
     q.prepare(QStringLiteral(
@@ -728,8 +726,7 @@ std::optional<bool> Store::lockTarget(const ReleaseLock &lock, ReleaseLock *curr
         q.prepare(QStringLiteral("INSERT INTO release_locks (service, environment, holder, "
                                  "reason, since_ms) VALUES (?, ?, ?, ?, ?) "
                                  "ON CONFLICT (service, environment) DO NOTHING"));
-        const QDateTime since =
-            lock.since.isValid() ? lock.since : QDateTime::currentDateTimeUtc();
+        const QDateTime since = lock.since.isValid() ? lock.since : QDateTime::currentDateTimeUtc();
         q.addBindValue(lock.service);
         q.addBindValue(lock.environment);
         // NOT NULL columns: a null QString would bind as NULL.
@@ -780,19 +777,20 @@ std::optional<ReleaseLock> Store::unlockTarget(const QString &service,
             return false; // nothing to release (or unreadable): nothing written
         }
         QSqlQuery q(conn);
-        q.prepare(QStringLiteral("DELETE FROM release_locks WHERE service = ? AND environment = ?"));
+        q.prepare(
+            QStringLiteral("DELETE FROM release_locks WHERE service = ? AND environment = ?"));
         q.addBindValue(service);
         q.addBindValue(environment);
         qint64 id = 0;
         const bool ok =
             d->exec(q, QStringLiteral("release_locks"), error) &&
-            insertAuditRow(d.get(), conn,
-                           lockAuditRow(QStringLiteral("unlock"), service, environment, actor,
-                                        released->reason, true,
-                                        QStringLiteral("released the lock %1 held since %2")
-                                            .arg(released->holder,
-                                                 released->since.toString(Qt::ISODate))),
-                           error, &id);
+            insertAuditRow(
+                d.get(), conn,
+                lockAuditRow(QStringLiteral("unlock"), service, environment, actor,
+                             released->reason, true,
+                             QStringLiteral("released the lock %1 held since %2")
+                                 .arg(released->holder, released->since.toString(Qt::ISODate))),
+                error, &id);
         if (!ok)
             released.reset();
         return ok;
@@ -1095,8 +1093,7 @@ QString ActionLock::describe() const
 {
     return QStringLiteral("%1 is running \"%2\" since %3 (process %4 on %5)")
         .arg(actor.isEmpty() ? QStringLiteral("someone") : actor, what,
-             since.toLocalTime().toString(QStringLiteral("HH:mm:ss")), QString::number(pid),
-             host);
+             since.toLocalTime().toString(QStringLiteral("HH:mm:ss")), QString::number(pid), host);
 }
 
 bool Store::takeActionLock(const ActionLock &mine, ActionLock *holder, QString *error)
@@ -1160,8 +1157,7 @@ void Store::releaseActionLock(const QString &target)
     if (!db)
         return;
     QSqlQuery q(*db);
-    q.prepare(QStringLiteral(
-        "DELETE FROM action_locks WHERE target = ? AND host = ? AND pid = ?"));
+    q.prepare(QStringLiteral("DELETE FROM action_locks WHERE target = ? AND host = ? AND pid = ?"));
     q.addBindValue(target);
     q.addBindValue(thisHost());
     q.addBindValue(qint64(::getpid()));

@@ -374,7 +374,8 @@ void Reader::read(const Node &root, Workspace &ws)
         if (const Node *a = g->get(QStringLiteral("author"));
             a && !a->isNull() && expect(*a, Node::Type::Map, QStringLiteral("gitops.author"))) {
             checkKeys(*a, QStringLiteral("gitops.author"), keys({"name", "email"}));
-            if (auto s = string(a->get(QStringLiteral("name")), QStringLiteral("gitops.author.name")))
+            if (auto s =
+                    string(a->get(QStringLiteral("name")), QStringLiteral("gitops.author.name")))
                 ws.gitops.authorName = *s;
             if (auto s =
                     string(a->get(QStringLiteral("email")), QStringLiteral("gitops.author.email")))
@@ -588,7 +589,8 @@ bool Reader::refuseUserInfo(const QUrl &url, const SourceLocation &loc, const QS
 {
     // An ssh user name (`ssh://git@host/...`) is not a secret; a password is, and so is any
     // user part of an http(s) URL (tokens are often passed as the user name).
-    const bool http = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+    const bool http =
+        url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
     if (url.password().isEmpty() && (!http || url.userName().isEmpty()))
         return true;
     // Never echo the user part either: it is often a token.
@@ -637,11 +639,11 @@ void Reader::checkOptionRanges(const Node &options, const QString &path, const Q
         const double v = ok ? m.scalar.toDouble(&ok) : 0;
         const bool whole = ok && v == std::floor(v);
         if (!ok || (r.whole && !whole) || !std::isfinite(v)) {
-            m_issues.error(m.loc, mpath,
-                           QStringLiteral("expected %1, found %2")
-                               .arg(r.whole ? QStringLiteral("a whole number")
-                                            : QStringLiteral("a number"),
-                                    describe(m)));
+            m_issues.error(
+                m.loc, mpath,
+                QStringLiteral("expected %1, found %2")
+                    .arg(r.whole ? QStringLiteral("a whole number") : QStringLiteral("a number"),
+                         describe(m)));
             return;
         }
         if (v < r.min || v > r.max)
@@ -1007,8 +1009,8 @@ void Reader::readNotify(const Node &list, Workspace &ws)
 {
     static const QStringList kinds = keys({"slack", "mattermost", "teams", "webhook"});
     static const QStringList events =
-        keys({"promotion-planned", "deploy-started", "deploy-finished", "deploy-failed",
-              "rollback", "canary-step", "canary-aborted", "gate-waiting", "incident-declared",
+        keys({"promotion-planned", "deploy-started", "deploy-finished", "deploy-failed", "rollback",
+              "canary-step", "canary-aborted", "gate-waiting", "incident-declared",
               "incident-phase", "incident-note"});
     int i = 0;
     for (const Node &t : list.children) {
@@ -1022,7 +1024,8 @@ void Reader::readNotify(const Node &list, Workspace &ws)
         if (!kind)
             m_issues.error(t.loc, join(path, QStringLiteral("kind")),
                            QStringLiteral("missing; expected one of %1").arg(backtickList(kinds)));
-        else if (auto k = string(kind, join(path, QStringLiteral("kind"))); k && !kinds.contains(*k))
+        else if (auto k = string(kind, join(path, QStringLiteral("kind")));
+                 k && !kinds.contains(*k))
             m_issues.error(kind->loc, join(path, QStringLiteral("kind")),
                            QStringLiteral("unknown value `%1`; expected one of %2")
                                .arg(*k, backtickList(kinds)));
@@ -1042,9 +1045,9 @@ void Reader::readNotify(const Node &list, Workspace &ws)
         if (const Node *lang = t.get(QStringLiteral("language")))
             if (auto l = string(lang, join(path, QStringLiteral("language")));
                 l && *l != QLatin1String("en") && *l != QLatin1String("ko"))
-                m_issues.error(lang->loc, join(path, QStringLiteral("language")),
-                               QStringLiteral("unknown value `%1`; expected one of `en`, `ko`")
-                                   .arg(*l));
+                m_issues.error(
+                    lang->loc, join(path, QStringLiteral("language")),
+                    QStringLiteral("unknown value `%1`; expected one of `en`, `ko`").arg(*l));
         const Node *ev = t.get(QStringLiteral("events"));
         const QStringList named = stringList(ev, join(path, QStringLiteral("events")));
         for (int j = 0; j < named.size(); ++j)
@@ -1145,12 +1148,12 @@ void Reader::checkDependencyCycles(const Workspace &ws, const Node &root)
                                        std::size_t(depIndex) < deps->children.size()
                                    ? &deps->children.at(std::size_t(depIndex))
                                    : deps;
-            m_issues.error(item ? item->loc : SourceLocation{},
-                           indexed(QStringLiteral("services.") + s.name +
-                                       QLatin1String(".dependsOn"),
-                                   int(depIndex)),
-                           QStringLiteral("`dependsOn` makes a cycle: %1")
-                               .arg(cycle.join(QStringLiteral(" → "))));
+            m_issues.error(
+                item ? item->loc : SourceLocation{},
+                indexed(QStringLiteral("services.") + s.name + QLatin1String(".dependsOn"),
+                        int(depIndex)),
+                QStringLiteral("`dependsOn` makes a cycle: %1")
+                    .arg(cycle.join(QStringLiteral(" → "))));
         }
     }
 }

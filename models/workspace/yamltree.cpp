@@ -206,8 +206,8 @@ bool checkNesting(const QByteArray &t, const QString &file, IssueList &issues)
                 continue;
             }
             const char before = i == pos ? ' ' : t.at(i - 1);
-            const bool tokenStart = isBlank(before) || before == '[' || before == '{' ||
-                                    before == ',' || i == pos;
+            const bool tokenStart =
+                isBlank(before) || before == '[' || before == '{' || before == ',' || i == pos;
             if (c == '#' && isBlank(before)) {
                 contentEnd = i;
                 break;
@@ -244,7 +244,8 @@ class TreeBuilder : public YAML::EventHandler
 public:
     /// Thrown from an event to stop the parse once the refusal is recorded.
     struct Refused
-    {};
+    {
+    };
 
     TreeBuilder(const QString &file, IssueList &issues, qsizetype textBytes)
         : m_file(file)
@@ -332,8 +333,8 @@ private:
         YamlNode node;
         YAML::anchor_t anchor = 0;
         QString path;
-        int values = 1;   // this node and everything under it
-        int depth = 1;    // levels from this node down
+        int values = 1;    // this node and everything under it
+        int depth = 1;     // levels from this node down
         bool inKey = true; // a map: the next node completed is a key
         bool keyUsable = false;
         QString key;
@@ -535,7 +536,8 @@ QString tooLarge(const QString &file)
         .arg(file, QString::number(YamlLimits::maxFileBytes >> 20));
 }
 
-std::optional<YamlNode> parseYamlText(const QByteArray &text, const QString &file, IssueList &issues)
+std::optional<YamlNode>
+parseYamlText(const QByteArray &text, const QString &file, IssueList &issues)
 {
     if (text.size() > YamlLimits::maxFileBytes) {
         issues.error({file, 0, 0}, QString(), tooLarge(file));
@@ -577,8 +579,10 @@ std::optional<YamlNode> parseYamlText(const QByteArray &text, const QString &fil
     return std::nullopt;
 }
 
-std::optional<YamlNode>
-parseYamlFile(const QString &path, IssueList &issues, const SourceLocation &from, const QString &fromPath)
+std::optional<YamlNode> parseYamlFile(const QString &path,
+                                      IssueList &issues,
+                                      const SourceLocation &from,
+                                      const QString &fromPath)
 {
     const auto refuse = [&](const QString &message) {
         if (from.file.isEmpty())
@@ -595,13 +599,13 @@ parseYamlFile(const QString &path, IssueList &issues, const SourceLocation &from
                           .arg(path, ec ? QString::fromStdString(ec.message())
                                         : QStringLiteral("No such file or directory")));
     if (!std::filesystem::is_regular_file(status)) {
-        const char *what = std::filesystem::is_directory(status)      ? "a directory"
-                           : std::filesystem::is_fifo(status)         ? "a FIFO (named pipe)"
-                           : std::filesystem::is_character_file(status) ||
-                                   std::filesystem::is_block_file(status)
-                               ? "a device"
-                           : std::filesystem::is_socket(status) ? "a socket"
-                                                                : "not a regular file";
+        const char *what =
+            std::filesystem::is_directory(status) ? "a directory"
+            : std::filesystem::is_fifo(status)    ? "a FIFO (named pipe)"
+            : std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)
+                ? "a device"
+            : std::filesystem::is_socket(status) ? "a socket"
+                                                 : "not a regular file";
         return refuse(QStringLiteral("cannot read %1: it is %2; a workspace is read from a "
                                      "regular file")
                           .arg(path, QLatin1String(what)));

@@ -50,7 +50,8 @@ QString textOf(const QJsonValue &v)
     if (v.isString())
         return v.toString();
     if (v.isDouble())
-        return int64FromJson(v) ? QString::number(*int64FromJson(v)) : QString::number(v.toDouble());
+        return int64FromJson(v) ? QString::number(*int64FromJson(v))
+                                : QString::number(v.toDouble());
     if (v.isBool())
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     return {};

@@ -69,8 +69,10 @@ bool ownedBy(const QJsonObject &object, const QString &ownerUid)
 int revisionOf(const QJsonObject &object)
 {
     bool ok = false;
-    const int r =
-        obj(obj(object, L("metadata")), L("annotations")).value(kRevisionAnnotation).toString().toInt(&ok);
+    const int r = obj(obj(object, L("metadata")), L("annotations"))
+                      .value(kRevisionAnnotation)
+                      .toString()
+                      .toInt(&ok);
     return ok ? r : 0;
 }
 
@@ -228,7 +230,8 @@ Phase calculatePhase(const QJsonObject &spec, const QJsonObject &status, int des
                     QStringLiteral("InvalidSpec: ") + text(c, L("message"))};
         const QString reason = text(c, L("reason"));
         if (reason == L("RolloutAborted") || reason == L("ProgressDeadlineExceeded"))
-            return {RolloutPhase::Degraded, reason, reason + QStringLiteral(": ") + text(c, L("message"))};
+            return {RolloutPhase::Degraded, reason,
+                    reason + QStringLiteral(": ") + text(c, L("message"))};
     }
     if (spec.value(L("paused")).toBool())
         return {RolloutPhase::Paused, QStringLiteral("Manual"), QStringLiteral("manually paused")};
@@ -265,9 +268,8 @@ Phase calculatePhase(const QJsonObject &spec, const QJsonObject &status, int des
         if (stable.isEmpty() || !fullyPromoted) {
             const bool postAnalysis =
                 obj(strategy, L("blueGreen")).contains(L("postPromotionAnalysis"));
-            const QString runPhase =
-                text(obj(obj(status, L("blueGreen")), L("postPromotionAnalysisRunStatus")),
-                     L("status"));
+            const QString runPhase = text(
+                obj(obj(status, L("blueGreen")), L("postPromotionAnalysisRunStatus")), L("status"));
             const bool completed = runPhase == L("Successful") || runPhase == L("Failed") ||
                                    runPhase == L("Error") || runPhase == L("Inconclusive");
             if (postAnalysis && !completed)
@@ -464,9 +466,9 @@ void deriveReplicas(const QJsonObject &rollout, RolloutInfo *info)
 
 void noteUnknownConditions(const QJsonObject &status, RolloutInfo *info)
 {
-    static const QStringList known{QStringLiteral("InvalidSpec"),    QStringLiteral("Available"),
-                                   QStringLiteral("Progressing"),    QStringLiteral("ReplicaFailure"),
-                                   QStringLiteral("Paused"),         QStringLiteral("Completed"),
+    static const QStringList known{QStringLiteral("InvalidSpec"), QStringLiteral("Available"),
+                                   QStringLiteral("Progressing"), QStringLiteral("ReplicaFailure"),
+                                   QStringLiteral("Paused"),      QStringLiteral("Completed"),
                                    QStringLiteral("Healthy")};
     for (const auto &cv : status.value(L("conditions")).toArray()) {
         const QString type = text(cv.toObject(), L("type"));
@@ -526,11 +528,13 @@ RolloutInfo deriveRolloutInfo(const RolloutObjects &objects)
             if (isCanary && hash == info.stableHash) {
                 v.item.roles << QStringLiteral("stable");
                 if (pingPong)
-                    v.item.roles << (stableIsPing ? QStringLiteral("ping") : QStringLiteral("pong"));
+                    v.item.roles << (stableIsPing ? QStringLiteral("ping")
+                                                  : QStringLiteral("pong"));
             } else if (isCanary && hash == info.currentHash) {
                 v.item.roles << QStringLiteral("canary");
                 if (pingPong)
-                    v.item.roles << (stableIsPing ? QStringLiteral("pong") : QStringLiteral("ping"));
+                    v.item.roles << (stableIsPing ? QStringLiteral("pong")
+                                                  : QStringLiteral("ping"));
             }
             if (isBlueGreen) {
                 const QJsonObject bg = obj(status, L("blueGreen"));

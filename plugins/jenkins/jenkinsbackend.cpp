@@ -516,8 +516,8 @@ int JenkinsBackend::backoffMs() const
     timing.baseMs = m_settings.activeIntervalMs;
     timing.capMs = std::max(m_settings.maxBackoffMs, m_settings.activeIntervalMs);
     // Equal jitter: no failing server is probed again sooner than half the backoff.
-    return std::max(
-        1, http::equalJitterDelayMs(timing, std::min(std::max(m_failStreak, 1), 16) + 1));
+    return std::max(1,
+                    http::equalJitterDelayMs(timing, std::min(std::max(m_failStreak, 1), 16) + 1));
 }
 
 void JenkinsBackend::authFailed(const http::Response &r)

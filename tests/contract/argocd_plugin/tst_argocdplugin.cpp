@@ -644,10 +644,10 @@ void TestArgoCdPlugin::aFailedFirstReadEndsTheInitialSync_data()
 {
     QTest::addColumn<QString>("fault");
     QTest::addColumn<int>("state");
-    QTest::newRow("expired token") << QStringLiteral("argocd:expired-token")
-                                   << int(ConnectionHealth::State::AuthFailed);
-    QTest::newRow("server errors") << QStringLiteral("argocd:5xx")
-                                   << int(ConnectionHealth::State::Degraded);
+    QTest::newRow("expired token")
+        << QStringLiteral("argocd:expired-token") << int(ConnectionHealth::State::AuthFailed);
+    QTest::newRow("server errors")
+        << QStringLiteral("argocd:5xx") << int(ConnectionHealth::State::Degraded);
 }
 
 void TestArgoCdPlugin::aFailedFirstReadEndsTheInitialSync()
@@ -941,7 +941,8 @@ void TestArgoCdPlugin::managedResourcesTimeout()
     QVERIFY(late->resources.isEmpty());
     QVERIFY2(!late->error.isEmpty(), "a timed-out request reports an error");
     // Ended by our 300 ms timeout, not by the server's 5 s answer.
-    QVERIFY2(late->error.contains(QLatin1String("timed out after 300 ms")), qPrintable(late->error));
+    QVERIFY2(late->error.contains(QLatin1String("timed out after 300 ms")),
+             qPrintable(late->error));
     qInfo("managed resources gave up after %lld ms", qint64(t.elapsed()));
 
     // stopping the connection answers what is still pending, once

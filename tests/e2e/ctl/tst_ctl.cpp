@@ -237,8 +237,8 @@ void TestCtl::statusMarksConnectionsWithoutTlsVerification()
     out.write(text);
     out.close();
 
-    const Result table = ctl({QStringLiteral("--workspace"), insecure, QStringLiteral("status")},
-                             false);
+    const Result table =
+        ctl({QStringLiteral("--workspace"), insecure, QStringLiteral("status")}, false);
     QCOMPARE(table.code, 0);
     int marked = 0;
     for (const QString &line : table.out.split(QLatin1Char('\n'))) {
@@ -256,8 +256,8 @@ void TestCtl::statusMarksConnectionsWithoutTlsVerification()
     QCOMPARE(rows.size(), 5);
     for (const auto &v : rows) {
         const QJsonObject o = v.toObject();
-        const bool isJenkins = o.value(QLatin1String("connection")).toString() ==
-                               QLatin1String("jenkins");
+        const bool isJenkins =
+            o.value(QLatin1String("connection")).toString() == QLatin1String("jenkins");
         QCOMPARE(o.value(QLatin1String("tlsVerified")).toBool(true), !isJenkins);
     }
 }

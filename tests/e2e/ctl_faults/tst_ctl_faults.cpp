@@ -107,8 +107,9 @@ void TestCtlFaults::usageErrorsNameTheValidValues_data()
     row("negative limit", {"runs", "--limit", "-1"}, "--limit takes a whole number from 1 to");
     row("word limit", {"runs", "--limit", "abc"}, "--limit takes a whole number from 1 to");
     row("huge limit", {"runs", "--limit", "1e20"}, "not \"1e20\"");
-    row("bogus status", {"runs", "--status", "bogus"}, "--status takes one of unknown, queued, "
-                                                       "running, waiting, succeeded, failed");
+    row("bogus status", {"runs", "--status", "bogus"},
+        "--status takes one of unknown, queued, "
+        "running, waiting, succeeded, failed");
     row("bogus log level", {"runs", "--log-level", "bogus"}, "--log-level takes one of trace");
     row("bogus timeout", {"runs", "--timeout", "0"}, "--timeout takes a whole number");
     row("unknown service filter", {"runs", "--service", "nosuch"},
@@ -144,8 +145,9 @@ void TestCtlFaults::controlSequencesInArgumentsNeverReachTheTerminal()
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(QLatin1String("checkout")), qPrintable(r.err));
         for (const QChar c : r.err + r.out)
-            QVERIFY2(c == u'\n' || c == u'\t' || (c.unicode() >= 0x20 && c.unicode() != 0x7f &&
-                                                  (c.unicode() < 0x80 || c.unicode() > 0x9f)),
+            QVERIFY2(c == u'\n' || c == u'\t' ||
+                         (c.unicode() >= 0x20 && c.unicode() != 0x7f &&
+                          (c.unicode() < 0x80 || c.unicode() > 0x9f)),
                      qPrintable(QStringLiteral("control character U+%1 in the output")
                                     .arg(c.unicode(), 4, 16, QLatin1Char('0'))));
     }
@@ -162,8 +164,10 @@ void TestCtlFaults::actionWithJsonPrintsOnlyJson()
     const QJsonDocument d = QJsonDocument::fromJson(r.out.toUtf8(), &error);
     QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(r.out));
     QCOMPARE(d.object().value(QLatin1String("ok")).toBool(true), false);
-    QVERIFY2(d.object().value(QLatin1String("message")).toString().contains(
-                 QLatin1String("prod is protected")),
+    QVERIFY2(d.object()
+                 .value(QLatin1String("message"))
+                 .toString()
+                 .contains(QLatin1String("prod is protected")),
              qPrintable(r.out));
     QVERIFY2(r.err.contains(QLatin1String("Plan: ")), qPrintable(r.err));
 }
@@ -173,8 +177,12 @@ void TestCtlFaults::failedConnectionIsReportedAndKeepsStaleRows_data()
     QTest::addColumn<QString>("connection");
     QTest::addColumn<QString>("command");
     QTest::addColumn<QString>("other"); // a connection that stays healthy
-    QTest::newRow("jenkins token expired, runs") << "jenkins" << "runs" << "github";
-    QTest::newRow("argocd token expired, envs") << "argocd" << "envs" << "github";
+    QTest::newRow("jenkins token expired, runs") << "jenkins"
+                                                 << "runs"
+                                                 << "github";
+    QTest::newRow("argocd token expired, envs") << "argocd"
+                                                << "envs"
+                                                << "github";
 }
 
 void TestCtlFaults::failedConnectionIsReportedAndKeepsStaleRows()
@@ -212,10 +220,13 @@ void TestCtlFaults::failedConnectionIsReportedAndKeepsStaleRows()
         QCOMPARE(bad.code, 4);
         QVERIFY2(bad.err.contains(QStringLiteral("connection %1 (").arg(connection)),
                  qPrintable(bad.err));
-        const QJsonArray problems =
-            QJsonDocument::fromJson(bad.out.toUtf8()).object().value(QLatin1String("problems")).toArray();
+        const QJsonArray problems = QJsonDocument::fromJson(bad.out.toUtf8())
+                                        .object()
+                                        .value(QLatin1String("problems"))
+                                        .toArray();
         QCOMPARE(problems.size(), 1);
-        QCOMPARE(problems.at(0).toObject().value(QLatin1String("connection")).toString(), connection);
+        QCOMPARE(problems.at(0).toObject().value(QLatin1String("connection")).toString(),
+                 connection);
         QCOMPARE(problems.at(0).toObject().value(QLatin1String("rows")).toString(),
                  QStringLiteral("stale"));
         stale = 0;
@@ -237,8 +248,8 @@ void TestCtlFaults::failedConnectionIsReportedAndKeepsStaleRows()
     QVERIFY2(narrow.code == 0, qPrintable(narrow.err));
 
     // status dates the failed connection's data from its last good read, not from now.
-    const Result status = ctl(QStringList{QStringLiteral("--json"), QStringLiteral("status")} +
-                              timeout);
+    const Result status =
+        ctl(QStringList{QStringLiteral("--json"), QStringLiteral("status")} + timeout);
     QCOMPARE(status.code, 4);
     bool seen = false;
     for (const auto &v : QJsonDocument::fromJson(status.out.toUtf8()).array()) {
@@ -249,7 +260,8 @@ void TestCtlFaults::failedConnectionIsReportedAndKeepsStaleRows()
         QCOMPARE(o.value(QLatin1String("fresh")).toBool(true), false);
         const QDateTime at =
             QDateTime::fromString(o.value(QLatin1String("dataTime")).toString(), Qt::ISODate);
-        QVERIFY2(at.isValid() && at <= faultSince, qPrintable(o.value(QLatin1String("dataTime")).toString()));
+        QVERIFY2(at.isValid() && at <= faultSince,
+                 qPrintable(o.value(QLatin1String("dataTime")).toString()));
     }
     QVERIFY(seen);
 

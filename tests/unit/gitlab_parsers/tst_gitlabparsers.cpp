@@ -244,11 +244,11 @@ private Q_SLOTS:
         QCOMPARE(parsed.rejectedIds, QList<qint64>{49}); // its last good state is kept
 
         // A status that looks like a placeholder is quoted as sent, not filled in.
-        QJsonObject pipeline = QJsonDocument::fromJson(fixture(QStringLiteral(
-                                                           "pipelines-unknown-status.json")))
-                                   .array()
-                                   .at(0)
-                                   .toObject();
+        QJsonObject pipeline =
+            QJsonDocument::fromJson(fixture(QStringLiteral("pipelines-unknown-status.json")))
+                .array()
+                .at(0)
+                .toObject();
         pipeline.insert(QStringLiteral("id"), 7);
         pipeline.insert(QStringLiteral("status"), QStringLiteral("%2"));
         const auto odd =

@@ -304,8 +304,9 @@ private Q_SLOTS:
         d.incident.title = QStringLiteral("5xx at 40%1 of checkout");
         d.incident.id = 12;
         const QString md = postmortemMarkdown(d);
-        QVERIFY2(md.startsWith(QStringLiteral("# Postmortem: 5xx at 40%1 of checkout (incident #12)")),
-                 qPrintable(md.left(120)));
+        QVERIFY2(
+            md.startsWith(QStringLiteral("# Postmortem: 5xx at 40%1 of checkout (incident #12)")),
+            qPrintable(md.left(120)));
     }
 
     void postmortemCarriesNoToken()

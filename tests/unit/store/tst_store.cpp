@@ -284,8 +284,12 @@ private Q_SLOTS:
         QVERIFY2(first, qPrintable(error));
         auto second = Store::open(m_target, &error); // another console on the same store
         QVERIFY2(second, qPrintable(error));
-        ActionLock alice{QStringLiteral("argocd|checkout|prod|"), QStringLiteral("alice"),
-                         QStringLiteral("promote checkout in prod"), {}, 0, {}};
+        ActionLock alice{QStringLiteral("argocd|checkout|prod|"),
+                         QStringLiteral("alice"),
+                         QStringLiteral("promote checkout in prod"),
+                         {},
+                         0,
+                         {}};
         ActionLock bob = alice;
         bob.actor = QStringLiteral("bob");
         ActionLock holder;

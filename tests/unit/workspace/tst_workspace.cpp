@@ -146,7 +146,8 @@ private Q_SLOTS:
                    "W flightdeck.yaml:6:26: connections.gh.credentials.token: environment variable "
                    "`FD_SURELY_UNSET_TOKEN` is not set"};
         QTest::newRow("valid example without tokens")
-            << "valid" << QStringList()
+            << "valid"
+            << QStringList()
             // Every connection of the example is in use: without its token it cannot connect.
             << QStringList{
                    "E flightdeck.yaml:8:26: connections.gh.credentials.token: environment variable "
@@ -485,8 +486,8 @@ private Q_SLOTS:
         QVERIFY(r.errors().size() >= 2); // unknown keys, and the duplicate
         bool quoted = false;
         for (const WorkspaceIssue &e : r.errors())
-            quoted = quoted ||
-                     e.message == QLatin1String("key `a%2b` appears twice (first at line 2)");
+            quoted =
+                quoted || e.message == QLatin1String("key `a%2b` appears twice (first at line 2)");
         QVERIFY2(quoted, qPrintable(r.errors().at(0).message + u'|' + r.errors().at(1).message));
 
         r = WorkspaceLoader::load(QStringLiteral("/nonexistent/flightdeck.yaml"), isolated());

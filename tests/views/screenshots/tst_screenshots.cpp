@@ -134,8 +134,9 @@ private Q_SLOTS:
         window.resize(1280, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        for (const auto &[name, page] : {std::pair{QStringLiteral("matrix"), MainWindow::Page::Matrix},
-                                         std::pair{QStringLiteral("canary"), MainWindow::Page::Canary}}) {
+        for (const auto &[name, page] :
+             {std::pair{QStringLiteral("matrix"), MainWindow::Page::Matrix},
+              std::pair{QStringLiteral("canary"), MainWindow::Page::Canary}}) {
             window.showPage(page);
             QTest::qWait(50);
             const QImage image = window.grab().toImage();
